@@ -1,0 +1,109 @@
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from . import models
+from .services import user_unlock
+
+
+@admin.register(models.Organization)
+class OrganizationAdmin(admin.ModelAdmin):
+    list_display = ["name", "short_name", "level", "parent", "is_active"]
+    list_filter = ["level", "is_active"]
+    search_fields = ["name", "short_name", "code"]
+
+
+@admin.register(models.Partnership)
+class PartnershipAdmin(admin.ModelAdmin):
+    list_display = ["title", "kind", "since"]
+    filter_horizontal = ["organizations"]
+
+
+@admin.register(models.Sector)
+class SectorAdmin(admin.ModelAdmin):
+    list_display = ["name", "organization", "order"]
+    list_filter = ["organization"]
+
+
+@admin.register(models.SpecialCommittee)
+class SpecialCommitteeAdmin(admin.ModelAdmin):
+    list_display = ["name", "short_name", "organization"]
+    list_filter = ["organization"]
+
+
+@admin.register(models.HandlingUnit)
+class HandlingUnitAdmin(admin.ModelAdmin):
+    list_display = ["name", "short_name", "kind", "organization", "is_active"]
+    list_filter = ["organization", "kind", "is_active"]
+    search_fields = ["name", "short_name", "keywords"]
+
+
+@admin.register(models.Community)
+class CommunityAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "district", "organization"]
+    list_filter = ["organization", "kind", "district"]
+    search_fields = ["name"]
+
+
+class RoleGrantInline(admin.TabularInline):
+    model = models.RoleGrant
+    fk_name = "user"
+    extra = 0
+    autocomplete_fields = ["handling_unit"]
+    exclude = ["granted_by"]
+
+
+@admin.register(models.User)
+class UserAdmin(DjangoUserAdmin):
+    list_display = ["username", "name", "phone", "is_active", "locked_until", "last_login"]
+    list_filter = ["is_active", "role_grants__role", "role_grants__organization"]
+    search_fields = ["username", "name", "phone"]
+    # The superuser flag and Django's own permission tables are not used: rights come from roles (RoleGrant).
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (_("个人信息"), {"fields": ("name", "phone", "email")}),
+        (_("安全"), {"fields": ("is_active", "is_staff", "must_change_password", "failed_logins", "locked_until")}),
+        (_("时间"), {"fields": ("last_login", "date_joined", "password_changed_at")}),
+    )
+    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("username", "name", "phone", "password1", "password2")}),)
+    readonly_fields = ["last_login", "date_joined", "password_changed_at", "failed_logins"]
+    inlines = [RoleGrantInline]
+    actions = ["unlock"]
+
+    @admin.action(description=_("解锁所选账户"))
+    def unlock(self, request, queryset):
+        for user in queryset:
+            user_unlock(actor=request.user, user=user)
+        messages.success(request, _("已解锁。"))
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.must_change_password = True  # an initial password set by an administrator must be changed
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(models.MemberProfile)
+class MemberProfileAdmin(admin.ModelAdmin):
+    list_display = ["user", "organization", "term", "sector", "is_standing"]
+    list_filter = ["organization", "term", "sector", "is_standing"]
+    search_fields = ["user__name", "user__username"]
+    autocomplete_fields = ["user"]
+    filter_horizontal = ["committees"]
+
+
+@admin.register(models.SecurityPolicy)
+class SecurityPolicyAdmin(admin.ModelAdmin):
+    list_display = [
+        "lockout_threshold",
+        "lockout_minutes",
+        "idle_timeout_minutes",
+        "password_max_age_days",
+        "staff_second_factor",
+        "updated_at",
+    ]
+
+    def save_model(self, request, obj, form, change):
+        from .policy import forget_policy
+
+        super().save_model(request, obj, form, change)
+        forget_policy()

@@ -1,0 +1,27 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountsConfig(AppConfig):
+    name = "xieshang.accounts"
+    label = "accounts"
+    verbose_name = _("账户与组织")
+
+    def ready(self):
+        import rules
+
+        from xieshang.core import navigation, workbench
+
+        from . import workbench as providers
+
+        workbench.register(providers.security_admin_section, order=800)
+        workbench.register(providers.system_admin_section, order=810)
+        navigation.register(
+            navigation.NavEntry(
+                "admin",
+                _("管理后台"),
+                "admin:index",
+                lambda u, o: rules.has_perm("accounts.use_admin", u, o),
+                order=990,
+            )
+        )

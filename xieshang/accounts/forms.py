@@ -1,0 +1,101 @@
+from django import forms
+from django.contrib.auth.password_validation import password_validators_help_text_html
+from django.utils.translation import gettext_lazy as _
+
+from .models import Community, Organization, phone_validator
+
+
+class LoginForm(forms.Form):
+    username = forms.CharField(
+        label=_("用户名或手机号"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "username", "autofocus": True}),
+    )
+    password = forms.CharField(
+        label=_("密码"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
+
+
+class PasswordChangeForm(forms.Form):
+    old_password = forms.CharField(
+        label=_("当前密码"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
+    new_password1 = forms.CharField(
+        label=_("新密码"),
+        strip=False,
+        help_text=password_validators_help_text_html(),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    new_password2 = forms.CharField(
+        label=_("再次输入新密码"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+
+    def __init__(self, user, *args, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_old_password(self):
+        value = self.cleaned_data["old_password"]
+        if not self.user.check_password(value):
+            raise forms.ValidationError(_("当前密码不正确。"))
+        return value
+
+    def clean(self):
+        data = super().clean()
+        if data.get("new_password1") and data.get("new_password1") != data.get("new_password2"):
+            self.add_error("new_password2", _("两次输入的新密码不一致。"))
+        return data
+
+
+class SmsCodeRequestForm(forms.Form):
+    phone = forms.CharField(
+        label=_("手机号码"),
+        max_length=11,
+        validators=[phone_validator],
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "numeric"}),
+    )
+
+
+class ResidentRegistrationForm(forms.Form):
+    phone = forms.CharField(
+        label=_("手机号码"),
+        max_length=11,
+        validators=[phone_validator],
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "numeric"}),
+    )
+    code = forms.CharField(
+        label=_("短信验证码"),
+        max_length=6,
+        min_length=6,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+    name = forms.CharField(label=_("称呼"), max_length=40, help_text=_("可填写姓氏或昵称，用于议事时称呼您。"))
+    organization = forms.ModelChoiceField(label=_("所在城市"), queryset=Organization.objects.none())
+    community = forms.ModelChoiceField(label=_("所在社区"), queryset=Community.objects.none(), required=False)
+    password = forms.CharField(
+        label=_("设置密码"),
+        strip=False,
+        help_text=password_validators_help_text_html(),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    consent = forms.BooleanField(
+        label=_(
+            "我已阅读并同意《个人信息保护告知》：平台仅收集手机号、称呼和所在社区，用于议事联系；公开内容中的联系方式一律隐去。"
+        ),
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        orgs = Organization.objects.filter(is_active=True, level__in=["city", "district"])
+        self.fields["organization"].queryset = orgs
+        self.fields["community"].queryset = Community.objects.filter(organization__in=orgs).select_related()
+
+
+class OtpForm(forms.Form):
+    token = forms.CharField(
+        label=_("动态验证码"),
+        max_length=6,
+        min_length=6,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
+    )

@@ -1,0 +1,77 @@
+"""Session security: idle timeout, forced password change, second factor for staff, the current organization."""
+
+import time
+
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from .policy import current_policy
+from .selectors import is_staff_person, organizations_for_user, user_organization_ids
+from .services import password_expired
+
+SESSION_LAST_SEEN = "xieshang_last_seen"
+SESSION_ORGANIZATION = "xieshang_organization"
+
+
+class IdleTimeoutMiddleware:
+    """Log out a session that has been idle longer than the policy allows (30 minutes by default)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            now = time.time()
+            last_seen = request.session.get(SESSION_LAST_SEEN)
+            limit = current_policy().idle_timeout_minutes * 60
+            if last_seen is not None and now - last_seen > limit:
+                logout(request)
+                messages.info(
+                    request, _("您已超过 %(m)d 分钟未操作，为保护账户安全已自动退出，请重新登录。") % {"m": limit // 60}
+                )
+                return redirect(f"{reverse('accounts:login')}?next={request.get_full_path()}")
+            request.session[SESSION_LAST_SEEN] = now
+        return self.get_response(request)
+
+
+# Paths a user may reach while a password change or second factor is pending.
+_GATE_EXEMPT_PREFIXES = ("/accounts/", "/static/", "/i18n/", "/core/prefs/", "/healthz")
+
+
+class SecurityGateMiddleware:
+    """Before anything else, a user with an initial or expired password must change it; staff must pass a second
+    factor when the policy asks for one."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if user.is_authenticated and not request.path.startswith(_GATE_EXEMPT_PREFIXES):
+            if user.must_change_password or password_expired(user):
+                return redirect(f"{reverse('accounts:password_change')}?next={request.get_full_path()}")
+            if current_policy().staff_second_factor and is_staff_person(user) and not user.is_verified():
+                return redirect(f"{reverse('accounts:otp_verify')}?next={request.get_full_path()}")
+        return self.get_response(request)
+
+
+class CurrentOrganizationMiddleware:
+    """request.organization: the organization the user works in now (chosen in the header when several)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.organization = None
+        if request.user.is_authenticated:
+            chosen = request.session.get(SESSION_ORGANIZATION)
+            orgs = list(organizations_for_user(request.user))
+            if chosen in user_organization_ids(request.user):
+                request.organization = next(o for o in orgs if o.pk == chosen)
+            elif orgs:
+                request.organization = orgs[0]
+            request.organizations = orgs
+        return self.get_response(request)

@@ -1,0 +1,103 @@
+"""Reads about organizations, people and roles. Every list is scoped to the organizations the user belongs to."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.db.models import QuerySet
+
+from .models import STAFF_ROLES, HandlingUnit, MemberProfile, Organization, Partnership, Role, RoleGrant, User
+
+_CACHE_ATTR = "_xieshang_roles"
+
+
+def roles_by_organization(user) -> dict[int, set[str]]:
+    """{organization id: {role, ...}} for the user, cached on the user object for the request."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return {}
+    cached = getattr(user, _CACHE_ATTR, None)
+    if cached is None:
+        cached = defaultdict(set)
+        for org_id, role in RoleGrant.objects.filter(user=user).values_list("organization_id", "role"):
+            cached[org_id].add(role)
+        cached = dict(cached)
+        setattr(user, _CACHE_ATTR, cached)
+    return cached
+
+
+def forget_roles(user) -> None:
+    if hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
+
+
+def user_organization_ids(user) -> set[int]:
+    return set(roles_by_organization(user))
+
+
+def has_role(user, role: str, organization=None) -> bool:
+    roles = roles_by_organization(user)
+    if organization is None:
+        return any(role in held for held in roles.values())
+    org_id = organization if isinstance(organization, int) else organization.pk
+    return role in roles.get(org_id, ())
+
+
+def roles_in(user, organization) -> set[str]:
+    if organization is None:
+        return set()
+    org_id = organization if isinstance(organization, int) else organization.pk
+    return set(roles_by_organization(user).get(org_id, ()))
+
+
+def is_staff_person(user) -> bool:
+    """Staff in the sense of domain.md (anyone but members and citizens): they need a second factor."""
+    return any(held & STAFF_ROLES for held in roles_by_organization(user).values())
+
+
+def organizations_for_user(user) -> QuerySet[Organization]:
+    return Organization.objects.filter(pk__in=user_organization_ids(user)).order_by("level", "code")
+
+
+def partner_organization_ids(organization) -> set[int]:
+    ids = set(Partnership.objects.filter(organizations=organization).values_list("organizations__id", flat=True))
+    ids.discard(organization.pk)
+    return ids
+
+
+def units_of_officer(user, organization=None) -> QuerySet[HandlingUnit]:
+    grants = RoleGrant.objects.filter(user=user, role=Role.UNIT_OFFICER, handling_unit__isnull=False)
+    if organization is not None:
+        grants = grants.filter(organization=organization)
+    return HandlingUnit.objects.filter(pk__in=grants.values("handling_unit_id"))
+
+
+def members_for_user(user, organization) -> QuerySet[MemberProfile]:
+    """The member directory of one organization, empty unless the user belongs to it."""
+    if organization.pk not in user_organization_ids(user):
+        return MemberProfile.objects.none()
+    return (
+        MemberProfile.objects.filter(organization=organization)
+        .select_related("user", "sector")
+        .order_by("sector__order", "user__name")
+    )
+
+
+def handling_units_for_user(user, organization) -> QuerySet[HandlingUnit]:
+    if organization.pk not in user_organization_ids(user):
+        return HandlingUnit.objects.none()
+    return HandlingUnit.objects.filter(organization=organization, is_active=True)
+
+
+def users_with_role(organization, role: str) -> QuerySet[User]:
+    return User.objects.filter(
+        is_active=True, role_grants__organization=organization, role_grants__role=role
+    ).distinct()
+
+
+def find_user_by_login(identifier: str) -> User | None:
+    """Username or phone number, as typed on the login page."""
+    identifier = (identifier or "").strip()
+    if not identifier:
+        return None
+    field = "phone" if identifier.isdigit() and len(identifier) == 11 else "username"
+    return User.objects.filter(**{field: identifier}).first()

@@ -1,0 +1,242 @@
+"""Writes about accounts: login with lockout, passwords, resident registration by SMS code, roles."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+from django.contrib.auth import authenticate
+from django.contrib.auth.hashers import check_password, make_password
+from django.contrib.auth.password_validation import validate_password
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from xieshang.audit.models import AuditEntry
+from xieshang.audit.services import audit_record
+
+from .models import Community, Organization, ResidentProfile, Role, RoleGrant, SecurityPolicy, SmsCode, User
+from .policy import current_policy, forget_policy
+from .selectors import find_user_by_login, forget_roles
+
+PRIVACY_NOTICE_VERSION = "2026-1"
+
+
+class LoginRefused(Exception):
+    """Login refused with a message the user may read (never says whether the account exists)."""
+
+
+def login_attempt(*, request, identifier: str, password: str) -> User:
+    """Check a username/phone and password, counting failures and locking the account per the policy."""
+    policy = current_policy()
+    now = timezone.now()
+    user = find_user_by_login(identifier)
+    if user is not None and user.is_locked(now):
+        minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
+        audit_record(actor=None, action="login.refused_locked", obj=user, result=AuditEntry.Result.DENIED)
+        raise LoginRefused(
+            _("该账户因多次登录失败已被锁定，请 %(m)d 分钟后再试，或联系安全管理员解锁。") % {"m": minutes}
+        )
+    authenticated = authenticate(request, username=identifier, password=password)
+    if authenticated is None:
+        if user is not None:
+            with transaction.atomic():
+                locked = User.objects.select_for_update().get(pk=user.pk)
+                locked.failed_logins += 1
+                fields = ["failed_logins"]
+                if locked.failed_logins >= policy.lockout_threshold:
+                    locked.locked_until = now + timedelta(minutes=policy.lockout_minutes)
+                    locked.failed_logins = 0
+                    fields.append("locked_until")
+                locked.save(update_fields=fields)
+                audit_record(
+                    actor=None,
+                    action="login.locked" if "locked_until" in fields else "login.failed",
+                    obj=locked,
+                    result=AuditEntry.Result.FAILURE,
+                )
+            if "locked_until" in fields:
+                raise LoginRefused(
+                    _("密码连续错误 %(n)d 次，账户已锁定 %(m)d 分钟。")
+                    % {"n": policy.lockout_threshold, "m": policy.lockout_minutes}
+                )
+        else:
+            audit_record(
+                actor=None,
+                action="login.failed",
+                result=AuditEntry.Result.FAILURE,
+                object_type="accounts.user",
+                object_repr=(identifier or "")[:60],
+            )
+        raise LoginRefused(_("用户名（或手机号）或密码不正确。"))
+    if authenticated.failed_logins or authenticated.locked_until:
+        User.objects.filter(pk=authenticated.pk).update(failed_logins=0, locked_until=None)
+        authenticated.failed_logins, authenticated.locked_until = 0, None
+    audit_record(actor=authenticated, action="login.succeeded", obj=authenticated)
+    return authenticated
+
+
+def password_expired(user: User) -> bool:
+    max_age = current_policy().password_max_age_days
+    if not max_age or user.password_changed_at is None:
+        return False
+    return user.password_changed_at < timezone.now() - timedelta(days=max_age)
+
+
+def password_change(*, actor: User, user: User, new_password: str) -> None:
+    if actor.pk != user.pk:
+        raise PermissionDenied
+    validate_password(new_password, user)
+    if user.check_password(new_password):
+        raise ValidationError(_("新密码不能与当前密码相同。"), code="password_reused")
+    with transaction.atomic():
+        user.set_password(new_password)
+        user.must_change_password = False
+        user.password_changed_at = timezone.now()
+        user.save(update_fields=["password", "must_change_password", "password_changed_at"])
+        audit_record(actor=actor, action="password.changed", obj=user)
+
+
+def user_unlock(*, actor: User, user: User) -> None:
+    if not actor.has_perm("accounts.unlock_user"):
+        raise PermissionDenied
+    with transaction.atomic():
+        User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=None)
+        audit_record(actor=actor, action="account.unlocked", obj=user)
+
+
+def role_grant(*, actor: User, user: User, organization: Organization, role: str, handling_unit=None, committee=None):
+    if not actor.has_perm("accounts.add_rolegrant", organization):
+        raise PermissionDenied
+    if role == Role.UNIT_OFFICER and handling_unit is None:
+        raise ValidationError(_("承办单位经办人须指定所在承办单位。"))
+    with transaction.atomic():
+        grant, created = RoleGrant.objects.get_or_create(
+            user=user,
+            organization=organization,
+            role=role,
+            handling_unit=handling_unit,
+            committee=committee,
+            defaults={"granted_by": actor},
+        )
+        audit_record(
+            actor=actor,
+            action="role.granted",
+            obj=grant,
+            organization=organization,
+            detail={"role": role, "user": user.pk},
+        )
+    forget_roles(user)
+    return grant
+
+
+def security_policy_update(*, actor: User, **values) -> SecurityPolicy:
+    if not actor.has_perm("accounts.change_securitypolicy"):
+        raise PermissionDenied
+    with transaction.atomic():
+        row = SecurityPolicy.objects.select_for_update().order_by("pk").first() or SecurityPolicy()
+        for key, value in values.items():
+            setattr(row, key, value)
+        row.full_clean()
+        row.save()
+        audit_record(
+            actor=actor, action="security_policy.changed", obj=row, detail={k: str(v) for k, v in values.items()}
+        )
+    forget_policy()
+    return row
+
+
+# ---- SMS codes ---------------------------------------------------------------------------------------------------
+
+
+class SmsCodeError(Exception):
+    pass
+
+
+def sms_code_send(*, phone: str, purpose: str) -> None:
+    """Send a 6-digit code; at most one per phone and purpose per resend interval (rate-limited in the cache)."""
+    from django.conf import settings
+
+    from xieshang.notifications.services import sms_send
+
+    throttle_key = f"xieshang:sms-throttle:{purpose}:{phone}"
+    if not cache.add(throttle_key, 1, settings.SMS_CODE_RESEND_SECONDS):
+        raise SmsCodeError(_("验证码发送过于频繁，请稍后再试。"))
+    code = f"{secrets.randbelow(10**6):06d}"
+    now = timezone.now()
+    SmsCode.objects.create(
+        phone=phone,
+        purpose=purpose,
+        code_hash=make_password(code),
+        expires_at=now + timedelta(seconds=settings.SMS_CODE_TTL_SECONDS),
+    )
+    sms_send(
+        phone=phone,
+        text=_("您的验证码为 %(code)s，%(min)d 分钟内有效。如非本人操作请忽略。")
+        % {"code": code, "min": settings.SMS_CODE_TTL_SECONDS // 60},
+    )
+
+
+def sms_code_verify(*, phone: str, purpose: str, code: str) -> None:
+    now = timezone.now()
+    with transaction.atomic():
+        row = (
+            SmsCode.objects.select_for_update()
+            .filter(phone=phone, purpose=purpose, used_at__isnull=True, expires_at__gt=now)
+            .order_by("-created_at")
+            .first()
+        )
+        if row is None or row.attempts >= 5:
+            raise SmsCodeError(_("验证码已失效，请重新获取。"))
+        row.attempts += 1
+        ok = check_password((code or "").strip(), row.code_hash)
+        if ok:
+            row.used_at = now
+        row.save(update_fields=["attempts", "used_at"])
+    if not ok:
+        raise SmsCodeError(_("验证码不正确。"))
+
+
+def resident_register(
+    *,
+    phone: str,
+    code: str,
+    name: str,
+    password: str,
+    organization: Organization,
+    community: Community | None,
+    consent: bool,
+) -> User:
+    """A resident (群众) registers with a phone number and an SMS code; only name, phone and community are kept."""
+    if not consent:
+        raise ValidationError({"consent": _("须阅读并同意个人信息保护告知后才能注册。")})
+    if User.objects.filter(phone=phone).exists():
+        raise ValidationError({"phone": _("该手机号码已注册，请直接登录。")})
+    candidate = User(username=f"u{phone}", phone=phone, name=name)
+    validate_password(password, candidate)
+    try:
+        sms_code_verify(phone=phone, purpose="register", code=code)
+    except SmsCodeError as exc:
+        raise ValidationError({"code": str(exc)}) from exc
+    with transaction.atomic():
+        candidate.set_password(password)
+        candidate.password_changed_at = timezone.now()
+        candidate.save()
+        ResidentProfile.objects.create(
+            user=candidate,
+            organization=organization,
+            community=community,
+            consent_version=PRIVACY_NOTICE_VERSION,
+            consent_at=timezone.now(),
+        )
+        RoleGrant.objects.create(user=candidate, organization=organization, role=Role.CITIZEN)
+        audit_record(
+            actor=candidate,
+            action="resident.registered",
+            obj=candidate,
+            organization=organization,
+            detail={"consent_version": PRIVACY_NOTICE_VERSION},
+        )
+    return candidate

@@ -1,0 +1,20 @@
+"""Helpers for background tasks (Django's Tasks framework, django-tasks-db in production)."""
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+MAX_ATTEMPTS = 5
+
+
+def schedule_retry(task_obj, attempt: int, *args, max_attempts: int = MAX_ATTEMPTS, base_seconds: int = 30) -> bool:
+    """Enqueue the task again with attempt + 1 after an exponential delay; the failed run still raises, so the worker
+    records its error. Tasks take `attempt` as their last positional argument. Returns False when attempts are spent."""
+    if attempt >= max_attempts:
+        return False
+    target = task_obj
+    if task_obj.get_backend().supports_defer:
+        target = task_obj.using(run_after=timezone.now() + timedelta(seconds=base_seconds * 2**attempt))
+    transaction.on_commit(lambda: target.enqueue(*args, attempt + 1))
+    return True

@@ -1,0 +1,61 @@
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Channel(models.TextChoices):
+    IN_APP = "in_app", _("站内")
+    EMAIL = "email", _("邮件")
+    SMS = "sms", _("短信")
+
+
+class Notification(models.Model):
+    """One message in a user's inbox; email and SMS copies are sent from it by tasks."""
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    organization_id = models.BigIntegerField(null=True, blank=True)
+    kind = models.CharField(_("类别"), max_length=60)
+    title = models.CharField(_("标题"), max_length=200)
+    body = models.TextField(_("内容"), blank=True)
+    url = models.CharField(_("链接"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("时间"), default=timezone.now)
+    read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
+    email_sent_at = models.DateTimeField(null=True, blank=True)
+    sms_sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("通知")
+        verbose_name_plural = _("通知")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["recipient", "read_at", "-created_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ChannelPreference(models.Model):
+    """A user's channels for one kind of notification; the row with kind '' is the user's default."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="channel_preferences")
+    kind = models.CharField(max_length=60, blank=True)
+    email = models.BooleanField(_("邮件"), default=False)
+    sms = models.BooleanField(_("短信"), default=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "kind"], name="uniq_channel_pref")]
+
+
+class SmsMessage(models.Model):
+    """Every SMS the platform sends, whatever the gateway: the log gateway's outbox and the real one's record."""
+
+    phone = models.CharField(max_length=20, db_index=True)
+    text = models.TextField()
+    gateway = models.CharField(max_length=120)
+    created_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(max_length=20, default="queued")
+    error = models.TextField(blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]

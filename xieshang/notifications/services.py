@@ -1,0 +1,73 @@
+"""The one notification service every app calls: in-app inbox, email and SMS per the user's channel choices."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from .models import ChannelPreference, Notification, SmsMessage
+
+
+def channels_for(user, kind: str) -> tuple[bool, bool]:
+    """(email, sms) for this user and kind: the kind's own row, else the user's default row, else SMS only."""
+    prefs = {p.kind: p for p in ChannelPreference.objects.filter(user=user, kind__in=[kind, ""])}
+    pref = prefs.get(kind) or prefs.get("")
+    if pref is None:
+        return False, True
+    return pref.email, pref.sms
+
+
+def notify(
+    *,
+    recipients: Iterable,
+    kind: str,
+    title: str,
+    body: str = "",
+    url: str = "",
+    organization=None,
+    force_sms: bool = False,
+) -> list[Notification]:
+    """Put a message in each recipient's inbox and schedule email / SMS after the surrounding transaction commits.
+
+    force_sms: urgent deadline warnings (催办) go by SMS whatever the preference, as offices phone anyway."""
+    from .tasks import deliver_email
+
+    org_id = getattr(organization, "pk", organization)
+    created: list[Notification] = []
+    for user in {u.pk: u for u in recipients if u is not None and u.is_active}.values():
+        notification = Notification.objects.create(
+            recipient=user, organization_id=org_id, kind=kind, title=title[:200], body=body, url=url
+        )
+        created.append(notification)
+        email, sms = channels_for(user, kind)
+        if email and user.email:
+            transaction.on_commit(lambda n=notification.pk: deliver_email.enqueue(n))
+        if (sms or force_sms) and user.phone:
+            text = f"{title}" + (f"：{body[:60]}" if body else "")
+            sms_send(phone=user.phone, text=text)
+            Notification.objects.filter(pk=notification.pk).update(sms_sent_at=timezone.now())
+    return created
+
+
+def sms_send(*, phone: str, text: str) -> SmsMessage:
+    """Record the message and hand it to the configured gateway in a task (retried on failure)."""
+    from .tasks import deliver_sms
+
+    message = SmsMessage.objects.create(phone=phone, text=text, gateway=settings.SMS_GATEWAY)
+    transaction.on_commit(lambda: deliver_sms.enqueue(message.pk))
+    return message
+
+
+def mark_read(*, user, notification_ids: Iterable[int] | None = None) -> int:
+    qs = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if notification_ids is not None:
+        qs = qs.filter(pk__in=list(notification_ids))
+    return qs.update(read_at=timezone.now())
+
+
+def set_channels(*, user, kind: str = "", email: bool, sms: bool) -> ChannelPreference:
+    pref, _ = ChannelPreference.objects.update_or_create(user=user, kind=kind, defaults={"email": email, "sms": sms})
+    return pref

@@ -1,0 +1,53 @@
+"""Pluggable SMS gateways. settings.SMS_GATEWAY names the class; the default logs instead of sending."""
+
+from __future__ import annotations
+
+import json
+import logging
+import urllib.request
+
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+logger = logging.getLogger("xieshang.sms")
+
+
+class SmsGatewayError(Exception):
+    pass
+
+
+class LogGateway:
+    """Keeps the message in SmsMessage (already written by the caller) and the log: for the demo and the tests."""
+
+    def send(self, phone: str, text: str) -> None:
+        logger.info("SMS to %s: %s", phone, text)
+
+
+class HttpGateway:
+    """POSTs JSON {"phone", "text", "sign"} with a bearer token to SMS_HTTP_URL; any 2xx answer counts as sent.
+    Providers with another shape get a small subclass overriding payload()."""
+
+    timeout = 10
+
+    def payload(self, phone: str, text: str) -> dict:
+        return {"phone": phone, "text": text, "sign": settings.SMS_HTTP_SIGN}
+
+    def send(self, phone: str, text: str) -> None:
+        if not settings.SMS_HTTP_URL:
+            raise SmsGatewayError("SMS_HTTP_URL is not set")
+        request = urllib.request.Request(  # noqa: S310 - the URL comes from the operator's settings
+            settings.SMS_HTTP_URL,
+            data=json.dumps(self.payload(phone, text)).encode(),
+            headers={"Content-Type": "application/json", "Authorization": f"Bearer {settings.SMS_HTTP_TOKEN}"},
+            method="POST",
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310
+                if not 200 <= response.status < 300:
+                    raise SmsGatewayError(f"gateway answered {response.status}")
+        except OSError as exc:
+            raise SmsGatewayError(str(exc)) from exc
+
+
+def get_gateway():
+    return import_string(settings.SMS_GATEWAY)()

@@ -1,0 +1,28 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("xieshang.core.urls")),
+    path("accounts/", include("xieshang.accounts.urls")),
+    path("audit/", include("xieshang.audit.urls")),
+    path("notifications/", include("xieshang.notifications.urls")),
+    path("api/", include("xieshang.api.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
+
+for app in ("workflow", "proposals", "opinions", "consultations", "deliberation", "duties", "search", "stats"):
+    # Domain apps mount themselves when they have pages; an app without urls.py is simply not mounted.
+    try:
+        __import__(f"xieshang.{app}.urls")
+    except ModuleNotFoundError as exc:
+        if exc.name != f"xieshang.{app}.urls":
+            raise
+        continue
+    urlpatterns.append(path(f"{app}/", include(f"xieshang.{app}.urls")))
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
