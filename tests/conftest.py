@@ -1,0 +1,37 @@
+import pytest
+
+from tests.factories import OrganizationFactory, make_user
+from xieshang.accounts.models import Role
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    # Policy, rate limits and throttles live in the cache; each test starts from a clean one.
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def organization(db):
+    return OrganizationFactory(name="郑州市政协", short_name="郑州", code="zz")
+
+
+@pytest.fixture
+def other_organization(db):
+    return OrganizationFactory(name="开封市政协", short_name="开封", code="kf")
+
+
+@pytest.fixture
+def member(organization):
+    return make_user(Role.MEMBER, organization, username="member", phone="13800000001")
+
+
+@pytest.fixture
+def user_with_role(organization):
+    def _make(role, org=None, **kwargs):
+        return make_user(role, org or organization, **kwargs)
+
+    return _make
