@@ -1,0 +1,226 @@
+"""Two-level clustering: ~100 base clusters of participants, then 2–5 opinion groups of base clusters.
+
+Polis math, clojure src/polismath/math/clusters.clj (``kmeans``, ``clean-start-clusters``,
+``silhouette``) and src/polismath/math/conversation.clj (``:base-clusters``, ``:group-clusterings``,
+``:group-k-smoother``, ``max-k-fn``).
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+from sklearn.cluster import KMeans
+from sklearn.exceptions import ConvergenceWarning
+
+BASE_K = 100
+MAX_GROUP_K = 5
+# Polis' :group-k-buffer: a new best k must win this many runs in a row before it is shown.
+GROUP_K_BUFFER = 4
+# Silhouette lead that lets a new k replace the shown one at once, without waiting for the buffer.
+K_HYSTERESIS = 0.05
+# Relative k-means objective gain that makes a fresh grouping replace the warm-started one.
+WARM_START_SLACK = 0.10
+
+
+def kmeans(
+    points: np.ndarray,
+    k: int,
+    *,
+    weights: np.ndarray | None = None,
+    init: np.ndarray | None = None,
+    seed: int = 0,
+    n_init: int = 10,
+    max_iter: int = 300,
+) -> tuple[np.ndarray, np.ndarray]:
+    """(Weighted) Lloyd k-means; returns (labels, centres), centres[i] the weighted mean of cluster i.
+
+    Polis math, src/polismath/math/clusters.clj ``kmeans`` / ``cluster-step`` / ``weighted-mean``:
+    assign each point to its nearest centre, move each centre to the (weighted) mean of its points.
+    With ``init`` (warm start from the previous run's centres, as Polis does with ``:last-clusters``)
+    a single run is made; otherwise k-means++ seeding (Arthur & Vassilvitskii 2007) with ``n_init``
+    seeded restarts replaces Polis' "first k distinct points" start, which depends on row order.
+    Deterministic for a given seed. Empty clusters are re-seeded by scikit-learn, so exactly
+    ``min(k, distinct points)`` labels come back.
+    """
+    points = np.asarray(points, dtype=np.float64)
+    n = len(points)
+    if n == 0:
+        return np.zeros(0, np.int64), np.zeros((0, points.shape[1] if points.ndim == 2 else 2))
+    distinct = np.unique(points, axis=0)
+    k = max(1, min(k, len(distinct)))
+    if k == len(distinct):
+        # Every distinct point is its own cluster; k-means has nothing to optimise.
+        labels = np.unique(points, axis=0, return_inverse=True)[1].reshape(-1)
+        return labels.astype(np.int64), distinct
+    if init is not None and len(init) != k:
+        init = None
+    model = KMeans(
+        n_clusters=k,
+        init=np.asarray(init, dtype=np.float64) if init is not None else "k-means++",
+        n_init=1 if init is not None else n_init,
+        max_iter=max_iter,
+        random_state=seed,
+        algorithm="lloyd",
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model.fit(points, sample_weight=weights)
+    return model.labels_.astype(np.int64), model.cluster_centers_
+
+
+def silhouette(points: np.ndarray, labels: np.ndarray) -> float:
+    """Mean silhouette coefficient (Rousseeuw 1987): s_i = (b_i - a_i) / max(a_i, b_i).
+
+    a_i is the mean distance from i to the other members of its cluster, b_i the smallest mean
+    distance to another cluster; a member of a singleton cluster scores 0. Unweighted, over the
+    points given, as Polis math src/polismath/math/clusters.clj ``silhouette`` computes it over
+    base-cluster centres. Returns -1 when fewer than two clusters exist (no k can be scored).
+    """
+    points = np.asarray(points, dtype=np.float64)
+    labels = np.asarray(labels)
+    uniq, inv = np.unique(labels, return_inverse=True)
+    if len(uniq) < 2 or len(points) < 3:
+        return -1.0
+    d = np.sqrt(np.maximum(((points[:, None, :] - points[None, :, :]) ** 2).sum(-1), 0.0))
+    onehot = np.zeros((len(points), len(uniq)))
+    onehot[np.arange(len(points)), inv] = 1.0
+    sizes = onehot.sum(0)
+    sums = d @ onehot
+    own = sizes[inv]
+    a = np.divide(sums[np.arange(len(points)), inv], own - 1, out=np.zeros(len(points)), where=own > 1)
+    other = sums / np.where(sizes > 0, sizes, 1)
+    other[np.arange(len(points)), inv] = np.inf
+    b = other.min(1)
+    denom = np.maximum(a, b)
+    s = np.divide(b - a, denom, out=np.zeros(len(points)), where=denom > 0)
+    s[own <= 1] = 0.0
+    return float(s.mean())
+
+
+def max_group_k(n_base: int, max_k: int = MAX_GROUP_K) -> int:
+    """Largest k tried for opinion groups.
+
+    Polis math, src/polismath/math/conversation.clj ``max-k-fn``: min(max-k, 2 + n_base // 12); we
+    also keep k below the number of base clusters so that every k can be scored by silhouette.
+    """
+    return max(0, min(max_k, 2 + n_base // 12, n_base - 1))
+
+
+def base_clusters(
+    positions: np.ndarray,
+    *,
+    k: int = BASE_K,
+    previous_members: Sequence[np.ndarray] | None = None,
+    seed: int = 0,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Cluster in-map participants' 2-D positions into up to ``k`` base clusters.
+
+    Warm start as Polis math src/polismath/math/clusters.clj ``clean-start-clusters``: each previous
+    base cluster is re-centred on the current positions of its members (indices into
+    ``positions``), empty ones are dropped, and while there are fewer than k clusters the point
+    farthest from every centre opens a new one; then Lloyd iterations run from there. This keeps
+    base clusters, and so groups, stable as votes arrive.
+    """
+    n = len(positions)
+    if n == 0:
+        return np.zeros(0, np.int64), np.zeros((0, 2))
+    target = min(k, len(np.unique(positions, axis=0)))
+    init = None
+    if previous_members:
+        centres = [positions[m].mean(0) for m in previous_members if len(m)]
+        centres = _dedupe_rows(np.asarray(centres).reshape(-1, 2))[:target]
+        if len(centres):
+            init = _grow_by_most_distal(positions, centres, target)
+    return kmeans(positions, target, init=init, seed=seed, n_init=1)
+
+
+def _dedupe_rows(rows: np.ndarray) -> np.ndarray:
+    _, first = np.unique(rows, axis=0, return_index=True)
+    return rows[np.sort(first)]
+
+
+def _grow_by_most_distal(points: np.ndarray, centres: np.ndarray, target: int) -> np.ndarray:
+    centres = list(centres)
+    dmin = np.min(((points[:, None, :] - np.asarray(centres)[None]) ** 2).sum(-1), axis=1)
+    while len(centres) < target:
+        i = int(np.argmax(dmin))
+        if dmin[i] <= 0:
+            break
+        centres.append(points[i])
+        dmin = np.minimum(dmin, ((points - points[i]) ** 2).sum(-1))
+    return np.asarray(centres)
+
+
+def group_clusterings(
+    base_centres: np.ndarray,
+    base_weights: np.ndarray,
+    *,
+    k_values: Sequence[int],
+    previous_centres: Mapping[int, np.ndarray] | None = None,
+    seed: int = 0,
+) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+    """For each k, size-weighted k-means of the base-cluster centres → (labels per base, centres).
+
+    Polis math, src/polismath/math/conversation.clj ``:group-clusterings``: k-means over the base
+    cluster centres weighted by their member counts, warm-started per k from the last run.
+    """
+    out = {}
+    for k in k_values:
+        fresh = kmeans(base_centres, k, weights=base_weights, seed=seed)
+        init = None
+        if previous_centres and k in previous_centres:
+            init = np.asarray(previous_centres[k], dtype=np.float64).reshape(-1, 2)
+        if init is None or len(init) != k:
+            out[k] = fresh
+            continue
+        warm = kmeans(base_centres, k, weights=base_weights, init=init, seed=seed)
+        # A warm start keeps groups stable but can stay stuck in an early, poor split; give it up
+        # only when a fresh clustering is clearly tighter.
+        w_in = weighted_inertia(base_centres, base_weights, *warm)
+        f_in = weighted_inertia(base_centres, base_weights, *fresh)
+        out[k] = fresh if f_in < (1.0 - WARM_START_SLACK) * w_in else warm
+    return out
+
+
+def weighted_inertia(points, weights, labels, centres) -> float:
+    """Σ_i w_i ‖x_i − c_{label(i)}‖², the k-means objective."""
+    d = ((np.asarray(points) - np.asarray(centres)[labels]) ** 2).sum(1)
+    return float((np.asarray(weights, dtype=np.float64) * d).sum())
+
+
+def choose_k(
+    silhouettes: Mapping[int, float],
+    previous: Mapping | None = None,
+    *,
+    buffer: int = GROUP_K_BUFFER,
+    hysteresis: float = K_HYSTERESIS,
+) -> tuple[int, dict]:
+    """Pick the number of groups from silhouette scores, damping flips between runs.
+
+    Polis math, src/polismath/math/conversation.clj ``:group-k-smoother``: the best-scoring k is
+    only shown once it has been best ``buffer`` runs in a row. We add a hysteresis: a k whose
+    silhouette beats the shown k's by more than ``hysteresis`` is taken at once, since waiting four
+    runs for a clearly better map helps nobody. Ties go to the smaller k. Returns (k, new smoother
+    state {"last_k", "last_k_count", "k"}).
+    """
+    if not silhouettes:
+        return 0, {"last_k": None, "last_k_count": 0, "k": None}
+    best = min(silhouettes, key=lambda k: (-silhouettes[k], k))
+    previous = previous or {}
+    last_k, last_count, shown = (
+        previous.get("last_k"),
+        int(previous.get("last_k_count") or 0),
+        previous.get("k"),
+    )
+    count = last_count + 1 if last_k == best else 1
+    if (
+        shown not in silhouettes
+        or best != shown
+        and (count >= buffer or silhouettes[best] - silhouettes[shown] > hysteresis)
+    ):
+        k = best
+    else:
+        k = shown
+    return int(k), {"last_k": int(best), "last_k_count": count, "k": int(k)}

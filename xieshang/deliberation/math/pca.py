@@ -1,0 +1,142 @@
+"""PCA of the vote matrix with mean imputation, and Polis' sparsity-aware projection.
+
+Polis fills a missing vote with its statement's mean and centres every column on the same mean, so
+after centring a filled cell is exactly 0: the centred, imputed matrix is as sparse as the votes.
+That lets us run the whole PCA on a scipy.sparse matrix without ever building the dense one.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse as sp
+
+from .matrix import VoteMatrix
+
+
+def column_means(vm: VoteMatrix, active: np.ndarray) -> np.ndarray:
+    """Mean vote of each statement over the participants who voted on it (0 if nobody did).
+
+    Moderated-out statements (``active`` False) get 0: Polis zeroes their column (Polis math,
+    clojure src/polismath/math/conversation.clj ``:rating-mat`` via ``nm/zero-out-columns``), so they
+    carry no variance. The mean of a mean-imputed column equals the mean of its votes, which is the
+    centre Polis' ``powerit-pca`` subtracts (src/polismath/math/pca.clj).
+    """
+    values = vm.values()
+    sums = np.asarray(values.sum(axis=0)).ravel()
+    counts = np.diff(vm.codes.tocsc().indptr).astype(np.float64)
+    means = np.divide(sums, counts, out=np.zeros_like(sums), where=counts > 0)
+    means[~active] = 0.0
+    return means
+
+
+def centered_matrix(vm: VoteMatrix, means: np.ndarray, active: np.ndarray) -> sp.csr_matrix:
+    """The centred, mean-imputed vote matrix as CSR: x_ij - mean_j where voted, 0 elsewhere.
+
+    Moderated-out columns are all zero (Polis zeroes them before PCA).
+    """
+    m = vm.codes
+    cols = m.indices
+    data = (m.data.astype(np.float64) - 2.0) - means[cols]
+    data[~active[cols]] = 0.0
+    out = sp.csr_matrix((data, cols.copy(), m.indptr.copy()), shape=m.shape)
+    out.eliminate_zeros()
+    return out
+
+
+def pca_components(
+    centred: sp.csr_matrix,
+    n_components: int = 2,
+    *,
+    seed: int = 0,
+    start: np.ndarray | None = None,
+    oversample: int = 6,
+    max_iter: int = 200,
+    tol: float = 1e-9,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Top principal axes of a centred sparse matrix, by block power (subspace) iteration.
+
+    Polis finds each component by power iteration on the centred data, warm-started from the
+    previous run's components (Polis math, src/polismath/math/pca.clj ``power-iteration``,
+    ``powerit-pca``, ``wrapped-pca``). We iterate a block of ``n_components + oversample`` vectors at
+    once with QR re-orthonormalisation (Halko, Martinsson & Tropp 2011, "Finding structure with
+    randomness", Alg. 4.4) and finish with Rayleigh–Ritz, which converges in a few dozen products
+    where one vector at a time needs hundreds. ``start`` (n_components × n_statements), when given,
+    seeds the first block columns so that successive runs stay on the same axes.
+
+    Returns (components, variances): components is n_components × n_statements with unit rows,
+    variances the corresponding eigenvalues of CᵀC / n_rows.
+    """
+    n_rows, n_cols = centred.shape
+    k = min(n_components, n_rows, n_cols)
+    if k == 0:
+        return np.zeros((n_components, n_cols)), np.zeros(n_components)
+    block = min(n_cols, k + oversample)
+    rng = np.random.default_rng(seed)
+    v = rng.standard_normal((n_cols, block))
+    if start is not None:
+        s = np.asarray(start, dtype=np.float64)[:block]
+        good = np.linalg.norm(s, axis=1) > 0
+        v[:, : len(s)][:, good] = s[good].T
+    v, _ = np.linalg.qr(v)
+    ct = centred.T.tocsr()
+    prev = None
+    for _ in range(max_iter):
+        w = ct @ (centred @ v)
+        v, r = np.linalg.qr(w)
+        ritz = np.abs(np.diag(r))[:k]
+        if prev is not None and np.all(np.abs(ritz - prev) <= tol * max(ritz[0], 1e-300)):
+            break
+        prev = ritz
+    # Rayleigh–Ritz: the best rank-k eigenvectors inside the converged subspace.
+    cv = centred @ v
+    small = cv.T @ cv
+    evals, evecs = np.linalg.eigh(small)
+    order = np.argsort(evals)[::-1][:k]
+    comps = (v @ evecs[:, order]).T
+    comps /= np.maximum(np.linalg.norm(comps, axis=1, keepdims=True), 1e-300)
+    variances = np.maximum(evals[order], 0.0) / max(n_rows, 1)
+    if k < n_components:
+        comps = np.vstack([comps, np.zeros((n_components - k, n_cols))])
+        variances = np.concatenate([variances, np.zeros(n_components - k)])
+    return _orient(comps, start), variances
+
+
+def _orient(comps: np.ndarray, previous: np.ndarray | None) -> np.ndarray:
+    """Fix each axis' sign: along the previous run's axis if there is one, else by a fixed rule.
+
+    An eigenvector's sign is arbitrary; without this the map could flip between two runs on almost
+    the same votes.
+    """
+    out = comps.copy()
+    for i, row in enumerate(out):
+        ref = None
+        if previous is not None and i < len(previous):
+            dot = float(row @ previous[i])
+            if abs(dot) > 1e-12:
+                ref = dot
+        if ref is None:
+            j = int(np.argmax(np.abs(row))) if row.size else 0
+            ref = row[j] if row.size else 1.0
+        if ref < 0:
+            out[i] = -row
+    return out
+
+
+def sparsity_aware_projection(
+    centred: sp.csr_matrix,
+    comps: np.ndarray,
+    n_votes: np.ndarray,
+    n_statements: int,
+) -> np.ndarray:
+    """Project each participant on the axes using only the votes they cast, then push sparse voters out.
+
+    Polis math, src/polismath/math/pca.clj ``sparsity-aware-project-ptpt``: the projection sums
+    (x_j - centre_j) · pc_j over the statements the participant voted on, and is scaled by
+    sqrt(n_statements / max(n_votes, 1)) so that someone who voted on few statements is not pulled
+    into the centre by the imputed means. Also Small et al. 2021, "Polis: Scaling deliberation by
+    mapping high dimensional opinion spaces", section on the sparsity-aware projection.
+    ``centred`` is zero where a participant did not vote, so a plain product does the masked sum.
+    """
+    proj = np.asarray(centred @ comps.T)
+    scale = np.sqrt(n_statements / np.maximum(n_votes, 1).astype(np.float64))
+    return proj * scale[:, None]
