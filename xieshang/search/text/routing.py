@@ -1,4 +1,5 @@
-"""Suggest the handling unit (承办单位) for a proposal from past assignments, or from unit keywords when history is thin.
+"""Suggest the handling unit (承办单位) of a proposal from past assignments, or from unit keywords when history is
+thin.
 
 The model reads title and body separately: titles are short and dense (望文定案 — staff often route by the title), but a
 title such as 关于解决群众急难愁盼问题的建议 names no unit, so the body's words count too, through their own
