@@ -1,0 +1,116 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from . import calendar, models
+
+
+class StateInline(admin.TabularInline):
+    model = models.State
+    extra = 0
+    fields = [
+        "order",
+        "key",
+        "name",
+        "is_initial",
+        "is_final",
+        "allows",
+        "deadline_amount",
+        "deadline_unit",
+        "deadline_max_amount",
+        "warn_before",
+        "warn_after_every",
+        "responsible_roles",
+        "escalate_roles",
+        "extend_roles",
+    ]
+
+
+class TransitionInline(admin.StackedInline):
+    model = models.Transition
+    fk_name = "workflow"
+    extra = 0
+    fields = [
+        ("order", "key", "name", "is_active"),
+        ("sources", "target"),
+        ("roles", "conditions", "notify"),
+        ("requires_reason", "style"),
+        "payload_schema",
+    ]
+    filter_horizontal = ["sources"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "target" and getattr(request, "_workflow_obj", None) is not None:
+            field.queryset = field.queryset.filter(workflow=request._workflow_obj)
+        return field
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if db_field.name == "sources" and getattr(request, "_workflow_obj", None) is not None:
+            field.queryset = field.queryset.filter(workflow=request._workflow_obj)
+        return field
+
+
+@admin.register(models.Workflow)
+class WorkflowAdmin(admin.ModelAdmin):
+    list_display = ["name", "key", "organization", "is_active", "updated_at"]
+    list_filter = ["is_active", "organization"]
+    search_fields = ["name", "key"]
+    inlines = [StateInline, TransitionInline]
+
+    def get_form(self, request, obj=None, **kwargs):
+        # Transition inlines may only point at this workflow's own states.
+        request._workflow_obj = obj
+        return super().get_form(request, obj, **kwargs)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(models.WorkflowEvent)
+class WorkflowEventAdmin(ReadOnlyAdmin):
+    list_display = [
+        "at",
+        "content_type",
+        "object_id",
+        "transition_name",
+        "from_state_name",
+        "to_state_name",
+        "actor_name",
+    ]
+    list_filter = ["kind", "workflow", "content_type"]
+    search_fields = ["actor_name", "reason", "object_id"]
+    date_hierarchy = "at"
+
+
+@admin.register(models.Reminder)
+class ReminderAdmin(ReadOnlyAdmin):
+    list_display = ["day", "kind", "content_type", "object_id", "state", "due_on", "recipients"]
+    list_filter = ["kind", "day"]
+
+
+@admin.register(models.CalendarDay)
+class CalendarDayAdmin(admin.ModelAdmin):
+    list_display = ["date", "weekday", "is_workday", "name", "source"]
+    list_filter = ["is_workday", "source"]
+    search_fields = ["name"]
+    date_hierarchy = "date"
+    fields = ["date", "is_workday", "name"]
+
+    @admin.display(description=_("星期"))
+    def weekday(self, obj):
+        return "一二三四五六日"[obj.date.weekday()]
+
+    def save_model(self, request, obj, form, change):
+        # An administrator's correction must survive the next seed_calendar run.
+        obj.source = models.CalendarDay.Source.ADMIN
+        super().save_model(request, obj, form, change)
+        calendar.invalidate()

@@ -1,0 +1,127 @@
+"""What the domain plugs into the engine: relational roles, conditions, hooks, notifiers and due-date policies.
+
+The workflow tables name roles and conditions by key; the domain registers what those keys mean, usually in its
+AppConfig.ready(). Registering the same key again replaces the earlier function (tests and reloads rely on that)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+# Hooks registered under this key run when services.start() puts an object in its initial state; "*" matches only
+# transitions, so a numbering hook on "*" is not surprised by creation.
+START = ":start"
+ANY = "*"
+
+
+@dataclass(frozen=True)
+class RelationalRole:
+    check: Callable[[Any, Any], bool]
+    label: str = ""
+    members: Callable[[Any], Iterable] | None = None
+
+
+_roles: dict[tuple[str, str], RelationalRole] = {}
+_role_labels: dict[str, str] = {}
+_conditions: dict[str, tuple[Callable[[Any, Any, dict], str | None], str]] = {}
+_hooks: dict[tuple[str, str], list[Callable]] = {}
+_notifiers: dict[str, Callable] = {}
+_due_policies: dict[tuple[str, str], Callable] = {}
+
+
+def register_relational_role(
+    model_label: str,
+    role_name: str,
+    fn: Callable[[Any, Any], bool],
+    *,
+    label: str = "",
+    members: Callable[[Any], Iterable] | None = None,
+) -> None:
+    """fn(user, obj) -> bool says whether the user holds the role on this object (e.g. "submitter").
+    members(obj) -> users lets the engine notify and remind the role; label is the name shown to people.
+    model_label is the concrete model's "app_label.ModelName" (case-insensitive)."""
+    _roles[(model_label.lower(), role_name)] = RelationalRole(check=fn, label=label, members=members)
+    if label:
+        _role_labels[role_name] = label
+
+
+def relational_role(model_label: str, role_name: str) -> RelationalRole | None:
+    return _roles.get((model_label.lower(), role_name))
+
+
+def role_label(role_name: str) -> str:
+    if role_name in _role_labels:
+        return str(_role_labels[role_name])
+    from xieshang.accounts.models import Role
+
+    try:
+        return str(Role(role_name).label)
+    except ValueError:
+        return role_name
+
+
+def register_condition(key: str, fn: Callable[[Any, Any, dict], str | None], *, label: str = "") -> None:
+    """fn(obj, actor, payload) returns None when satisfied, else the reason (translated text) shown to the user."""
+    _conditions[key] = (fn, label)
+
+
+def condition(key: str) -> Callable[[Any, Any, dict], str | None] | None:
+    entry = _conditions.get(key)
+    return entry[0] if entry else None
+
+
+def condition_label(key: str) -> str:
+    entry = _conditions.get(key)
+    return str(entry[1]) if entry and entry[1] else key
+
+
+def register_hook(workflow_key: str, transition_key: str, fn: Callable[[Any, Any, dict], None]) -> None:
+    """fn(obj, event, payload) runs inside the transition's transaction, after the new state and the event are
+    written; obj is the locked, fresh row. Raising rolls the whole transition back."""
+    hooks = _hooks.setdefault((workflow_key, transition_key), [])
+    if fn not in hooks:
+        hooks.append(fn)
+
+
+def hooks_for(workflow_key: str, transition_key: str) -> list[Callable]:
+    found = list(_hooks.get((workflow_key, transition_key), ()))
+    if transition_key != START:
+        found += _hooks.get((workflow_key, ANY), [])
+    return found
+
+
+def register_notifier(workflow_key: str, fn: Callable[[Any, Any], list[tuple]]) -> None:
+    """fn(obj, event) -> [(recipients, title, body, url), ...] replaces the default message built from
+    Transition.notify for every event of this workflow. Called after commit."""
+    _notifiers[workflow_key] = fn
+
+
+def notifier(workflow_key: str) -> Callable | None:
+    return _notifiers.get(workflow_key)
+
+
+def register_due_policy(
+    workflow_key: str, state_key: str, fn: Callable[[Any, Any, date, date | None], date | None]
+) -> None:
+    """fn(obj, state, entered_on, default_due) -> the due date to use (None for no deadline). state_key may be "*"."""
+    _due_policies[(workflow_key, state_key)] = fn
+
+
+def due_policy(workflow_key: str, state_key: str) -> Callable | None:
+    return _due_policies.get((workflow_key, state_key)) or _due_policies.get((workflow_key, ANY))
+
+
+def unregister_hook(workflow_key: str, transition_key: str, fn: Callable) -> None:
+    hooks = _hooks.get((workflow_key, transition_key), [])
+    if fn in hooks:
+        hooks.remove(fn)
+
+
+def unregister_notifier(workflow_key: str) -> None:
+    _notifiers.pop(workflow_key, None)
+
+
+def unregister_due_policy(workflow_key: str, state_key: str) -> None:
+    _due_policies.pop((workflow_key, state_key), None)

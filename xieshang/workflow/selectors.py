@@ -1,0 +1,118 @@
+"""Reads: which workflow applies, what a state allows, who may take which transition, and an object's timeline."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from xieshang.accounts.selectors import has_role
+
+from . import registry
+from .models import State, Transition, Workflow, WorkflowEvent, WorkflowObject
+
+SYSTEM_ROLE = "system"
+
+
+@dataclass(frozen=True)
+class Available:
+    transition: Transition
+    allowed: bool
+    reason: str = ""
+    permitted: bool = True  # the actor holds a role for it; False means `reason` is about rights, not conditions
+
+    @property
+    def key(self) -> str:
+        return self.transition.key
+
+
+def workflow_for(organization, key: str) -> Workflow | None:
+    """The organization's own active copy of workflow `key`, else the platform default."""
+    org_id = getattr(organization, "pk", organization)
+    candidates = Workflow.objects.filter(key=key, is_active=True)
+    if org_id is not None:
+        own = candidates.filter(organization_id=org_id).first()
+        if own is not None:
+            return own
+    return candidates.filter(organization__isnull=True).first()
+
+
+def state_allows(obj, flag: str) -> bool:
+    """Whether the object's current state allows `flag` ("edit", "cosign", "comment", ...). No state: nothing."""
+    state = obj.state if obj.state_id else None
+    return bool(state and state.allows.get(flag, False))
+
+
+def workflow_models() -> list[type[WorkflowObject]]:
+    """Every installed concrete model that runs through a workflow."""
+    return [m for m in apps.get_models() if issubclass(m, WorkflowObject) and not m._meta.abstract]
+
+
+def events_for(obj) -> QuerySet[WorkflowEvent]:
+    """The object's timeline, oldest first, ready for workflow/_timeline.html."""
+    ct = ContentType.objects.get_for_model(obj, for_concrete_model=True)
+    return WorkflowEvent.objects.filter(content_type=ct, object_id=obj.pk).select_related("actor").order_by("at", "id")
+
+
+def holds_role(user, role: str, obj) -> bool:
+    if role == SYSTEM_ROLE:
+        return user is None
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    relational = registry.relational_role(obj._meta.label, role)
+    if relational is not None:
+        return bool(relational.check(user, obj))
+    return has_role(user, role, obj.organization_id)
+
+
+def permission_failure(user, obj, transition: Transition) -> str | None:
+    """None when the user may take the transition, else why not."""
+    if any(holds_role(user, role, obj) for role in transition.roles or ()):
+        return None
+    names = "、".join(registry.role_label(r) for r in transition.roles or () if r != SYSTEM_ROLE)
+    if not names:
+        return _("此操作由系统自动执行。")
+    return _("您没有执行“%(action)s”的权限（需要：%(roles)s）。") % {"action": transition.name, "roles": names}
+
+
+def condition_failure(obj, actor, transition: Transition, payload: dict | None) -> str | None:
+    """The first unmet condition's reason, or None. An unknown key fails closed: a typo must not open a gate."""
+    for key in transition.conditions or ():
+        check = registry.condition(key)
+        if check is None:
+            return _("流程配置错误：未知条件“%(key)s”，请联系系统管理员。") % {"key": key}
+        reason = check(obj, actor, payload or {})
+        if reason:
+            return str(reason)
+    return None
+
+
+def outgoing_transitions(obj) -> list[Transition]:
+    if not obj.state_id:
+        return []
+    return list(
+        Transition.objects.filter(workflow_id=obj.workflow_id, sources=obj.state_id, is_active=True)
+        .select_related("target")
+        .order_by("order", "id")
+    )
+
+
+def available_transitions(actor, obj) -> list[Available]:
+    """Every active transition out of the object's state, with whether this actor may take it now and why not.
+    Pages show the refused ones disabled with the reason, so people see what is missing."""
+    result = []
+    for transition in outgoing_transitions(obj):
+        refusal = permission_failure(actor, obj, transition)
+        if refusal:
+            result.append(Available(transition, False, refusal, permitted=False))
+            continue
+        blocked = condition_failure(obj, actor, transition, None)
+        result.append(Available(transition, blocked is None, blocked or ""))
+    return result
+
+
+def states_of(workflow: Workflow) -> QuerySet[State]:
+    return workflow.states.order_by("order", "id")
