@@ -16,7 +16,7 @@ TASKS = {
         "QUEUES": ["default", "notifications", "search", "maps"],
     }
 }
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 SECURE_SSL_REDIRECT = False
@@ -28,3 +28,8 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # An in-memory test database is not shared with the live server thread of the browser tests: use a file.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}  # noqa: F405
+STATIC_ROOT = VAR_DIR / "static-test"  # noqa: F405
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+
+# A test-only domain model for the workflow engine's tests (tests/workflow/testapp); never installed in production.
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.workflow.testapp"]  # noqa: F405

@@ -1,3 +1,4 @@
+from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 
 from .selectors import find_user_by_login
@@ -10,7 +11,7 @@ class UsernameOrPhoneBackend(ModelBackend):
         user = find_user_by_login(username)
         if user is None:
             # Run the hasher anyway so that an unknown name takes as long as a wrong password.
-            self.user_model().set_password(password)
+            get_user_model()().set_password(password)
             return None
         if user.check_password(password) and self.user_can_authenticate(user):
             return user

@@ -294,6 +294,9 @@ class ResidentProfile(models.Model):
         verbose_name = _("群众档案")
         verbose_name_plural = _("群众档案")
 
+    def __str__(self) -> str:
+        return f"{self.user} · {self.community or self.organization}"
+
 
 class SmsCode(models.Model):
     """A one-time code sent by SMS (registration, phone login). Only its hash is kept."""
@@ -308,6 +311,9 @@ class SmsCode(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["phone", "purpose", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.purpose}:{self.phone[:3]}****{self.phone[-4:]}"
 
 
 class SecurityPolicy(models.Model):

@@ -45,6 +45,9 @@ class ChannelPreference(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "kind"], name="uniq_channel_pref")]
 
+    def __str__(self) -> str:
+        return f"{self.user_id}:{self.kind or '*'}"
+
 
 class SmsMessage(models.Model):
     """Every SMS the platform sends, whatever the gateway: the log gateway's outbox and the real one's record."""
@@ -59,3 +62,6 @@ class SmsMessage(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.phone[:3]}****{self.phone[-4:]} {self.status}"

@@ -1,0 +1,60 @@
+# Xieshang: `make demo` runs the platform on SQLite; `make test` runs the whole suite.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+MANAGE := $(PY) manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+DEMO_ENV := DEBUG=1 XIESHANG_DEV=1 DATABASE_URL=sqlite:///$(CURDIR)/var/xieshang.sqlite3 REDIS_URL= TASKS_BACKEND=django_tasks_db.DatabaseBackend
+
+.PHONY: help install demo serve test test-fast lint format messages clean
+
+help:
+	@echo "make demo   - install, build the demo organization and serve it on http://$(HOST):$(PORT)"
+	@echo "make test   - run the whole test suite (SQLite, or DATABASE_URL if set)"
+	@echo "make lint   - ruff"
+
+# Python 3.12 is pinned in .python-version; scripts/find_python.sh finds it (pyenv or python3.12 on PATH).
+$(VENV)/.installed: requirements/base.txt requirements/dev.txt
+	@PYTHON=$$(scripts/find_python.sh) && echo "Using $$PYTHON" && \
+	  { [ -x $(PY) ] || $$PYTHON -m venv $(VENV); }
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -r requirements/dev.txt
+	@touch $@
+
+install: $(VENV)/.installed
+
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund --silent && touch $@; \
+	  else echo "npm not found: the accessibility checks (axe-core) will be skipped"; fi
+
+demo: install
+	@mkdir -p var
+	$(DEMO_ENV) $(MANAGE) migrate --noinput -v0
+	$(DEMO_ENV) $(MANAGE) compilemessages -v0 --ignore=.venv --ignore=node_modules 2>/dev/null || true
+	$(DEMO_ENV) $(MANAGE) demo_data
+	@echo ""
+	@echo "协商 Xieshang is starting on http://$(HOST):$(PORT)  (Ctrl-C stops the server and the task worker)"
+	@echo "第二因素 Staff second factor: the demo prints the current code with: $(MANAGE) demo_otp USERNAME"
+	@echo "短信 SMS (log gateway) appear in this console and in the notifications_smsmessage table."
+	@trap 'kill 0' INT TERM EXIT; \
+	  $(DEMO_ENV) $(MANAGE) db_worker --no-reload --queue-name '*' >var/worker.log 2>&1 & \
+	  $(DEMO_ENV) $(MANAGE) runserver --noreload $(HOST):$(PORT)
+
+test: install node_modules/.installed
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check xieshang tests bench
+	$(VENV)/bin/ruff format --check xieshang tests bench
+
+format: install
+	$(VENV)/bin/ruff format xieshang tests bench
+	$(VENV)/bin/ruff check --fix xieshang tests bench
+
+messages: install
+	cd xieshang && ../$(MANAGE) makemessages -l en --no-obsolete && ../$(MANAGE) compilemessages
+
+clean:
+	rm -rf $(VENV) node_modules var staticfiles .pytest_cache
