@@ -7,12 +7,9 @@ Polis math, clojure src/polismath/math/clusters.clj (``kmeans``, ``clean-start-c
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Mapping, Sequence
 
 import numpy as np
-from sklearn.cluster import KMeans
-from sklearn.exceptions import ConvergenceWarning
 
 BASE_K = 100
 MAX_GROUP_K = 5
@@ -24,6 +21,65 @@ K_HYSTERESIS = 0.05
 WARM_START_SLACK = 0.10
 
 
+def _sq_dists(points: np.ndarray, centres: np.ndarray, *, exact: bool = True) -> np.ndarray:
+    """Squared distances points × centres; without ``exact`` the per-point constant ‖x‖² is left
+    out, which is all an argmin needs and saves a pass over the n × k array."""
+    d = points @ (-2.0 * centres.T)
+    d += (centres**2).sum(1)[None, :]
+    if exact:
+        d += (points**2).sum(1)[:, None]
+        np.maximum(d, 0.0, out=d)
+    return d
+
+
+def _kmeans_pp(points: np.ndarray, weights: np.ndarray, k: int, rng) -> np.ndarray:
+    """Weighted k-means++ seeding (Arthur & Vassilvitskii 2007): D²·w sampling."""
+    first = rng.choice(len(points), p=weights / weights.sum())
+    centres = [points[first]]
+    d = ((points - points[first]) ** 2).sum(1)
+    for _ in range(1, k):
+        p = d * weights
+        total = p.sum()
+        if total <= 0:
+            break
+        i = rng.choice(len(points), p=p / total)
+        centres.append(points[i])
+        d = np.minimum(d, ((points - points[i]) ** 2).sum(1))
+    return np.asarray(centres)
+
+
+def _lloyd(points, weights, centres, max_iter) -> tuple[np.ndarray, np.ndarray, float]:
+    centres = np.array(centres, dtype=np.float64)
+    k = len(centres)
+    labels = None
+    tol = 1e-8 * max(float(points.var(0).sum()), 1e-300)
+    for _ in range(max_iter):
+        d = _sq_dists(points, centres, exact=False)
+        new = d.argmin(1)
+        if labels is not None and np.array_equal(new, labels):
+            break
+        labels = new
+        old = centres.copy()
+        mass = np.bincount(labels, weights=weights, minlength=k)
+        for dim in range(points.shape[1]):
+            s = np.bincount(labels, weights=weights * points[:, dim], minlength=k)
+            centres[:, dim] = np.divide(s, mass, out=centres[:, dim].copy(), where=mass > 0)
+        empty = np.flatnonzero(mass == 0)
+        if len(empty):
+            # Re-seed an empty cluster on the point worst served by its centre, so k holds.
+            worst = d[np.arange(len(points)), labels] + (points**2).sum(1)
+            far = np.argsort(-worst, kind="stable")
+            for c, i in zip(empty, far, strict=False):
+                centres[c] = points[i]
+            labels = None
+        elif ((centres - old) ** 2).sum(1).max() <= tol:
+            break
+    d = _sq_dists(points, centres)
+    labels = d.argmin(1)
+    inertia = float((weights * d[np.arange(len(points)), labels]).sum())
+    return labels, centres, inertia
+
+
 def kmeans(
     points: np.ndarray,
     k: int,
@@ -32,42 +88,43 @@ def kmeans(
     init: np.ndarray | None = None,
     seed: int = 0,
     n_init: int = 10,
-    max_iter: int = 300,
+    max_iter: int = 100,
 ) -> tuple[np.ndarray, np.ndarray]:
     """(Weighted) Lloyd k-means; returns (labels, centres), centres[i] the weighted mean of cluster i.
 
-    Polis math, src/polismath/math/clusters.clj ``kmeans`` / ``cluster-step`` / ``weighted-mean``:
-    assign each point to its nearest centre, move each centre to the (weighted) mean of its points.
-    With ``init`` (warm start from the previous run's centres, as Polis does with ``:last-clusters``)
-    a single run is made; otherwise k-means++ seeding (Arthur & Vassilvitskii 2007) with ``n_init``
-    seeded restarts replaces Polis' "first k distinct points" start, which depends on row order.
-    Deterministic for a given seed. Empty clusters are re-seeded by scikit-learn, so exactly
-    ``min(k, distinct points)`` labels come back.
+    Polis math, clojure src/polismath/math/clusters.clj ``kmeans`` / ``cluster-step`` /
+    ``weighted-mean``: assign each point to its nearest centre, move each centre to the (weighted)
+    mean of its points, up to 100 iterations (Polis' :base-iters / :group-iters). With ``init``
+    (warm start from the previous run's centres, as Polis does with ``:last-clusters``) one run is
+    made; otherwise weighted k-means++ seeding with ``n_init`` seeded restarts, keeping the lowest
+    weighted inertia, replaces Polis' "first k distinct points" start, which depends on row order.
+    Deterministic for a given seed; returns exactly ``min(k, distinct points)`` clusters.
     """
     points = np.asarray(points, dtype=np.float64)
     n = len(points)
     if n == 0:
         return np.zeros(0, np.int64), np.zeros((0, points.shape[1] if points.ndim == 2 else 2))
+    w = np.ones(n) if weights is None else np.asarray(weights, dtype=np.float64)
     distinct = np.unique(points, axis=0)
     k = max(1, min(k, len(distinct)))
     if k == len(distinct):
         # Every distinct point is its own cluster; k-means has nothing to optimise.
         labels = np.unique(points, axis=0, return_inverse=True)[1].reshape(-1)
         return labels.astype(np.int64), distinct
-    if init is not None and len(init) != k:
-        init = None
-    model = KMeans(
-        n_clusters=k,
-        init=np.asarray(init, dtype=np.float64) if init is not None else "k-means++",
-        n_init=1 if init is not None else n_init,
-        max_iter=max_iter,
-        random_state=seed,
-        algorithm="lloyd",
-    )
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        model.fit(points, sample_weight=weights)
-    return model.labels_.astype(np.int64), model.cluster_centers_
+    if init is not None and len(init) == k:
+        labels, centres, _ = _lloyd(points, w, np.asarray(init, dtype=np.float64), max_iter)
+        return labels.astype(np.int64), centres
+    rng = np.random.default_rng(seed)
+    best = None
+    for _ in range(max(1, n_init)):
+        start = _kmeans_pp(points, w, k, rng)
+        if len(start) < k:
+            start = _grow_by_most_distal(points, start, k)
+        run = _lloyd(points, w, start, max_iter)
+        if best is None or run[2] < best[2]:
+            best = run
+    labels, centres, _ = best
+    return labels.astype(np.int64), centres
 
 
 def silhouette(points: np.ndarray, labels: np.ndarray) -> float:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import scipy.sparse as sp
+from scipy.sparse.linalg import svds
 
 from .matrix import VoteMatrix
 
@@ -43,61 +44,52 @@ def centered_matrix(vm: VoteMatrix, means: np.ndarray, active: np.ndarray) -> sp
     return out
 
 
+DENSE_LIMIT = 4_000_000
+
+
 def pca_components(
     centred: sp.csr_matrix,
     n_components: int = 2,
     *,
     seed: int = 0,
     start: np.ndarray | None = None,
-    oversample: int = 6,
-    max_iter: int = 200,
-    tol: float = 1e-9,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Top principal axes of a centred sparse matrix, by block power (subspace) iteration.
+    """Top principal axes of the centred (mean-imputed) vote matrix.
 
     Polis finds each component by power iteration on the centred data, warm-started from the
-    previous run's components (Polis math, src/polismath/math/pca.clj ``power-iteration``,
-    ``powerit-pca``, ``wrapped-pca``). We iterate a block of ``n_components + oversample`` vectors at
-    once with QR re-orthonormalisation (Halko, Martinsson & Tropp 2011, "Finding structure with
-    randomness", Alg. 4.4) and finish with Rayleigh–Ritz, which converges in a few dozen products
-    where one vector at a time needs hundreds. ``start`` (n_components × n_statements), when given,
-    seeds the first block columns so that successive runs stay on the same axes.
+    previous run's components (Polis math, clojure src/polismath/math/pca.clj ``power-iteration``,
+    ``powerit-pca``). Power iteration needs hundreds of sweeps when the first eigenvalues are
+    close, as they are in large conversations, so we compute the same axes — the leading right
+    singular vectors of the centred matrix — with a Lanczos bidiagonalisation (scipy ``svds``,
+    PROPACK, ARPACK as fallback), or an exact dense SVD for small matrices. The previous run's
+    first axis (``start``, n_components × n_statements) seeds Lanczos and fixes the signs, so
+    successive runs stay on the same axes; otherwise ``seed`` makes the start vector.
 
     Returns (components, variances): components is n_components × n_statements with unit rows,
-    variances the corresponding eigenvalues of CᵀC / n_rows.
+    variances the eigenvalues of CᵀC / n_rows.
     """
     n_rows, n_cols = centred.shape
     k = min(n_components, n_rows, n_cols)
-    if k == 0:
-        return np.zeros((n_components, n_cols)), np.zeros(n_components)
-    block = min(n_cols, k + oversample)
-    rng = np.random.default_rng(seed)
-    v = rng.standard_normal((n_cols, block))
-    if start is not None:
-        s = np.asarray(start, dtype=np.float64)[:block]
-        good = np.linalg.norm(s, axis=1) > 0
-        v[:, : len(s)][:, good] = s[good].T
-    v, _ = np.linalg.qr(v)
-    ct = centred.T.tocsr()
-    prev = None
-    for _ in range(max_iter):
-        w = ct @ (centred @ v)
-        v, r = np.linalg.qr(w)
-        ritz = np.abs(np.diag(r))[:k]
-        if prev is not None and np.all(np.abs(ritz - prev) <= tol * max(ritz[0], 1e-300)):
-            break
-        prev = ritz
-    # Rayleigh–Ritz: the best rank-k eigenvectors inside the converged subspace.
-    cv = centred @ v
-    small = cv.T @ cv
-    evals, evecs = np.linalg.eigh(small)
-    order = np.argsort(evals)[::-1][:k]
-    comps = (v @ evecs[:, order]).T
-    comps /= np.maximum(np.linalg.norm(comps, axis=1, keepdims=True), 1e-300)
-    variances = np.maximum(evals[order], 0.0) / max(n_rows, 1)
-    if k < n_components:
-        comps = np.vstack([comps, np.zeros((n_components - k, n_cols))])
-        variances = np.concatenate([variances, np.zeros(n_components - k)])
+    comps = np.zeros((n_components, n_cols))
+    variances = np.zeros(n_components)
+    if k == 0 or centred.nnz == 0:
+        return comps, variances
+    if n_rows * n_cols <= DENSE_LIMIT or k >= min(n_rows, n_cols) - 1:
+        _u, s, vt = np.linalg.svd(centred.toarray(), full_matrices=False)
+        s, vt = s[:k], vt[:k]
+    else:
+        rng = np.random.default_rng(seed)
+        v0 = rng.standard_normal(n_cols)
+        if start is not None and len(start) and np.linalg.norm(start[0]) > 0:
+            v0 = np.asarray(start[0], dtype=np.float64) + 1e-3 * v0 / np.sqrt(n_cols)
+        try:
+            _u, s, vt = svds(centred, k=k, v0=v0, solver="propack", random_state=seed)
+        except Exception:  # noqa: BLE001 - PROPACK is optional in some scipy builds
+            _u, s, vt = svds(centred, k=k, v0=v0, solver="arpack", random_state=seed)
+        order = np.argsort(-s)
+        s, vt = s[order], vt[order]
+    comps[:k] = vt
+    variances[:k] = s**2 / n_rows
     return _orient(comps, start), variances
 
 
