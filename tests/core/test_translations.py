@@ -1,0 +1,92 @@
+"""The English catalogue is complete, compiled, and used (the UI's source language is Simplified Chinese)."""
+
+import importlib.util
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.utils import translation
+
+ROOT = Path(__file__).resolve().parents[2]
+_spec = importlib.util.spec_from_file_location("xieshang_translations", ROOT / "scripts" / "translations.py")
+tr = sys.modules.setdefault("xieshang_translations", importlib.util.module_from_spec(_spec))
+_spec.loader.exec_module(tr)
+
+PO = tr.po_path("en")
+MO = tr.mo_path("en")
+PLACEHOLDER = re.compile(r"%\([^)]+\)[sdif]|%[sdif]|\{[^{}]*\}")
+
+
+def _describe(entries):
+    return "\n".join(f"  line {e.lineno} ({reason}): {e.msgid!r}" for e, reason in entries)
+
+
+def test_every_entry_is_translated_and_not_fuzzy():
+    problems = tr.problems(PO)
+    assert not problems, (
+        f"{len(problems)} English entries are untranslated or fuzzy in {PO.relative_to(ROOT)} "
+        f"(run `python scripts/translations.py check`):\n{_describe(problems)}"
+    )
+
+
+def test_translations_keep_placeholders():
+    wrong = []
+    for entry in tr.parse_po(PO):
+        if entry.is_header or not entry.translated:
+            continue
+        sources = [entry.msgid] if entry.msgid_plural is None else [entry.msgid, entry.msgid_plural]
+        expected = sorted(set(PLACEHOLDER.findall(sources[-1])) | set(PLACEHOLDER.findall(sources[0])))
+        for text in entry.msgstr.values():
+            if sorted(set(PLACEHOLDER.findall(text))) != expected:
+                wrong.append((entry, f"placeholders {expected} in {text!r}"))
+    assert not wrong, _describe(wrong)
+
+
+def test_parser_reads_entries():
+    entries = tr.parse_po(PO)
+    header = [e for e in entries if e.is_header]
+    assert len(header) == 1 and "Plural-Forms: nplurals=2" in header[0].msgstr[0]
+    assert not header[0].fuzzy, "the header is flagged fuzzy"
+    plurals = [e for e in entries if e.msgid_plural is not None]
+    assert plurals and all(set(e.msgstr) == {0, 1} for e in plurals)
+    assert any(e.msgid == "我的待办" for e in entries)
+
+
+def test_compiled_catalogue_matches_po():
+    assert MO.exists(), f"{MO.relative_to(ROOT)} is missing: run `python scripts/translations.py compile`"
+    expected = tr.expected_catalogue(PO)
+    compiled = tr.mo_catalogue(MO)
+    missing = sorted(str(k) for k in expected.keys() - compiled.keys())
+    stale = sorted(str(k) for k in expected.keys() & compiled.keys() if expected[k] != compiled[k])
+    extra = sorted(str(k) for k in compiled.keys() - expected.keys())
+    assert not (missing or stale or extra), (
+        f"{MO.relative_to(ROOT)} is out of date with the .po (run `python scripts/translations.py compile`): "
+        f"missing {missing[:10]}, changed {stale[:10]}, obsolete {extra[:10]}"
+    )
+
+
+@pytest.mark.skipif(shutil.which("msgfmt") is None, reason="GNU gettext's msgfmt is not installed")
+def test_parser_agrees_with_msgfmt(tmp_path):
+    # Compile the .po afresh with the same tool compilemessages uses: the parser must read it as msgfmt does.
+    out = tmp_path / "django.mo"
+    subprocess.run(["msgfmt", "--check-format", "-o", str(out), str(PO)], check=True, capture_output=True)
+    assert tr.mo_catalogue(out) == tr.expected_catalogue(PO)
+
+
+def test_override_en_translates_the_interface():
+    with translation.override("en"):
+        assert translation.gettext("我的待办") == "My to-do list"
+        assert translation.gettext("关怀模式") == "Care mode"
+        assert translation.gettext("承办单位经办人") == "Handling-unit officer"
+    with translation.override("zh-hans"):
+        assert translation.gettext("我的待办") == "我的待办"
+
+
+def test_override_en_plural_forms():
+    todo = "共有 %(n)s 项待办。"
+    with translation.override("en"):
+        assert translation.ngettext(todo, todo, 1) % {"n": 1} == "You have 1 to-do item."
+        assert translation.ngettext(todo, todo, 3) % {"n": 3} == "You have 3 to-do items."
