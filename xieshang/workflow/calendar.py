@@ -103,18 +103,21 @@ def add_working_days(d: date, n: int) -> date:
 
 
 def working_days_between(a: date, b: date) -> int:
-    """Working days in (a, b] — negative when b is before a — so that add_working_days(a, result) <= b < the next
-    working day, and working_days_between(a, add_working_days(a, n)) == n."""
+    """Working days from a to b, the inverse of add_working_days: working_days_between(a, add_working_days(a, n)) == n
+    for any n. Forward it counts (a, b]; backward it counts [b, a), negated — the same days add_working_days steps on.
+    """
     if b == a:
         return 0
-    if b < a:
-        return -working_days_between(b, a)
-    count, d = 0, a
-    while d < b:
+    sign, low, high = (1, a, b) if b > a else (-1, b, a)
+    count, d = 0, low
+    if sign < 0:
+        d -= timedelta(days=1)
+        high -= timedelta(days=1)
+    while d < high:
         d += timedelta(days=1)
         if is_workday(d):
             count += 1
-    return count
+    return sign * count
 
 
 def add_months(d: date, n: int) -> date:
@@ -157,8 +160,11 @@ def package_years() -> range:
 
 
 def _holiday_name(holiday) -> str:
-    name = getattr(holiday, "name", None) or str(holiday)
-    return HOLIDAY_NAMES.get(name, getattr(holiday, "value", name))
+    # The package's tables hold the English value ("National Day"); map it back to the member and its Chinese name.
+    for member in chinese_calendar.Holiday:
+        if holiday in (member, member.value, member.name):
+            return HOLIDAY_NAMES.get(member.name, member.value)
+    return str(holiday)
 
 
 def seed_from_package(years: Iterable[int], *, model=None) -> tuple[int, int]:

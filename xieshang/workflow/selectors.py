@@ -54,7 +54,11 @@ def workflow_models() -> list[type[WorkflowObject]]:
 def events_for(obj) -> QuerySet[WorkflowEvent]:
     """The object's timeline, oldest first, ready for workflow/_timeline.html."""
     ct = ContentType.objects.get_for_model(obj, for_concrete_model=True)
-    return WorkflowEvent.objects.filter(content_type=ct, object_id=obj.pk).select_related("actor").order_by("at", "id")
+    return (
+        WorkflowEvent.objects.filter(content_type=ct, object_id=obj.pk)
+        .select_related("actor", "transition")
+        .order_by("at", "id")
+    )
 
 
 def holds_role(user, role: str, obj) -> bool:

@@ -1,0 +1,37 @@
+from django import template
+from django.contrib.contenttypes.models import ContentType
+from django.urls import reverse
+
+from ..selectors import available_transitions, events_for
+
+register = template.Library()
+
+
+@register.simple_tag
+def transition_url(obj, key: str) -> str:
+    ct = ContentType.objects.get_for_model(obj, for_concrete_model=True)
+    return reverse("workflow:transition", args=[ct.pk, obj.pk, key])
+
+
+@register.filter
+def payload_items(event) -> list[tuple[str, object]]:
+    """(label, value) pairs of an event's payload, labelled by the transition's payload_schema where it has one."""
+    fields = ((event.transition.payload_schema or {}).get("fields", {})) if event.transition_id else {}
+    return [(fields.get(name, {}).get("label", name), value) for name, value in (event.payload or {}).items()]
+
+
+@register.inclusion_tag("workflow/_timeline.html")
+def workflow_timeline(obj):
+    return {"obj": obj, "events": events_for(obj)}
+
+
+@register.inclusion_tag("workflow/_actions.html", takes_context=True)
+def workflow_actions(context, obj):
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    return {
+        "obj": obj,
+        "available": available_transitions(user, obj),
+        "request": request,
+        "csrf_token": context.get("csrf_token"),
+    }

@@ -1,0 +1,61 @@
+"""The one generic page endpoint: the POST target of workflow/_actions.html. Domain pages with richer forms call
+services.transition from their own views instead."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from xieshang.accounts.selectors import user_organization_ids
+
+from .exceptions import TransitionError
+from .models import WorkflowObject
+from .selectors import available_transitions
+from .services import object_url, transition
+
+
+def _workflow_object_or_404(user, ct_id: int, pk: int):
+    content_type = get_object_or_404(ContentType, pk=ct_id)
+    model = content_type.model_class()
+    if model is None or not issubclass(model, WorkflowObject):
+        raise Http404
+    obj = get_object_or_404(model._default_manager, pk=pk)
+    # Outsiders learn nothing, not even that the object exists or which state it is in.
+    if getattr(obj, "organization_id", None) not in user_organization_ids(user) and not any(
+        a.permitted for a in available_transitions(user, obj)
+    ):
+        raise Http404
+    return obj
+
+
+@require_POST
+@login_required
+def take_transition(request, ct: int, pk: int, key: str):
+    obj = _workflow_object_or_404(request.user, ct, pk)
+    payload = {name[len("payload_") :]: value for name, value in request.POST.items() if name.startswith("payload_")}
+    try:
+        event = transition(
+            actor=request.user,
+            obj=obj,
+            transition_key=key,
+            payload=payload,
+            reason=request.POST.get("reason", ""),
+            expected_state=request.POST.get("expected_state") or None,
+        )
+    except TransitionError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("已%(action)s，当前状态：%(state)s。") % {"action": event.transition_name, "state": event.to_state_name},
+        )
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = object_url(obj) or "/"
+    return redirect(target)
