@@ -245,8 +245,12 @@ class Segmenter:
 
     def cut(self, text: str, hmm: bool = True) -> list[str]:
         """Words of ``text`` in order; concatenated they give ``text`` back (punctuation and spaces included)."""
+        return self._cut(text, hmm)[0]
+
+    def _cut(self, text: str, hmm: bool) -> tuple[list[str], bool]:
+        """(words, whether rjieba's own cut already kept every protected word whole)."""
         if not text:
-            return []
+            return [], True
         jieba = self._jieba
         pattern = self._pattern
         try:
@@ -256,18 +260,17 @@ class Segmenter:
             text = _SURROGATE.sub("\ufffd", text)
             tokens = jieba.cut(text, hmm)
         if pattern is None:
-            return tokens
+            return tokens, True
         spans = [m.span() for m in pattern.finditer(text)]
         if not spans:
-            return tokens
+            return tokens, True
         # User words are also in rjieba's dictionary, so its cut usually keeps them whole already; checking that is
         # cheaper than cutting piece by piece. jieba's best path is optimal on each side of a fixed boundary, so the
         # slow path below returns the same words as the fast one whenever both apply.
         lengths = list(map(len, tokens))
-        starts = accumulate(lengths, initial=0)
-        token_len_at = dict(zip(starts, lengths, strict=False))
+        token_len_at = dict(zip(accumulate(lengths, initial=0), lengths, strict=False))
         if all(token_len_at.get(s) == e - s for s, e in spans):
-            return tokens
+            return tokens, True
         out: list[str] = []
         pos = 0
         for s, e in spans:
@@ -277,17 +280,24 @@ class Segmenter:
             pos = e
         if pos < len(text):
             out.extend(jieba.cut(text[pos:], hmm))
-        return out
+        return out, False
 
     def cut_for_search(self, text: str, hmm: bool = True) -> list[str]:
         """Like ``cut`` but long words are preceded by their dictionary sub-words (jieba's search mode), so a search
         for 小区改造 finds a text indexed with 老旧小区改造."""
+        words, whole = self._cut(text, hmm)
+        if whole:
+            # rjieba's search mode expands exactly these words: one call in Rust instead of a loop here.
+            try:
+                return self._jieba.cut_for_search(text, hmm)
+            except UnicodeEncodeError:
+                pass
         cache = self._search_cache
         if len(cache) > _SEARCH_CACHE_MAX:
             cache = self._search_cache = {}
         jieba = self._jieba
         out: list[str] = []
-        for word in self.cut(text, hmm):
+        for word in words:
             if len(word) <= 2:
                 out.append(word)
                 continue
@@ -315,16 +325,11 @@ class Segmenter:
 
     def terms(self, text: str, *, search: bool = False) -> list[str]:
         """Normalized tokens: NFKC + lower case, split on punctuation/space, no empty strings."""
-        # Normalized before cutting: jieba cuts full-width ＡＢＣ letter by letter but keeps ABC whole.
-        text = normalize(text)
+        # Normalized before cutting: jieba cuts full-width ＡＢＣ letter by letter but keeps ABC whole. Punctuation
+        # becomes spaces first, so every token is either a clean term or blank and one split() separates them.
+        text = _NON_WORD.sub(" ", normalize(text))
         words = self.cut_for_search(text) if search else self.cut(text)
-        out: list[str] = []
-        for word in words:
-            if _NON_WORD.search(word) is None:
-                out.append(word)
-            else:
-                out.extend(p for p in _NON_WORD.split(word) if p)
-        return out
+        return " ".join(words).split()
 
     def to_index_text(self, text: str) -> str:
         """Space-joined search-mode tokens for a full-text column (SQLite FTS5 unicode61, PostgreSQL 'simple')."""

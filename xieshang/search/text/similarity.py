@@ -39,6 +39,9 @@ _MUL2 = np.uint64(0x9E3779B97F4A7C15)
 _MUL3 = np.uint64(0xC2B2AE3D27D4EB4F)
 _SHIFT = np.uint64(64 - _N_BITS)
 _SPACE = 32
+# Per seed of shared_passages: boilerplate (建议相关部门) recurs in both texts; more positions only add
+# candidate passages that lose to the longest ones anyway.
+_MAX_SEED_POSITIONS = 8
 
 
 def _prepare(text: str) -> np.ndarray:
@@ -191,7 +194,12 @@ class SimilarityIndex:
             hits = q @ main_t  # 1 x n_main, touches only the posting lists of the query's grams
             scores[hits.indices] = hits.data
         if delta_matrix is not None:
-            scores[n_main : n_main + delta_matrix.shape[0]] = (delta_matrix @ q.T).toarray().ravel()
+            vocab, matrix = delta_matrix
+            pos = np.minimum(np.searchsorted(vocab, buckets), len(vocab) - 1)
+            present = vocab[pos] == buckets
+            dense_q = np.zeros(len(vocab), dtype=np.float32)
+            dense_q[pos[present]] = weights[present]
+            scores[n_main : n_main + matrix.shape[0]] = matrix @ dense_q
         scores[~alive[: len(scores)]] = 0.0
         for doc_id in exclude:
             row = row_of.get(doc_id)
@@ -204,10 +212,18 @@ class SimilarityIndex:
         return [(ids[i], float(min(scores[i], 1.0))) for i in order]
 
     def _delta_matrix_locked(self):
+        """Recent additions as (local vocabulary, rows x local-columns CSR): columns are compacted to the buckets the
+        delta uses, so neither building it nor multiplying touches the 8M-bucket space."""
         if not self._delta:
             return None
         if self._delta_matrix is None:
-            self._delta_matrix = _rows_to_transposed(self._delta).T.tocsr()
+            vocab = np.unique(np.concatenate([b for b, _ in self._delta]))
+            lengths = [len(b) for b, _ in self._delta]
+            cols = np.searchsorted(vocab, np.concatenate([b for b, _ in self._delta]))
+            data = np.concatenate([w for _, w in self._delta])
+            indptr = np.concatenate([[0], np.cumsum(lengths)])
+            matrix = sp.csr_matrix((data, cols, indptr), shape=(len(self._delta), len(vocab)), dtype=np.float32)
+            self._delta_matrix = (vocab, matrix)
         return self._delta_matrix
 
     def similarity(self, a: str, b: str) -> float:
@@ -278,7 +294,7 @@ def shared_passages(a: str, b: str, min_len: int = 4) -> list[tuple[int, int, in
 
     Seed-and-extend: each ``min_len``-gram of b is hashed to its positions; a seed is extended only where it starts a
     maximal match (the characters before differ), so each common passage is walked once, then the longest passages
-    are taken first. Repetitive text is bounded by keeping at most 64 positions per seed.
+    are taken first. Repetitive text is bounded by keeping at most a few positions per seed.
     """
     if min_len < 1:
         raise ValueError("min_len must be positive")
@@ -288,7 +304,7 @@ def shared_passages(a: str, b: str, min_len: int = 4) -> list[tuple[int, int, in
     seeds: dict[str, list[int]] = {}
     for j in range(lb - min_len + 1):
         positions = seeds.setdefault(b[j : j + min_len], [])
-        if len(positions) < 64:
+        if len(positions) < _MAX_SEED_POSITIONS:
             positions.append(j)
     found: list[tuple[int, int, int]] = []
     budget = 4 * (la + lb)
