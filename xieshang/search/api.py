@@ -1,0 +1,70 @@
+"""GET /api/search/: the search page's results as JSON (same service, same permissions)."""
+
+from ninja import Query, Router, Schema
+from ninja.errors import HttpError
+
+from .services import search
+
+router = Router(tags=["search"])
+
+
+class SearchFilters(Schema):
+    q: str = ""
+    type: str | None = None
+    year: int | None = None
+    state: str | None = None
+    unit: int | None = None
+    sector: int | None = None
+    page: int = 1
+
+
+class HitOut(Schema):
+    doc_type: str
+    type_label: str
+    object_id: int
+    title_html: str
+    snippet_html: str
+    url: str
+    score: float
+    year: int | None = None
+    state: str = ""
+
+
+class SuggestionOut(Schema):
+    query: str
+    count: int
+    reason: str
+
+
+class SearchOut(Schema):
+    query: str
+    terms: list[str]
+    total: int
+    total_is_lower_bound: bool
+    page: int
+    num_pages: int
+    hits: list[HitOut]
+    suggestions: list[SuggestionOut]
+    messages: list[str]
+
+
+@router.get("/", response=SearchOut, summary="Full-text search over what the user may see")
+def search_api(request, filters: Query[SearchFilters]):
+    """Every word of `q` must occur. `title_html` and `snippet_html` are escaped HTML with `<mark>` around matches."""
+    f = filters.dict()
+    page = max(1, f.pop("page") or 1)
+    q = f.pop("q") or ""
+    results = search(request.user, q, {k: v for k, v in f.items() if v}, page)
+    if results.error:
+        raise HttpError(400, results.error)
+    return SearchOut(
+        query=results.query,
+        terms=results.terms,
+        total=results.total,
+        total_is_lower_bound=results.capped,
+        page=results.page,
+        num_pages=results.num_pages,
+        hits=[h.__dict__ for h in results.hits],
+        suggestions=[s.__dict__ for s in results.suggestions],
+        messages=results.messages,
+    )

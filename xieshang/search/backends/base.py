@@ -1,0 +1,42 @@
+"""What every back-end answers: the ranked page of matches and how many there are (up to a bound)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# Ranking reads every candidate's term statistics; a term found in half of 200,000 documents would cost far more
+# than the latency target. So the ranking looks at the newest RANK_WINDOW matches (after the permission and filter
+# conditions), and the count stops there too: "more than 1,000" is as useful to a reader as 83,412.
+RANK_WINDOW = 1000
+
+
+@dataclass
+class RankedPage:
+    total: int
+    capped: bool
+    hits: list[tuple[int, float]]  # (SearchDocument id, score: higher is better)
+
+
+class Backend:
+    vendor = ""
+
+    def __init__(self, connection) -> None:
+        self.connection = connection
+
+    def search(
+        self, terms: list[str], where: str, params: list, *, offset: int, limit: int, window: int = RANK_WINDOW
+    ) -> RankedPage:
+        """Documents containing every term and satisfying ``where`` (SQL on alias ``d``), best first."""
+        raise NotImplementedError
+
+    def count(self, terms: list[str], where: str, params: list, *, cap: int = RANK_WINDOW) -> int:
+        raise NotImplementedError
+
+    def _run(self, sql: str, params: list) -> list[tuple]:
+        with self.connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+
+    def _page(self, rows: list[tuple], window: int) -> RankedPage:
+        total = rows[0][2] if rows else 0
+        return RankedPage(total=total, capped=total >= window, hits=[(r[0], float(r[1])) for r in rows])

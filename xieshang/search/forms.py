@@ -1,0 +1,55 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from xieshang.accounts.models import HandlingUnit, Sector
+
+from .models import DictionaryWord
+from .registry import document_types
+
+
+class SearchForm(forms.Form):
+    # Longer input is accepted and cut by the service with a note, rather than refused with a bare error.
+    q = forms.CharField(label=_("检索词"), required=False, max_length=10_000, strip=True)
+    type = forms.ChoiceField(label=_("类型"), required=False)
+    year = forms.TypedChoiceField(label=_("年度"), required=False, coerce=int, empty_value=None)
+    state = forms.ChoiceField(label=_("状态"), required=False)
+    unit = forms.TypedChoiceField(label=_("承办单位"), required=False, coerce=int, empty_value=None)
+    sector = forms.TypedChoiceField(label=_("界别"), required=False, coerce=int, empty_value=None)
+
+    def __init__(self, *args, organization=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["q"].widget.attrs.update({"type": "search", "autocomplete": "off", "enterkeyhint": "search"})
+        types = document_types()
+        self.fields["type"].choices = [("", _("全部"))] + [(t.key, t.label) for t in types]
+        states = {}
+        for t in types:
+            for value, label in t.states:
+                states.setdefault(value, label)
+        self.fields["state"].choices = [("", _("全部"))] + list(states.items())
+        this_year = timezone.localdate().year
+        self.fields["year"].choices = [("", _("全部"))] + [(y, str(y)) for y in range(this_year, this_year - 15, -1)]
+        units = sectors = []
+        if organization is not None:
+            units = HandlingUnit.objects.filter(organization=organization).values_list("pk", "name")
+            sectors = Sector.objects.filter(organization=organization).values_list("pk", "name")
+        self.fields["unit"].choices = [("", _("全部"))] + list(units)
+        self.fields["sector"].choices = [("", _("全部"))] + list(sectors)
+
+    def filters(self) -> dict:
+        data = self.cleaned_data if self.is_valid() else {}
+        return {k: data.get(k) for k in ("type", "year", "state", "unit", "sector") if data.get(k)}
+
+
+class DictionaryWordForm(forms.ModelForm):
+    class Meta:
+        model = DictionaryWord
+        fields = ["word", "kind", "frequency"]
+
+    def clean_word(self):
+        word = "".join(self.cleaned_data["word"].split())
+        if len(word) < 2:
+            raise forms.ValidationError(_("词语至少两个字。"))
+        if not all(ch.isalnum() for ch in word):
+            raise forms.ValidationError(_("词语只能包含汉字、字母和数字。"))
+        return word

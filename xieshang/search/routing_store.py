@@ -1,0 +1,165 @@
+"""Handling-unit suggestions: storing the organization's RoutingModel, asking it, and logging what staff chose.
+
+The scoring is search.text.routing's; this module only feeds it (past assignments from registered routing sources,
+unit names and keywords from accounts) and keeps its bytes in RoutingModelStore. A process caches the loaded model
+per organization and reloads it when trained_at moves.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from xieshang.accounts.models import HandlingUnit
+
+from . import registry
+from .models import RoutingModelStore, RoutingSuggestion
+from .text.routing import KeywordRouter, RoutingModel
+
+
+@dataclass
+class UnitSuggestion:
+    unit: HandlingUnit
+    confidence: float
+
+
+_lock = threading.Lock()
+_models: dict[int, tuple[object, RoutingModel, dict]] = {}
+
+
+def _org_id(organization) -> int:
+    return int(getattr(organization, "pk", organization))
+
+
+def _keyword_router(org_id: int) -> tuple[KeywordRouter, dict[str, int]]:
+    units = HandlingUnit.objects.filter(organization_id=org_id, is_active=True).values_list(
+        "pk", "name", "short_name", "keywords"
+    )
+    mapping: dict[str, list[str]] = {}
+    unit_map: dict[str, int] = {}
+    for pk, name, short, keywords in units:
+        words = [w for w in keywords.replace("，", ",").replace(",", " ").split() if w]
+        if short:
+            words.append(short)
+        mapping[name] = words
+        unit_map[name] = pk
+    return KeywordRouter(mapping), unit_map
+
+
+def train_routing_model(organization_id: int, *, min_examples: int = 30) -> RoutingModelStore:
+    """Fit the organization's model on every registered routing source; with too little history the stored model
+    answers from unit names and keywords (method "keywords")."""
+    router, unit_map = _keyword_router(organization_id)
+    active = set(unit_map.values())
+    texts, labels = [], []
+    for source in registry.routing_sources():
+        for title, body, unit_id in source(organization_id):
+            if unit_id in active:
+                texts.append((title or "", body or ""))
+                labels.append(str(unit_id))
+    model = RoutingModel(keyword_router=router, min_examples=min_examples).fit(texts, labels)
+    with transaction.atomic():
+        store, _ = RoutingModelStore.objects.update_or_create(
+            organization_id=organization_id,
+            defaults={
+                "data": model.to_bytes(),
+                "method": model.method,
+                "n_examples": model.n_examples,
+                "unit_map": unit_map,
+                "trained_at": timezone.now(),
+            },
+        )
+    return store
+
+
+def _model_for(org_id: int) -> tuple[RoutingModel, dict[str, int]]:
+    trained_at = RoutingModelStore.objects.filter(organization_id=org_id).values_list("trained_at", flat=True).first()
+    cached = _models.get(org_id)
+    if cached is not None and cached[0] == trained_at:
+        return cached[1], cached[2]
+    with _lock:
+        if trained_at is None:
+            router, unit_map = _keyword_router(org_id)
+            model = RoutingModel(keyword_router=router)
+        else:
+            store = RoutingModelStore.objects.get(organization_id=org_id)
+            model, unit_map = RoutingModel.from_bytes(bytes(store.data)), store.unit_map
+        _models[org_id] = (trained_at, model, unit_map)
+        return model, unit_map
+
+
+def forget() -> None:
+    with _lock:
+        _models.clear()
+
+
+def suggest_units(
+    organization,
+    text: str,
+    *,
+    title: str = "",
+    k: int = 3,
+    doc_type: str = "",
+    object_id: int | None = None,
+    log: bool = True,
+) -> tuple[list[UnitSuggestion], RoutingSuggestion | None]:
+    """Up to ``k`` active handling units for a text, best first, and the log row (when ``log``) that
+    ``record_routing_decision`` completes later."""
+    org_id = _org_id(organization)
+    model, unit_map = _model_for(org_id)
+    raw = model.predict_top((title, text), k=k + 2)
+    ids: list[tuple[int, float]] = []
+    for label, confidence in raw:
+        unit_id = int(label) if model.method == "classifier" else unit_map.get(label)
+        if unit_id is not None and all(unit_id != u for u, _ in ids):
+            ids.append((unit_id, confidence))
+    units = HandlingUnit.objects.in_bulk([u for u, _ in ids])
+    out = [
+        UnitSuggestion(units[u], round(c, 4))
+        for u, c in ids
+        if u in units and units[u].is_active and units[u].organization_id == org_id
+    ][:k]
+    entry = None
+    if log:
+        entry = RoutingSuggestion.objects.create(
+            organization_id=org_id,
+            doc_type=doc_type,
+            object_id=object_id,
+            suggested=[{"unit_id": s.unit.pk, "confidence": s.confidence} for s in out],
+            method=model.method,
+        )
+    return out, entry
+
+
+def record_routing_decision(
+    *,
+    organization,
+    chosen_unit,
+    suggestion: RoutingSuggestion | None = None,
+    doc_type: str = "",
+    object_id: int | None = None,
+    actor=None,
+) -> RoutingSuggestion | None:
+    """Record the unit staff assigned. Finds the latest suggestion for the object when none is given; returns None
+    when nothing was suggested for it (there is then nothing to score)."""
+    org_id = _org_id(organization)
+    if suggestion is None:
+        suggestion = (
+            RoutingSuggestion.objects.filter(organization_id=org_id, doc_type=doc_type, object_id=object_id)
+            .order_by("-at", "-pk")
+            .first()
+        )
+    if suggestion is None:
+        return None
+    unit_id = int(getattr(chosen_unit, "pk", chosen_unit))
+    ranked = [s.get("unit_id") for s in suggestion.suggested]
+    suggestion.chosen_unit_id = unit_id
+    suggestion.chosen_rank = ranked.index(unit_id) + 1 if unit_id in ranked else None
+    suggestion.accepted = suggestion.chosen_rank == 1
+    suggestion.decided_by = actor if getattr(actor, "is_authenticated", False) else None
+    suggestion.decided_at = timezone.now()
+    suggestion.save(update_fields=["chosen_unit", "chosen_rank", "accepted", "decided_by", "decided_at"])
+    return suggestion

@@ -1,0 +1,76 @@
+import rules
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from .dictionary import add_word, remove_word
+from .forms import DictionaryWordForm, SearchForm
+from .models import DictionaryWord
+from .selectors import dictionary_words
+from .services import search
+
+
+class _ResultsPage:
+    """What includes/pagination.html reads, for a result list whose total comes from the search itself."""
+
+    def __init__(self, results):
+        self.number = results.page
+        self.paginator = type("P", (), {"num_pages": results.num_pages})()
+        self.has_previous = results.page > 1
+        self.has_next = results.page < results.num_pages
+        self.previous_page_number = results.page - 1
+        self.next_page_number = results.page + 1
+
+
+@login_required
+def search_view(request):
+    if not rules.has_perm("search.search", request.user):
+        raise PermissionDenied
+    organization = getattr(request, "organization", None)
+    form = SearchForm(request.GET or None, organization=organization)
+    results = None
+    if form.is_bound and "q" in request.GET:
+        q = form.cleaned_data.get("q", "") if form.is_valid() else request.GET.get("q", "")
+        try:
+            page = int(request.GET.get("page", 1))
+        except ValueError:
+            page = 1
+        results = search(request.user, q, form.filters(), page)
+    context = {"form": form, "results": results, "page": _ResultsPage(results) if results else None}
+    template = "search/_results.html" if request.headers.get("HX-Request") and results else "search/search.html"
+    return render(request, template, context)
+
+
+@login_required
+def dictionary_view(request):
+    organization = getattr(request, "organization", None)
+    if organization is None or not rules.has_perm("search.change_dictionaryword", request.user, organization):
+        raise PermissionDenied
+    form = DictionaryWordForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        entry = add_word(
+            actor=request.user,
+            word=form.cleaned_data["word"],
+            organization=organization,
+            kind=form.cleaned_data["kind"],
+            frequency=form.cleaned_data["frequency"],
+        )
+        messages.success(request, _("已加入词典：%(word)s。检索和索引立即按新词切分。") % {"word": entry.word})
+        return redirect("search:dictionary")
+    words = Paginator(dictionary_words(organization), 100).get_page(request.GET.get("page"))
+    return render(request, "search/dictionary.html", {"form": form, "page": words, "organization": organization})
+
+
+@login_required
+@require_POST
+def dictionary_delete_view(request, pk):
+    entry = get_object_or_404(DictionaryWord, pk=pk)
+    if not rules.has_perm("search.delete_dictionaryword", request.user, entry):
+        raise PermissionDenied
+    remove_word(actor=request.user, entry=entry)
+    messages.success(request, _("已从词典删除：%(word)s。") % {"word": entry.word})
+    return redirect("search:dictionary")
