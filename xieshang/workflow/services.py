@@ -224,7 +224,7 @@ def extend_deadline(*, actor, obj, days: int = 0, months: int = 0, reason: str) 
             raise DeadlineError(_("当前环节没有办理期限，无需延期。"))
         new_due = locked.due_on
         if months:
-            new_due = next_workday(add_months(new_due, months))
+            new_due = _months_later(new_due, locked.state_entered_at, months)
         if days:
             new_due = add_working_days(new_due, days)
         return new_due
@@ -301,6 +301,20 @@ def max_due(obj, state: State) -> date | None:
     if not state.deadline_max_amount or obj.state_entered_at is None:
         return None
     return compute_due(timezone.localdate(obj.state_entered_at), state.deadline_max_amount, state.deadline_unit)
+
+
+def _months_later(due: date, entered_at, months: int) -> date:
+    """due + months. A due date that is "k months after entering the state" (moved off a day off) stays anchored to
+    the entry date, so 3 months + 1 + 1 + 1 lands exactly on the 6-month maximum instead of drifting past it with
+    each roll-forward or month-end clamp (31 Jan → 28 Feb → 28 Mar)."""
+    if entered_at is not None:
+        entered = timezone.localdate(entered_at)
+        k = 0
+        while add_months(entered, k + 1) <= due:
+            k += 1
+        if k and next_workday(add_months(entered, k)) == due:
+            return next_workday(add_months(entered, k + months))
+    return next_workday(add_months(due, months))
 
 
 def users_for_roles(obj, roles) -> list:
