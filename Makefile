@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_ENV := DEBUG=1 XIESHANG_DEV=1 DATABASE_URL=sqlite:///$(CURDIR)/var/xieshang.sqlite3 REDIS_URL= TASKS_BACKEND=django_tasks_db.DatabaseBackend
 
-.PHONY: help install demo serve test test-fast lint format messages clean
+.PHONY: help install demo otp test lint format messages clean
 
 help:
 	@echo "make demo   - install, build the demo organization and serve it on http://$(HOST):$(PORT)"
@@ -36,11 +36,14 @@ demo: install
 	$(DEMO_ENV) $(MANAGE) demo_data
 	@echo ""
 	@echo "协商 Xieshang is starting on http://$(HOST):$(PORT)  (Ctrl-C stops the server and the task worker)"
-	@echo "第二因素 Staff second factor: the demo prints the current code with: $(MANAGE) demo_otp USERNAME"
+	@echo "第二因素 Staff second factor: in another terminal, 'make otp USER=proposals' prints the current code"
 	@echo "短信 SMS (log gateway) appear in this console and in the notifications_smsmessage table."
 	@trap 'kill 0' INT TERM EXIT; \
 	  $(DEMO_ENV) $(MANAGE) db_worker --no-reload --queue-name '*' >var/worker.log 2>&1 & \
 	  $(DEMO_ENV) $(MANAGE) runserver --noreload $(HOST):$(PORT)
+
+otp:
+	@$(DEMO_ENV) $(MANAGE) demo_otp $(USER)
 
 test: install node_modules/.installed
 	$(PY) -m pytest $(PYTEST_ARGS)

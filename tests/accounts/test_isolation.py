@@ -61,3 +61,13 @@ def _verified_login(client, user):
     session = client.session
     session["otp_device_id"] = device.persistent_id
     session.save()
+
+
+def test_system_and_security_admins_cannot_open_the_audit_log(client, organization):
+    for role in (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN):
+        admin = make_user(role, organization, is_staff=True)
+        _verified_login(client, admin)
+        assert client.get("/audit/").status_code == 403
+    auditor = make_user(Role.AUDIT_ADMIN, organization)
+    _verified_login(client, auditor)
+    assert client.get("/audit/?result=failure").status_code == 200

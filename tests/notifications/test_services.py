@@ -100,3 +100,33 @@ def test_inbox_page_and_preferences(client, person):
     from xieshang.notifications.services import channels_for
 
     assert channels_for(person, "anything") == (True, False)
+
+
+def test_http_gateway_posts_to_the_provider(settings):
+    import json
+    import threading
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+
+    received = []
+
+    class Provider(BaseHTTPRequestHandler):
+        def do_POST(self):  # noqa: N802
+            received.append((self.headers["Authorization"], json.loads(self.rfile.read(int(self.headers["Content-Length"])))))
+            self.send_response(200 if len(received) == 1 else 503)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Provider)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        settings.SMS_HTTP_URL = f"http://127.0.0.1:{server.server_port}/send"
+        settings.SMS_HTTP_TOKEN = "t0ken"
+        HttpGateway().send("13900000001", "您的提案已立案")
+        assert received == [("Bearer t0ken", {"phone": "13900000001", "text": "您的提案已立案", "sign": "【协商】"})]
+        with pytest.raises(SmsGatewayError):
+            HttpGateway().send("13900000001", "第二条")
+    finally:
+        server.shutdown()
