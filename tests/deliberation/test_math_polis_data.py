@@ -1,0 +1,98 @@
+"""Validation on real Polis conversations (shared/data/polis): agreement with Polis' own groups."""
+
+import csv
+import functools
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sklearn.metrics import adjusted_rand_score
+
+from xieshang.deliberation.math import (
+    compute_opinion_map,
+    opinionmap_json,
+    read_polis_export,
+)
+
+# Measured ARIs (seed 0, one fresh run): 15-per-hour-seattle 0.884, vtaiwan.uberx 0.697.
+# Floors sit below with margin; see bench/README.md "## deliberation" for the spread over seeds.
+FRESH_FLOOR = {"15-per-hour-seattle": 0.75, "vtaiwan.uberx": 0.6}
+
+
+@functools.cache
+def _fresh(path: Path):
+    export = read_polis_export(path)
+    return export, compute_opinion_map(export.vote_matrix(), export.moderated_out, seed=0)
+
+
+def _ari(export, result):
+    common = [p for p in export.polis_groups if p in result.groups]
+    assert len(common) >= 0.95 * len(export.polis_groups)
+    return adjusted_rand_score([export.polis_groups[p] for p in common], [result.groups[p] for p in common])
+
+
+def _final_votes(path: Path) -> dict[int, dict[int, int]]:
+    """Final votes read straight from participants-votes.csv, independently of polis_io."""
+    out = {}
+    with open(path / "participants-votes.csv", newline="", encoding="utf-8") as fh:
+        rows = csv.reader(fh)
+        header = next(rows)
+        cols = [int(c) for c in header[6:]]
+        for row in rows:
+            out[int(row[0])] = {c: int(x) for c, x in zip(cols, row[6:], strict=True) if x != ""}
+    return out
+
+
+@pytest.mark.parametrize("name", ["15-per-hour-seattle", "vtaiwan.uberx"])
+def test_groups_agree_with_polis(polis_dir, name):
+    export, result = _fresh(polis_dir(name))
+    assert result.k == 2  # Polis shows two groups for both (summary.csv)
+    assert _ari(export, result) >= FRESH_FLOOR[name]
+
+
+@pytest.mark.parametrize("name", ["15-per-hour-seattle", "vtaiwan.uberx"])
+def test_consensus_and_representatives_are_sane(polis_dir, name):
+    path = polis_dir(name)
+    export, result = _fresh(path)
+    votes = _final_votes(path)
+    mod = set(export.moderated_out)
+    members = {g: [p for p, gg in result.groups.items() if gg == g] for g in range(result.k)}
+    for key, want in (("agree", 1), ("disagree", -1)):
+        for sid in result.consensus[key]:
+            assert sid not in mod
+            for g, ps in members.items():
+                cast = [votes[p][sid] for p in ps if sid in votes[p]]
+                assert sum(1 for x in cast if x == want) > len(cast) / 2, (key, sid, g)
+        assert not set(result.consensus_overall[key]) & mod
+    for g, reps in result.representative.items():
+        assert 1 <= len(reps) <= 5
+        for r in reps:
+            assert r["statement_id"] not in mod
+            # a representative "agree" statement is agreed more inside the group than outside
+            sid = r["statement_id"]
+            inside = [votes[p][sid] for p in members[g] if sid in votes[p]]
+            outside = [votes[p][sid] for p in result.groups if result.groups[p] != g and sid in votes[p]]
+            want = 1 if r["repful_for"] == "agree" else -1
+            share_in = sum(x == want for x in inside) / max(len(inside), 1)
+            share_out = sum(x == want for x in outside) / max(len(outside), 1)
+            assert share_in > share_out
+
+
+def test_opinionmap_json_and_cli(polis_dir):
+    path = polis_dir("15-per-hour-seattle")
+    out = opinionmap_json(path, seed=0)
+    assert set(out) == {"k", "groups", "consensus", "representative", "seconds"}
+    assert out["k"] == 2 and len(out["groups"]) == 138
+    assert json.loads(json.dumps(out)) == out
+    root = Path(__file__).parents[2]
+    proc = subprocess.run(
+        [sys.executable, "-m", "xieshang.deliberation.math", str(path), "--json"],
+        capture_output=True,
+        text=True,
+        cwd=root,
+        check=True,
+    )
+    cli = json.loads(proc.stdout)
+    assert cli["groups"] == out["groups"] and cli["consensus"] == out["consensus"]
