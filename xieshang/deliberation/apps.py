@@ -6,3 +6,22 @@ class DeliberationConfig(AppConfig):
     name = "xieshang.deliberation"
     label = "deliberation"
     verbose_name = _("意见地图")
+
+    def ready(self):
+        from xieshang.accounts.selectors import user_organization_ids
+        from xieshang.core import demo, navigation, workbench
+
+        from . import demo as deliberation_demo
+        from . import workbench as providers
+
+        workbench.register(providers.moderation_section, order=400)
+        navigation.register(
+            navigation.NavEntry(
+                "deliberation",
+                _("意见征集"),
+                "deliberation:list",
+                lambda u, o: o is not None and o.pk in user_organization_ids(u),
+                order=400,
+            )
+        )
+        demo.register("deliberation", deliberation_demo.build, order=40)
