@@ -81,25 +81,27 @@ class SearchDocument(models.Model):
     doc_type = models.CharField(max_length=40)
     object_id = models.BigIntegerField()
     organization = models.ForeignKey("accounts.Organization", on_delete=models.CASCADE, related_name="+")
+    # Filter columns come before the text: SQLite stores a row's columns in this order, and the permission filter
+    # then reads them without walking the overflow pages of a long body.
+    visibility = models.CharField(max_length=16, choices=Visibility.choices, default=Visibility.ORGANIZATION)
+    year = models.SmallIntegerField(null=True, blank=True)
+    state = models.CharField(max_length=40, blank=True)
+    sector_id = models.IntegerField(null=True, blank=True)
+    # Id lists as " 3 17 42 " so that both databases filter with LIKE '% 17 %' without a join table per list.
+    unit_ids = models.CharField(max_length=500, blank=True)
+    viewer_roles = models.CharField(max_length=300, blank=True)
+    viewer_unit_ids = models.CharField(max_length=500, blank=True)
+    viewer_user_ids = models.TextField(blank=True)
+    category = models.CharField(max_length=40, blank=True)
+    doc_date = models.DateField(null=True, blank=True)
+    seq = models.BigIntegerField(default=0, db_index=True)
+    dictionary_version = models.BigIntegerField(default=0)
+    indexed_at = models.DateTimeField(default=timezone.now)
+    url = models.CharField(max_length=300, blank=True)
     title = models.CharField(max_length=300)
     body = models.TextField(blank=True)
     seg_title = models.TextField(blank=True)
     seg_body = models.TextField(blank=True)
-    year = models.SmallIntegerField(null=True, blank=True)
-    state = models.CharField(max_length=40, blank=True)
-    category = models.CharField(max_length=40, blank=True)
-    # Id lists as " 3 17 42 " so that both databases filter with LIKE '% 17 %' without a join table per list.
-    unit_ids = models.CharField(max_length=500, blank=True)
-    sector_id = models.IntegerField(null=True, blank=True)
-    url = models.CharField(max_length=300, blank=True)
-    doc_date = models.DateField(null=True, blank=True)
-    visibility = models.CharField(max_length=16, choices=Visibility.choices, default=Visibility.ORGANIZATION)
-    viewer_user_ids = models.TextField(blank=True)
-    viewer_roles = models.CharField(max_length=300, blank=True)
-    viewer_unit_ids = models.CharField(max_length=500, blank=True)
-    seq = models.BigIntegerField(default=0, db_index=True)
-    dictionary_version = models.BigIntegerField(default=0)
-    indexed_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["doc_type", "object_id"], name="uniq_search_document")]
