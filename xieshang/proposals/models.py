@@ -1,0 +1,449 @@
+"""Proposals (提案) and micro-proposals (微提案): the tables. Logic lives in services.py and selectors.py.
+
+Proposal runs through the engine (WorkflowObject): only workflow.services writes its state fields, and the domain
+rows around it (assignments, replies, ratings) are written by proposals.services, many of them inside engine hooks so
+that a state change and its data commit together."""
+
+from __future__ import annotations
+
+import os
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from xieshang.workflow.models import WorkflowObject
+
+
+class ProposalSettings(models.Model):
+    """Per-organization numbers (shared/domain.md: every number is a default the organization may change).
+    selectors.settings_for(org) returns the saved row or an unsaved one with the defaults."""
+
+    organization = models.OneToOneField(
+        "accounts.Organization", on_delete=models.CASCADE, related_name="proposal_settings"
+    )
+    body_max_chars = models.PositiveIntegerField(_("提案正文字数上限"), default=2500)
+    micro_body_max_chars = models.PositiveIntegerField(_("微提案正文字数上限"), default=500)
+    title_max_chars = models.PositiveIntegerField(_("标题字数上限"), default=60)
+    number_format = models.CharField(
+        _("编号格式"),
+        max_length=60,
+        default="〔{year}〕第{seq:04d}号",
+        help_text=_("可用 {year}（年度）和 {seq}（序号，如 {seq:04d} 补足四位）。"),
+    )
+    micro_number_format = models.CharField(_("微提案编号格式"), max_length=60, default="微〔{year}〕{seq:04d}")
+    attachment_max_mb = models.PositiveSmallIntegerField(_("附件大小上限（MB）"), default=20)
+    attachment_types = models.CharField(
+        _("允许的附件类型"), max_length=200, default="pdf doc docx xls xlsx jpg jpeg png ofd txt"
+    )
+    attachment_max_count = models.PositiveSmallIntegerField(_("附件个数上限"), default=10)
+
+    class Meta:
+        verbose_name = _("提案参数")
+        verbose_name_plural = _("提案参数")
+
+    def __str__(self) -> str:
+        return str(_("提案参数"))
+
+    def allowed_extensions(self) -> set[str]:
+        return {e.strip().lower().lstrip(".") for e in self.attachment_types.replace(",", " ").split() if e.strip()}
+
+
+class Category(models.Model):
+    """提案类别. Rows without an organization are the seeded defaults (经济建设 …); an organization with rows of its own
+    uses only those."""
+
+    organization = models.ForeignKey(
+        "accounts.Organization", null=True, blank=True, on_delete=models.CASCADE, related_name="proposal_categories"
+    )
+    code = models.SlugField(_("代码"), max_length=30)
+    name = models.CharField(_("名称"), max_length=40)
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        verbose_name = _("提案类别")
+        verbose_name_plural = _("提案类别")
+        ordering = ["organization_id", "order", "id"]
+        constraints = [models.UniqueConstraint(fields=["organization", "code"], name="uniq_proposal_category")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class NotFiledGround(models.Model):
+    """A listed ground for not filing (不予立案理由). Seeded defaults have no organization, as with Category."""
+
+    organization = models.ForeignKey(
+        "accounts.Organization", null=True, blank=True, on_delete=models.CASCADE, related_name="not_filed_grounds"
+    )
+    text = models.CharField(_("理由"), max_length=120)
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        verbose_name = _("不予立案理由")
+        verbose_name_plural = _("不予立案理由")
+        ordering = ["organization_id", "order", "id"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Proposal(WorkflowObject):
+    class Kind(models.TextChoices):
+        PROPOSAL = "proposal", _("提案")
+        MICRO = "micro", _("微提案")
+
+    class SubmitterKind(models.TextChoices):
+        MEMBER = "member", _("委员个人")
+        JOINT = "joint", _("委员联名")
+        PARTY = "party", _("党派")
+        PEOPLES_ORG = "peoples_org", _("人民团体")
+        COMMITTEE = "committee", _("专门委员会")
+        SECTOR = "sector", _("界别")
+
+    class Outcome(models.TextChoices):
+        FILED = "filed", _("立案")
+        MERGED = "merged", _("并案")
+        CONVERTED = "converted", _("转为意见建议")
+        NOT_FILED = "not_filed", _("不予立案")
+
+    class AssignmentMode(models.TextChoices):
+        LEAD = "lead", _("主办协办")
+        SPLIT = "split", _("分办")
+
+    organization = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT, related_name="proposals")
+    kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices, default=Kind.PROPOSAL)
+    year = models.PositiveSmallIntegerField(_("年度"))
+    title = models.CharField(_("案由"), max_length=200)
+    body = models.TextField(_("正文"))
+    # The lead (第一提案人): the member, or the person who submits for a party, organization, committee or sector.
+    submitter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("领衔提案人"), on_delete=models.PROTECT, related_name="proposals"
+    )
+    submitter_kind = models.CharField(
+        _("提案者类型"), max_length=12, choices=SubmitterKind.choices, default=SubmitterKind.MEMBER
+    )
+    submitter_party = models.CharField(_("党派"), max_length=10, blank=True)
+    submitter_org_name = models.CharField(_("提案单位名称"), max_length=80, blank=True)
+    committee = models.ForeignKey(
+        "accounts.SpecialCommittee", verbose_name=_("专门委员会"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    # The lead member's sector, or the submitting sector group; kept here so the staff queue filters without a join
+    # through member profiles.
+    sector = models.ForeignKey(
+        "accounts.Sector", verbose_name=_("界别"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("代录入人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    cosign_deadline = models.DateField(_("联名截止日"), null=True, blank=True)
+    category = models.ForeignKey(
+        Category, verbose_name=_("类别"), null=True, blank=True, on_delete=models.PROTECT, related_name="proposals"
+    )
+    seq = models.PositiveIntegerField(_("序号"), null=True, blank=True)
+    number = models.CharField(_("编号"), max_length=40, blank=True)
+    outcome = models.CharField(_("审查结果"), max_length=12, choices=Outcome.choices, blank=True)
+    not_filed_ground = models.ForeignKey(
+        NotFiledGround, verbose_name=_("不予立案理由类别"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    outcome_reason = models.TextField(_("审查意见"), blank=True, help_text=_("提案人可见。"))
+    merged_into = models.ForeignKey(
+        "self", verbose_name=_("并入提案"), null=True, blank=True, on_delete=models.PROTECT, related_name="merged"
+    )
+    assignment_mode = models.CharField(
+        _("交办方式"), max_length=8, choices=AssignmentMode.choices, default=AssignmentMode.LEAD
+    )
+    is_key = models.BooleanField(_("重点提案"), default=False)
+    key_leader = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("领衔督办领导"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="led_key_proposals",
+    )
+    key_supervising_body = models.CharField(_("督办单位"), max_length=80, blank=True)
+    fast_track = models.BooleanField(_("快速办理"), default=False)
+    is_excellent = models.BooleanField(_("优秀提案"), default=False)
+    excellent_year = models.PositiveSmallIntegerField(_("评为优秀提案年度"), null=True, blank=True)
+    reply_round = models.PositiveSmallIntegerField(_("答复轮次"), default=1)
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+    updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
+    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    filed_at = models.DateTimeField(_("立案时间"), null=True, blank=True)
+    assigned_at = models.DateTimeField(_("交办时间"), null=True, blank=True)
+    replied_at = models.DateTimeField(_("答复送达时间"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("提案")
+        verbose_name_plural = _("提案")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            # Concurrent numbering can never hand out one number twice (the hook also locks a counter row).
+            models.UniqueConstraint(
+                fields=["organization", "kind", "year", "seq"],
+                condition=Q(seq__isnull=False),
+                name="uniq_proposal_seq",
+            ),
+            models.UniqueConstraint(
+                fields=["organization", "number"], condition=~Q(number=""), name="uniq_proposal_number"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["organization", "kind", "state", "-created_at"], name="prop_org_state_idx"),
+            models.Index(fields=["organization", "year", "kind"], name="prop_org_year_idx"),
+            models.Index(fields=["submitter", "-created_at"], name="prop_submitter_idx"),
+            models.Index(fields=["key_leader"], condition=Q(is_key=True), name="prop_key_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}" if self.number else self.title
+
+    def get_absolute_url(self) -> str:
+        try:
+            return reverse("proposals:detail", args=[self.pk])
+        except NoReverseMatch:  # pages are mounted by the pages engineer; the domain works without them
+            return f"/proposals/{self.pk}/"
+
+    @property
+    def is_micro(self) -> bool:
+        return self.kind == self.Kind.MICRO
+
+    @property
+    def submitter_display(self) -> str:
+        if self.submitter_kind in (self.SubmitterKind.PARTY, self.SubmitterKind.PEOPLES_ORG) and (
+            self.submitter_org_name
+        ):
+            return self.submitter_org_name
+        if self.submitter_kind == self.SubmitterKind.COMMITTEE and self.committee_id:
+            return self.committee.name
+        if self.submitter_kind == self.SubmitterKind.SECTOR and self.sector_id:
+            return self.sector.name
+        return self.submitter.display_name
+
+
+class NumberCounter(models.Model):
+    """The last sequence number handed out per organization, kind and year; locked while numbering."""
+
+    organization = models.ForeignKey("accounts.Organization", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10)
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "kind", "year"], name="uniq_proposal_counter"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization_id}/{self.kind}/{self.year}: {self.last}"
+
+
+def attachment_path(instance, filename: str) -> str:
+    ext = os.path.splitext(filename)[1].lower()[:10]
+    return f"proposals/{instance.proposal.organization_id}/{instance.proposal_id}/{timezone.now():%Y%m%d%H%M%S%f}{ext}"
+
+
+class Attachment(models.Model):
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(_("文件"), upload_to=attachment_path)
+    name = models.CharField(_("文件名"), max_length=200)
+    size = models.PositiveIntegerField(_("大小（字节）"), default=0)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("附件")
+        verbose_name_plural = _("附件")
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CoSignature(models.Model):
+    """An invitation to co-sign (联名). It counts only if signed on or before the proposal's signing deadline."""
+
+    class Status(models.TextChoices):
+        INVITED = "invited", _("已邀请")
+        SIGNED = "signed", _("已联名")
+        DECLINED = "declined", _("已谢绝")
+        WITHDRAWN = "withdrawn", _("邀请已撤回")
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="cosignatures")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="cosignatures")
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.INVITED)
+    invited_at = models.DateTimeField(default=timezone.now)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    responded_at = models.DateTimeField(null=True, blank=True)
+    # Filled once the deadline has passed or the proposal left draft: whether this signature counts.
+    counts = models.BooleanField(_("联名有效"), default=False)
+
+    class Meta:
+        verbose_name = _("联名")
+        verbose_name_plural = _("联名")
+        ordering = ["invited_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["proposal", "user"], name="uniq_cosignature")]
+        indexes = [models.Index(fields=["user", "status"], name="cosign_user_status_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_status_display()}"
+
+
+class Assignment(models.Model):
+    """A handling unit's part in a proposal: lead (主办), co-handler (协办) or split unit (分办, replies on its own)."""
+
+    class Role(models.TextChoices):
+        LEAD = "lead", _("主办")
+        CO = "co", _("协办")
+        SPLIT = "split", _("分办")
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("拟交办")
+        PENDING = "pending", _("待签收")
+        RECEIVED = "received", _("已签收")
+        RETURNED = "returned", _("已退回")
+        REPLACED = "replaced", _("已改交")
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="assignments")
+    unit = models.ForeignKey("accounts.HandlingUnit", on_delete=models.PROTECT, related_name="proposal_assignments")
+    role = models.CharField(_("承办方式"), max_length=8, choices=Role.choices)
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.PLANNED)
+    receipt_due_on = models.DateField(_("签收期限"), null=True, blank=True)
+    assigned_at = models.DateTimeField(null=True, blank=True)
+    received_at = models.DateTimeField(null=True, blank=True)
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    returned_at = models.DateTimeField(null=True, blank=True)
+    return_reason = models.TextField(_("退回理由"), blank=True)
+    return_refusals = models.PositiveSmallIntegerField(_("退回未获同意次数"), default=0)
+    # True while this unit owes a reply in the current round (lead and split units only).
+    needs_reply = models.BooleanField(default=False)
+    # Co-handlers send their opinion to the lead unit, not to the member.
+    opinion = models.TextField(_("协办意见"), blank=True)
+    opinion_at = models.DateTimeField(null=True, blank=True)
+    recontacted_at = models.DateTimeField(_("重办沟通时间"), null=True, blank=True)
+    recontact_note = models.TextField(_("重办沟通情况"), blank=True)
+
+    class Meta:
+        verbose_name = _("交办")
+        verbose_name_plural = _("交办")
+        ordering = ["proposal", "role", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["proposal", "unit"],
+                condition=~Q(status__in=["returned", "replaced"]),
+                name="uniq_active_assignment",
+            ),
+        ]
+        indexes = [models.Index(fields=["unit", "status"], name="assign_unit_status_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.unit} · {self.get_role_display()}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in (self.Status.PENDING, self.Status.RECEIVED)
+
+
+class Reply(models.Model):
+    """A unit's reply (答复) in one round. Countersigned by co-handlers, reviewed by the supervisor, then sent."""
+
+    class Grade(models.TextChoices):
+        A = "A", _("A类（所提问题已经解决或基本解决）")
+        B = "B", _("B类（所提问题正在解决或列入计划解决）")
+        C = "C", _("C类（所提问题因条件限制留作参考）")
+
+    class Status(models.TextChoices):
+        COUNTERSIGNING = "countersigning", _("会签中")
+        IN_REVIEW = "in_review", _("督办审核中")
+        SENT = "sent", _("已答复")
+        SENT_BACK = "sent_back", _("已退回")
+        SUPERSEDED = "superseded", _("已被新答复取代")
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="replies")
+    assignment = models.ForeignKey(Assignment, on_delete=models.PROTECT, related_name="replies")
+    round = models.PositiveSmallIntegerField(_("轮次"), default=1)
+    reference_number = models.CharField(_("答复文号"), max_length=60)
+    contact_person = models.CharField(_("联系人"), max_length=40)
+    contact_phone = models.CharField(_("联系电话"), max_length=30)
+    text = models.TextField(_("答复正文"))
+    grade = models.CharField(_("答复类别"), max_length=1, choices=Grade.choices)
+    unit_grade = models.CharField(_("承办单位自评类别"), max_length=1, choices=Grade.choices, blank=True)
+    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.COUNTERSIGNING)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    submitted_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(_("送达委员时间"), null=True, blank=True)
+    on_time = models.BooleanField(_("按期答复"), null=True, blank=True)
+    publish_due_on = models.DateField(_("公开期限"), null=True, blank=True)
+    is_published = models.BooleanField(_("已公开"), default=False)
+    published_at = models.DateTimeField(_("公开时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("答复")
+        verbose_name_plural = _("答复")
+        ordering = ["proposal", "round", "id"]
+        indexes = [models.Index(fields=["status", "sent_at"], name="reply_status_sent_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.reference_number} ({self.grade})"
+
+
+class Countersign(models.Model):
+    """A co-handler's countersignature (会签) of a reply; the co-handler may have edited the text."""
+
+    reply = models.ForeignKey(Reply, on_delete=models.CASCADE, related_name="countersigns")
+    assignment = models.ForeignKey(Assignment, on_delete=models.PROTECT, related_name="countersigns")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    note = models.TextField(_("会签意见"), blank=True)
+    edited = models.BooleanField(_("修改了答复"), default=False)
+    signed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("会签")
+        verbose_name_plural = _("会签")
+        constraints = [models.UniqueConstraint(fields=["reply", "assignment"], name="uniq_countersign")]
+
+    def __str__(self) -> str:
+        return f"{self.assignment.unit} · {self.signed_at:%Y-%m-%d}"
+
+
+class Rating(models.Model):
+    """满意度评价 of a reply by one signer; entered_by is set when staff typed a paper rating in."""
+
+    class Satisfaction(models.TextChoices):
+        SATISFIED = "satisfied", _("满意")
+        BASIC = "basic", _("基本满意")
+        DISSATISFIED = "dissatisfied", _("不满意")
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="ratings")
+    reply = models.ForeignKey(Reply, on_delete=models.CASCADE, related_name="ratings")
+    rater = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="proposal_ratings")
+    satisfaction = models.CharField(_("评价"), max_length=12, choices=Satisfaction.choices)
+    comment = models.TextField(_("意见"), blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("满意度评价")
+        verbose_name_plural = _("满意度评价")
+        constraints = [models.UniqueConstraint(fields=["reply", "rater"], name="uniq_rating_per_reply")]
+
+    def __str__(self) -> str:
+        return f"{self.rater} · {self.get_satisfaction_display()}"

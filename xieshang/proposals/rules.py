@@ -1,0 +1,117 @@
+"""Permissions of proposals, one per action, as django-rules predicates. Views, templates, the API and the services
+ask the same has_perm. Workflow transitions are checked by the engine from the workflow's roles; these cover the
+writes around them and who may see what."""
+
+from __future__ import annotations
+
+import rules
+
+from xieshang.accounts.models import Role
+from xieshang.accounts.rules import (
+    is_leader,
+    is_member,
+    is_proposals_staff,
+    is_standing_member,
+    is_supervisor,
+    is_unit_officer,
+)
+from xieshang.accounts.selectors import has_role
+from xieshang.workflow.selectors import state_allows
+
+from .models import Assignment, CoSignature
+
+
+def _proposal(obj):
+    return getattr(obj, "proposal", obj)
+
+
+@rules.predicate
+def is_submitter(user, obj=None) -> bool:
+    return obj is not None and _proposal(obj).submitter_id == user.pk
+
+
+@rules.predicate
+def is_entering_staff(user, obj=None) -> bool:
+    proposal = _proposal(obj) if obj is not None else None
+    return (
+        proposal is not None
+        and proposal.entered_by_id == user.pk
+        and has_role(user, Role.PROPOSALS_STAFF, proposal.organization_id)
+    )
+
+
+@rules.predicate
+def is_invited_cosigner(user, obj=None) -> bool:
+    return (
+        obj is not None
+        and CoSignature.objects.filter(
+            proposal_id=_proposal(obj).pk, user_id=user.pk, status=CoSignature.Status.INVITED
+        ).exists()
+    )
+
+
+@rules.predicate
+def is_cosigner(user, obj=None) -> bool:
+    return obj is not None and CoSignature.objects.filter(proposal_id=_proposal(obj).pk, user_id=user.pk).exists()
+
+
+@rules.predicate
+def is_signer(user, obj=None) -> bool:
+    from .workflow_hooks import is_signer as check
+
+    return obj is not None and check(user, _proposal(obj))
+
+
+@rules.predicate
+def officer_of_assigned_unit(user, obj=None) -> bool:
+    from .workflow_hooks import officer_unit_ids
+
+    if obj is None:
+        return False
+    proposal = _proposal(obj)
+    mine = officer_unit_ids(user, proposal.organization_id)
+    if not mine:
+        return False
+    if isinstance(obj, Assignment):
+        return obj.unit_id in mine
+    return Assignment.objects.filter(proposal_id=proposal.pk, unit_id__in=mine).exclude(status="planned").exists()
+
+
+@rules.predicate
+def is_key_leader(user, obj=None) -> bool:
+    return obj is not None and _proposal(obj).key_leader_id == user.pk
+
+
+def _allows(flag):
+    @rules.predicate(name=f"state_allows_{flag}")
+    def check(user, obj=None) -> bool:
+        return obj is not None and state_allows(_proposal(obj), flag)
+
+    return check
+
+
+allows_edit = _allows("edit")
+allows_cosign = _allows("cosign")
+allows_rate = _allows("rate")
+
+is_overseer = is_proposals_staff | is_supervisor | is_leader
+
+rules.add_perm("proposals.add_proposal", is_member | is_standing_member | is_proposals_staff)
+rules.add_perm("proposals.enter_on_behalf", is_proposals_staff)
+rules.add_perm(
+    "proposals.view_proposal",
+    is_overseer | is_submitter | is_cosigner | officer_of_assigned_unit,
+)
+rules.add_perm("proposals.change_proposal", (is_submitter | is_entering_staff) & allows_edit)
+rules.add_perm("proposals.invite_cosigners", (is_submitter | is_entering_staff) & (allows_edit | allows_cosign))
+rules.add_perm("proposals.cosign_proposal", is_invited_cosigner & allows_cosign)
+rules.add_perm("proposals.manage_proposal", is_proposals_staff)
+rules.add_perm("proposals.assign_proposal", is_proposals_staff)
+rules.add_perm("proposals.handle_assignment", officer_of_assigned_unit)
+rules.add_perm("proposals.rate_proposal", is_signer & allows_rate)
+rules.add_perm("proposals.enter_paper_rating", is_proposals_staff & allows_rate)
+rules.add_perm("proposals.publish_reply", is_proposals_staff)
+rules.add_perm("proposals.select_excellent", is_proposals_staff)
+rules.add_perm("proposals.view_statistics", is_overseer)
+rules.add_perm("proposals.view_unit_inbox", is_unit_officer)
+rules.add_perm("proposals.view_key_proposals", is_leader | is_proposals_staff | is_supervisor)

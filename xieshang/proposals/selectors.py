@@ -1,0 +1,401 @@
+"""Reads on proposals: settings and lists of the organization, each role's queue (joined and prefetched for its page,
+with a query count that does not grow with the data), the detail with its history, public disclosure data.
+Statistics live in statistics.py."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import BooleanField, Case, Exists, OuterRef, Prefetch, Q, QuerySet, Value, When
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from xieshang.accounts.models import Role
+from xieshang.accounts.selectors import has_role
+from xieshang.workflow.selectors import available_transitions, events_for
+
+from .models import Assignment, Category, CoSignature, NotFiledGround, Proposal, ProposalSettings, Rating, Reply
+
+OVERSEER_ROLES = (Role.PROPOSALS_STAFF, Role.SUPERVISOR, Role.LEADER)
+# States in which the proposals office has to act (the staff queue's default filter).
+STAFF_STATES = (
+    "submitted",
+    "pre_accepted",
+    "under_review",
+    "filed",
+    "classified",
+    "numbered",
+    "assignment_approved",
+    "returned",
+    "rated",
+    "confirmed",
+    "closed",
+)
+ASSIGNMENT_STATES = ("numbered", "assignment_approved", "returned")
+
+
+def _org_id(organization):
+    return getattr(organization, "pk", organization)
+
+
+# settings and reference lists
+
+
+def settings_for(organization) -> ProposalSettings:
+    """The organization's ProposalSettings, or an unsaved row with the defaults."""
+    org_id = _org_id(organization)
+    found = ProposalSettings.objects.filter(organization_id=org_id).first()
+    return found or ProposalSettings(organization_id=org_id)
+
+
+def categories_for(organization) -> QuerySet[Category]:
+    """The organization's own active categories if it has any, else the seeded defaults."""
+    org_id = _org_id(organization)
+    own = Category.objects.filter(organization_id=org_id, is_active=True)
+    if own.exists():
+        return own.order_by("order", "id")
+    return Category.objects.filter(organization__isnull=True, is_active=True).order_by("order", "id")
+
+
+def grounds_for(organization) -> QuerySet[NotFiledGround]:
+    org_id = _org_id(organization)
+    own = NotFiledGround.objects.filter(organization_id=org_id, is_active=True)
+    if own.exists():
+        return own.order_by("order", "id")
+    return NotFiledGround.objects.filter(organization__isnull=True, is_active=True).order_by("order", "id")
+
+
+def workflow_setting(proposal: Proposal, key: str, default=None):
+    """A value from the proposal's workflow settings (signing days, fast-track deadlines …)."""
+    workflow = proposal.workflow if proposal.workflow_id else None
+    return (workflow.settings or {}).get(key, default) if workflow else default
+
+
+# base querysets
+
+
+def _assignment_prefetch():
+    return Prefetch(
+        "assignments",
+        queryset=Assignment.objects.select_related("unit").order_by("role", "id"),
+    )
+
+
+def list_queryset() -> QuerySet[Proposal]:
+    """Every list page's rows: state, category, lead, sector and committee joined; assignments with units prefetched."""
+    return Proposal.objects.select_related("state", "category", "submitter", "sector", "committee").prefetch_related(
+        _assignment_prefetch()
+    )
+
+
+def _is_overseer(user, organization) -> bool:
+    return any(has_role(user, role, organization) for role in OVERSEER_ROLES)
+
+
+def visible_proposals(user, organization) -> QuerySet[Proposal]:
+    """What the user may see in the organization: overseers (proposals staff, supervisor, leader) see all; members
+    their own and co-signed; unit officers what their units were assigned."""
+    from .workflow_hooks import officer_unit_ids
+
+    org_id = _org_id(organization)
+    base = list_queryset().filter(organization_id=org_id)
+    if _is_overseer(user, org_id):
+        return base
+    units = officer_unit_ids(user, org_id)
+    mine = (
+        Q(submitter_id=user.pk)
+        | Q(entered_by_id=user.pk)
+        | Exists(CoSignature.objects.filter(proposal=OuterRef("pk"), user_id=user.pk).exclude(status="withdrawn"))
+    )
+    if units:
+        mine |= Exists(Assignment.objects.filter(proposal=OuterRef("pk"), unit_id__in=units).exclude(status="planned"))
+    return base.filter(mine)
+
+
+def get_proposal_for_user(user, pk: int, *, for_update: bool = False) -> Proposal:
+    """The proposal if the user may see it: 404 when it does not exist or belongs to an organization the user is
+    not in (outsiders learn nothing), 403 when the user is in the organization but has no right to it."""
+    from xieshang.accounts.selectors import user_organization_ids
+
+    qs = Proposal.objects.select_related("state", "workflow", "category", "submitter", "sector", "committee")
+    if for_update:
+        qs = qs.select_for_update()
+    proposal = qs.filter(pk=pk, organization_id__in=user_organization_ids(user)).first()
+    if proposal is None:
+        raise Http404(_("没有找到该提案。"))
+    import rules
+
+    if not rules.has_perm("proposals.view_proposal", user, proposal):
+        raise PermissionDenied(_("您无权查看该提案。"))
+    return proposal
+
+
+# queues
+
+
+def member_proposals(user, organization) -> QuerySet[Proposal]:
+    """The member's own proposals (as lead) and those co-signed, newest first."""
+    org_id = _org_id(organization)
+    cosigned = CoSignature.objects.filter(proposal=OuterRef("pk"), user_id=user.pk, status="signed")
+    return (
+        list_queryset()
+        .filter(organization_id=org_id)
+        .filter(Q(submitter_id=user.pk) | Exists(cosigned))
+        .annotate(is_lead=Case(When(submitter_id=user.pk, then=Value(True)), default=Value(False)))
+        .order_by("-created_at", "-id")
+    )
+
+
+def cosign_invitations(user, organization) -> QuerySet[CoSignature]:
+    """Open invitations to co-sign, with the proposal and its lead."""
+    return (
+        CoSignature.objects.filter(
+            user_id=user.pk, status=CoSignature.Status.INVITED, proposal__organization_id=_org_id(organization)
+        )
+        .exclude(proposal__state__is_final=True)
+        .select_related("proposal", "proposal__submitter", "proposal__state")
+        .order_by("proposal__cosign_deadline", "id")
+    )
+
+
+def awaiting_rating(user, organization) -> QuerySet[Proposal]:
+    """Replies the member (lead or counted co-signer) still has to rate."""
+    org_id = _org_id(organization)
+    signed = CoSignature.objects.filter(proposal=OuterRef("pk"), user_id=user.pk, status="signed", counts=True)
+    rated = Rating.objects.filter(proposal=OuterRef("pk"), rater_id=user.pk, reply__round=OuterRef("reply_round"))
+    return (
+        list_queryset()
+        .filter(organization_id=org_id, state__key="replied")
+        .filter(Q(submitter_id=user.pk) | Exists(signed))
+        .exclude(Exists(rated))
+        .order_by("due_on", "id")
+    )
+
+
+@dataclass
+class QueueFilters:
+    states: tuple[str, ...] | None = None
+    category: int | None = None
+    sector: int | None = None
+    unit: int | None = None
+    year: int | None = None
+    is_key: bool | None = None
+    fast_track: bool | None = None
+    kind: str | None = Proposal.Kind.PROPOSAL
+    overdue: bool | None = None
+    search: str = ""
+
+
+def _filter(qs: QuerySet[Proposal], f: QueueFilters) -> QuerySet[Proposal]:
+    if f.states:
+        qs = qs.filter(state__key__in=f.states)
+    if f.kind:
+        qs = qs.filter(kind=f.kind)
+    if f.category:
+        qs = qs.filter(category_id=f.category)
+    if f.sector:
+        qs = qs.filter(sector_id=f.sector)
+    if f.unit:
+        qs = qs.filter(
+            Exists(Assignment.objects.filter(proposal=OuterRef("pk"), unit_id=f.unit).exclude(status="replaced"))
+        )
+    if f.year:
+        qs = qs.filter(year=f.year)
+    if f.is_key is not None:
+        qs = qs.filter(is_key=f.is_key)
+    if f.fast_track is not None:
+        qs = qs.filter(fast_track=f.fast_track)
+    if f.overdue:
+        qs = qs.filter(Q(overdue=True) | Q(due_on__lt=timezone.localdate()))
+    if f.search:
+        qs = qs.filter(Q(title__icontains=f.search) | Q(number__icontains=f.search))
+    return qs
+
+
+def staff_queue(organization, filters: QueueFilters | None = None) -> QuerySet[Proposal]:
+    """The proposals office's queue: by default every proposal in a state where the office acts, oldest due first."""
+    f = filters or QueueFilters()
+    if f.states is None:
+        f = QueueFilters(**{**f.__dict__, "states": STAFF_STATES})
+    qs = list_queryset().filter(organization_id=_org_id(organization))
+    return _filter(qs, f).order_by("due_on", "submitted_at", "id")
+
+
+def micro_queue(organization) -> QuerySet[Proposal]:
+    return staff_queue(organization, QueueFilters(kind=Proposal.Kind.MICRO, states=("submitted",)))
+
+
+def assignment_queue(organization, filters: QueueFilters | None = None) -> QuerySet[Proposal]:
+    """Numbered proposals awaiting an assignment plan, approved plans to send, and returns to decide."""
+    f = filters or QueueFilters()
+    f = QueueFilters(**{**f.__dict__, "states": f.states or ASSIGNMENT_STATES})
+    return staff_queue(organization, f)
+
+
+def unit_inbox(user, organization, *, include_done: bool = False) -> QuerySet[Assignment]:
+    """The assignments of the officer's units, with the proposal, its state and due date, and an overdue mark
+    (`is_overdue`): receipts awaiting signature, proposals being handled, replies to countersign, rehandling."""
+    from .workflow_hooks import officer_unit_ids
+
+    org_id = _org_id(organization)
+    units = officer_unit_ids(user, org_id)
+    today = timezone.localdate()
+    qs = Assignment.objects.filter(unit_id__in=units, proposal__organization_id=org_id).exclude(status="planned")
+    if not include_done:
+        qs = qs.filter(status__in=[Assignment.Status.PENDING, Assignment.Status.RECEIVED]).filter(
+            proposal__state__key__in=["assigned", "handling", "countersigning", "rehandling", "returned"]
+        )
+    return (
+        qs.select_related(
+            "unit", "proposal", "proposal__state", "proposal__category", "proposal__submitter", "proposal__sector"
+        )
+        .annotate(
+            is_overdue=Case(
+                When(proposal__overdue=True, then=Value(True)),
+                When(proposal__due_on__lt=today, then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
+        .order_by("proposal__due_on", "id")
+    )
+
+
+def supervisor_queue(organization) -> QuerySet[Proposal]:
+    """Replies awaiting the supervisor's review, with the current round's replies prefetched."""
+    return (
+        list_queryset()
+        .filter(organization_id=_org_id(organization), state__key="supervisor_review")
+        .prefetch_related(
+            Prefetch(
+                "replies",
+                queryset=Reply.objects.filter(status=Reply.Status.IN_REVIEW).select_related("assignment__unit"),
+                to_attr="replies_in_review",
+            )
+        )
+        .order_by("due_on", "id")
+    )
+
+
+def key_proposals(user, organization, *, only_mine: bool = True) -> QuerySet[Proposal]:
+    """Key proposals (重点提案): the leader's own by default, or all of the organization."""
+    qs = list_queryset().filter(organization_id=_org_id(organization), is_key=True).select_related("key_leader")
+    if only_mine:
+        qs = qs.filter(key_leader_id=user.pk)
+    return qs.order_by("state__is_final", "due_on", "id")
+
+
+def leader_approvals(organization) -> QuerySet[Proposal]:
+    """Assignment plans awaiting a leader's approval."""
+    return (
+        list_queryset()
+        .filter(organization_id=_org_id(organization), state__key="assignment_pending")
+        .order_by("due_on", "id")
+    )
+
+
+# detail
+
+
+@dataclass
+class ProposalPage:
+    proposal: Proposal
+    events: list
+    cosignatures: list
+    assignments: list
+    replies: list
+    ratings: list
+    attachments: list
+    transitions: list
+
+
+def proposal_detail(user, pk: int) -> ProposalPage:
+    """Everything the proposal page shows, in a fixed number of queries: the proposal, its history (events_for),
+    co-signatures, assignments with units, replies with countersigns, ratings, attachments and the transitions the
+    user may take (refused ones with the reason)."""
+    proposal = get_proposal_for_user(user, pk)
+    assignments = list(proposal.assignments.select_related("unit").order_by("role", "id"))
+    # The relational-role checks below read the prefetched assignments instead of querying per transition.
+    proposal._prefetched_objects_cache = {"assignments": assignments}
+    replies = list(
+        proposal.replies.select_related("assignment__unit", "submitted_by")
+        .prefetch_related(Prefetch("countersigns", queryset=_countersigns()))
+        .order_by("round", "id")
+    )
+    return ProposalPage(
+        proposal=proposal,
+        events=list(events_for(proposal)),
+        cosignatures=list(proposal.cosignatures.select_related("user").order_by("invited_at", "id")),
+        assignments=assignments,
+        replies=replies,
+        ratings=list(proposal.ratings.select_related("rater", "entered_by").order_by("created_at", "id")),
+        attachments=list(proposal.attachments.order_by("uploaded_at", "id")),
+        transitions=available_transitions(user, proposal),
+    )
+
+
+def _countersigns():
+    from .models import Countersign
+
+    return Countersign.objects.select_related("assignment__unit", "user").order_by("signed_at", "id")
+
+
+def proposal_history(proposal: Proposal):
+    return events_for(proposal)
+
+
+# public disclosure
+
+
+def _mask_phone(value: str) -> str:
+    value = str(value or "")
+    if len(value) >= 7:
+        return value[:3] + "*" * (len(value) - 7) + value[-4:]
+    return "*" * len(value)
+
+
+def _mask_name(value: str) -> str:
+    value = str(value or "")
+    return value[:1] + "*" * max(1, len(value) - 1) if value else ""
+
+
+def public_replies(organization, *, year: int | None = None) -> list[dict]:
+    """Published replies with contact data masked (the person's name and phone), newest first."""
+    qs = (
+        Reply.objects.filter(proposal__organization_id=_org_id(organization), is_published=True)
+        .select_related("proposal", "proposal__category", "assignment__unit")
+        .order_by("-published_at", "-id")
+    )
+    if year:
+        qs = qs.filter(proposal__year=year)
+    return [
+        {
+            "id": r.pk,
+            "proposal_number": r.proposal.number,
+            "title": r.proposal.title,
+            "category": r.proposal.category.name if r.proposal.category_id else "",
+            "unit": r.assignment.unit.name,
+            "reference_number": r.reference_number,
+            "grade": r.grade,
+            "text": r.text,
+            "contact_person": _mask_name(r.contact_person),
+            "contact_phone": _mask_phone(r.contact_phone),
+            "sent_at": r.sent_at,
+            "published_at": r.published_at,
+        }
+        for r in qs
+    ]
+
+
+def replies_to_publish(organization, *, today: date | None = None) -> QuerySet[Reply]:
+    """Sent replies not yet published, soonest publication deadline first (overdue ones included)."""
+    return (
+        Reply.objects.filter(
+            proposal__organization_id=_org_id(organization), status=Reply.Status.SENT, is_published=False
+        )
+        .select_related("proposal", "assignment__unit")
+        .order_by("publish_due_on", "id")
+    )
