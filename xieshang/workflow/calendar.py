@@ -20,6 +20,8 @@ from django.core.cache import cache
 
 VERSION_KEY = "workflow:calendar:version"
 VERSION_CHECK_SECONDS = 30
+# Without a shared cache (no REDIS_URL) other processes never see the version bump: reload now and then anyway.
+RELOAD_SECONDS = 600
 
 HOLIDAY_NAMES = {
     "new_years_day": "元旦",
@@ -33,7 +35,7 @@ HOLIDAY_NAMES = {
 }
 
 _lock = threading.Lock()
-_state: dict = {"days": None, "years": None, "version": None, "checked": 0.0}
+_state: dict = {"days": None, "years": None, "version": None, "checked": 0.0, "loaded": 0.0}
 
 
 def _load() -> tuple[dict[date, bool], set[int]]:
@@ -41,20 +43,20 @@ def _load() -> tuple[dict[date, bool], set[int]]:
     if _state["days"] is not None and now - _state["checked"] < VERSION_CHECK_SECONDS:
         return _state["days"], _state["years"]
     version = cache.get(VERSION_KEY)
-    if _state["days"] is not None and version == _state["version"]:
+    if _state["days"] is not None and version == _state["version"] and now - _state["loaded"] < RELOAD_SECONDS:
         _state["checked"] = now
         return _state["days"], _state["years"]
     from .models import CalendarDay
 
     with _lock:
         days = dict(CalendarDay.objects.values_list("date", "is_workday"))
-        _state.update(days=days, years={d.year for d in days}, version=version, checked=now)
+        _state.update(days=days, years={d.year for d in days}, version=version, checked=now, loaded=now)
     return days, _state["years"]
 
 
 def invalidate() -> None:
     """Forget the cached table here and tell other processes to reload it."""
-    _state.update(days=None, years=None, version=None, checked=0.0)
+    _state.update(days=None, years=None, version=None, checked=0.0, loaded=0.0)
     try:
         cache.incr(VERSION_KEY)
     except ValueError:
