@@ -40,6 +40,7 @@ demo: install
 	@echo "短信 SMS (log gateway) appear in this console and in the notifications_smsmessage table."
 	@trap 'kill 0' INT TERM EXIT; \
 	  $(DEMO_ENV) $(MANAGE) db_worker --no-reload --queue-name '*' >var/worker.log 2>&1 & \
+	  while true; do $(DEMO_ENV) $(MANAGE) workflow_reminders >>var/reminders.log 2>&1; sleep 86400; done & \
 	  $(DEMO_ENV) $(MANAGE) runserver --noreload $(HOST):$(PORT)
 
 otp:

@@ -10,7 +10,7 @@ class WorkflowConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete, post_save
 
-        from . import calendar
+        from . import calendar, checks  # noqa: F401 - registers the system check
         from .models import CalendarDay
 
         def forget_calendar(**kwargs):
