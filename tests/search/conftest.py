@@ -111,3 +111,11 @@ def pg_available() -> bool:
 
 
 __all__ = ["HandlingUnitFactory", "TYPE", "attrs_of", "pg_available"]
+
+
+@pytest.fixture
+def no_second_factor(db):
+    # Staff pages sit behind the second factor; these tests are about search permissions, not about OTP.
+    from xieshang.accounts.models import SecurityPolicy
+
+    SecurityPolicy.objects.create(staff_second_factor=False)
