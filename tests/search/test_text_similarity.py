@@ -97,3 +97,14 @@ def test_shared_passages_edge_cases():
     assert shared_passages("哈" * 2500, "哈" * 2500) == [(0, 2500, 0, 2500)]
     with pytest.raises(ValueError):
         shared_passages("abcd", "abcd", min_len=0)
+
+
+def test_batched_fit_equals_per_document_vectors():
+    texts = [text for _, text in DOCS] + ["", "！", "ab", "Ｈｅｌｌｏ世界 hello 世界", "\ud800坏字符"]
+    index = SimilarityIndex(max_doc_terms=12).fit(list(enumerate(texts)), batch_size=3)
+    matrix = index._main_t.T.tocsr()
+    for row, text in enumerate(texts):
+        buckets, weights = index.vector(text)
+        got = matrix[row]
+        assert list(got.indices[got.indices.argsort()]) == list(buckets)
+        assert got.data[got.indices.argsort()] == pytest.approx(weights, abs=1e-6)

@@ -24,7 +24,7 @@ import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
-from .segment import default_segmenter, load_stopwords, normalize
+from .segment import clean, default_segmenter, load_stopwords
 
 __all__ = ["KeywordRouter", "RoutingModel", "Text", "split_title_body", "unit_name_keywords"]
 
@@ -138,14 +138,14 @@ def _route_features(doc: tuple[str, str]) -> list[str]:
     for prefix, text in (("", f"{title}\n{body}" if title else body), ("t:", title)):
         if not text:
             continue
-        clean = _NON_WORD.sub(" ", normalize(text))
-        for run in clean.split():
+        cleaned = clean(text)
+        for run in cleaned.split():
             n = len(run)
             if prefix:
                 feats.extend(prefix + ch for ch in run)
             feats.extend(prefix + run[i : i + 2] for i in range(n - 1))
             feats.extend(prefix + run[i : i + 3] for i in range(n - 2))
-        feats.extend(prefix + "w:" + w for w in " ".join(seg.cut(clean)).split() if len(w) >= 2 and w not in stop)
+        feats.extend(prefix + "w:" + w for w in " ".join(seg.cut(cleaned)).split() if len(w) >= 2 and w not in stop)
     return feats
 
 

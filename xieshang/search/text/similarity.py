@@ -22,12 +22,13 @@ import io
 import pickle
 import re
 import threading
-import unicodedata
 from collections.abc import Hashable, Iterable
 from difflib import SequenceMatcher
 
 import numpy as np
 import scipy.sparse as sp
+
+from .segment import clean
 
 __all__ = ["SimilarityIndex", "shared_passages", "shared_passages_difflib", "similarity"]
 
@@ -46,7 +47,7 @@ _MAX_SEED_POSITIONS = 8
 
 def _prepare(text: str) -> np.ndarray:
     """Code points of the normalized text, with every run of punctuation/space turned into one space."""
-    text = _NON_WORD.sub(" ", unicodedata.normalize("NFKC", text).lower())
+    text = clean(text)
     return np.frombuffer(text.encode("utf-32-le", "replace"), dtype=np.uint32)
 
 
@@ -66,6 +67,32 @@ def _ngram_buckets(text: str) -> np.ndarray:
         g3 = ((c[:-2] << np.uint64(42)) | (c[1:-1] << np.uint64(21)) | c[2:]) * _MUL3
         parts.append(g3[ok3])
     return (np.concatenate(parts) >> _SHIFT).astype(np.int64)
+
+
+def _batch_counts(texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(document index, bucket, count) of every distinct n-gram of every text, sorted by document then bucket.
+
+    The texts are joined with spaces, which no n-gram crosses, so one pass of array operations covers the batch."""
+    prepared = [clean(t) for t in texts]
+    lengths = np.fromiter(map(len, prepared), dtype=np.int64, count=len(prepared))
+    starts = np.concatenate([[0], np.cumsum(lengths + 1)[:-1]]) if len(prepared) else np.zeros(0, dtype=np.int64)
+    cps = np.frombuffer(" ".join(prepared).encode("utf-32-le", "replace"), dtype=np.uint32)
+    empty = np.empty(0, dtype=np.int64)
+    if len(cps) < 2:
+        return empty, empty, empty
+    c = cps.astype(np.uint64)
+    word = cps != _SPACE
+    ok2 = word[:-1] & word[1:]
+    grams = [((c[:-1] << np.uint64(21)) | c[1:]) * _MUL2]
+    masks = [ok2]
+    if len(cps) >= 3:
+        grams.append(((c[:-2] << np.uint64(42)) | (c[1:-1] << np.uint64(21)) | c[2:]) * _MUL3)
+        masks.append(ok2[:-1] & word[2:])
+    positions = np.concatenate([np.flatnonzero(m) for m in masks])
+    buckets = np.concatenate([(g[m] >> _SHIFT).astype(np.int64) for g, m in zip(grams, masks, strict=True)])
+    doc = np.searchsorted(starts, positions, side="right") - 1
+    keys, counts = np.unique((doc << _N_BITS) | buckets, return_counts=True)
+    return keys >> _N_BITS, keys & (_N_BUCKETS - 1), counts
 
 
 class SimilarityIndex:
@@ -110,7 +137,8 @@ class SimilarityIndex:
         weights = (1.0 + np.log(counts)).astype(np.float32) * self._idf_of(buckets)
         limit = self.max_doc_terms if max_terms is None else max_terms
         if 0 < limit < len(buckets):
-            keep = np.sort(np.argpartition(-weights, limit - 1)[:limit])
+            # Ties (many grams share tf and idf) broken by bucket id, exactly as the batch path of fit() does.
+            keep = np.sort(np.lexsort((buckets, -weights))[:limit])
             buckets, weights = buckets[keep], weights[keep]
         norm = float(np.sqrt(np.dot(weights, weights)))
         if norm > 0:
@@ -119,27 +147,52 @@ class SimilarityIndex:
 
     # --- building
 
-    def fit(self, docs: Iterable[tuple[Hashable, str]]) -> SimilarityIndex:
-        """Replace the index with ``docs`` (id, text); IDF is computed from them."""
+    def fit(self, docs: Iterable[tuple[Hashable, str]], *, batch_size: int = 2000) -> SimilarityIndex:
+        """Replace the index with ``docs`` (id, text); IDF is computed from them.
+
+        Documents are vectorized in batches with array operations (two passes: document frequencies, then weights);
+        the result equals ``vector()`` applied to each text."""
         docs = list(docs)
-        df = np.zeros(_N_BUCKETS, dtype=np.int32)
-        for _, text in docs:
-            df[np.unique(_ngram_buckets(text))] += 1
+        ids = [doc_id for doc_id, _ in docs]
+        if len(set(ids)) != len(ids):
+            raise ValueError("duplicate ids in fit()")
+        texts = [text for _, text in docs]
         n = len(docs)
+        df = np.zeros(_N_BUCKETS, dtype=np.int64)
+        for start in range(0, n, batch_size):
+            _, buckets, _ = _batch_counts(texts[start : start + batch_size])
+            present, doc_freq = np.unique(buckets, return_counts=True)
+            df[present] += doc_freq
         idf = (np.log((1.0 + n) / (1.0 + df)) + 1.0).astype(np.float32)
         del df
+        rows_parts, cols_parts, data_parts = [], [], []
+        for start in range(0, n, batch_size):
+            doc, buckets, counts = _batch_counts(texts[start : start + batch_size])
+            weights = (1.0 + np.log(counts)).astype(np.float32) * idf[buckets]
+            order = np.lexsort((buckets, -weights, doc))
+            doc, buckets, weights = doc[order], buckets[order], weights[order]
+            if self.max_doc_terms > 0 and len(doc):
+                first = np.searchsorted(doc, doc, side="left")
+                keep = (np.arange(len(doc)) - first) < self.max_doc_terms
+                doc, buckets, weights = doc[keep], buckets[keep], weights[keep]
+            norms = np.sqrt(np.bincount(doc, weights=weights.astype(np.float64) ** 2, minlength=1))
+            weights = (weights / norms[doc]).astype(np.float32)
+            rows_parts.append(doc + start)
+            cols_parts.append(buckets)
+            data_parts.append(weights)
+        rows = np.concatenate(rows_parts) if rows_parts else np.empty(0, dtype=np.int64)
+        cols = np.concatenate(cols_parts) if cols_parts else np.empty(0, dtype=np.int64)
+        data = np.concatenate(data_parts) if data_parts else np.empty(0, dtype=np.float32)
+        del rows_parts, cols_parts, data_parts
+        main_t = sp.csc_matrix((data, (cols, rows)), shape=(_N_BUCKETS, n), dtype=np.float32).tocsr()
         with self._lock:
             self._idf = idf
             self._n_fit = n
             self._reset_rows()
-            rows = [self.vector(text) for _, text in docs]
-            ids = [doc_id for doc_id, _ in docs]
-            if len(set(ids)) != len(ids):
-                raise ValueError("duplicate ids in fit()")
             self._ids = ids
             self._row_of = {doc_id: i for i, doc_id in enumerate(ids)}
             self._alive = np.ones(n, dtype=bool)
-            self._main_t = _rows_to_transposed(rows)
+            self._main_t = main_t
             self._n_main = n
         return self
 
