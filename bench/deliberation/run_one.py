@@ -18,13 +18,23 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 
+def peak_mb() -> float:
+    """This process' peak resident set (VmHWM). Unlike ru_maxrss, which Linux carries over
+    through exec from the forking parent, VmHWM starts afresh with the new program."""
+    with open("/proc/self/status") as fh:
+        for line in fh:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def main() -> None:
     impl, path = sys.argv[1], sys.argv[2]
     data = np.load(path)
     p, s, v = data["participants"], data["statements"], data["votes"]
     mod = data["moderated_out"].tolist()
     truth_ids, truth = data["truth_ids"], data["truth"]
-    base_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    base_mb = peak_mb()
     if impl == "ours":
         from xieshang.deliberation.math import VoteMatrix, compute_opinion_map
 
@@ -52,14 +62,13 @@ def main() -> None:
     from sklearn.metrics import adjusted_rand_score
 
     ari = adjusted_rand_score([t for _i, t in common], [groups[i] for i, _t in common]) if common else None
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     print(
         json.dumps(
             {
                 "impl": impl,
                 "seconds": seconds,
-                "peak_mb": peak / 1024,
-                "peak_before_mb": base_rss / 1024,
+                "peak_mb": peak_mb(),
+                "peak_before_mb": base_mb,
                 "k": k,
                 "ari": ari,
                 "n_mapped": len(groups),

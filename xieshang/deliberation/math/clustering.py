@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 import numpy as np
+from scipy.spatial import cKDTree
 
 BASE_K = 100
 MAX_GROUP_K = 5
@@ -54,8 +55,13 @@ def _lloyd(points, weights, centres, max_iter) -> tuple[np.ndarray, np.ndarray, 
     labels = None
     tol = 1e-8 * max(float(points.var(0).sum()), 1e-300)
     for _ in range(max_iter):
-        d = _sq_dists(points, centres, exact=False)
-        new = d.argmin(1)
+        if k > 8 and points.shape[1] <= 3:
+            # Many centres in the plane: a k-d tree answers "nearest centre" without the n × k array.
+            new = cKDTree(centres).query(points)[1]
+            d = None
+        else:
+            d = _sq_dists(points, centres, exact=False)
+            new = d.argmin(1)
         if labels is not None and np.array_equal(new, labels):
             break
         labels = new
@@ -67,16 +73,20 @@ def _lloyd(points, weights, centres, max_iter) -> tuple[np.ndarray, np.ndarray, 
         empty = np.flatnonzero(mass == 0)
         if len(empty):
             # Re-seed an empty cluster on the point worst served by its centre, so k holds.
-            worst = d[np.arange(len(points)), labels] + (points**2).sum(1)
+            worst = ((points - centres[labels]) ** 2).sum(1)
             far = np.argsort(-worst, kind="stable")
             for c, i in zip(empty, far, strict=False):
                 centres[c] = points[i]
             labels = None
         elif ((centres - old) ** 2).sum(1).max() <= tol:
             break
-    d = _sq_dists(points, centres)
-    labels = d.argmin(1)
-    inertia = float((weights * d[np.arange(len(points)), labels]).sum())
+    if k > 8 and points.shape[1] <= 3:
+        dist, labels = cKDTree(centres).query(points)
+        inertia = float((weights * dist**2).sum())
+    else:
+        d = _sq_dists(points, centres)
+        labels = d.argmin(1)
+        inertia = float((weights * d[np.arange(len(points)), labels]).sum())
     return labels, centres, inertia
 
 

@@ -167,20 +167,18 @@ def select_representative(
     n_groups, n_stmt = stats.na.shape
     sig = (z_sig_90(stats.rat) & z_sig_90(stats.pat)) | (z_sig_90(stats.rdt) & z_sig_90(stats.pdt))
     out = []
+    top = np.maximum(stats.rat, stats.rdt)
     for g in range(n_groups):
-        sufficient: list[dict] = []
-        best: dict | None = None
-        best_agree: int | None = None
-        for j in range(n_stmt):
-            if excluded[j]:
-                continue
-            sid = statement_ids[j]
-            if sig[g, j]:
-                sufficient.append(_finalize(stats, g, j, sid))
-            if not sufficient and (best is None or max(stats.rat[g, j], stats.rdt[g, j]) > best["repness_test"]):
-                best = _finalize(stats, g, j, sid)
-            if _beats_best_agree(stats, g, j, best_agree):
-                best_agree = j
+        cand = np.flatnonzero(sig[g] & ~excluded)
+        sufficient = [_finalize(stats, g, j, statement_ids[j]) for j in cand]
+        best = None
+        if not sufficient:
+            # Polis keeps the first statement with the highest max(rat, rdt) as a stand-in.
+            open_ = np.flatnonzero(~excluded)
+            if len(open_):
+                j = open_[int(np.argmax(top[g, open_]))]
+                best = _finalize(stats, g, j, statement_ids[j])
+        best_agree = _best_agree(stats, g, excluded)
         head: list[dict] = []
         if best_agree is not None:
             item = _finalize(stats, g, best_agree, statement_ids[best_agree])
@@ -204,21 +202,25 @@ def select_representative(
     return out
 
 
-def _beats_best_agree(stats: GroupStats, g: int, j: int, current: int | None) -> bool:
-    """Polis math src/polismath/math/repness.clj ``beats-best-agr?``."""
-    na, nd, ra, rat, pa, pat = (
-        stats.na[g, j],
-        stats.nd[g, j],
-        stats.ra[g, j],
-        stats.rat[g, j],
-        stats.pa[g, j],
-        stats.pat[g, j],
-    )
-    if na == 0 and nd == 0:
-        return False
-    if current is not None:
-        c = current
-        if stats.ra[g, c] > 1.0:
-            return ra * rat * pa * pat > (stats.ra[g, c] * stats.rat[g, c] * stats.pa[g, c] * stats.pat[g, c])
-        return pa * pat > stats.pa[g, c] * stats.pat[g, c]
-    return bool(pat > Z_90 or (ra > 1.0 and pa > 0.5))
+def _best_agree(stats: GroupStats, g: int, excluded: np.ndarray) -> int | None:
+    """Polis math src/polismath/math/repness.clj ``beats-best-agr?``, folded over statements in order.
+
+    The test depends on the current best (by ra·rat·pa·pat once the best has ra > 1, else by
+    pa·pat), so this is a sequential scan; Python lists keep it cheap for thousands of statements.
+    """
+    na, nd = stats.na[g].tolist(), stats.nd[g].tolist()
+    ra, rat, pa, pat = (a[g].tolist() for a in (stats.ra, stats.rat, stats.pa, stats.pat))
+    skip = excluded.tolist()
+    best = None
+    for j in range(len(na)):
+        if skip[j] or (na[j] == 0 and nd[j] == 0):
+            continue
+        if best is None:
+            ok = pat[j] > Z_90 or (ra[j] > 1.0 and pa[j] > 0.5)
+        elif ra[best] > 1.0:
+            ok = ra[j] * rat[j] * pa[j] * pat[j] > ra[best] * rat[best] * pa[best] * pat[best]
+        else:
+            ok = pa[j] * pat[j] > pa[best] * pat[best]
+        if ok:
+            best = j
+    return best
