@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from tests.factories import PASSWORD, make_user
+from tests.factories import make_user
 from xieshang.accounts.models import Role
 from xieshang.search.models import DictionaryWord
 
@@ -133,11 +133,3 @@ def test_api_search(author, make_note):
     assert data["total"] == 1 and data["hits"][0]["object_id"] == note.pk
     assert "<mark>公交</mark>" in data["hits"][0]["title_html"]
     assert api.get("/?q=。。。", user=author).status_code == 400
-
-
-def test_login_then_search(client, author, make_note):
-    make_note("停车难", "")
-    assert client.post(reverse("accounts:login"), {"username": "author", "password": PASSWORD}).status_code in (
-        200,
-        302,
-    )
