@@ -6,3 +6,8 @@ class OpinionsConfig(AppConfig):
     name = "xieshang.opinions"
     label = "opinions"
     verbose_name = _("社情民意")
+
+    def ready(self):
+        from . import wiring
+
+        wiring.register()

@@ -1,0 +1,163 @@
+"""Forms of the opinion pages. Limits are checked by the services (one place); the forms show the result beside the
+field and keep what was typed."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from xieshang.accounts.models import HandlingUnit, Role, SpecialCommittee, User
+
+from .models import BulletinIssue, Level, Recipient, Report
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, (list, tuple)):
+            return [single(d, initial) for d in data]
+        return [single(data, initial)] if data else []
+
+
+def apply_errors(form: forms.Form, exc: ValidationError) -> None:
+    """Put a service's refusal beside the field it names; anything else on top of the form."""
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+class ReportForm(forms.Form):
+    title = forms.CharField(label=_("标题"), max_length=200)
+    body = forms.CharField(label=_("正文"), widget=forms.Textarea(attrs={"rows": 14}))
+    urgent = forms.BooleanField(label=_("紧急信息（需尽快编报）"), required=False)
+    author_kind = forms.ChoiceField(label=_("报送方式"), choices=Report.AuthorKind.choices, initial="member")
+    author_org_name = forms.CharField(
+        label=_("报送单位名称"), required=False, help_text=_("以党派团体或界别名义报送时填写。")
+    )
+    committee = forms.ModelChoiceField(label=_("专门委员会"), queryset=SpecialCommittee.objects.none(), required=False)
+    coauthors = forms.ModelMultipleChoiceField(
+        label=_("共同作者"), queryset=User.objects.none(), required=False, help_text=_("可多选；只能选择本组织委员。")
+    )
+    attachments = MultipleFileField(label=_("附件"), required=False)
+
+    def __init__(self, *args, organization, limits, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["committee"].queryset = SpecialCommittee.objects.filter(organization=organization)
+        self.fields["coauthors"].queryset = (
+            User.objects.filter(
+                role_grants__organization=organization, role_grants__role__in=[Role.MEMBER, Role.INFORMANT]
+            )
+            .distinct()
+            .order_by("name")
+        )
+        self.fields["body"].help_text = _("一事一报，正文不超过 %(n)s 字。") % {"n": limits.body_max_chars}
+        self.fields["attachments"].help_text = _("最多 %(n)s 个，每个不超过 %(mb)s MB。") % {
+            "n": limits.attachment_max_count,
+            "mb": limits.attachment_max_mb,
+        }
+
+
+class EditForm(forms.Form):
+    title = forms.CharField(label=_("标题"), max_length=200)
+    body = forms.CharField(label=_("编辑后的正文"), widget=forms.Textarea(attrs={"rows": 18}))
+    note = forms.CharField(label=_("修改说明"), required=False, max_length=200)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("理由"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class SendForm(forms.Form):
+    recipients = forms.ModelMultipleChoiceField(
+        label=_("报送对象"), queryset=Recipient.objects.none(), widget=forms.CheckboxSelectMultiple, required=False
+    )
+    note = forms.CharField(label=_("说明"), required=False, max_length=200)
+
+    def __init__(self, *args, organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["recipients"].queryset = Recipient.objects.filter(organization=organization, is_active=True)
+
+
+class ForwardForm(forms.Form):
+    units = forms.ModelMultipleChoiceField(label=_("承办单位"), queryset=HandlingUnit.objects.none(), required=False)
+    note = forms.CharField(label=_("转办意见"), required=False, max_length=300)
+
+    def __init__(self, *args, organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["units"].queryset = HandlingUnit.objects.filter(organization=organization, is_active=True)
+
+
+class InstructionForm(forms.Form):
+    leader = forms.ModelChoiceField(label=_("批示领导（平台用户）"), queryset=User.objects.none(), required=False)
+    leader_name = forms.CharField(
+        label=_("批示领导姓名"), required=False, max_length=60, help_text=_("领导不是平台用户时填写姓名。")
+    )
+    leader_title = forms.CharField(label=_("职务"), required=False, max_length=80)
+    level = forms.ChoiceField(label=_("领导层级"), choices=Level.choices)
+    text = forms.CharField(label=_("批示内容"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    instructed_on = forms.DateField(
+        label=_("批示日期"), initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["leader"].queryset = User.objects.filter(
+            role_grants__organization=organization, role_grants__role=Role.LEADER
+        ).distinct()
+
+
+class AdoptionForm(forms.Form):
+    level = forms.ChoiceField(label=_("采用层级"), choices=Level.choices)
+    adopted_on = forms.DateField(
+        label=_("采用日期"), initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    note = forms.CharField(
+        label=_("采用形式"), required=False, max_length=200, help_text=_("如：被全国政协办公厅《社情民意信息》采用。")
+    )
+
+
+class ReplyForm(forms.Form):
+    reply = forms.CharField(label=_("办理回复"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
+
+
+class IssueForm(forms.Form):
+    kind = forms.ChoiceField(label=_("刊物类型"), choices=BulletinIssue.Kind.choices)
+    editor_note = forms.CharField(label=_("编者按"), required=False, max_length=300)
+
+
+class AddReportsForm(forms.Form):
+    reports = forms.ModelMultipleChoiceField(
+        label=_("选择已签批的信息"),
+        queryset=Report.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    def __init__(self, *args, organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reports"].queryset = Report.objects.filter(
+            organization=organization, state__key="approved", issue__isnull=True
+        ).order_by("-urgent", "submitted_at")
+
+
+class PeriodForm(forms.Form):
+    start = forms.DateField(label=_("起始日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("截止日期"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["start"] > data["end"]:
+            self.add_error("end", _("截止日期不能早于起始日期。"))
+        return data

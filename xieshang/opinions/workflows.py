@@ -1,0 +1,132 @@
+"""The default pipeline of a report, installed by migration 0002 and editable per organization afterwards.
+
+Transitions that carry records of their own (publish, send up, forward, reply, instruction, adoption) are taken only
+by the services in services.py, which write those records in the same transaction: the condition "opinions.service"
+refuses them anywhere else (e.g. the generic workflow endpoint), so a state never claims what no row backs."""
+
+STAFF = "information_staff"
+VIA_SERVICE = "opinions.service"
+
+REPORT_WORKFLOW = {
+    "key": "opinion_report",
+    "name": "社情民意信息",
+    "description": "收集 → 编辑 → 签批 → 刊发 → 报送/转办 → 批示、采用 → 归档；未采用的注明理由办结。",
+    "settings": {},
+    "states": [
+        {"key": "collected", "name": "已收稿", "is_initial": True},
+        {"key": "editing", "name": "编辑中", "allows": {"edit": True}},
+        {"key": "approved", "name": "已签批", "allows": {"issue": True}},
+        {"key": "issued", "name": "已刊发"},
+        {"key": "sent", "name": "已报送"},
+        {"key": "archived", "name": "已归档", "is_final": True},
+        {"key": "closed", "name": "未采用", "is_final": True},
+    ],
+    "transitions": [
+        {
+            "key": "take_up",
+            "name": "开始编辑",
+            "sources": ["collected"],
+            "target": "editing",
+            "roles": [STAFF],
+            "notify": ["author"],
+            "style": "primary",
+        },
+        {
+            "key": "approve",
+            "name": "签批",
+            "sources": ["editing"],
+            "target": "approved",
+            "roles": [STAFF, "leader"],
+            "style": "primary",
+        },
+        {
+            "key": "reopen",
+            "name": "退回修改",
+            "sources": ["approved"],
+            "target": "editing",
+            "roles": [STAFF, "leader"],
+            "requires_reason": True,
+            "style": "secondary",
+        },
+        {
+            "key": "publish",
+            "name": "刊发",
+            "sources": ["approved"],
+            "target": "issued",
+            "roles": [STAFF],
+            "conditions": [VIA_SERVICE],
+            "notify": ["author"],
+        },
+        {
+            "key": "send_up",
+            "name": "报送",
+            "sources": ["issued", "sent"],
+            "target": "sent",
+            "roles": [STAFF],
+            "conditions": [VIA_SERVICE],
+            "notify": ["author"],
+            "payload_schema": {"required": ["recipients"], "fields": {"recipients": {"label": "报送对象"}}},
+        },
+        {
+            "key": "forward",
+            "name": "转办",
+            "sources": ["issued", "sent"],
+            "target": "sent",
+            "roles": [STAFF],
+            "conditions": [VIA_SERVICE],
+            "notify": ["forwarded_unit"],
+            "payload_schema": {"required": ["units"], "fields": {"units": {"label": "承办单位"}}},
+        },
+        {
+            "key": "reply",
+            "name": "办理回复",
+            "sources": ["sent"],
+            "target": "sent",
+            "roles": ["forwarded_unit"],
+            "conditions": [VIA_SERVICE],
+            "notify": [STAFF, "author"],
+            "payload_schema": {"required": ["unit"], "fields": {"unit": {"label": "回复单位"}}},
+        },
+        {
+            "key": "instruct",
+            "name": "记录批示",
+            "sources": ["sent"],
+            "target": "sent",
+            "roles": [STAFF],
+            "conditions": [VIA_SERVICE],
+            "notify": ["author"],
+            "payload_schema": {
+                "required": ["leader"],
+                "fields": {"leader": {"label": "批示领导"}, "level": {"label": "层级"}},
+            },
+        },
+        {
+            "key": "adopt",
+            "name": "记录采用",
+            "sources": ["sent"],
+            "target": "sent",
+            "roles": [STAFF],
+            "conditions": [VIA_SERVICE],
+            "notify": ["author"],
+            "payload_schema": {"required": ["level"], "fields": {"level": {"label": "采用层级"}}},
+        },
+        {
+            "key": "archive",
+            "name": "归档",
+            "sources": ["issued", "sent"],
+            "target": "archived",
+            "roles": [STAFF],
+            "style": "secondary",
+        },
+        {
+            "key": "close",
+            "name": "不予采用",
+            "sources": ["collected", "editing", "approved"],
+            "target": "closed",
+            "roles": [STAFF],
+            "requires_reason": True,
+            "notify": ["author"],
+            "style": "danger",
+        },
+    ],
+}
