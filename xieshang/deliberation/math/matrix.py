@@ -18,6 +18,16 @@ DISAGREE, PASS, AGREE = 1, 2, 3
 
 
 def _unique_ids(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted distinct ids and each value's index among them."""
+    if values.dtype.kind in "iu" and values.size:
+        lo, hi = int(values.min()), int(values.max())
+        if lo >= 0 and hi < 4 * values.size + 1024:
+            # Dense small ids (the usual case): a presence table is O(n), a sort is O(n log n).
+            present = np.zeros(hi + 1, bool)
+            present[values] = True
+            ids = np.flatnonzero(present).astype(values.dtype)
+            rank = np.cumsum(present) - 1
+            return ids, rank[values]
     ids, inverse = np.unique(values, return_inverse=True)
     return ids, inverse.reshape(-1)
 
@@ -65,28 +75,34 @@ class VoteMatrix:
             raise ValueError("participants, statements and votes must have the same length")
         if v.size and (v.dtype.kind not in "iuf" or not np.isin(v, (-1, 0, 1)).all()):
             raise ValueError("votes must be -1, 0 or 1")
-        if extra_statement_ids is not None:
-            extra = _as_id_array(list(extra_statement_ids))
-            if extra.size:
-                all_s = np.concatenate([s, extra]) if s.size else extra
-                statement_ids = np.unique(all_s)
-            else:
-                statement_ids = np.unique(s)
+        extra = _as_id_array(list(extra_statement_ids)) if extra_statement_ids is not None else s[:0]
+        all_s = np.concatenate([s, extra]) if extra.size else s
+        if all_s.size:
+            statement_ids, inverse = _unique_ids(all_s)
+            cols = inverse[: len(s)]
         else:
-            statement_ids = np.unique(s)
+            statement_ids, cols = all_s[:0], np.zeros(0, np.int64)
         participant_ids, rows = _unique_ids(p) if p.size else (p[:0], np.zeros(0, np.int64))
-        cols = np.searchsorted(statement_ids, s) if s.size else np.zeros(0, np.int64)
         n_rows, n_cols = len(participant_ids), len(statement_ids)
+        codes = None
         if v.size:
-            key = rows.astype(np.int64) * max(n_cols, 1) + cols
-            # np.unique keeps the first index of each key; reversing makes it the latest event.
-            _, first_in_reversed = np.unique(key[::-1], return_index=True)
-            last = len(key) - 1 - first_in_reversed
-            rows, cols = rows[last], cols[last]
-            data = (v[last].astype(np.int8) + 2).astype(np.int8)
-        else:
-            data = np.zeros(0, np.int8)
-        codes = sp.csr_matrix((data, (rows, cols)), shape=(n_rows, n_cols), dtype=np.int8)
+            data = (v.astype(np.int8) + 2).astype(np.int8)
+            # Fast path: with no repeated (participant, statement) pair, a plain COO → CSR conversion
+            # is already the answer; a repeat shows up as fewer stored cells after summing.
+            trial = sp.coo_matrix((data, (rows, cols)), shape=(n_rows, n_cols)).tocsr()
+            if trial.nnz == len(v):
+                codes = trial
+            else:
+                key = rows.astype(np.int64) * max(n_cols, 1) + cols
+                # np.unique keeps the first index of each key; reversing makes it the latest event.
+                _, first_in_reversed = np.unique(key[::-1], return_index=True)
+                last = len(key) - 1 - first_in_reversed
+                rows, cols, data = rows[last], cols[last], data[last]
+        if codes is None:
+            if not v.size:
+                data = np.zeros(0, np.int8)
+            codes = sp.csr_matrix((data, (rows, cols)), shape=(n_rows, n_cols), dtype=np.int8)
+        codes = codes.astype(np.int8)
         codes.sort_indices()
         return cls(participant_ids, statement_ids, codes)
 
