@@ -8,6 +8,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 phone_validator = RegexValidator(r"^1[3-9]\d{9}$", _("请输入 11 位中国大陆手机号码。"))
 
@@ -261,7 +262,7 @@ class MemberProfile(models.Model):
         JS = "js", _("九三学社")
         TDSGL = "tdsgl", _("台盟")
         NONE = "none", _("无党派人士")
-        MASSES = "masses", _("群众")
+        MASSES = "masses", pgettext_lazy("political status", "群众")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="member_profiles")
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="member_profiles")

@@ -5,4 +5,4 @@ from django.utils.translation import gettext_lazy as _
 class ConsultationsConfig(AppConfig):
     name = "xieshang.consultations"
     label = "consultations"
-    verbose_name = _("协商")
+    verbose_name = _("协商活动")
