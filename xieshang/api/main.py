@@ -4,6 +4,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from ninja import NinjaAPI
 from ninja.security import django_auth
 
+from xieshang.deliberation import api as deliberation_api
+from xieshang.opinions import api as opinions_api
+from xieshang.search import api as search_api
+
 from . import accounts as accounts_api
 from . import notifications as notifications_api
 
@@ -29,8 +33,6 @@ def validation_error(request, exc):
 
 api.add_router("/accounts/", accounts_api.router)
 api.add_router("/notifications/", notifications_api.router)
-
-
-def add_router(prefix: str, router) -> None:
-    """Domain apps add their routers here (called from this module's imports as apps gain APIs)."""
-    api.add_router(prefix, router)
+api.add_router("/deliberation/", deliberation_api.router)
+api.add_router("/opinions/", opinions_api.router)
+api.add_router("/search/", search_api.router)
