@@ -14,6 +14,19 @@ class ProposalsConfig(AppConfig):
         )
 
         workflow_hooks.register()
+
+        from django.db.models.signals import post_delete, post_save
+
+        from .models import ProposalSettings
+        from .selectors import forget_settings
+
+        def settings_changed(instance, **kwargs):
+            forget_settings(instance.organization_id)
+
+        post_save.connect(settings_changed, sender=ProposalSettings, dispatch_uid="proposal_settings_saved", weak=False)
+        post_delete.connect(
+            settings_changed, sender=ProposalSettings, dispatch_uid="proposal_settings_deleted", weak=False
+        )
         try:
             from . import wiring
         except ImportError:  # workbench, navigation and demo arrive in a later commit

@@ -44,11 +44,29 @@ def _org_id(organization):
 # settings and reference lists
 
 
+SETTINGS_CACHE_KEY = "proposals:settings:%s"
+
+
 def settings_for(organization) -> ProposalSettings:
-    """The organization's ProposalSettings, or an unsaved row with the defaults."""
+    """The organization's ProposalSettings, or an unsaved row with the defaults. Cached (every validation reads it);
+    saving or deleting the row clears the cache (apps.py)."""
+    from django.core.cache import cache
+
     org_id = _org_id(organization)
-    found = ProposalSettings.objects.filter(organization_id=org_id).first()
-    return found or ProposalSettings(organization_id=org_id)
+    key = SETTINGS_CACHE_KEY % org_id
+    found = cache.get(key)
+    if found is None:
+        found = ProposalSettings.objects.filter(organization_id=org_id).first() or ProposalSettings(
+            organization_id=org_id
+        )
+        cache.set(key, found, 300)
+    return found
+
+
+def forget_settings(organization_id) -> None:
+    from django.core.cache import cache
+
+    cache.delete(SETTINGS_CACHE_KEY % organization_id)
 
 
 def categories_for(organization) -> QuerySet[Category]:

@@ -109,6 +109,7 @@ def _refresh(target: Proposal, source: Proposal) -> Proposal:
     target.workflow = source.workflow
     # Prefetched rows (assignments …) are stale after a write.
     target.__dict__.pop("_prefetched_objects_cache", None)
+    target.__dict__.pop("_assignments_cache", None)
     return target
 
 
@@ -124,6 +125,14 @@ def _audit(actor, action: str, obj, **detail) -> None:
 
 def _move(actor, locked: Proposal, key: str, *, payload=None, reason: str = ""):
     return engine.transition(actor=actor, obj=locked, transition_key=key, payload=payload or {}, reason=reason)
+
+
+def _move_now(actor, proposal: Proposal, key: str, *, payload=None, reason: str = ""):
+    """A transition with no domain writes of its own: the engine locks the row once and updates `proposal`."""
+    event = engine.transition(actor=actor, obj=proposal, transition_key=key, payload=payload or {}, reason=reason)
+    proposal.__dict__.pop("_prefetched_objects_cache", None)
+    proposal.__dict__.pop("_assignments_cache", None)
+    return event
 
 
 def _check_text(errors: dict, field: str, value: str, limit: int, label: str) -> None:
@@ -224,6 +233,7 @@ def proposal_create(
         fast_track=fast_track,
         entered_by=actor if on_behalf else None,
         cosign_deadline=cosign_deadline,
+        created_at=timezone.now(),
     )
     workflow_key = "micro_proposal" if kind == Proposal.Kind.MICRO else "proposal"
     with transaction.atomic():
@@ -265,11 +275,7 @@ def proposal_update(*, actor, proposal: Proposal, **changes) -> Proposal:
 def proposal_submit(*, actor, proposal: Proposal):
     """Submit the draft (by the lead, or by the staff who entered it). The signing deadline starts now unless set."""
     _validate_content(proposal.organization_id, proposal.kind, proposal.title, proposal.body)
-    with transaction.atomic():
-        locked = _lock(proposal)
-        event = _move(actor, locked, "submit")
-    _refresh(proposal, locked)
-    return event
+    return _move_now(actor, proposal, "submit")
 
 
 def attachment_add(*, actor, proposal: Proposal, file) -> Attachment:
@@ -320,7 +326,9 @@ def _invite(actor, proposal: Proposal, users: Iterable[User]) -> list[CoSignatur
         if not _is_member(user, proposal.organization_id):
             errors.append(_("%(name)s 不是本组织的委员，不能联名。") % {"name": user.display_name})
             continue
-        row, created = CoSignature.objects.get_or_create(proposal=proposal, user=user, defaults={"invited_by": actor})
+        row, created = CoSignature.objects.get_or_create(
+            proposal=proposal, user=user, defaults={"invited_by": actor, "invited_at": timezone.now()}
+        )
         if not created and row.status in (CoSignature.Status.WITHDRAWN, CoSignature.Status.DECLINED):
             row.status = CoSignature.Status.INVITED
             row.invited_at = timezone.now()
@@ -431,6 +439,7 @@ def proposal_transition(
             expected_state=expected_state,
         )
     proposal.__dict__.pop("_prefetched_objects_cache", None)
+    proposal.__dict__.pop("_assignments_cache", None)
     return event
 
 
@@ -472,30 +481,18 @@ def proposal_review(
         raise ValidationError(errors)
     if proposal.is_micro and key != "not_file":
         raise InvalidEdge(_("微提案经审查后直接受理交办或不予受理。"))
-    with transaction.atomic():
-        locked = _lock(proposal)
-        event = _move(actor, locked, key, payload=payload, reason=reason)
-    _refresh(proposal, locked)
-    return event
+    return _move_now(actor, proposal, key, payload=payload, reason=reason)
 
 
 def proposal_classify(*, actor, proposal: Proposal, category: Category):
     if category is None or not categories_for(proposal.organization_id).filter(pk=category.pk).exists():
         raise ValidationError({"category": _("请从列表中选择提案类别。")})
-    with transaction.atomic():
-        locked = _lock(proposal)
-        event = _move(actor, locked, "classify", payload={"category": category.pk})
-    _refresh(proposal, locked)
-    return event
+    return _move_now(actor, proposal, "classify", payload={"category": category.pk})
 
 
 def proposal_number(*, actor, proposal: Proposal):
     """Give the proposal the next number of its organization and year (format from ProposalSettings)."""
-    with transaction.atomic():
-        locked = _lock(proposal)
-        event = _move(actor, locked, "number")
-    _refresh(proposal, locked)
-    return event
+    return _move_now(actor, proposal, "number")
 
 
 def set_fast_track(*, actor, proposal: Proposal, fast_track: bool = True) -> Proposal:
@@ -609,38 +606,22 @@ def assignment_plan(
 
 def assignment_propose(*, actor, proposal: Proposal):
     """Send the assignment plan to the leader for approval."""
-    with transaction.atomic():
-        locked = _lock(proposal)
-        event = _move(actor, locked, "propose_assignment")
-    _refresh(proposal, locked)
-    return event
+    return _move_now(actor, proposal, "propose_assignment")
 
 
 def assignment_approve(*, actor, proposal: Proposal):
-    with transaction.atomic():
-        locked = _lock(proposal)
-        event = _move(actor, locked, "approve_assignment")
-    _refresh(proposal, locked)
-    return event
+    return _move_now(actor, proposal, "approve_assignment")
 
 
 def assignment_reject(*, actor, proposal: Proposal, reason: str):
     if not (reason or "").strip():
         raise ValidationError({"reason": _("请填写退回交办方案的理由。")})
-    with transaction.atomic():
-        locked = _lock(proposal)
-        event = _move(actor, locked, "reject_assignment", reason=reason)
-    _refresh(proposal, locked)
-    return event
+    return _move_now(actor, proposal, "reject_assignment", reason=reason)
 
 
 def proposal_assign(*, actor, proposal: Proposal):
     """交办: the planned units receive the proposal and have 10 working days to sign for it or return it."""
-    with transaction.atomic():
-        locked = _lock(proposal)
-        event = _move(actor, locked, "assign")
-    _refresh(proposal, locked)
-    return event
+    return _move_now(actor, proposal, "assign")
 
 
 def bulk_assign(
@@ -908,6 +889,7 @@ def reply_submit(
             text=text.strip(),
             grade=grade,
             submitted_by=actor,
+            submitted_at=timezone.now(),
             on_time=on_time,
         )
         row.needs_reply = False
@@ -962,7 +944,12 @@ def reply_countersign(*, actor, proposal: Proposal, note: str = "", text: str | 
             reply.text = text.strip()
             reply.save(update_fields=["text"])
         sign = Countersign.objects.create(
-            reply=reply, assignment=assignment, user=actor, note=(note or "").strip(), edited=bool(edited)
+            reply=reply,
+            assignment=assignment,
+            user=actor,
+            note=(note or "").strip(),
+            edited=bool(edited),
+            signed_at=timezone.now(),
         )
         _audit(actor, "reply_countersign", locked, reply=reply.pk, edited=bool(edited))
         missing = Assignment.objects.filter(
@@ -978,21 +965,13 @@ def reply_approve(*, actor, proposal: Proposal, grade: str | None = None, note: 
     """The supervisor approves the reply (may change its grade); it reaches the member, who rates it."""
     if grade not in (None, "") and grade not in Reply.Grade.values:
         raise ValidationError({"grade": _("请选择答复类别（A、B 或 C）。")})
-    with transaction.atomic():
-        locked = _lock(proposal)
-        event = _move(actor, locked, "approve_reply", payload={"grade": grade or ""}, reason=note)
-    _refresh(proposal, locked)
-    return event
+    return _move_now(actor, proposal, "approve_reply", payload={"grade": grade or ""}, reason=note)
 
 
 def reply_send_back(*, actor, proposal: Proposal, reason: str):
     if not (reason or "").strip():
         raise ValidationError({"reason": _("退回答复须说明理由。")})
-    with transaction.atomic():
-        locked = _lock(proposal)
-        event = _move(actor, locked, "send_back", reason=reason)
-    _refresh(proposal, locked)
-    return event
+    return _move_now(actor, proposal, "send_back", reason=reason)
 
 
 # rating, closing
@@ -1041,6 +1020,7 @@ def rating_submit(
                     satisfaction=satisfaction,
                     comment=(comment or "").strip(),
                     entered_by=actor if on_paper else None,
+                    created_at=timezone.now(),
                 )
                 for r in replies
             ]

@@ -7,6 +7,8 @@ API) from moving a proposal past missing data."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -53,11 +55,21 @@ def _assignments(obj, roles=None, statuses=ACTIVE):
 
 
 def _all_assignments(obj):
-    # Prefetched by the selectors; read fresh otherwise (hooks and services pass locked rows).
+    # Prefetched by the selectors; otherwise read once per instance (the engine hands conditions, hooks and the
+    # notifier a freshly locked instance per transition; hooks that change assignments call forget_assignments).
     cache = getattr(obj, "_prefetched_objects_cache", {})
     if "assignments" in cache:
         return list(cache["assignments"])
-    return list(Assignment.objects.filter(proposal_id=obj.pk))
+    found = obj.__dict__.get("_assignments_cache")
+    if found is None:
+        found = list(Assignment.objects.filter(proposal_id=obj.pk))
+        obj.__dict__["_assignments_cache"] = found
+    return found
+
+
+def forget_assignments(obj) -> None:
+    obj.__dict__.pop("_assignments_cache", None)
+    getattr(obj, "_prefetched_objects_cache", {}).pop("assignments", None)
 
 
 def _officers(unit_ids, organization_id):
@@ -74,6 +86,8 @@ def _officers(unit_ids, organization_id):
 
 
 def _unit_role(roles, statuses=ACTIVE):
+    statuses = tuple(statuses)
+
     def check(user, obj):
         mine = officer_unit_ids(user, obj.organization_id)
         return bool(mine) and any(a.unit_id in mine for a in _assignments(obj, roles, statuses))
@@ -133,7 +147,8 @@ def register_roles() -> None:
         ],
     )
     registry.register_relational_role(MODEL, "signer", is_signer, label=gettext_lazy("提案人"), members=signers)
-    check, members = _unit_role(None)
+    # A unit that just returned the assignment still holds the role for the "unit_return" edge itself.
+    check, members = _unit_role(None, (*ACTIVE, Assignment.Status.RETURNED))
     registry.register_relational_role(MODEL, "assigned_unit", check, label=gettext_lazy("承办单位"), members=members)
     check, members = _unit_role((Assignment.Role.LEAD, Assignment.Role.SPLIT))
     registry.register_relational_role(MODEL, "lead_unit", check, label=gettext_lazy("主办单位"), members=members)
@@ -368,6 +383,7 @@ def _on_number(obj, event, payload):
 
 
 def _on_assign(obj, event, payload):
+    forget_assignments(obj)
     now = event.at
     planned = Assignment.objects.filter(proposal_id=obj.pk, status=Assignment.Status.PLANNED)
     for a in planned:
@@ -381,6 +397,7 @@ def _on_assign(obj, event, payload):
 
 
 def _on_micro_accept(obj, event, payload):
+    forget_assignments(obj)
     Assignment.objects.filter(proposal_id=obj.pk, status=Assignment.Status.RETURNED).update(
         status=Assignment.Status.REPLACED
     )
@@ -402,6 +419,7 @@ def _on_submit_for_review(obj, event, payload):
 
 
 def _on_send_back(obj, event, payload):
+    forget_assignments(obj)
     replies = Reply.objects.filter(proposal_id=obj.pk, round=obj.reply_round, status=Reply.Status.IN_REVIEW)
     Assignment.objects.filter(pk__in=replies.values("assignment_id")).update(needs_reply=True)
     replies.update(status=Reply.Status.SENT_BACK)
@@ -439,6 +457,7 @@ def _send_replies(obj, event, from_status, grade=""):
 
 
 def _on_rehandle(obj, event, payload):
+    forget_assignments(obj)
     replies = _current_replies(obj)
     dissatisfied = set(
         Rating.objects.filter(reply__in=replies, satisfaction=Rating.Satisfaction.DISSATISFIED).values_list(
@@ -509,7 +528,14 @@ def _due_policy(obj, state, entered_on, default):
 # notifications
 
 
+STALE_AFTER_DAYS = 30
+
+
 def _notifier(obj, event):
+    # Events recorded with a back-dated clock (imports, the demo's year of history) would only be noise today.
+    if event.at < timezone.now() - timedelta(days=STALE_AFTER_DAYS):
+        return []
+    forget_assignments(obj)
     transition = event.transition
     if transition is None:
         state = obj.state

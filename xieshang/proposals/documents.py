@@ -1,0 +1,176 @@
+"""The proposal in its printable official form (提案) and a unit's reply letter (答复函), each as an HTML print page,
+Word (python-docx) and PDF (WeasyPrint). The CJK serif font is named in the CSS and in Word's w:eastAsia slot, so the
+PDF embeds it and Word shows Chinese text in it rather than a fallback."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from .models import Assignment, CoSignature, Proposal, Reply
+
+CSS_PATH = Path(__file__).resolve().parent / "static" / "proposals" / "print.css"
+SERIF = "Noto Serif CJK SC"
+SANS = "Noto Sans CJK SC"
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _cosigners(proposal: Proposal) -> list[str]:
+    rows = proposal.cosignatures.filter(status=CoSignature.Status.SIGNED).select_related("user").order_by("id")
+    return [c.user.display_name for c in rows]
+
+
+def _units(proposal: Proposal) -> str:
+    rows = (
+        proposal.assignments.exclude(status__in=[Assignment.Status.RETURNED, Assignment.Status.REPLACED])
+        .select_related("unit")
+        .order_by("role", "id")
+    )
+    return "；".join(f"{a.get_role_display()}：{a.unit.name}" for a in rows)
+
+
+def proposal_context(proposal: Proposal, *, for_pdf: bool = False) -> dict:
+    submitted = timezone.localtime(proposal.submitted_at) if proposal.submitted_at else None
+    rows = [
+        ("案号", proposal.number or "（未编号）"),
+        ("案由", proposal.title),
+        ("提案人", proposal.submitter_display),
+        ("联名人", "、".join(_cosigners(proposal)) or "无"),
+        ("界别", proposal.sector.name if proposal.sector_id else ""),
+        ("类别", proposal.category.name if proposal.category_id else ""),
+        ("提交时间", f"{submitted:%Y年%m月%d日}" if submitted else ""),
+        ("办理单位", _units(proposal)),
+    ]
+    if proposal.is_key:
+        rows.append(("重点提案", f"领衔督办：{proposal.key_leader.display_name if proposal.key_leader_id else ''}"))
+    heading = f"{proposal.organization.name}{'微提案' if proposal.is_micro else '提案'}"
+    return {"proposal": proposal, "heading": heading, "rows": rows, "for_pdf": for_pdf}
+
+
+def reply_context(reply: Reply, *, for_pdf: bool = False) -> dict:
+    proposal = reply.proposal
+    unit = reply.assignment.unit
+    sent = timezone.localtime(reply.sent_at or reply.submitted_at)
+    addressee = proposal.submitter_display
+    countersigned = [c.assignment.unit.name for c in reply.countersigns.select_related("assignment__unit")]
+    number = proposal.number or proposal.title
+    return {
+        "reply": reply,
+        "proposal": proposal,
+        "unit": unit,
+        "letterhead": f"{unit.name}",
+        "subject": f"关于政协{proposal.organization.short_name or proposal.organization.name}{number}号提案的答复"
+        if proposal.number
+        else f"关于《{proposal.title}》的答复",
+        "addressee": addressee,
+        "grade_label": f"{reply.grade}类",
+        "date": f"{sent:%Y年%m月%d日}",
+        "countersigned": countersigned,
+        "for_pdf": for_pdf,
+    }
+
+
+def _pdf(template: str, context: dict) -> bytes:
+    from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    html = render_to_string(template, context)
+    fonts = FontConfiguration()
+    return HTML(string=html).write_pdf(stylesheets=[CSS(filename=str(CSS_PATH), font_config=fonts)], font_config=fonts)
+
+
+def proposal_pdf(proposal: Proposal) -> bytes:
+    return _pdf("proposals/print_proposal.html", proposal_context(proposal, for_pdf=True))
+
+
+def reply_pdf(reply: Reply) -> bytes:
+    return _pdf("proposals/print_reply.html", reply_context(reply, for_pdf=True))
+
+
+def _run(paragraph, text: str, size: float = 16, *, bold=False, font=SERIF, color=None):
+    from docx.oxml.ns import qn
+    from docx.shared import Pt, RGBColor
+
+    run = paragraph.add_run(text)
+    run.font.name = font
+    # python-docx's font.name fills only the Latin slots; Word takes Chinese text's font from w:eastAsia.
+    run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), font)
+    run.font.size = Pt(size)
+    run.bold = bold
+    if color:
+        run.font.color.rgb = RGBColor(*color)
+    return run
+
+
+def _paragraphs(doc, text: str, size: float = 16):
+    from docx.shared import Pt
+
+    for line in [p.strip() for p in (text or "").splitlines() if p.strip()]:
+        para = doc.add_paragraph()
+        para.paragraph_format.first_line_indent = Pt(size * 2)
+        _run(para, line, size)
+
+
+def _docx_bytes(doc) -> bytes:
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    return buffer.getvalue()
+
+
+def proposal_docx(proposal: Proposal) -> bytes:
+    from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    context = proposal_context(proposal)
+    doc = Document()
+    head = doc.add_paragraph()
+    head.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _run(head, context["heading"], 26, bold=True, font=SANS, color=(0xC0, 0x00, 0x00))
+    table = doc.add_table(rows=0, cols=2)
+    table.style = "Table Grid"
+    for label, value in context["rows"]:
+        cells = table.add_row().cells
+        _run(cells[0].paragraphs[0], label, 14, bold=True)
+        _run(cells[1].paragraphs[0], value, 14)
+    title = doc.add_paragraph()
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _run(title, proposal.title, 18, bold=True, font=SANS)
+    _paragraphs(doc, proposal.body)
+    return _docx_bytes(doc)
+
+
+def reply_docx(reply: Reply) -> bytes:
+    from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    context = reply_context(reply)
+    doc = Document()
+    head = doc.add_paragraph()
+    head.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _run(head, context["letterhead"], 30, bold=True, color=(0xC0, 0x00, 0x00))
+    ref = doc.add_paragraph()
+    ref.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    _run(ref, reply.reference_number, 14)
+    grade = doc.add_paragraph()
+    _run(grade, context["grade_label"], 14, bold=True)
+    subject = doc.add_paragraph()
+    subject.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _run(subject, context["subject"], 20, bold=True, font=SANS)
+    _run(doc.add_paragraph(), f"{context['addressee']}：", 16)
+    _paragraphs(doc, reply.text)
+    if context["countersigned"]:
+        _run(doc.add_paragraph(), "会签单位：" + "、".join(context["countersigned"]), 14)
+    _run(doc.add_paragraph(), f"联系人：{reply.contact_person}　　联系电话：{reply.contact_phone}", 14)
+    for text in (context["letterhead"], context["date"]):
+        para = doc.add_paragraph()
+        para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        _run(para, text, 16)
+    return _docx_bytes(doc)
+
+
+def filename(proposal: Proposal, suffix: str = "") -> str:
+    base = proposal.number or f"proposal-{proposal.pk}"
+    return "".join(c for c in f"{base}{suffix}" if c not in '\\/:*?"<>|')

@@ -1,0 +1,122 @@
+"""Reads only the pages need and the domain's selectors do not (yet) offer: the co-signer search, public disclosure
+with filters and paging, the excellent-proposal candidates, the state list of the queue filter and who may read a
+reply letter. Kept beside the views so the domain's selectors.py stays the domain engineer's."""
+
+from __future__ import annotations
+
+import re
+
+import rules
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+
+from xieshang.accounts.models import Role
+from xieshang.accounts.selectors import has_role
+from xieshang.workflow.models import State
+
+from .forms import members_of
+from .models import Proposal, Reply
+from .selectors import list_queryset
+from .workflow_hooks import is_signer, officer_unit_ids
+
+SEARCH_LIMIT = 20
+
+
+def search_members(organization, query: str, *, exclude=()) -> QuerySet:
+    """Members of the organization whose name, username or sector matches, for the co-signer picker."""
+    query = (query or "").strip()
+    qs = members_of(organization).exclude(pk__in=list(exclude))
+    if query:
+        qs = qs.filter(
+            Q(name__icontains=query)
+            | Q(username__icontains=query)
+            | Q(member_profiles__organization=organization, member_profiles__sector__name__icontains=query)
+        ).distinct()
+    return qs[:SEARCH_LIMIT]
+
+
+def state_choices(workflow_key: str = "proposal") -> list[tuple[str, str]]:
+    rows = (
+        State.objects.filter(workflow__key=workflow_key, workflow__organization__isnull=True)
+        .order_by("order", "id")
+        .values_list("key", "name")
+    )
+    return list(rows)
+
+
+# public disclosure
+
+_MOBILE = re.compile(r"(?<!\d)(1[3-9]\d)(\d{4})(\d{4})(?!\d)")
+_LANDLINE = re.compile(r"(?<!\d)(0\d{2,3}-?)(\d{3,4})(\d{4})(?!\d)")
+
+
+def mask_contacts(text: str) -> str:
+    """Phone numbers inside a published text, masked like mask_phone (138****5678, 0371-****1234)."""
+    text = _MOBILE.sub(lambda m: m.group(1) + "****" + m.group(3), text or "")
+    return _LANDLINE.sub(lambda m: m.group(1) + "*" * len(m.group(2)) + m.group(3), text)
+
+
+def _published_replies():
+    return Reply.objects.filter(is_published=True).select_related("assignment__unit").order_by("round", "id")
+
+
+def public_proposals(organization, *, year=None, category=None, q: str = "") -> QuerySet[Proposal]:
+    """Proposals with at least one reply the office published, newest publication first, replies prefetched."""
+    published = Reply.objects.filter(proposal=OuterRef("pk"), is_published=True)
+    qs = (
+        Proposal.objects.filter(organization=organization)
+        .filter(Exists(published))
+        .select_related("category", "submitter", "sector", "committee")
+        .prefetch_related(Prefetch("replies", queryset=_published_replies(), to_attr="published_replies"))
+        .order_by("-year", "-seq", "-id")
+    )
+    if year:
+        qs = qs.filter(year=year)
+    if category:
+        qs = qs.filter(category=category)
+    if q:
+        qs = qs.filter(Q(title__icontains=q) | Q(number__icontains=q))
+    return qs
+
+
+def public_proposal(organization, pk: int) -> Proposal | None:
+    return public_proposals(organization).filter(pk=pk).first()
+
+
+# staff pages
+
+
+def excellent_candidates(organization, year: int) -> QuerySet[Proposal]:
+    """Filed proposals of the year, the ones already selected first."""
+    return (
+        list_queryset()
+        .filter(organization=organization, kind=Proposal.Kind.PROPOSAL, year=year, outcome=Proposal.Outcome.FILED)
+        .order_by("-is_excellent", "seq", "id")
+    )
+
+
+def replies_awaiting_publication(organization) -> QuerySet[Reply]:
+    return (
+        Reply.objects.filter(proposal__organization=organization, status=Reply.Status.SENT, is_published=False)
+        .select_related("proposal", "proposal__category", "assignment__unit")
+        .order_by("publish_due_on", "id")
+    )
+
+
+# documents
+
+
+def may_read_letter(user, reply: Reply) -> bool:
+    """The reply letter shows the real contact person and phone: the signers once it reached them, the unit that
+    wrote it, the co-handlers, and the overseers (proposals staff, supervisor, leader)."""
+    proposal = reply.proposal
+    org = proposal.organization_id
+    if any(has_role(user, r, org) for r in (Role.PROPOSALS_STAFF, Role.SUPERVISOR, Role.LEADER)):
+        return True
+    mine = officer_unit_ids(user, org)
+    if mine and proposal.assignments.filter(unit_id__in=mine).exclude(status="planned").exists():
+        return True
+    return reply.status == Reply.Status.SENT and is_signer(user, proposal)
+
+
+def may_view(user, proposal) -> bool:
+    return rules.has_perm("proposals.view_proposal", user, proposal)

@@ -1,0 +1,189 @@
+"""What proposals register with the base: workbench sections per role, the menu entry and the demo builder."""
+
+from __future__ import annotations
+
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from xieshang.accounts.models import Role
+from xieshang.accounts.selectors import has_role
+from xieshang.core.workbench import WorkItem, WorkSection
+
+from . import selectors
+
+SHOWN = 8
+
+
+def _url(name: str, fallback: str = "") -> str:
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        return fallback
+
+
+def _item(proposal, note: str = "") -> WorkItem:
+    today = timezone.localdate()
+    return WorkItem(
+        title=str(proposal),
+        url=proposal.get_absolute_url(),
+        due=proposal.due_on,
+        overdue=bool(proposal.overdue or (proposal.due_on and proposal.due_on < today)),
+        note=note or (proposal.state.name if proposal.state_id else ""),
+    )
+
+
+def _is_member(user, organization) -> bool:
+    return has_role(user, Role.MEMBER, organization) or has_role(user, Role.STANDING_MEMBER, organization)
+
+
+def member_section(user, organization):
+    if organization is None or not _is_member(user, organization):
+        return None
+    items = []
+    invitations = list(selectors.cosign_invitations(user, organization)[:SHOWN])
+    for row in invitations:
+        items.append(
+            WorkItem(
+                title=_("联名邀请：%(title)s（%(name)s 领衔）")
+                % {"title": row.proposal.title, "name": row.proposal.submitter.display_name},
+                url=row.proposal.get_absolute_url(),
+                due=row.proposal.cosign_deadline,
+                note=_("请确认是否联名"),
+            )
+        )
+    to_rate = list(selectors.awaiting_rating(user, organization)[:SHOWN])
+    items += [_item(p, _("答复已送达，请评价")) for p in to_rate]
+    drafts = list(
+        selectors.member_proposals(user, organization).filter(state__key="draft", submitter_id=user.pk)[:SHOWN]
+    )
+    items += [_item(p, _("草稿，尚未提交")) for p in drafts]
+    return WorkSection(
+        key="proposals_member",
+        title=_("我的提案"),
+        items=items[:SHOWN],
+        total=len(items),
+        more_url=_url("proposals:mine"),
+        empty_text=_(
+            "没有待您处理的提案事项。收到联名邀请、答复送达待评价或有未提交的草稿时会出现在这里；"
+            "可在“提案”中撰写新提案或微提案。"
+        ),
+    )
+
+
+def staff_section(user, organization):
+    if organization is None or not has_role(user, Role.PROPOSALS_STAFF, organization):
+        return None
+    queue = selectors.staff_queue(organization, selectors.QueueFilters(kind=None))
+    rows = list(queue[:SHOWN])
+    return WorkSection(
+        key="proposals_staff",
+        title=_("提案审查与交办"),
+        items=[_item(p) for p in rows],
+        total=queue.count(),
+        more_url=_url("proposals:staff_queue"),
+        empty_text=_(
+            "没有待提案委员会处理的提案。委员提交提案、单位退回交办、评价完成待确认办结时，提案会出现在这里。"
+        ),
+    )
+
+
+def unit_section(user, organization):
+    if organization is None or not has_role(user, Role.UNIT_OFFICER, organization):
+        return None
+    inbox = selectors.unit_inbox(user, organization)
+    rows = list(inbox[:SHOWN])
+    notes = {
+        "assigned": _("待签收或退回（10 个工作日内）"),
+        "handling": _("办理中，请按期答复"),
+        "rehandling": _("重办：请再次联系提案人后重新答复"),
+        "countersigning": _("答复会签中"),
+        "returned": _("已退回，等待提案委员会处理"),
+    }
+    items = [
+        WorkItem(
+            title=f"{a.proposal} · {a.get_role_display()}",
+            url=a.proposal.get_absolute_url(),
+            due=a.receipt_due_on if a.status == "pending" else a.proposal.due_on,
+            overdue=a.is_overdue,
+            note=notes.get(a.proposal.state.key, a.proposal.state.name),
+        )
+        for a in rows
+    ]
+    return WorkSection(
+        key="proposals_unit",
+        title=_("承办提案"),
+        items=items,
+        total=inbox.count(),
+        more_url=_url("proposals:unit_inbox"),
+        empty_text=_("本单位没有待办提案。提案委员会交办后，提案会出现在这里，请在 10 个工作日内签收或说明理由退回。"),
+    )
+
+
+def supervisor_section(user, organization):
+    if organization is None or not has_role(user, Role.SUPERVISOR, organization):
+        return None
+    queue = selectors.supervisor_queue(organization)
+    return WorkSection(
+        key="proposals_supervisor",
+        title=_("提案答复督办审核"),
+        items=[_item(p, _("答复待审核")) for p in queue[:SHOWN]],
+        total=queue.count(),
+        more_url=_url("proposals:supervisor_queue"),
+        empty_text=_("没有待审核的提案答复。承办单位提交答复并完成会签后，答复会出现在这里，审核通过后送达委员。"),
+    )
+
+
+def leader_section(user, organization):
+    if organization is None or not has_role(user, Role.LEADER, organization):
+        return None
+    approvals = selectors.leader_approvals(organization)
+    items = [_item(p, _("交办方案待审批")) for p in approvals[:SHOWN]]
+    keys = selectors.key_proposals(user, organization).exclude(state__is_final=True).exclude(state__key="closed")
+    items += [_item(p, _("您领衔督办的重点提案")) for p in keys[:SHOWN]]
+    return WorkSection(
+        key="proposals_leader",
+        title=_("提案审批与重点提案"),
+        items=items[:SHOWN],
+        total=approvals.count() + keys.count(),
+        more_url=_url("proposals:key"),
+        empty_text=_(
+            "没有待您审批的交办方案或领衔督办的重点提案。提案委员会提交交办方案、确定重点提案后会出现在这里。"
+        ),
+    )
+
+
+def register() -> None:
+    from xieshang.core import demo, navigation, workbench
+
+    from . import demo as proposals_demo
+
+    workbench.register(member_section, order=100)
+    workbench.register(staff_section, order=110)
+    workbench.register(unit_section, order=120)
+    workbench.register(supervisor_section, order=130)
+    workbench.register(leader_section, order=140)
+    navigation.register(
+        navigation.NavEntry(
+            "proposals",
+            gettext_lazy("提案"),
+            "proposals:index",
+            lambda u, o: (
+                o is not None
+                and any(
+                    has_role(u, r, o)
+                    for r in (
+                        Role.MEMBER,
+                        Role.STANDING_MEMBER,
+                        Role.PROPOSALS_STAFF,
+                        Role.UNIT_OFFICER,
+                        Role.SUPERVISOR,
+                        Role.LEADER,
+                    )
+                )
+            ),
+            order=10,
+        )
+    )
+    demo.register("proposals", proposals_demo.build, order=20)
