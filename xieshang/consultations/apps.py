@@ -6,3 +6,11 @@ class ConsultationsConfig(AppConfig):
     name = "xieshang.consultations"
     label = "consultations"
     verbose_name = _("协商活动")
+
+    def ready(self):
+        from . import (
+            rules,  # noqa: F401 - registers the permissions
+            wiring,
+        )
+
+        wiring.register()

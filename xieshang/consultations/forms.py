@@ -1,0 +1,174 @@
+"""Forms of the consultation pages. Rules are checked by the services (one place); the forms show the refusal beside
+the field and keep what was typed."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from xieshang.accounts.models import HandlingUnit, Organization, Role, SpecialCommittee, User
+
+from .models import Form, Invitation, Kind, LiveMessage, Rating, Segment
+
+
+def apply_errors(form: forms.Form, exc: ValidationError) -> None:
+    """Put a service's refusal beside the field it names; anything else on top of the form."""
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+
+class ConsultationForm(forms.Form):
+    kind = forms.ChoiceField(label=_("协商形式"), choices=Kind.choices)
+    title = forms.CharField(label=_("协商议题"), max_length=120, required=False)
+    description = forms.CharField(label=_("议题说明"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    planned_date = forms.DateField(label=_("计划日期"), widget=DateInput)
+    committee = forms.ModelChoiceField(label=_("承办专委会"), queryset=SpecialCommittee.objects.none(), required=False)
+    participants_note = forms.CharField(label=_("参加对象"), max_length=200, required=False)
+    venue = forms.CharField(label=_("地点"), max_length=120, required=False, help_text=_("网络议政不设会场。"))
+    video_link = forms.URLField(label=_("视频会议链接"), required=False, assume_scheme="https")
+    hosts = forms.ModelMultipleChoiceField(
+        label=_("共同主办（跨区域协商）"),
+        queryset=Organization.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    is_public = forms.BooleanField(label=_("在《郑在协商》公开"), required=False, initial=True)
+
+    def __init__(self, *args, organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        from xieshang.accounts.selectors import partner_organization_ids
+
+        self.fields["committee"].queryset = SpecialCommittee.objects.filter(organization=organization)
+        self.fields["hosts"].queryset = Organization.objects.filter(pk__in=partner_organization_ids(organization))
+
+
+class InviteForm(forms.Form):
+    users = forms.ModelMultipleChoiceField(label=_("邀请人员"), queryset=User.objects.none())
+    mode = forms.ChoiceField(label=_("参加方式"), choices=Invitation.Mode.choices)
+
+    def __init__(self, *args, organization_ids, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["users"].queryset = (
+            User.objects.filter(
+                is_active=True,
+                role_grants__organization_id__in=organization_ids,
+                role_grants__role__in=[Role.MEMBER, Role.STANDING_MEMBER, Role.LEADER, Role.UNIT_OFFICER],
+            )
+            .distinct()
+            .order_by("name")
+        )
+        self.fields["users"].widget.attrs["size"] = 8
+
+
+class RegisterForm(forms.Form):
+    mode = forms.ChoiceField(label=_("参加方式"), choices=Invitation.Mode.choices, widget=forms.RadioSelect)
+
+
+class SegmentForm(forms.Form):
+    kind = forms.ChoiceField(label=_("环节"), choices=Segment.Kind.choices)
+    title = forms.CharField(label=_("内容"), max_length=160, required=False)
+    speaker = forms.ModelChoiceField(label=_("发言人"), queryset=User.objects.none(), required=False)
+    speaker_name = forms.CharField(label=_("发言人（单位、职务）"), max_length=80, required=False)
+
+    def __init__(self, *args, organization_ids, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["speaker"].queryset = (
+            User.objects.filter(is_active=True, role_grants__organization_id__in=organization_ids)
+            .distinct()
+            .order_by("name")
+        )
+
+
+class MinutesForm(forms.Form):
+    minutes = forms.CharField(label=_("协商纪要"), widget=forms.Textarea(attrs={"rows": 10}), required=False)
+
+
+class OutcomeForm(forms.Form):
+    title = forms.CharField(label=_("事项"), max_length=160, required=False)
+    body = forms.CharField(label=_("内容"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    owner_unit = forms.ModelChoiceField(label=_("责任单位"), queryset=HandlingUnit.objects.none(), required=False)
+    owner_leader = forms.ModelChoiceField(label=_("责任领导"), queryset=User.objects.none(), required=False)
+
+    def __init__(self, *args, organization_ids, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner_unit"].queryset = HandlingUnit.objects.filter(
+            organization_id__in=organization_ids, is_active=True
+        )
+        self.fields["owner_leader"].queryset = (
+            User.objects.filter(role_grants__organization_id__in=organization_ids, role_grants__role=Role.LEADER)
+            .distinct()
+            .order_by("name")
+        )
+
+
+class LiveForm(forms.Form):
+    kind = forms.ChoiceField(label=_("类型"), choices=LiveMessage.Kind.choices)
+    text = forms.CharField(label=_("内容"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
+class TopicForm(forms.Form):
+    title = forms.CharField(label=_("议题标题"), max_length=200, required=False)
+    body = forms.CharField(
+        label=_("具体情况"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        required=False,
+        help_text=_("选填，说明事情经过和您的建议。"),
+    )
+
+
+class PrepareForm(forms.Form):
+    participants = forms.ModelMultipleChoiceField(
+        label=_("参加人员（含受影响的居民）"), queryset=User.objects.none(), required=False
+    )
+    form = forms.ChoiceField(label=_("协商方式"), choices=[("", "—"), *Form.choices], required=False)
+    meeting_at = forms.DateTimeField(label=_("协商时间"), widget=DateTimeInput, required=False)
+
+    def __init__(self, *args, organization_id, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["participants"].queryset = (
+            User.objects.filter(is_active=True, role_grants__organization_id=organization_id)
+            .exclude(role_grants__role__in=[Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN])
+            .distinct()
+            .order_by("name")
+        )
+        self.fields["participants"].widget.attrs["size"] = 8
+
+
+class ProgressForm(forms.Form):
+    text = forms.CharField(label=_("进展情况"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    percent = forms.IntegerField(label=_("完成比例（%）"), min_value=0, max_value=100, initial=0)
+    milestone = forms.CharField(label=_("节点"), max_length=80, required=False)
+    milestone_due = forms.DateField(label=_("节点日期"), widget=DateInput, required=False)
+
+
+class RatingForm(forms.Form):
+    score = forms.TypedChoiceField(
+        label=_("您对落实效果的评价"),
+        choices=Rating.Score.choices,
+        coerce=int,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    comment = forms.CharField(label=_("意见（选填）"), max_length=200, required=False)
+
+
+class ArticleForm(forms.Form):
+    title = forms.CharField(label=_("标题"), max_length=120, required=False)
+    body = forms.CharField(label=_("正文"), widget=forms.Textarea(attrs={"rows": 6}), required=False)
+
+
+class PhotoForm(forms.Form):
+    image = forms.ImageField(label=_("图片"))
+    caption = forms.CharField(label=_("说明"), max_length=120, required=False)

@@ -1,0 +1,101 @@
+"""The public portal 《郑在协商》: consultations and rooms as anyone may see them (no login), with an Atom feed.
+
+Only what the organization chose to publish appears: public consultations, public rooms, and outcomes whose
+status is public. Names of residents never appear here."""
+
+from __future__ import annotations
+
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404, render
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext_lazy as _
+
+from . import selectors
+from .models import Article, Consultation
+
+
+def portal_index(request):
+    return render(
+        request,
+        "consultations/portal/index.html",
+        {
+            "consultations": selectors.public_consultations()[:20],
+            "rooms": selectors.public_rooms(),
+            "articles": Article.objects.order_by("-published_at")[:5],
+        },
+    )
+
+
+def public_consultation(request, pk: int):
+    consultation = get_object_or_404(selectors.public_consultations(), pk=pk)
+    return render(
+        request,
+        "consultations/portal/consultation.html",
+        {
+            "consultation": consultation,
+            "hosts": consultation.hosts.all(),
+            "segments": consultation.segments.all(),
+            "outcomes": selectors.public_outcomes(consultation=consultation).select_related("owner_unit"),
+            "articles": consultation.articles.all(),
+            "photos": consultation.photos.all(),
+            "show_minutes": consultation.state.key in ("reported", "closed"),
+        },
+    )
+
+
+def public_room(request, pk: int):
+    room = get_object_or_404(selectors.public_rooms(), pk=pk)
+    return render(
+        request,
+        "consultations/portal/room.html",
+        {
+            "room": room,
+            "topics": selectors.public_topics(room),
+            "articles": room.articles.all(),
+            "photos": room.photos.all(),
+            "following": selectors.is_following(request.user, room),
+        },
+    )
+
+
+class PortalFeed(Feed):
+    feed_type = Atom1Feed
+    title = _("郑在协商")
+    subtitle = _("协商活动、议事室成果与报道")
+    link = "/consultations/portal/"
+
+    def items(self):
+        consultations = list(selectors.public_consultations()[:20])
+        articles = list(Article.objects.order_by("-published_at")[:20])
+        outcomes = list(selectors.public_outcomes().order_by("-created_at")[:20])
+        return sorted(consultations + articles + outcomes, key=self._when, reverse=True)[:40]
+
+    @staticmethod
+    def _when(item):
+        return getattr(item, "published_at", None) or item.created_at
+
+    def item_title(self, item):
+        if isinstance(item, Consultation):
+            return f"{item.get_kind_display()}：{item.title}"
+        return item.title
+
+    def item_description(self, item):
+        if isinstance(item, Consultation):
+            return f"{item.planned_date} · {item.state.name}"
+        if hasattr(item, "state"):
+            return f"{item.state.name} · {item.body[:200]}"
+        return item.body[:300]
+
+    def item_link(self, item):
+        if isinstance(item, Consultation):
+            return item.get_public_url()
+        if hasattr(item, "consultation_id") and getattr(item, "topic_id", None):
+            return item.topic.room.get_public_url()
+        if getattr(item, "consultation_id", None):
+            return item.consultation.get_public_url()
+        if getattr(item, "room_id", None):
+            return item.room.get_public_url()
+        return "/consultations/portal/"
+
+    def item_pubdate(self, item):
+        return self._when(item)

@@ -1,0 +1,198 @@
+"""Who may do what with consultations, rooms, topics and outcomes: one permission per action.
+
+The object is a Consultation, Room, Topic, Outcome, or the Organization (for creating). Co-hosts count as the
+consultation's organization for the shared parts; invitations stay with the host that made them."""
+
+from __future__ import annotations
+
+import rules
+
+from xieshang.accounts.models import Role
+from xieshang.accounts.rules import is_committee_staff, is_leader, is_system_admin
+from xieshang.accounts.selectors import roles_by_organization
+
+
+def _roles(user) -> dict[int, set[str]]:
+    return roles_by_organization(user) if getattr(user, "is_authenticated", False) else {}
+
+
+def host_ids(consultation) -> set[int]:
+    cached = getattr(consultation, "_host_ids", None)
+    if cached is None:
+        cached = {consultation.organization_id, *consultation.hosts.values_list("id", flat=True)}
+        consultation._host_ids = cached
+    return cached
+
+
+def _state(obj) -> str:
+    return obj.state.key if getattr(obj, "state_id", None) else ""
+
+
+@rules.predicate
+def in_host(user, consultation=None) -> bool:
+    if consultation is None:
+        return False
+    return bool(host_ids(consultation) & set(_roles(user)))
+
+
+@rules.predicate
+def is_host_staff(user, consultation=None) -> bool:
+    if consultation is None:
+        return False
+    roles = _roles(user)
+    return any(Role.COMMITTEE_STAFF in roles.get(org_id, ()) for org_id in host_ids(consultation))
+
+
+@rules.predicate
+def is_host_leader(user, consultation=None) -> bool:
+    if consultation is None:
+        return False
+    roles = _roles(user)
+    return any(Role.LEADER in roles.get(org_id, ()) for org_id in host_ids(consultation))
+
+
+@rules.predicate
+def is_invited(user, consultation=None) -> bool:
+    if consultation is None or not getattr(user, "is_authenticated", False):
+        return False
+    return consultation.invitations.filter(user=user).exists()
+
+
+@rules.predicate
+def consultation_open_for_checkin(user, consultation=None) -> bool:
+    return consultation is not None and _state(consultation) in ("approved", "held")
+
+
+@rules.predicate
+def consultation_editable(user, consultation=None) -> bool:
+    return consultation is not None and _state(consultation) in ("planned", "proposed", "approved")
+
+
+@rules.predicate
+def minutes_editable(user, consultation=None) -> bool:
+    return consultation is not None and _state(consultation) == "held"
+
+
+# ---------------------------------------------------------------------------------------------------- rooms
+def _org_id(obj):
+    return getattr(obj, "organization_id", None) if obj.__class__.__name__ != "Organization" else obj.pk
+
+
+@rules.predicate
+def in_organization(user, obj=None) -> bool:
+    return obj is not None and _org_id(obj) in _roles(user)
+
+
+@rules.predicate
+def is_convener(user, obj=None) -> bool:
+    if obj is None or not getattr(user, "is_authenticated", False):
+        return False
+    room = obj if obj.__class__.__name__ == "Room" else getattr(obj, "room", None)
+    if room is None and obj.__class__.__name__ == "Outcome" and obj.topic_id:
+        room = obj.topic.room
+    return room is not None and room.convener_id == user.pk
+
+
+@rules.predicate
+def is_org_committee_staff(user, obj=None) -> bool:
+    return obj is not None and Role.COMMITTEE_STAFF in _roles(user).get(_org_id(obj), ())
+
+
+@rules.predicate
+def topic_raised(user, topic=None) -> bool:
+    return topic is not None and _state(topic) == "raised"
+
+
+@rules.predicate
+def topic_open_for_outcomes(user, topic=None) -> bool:
+    return topic is not None and _state(topic) == "held"
+
+
+@rules.predicate
+def topic_may_open_conversation(user, topic=None) -> bool:
+    return topic is not None and _state(topic) in ("selected", "held") and topic.conversation_id is None
+
+
+@rules.predicate
+def may_raise_in(user, obj=None) -> bool:
+    """Residents, members and officials of the room's organization."""
+    return obj is not None and bool(_roles(user).get(_org_id(obj)))
+
+
+# ---------------------------------------------------------------------------------------------------- outcomes
+@rules.predicate
+def is_outcome_owner(user, outcome=None) -> bool:
+    if outcome is None or not getattr(user, "is_authenticated", False):
+        return False
+    if outcome.owner_leader_id == user.pk:
+        return True
+    if not outcome.owner_unit_id:
+        return False
+    from xieshang.accounts.models import RoleGrant
+
+    return RoleGrant.objects.filter(user=user, role=Role.UNIT_OFFICER, handling_unit_id=outcome.owner_unit_id).exists()
+
+
+@rules.predicate
+def outcome_in_host(user, outcome=None) -> bool:
+    if outcome is None:
+        return False
+    if outcome.consultation_id:
+        return in_host(user, outcome.consultation)
+    return outcome.organization_id in _roles(user)
+
+
+@rules.predicate
+def outcome_progressing(user, outcome=None) -> bool:
+    return outcome is not None and _state(outcome) in ("adopted", "implementing")
+
+
+@rules.predicate
+def outcome_done(user, outcome=None) -> bool:
+    return outcome is not None and _state(outcome) == "done"
+
+
+@rules.predicate
+def outcome_from_room(user, outcome=None) -> bool:
+    return outcome is not None and outcome.topic_id is not None
+
+
+@rules.predicate
+def is_citizen_of_outcome_org(user, outcome=None) -> bool:
+    return outcome is not None and Role.CITIZEN in _roles(user).get(outcome.organization_id, ())
+
+
+# Consultations
+rules.add_perm("consultations.add_consultation", is_committee_staff)
+rules.add_perm("consultations.view_plan", is_committee_staff | is_leader)
+rules.add_perm("consultations.view_consultation", in_host)
+rules.add_perm("consultations.change_consultation", is_host_staff & consultation_editable)
+rules.add_perm("consultations.invite", is_host_staff & consultation_editable)
+rules.add_perm("consultations.view_attendance", is_host_staff | is_host_leader)
+rules.add_perm("consultations.show_checkin_code", is_host_staff & consultation_open_for_checkin)
+rules.add_perm("consultations.check_in", is_invited & consultation_open_for_checkin)
+rules.add_perm("consultations.register", is_invited & consultation_editable)
+rules.add_perm("consultations.post_live", (is_invited | is_host_staff) & consultation_open_for_checkin)
+rules.add_perm("consultations.edit_agenda", is_host_staff & consultation_editable)
+rules.add_perm("consultations.write_minutes", is_host_staff & minutes_editable)
+rules.add_perm("consultations.add_recommendation", is_host_staff & (minutes_editable | consultation_open_for_checkin))
+
+# Rooms and topics
+rules.add_perm("consultations.view_room", in_organization)
+rules.add_perm("consultations.add_room", is_committee_staff)
+rules.add_perm("consultations.raise_topic", may_raise_in)
+rules.add_perm("consultations.support_topic", may_raise_in & topic_raised)
+rules.add_perm("consultations.manage_topic", is_convener | is_org_committee_staff)
+rules.add_perm("consultations.prepare_topic", (is_convener | is_org_committee_staff) & topic_raised)
+rules.add_perm("consultations.open_conversation", (is_convener | is_org_committee_staff) & topic_may_open_conversation)
+rules.add_perm("consultations.add_outcome", (is_convener | is_org_committee_staff) & topic_open_for_outcomes)
+rules.add_perm("consultations.follow_room", rules.is_authenticated)
+
+# Outcomes
+rules.add_perm("consultations.view_outcome", outcome_in_host | is_outcome_owner | is_convener)
+rules.add_perm("consultations.add_progress", is_outcome_owner & outcome_progressing)
+rules.add_perm("consultations.rate_outcome", is_citizen_of_outcome_org & outcome_from_room & outcome_done)
+rules.add_perm("consultations.view_statistics", is_committee_staff | is_leader)
+
+for model in ("consultation", "room", "topic", "outcome", "article", "photo", "dispatch"):
+    rules.add_perm(f"consultations.{model}_admin", is_system_admin)

@@ -1,0 +1,184 @@
+"""Reads of consultations, rooms, topics and outcomes, scoped to the user's organizations and joined for the page.
+
+A co-hosted consultation is visible to every host; its invitations only to the host that made them."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from xieshang.accounts.models import Role
+from xieshang.accounts.selectors import roles_by_organization, user_organization_ids
+
+from .models import Consultation, Follow, Invitation, LiveMessage, Outcome, Room, Topic
+
+
+def _consultations() -> QuerySet[Consultation]:
+    return Consultation.objects.select_related("state", "committee", "organization").prefetch_related("hosts")
+
+
+def consultations_for_user(user, organization=None) -> QuerySet[Consultation]:
+    """Consultations hosted by one of the user's organizations (or by `organization`, if the user belongs to it)."""
+    org_ids = user_organization_ids(user)
+    if organization is not None:
+        org_ids = org_ids & {organization.pk}
+    return _consultations().filter(hosts__in=org_ids).distinct().order_by("-planned_date", "-id")
+
+
+def plan_for(user, organization, year: int) -> QuerySet[Consultation]:
+    return consultations_for_user(user, organization).filter(plan_year=year).order_by("planned_date", "id")
+
+
+def get_consultation_for_user(user, pk: int) -> Consultation:
+    consultation = get_object_or_404(_consultations(), pk=pk)
+    import rules
+
+    if not rules.has_perm("consultations.view_consultation", user, consultation):
+        raise PermissionDenied
+    return consultation
+
+
+def staff_host_ids(user, consultation) -> set[int]:
+    """The hosts in which the user is committee staff or leader: whose invitations and attendance they see."""
+    from .rules import host_ids
+
+    roles = roles_by_organization(user)
+    return {o for o in host_ids(consultation) if roles.get(o, set()) & {Role.COMMITTEE_STAFF, Role.LEADER}}
+
+
+def invitations_visible(user, consultation) -> QuerySet[Invitation]:
+    own_hosts = staff_host_ids(user, consultation)
+    return (
+        consultation.invitations.filter(Q(organization_id__in=own_hosts) | Q(user=user))
+        .select_related("user", "organization")
+        .order_by("organization_id", "id")
+    )
+
+
+def live_messages(consultation, after: int = 0) -> QuerySet[LiveMessage]:
+    return consultation.live_messages.filter(pk__gt=after).select_related("author", "organization")
+
+
+def invitations_for_member(user) -> QuerySet[Invitation]:
+    return (
+        Invitation.objects.filter(user=user, consultation__state__key__in=["approved", "held"])
+        .select_related("consultation", "consultation__state")
+        .order_by("consultation__planned_date")
+    )
+
+
+# ---------------------------------------------------------------------------------------------------- rooms
+def rooms_for(organization) -> QuerySet[Room]:
+    return (
+        Room.objects.filter(organization=organization)
+        .select_related("community", "convener")
+        .annotate(n_topics=Count("topics", distinct=True))
+        .order_by("name")
+    )
+
+
+def topics_for_room(room) -> QuerySet[Topic]:
+    return room.topics.select_related("state", "raised_by").order_by("-support_count", "-raised_at")
+
+
+def topics_for_convener(user) -> QuerySet[Topic]:
+    return (
+        Topic.objects.filter(room__convener=user)
+        .exclude(state__is_final=True)
+        .select_related("state", "room")
+        .order_by("-raised_at")
+    )
+
+
+def followed_rooms(user) -> QuerySet[Room]:
+    return Room.objects.filter(follows__user=user).select_related("community").order_by("name")
+
+
+def practical_matters_done(organization, year: int | None = None) -> int:
+    """办实事: room topics brought to completion (every outcome done or settled), for the annual statistics."""
+    qs = Topic.objects.filter(organization=organization, state__key="done")
+    if year is not None:
+        qs = qs.filter(done_at__year=year)
+    return qs.count()
+
+
+def consultations_by_kind(organization, year: int) -> dict[str, int]:
+    rows = (
+        Consultation.objects.filter(hosts=organization, plan_year=year, state__key__in=["held", "reported", "closed"])
+        .values("kind")
+        .annotate(n=Count("id"))
+    )
+    return {r["kind"]: r["n"] for r in rows}
+
+
+# ---------------------------------------------------------------------------------------------------- outcomes
+def _outcomes() -> QuerySet[Outcome]:
+    return Outcome.objects.select_related("state", "owner_unit", "owner_leader", "consultation", "topic__room")
+
+
+def outcomes_for_user(user, organization) -> QuerySet[Outcome]:
+    """Outcomes of the organization's consultations and rooms, and of consultations it co-hosts."""
+    if organization is None or organization.pk not in user_organization_ids(user):
+        return Outcome.objects.none()
+    return (
+        _outcomes()
+        .filter(Q(organization=organization) | Q(consultation__hosts=organization))
+        .distinct()
+        .order_by("-created_at", "-id")
+    )
+
+
+def outcomes_for_owner(user) -> QuerySet[Outcome]:
+    units = [
+        unit
+        for unit in user.role_grants.filter(role=Role.UNIT_OFFICER, handling_unit__isnull=False).values_list(
+            "handling_unit_id", flat=True
+        )
+    ]
+    return (
+        _outcomes()
+        .filter(Q(owner_unit_id__in=units) | Q(owner_leader=user))
+        .exclude(state__is_final=True)
+        .order_by("due_on", "id")
+    )
+
+
+def get_outcome_for_user(user, pk: int) -> Outcome:
+    outcome = get_object_or_404(_outcomes().prefetch_related("progress"), pk=pk)
+    import rules
+
+    if not rules.has_perm("consultations.view_outcome", user, outcome):
+        raise PermissionDenied
+    return outcome
+
+
+def is_following(user, room) -> bool:
+    return getattr(user, "is_authenticated", False) and Follow.objects.filter(room=room, user=user).exists()
+
+
+# ---------------------------------------------------------------------------------------------------- portal
+def public_consultations() -> QuerySet[Consultation]:
+    return (
+        Consultation.objects.filter(is_public=True)
+        .exclude(state__key="dropped")
+        .select_related("state", "organization")
+        .order_by("-planned_date", "-id")
+    )
+
+
+def public_outcomes(**filters) -> QuerySet[Outcome]:
+    return Outcome.objects.filter(is_public=True, **filters).exclude(state__key="draft").select_related("state")
+
+
+def public_rooms() -> QuerySet[Room]:
+    return Room.objects.filter(is_public=True).select_related("community").order_by("name")
+
+
+def public_topics(room) -> QuerySet[Topic]:
+    return (
+        room.topics.exclude(state__key="declined")
+        .select_related("state")
+        .prefetch_related(Prefetch("outcomes", queryset=public_outcomes()))
+        .order_by("-raised_at")
+    )
