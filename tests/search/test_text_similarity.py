@@ -108,3 +108,15 @@ def test_batched_fit_equals_per_document_vectors():
         got = matrix[row]
         assert list(got.indices[got.indices.argsort()]) == list(buckets)
         assert got.data[got.indices.argsort()] == pytest.approx(weights, abs=1e-6)
+
+
+def test_grams_in_most_documents_do_not_count_once_the_corpus_is_large():
+    rng = random.Random(11)
+    alphabet = "甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉戌亥金木水火土"
+    docs = [(i, "建议相关部门" + "".join(rng.choice(alphabet) for _ in range(30))) for i in range(1200)]
+    index = SimilarityIndex().fit(docs)
+    assert index.query("建议相关部门", k=5) == []
+    assert index.query(docs[5][1], k=1)[0][0] == 5
+    # A small corpus keeps every gram: there "frequent" means nothing yet.
+    small = SimilarityIndex().fit(docs[:20])
+    assert small.query("建议相关部门", k=5)

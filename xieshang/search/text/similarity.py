@@ -43,6 +43,8 @@ _SPACE = 32
 # Per seed of shared_passages: boilerplate (建议相关部门) recurs in both texts; more positions only add
 # candidate passages that lose to the longest ones anyway.
 _MAX_SEED_POSITIONS = 8
+# Below this many documents "frequent" is not yet meaningful (in a dozen proposals every gram is in 10% of them).
+_MIN_DOCS_FOR_MAX_DF = 1000
 
 
 def _prepare(text: str) -> np.ndarray:
@@ -103,8 +105,16 @@ class SimilarityIndex:
     refit now and then (for example nightly) when the corpus has grown a lot.
     """
 
-    def __init__(self, *, max_doc_terms: int = 256, max_query_terms: int = 256, merge_every: int = 2000) -> None:
+    def __init__(
+        self,
+        *,
+        max_doc_terms: int = 256,
+        max_query_terms: int = 256,
+        max_df: float = 0.1,
+        merge_every: int = 2000,
+    ) -> None:
         self.max_doc_terms = max_doc_terms
+        self.max_df = max_df
         self.max_query_terms = max_query_terms
         self.merge_every = merge_every
         self._lock = threading.RLock()
@@ -135,6 +145,9 @@ class SimilarityIndex:
         if len(buckets) == 0:
             return buckets.astype(np.int32), np.empty(0, dtype=np.float32)
         weights = (1.0 + np.log(counts)).astype(np.float32) * self._idf_of(buckets)
+        if self._idf is not None:
+            nonzero = weights > 0
+            buckets, weights = buckets[nonzero], weights[nonzero]
         limit = self.max_doc_terms if max_terms is None else max_terms
         if 0 < limit < len(buckets):
             # Ties (many grams share tf and idf) broken by bucket id, exactly as the batch path of fit() does.
@@ -164,12 +177,17 @@ class SimilarityIndex:
             present, doc_freq = np.unique(buckets, return_counts=True)
             df[present] += doc_freq
         idf = (np.log((1.0 + n) / (1.0 + df)) + 1.0).astype(np.float32)
+        if n >= _MIN_DOCS_FOR_MAX_DF:
+            # Grams in more than max_df of all documents (的建, 问题, 相关部门) carry almost no evidence of
+            # duplication but make up most of the posting lists; they are dropped like sklearn's max_df.
+            idf[df > self.max_df * n] = 0.0
         del df
         rows_parts, cols_parts, data_parts = [], [], []
         for start in range(0, n, batch_size):
             doc, buckets, counts = _batch_counts(texts[start : start + batch_size])
             weights = (1.0 + np.log(counts)).astype(np.float32) * idf[buckets]
             order = np.lexsort((buckets, -weights, doc))
+            order = order[weights[order] > 0]
             doc, buckets, weights = doc[order], buckets[order], weights[order]
             if self.max_doc_terms > 0 and len(doc):
                 first = np.searchsorted(doc, doc, side="left")
@@ -294,7 +312,7 @@ class SimilarityIndex:
                 self._merge()
             state = {
                 "version": 1,
-                "params": (self.max_doc_terms, self.max_query_terms, self.merge_every),
+                "params": (self.max_doc_terms, self.max_query_terms, self.max_df, self.merge_every),
                 "idf": self._idf,
                 "n_fit": self._n_fit,
                 "ids": self._ids,
@@ -312,7 +330,7 @@ class SimilarityIndex:
         if state.get("version") != 1:
             raise ValueError("unknown SimilarityIndex format")
         index = cls()
-        index.max_doc_terms, index.max_query_terms, index.merge_every = state["params"]
+        index.max_doc_terms, index.max_query_terms, index.max_df, index.merge_every = state["params"]
         index._idf, index._n_fit = state["idf"], state["n_fit"]
         index._ids, index._alive, index._main_t = state["ids"], state["alive"], state["main_t"]
         index._n_main = len(index._ids)
