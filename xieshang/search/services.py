@@ -196,6 +196,10 @@ class Results:
     error: str = ""
 
     @property
+    def start_index(self) -> int:
+        return (self.page - 1) * self.page_size + 1
+
+    @property
     def num_pages(self) -> int:
         return max(1, -(-min(self.total, RANK_WINDOW) // self.page_size))
 
