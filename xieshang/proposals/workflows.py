@@ -484,7 +484,7 @@ MICRO_PROPOSAL_WORKFLOW = {
             "name": "退回交办",
             "sources": ["handling"],
             "target": "submitted",
-            "roles": ["lead_unit"],
+            "roles": ["assigned_unit"],
             "requires_reason": True,
             "conditions": ["proposals.has_returned_assignment"],
             "notify": [STAFF],

@@ -1,0 +1,299 @@
+"""REST API of proposals (django-ninja): list with filters, detail with history, the transitions the caller may
+take, and taking one. Mounted by xieshang/api/main.py under /api/proposals/.
+
+Errors: 404 when the proposal does not exist or belongs to an organization the caller is not in; 403 when the caller
+may not see it or take the transition; 409 when the action does not fit the current state (another person acted
+first, or a condition is unmet), with the reason; 422 for bad input (missing reason, invalid payload)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from ninja import Field, Query, Router, Schema
+
+from xieshang.accounts.selectors import user_organization_ids
+from xieshang.workflow.exceptions import (
+    ConditionFailed,
+    Conflict,
+    InvalidEdge,
+    InvalidPayload,
+    NotAllowed,
+    ReasonRequired,
+    TransitionError,
+)
+from xieshang.workflow.selectors import available_transitions, events_for
+
+from . import selectors, services
+
+router = Router(tags=["proposals"])
+
+STATUS_FOR = {
+    NotAllowed: 403,
+    InvalidEdge: 409,
+    Conflict: 409,
+    ConditionFailed: 409,
+    ReasonRequired: 422,
+    InvalidPayload: 422,
+}
+
+
+class ErrorOut(Schema):
+    detail: str | dict | list
+    code: str = ""
+
+
+class AssignmentOut(Schema):
+    unit_id: int
+    unit: str
+    role: str
+    status: str
+    receipt_due_on: date | None
+
+
+class ProposalOut(Schema):
+    id: int
+    kind: str
+    year: int
+    number: str
+    title: str
+    state: str
+    state_name: str
+    category: str | None
+    submitter: str
+    submitter_kind: str
+    sector: str | None
+    is_key: bool
+    fast_track: bool
+    is_excellent: bool
+    outcome: str
+    due_on: date | None
+    overdue: bool
+    submitted_at: datetime | None
+    assignments: list[AssignmentOut]
+
+
+class EventOut(Schema):
+    id: int
+    kind: str
+    at: datetime
+    actor: str
+    action: str
+    from_state: str
+    to_state: str
+    reason: str
+    payload: dict
+    due_on: date | None
+
+
+class ReplyOut(Schema):
+    id: int
+    round: int
+    unit: str
+    reference_number: str
+    grade: str
+    status: str
+    text: str
+    sent_at: datetime | None
+
+
+class ProposalDetailOut(ProposalOut):
+    body: str
+    outcome_reason: str
+    cosigners: list[str]
+    replies: list[ReplyOut]
+    history: list[EventOut]
+
+
+class TransitionOut(Schema):
+    key: str
+    name: str
+    target: str
+    allowed: bool
+    reason: str
+    requires_reason: bool
+    payload_schema: dict
+
+
+class TakeIn(Schema):
+    payload: dict = Field(default_factory=dict)
+    reason: str = ""
+    expected_state: str | None = Field(None, description="The state key the caller saw; a different one gives 409.")
+
+
+class ListFilters(Schema):
+    state: str | None = None
+    category: int | None = None
+    sector: int | None = None
+    unit: int | None = None
+    year: int | None = None
+    is_key: bool | None = None
+    fast_track: bool | None = None
+    kind: str | None = None
+    q: str = ""
+    organization: int | None = Field(None, description="Defaults to the caller's current organization.")
+    limit: int = Field(50, ge=1, le=200)
+    offset: int = Field(0, ge=0)
+
+
+class ProposalPage(Schema):
+    count: int
+    items: list[ProposalOut]
+
+
+def _out(p) -> dict:
+    return {
+        "id": p.pk,
+        "kind": p.kind,
+        "year": p.year,
+        "number": p.number,
+        "title": p.title,
+        "state": p.state.key if p.state_id else "",
+        "state_name": p.state.name if p.state_id else "",
+        "category": p.category.name if p.category_id else None,
+        "submitter": p.submitter_display,
+        "submitter_kind": p.submitter_kind,
+        "sector": p.sector.name if p.sector_id else None,
+        "is_key": p.is_key,
+        "fast_track": p.fast_track,
+        "is_excellent": p.is_excellent,
+        "outcome": p.outcome,
+        "due_on": p.due_on,
+        "overdue": p.overdue,
+        "submitted_at": p.submitted_at,
+        "assignments": [
+            {
+                "unit_id": a.unit_id,
+                "unit": a.unit.name,
+                "role": a.role,
+                "status": a.status,
+                "receipt_due_on": a.receipt_due_on,
+            }
+            for a in p.assignments.all()
+        ],
+    }
+
+
+def _error(exc: TransitionError):
+    return STATUS_FOR.get(type(exc), 409), {"detail": exc.message, "code": exc.code}
+
+
+@router.get("/", response={200: ProposalPage, 400: ErrorOut})
+def list_proposals(request, filters: Query[ListFilters]):
+    """Proposals the caller may see in the organization, filtered; newest first."""
+    org_id = filters.organization or getattr(getattr(request, "organization", None), "pk", None)
+    if org_id is None or org_id not in user_organization_ids(request.user):
+        return 400, {"detail": "请先选择所在的政协组织。", "code": "no_organization"}
+    qs = selectors.visible_proposals(request.user, org_id)
+    f = selectors.QueueFilters(
+        states=(filters.state,) if filters.state else None,
+        category=filters.category,
+        sector=filters.sector,
+        unit=filters.unit,
+        year=filters.year,
+        is_key=filters.is_key,
+        fast_track=filters.fast_track,
+        kind=filters.kind,
+        search=filters.q.strip(),
+    )
+    qs = selectors._filter(qs, f).order_by("-created_at", "-id")
+    items = [_out(p) for p in qs[filters.offset : filters.offset + filters.limit]]
+    return 200, {"count": qs.count(), "items": items}
+
+
+@router.get("/{int:proposal_id}", response=ProposalDetailOut)
+def proposal_detail(request, proposal_id: int):
+    """The proposal with its co-signers, replies and whole history."""
+    page = selectors.proposal_detail(request.user, proposal_id)
+    p = page.proposal
+    data = _out(p)
+    member_only = _is_member_only(request.user, p)
+    data.update(
+        body=p.body,
+        outcome_reason=p.outcome_reason,
+        cosigners=[c.user.display_name for c in page.cosignatures if c.status == "signed"],
+        replies=[
+            {
+                "id": r.pk,
+                "round": r.round,
+                "unit": r.assignment.unit.name,
+                "reference_number": r.reference_number,
+                "grade": r.grade,
+                "status": r.status,
+                "text": r.text,
+                "sent_at": r.sent_at,
+            }
+            for r in page.replies
+            if r.status == "sent" or not member_only
+        ],
+        history=[
+            {
+                "id": e.pk,
+                "kind": e.kind,
+                "at": e.at,
+                "actor": e.actor_name,
+                "action": e.transition_name,
+                "from_state": e.from_state_name,
+                "to_state": e.to_state_name,
+                "reason": e.reason,
+                "payload": e.payload,
+                "due_on": e.due_on,
+            }
+            for e in page.events
+        ],
+    )
+    return data
+
+
+def _is_member_only(user, proposal) -> bool:
+    # Members see replies once they are sent to them, not drafts under countersigning or review.
+    import rules
+
+    return not (
+        rules.has_perm("proposals.manage_proposal", user, proposal)
+        or rules.has_perm("proposals.handle_assignment", user, proposal)
+        or selectors._is_overseer(user, proposal.organization_id)
+    )
+
+
+@router.get("/{int:proposal_id}/transitions", response=list[TransitionOut])
+def proposal_transitions(request, proposal_id: int):
+    """Every transition out of the current state, with whether the caller may take it now and why not."""
+    proposal = selectors.get_proposal_for_user(request.user, proposal_id)
+    return [
+        {
+            "key": a.transition.key,
+            "name": a.transition.name,
+            "target": a.transition.target.key,
+            "allowed": a.allowed,
+            "reason": a.reason,
+            "requires_reason": a.transition.requires_reason,
+            "payload_schema": a.transition.payload_schema or {},
+        }
+        for a in available_transitions(request.user, proposal)
+    ]
+
+
+@router.post(
+    "/{int:proposal_id}/transitions/{key}",
+    response={200: ProposalDetailOut, 403: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+)
+def take_transition(request, proposal_id: int, key: str, data: TakeIn):
+    """Take a transition. Domain data goes in `payload` (e.g. {"category": id} to classify, {"ground": id} with a
+    reason to refuse filing); actions that need a form of their own (reply, rating, assignment plan) are refused
+    here with the reason until their data exists."""
+    proposal = selectors.get_proposal_for_user(request.user, proposal_id)
+    try:
+        services.proposal_transition(
+            actor=request.user,
+            proposal=proposal,
+            key=key,
+            payload=data.payload,
+            reason=data.reason,
+            expected_state=data.expected_state,
+        )
+    except TransitionError as exc:
+        return _error(exc)
+    return 200, proposal_detail(request, proposal_id)
+
+
+__all__ = ["router", "events_for"]
