@@ -113,7 +113,8 @@ def may_read_letter(user, reply: Reply) -> bool:
     if any(has_role(user, r, org) for r in (Role.PROPOSALS_STAFF, Role.SUPERVISOR, Role.LEADER)):
         return True
     mine = officer_unit_ids(user, org)
-    if mine and proposal.assignments.filter(unit_id__in=mine).exclude(status="planned").exists():
+    # .all() reads the assignments proposal_detail prefetched (a plain list there), else queries once.
+    if mine and any(a.unit_id in mine and a.status != "planned" for a in proposal.assignments.all()):
         return True
     return reply.status == Reply.Status.SENT and is_signer(user, proposal)
 

@@ -82,9 +82,9 @@ def proposal_statistics(organization, period: Period) -> dict:
     filed = proposals.filter(outcome=Proposal.Outcome.FILED)
     category_rows = [
         [row["category__name"] or _("未分类"), row["n"]]
-        for row in filed.values("category__name", "category__order").annotate(n=Count("id")).order_by(
-            "category__order", "category__name"
-        )
+        for row in filed.values("category__name", "category__order")
+        .annotate(n=Count("id"))
+        .order_by("category__order", "category__name")
     ]
 
     active = [Assignment.Status.PENDING, Assignment.Status.RECEIVED]

@@ -1,0 +1,560 @@
+"""The proposal page (提案 and 微提案 alike): the text, signers, units, replies, ratings and the whole history, with
+the forms of every action the user may take now; and the POST endpoints of those forms. An action refused by a
+service shows the page again with the reason beside the field and the typed values kept (status 422)."""
+
+from __future__ import annotations
+
+import rules
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from xieshang.accounts.models import Role
+from xieshang.accounts.selectors import has_role
+from xieshang.workflow.exceptions import Conflict, TransitionError
+from xieshang.workflow.selectors import state_allows
+
+from .. import selectors, services
+from ..forms import (
+    ApproveForm,
+    AttachmentForm,
+    ClassifyForm,
+    CountersignForm,
+    ExtendForm,
+    FastTrackForm,
+    InviteForm,
+    KeyForm,
+    OpinionForm,
+    PaperRatingForm,
+    PlanForm,
+    RatingForm,
+    ReasonForm,
+    ReassignForm,
+    RecontactForm,
+    ReplyForm,
+    ReturnForm,
+    ReviewForm,
+    SendBackForm,
+    apply_errors,
+)
+from ..models import Assignment, CoSignature, Proposal, Rating, Reply
+from ..page_queries import may_read_letter
+from ..workflow_hooks import officer_unit_ids, signers
+from .common import refusal_text
+
+# Transitions whose data comes from a form on this page; the action list points to the form instead of a button.
+FORM_TRANSITIONS = {
+    "file": "act-review",
+    "merge": "act-review",
+    "convert": "act-review",
+    "not_file": "act-review",
+    "classify": "act-classify",
+    "accept": "act-plan",
+    "reply": "act-reply",
+    "unit_return": "act-unit",
+    "reassign": "act-returns",
+    "refuse_return": "act-returns",
+    "approve_reply": "act-supervise",
+    "send_back": "act-supervise",
+}
+# Simple transitions that have a service of their own (the rest go through services.proposal_transition).
+SERVICE_FOR = {
+    "submit": services.proposal_submit,
+    "number": services.proposal_number,
+    "propose_assignment": services.assignment_propose,
+    "approve_assignment": services.assignment_approve,
+    "assign": services.proposal_assign,
+    "confirm": services.proposal_confirm,
+    "close": services.proposal_close,
+    "archive": services.proposal_archive,
+}
+WORKING = ("handling", "rehandling")
+
+
+def _context(request, page, forms: dict) -> dict:
+    user = request.user
+    p = page.proposal
+    org = p.organization_id
+    state = p.state.key if p.state_id else ""
+    may = {
+        "edit": rules.has_perm("proposals.change_proposal", user, p),
+        "invite": not p.is_micro and rules.has_perm("proposals.invite_cosigners", user, p),
+        "manage": rules.has_perm("proposals.manage_proposal", user, p),
+        "assign": rules.has_perm("proposals.assign_proposal", user, p),
+        "paper": rules.has_perm("proposals.enter_paper_rating", user, p),
+        "publish": rules.has_perm("proposals.publish_reply", user, p),
+    }
+    mine = officer_unit_ids(user, org)
+    my_assignments = [a for a in page.assignments if a.unit_id in mine]
+    current_round = [r for r in page.replies if r.round == p.reply_round]
+    lead_reply = next(
+        (r for r in current_round if r.status == Reply.Status.COUNTERSIGNING and r.assignment.role == "lead"), None
+    )
+    allowed = {a.key for a in page.transitions if a.allowed}
+    ctx: dict = {
+        "proposal": p,
+        "page": page,
+        "state": state,
+        "may": may,
+        "my_assignments": my_assignments,
+        "forms": {},
+        "own_actions": [(a, FORM_TRANSITIONS.get(a.key)) for a in page.transitions if a.permitted],
+        "others_actions": [a for a in page.transitions if not a.permitted],
+        "is_signer": False,
+        "my_rating": None,
+        "letters": [r for r in page.replies if may_read_letter(user, r)],
+    }
+    f = ctx["forms"]
+
+    def add(name, factory):
+        f[name] = forms.get(name) or factory()
+
+    if may["edit"]:
+        add("attachment", AttachmentForm)
+    if may["invite"]:
+        taken = [c.user_id for c in page.cosignatures if c.status != CoSignature.Status.WITHDRAWN]
+        add("invite", lambda: InviteForm(organization=p.organization, exclude=[p.submitter_id, *taken]))
+    invitation = next(
+        (c for c in page.cosignatures if c.user_id == user.pk and c.status == CoSignature.Status.INVITED), None
+    )
+    ctx["invitation"] = invitation if invitation and state_allows(p, "cosign") else None
+    if may["manage"]:
+        if state == "under_review" or (p.is_micro and state == "submitted"):
+            add("review", lambda: ReviewForm(proposal=p))
+        if state in ("filed", "classified"):
+            add("classify", lambda: ClassifyForm(organization=p.organization, initial={"category": p.category_id}))
+        if not p.is_micro and p.outcome == Proposal.Outcome.FILED and not p.state.is_final:
+            add(
+                "key",
+                lambda: KeyForm(
+                    organization=p.organization,
+                    initial={
+                        "is_key": True,
+                        "leader": p.key_leader_id,
+                        "supervising_body": p.key_supervising_body,
+                    },
+                ),
+            )
+        if not p.state.is_final and state not in ("draft", "closed"):
+            add("fast_track", lambda: FastTrackForm(initial={"fast_track": not p.fast_track}))
+        if state in WORKING:
+            add("extend", ExtendForm)
+    if may["assign"]:
+        if (not p.is_micro and state in ("numbered", "assignment_approved")) or (p.is_micro and state == "submitted"):
+            planned = [a for a in page.assignments if a.status == Assignment.Status.PLANNED]
+            initial = {
+                "mode": p.assignment_mode,
+                "lead": next((a.unit_id for a in planned if a.role == "lead"), None),
+                "co": [a.unit_id for a in planned if a.role == "co"],
+                "split": [a.unit_id for a in planned if a.role == "split"],
+            }
+            add("plan", lambda: PlanForm(organization=p.organization, micro=p.is_micro, initial=initial))
+        returned = [a for a in page.assignments if a.status == Assignment.Status.RETURNED]
+        if state == "returned" or (p.is_micro and returned and state == "submitted"):
+            ctx["returned"] = returned
+            add("reassign", lambda: ReassignForm(organization=p.organization))
+            add("refuse", ReasonForm)
+    # the handling unit
+    for a in my_assignments:
+        if a.status == Assignment.Status.PENDING and state == "assigned":
+            ctx.setdefault("to_receive", []).append(a)
+        if (a.status == Assignment.Status.PENDING and state == "assigned") or (
+            p.is_micro and state == "handling" and a.status == Assignment.Status.RECEIVED
+        ):
+            add("return", ReturnForm)
+            ctx.setdefault("returnable", []).append(a)
+        if a.status != Assignment.Status.RECEIVED:
+            continue
+        if a.role == Assignment.Role.CO and state in WORKING:
+            ctx["opinion_assignment"] = a
+            add("opinion", lambda a=a: OpinionForm(initial={"text": a.opinion}))
+        if a.role != Assignment.Role.CO and state in WORKING and a.needs_reply:
+            ctx["reply_assignment"] = a
+            add("reply", ReplyForm)
+            if state == "rehandling" and a.recontacted_at is None:
+                add("recontact", RecontactForm)
+        if a.role == Assignment.Role.CO and state == "countersigning" and lead_reply:
+            signed = any(c.assignment_id == a.pk for c in lead_reply.countersigns.all())
+            if not signed:
+                ctx["countersign_reply"] = lead_reply
+                add("countersign", lambda: CountersignForm(initial={"text": lead_reply.text}))
+    if "approve_reply" in allowed:
+        add("approve", ApproveForm)
+    if "send_back" in allowed:
+        add("send_back", SendBackForm)
+    # rating
+    ctx["is_signer"] = any(u.pk == user.pk for u in signers(p)) if state == "replied" else False
+    sent_now = [r for r in current_round if r.status == Reply.Status.SENT]
+    ratings_now = [r for r in page.ratings if r.reply_id in {x.pk for x in sent_now}]
+    ctx["my_rating"] = next((r for r in ratings_now if r.rater_id == user.pk), None)
+    if state == "replied" and ctx["is_signer"] and (ctx["my_rating"] is None or "rating" in forms):
+        add("rating", RatingForm)
+    if state == "replied" and may["paper"]:
+        rated = {r.rater_id for r in ratings_now}
+        pending = [u for u in signers(p) if u.pk not in rated]
+        if pending:
+            add("paper", lambda: PaperRatingForm(raters=pending))
+    # Co-handlers' opinions and replies still in countersigning or review are internal: the member sees a reply
+    # once it reached them.
+    internal = bool(my_assignments) or any(
+        has_role(user, r, org) for r in (Role.PROPOSALS_STAFF, Role.SUPERVISOR, Role.LEADER)
+    )
+    ctx["show_internal"] = internal
+    ctx["visible_replies"] = [r for r in page.replies if internal or r.status == Reply.Status.SENT]
+    ctx["to_publish"] = [r for r in page.replies if r.status == Reply.Status.SENT and not r.is_published]
+    ctx["has_forms"] = bool(f) or bool(ctx.get("invitation")) or bool(ctx.get("to_receive"))
+    ctx["dissatisfied_comments"] = [r for r in page.ratings if r.satisfaction == Rating.Satisfaction.DISSATISFIED]
+    return ctx
+
+
+def render_detail(request, pk: int, *, status: int = 200, **forms):
+    page = selectors.proposal_detail(request.user, pk)
+    return render(request, "proposals/detail.html", _context(request, page, forms), status=status)
+
+
+@login_required
+def detail_view(request, pk: int):
+    return render_detail(request, pk)
+
+
+def _check_expected(request, proposal) -> None:
+    expected = request.POST.get("expected_state")
+    if expected and str(proposal.state_id) != expected:
+        raise Conflict(_("已被他人处理，当前状态为“%(state)s”。请查看最新情况。") % {"state": proposal.state.name})
+
+
+def _act(request, pk, name, form, call, success):
+    """Validate `form`, call the service; on refusal show the page again with the errors beside the fields."""
+    proposal = selectors.get_proposal_for_user(request.user, pk)
+    if form.is_valid():
+        try:
+            _check_expected(request, proposal)
+            call(proposal, form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        except (TransitionError, PermissionDenied) as exc:
+            form.add_error(None, refusal_text(exc))
+        else:
+            messages.success(request, success)
+            return redirect(proposal)
+    return render_detail(request, pk, status=422, **{name: form})
+
+
+@require_POST
+@login_required
+def transition_view(request, pk: int, key: str):
+    """The simple transitions (buttons with an optional reason)."""
+    proposal = selectors.get_proposal_for_user(request.user, pk)
+    reason = (request.POST.get("reason") or "").strip()
+    try:
+        _check_expected(request, proposal)
+        if key == "reject_assignment":
+            event = services.assignment_reject(actor=request.user, proposal=proposal, reason=reason)
+        elif key in SERVICE_FOR:
+            event = SERVICE_FOR[key](actor=request.user, proposal=proposal)
+        else:
+            event = services.proposal_transition(actor=request.user, proposal=proposal, key=key, reason=reason)
+    except (TransitionError, ValidationError, PermissionDenied) as exc:
+        messages.error(request, refusal_text(exc))
+    else:
+        messages.success(
+            request,
+            _("已%(action)s，当前状态：%(state)s。") % {"action": event.transition_name, "state": event.to_state_name},
+        )
+    return redirect(proposal)
+
+
+@require_POST
+@login_required
+def review_view(request, pk: int):
+    proposal = selectors.get_proposal_for_user(request.user, pk)
+
+    def call(p, d):
+        services.proposal_review(
+            actor=request.user,
+            proposal=p,
+            outcome=d["outcome"],
+            reason=d["reason"],
+            ground=d.get("ground"),
+            merge_into=d.get("merge_into"),
+        )
+
+    return _act(request, pk, "review", ReviewForm(request.POST, proposal=proposal), call, _("审查结果已记录。"))
+
+
+@require_POST
+@login_required
+def classify_view(request, pk: int):
+    proposal = selectors.get_proposal_for_user(request.user, pk)
+    form = ClassifyForm(request.POST, organization=proposal.organization)
+    return _act(
+        request,
+        pk,
+        "classify",
+        form,
+        lambda p, d: services.proposal_classify(actor=request.user, proposal=p, category=d["category"]),
+        _("已分类。"),
+    )
+
+
+@require_POST
+@login_required
+def key_view(request, pk: int):
+    proposal = selectors.get_proposal_for_user(request.user, pk)
+    form = KeyForm(request.POST, organization=proposal.organization)
+    return _act(
+        request,
+        pk,
+        "key",
+        form,
+        lambda p, d: services.mark_key(
+            actor=request.user,
+            proposal=p,
+            leader=d["leader"],
+            supervising_body=d["supervising_body"],
+            is_key=d["is_key"],
+        ),
+        _("重点提案设置已保存。"),
+    )
+
+
+@require_POST
+@login_required
+def fast_track_view(request, pk: int):
+    return _act(
+        request,
+        pk,
+        "fast_track",
+        FastTrackForm(request.POST),
+        lambda p, d: services.set_fast_track(actor=request.user, proposal=p, fast_track=d["fast_track"]),
+        _("快速办理设置已保存。"),
+    )
+
+
+@require_POST
+@login_required
+def extend_view(request, pk: int):
+    return _act(
+        request,
+        pk,
+        "extend",
+        ExtendForm(request.POST),
+        lambda p, d: services.handling_extend(actor=request.user, proposal=p, months=d["months"], reason=d["reason"]),
+        _("已延期。"),
+    )
+
+
+@require_POST
+@login_required
+def plan_view(request, pk: int):
+    proposal = selectors.get_proposal_for_user(request.user, pk)
+    form = PlanForm(request.POST, organization=proposal.organization, micro=proposal.is_micro)
+
+    def call(p, d):
+        if p.is_micro:
+            services.micro_accept(actor=request.user, proposal=p, unit=d.get("lead"))
+        else:
+            services.assignment_plan(actor=request.user, proposal=p, **form.units())
+
+    done = _("已受理并交办。") if proposal.is_micro else _("交办方案已保存，可提交领导审批。")
+    return _act(request, pk, "plan", form, call, done)
+
+
+def _assignment(request, pk, assignment_id) -> Assignment:
+    proposal = selectors.get_proposal_for_user(request.user, pk)
+    assignment = get_object_or_404(Assignment.objects.select_related("unit"), pk=assignment_id, proposal=proposal)
+    assignment.proposal = proposal
+    return assignment
+
+
+@require_POST
+@login_required
+def receive_view(request, pk: int, assignment_id: int):
+    assignment = _assignment(request, pk, assignment_id)
+    try:
+        services.assignment_receive(actor=request.user, assignment=assignment)
+    except (TransitionError, ValidationError, PermissionDenied) as exc:
+        messages.error(request, refusal_text(exc))
+    else:
+        messages.success(request, _("已签收。"))
+    return redirect(assignment.proposal)
+
+
+@require_POST
+@login_required
+def return_view(request, pk: int, assignment_id: int):
+    assignment = _assignment(request, pk, assignment_id)
+    return _act(
+        request,
+        pk,
+        "return",
+        ReturnForm(request.POST),
+        lambda p, d: services.assignment_return(actor=request.user, assignment=assignment, reason=d["reason"]),
+        _("已退回，等待提案委员会处理。"),
+    )
+
+
+@require_POST
+@login_required
+def reassign_view(request, pk: int, assignment_id: int):
+    assignment = _assignment(request, pk, assignment_id)
+    form = ReassignForm(request.POST, organization=assignment.proposal.organization)
+    return _act(
+        request,
+        pk,
+        "reassign",
+        form,
+        lambda p, d: services.return_reassign(
+            actor=request.user, assignment=assignment, unit=d.get("unit"), reason=d["reason"]
+        ),
+        _("已改交其他承办单位。"),
+    )
+
+
+@require_POST
+@login_required
+def refuse_return_view(request, pk: int, assignment_id: int):
+    assignment = _assignment(request, pk, assignment_id)
+    return _act(
+        request,
+        pk,
+        "refuse",
+        ReasonForm(request.POST),
+        lambda p, d: services.return_refuse(actor=request.user, assignment=assignment, reason=d["reason"]),
+        _("已不同意退回，原单位继续办理。"),
+    )
+
+
+@require_POST
+@login_required
+def opinion_view(request, pk: int, assignment_id: int):
+    assignment = _assignment(request, pk, assignment_id)
+    return _act(
+        request,
+        pk,
+        "opinion",
+        OpinionForm(request.POST),
+        lambda p, d: services.cohandler_opinion(actor=request.user, assignment=assignment, text=d["text"]),
+        _("协办意见已送主办单位。"),
+    )
+
+
+@require_POST
+@login_required
+def recontact_view(request, pk: int):
+    return _act(
+        request,
+        pk,
+        "recontact",
+        RecontactForm(request.POST),
+        lambda p, d: services.rehandle_contact(actor=request.user, proposal=p, note=d["note"]),
+        _("已记录沟通情况。"),
+    )
+
+
+@require_POST
+@login_required
+def reply_view(request, pk: int):
+    form = ReplyForm(request.POST)
+
+    def call(p, d):
+        assignment_id = request.POST.get("assignment")
+        assignment = Assignment.objects.filter(pk=assignment_id, proposal=p).first() if assignment_id else None
+        services.reply_submit(
+            actor=request.user,
+            proposal=p,
+            assignment=assignment,
+            **{k: d[k] for k in ("reference_number", "contact_person", "contact_phone", "text", "grade")},
+        )
+
+    return _act(request, pk, "reply", form, call, _("答复已提交。"))
+
+
+@require_POST
+@login_required
+def countersign_view(request, pk: int):
+    return _act(
+        request,
+        pk,
+        "countersign",
+        CountersignForm(request.POST),
+        lambda p, d: services.reply_countersign(actor=request.user, proposal=p, note=d["note"], text=d["text"]),
+        _("已会签。"),
+    )
+
+
+@require_POST
+@login_required
+def approve_view(request, pk: int):
+    return _act(
+        request,
+        pk,
+        "approve",
+        ApproveForm(request.POST),
+        lambda p, d: services.reply_approve(actor=request.user, proposal=p, grade=d["grade"] or None, note=d["note"]),
+        _("审核通过，答复已送达提案人。"),
+    )
+
+
+@require_POST
+@login_required
+def send_back_view(request, pk: int):
+    return _act(
+        request,
+        pk,
+        "send_back",
+        SendBackForm(request.POST),
+        lambda p, d: services.reply_send_back(actor=request.user, proposal=p, reason=d["reason"]),
+        _("答复已退回承办单位重新答复。"),
+    )
+
+
+@require_POST
+@login_required
+def rate_view(request, pk: int):
+    return _act(
+        request,
+        pk,
+        "rating",
+        RatingForm(request.POST),
+        lambda p, d: services.rating_submit(
+            actor=request.user, proposal=p, satisfaction=d["satisfaction"], comment=d["comment"]
+        ),
+        _("感谢您的评价。"),
+    )
+
+
+@require_POST
+@login_required
+def paper_rating_view(request, pk: int):
+    proposal = selectors.get_proposal_for_user(request.user, pk)
+    form = PaperRatingForm(request.POST, raters=signers(proposal))
+    return _act(
+        request,
+        pk,
+        "paper",
+        form,
+        lambda p, d: services.rating_submit(
+            actor=request.user, proposal=p, rater=d["rater"], satisfaction=d["satisfaction"], comment=d["comment"]
+        ),
+        _("纸质评价已录入。"),
+    )
+
+
+@require_POST
+@login_required
+def publish_view(request, pk: int, reply_id: int):
+    proposal = selectors.get_proposal_for_user(request.user, pk)
+    reply = get_object_or_404(Reply, pk=reply_id, proposal=proposal)
+    try:
+        services.reply_publish(actor=request.user, reply=reply)
+    except (TransitionError, ValidationError, PermissionDenied) as exc:
+        messages.error(request, refusal_text(exc))
+    else:
+        messages.success(request, _("答复已公开，联系方式已隐去。"))
+    if request.POST.get("back") == "queue":
+        return redirect("proposals:publish_queue")
+    return redirect(proposal)

@@ -1,0 +1,87 @@
+"""Statistics for overseers (tables, charts, Excel) and the printable documents (Word, PDF, print page)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from .. import documents, selectors
+from ..forms import StatsForm
+from ..models import Reply
+from ..page_queries import may_read_letter
+from ..stats import Period, proposal_statistics, statistics_xlsx
+from .common import need, org_or_404
+
+
+def _period(request) -> tuple[StatsForm, Period]:
+    form = StatsForm(request.GET or None, initial={"year": timezone.localdate().year, "kind": "proposal"})
+    period = Period(year=timezone.localdate().year)
+    if form.is_bound and form.is_valid():
+        d = form.cleaned_data
+        period = Period(year=d.get("year"), start=d.get("start"), end=d.get("end"), kind=d.get("kind") or "proposal")
+    return form, period
+
+
+@login_required
+def stats_view(request):
+    organization = org_or_404(request)
+    need(request, "proposals.view_statistics", organization)
+    form, period = _period(request)
+    stats = proposal_statistics(organization, period)
+    return render(
+        request,
+        "proposals/stats.html",
+        {"form": form, "stats": stats, "query": request.GET.urlencode()},
+        status=422 if form.is_bound and not form.is_valid() else 200,
+    )
+
+
+@login_required
+def stats_xlsx_view(request):
+    organization = org_or_404(request)
+    need(request, "proposals.view_statistics", organization)
+    _form, period = _period(request)
+    stats = proposal_statistics(organization, period)
+    response = HttpResponse(
+        statistics_xlsx(organization, stats),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="proposal-statistics-{period.year or "all"}.xlsx"'
+    return response
+
+
+def _file(content: bytes, name: str, kind: str) -> HttpResponse:
+    content_type = documents.DOCX_TYPE if kind == "docx" else "application/pdf"
+    response = HttpResponse(content, content_type=content_type)
+    # RFC 5987 form, so Chinese file names survive every browser.
+    from urllib.parse import quote
+
+    response["Content-Disposition"] = f"attachment; filename=\"proposal.{kind}\"; filename*=UTF-8''{quote(name)}.{kind}"
+    return response
+
+
+@login_required
+def proposal_document_view(request, pk: int, kind: str):
+    proposal = selectors.get_proposal_for_user(request.user, pk)
+    if kind == "print":
+        return render(request, "proposals/print_proposal.html", documents.proposal_context(proposal))
+    content = documents.proposal_docx(proposal) if kind == "docx" else documents.proposal_pdf(proposal)
+    return _file(content, documents.filename(proposal), kind)
+
+
+@login_required
+def reply_document_view(request, pk: int, reply_id: int, kind: str):
+    proposal = selectors.get_proposal_for_user(request.user, pk)
+    reply = get_object_or_404(Reply.objects.select_related("assignment__unit"), pk=reply_id, proposal=proposal)
+    reply.proposal = proposal
+    if not may_read_letter(request.user, reply):
+        raise PermissionDenied
+    if reply.status in (Reply.Status.SUPERSEDED,):
+        raise Http404
+    if kind == "print":
+        return render(request, "proposals/print_reply.html", documents.reply_context(reply))
+    content = documents.reply_docx(reply) if kind == "docx" else documents.reply_pdf(reply)
+    return _file(content, documents.filename(proposal, f"-答复函-{reply.assignment.unit.name}"), kind)
