@@ -110,7 +110,7 @@ class SimilarityIndex:
         *,
         max_doc_terms: int = 256,
         max_query_terms: int = 256,
-        max_df: float = 0.1,
+        max_df: float = 0.05,
         merge_every: int = 2000,
     ) -> None:
         self.max_doc_terms = max_doc_terms
