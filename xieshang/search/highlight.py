@@ -16,20 +16,32 @@ from .text.segment import normalize
 _SPACES = re.compile(r"\s+")
 
 
-def _spans(text: str, terms: list[str]) -> list[tuple[int, int]]:
-    if not text or not terms:
-        return []
+def _normalized(text: str) -> tuple[str, list[int] | None]:
+    """The normalized text and, when normalization changed its length, the original offset of each character."""
+    norm = normalize(text)
+    if len(norm) == len(text):
+        # NFKC and lower() map CJK, ASCII and full-width forms one to one: offsets are unchanged (the usual case).
+        return norm, None
     pieces: list[str] = []
     origin: list[int] = []
     for i, ch in enumerate(text):
         n = normalize(ch)
         pieces.append(n)
         origin.extend([i] * len(n))
-    norm = "".join(pieces)
+    return "".join(pieces), origin
+
+
+def _spans(text: str, terms: list[str], normalized=None) -> list[tuple[int, int]]:
+    if not text or not terms:
+        return []
+    norm, origin = normalized or _normalized(text)
     pattern = re.compile("|".join(re.escape(t) for t in sorted(set(terms), key=len, reverse=True) if t))
     spans: list[tuple[int, int]] = []
     for m in pattern.finditer(norm):
-        start, end = origin[m.start()], origin[m.end() - 1] + 1
+        if origin is None:
+            start, end = m.span()
+        else:
+            start, end = origin[m.start()], origin[m.end() - 1] + 1
         if spans and start <= spans[-1][1]:
             spans[-1] = (spans[-1][0], max(end, spans[-1][1]))
         else:
@@ -58,12 +70,13 @@ def highlight(text: str, terms: list[str]) -> SafeString:
 def snippet(text: str, terms: list[str], width: int = 120) -> SafeString:
     """About ``width`` characters of ``text`` around the passage that holds the most distinct terms."""
     text = _SPACES.sub(" ", text or "").strip()
-    spans = _spans(text, terms)
+    normalized = _normalized(text)
+    spans = _spans(text, terms, normalized)
     if len(text) <= width:
         return mark_safe(_render(text, spans))  # noqa: S308
     best_start, best_score = 0, -1
-    lowered = normalize(text)
-    for s, _e in spans:
+    lowered = normalized[0]
+    for s, _e in spans[:50]:
         start = max(0, s - width // 5)
         window = lowered[start : start + width]
         score = sum(1 for t in set(terms) if t in window)
