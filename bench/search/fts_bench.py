@@ -202,25 +202,37 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=200_000)
     parser.add_argument("--queries", type=int, default=150, help="at least this many, in five equal groups")
     parser.add_argument("--json")
+    parser.add_argument("--reuse", action="store_true", help="query the index a previous run built (SQLite file)")
     args = parser.parse_args()
 
-    prepare_database(args.db, args.url)
+    if args.reuse:
+        os.environ["DATABASE_URL"] = f"sqlite:///{SQLITE_PATH}" if args.db == "sqlite" else args.url
+        os.environ.setdefault("XIESHANG_DEV", "1")
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "xieshang.settings")
+        os.environ.setdefault("LOG_LEVEL", "WARNING")
+        import django
+
+        django.setup()
+    else:
+        prepare_database(args.db, args.url)
     from django.db import connection
 
     from tests.factories import make_user
-    from xieshang.accounts.models import Organization, Role
+    from xieshang.accounts.models import Organization, Role, User
     from xieshang.search import registry
     from xieshang.search.models import SearchDocument
 
     registry.register_document_type("bench", "基准文档", SearchDocument, lambda obj: None)
-    org = Organization.objects.create(name="郑州市政协", short_name="郑州", code="zz", level="city")
-    user = make_user(Role.MEMBER, org, username="reader")
-    other = make_user(Role.MEMBER, org, username="other")
-
     t = time.perf_counter()
     docs = documents(args.n)
     gen_s = time.perf_counter() - t
-    build_stats = build(docs, org, other)
+    if args.reuse:
+        user, build_stats = User.objects.get(username="reader"), {"reused": True}
+    else:
+        org = Organization.objects.create(name="郑州市政协", short_name="郑州", code="zz", level="city")
+        user = make_user(Role.MEMBER, org, username="reader")
+        other = make_user(Role.MEMBER, org, username="other")
+        build_stats = build(docs, org, other)
     queries = pick_queries(docs, max(1, -(-args.queries // 5)))
     latency = run_queries(user, queries)
     result = {
