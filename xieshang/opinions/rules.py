@@ -73,12 +73,15 @@ def is_officer_of_forward_unit(user, forward=None) -> bool:
 
 @rules.predicate
 def reads_an_inbox(user, obj=None) -> bool:
+    from django.db.models import Q
+
     from .models import Recipient
     from .selectors import inbox_organization_ids
 
     if not getattr(user, "is_authenticated", False):
         return False
-    return Recipient.objects.filter(rules_q_recipient_reader(user, inbox_organization_ids(user))).exists()
+    # The Q of rules_q_recipient_reader is written from Dispatch's side (recipient__...); here we query Recipient.
+    return Recipient.objects.filter(Q(users=user) | Q(target_organization_id__in=inbox_organization_ids(user))).exists()
 
 
 @rules.predicate
