@@ -182,15 +182,16 @@ def statistics_xlsx(organization, stats: dict) -> bytes:
         (_("满意及基本满意（人次）"), stats["content"]),
         (_("满意率（%）"), stats["satisfaction_rate"]),
     ):
-        summary.append([label, value])
+        summary.append([str(label), value])
     summary.column_dimensions["A"].width = 28
     for table in stats["tables"]:
         sheet = book.create_sheet(table.title[:31])
-        sheet.append(table.columns)
+        sheet.append([str(c) for c in table.columns])
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for row in table.rows:
-            sheet.append(row)
+            # Choice labels are lazy translations, which openpyxl cannot store.
+            sheet.append([v if isinstance(v, (int, float)) or v is None else str(v) for v in row])
         sheet.column_dimensions["A"].width = 36
     buffer = io.BytesIO()
     book.save(buffer)
