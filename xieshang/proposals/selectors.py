@@ -140,7 +140,8 @@ def get_proposal_for_user(user, pk: int, *, for_update: bool = False) -> Proposa
 
     qs = Proposal.objects.select_related("state", "workflow", "category", "submitter", "sector", "committee")
     if for_update:
-        qs = qs.select_for_update()
+        # no joins under a row lock (see services._lock)
+        qs = Proposal.objects.select_for_update()
     proposal = qs.filter(pk=pk, organization_id__in=user_organization_ids(user)).first()
     if proposal is None:
         raise Http404(_("没有找到该提案。"))

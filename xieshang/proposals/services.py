@@ -29,6 +29,7 @@ from xieshang.audit.services import audit_record
 from xieshang.workflow import services as engine
 from xieshang.workflow.calendar import add_working_days
 from xieshang.workflow.exceptions import InvalidEdge, TransitionError
+from xieshang.workflow.models import State
 
 from .models import (
     Assignment,
@@ -99,7 +100,11 @@ def _require(actor, perm: str, obj, message: str | None = None) -> None:
 
 
 def _lock(proposal: Proposal) -> Proposal:
-    return Proposal.objects.select_for_update().select_related("state", "workflow").get(pk=proposal.pk)
+    # No joins under the lock: PostgreSQL re-reads only the locked row after waiting, and joined columns of a row
+    # changed meanwhile could come back stale or empty.
+    locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    locked.state = State.objects.get(pk=locked.state_id) if locked.state_id else None
+    return locked
 
 
 def _refresh(target: Proposal, source: Proposal) -> Proposal:
@@ -665,7 +670,7 @@ def assignment_receive(*, actor, assignment: Assignment) -> Assignment:
     """签收. When the last assigned unit has signed for it, the proposal moves to handling."""
     with transaction.atomic():
         locked = _lock(assignment.proposal)
-        row = Assignment.objects.select_for_update().select_related("unit").get(pk=assignment.pk)
+        row = Assignment.objects.select_for_update().get(pk=assignment.pk)
         _own_assignment(actor, row)
         _in_state(locked, "assigned")
         if row.status != Assignment.Status.PENDING:
@@ -688,7 +693,7 @@ def assignment_return(*, actor, assignment: Assignment, reason: str) -> Assignme
         raise ValidationError({"reason": _("退回须填写理由，并可建议更合适的承办单位。")})
     with transaction.atomic():
         locked = _lock(assignment.proposal)
-        row = Assignment.objects.select_for_update().select_related("unit").get(pk=assignment.pk)
+        row = Assignment.objects.select_for_update().get(pk=assignment.pk)
         _own_assignment(actor, row)
         micro = locked.is_micro
         _in_state(locked, "handling" if micro else "assigned")
@@ -931,7 +936,7 @@ def reply_countersign(*, actor, proposal: Proposal, note: str = "", text: str | 
         )
         if assignment is None:
             raise PermissionDenied(_("只有协办单位的经办人可以会签。"))
-        reply = Reply.objects.select_for_update().get(
+        reply = Reply.objects.select_for_update(of=("self",)).get(
             proposal=locked,
             round=locked.reply_round,
             status=Reply.Status.COUNTERSIGNING,
@@ -1050,7 +1055,7 @@ def proposal_archive(*, actor, proposal: Proposal):
 def reply_publish(*, actor, reply: Reply) -> Reply:
     """Publish a reply that reached the member (public disclosure; contact data is masked by the public selector)."""
     with transaction.atomic():
-        row = Reply.objects.select_for_update().select_related("proposal").get(pk=reply.pk)
+        row = Reply.objects.select_for_update().get(pk=reply.pk)
         _require(actor, "proposals.publish_reply", row.proposal)
         if row.status != Reply.Status.SENT:
             raise InvalidEdge(_("只有已送达委员的答复可以公开。"))
