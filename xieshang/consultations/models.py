@@ -246,6 +246,9 @@ class Support(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["topic", "user"], name="uniq_topic_support")]
 
+    def __str__(self) -> str:
+        return f"{self.user} → {self.topic}"
+
 
 class Follow(models.Model):
     room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="follows")
@@ -254,6 +257,9 @@ class Follow(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["room", "user"], name="uniq_room_follow")]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.room}"
 
 
 class Outcome(WorkflowObject):
@@ -324,6 +330,9 @@ class Progress(models.Model):
     class Meta:
         ordering = ["created_at", "id"]
 
+    def __str__(self) -> str:
+        return self.text[:30]
+
 
 class Rating(models.Model):
     class Score(models.IntegerChoices):
@@ -339,6 +348,9 @@ class Rating(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["outcome", "user"], name="uniq_outcome_rating")]
+
+    def __str__(self) -> str:
+        return f"{self.outcome} · {self.get_score_display()}"
 
 
 class Article(models.Model):
@@ -374,3 +386,6 @@ class Photo(models.Model):
         verbose_name = _("图片")
         verbose_name_plural = _("图片")
         ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.caption

@@ -33,7 +33,6 @@ from .forms import (
     apply_errors,
 )
 from .models import Kind, Rating, Room, Topic
-from .rules import host_ids
 
 PER_PAGE = 30
 
@@ -77,14 +76,14 @@ def plan_view(request):
     except ValueError:
         year = timezone.localdate().year
     items = selectors.plan_for(request.user, organization, year)
+    by_kind = selectors.consultations_by_kind(organization, year)
     return render(
         request,
         "consultations/plan.html",
         {
             "items": items,
             "year": year,
-            "by_kind": selectors.consultations_by_kind(organization, year),
-            "kinds": Kind.choices,
+            "kind_counts": [(label, by_kind.get(key, 0)) for key, label in Kind.choices],
             "practical_matters": selectors.practical_matters_done(organization, year),
             "can_create": rules.has_perm("consultations.add_consultation", request.user, organization),
         },
@@ -110,7 +109,6 @@ def consultation_create(request):
 
 def _detail_context(request, consultation, **forms):
     user = request.user
-    hosts = host_ids(consultation)
     can = {
         perm: rules.has_perm(f"consultations.{perm}", user, consultation)
         for perm in (
@@ -136,11 +134,11 @@ def _detail_context(request, consultation, **forms):
         "can": can,
         "invite_form": forms.get("invite_form") or (InviteForm(organization_ids=staff_orgs) if can["invite"] else None),
         "segment_form": forms.get("segment_form")
-        or (SegmentForm(organization_ids=hosts) if can["edit_agenda"] else None),
+        or (SegmentForm(organization_ids=staff_orgs) if can["edit_agenda"] else None),
         "minutes_form": forms.get("minutes_form")
         or (MinutesForm(initial={"minutes": consultation.minutes}) if can["write_minutes"] else None),
         "outcome_form": forms.get("outcome_form")
-        or (OutcomeForm(organization_ids=hosts) if can["add_recommendation"] else None),
+        or (OutcomeForm(organization_ids=staff_orgs) if can["add_recommendation"] else None),
         "register_form": forms.get("register_form") or (RegisterForm() if can["register"] else None),
     }
     return context
@@ -202,7 +200,8 @@ def segment_view(request, pk: int):
         request,
         pk,
         "segment_form",
-        lambda c: SegmentForm(request.POST, organization_ids=host_ids(c)),
+        # Choices list only the poster's own host: co-hosts never see each other's people.
+        lambda c: SegmentForm(request.POST, organization_ids=selectors.staff_host_ids(request.user, c)),
         lambda c, data: services.segment_add(actor=request.user, consultation=c, **data),
     )
 
@@ -226,7 +225,7 @@ def recommendation_view(request, pk: int):
         request,
         pk,
         "outcome_form",
-        lambda c: OutcomeForm(request.POST, organization_ids=host_ids(c)),
+        lambda c: OutcomeForm(request.POST, organization_ids=selectors.staff_host_ids(request.user, c)),
         lambda c, data: services.recommendation_add(actor=request.user, consultation=c, **data),
     )
 
@@ -274,19 +273,18 @@ def checkin_view(request, token: str):
 def live_view(request, pk: int):
     consultation = selectors.get_consultation_for_user(request.user, pk)
     form = LiveForm(request.POST or None)
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.live_post(actor=request.user, consultation=consultation, **form.cleaned_data)
-            except ValidationError as exc:
-                apply_errors(form, exc)
-            except PermissionDenied:
-                form.add_error(None, _("您未受邀参加本次协商，不能发言或提问。"))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.live_post(actor=request.user, consultation=consultation, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        except PermissionDenied:
+            form.add_error(None, _("您未受邀参加本次协商，不能发言或提问。"))
+        else:
+            if _is_htmx(request):
+                form = LiveForm()
             else:
-                if _is_htmx(request):
-                    form = LiveForm()
-                else:
-                    return redirect("consultations:live", pk)
+                return redirect("consultations:live", pk)
     context = {
         "consultation": consultation,
         "form": form,

@@ -1,0 +1,94 @@
+import datetime
+
+import pytest
+
+from tests.factories import CommunityFactory, HandlingUnitFactory, OrganizationFactory, make_user
+from xieshang.accounts.models import Partnership, Role
+from xieshang.consultations import services
+
+
+@pytest.fixture
+def staff(organization):
+    return make_user(Role.COMMITTEE_STAFF, organization, username="committee")
+
+
+@pytest.fixture
+def leader(organization):
+    return make_user(Role.LEADER, organization, username="leader")
+
+
+@pytest.fixture
+def unit(organization):
+    return HandlingUnitFactory(organization=organization, name="市住房局")
+
+
+@pytest.fixture
+def officer(organization, unit):
+    from xieshang.accounts.models import RoleGrant
+
+    user = make_user(None, username="unitofficer")
+    RoleGrant.objects.create(user=user, organization=organization, role=Role.UNIT_OFFICER, handling_unit=unit)
+    return user
+
+
+@pytest.fixture
+def resident(organization):
+    return make_user(Role.CITIZEN, organization, username="resident")
+
+
+@pytest.fixture
+def neighbour(organization):
+    return make_user(Role.CITIZEN, organization, username="neighbour")
+
+
+@pytest.fixture
+def convener(organization):
+    return make_user(Role.CITIZEN, organization, username="convener", name="王召集")
+
+
+@pytest.fixture
+def room(organization, staff, convener):
+    community = CommunityFactory(organization=organization, name="黄河路社区")
+    return services.room_create(actor=staff, community=community, convener=convener)
+
+
+@pytest.fixture
+def future():
+    return datetime.date.today() + datetime.timedelta(days=60)
+
+
+@pytest.fixture
+def consultation(organization, staff, future):
+    return services.consultation_create(
+        actor=staff,
+        organization=organization,
+        kind="bimonthly",
+        title="加快老旧小区改造",
+        planned_date=future,
+        venue="市政协",
+    )
+
+
+@pytest.fixture
+def partners(organization):
+    cities = [
+        OrganizationFactory(name=f"{c}市政协", short_name=c, code=code)
+        for c, code in [("开封", "kf"), ("新乡", "xx"), ("焦作", "jz"), ("许昌", "xc")]
+    ]
+    pact = Partnership.objects.create(title="郑开新焦许")
+    pact.organizations.set([organization, *cities])
+    return cities
+
+
+def advance(actor_by_key, obj, *keys):
+    """Take transitions in order; actor_by_key maps transition key -> actor."""
+    for key in keys:
+        obj = type(obj).objects.get(pk=obj.pk)
+        services.workflow.transition(
+            actor=actor_by_key[key],
+            obj=obj,
+            transition_key=key,
+            reason="理由" if key in ("reject", "drop", "decline") else "",
+            payload={"instruction": "抓紧落实"} if key == "instruct" else None,
+        )
+    return type(obj).objects.get(pk=obj.pk)

@@ -1,0 +1,156 @@
+"""Services: bad input refused with the message beside the field, nothing half-saved; notices on the working-day
+schedule, sent once; check-in by signed, expiring code credits the duty record; rooms to 办实事."""
+
+import datetime
+
+import pytest
+from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from tests.factories import make_user
+from xieshang.accounts.models import Role
+from xieshang.consultations import selectors, services
+from xieshang.consultations.models import Dispatch, Invitation, Rating, Support, Topic
+from xieshang.duties.models import DutyEntry
+from xieshang.notifications.models import Notification
+from xieshang.workflow.calendar import add_working_days, working_days_between
+
+from .conftest import advance
+
+
+def test_online_consultation_has_no_venue_and_needs_a_link(organization, staff, future):
+    with pytest.raises(ValidationError) as exc:
+        services.consultation_create(
+            actor=staff, organization=organization, kind="online", title="网络议政", planned_date=future, venue="会议室"
+        )
+    assert set(exc.value.message_dict) == {"venue", "video_link"}
+
+
+def test_cross_region_needs_a_co_host(organization, staff, future):
+    with pytest.raises(ValidationError) as exc:
+        services.consultation_create(
+            actor=staff, organization=organization, kind="cross_region", title="跨区域", planned_date=future
+        )
+    assert "hosts" in exc.value.message_dict
+
+
+def test_notices_fall_due_15_and_10_working_days_ahead_and_are_sent_once(consultation, staff, leader, member):
+    services.invite(actor=staff, consultation=consultation, users=[member])
+    c = advance({"propose": staff, "approve": leader}, consultation, "propose", "approve")
+    notice = Dispatch.objects.get(consultation=c, kind="notice")
+    materials = Dispatch.objects.get(consultation=c, kind="materials")
+    assert working_days_between(notice.due_on, c.planned_date) == 15
+    assert working_days_between(materials.due_on, c.planned_date) == 10
+    assert services.send_due_dispatches(notice.due_on - datetime.timedelta(days=1)) == 0
+    assert services.send_due_dispatches(notice.due_on) == 1
+    assert services.send_due_dispatches(notice.due_on) == 0
+    assert Notification.objects.filter(recipient=member, kind="consultations.notice").count() == 1
+    assert services.send_due_dispatches(materials.due_on) == 1
+    notice.refresh_from_db()
+    assert notice.sent_at and notice.recipients == 1
+
+
+def test_minutes_due_seven_working_days_after_the_meeting(consultation, staff, leader):
+    c = advance({"propose": staff, "approve": leader, "hold": staff}, consultation, "propose", "approve", "hold")
+    assert c.due_on == add_working_days(c.state_entered_at.date(), 7)
+    from xieshang.workflow.exceptions import ConditionFailed
+
+    with pytest.raises(ConditionFailed):
+        advance({"report_minutes": staff}, c, "report_minutes")
+    services.minutes_save(actor=staff, consultation=c, minutes="纪要正文")
+    c = advance({"report_minutes": staff}, c, "report_minutes")
+    assert c.minutes_sent_at is not None
+
+
+def test_check_in_credits_the_duty_record_once(consultation, staff, leader, member):
+    services.invite(actor=staff, consultation=consultation, users=[member])
+    c = advance({"propose": staff, "approve": leader}, consultation, "propose", "approve")
+    token = services.checkin_token(c)
+    services.check_in(actor=member, token=token)
+    services.check_in(actor=member, token=token)
+    entries = DutyEntry.objects.filter(member=member, rule_key="consultation_attendance")
+    assert entries.count() == 1 and entries.get().points == 2
+
+
+def test_check_in_refuses_expired_foreign_and_forged_codes(consultation, staff, leader, member, organization, future):
+    services.invite(actor=staff, consultation=consultation, users=[member])
+    c = advance({"propose": staff, "approve": leader}, consultation, "propose", "approve")
+    other = services.consultation_create(
+        actor=staff, organization=organization, kind="round_table", title="另一场", planned_date=future, venue="会议室"
+    )
+    other = advance({"propose": staff, "approve": leader}, other, "propose", "approve")
+    with pytest.raises(ValidationError, match="不在本次协商活动的邀请名单"):
+        services.check_in(actor=member, token=services.checkin_token(other))
+    with pytest.raises(ValidationError, match="签到码无效"):
+        services.check_in(actor=member, token=services.checkin_token(c) + "x")
+    old = signing.TimestampSigner(salt=services.CHECKIN_SALT)
+    old.timestamp = lambda: signing.b62_encode(int(__import__("time").time()) - 13 * 3600)
+    with pytest.raises(ValidationError, match="已过期"):
+        services.check_in(actor=member, token=old.sign(str(c.pk)))
+    assert not Invitation.objects.filter(user=member, checked_in_at__isnull=False).exists()
+    assert not DutyEntry.objects.filter(member=member).exists()
+
+
+def test_a_topic_needs_a_title_and_nothing_is_saved(room, resident):
+    with pytest.raises(ValidationError) as exc:
+        services.topic_raise(actor=resident, room=room, title="  ", body="说明")
+    assert "title" in exc.value.message_dict
+    assert not Topic.objects.exists()
+
+
+def test_one_support_per_person(room, resident, neighbour):
+    topic = services.topic_raise(actor=resident, room=room, title="路灯不亮")
+    services.topic_support(actor=neighbour, topic=topic)
+    with pytest.raises(ValidationError, match="已经支持过"):
+        services.topic_support(actor=neighbour, topic=topic)
+    assert Support.objects.filter(topic=topic).count() == 1
+    assert Topic.objects.get(pk=topic.pk).support_count == 1
+
+
+def test_outsiders_cannot_raise_topics(room, other_organization):
+    with pytest.raises(PermissionDenied):
+        services.topic_raise(actor=make_user(Role.CITIZEN, other_organization), room=room, title="x")
+
+
+def _done_room_topic(room, convener, resident, officer, unit):
+    topic = services.topic_raise(actor=resident, room=room, title="路灯不亮")
+    services.topic_prepare(actor=convener, topic=topic, participants=[resident], form="online")
+    topic = advance({"hold": convener}, topic, "hold")
+    outcome = services.topic_outcome_add(actor=convener, topic=topic, title="修路灯", owner_unit=unit)
+    topic = advance({"agree": convener}, topic, "agree")
+    outcome = advance({"send": convener, "adopt": officer, "implement": officer}, outcome, "send", "adopt", "implement")
+    return topic, outcome
+
+
+def test_rating_only_when_done_and_once(room, convener, resident, neighbour, officer, unit):
+    topic, outcome = _done_room_topic(room, convener, resident, officer, unit)
+    with pytest.raises(ValidationError, match="尚未落实完成"):
+        services.outcome_rate(actor=neighbour, outcome=outcome, score=3)
+    services.progress_add(actor=officer, outcome=outcome, text="已修好", percent=100)
+    outcome = advance({"complete": officer}, outcome, "complete")
+    services.outcome_rate(actor=neighbour, outcome=outcome, score=3)
+    with pytest.raises(ValidationError, match="只能评价一次"):
+        services.outcome_rate(actor=neighbour, outcome=outcome, score=1)
+    assert Rating.objects.filter(outcome=outcome).count() == 1
+    topic = advance({"finish": convener}, topic, "finish")
+    assert selectors.practical_matters_done(room.organization) == 1
+
+
+def test_followers_hear_of_new_topics(room, resident, neighbour):
+    services.room_follow(actor=neighbour, room=room)
+    services.topic_raise(actor=resident, room=room, title="楼道堆物")
+    assert Notification.objects.filter(recipient=neighbour, kind="consultations.topic_new").exists()
+
+
+def test_room_conversation_is_owned_by_the_topic(room, convener, resident):
+    topic = services.topic_raise(actor=resident, room=room, title="加装电梯")
+    services.topic_prepare(
+        actor=convener,
+        topic=topic,
+        participants=[resident],
+        form="both",
+        meeting_at=__import__("django.utils.timezone").utils.timezone.now(),
+    )
+    topic = Topic.objects.get(pk=topic.pk)
+    conversation = services.topic_open_conversation(actor=convener, topic=topic, seed_statements=["先征求意见"])
+    assert conversation.owner == topic and conversation.statements.count() == 1
