@@ -64,12 +64,24 @@ def _on_archive(report, event, payload):
     report.save(update_fields=["closed_at"])
 
 
+# Events written while services.quiet() was on: the notifier runs after the commit, when the flag is long gone.
+_quiet_events: set[int] = set()
+
+
+def _remember_quiet(report, event, payload):
+    from .services import is_quiet
+
+    if is_quiet():
+        _quiet_events.add(event.pk)
+
+
 def _notifier(report, event):
     from xieshang.workflow.services import users_for_roles
 
-    from .services import is_quiet
-
-    if is_quiet() or event.transition_id is None:
+    if event.pk in _quiet_events:
+        _quiet_events.discard(event.pk)
+        return []
+    if event.transition_id is None:
         return []
     roles = event.transition.notify or []
     people = users_for_roles(report, roles)
@@ -100,6 +112,7 @@ def register() -> None:
     registry.register_hook(WF, "approve", _on_approve)
     registry.register_hook(WF, "close", _on_close)
     registry.register_hook(WF, "archive", _on_archive)
+    registry.register_hook(WF, registry.ANY, _remember_quiet)
     registry.register_notifier(WF, _notifier)
 
     workbench.register(providers.author_section, order=300)
