@@ -101,7 +101,7 @@ def _context(request, page, forms: dict) -> dict:
         "may": may,
         "my_assignments": my_assignments,
         "forms": {},
-        "own_actions": [(a, FORM_TRANSITIONS.get(a.key)) for a in page.transitions if a.permitted],
+        "own_actions": [],
         "others_actions": [a for a in page.transitions if not a.permitted],
         "is_signer": False,
         "my_rating": None,
@@ -205,6 +205,20 @@ def _context(request, page, forms: dict) -> dict:
     ctx["show_internal"] = internal
     ctx["visible_replies"] = [r for r in page.replies if internal or r.status == Reply.Status.SENT]
     ctx["to_publish"] = [r for r in page.replies if r.status == Reply.Status.SENT and not r.is_published]
+    # An action whose form is on this page links to the form, even while its condition waits for that form's data.
+    present = {
+        "act-review": "review" in f,
+        "act-classify": "classify" in f,
+        "act-plan": "plan" in f,
+        "act-reply": "reply" in f,
+        "act-unit": bool(ctx.get("returnable")),
+        "act-returns": bool(ctx.get("returned")),
+        "act-supervise": "approve" in f,
+    }
+    for a in page.transitions:
+        if a.permitted:
+            anchor = FORM_TRANSITIONS.get(a.key)
+            ctx["own_actions"].append((a, anchor if present.get(anchor) else None))
     ctx["has_forms"] = bool(f) or bool(ctx.get("invitation")) or bool(ctx.get("to_receive"))
     ctx["dissatisfied_comments"] = [r for r in page.ratings if r.satisfaction == Rating.Satisfaction.DISSATISFIED]
     return ctx
