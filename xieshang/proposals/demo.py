@@ -144,6 +144,9 @@ class Cast:
         self.categories = {c.code: c for c in categories_for(self.org)}
         self.grounds = list(grounds_for(self.org))
         self.committees = data["committees"]
+        # the states in which the demo accounts already got a proposal of their own
+        self.given_to_demo_member: set[str] = set()
+        self.given_to_demo_unit: set[str] = set()
         self.sectors = data["sectors"]
 
 
@@ -168,8 +171,10 @@ def _pick_members(rng, cast, target: str, index: int):
     members = cast.members
     member, standing = cast.accounts["member"], cast.accounts["standing"]
     # the demo member and standing member lead a share of proposals in the states where they have something to do
-    if target in ("replied", "draft", "closed", "handling") and index % 9 == 0:
-        lead = member if index % 2 == 0 else standing
+    first = target not in cast.given_to_demo_member
+    if target in ("replied", "draft", "closed", "handling") and (first or index % 9 == 0):
+        cast.given_to_demo_member.add(target)
+        lead = member if index % 2 == 0 or target == "replied" and first else standing
     else:
         lead = rng.choice(members[2:])
     cosigners = []
@@ -185,7 +190,10 @@ def _units_for(rng, cast, topic, target: str, index: int):
     names = [n for n in topic[2] if n in cast.units]
     lead = names[0] if rng.random() < 0.75 else rng.choice(names)
     # 市住房局 must have work waiting in every handling state for the demo unit account
-    if target in ("assigned", "handling", "countersigning", "rehandling") and index % 4 == 0:
+    if target in ("assigned", "handling", "countersigning", "rehandling") and (
+        target not in cast.given_to_demo_unit or index % 4 == 0
+    ):
+        cast.given_to_demo_unit.add(target)
         lead = "市住房局"
     others = [n for n in names if n != lead]
     co = rng.sample(others, k=min(len(others), rng.choice([0, 0, 1, 1, 2])))
