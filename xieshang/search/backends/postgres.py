@@ -17,18 +17,21 @@ class PostgresBackend(Backend):
     vendor = "postgresql"
 
     def search(self, terms, where, params, *, offset, limit, window=RANK_WINDOW) -> RankedPage:
+        # The tsquery is written out in each place rather than bound once in a CTE: only then does the planner see
+        # the term's frequency (tsvector statistics) and walk the primary key backwards for a frequent term, stopping
+        # at the window, instead of decoding the GIN posting list of 200,000 rows.
         sql = f"""
-            WITH q AS (SELECT to_tsquery('simple', %s) AS q),
-            cand AS (
-                SELECT d.id FROM search_searchdocument d, q
-                WHERE d.tsv @@ q.q AND ({where})
+            WITH cand AS (
+                SELECT d.id FROM search_searchdocument d
+                WHERE d.tsv @@ to_tsquery('simple', %s) AND ({where})
                 ORDER BY d.id DESC LIMIT %s
             )
-            SELECT d.id, ts_rank_cd(d.tsv, q.q) AS score, count(*) OVER ()
-            FROM search_searchdocument d, q WHERE d.id IN (SELECT id FROM cand)
+            SELECT d.id, ts_rank_cd(d.tsv, to_tsquery('simple', %s)) AS score, count(*) OVER ()
+            FROM search_searchdocument d WHERE d.id IN (SELECT id FROM cand)
             ORDER BY score DESC, d.id DESC LIMIT %s OFFSET %s
         """  # noqa: S608 - only constant SQL and %s placeholders are interpolated
-        rows = self._run(sql, [tsquery_text(terms), *params, window, limit, offset])
+        tsq = tsquery_text(terms)
+        rows = self._run(sql, [tsq, *params, window, tsq, limit, offset])
         if not rows and offset:
             total = self.count(terms, where, params, cap=window)
             return RankedPage(total=total, capped=total >= window, hits=[])
