@@ -233,11 +233,12 @@ def main() -> None:
         user = make_user(Role.MEMBER, org, username="reader")
         other = make_user(Role.MEMBER, org, username="other")
         build_stats = build(docs, org, other)
+        print(json.dumps({"build": build_stats}), flush=True)  # a later failure must not lose an hour of building
     queries = pick_queries(docs, max(1, -(-args.queries // 5)))
     latency = run_queries(user, queries)
     result = {
         "db": connection.vendor,
-        "db_version": connection.cursor().connection.server_version
+        "db_version": connection.pg_version
         if connection.vendor == "postgresql"
         else __import__("sqlite3").sqlite_version,
         "python": platform.python_version(),
