@@ -66,8 +66,11 @@ def recipients(organization):
 
 @pytest.fixture
 def city_reader(organization, recipients):
-    """An account of the city party committee office that reads the leadership's inbox."""
-    user = make_user(Role.LEADER, organization, username="cityoffice", name="市委办公厅")
+    """An account of the city party committee office that reads the leadership's inbox: an officer of a party unit,
+    with no conference-wide role, so it sees only what was sent to it."""
+    office = HandlingUnitFactory(organization=organization, name="中共郑州市委办公厅", kind="party")
+    user = make_user(None, username="cityoffice", name="市委办公厅")
+    RoleGrant.objects.create(user=user, organization=organization, role=Role.UNIT_OFFICER, handling_unit=office)
     for r in services.recipients_ensure_defaults(organization):
         if r.level == Level.OWN:
             r.users.add(user)

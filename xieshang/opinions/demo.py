@@ -10,7 +10,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
-from xieshang.accounts.models import Role, RoleGrant, User
+from xieshang.accounts.models import HandlingUnit, Role, RoleGrant, User
 from xieshang.core.demo import DemoContext
 
 from . import services
@@ -341,15 +341,23 @@ def _recipient_accounts(ctx, org, recipients) -> None:
     # Hashing anew costs seconds at production strength; every demo account shares the one password anyway.
     password = ctx.data["accounts"]["member"].password or make_password(DEMO_PASSWORD)
     own = [r for r in recipients if r.level == Level.OWN]
-    specs = [("cityleader", "市委办公厅信息科 · 需第二因素", own[:1], org, Role.LEADER)]
-    if len(own) > 1:
-        specs.append(("citygov", "市政府办公厅信息科 · 需第二因素", own[1:2], org, Role.LEADER))
+    # The city leadership's offices are modelled as party and government units (their officers pass the second
+    # factor like other staff) with no conference-wide role, so they see only what was sent to them.
+    specs = []
+    for recipient, username in zip(own, ("cityleader", "citygov"), strict=False):
+        office = HandlingUnit.objects.create(
+            organization=org,
+            name=f"{recipient.name}办公厅",
+            short_name=f"{recipient.name[:4]}办",
+            kind=HandlingUnit.Kind.PARTY if recipient.name.startswith("中共") else HandlingUnit.Kind.BUREAU,
+        )
+        specs.append((username, f"{office.name}信息科 · 需第二因素", [recipient], org, Role.UNIT_OFFICER, office))
     provincial = data_org(ctx, "provincial")
     if provincial is not None:
         specs.append(
-            ("provinfo", "省政协信息工作人员（查看郑州报送） · 需第二因素", [], provincial, Role.INFORMATION_STAFF)
+            ("provinfo", "省政协信息处（查看郑州报送） · 需第二因素", [], provincial, Role.INFORMATION_STAFF, None)
         )
-    for username, note, readers_of, grant_org, role in specs:
+    for username, note, readers_of, grant_org, role, office in specs:
         user = User.objects.create(
             username=username,
             name=note.split(" · ")[0],
@@ -357,7 +365,7 @@ def _recipient_accounts(ctx, org, recipients) -> None:
             password_changed_at=timezone.now(),
             email=f"{username}@demo.xieshang.org",
         )
-        RoleGrant.objects.create(user=user, organization=grant_org, role=role)
+        RoleGrant.objects.create(user=user, organization=grant_org, role=role, handling_unit=office)
         TOTPDevice.objects.create(user=user, name="demo", key=DEMO_TOTP_KEY, confirmed=True)
         for recipient in readers_of:
             recipient.users.add(user)
@@ -423,7 +431,7 @@ def _service_weeks(
         by_level.get(Level.NATIONAL, []),
     )
     counts = {"collected": 0, "edited": 0, "own": 0, "provincial": 0, "national_adopted": 0}
-    for w, week in enumerate(weeks):
+    for week in weeks:
         batch = []
         for _ in range(rng.randint(21, 27)):
             day = rng.choice(week)

@@ -1,0 +1,258 @@
+"""Pages: the author's list, the form (errors beside the field, typed text kept), the report page with versions and
+diff, the desk, editing side by side, issues (assemble, refuse empty, publish, Word, PDF with the CJK font), the
+recipients' inbox, the bureaus' list, statistics; query counts pinned for the lists."""
+
+import contextlib
+import re
+import zlib
+
+import pytest
+from django.urls import reverse
+
+from tests.accounts.test_isolation import _verified_login
+from xieshang.opinions import services
+from xieshang.opinions.models import BulletinIssue, Level, OpinionSettings, Report
+
+
+def test_submit_form_keeps_the_text_and_shows_the_limit_error_beside_the_body(client, author, organization):
+    OpinionSettings.objects.create(organization=organization, body_max_chars=10)
+    client.force_login(author)
+    response = client.post(
+        reverse("opinions:submit"), {"title": "超长的信息", "body": "超" * 11, "author_kind": "member"}
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert re.search(r'id="id_body_error"[^>]*>.*超过上限 10 字', html, re.S)
+    assert "超" * 11 in html and 'value="超长的信息"' in html
+    assert Report.objects.count() == 0
+
+
+def test_submit_and_see_it_in_my_list(client, author, django_assert_num_queries):
+    client.force_login(author)
+    response = client.post(
+        reverse("opinions:submit"), {"title": "关于增设公交站的建议", "body": "正文内容。", "author_kind": "member"}
+    )
+    report = Report.objects.get()
+    assert response.status_code == 302 and response.url == report.get_absolute_url()
+    client.get(reverse("opinions:mine"))  # warm caches (session, content types)
+    for i in range(3):
+        services.report_submit(actor=author, organization=report.organization, title=f"再报{i}", body="正文")
+    with django_assert_num_queries(12):
+        page = client.get(reverse("opinions:mine"))
+    assert page.status_code == 200 and "关于增设公交站的建议" in page.content.decode()
+
+
+def test_author_sees_versions_diff_and_close_reason(client, submit, drive, staff, author):
+    report = drive(submit(), "editing")
+    services.report_edit(actor=staff, report=report, title=report.title, body=report.body.replace("旺盛", "十分迫切"))
+    other = submit(title="不会采用的")
+    services.report_transition(actor=staff, report=other, key="close", reason="与第12期内容重复。")
+    client.force_login(author)
+    html = client.get(report.get_absolute_url()).content.decode()
+    assert "<del>旺盛</del>" in html and "<ins>十分迫切</ins>" in html
+    assert "第 2 版" in html
+    html = client.get(other.get_absolute_url()).content.decode()
+    assert "与第12期内容重复。" in html
+
+
+def test_outsiders_get_404(client, submit, organization, other_organization):
+    from tests.factories import make_user
+    from xieshang.accounts.models import Role
+
+    report = submit()
+    for user in (make_user(Role.MEMBER, organization), make_user(Role.INFORMATION_STAFF, other_organization)):
+        if user.role_grants.filter(role=Role.INFORMATION_STAFF).exists():
+            _verified_login(client, user)
+        else:
+            client.force_login(user)
+        assert client.get(report.get_absolute_url()).status_code == 404
+
+
+def test_desk_and_edit_side_by_side(client, submit, drive, staff, django_assert_num_queries):
+    for i in range(3):
+        submit(title=f"待编辑{i}")
+    _verified_login(client, staff)
+    client.get(reverse("opinions:desk"))
+    with django_assert_num_queries(13):
+        response = client.get(reverse("opinions:desk"))
+    assert "待编辑2" in response.content.decode()
+    report = drive(Report.objects.first(), "editing")
+    response = client.post(
+        reverse("opinions:edit", args=[report.pk]),
+        {"title": report.title, "body": report.body + "\n全新的一句。", "note": "补充"},
+    )
+    assert response.status_code == 302
+    html = client.get(reverse("opinions:edit", args=[report.pk])).content.decode()
+    assert 'data-testid="original"' in html and "全新的一句。</ins>" in html
+
+
+def test_edit_over_limit_keeps_typed_text(client, submit, drive, staff, organization):
+    report = drive(submit(), "editing")
+    OpinionSettings.objects.create(organization=organization, body_max_chars=30)
+    _verified_login(client, staff)
+    response = client.post(reverse("opinions:edit", args=[report.pk]), {"title": report.title, "body": "长" * 31})
+    html = response.content.decode()
+    assert response.status_code == 200 and "超过上限 30 字" in html and "长" * 31 in html
+    assert report.versions.count() == 1
+
+
+def test_issue_without_reports_is_refused_on_the_page(client, staff, organization):
+    _verified_login(client, staff)
+    client.post(reverse("opinions:issues"), {"kind": "regular"})
+    issue = BulletinIssue.objects.get()
+    response = client.post(issue.get_absolute_url(), {"action": "publish"})
+    assert response.status_code == 422 and "还没有编入任何信息" in response.content.decode()
+    issue.refresh_from_db()
+    assert issue.number is None
+
+
+def _published_issue(submit, drive, staff, organization, n=2):
+    reports = [drive(submit(title=f"第{i}篇：关于完善社区养老服务的建议"), "approved") for i in range(n)]
+    issue = services.issue_create(actor=staff, organization=organization, editor_note="聚焦民生")
+    services.issue_add_reports(actor=staff, issue=issue, reports=reports)
+    services.issue_publish(actor=staff, issue=issue)
+    return issue
+
+
+def test_issue_page_assembles_and_publishes(client, submit, drive, staff, organization):
+    reports = [drive(submit(title=f"篇{i}"), "approved") for i in range(2)]
+    _verified_login(client, staff)
+    client.post(reverse("opinions:issues"), {"kind": "special"})
+    issue = BulletinIssue.objects.get()
+    client.post(issue.get_absolute_url(), {"action": "add", "reports": [r.pk for r in reports]})
+    client.post(issue.get_absolute_url(), {"action": "publish"})
+    issue.refresh_from_db()
+    assert issue.number == 1 and issue.kind == "special"
+    assert set(Report.objects.values_list("state__key", flat=True)) == {"issued"}
+    html = client.get(reverse("opinions:issue_print", args=[issue.pk])).content.decode()
+    assert "社情民意专报" in html and "篇0" in html and "篇1" in html
+
+
+def test_word_export(client, submit, drive, staff, organization):
+    import io
+
+    from docx import Document
+
+    issue = _published_issue(submit, drive, staff, organization)
+    _verified_login(client, staff)
+    response = client.get(reverse("opinions:issue_docx", args=[issue.pk]))
+    assert response.status_code == 200
+    text = "\n".join(p.text for p in Document(io.BytesIO(response.content)).paragraphs)
+    assert "社情民意" in text and "第1期" in text and "第0篇：关于完善社区养老服务的建议" in text and "张委员" in text
+
+
+def _pdf_text_objects(data: bytes) -> bytes:
+    """The PDF with every Flate stream inflated, so font dictionaries inside object streams can be read."""
+    out = [data]
+    for match in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", data, re.S):
+        with contextlib.suppress(zlib.error):
+            out.append(zlib.decompress(match.group(1)))
+    return b"\n".join(out)
+
+
+def test_pdf_export_embeds_the_cjk_font(client, submit, drive, staff, organization):
+    issue = _published_issue(submit, drive, staff, organization)
+    _verified_login(client, staff)
+    response = client.get(reverse("opinions:issue_pdf", args=[issue.pk]))
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    content = _pdf_text_objects(response.content)
+    # An embedded font program (FontFile*) for a Noto CJK subset, not just a reference to the name.
+    assert re.search(rb"/BaseFont\s*/[A-Z]{6}\+Noto-Serif-CJK-SC", content)
+    assert re.search(rb"/FontFile[23]?", content)
+
+
+def test_recipient_inbox_shows_only_what_was_sent_to_it(
+    client, submit, drive, city_reader, province_staff, django_assert_num_queries
+):
+    to_city = drive(submit(title="报市委的"), "sent", levels=(Level.OWN,))
+    to_province = drive(submit(title="报省政协的"), "sent", levels=(Level.PROVINCIAL,))
+    not_sent = drive(submit(title="未报送的"), "issued")
+    _verified_login(client, city_reader)
+    html = client.get(reverse("opinions:inbox")).content.decode()
+    assert "报市委的" in html and "报省政协的" not in html and "未报送的" not in html
+    assert client.get(to_city.get_absolute_url()).status_code == 200
+    assert client.get(to_province.get_absolute_url()).status_code == 404
+    _verified_login(client, province_staff)
+    with django_assert_num_queries(13):
+        html = client.get(reverse("opinions:inbox")).content.decode()
+    assert "报省政协的" in html and "报市委的" not in html
+    assert client.get(to_province.get_absolute_url()).status_code == 200
+    assert client.get(not_sent.get_absolute_url()).status_code == 404
+    # A recipient sees the text, not the editing history.
+    assert "编辑修改记录" not in client.get(to_province.get_absolute_url()).content.decode()
+
+
+def test_unit_replies_on_the_report_page(client, submit, drive, staff, unit, officer):
+    report = drive(submit(), "issued")
+    services.report_forward(actor=staff, report=report, units=[unit])
+    _verified_login(client, officer)
+    assert "待回复" in client.get(reverse("opinions:forwards")).content.decode()
+    forward = report.forwards.get()
+    response = client.post(reverse("opinions:reply", args=[report.pk]), {"forward": forward.pk, "reply": ""})
+    assert response.status_code == 422 and "请填写办理回复" in response.content.decode()
+    client.post(reverse("opinions:reply", args=[report.pk]), {"forward": forward.pk, "reply": "已纳入计划。"})
+    forward.refresh_from_db()
+    assert forward.reply == "已纳入计划。"
+
+
+def test_adoption_at_a_level_never_sent_is_refused_beside_the_field(client, submit, drive, staff):
+    report = drive(submit(), "sent", levels=(Level.OWN,))
+    _verified_login(client, staff)
+    response = client.post(
+        reverse("opinions:adoption", args=[report.pk]), {"level": "national", "adopted_on": "2020-01-01", "note": "x"}
+    )
+    html = response.content.decode()
+    assert response.status_code == 422 and "未曾报送" in html and 'value="x"' in html
+    assert not report.adoptions.exists()
+
+
+def test_instruction_without_leader_is_refused_and_typed_text_kept(client, submit, drive, staff):
+    report = drive(submit(), "sent")
+    _verified_login(client, staff)
+    response = client.post(
+        reverse("opinions:instruction", args=[report.pk]),
+        {"level": "own", "text": "请抓紧研究。", "instructed_on": "2020-01-01"},
+    )
+    html = response.content.decode()
+    assert response.status_code == 422 and "请填写批示领导" in html and "请抓紧研究。" in html
+    assert not report.instructions.exists()
+
+
+def test_statistics_page_for_staff_only(client, submit, drive, staff, author):
+    drive(submit(), "sent")
+    client.force_login(author)
+    assert client.get(reverse("opinions:stats")).status_code == 403
+    _verified_login(client, staff)
+    html = client.get(reverse("opinions:stats")).content.decode()
+    assert 'data-stat="collected">1<' in html and 'data-stat="edited">1<' in html
+
+
+def test_api_reports_issues_and_statistics(client, submit, drive, staff, author, organization):
+    report = drive(submit(), "sent")
+    client.force_login(author)
+    mine = client.get("/api/opinions/reports").json()
+    assert [r["id"] for r in mine] == [report.pk]
+    detail = client.get(f"/api/opinions/reports/{report.pk}").json()
+    assert detail["state"] == "sent" and detail["dispatches"][0]["level"] == "own"
+    assert client.get("/api/opinions/statistics").status_code == 403
+    _verified_login(client, staff)
+    stats = client.get("/api/opinions/statistics").json()
+    assert stats["collected"] == 1 and {r["level"]: r["sent"] for r in stats["by_level"]}["own"] == 1
+    assert client.get("/api/opinions/issues").json()[0]["number"] == 1
+    schema = client.get("/api/openapi.json").json()
+    assert "/api/opinions/statistics" in schema["paths"]
+
+
+@pytest.fixture(autouse=True)
+def _api_router():
+    """The router is mounted by xieshang/api/main.py; until that line lands, mount it here for the tests."""
+    from xieshang.api.main import api
+
+    if not any(prefix.strip("/") == "opinions" for prefix, _ in api._routers):
+        from xieshang.opinions.api import router
+
+        api.add_router("/opinions/", router)
+        from django.urls import clear_url_caches
+
+        clear_url_caches()
+    yield
