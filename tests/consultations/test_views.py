@@ -1,0 +1,143 @@
+"""Pages: bad input refused beside its field with what was typed kept; list pages with a constant number of
+queries; the public portal and its Atom feed without login."""
+
+import datetime
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.accounts.test_isolation import _verified_login
+from tests.factories import CommunityFactory
+from xieshang.consultations import services
+from xieshang.consultations.models import Topic
+
+from .conftest import advance
+
+
+def test_topic_without_title_keeps_what_was_typed(client, room, resident):
+    client.force_login(resident)
+    response = client.post(f"/consultations/rooms/{room.pk}/topics/", {"title": "", "body": "路灯坏了三个月"})
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "请填写议题标题" in body and "路灯坏了三个月" in body
+    assert not Topic.objects.exists()
+
+
+def test_second_support_is_refused_with_a_message(client, room, resident, neighbour):
+    topic = services.topic_raise(actor=resident, room=room, title="路灯不亮")
+    client.force_login(neighbour)
+    assert client.post(f"/consultations/topics/{topic.pk}/support/").status_code == 302
+    response = client.post(f"/consultations/topics/{topic.pk}/support/")
+    assert response.status_code == 400 and "每人只能支持一次" in response.content.decode()
+
+
+def test_check_in_page_refuses_a_foreign_code(client, organization, staff, leader, member, future):
+    other = services.consultation_create(
+        actor=staff, organization=organization, kind="round_table", title="另一场", planned_date=future, venue="x"
+    )
+    other = advance({"propose": staff, "approve": leader}, other, "propose", "approve")
+    client.force_login(member)
+    response = client.post(f"/consultations/checkin/{services.checkin_token(other)}/")
+    assert response.status_code == 400 and "不在本次协商活动的邀请名单" in response.content.decode()
+
+
+def test_online_consultation_form_errors_beside_fields(client, organization, staff):
+    _verified_login(client, staff)
+    response = client.post(
+        "/consultations/new/", {"kind": "online", "title": "数字政府", "planned_date": "2026-12-01", "venue": "三楼"}
+    )
+    body = response.content.decode()
+    assert "网络议政不设会场" in body and "须填写视频会议链接" in body and 'value="数字政府"' in body
+
+
+def _count(client, url):
+    client.get(url)  # the first request of a session does a little extra (session, caches)
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_consultation_list_query_count_is_constant(
+    client, organization, staff, leader, future, django_assert_num_queries
+):
+    _verified_login(client, staff)
+    services.consultation_create(
+        actor=staff, organization=organization, kind="bimonthly", title="一", planned_date=future, venue="x"
+    )
+    baseline = _count(client, "/consultations/")
+    for i in range(5):
+        services.consultation_create(
+            actor=staff, organization=organization, kind="round_table", title=f"议题{i}", planned_date=future, venue="x"
+        )
+    with django_assert_num_queries(baseline):
+        client.get("/consultations/")
+    plan_url = f"/consultations/plan/?year={future.year}"
+    plan_base = _count(client, plan_url)
+    services.consultation_create(
+        actor=staff, organization=organization, kind="thematic", title="再加一个", planned_date=future, venue="x"
+    )
+    with django_assert_num_queries(plan_base):
+        client.get(plan_url)
+
+
+def test_room_and_outcome_lists_query_count_is_constant(
+    client, organization, room, resident, staff, django_assert_num_queries
+):
+    client.force_login(resident)
+    services.topic_raise(actor=resident, room=room, title="一")
+    room_base = _count(client, room.get_absolute_url())
+    rooms_base = _count(client, "/consultations/rooms/")
+    outcomes_base = _count(client, "/consultations/outcomes/")
+    for i in range(4):
+        services.topic_raise(actor=resident, room=room, title=f"议题{i}")
+        services.room_create(actor=staff, community=CommunityFactory(organization=organization), convener=resident)
+    with django_assert_num_queries(room_base):
+        client.get(room.get_absolute_url())
+    with django_assert_num_queries(rooms_base):
+        client.get("/consultations/rooms/")
+    with django_assert_num_queries(outcomes_base):
+        client.get("/consultations/outcomes/")
+
+
+def test_portal_and_feed_are_public(client, consultation, room, resident, staff):
+    services.topic_raise(actor=resident, room=room, title="公开议题")
+    services.article_publish(
+        actor=staff, organization=consultation.organization, title="协商报道", body="正文", consultation=consultation
+    )
+    assert "加快老旧小区改造" in client.get("/consultations/portal/").content.decode()
+    assert "协商报道" in client.get(consultation.get_public_url()).content.decode()
+    room_page = client.get(room.get_public_url()).content.decode()
+    assert "公开议题" in room_page and resident.display_name not in room_page
+    feed = client.get("/consultations/portal/feed/")
+    assert feed["Content-Type"].startswith("application/atom+xml")
+    assert "协商报道" in feed.content.decode()
+
+
+def test_demo_accounts_have_work_waiting(db):
+    import random
+
+    from xieshang.accounts import demo as accounts_demo
+    from xieshang.consultations import demo
+    from xieshang.core.demo import DemoContext
+    from xieshang.core.workbench import sections_for
+
+    ctx = DemoContext(rng=random.Random(1))
+    accounts_demo.build(ctx)
+    demo.build(ctx)
+    org = ctx.data["organization"]
+    expected = {
+        "committee": "consultations_staff",
+        "member": "consultations_member",
+        "resident": "consultations_resident",
+        "leader": "consultations_owner",
+        "unit": "consultations_owner",
+    }
+    for username, key in expected.items():
+        user = ctx.data["accounts"][username]
+        section = next(s for s in sections_for(user, org) if s.key == key)
+        assert section.count > 0, username
+    kinds = set(org.hosted_consultations.values_list("kind", flat=True))
+    assert len(kinds) == 6
+    five = org.hosted_consultations.filter(kind="cross_region").first()
+    assert five.hosts.count() == 5
+    assert datetime.date.today().year in set(org.hosted_consultations.values_list("plan_year", flat=True))
