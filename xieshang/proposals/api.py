@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from xieshang.accounts.selectors import user_organization_ids
 from xieshang.workflow.exceptions import (
@@ -174,7 +174,7 @@ def _out(p) -> dict:
 
 
 def _error(exc: TransitionError):
-    return STATUS_FOR.get(type(exc), 409), {"detail": exc.message, "code": exc.code}
+    return Status(STATUS_FOR.get(type(exc), 409), {"detail": exc.message, "code": exc.code})
 
 
 @router.get("/", response={200: ProposalPage, 400: ErrorOut})
@@ -182,7 +182,7 @@ def list_proposals(request, filters: Query[ListFilters]):
     """Proposals the caller may see in the organization, filtered; newest first."""
     org_id = filters.organization or getattr(getattr(request, "organization", None), "pk", None)
     if org_id is None or org_id not in user_organization_ids(request.user):
-        return 400, {"detail": "请先选择所在的政协组织。", "code": "no_organization"}
+        return Status(400, {"detail": "请先选择所在的政协组织。", "code": "no_organization"})
     qs = selectors.visible_proposals(request.user, org_id)
     f = selectors.QueueFilters(
         states=(filters.state,) if filters.state else None,
@@ -197,7 +197,7 @@ def list_proposals(request, filters: Query[ListFilters]):
     )
     qs = selectors._filter(qs, f).order_by("-created_at", "-id")
     items = [_out(p) for p in qs[filters.offset : filters.offset + filters.limit]]
-    return 200, {"count": qs.count(), "items": items}
+    return Status(200, {"count": qs.count(), "items": items})
 
 
 @router.get("/{int:proposal_id}", response=ProposalDetailOut)
@@ -293,7 +293,7 @@ def take_transition(request, proposal_id: int, key: str, data: TakeIn):
         )
     except TransitionError as exc:
         return _error(exc)
-    return 200, proposal_detail(request, proposal_id)
+    return Status(200, proposal_detail(request, proposal_id))
 
 
 __all__ = ["router", "events_for"]

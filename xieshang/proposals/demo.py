@@ -112,7 +112,9 @@ class Clock:
         n = rng.randint(*days)
         day = add_working_days(timezone.localdate(self.value), n) if n else timezone.localdate(self.value)
         minutes = rng.randint(8 * 60 + 30, 17 * 60 + 30)
-        self.value = timezone.make_aware(datetime.combine(day, time(minutes // 60, minutes % 60)))
+        later = timezone.make_aware(datetime.combine(day, time(minutes // 60, minutes % 60)))
+        # the same day may draw an earlier hour: time never runs backwards in a history
+        self.value = later if later > self.value else self.value + timedelta(minutes=rng.randint(5, 90))
 
 
 @contextmanager

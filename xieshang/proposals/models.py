@@ -202,6 +202,8 @@ class Proposal(WorkflowObject):
         ]
         indexes = [
             models.Index(fields=["organization", "kind", "state", "-created_at"], name="prop_org_state_idx"),
+            # the staff and assignment queues: a state filter ordered by due date, and their counts
+            models.Index(fields=["organization", "kind", "state", "due_on"], name="prop_queue_due_idx"),
             models.Index(fields=["organization", "year", "kind"], name="prop_org_year_idx"),
             models.Index(fields=["submitter", "-created_at"], name="prop_submitter_idx"),
             models.Index(fields=["key_leader"], condition=Q(is_key=True), name="prop_key_idx"),
