@@ -12,11 +12,8 @@ from playwright.sync_api import expect
 
 from tests.e2e.conftest import login
 from tests.factories import PASSWORD, HandlingUnitFactory, make_user
-from tests.proposals.test_views_support import opinions_inbox_fix  # noqa: F401
 from xieshang.accounts.models import Role, RoleGrant
 from xieshang.proposals.models import Proposal
-
-pytestmark = pytest.mark.usefixtures("opinions_inbox_fix")
 
 
 @pytest.fixture

@@ -10,10 +10,10 @@ import zlib
 import pytest
 from django.urls import reverse
 
-from tests.proposals.test_views_support import login, make_proposal, opinions_inbox_fix  # noqa: F401
+from tests.proposals.test_views_support import login, make_proposal
 from xieshang.proposals import documents
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("opinions_inbox_fix")]
+pytestmark = pytest.mark.django_db
 
 
 def _docx_text_and_fonts(content: bytes):

@@ -6,13 +6,13 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.proposals.test_views_support import login, make_proposal, opinions_inbox_fix  # noqa: F401
+from tests.proposals.test_views_support import login, make_proposal
 from xieshang.proposals import services
 from xieshang.proposals.models import Assignment, Proposal, Rating, Reply
 from xieshang.proposals.selectors import grounds_for
 from xieshang.proposals.stats import Period, proposal_statistics
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("opinions_inbox_fix")]
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture

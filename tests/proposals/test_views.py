@@ -6,13 +6,12 @@ import pytest
 from django.urls import reverse
 
 from tests.factories import make_user
-from tests.proposals.test_views_support import login, make_proposal, opinions_inbox_fix
+from tests.proposals.test_views_support import login, make_proposal
 from xieshang.accounts.models import Role
 from xieshang.proposals import services
 from xieshang.proposals.models import CoSignature, Proposal, Rating
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("opinions_inbox_fix")]
-__all__ = ["opinions_inbox_fix"]
+pytestmark = pytest.mark.django_db
 
 
 def test_every_role_sees_its_pages(client, world):

@@ -3,34 +3,11 @@ step through the services, as the pages would."""
 
 from __future__ import annotations
 
-import pytest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from xieshang.proposals import services
 from xieshang.proposals.models import Proposal
 from xieshang.proposals.selectors import categories_for
-
-
-@pytest.fixture
-def opinions_inbox_fix(monkeypatch):
-    """xieshang/opinions/rules.py:45 filters Recipient on `recipient__users`, a field Recipient lacks, so every page
-    with the main menu fails for a logged-in user. Until the opinions app fixes it, the page tests use the intended
-    query. Remove with that fix."""
-    from django.db.models import Q
-
-    from xieshang.opinions import rules as opinion_rules
-
-    try:
-        from xieshang.opinions.models import Recipient
-
-        Recipient.objects.filter(opinion_rules.rules_q_recipient_reader(None, set())).exists()
-    except Exception:  # noqa: BLE001 - any failure means the upstream query is still broken
-        monkeypatch.setattr(
-            opinion_rules,
-            "rules_q_recipient_reader",
-            lambda user, org_ids: Q(users=user) | Q(target_organization_id__in=org_ids),
-        )
-
 
 STEPS = [
     "draft",
