@@ -98,6 +98,7 @@ def make_user(role: str | None = None, organization: Organization | None = None,
         unit = HandlingUnitFactory(organization=organization) if role == Role.UNIT_OFFICER else None
         RoleGrant.objects.create(user=user, organization=organization, role=role, handling_unit=unit)
         if role in (Role.MEMBER, Role.STANDING_MEMBER):
-            MemberProfile.objects.create(user=user, organization=organization, term="第十五届",
-                                         is_standing=role == Role.STANDING_MEMBER)
+            MemberProfile.objects.create(
+                user=user, organization=organization, term="第十五届", is_standing=role == Role.STANDING_MEMBER
+            )
     return user
