@@ -135,3 +135,10 @@ def test_query_parser_never_raises_or_emits_operators(query):
     for t in terms:
         assert t and re.fullmatch(r"[^\W_]+", t), t
         assert t.lower() not in {"and", "or", "not", "near"}
+
+
+def test_sub_words_are_the_dictionary_words_inside_a_word():
+    seg = Segmenter(["老旧小区改造", "老旧小区"])
+    subs = seg.sub_words("老旧小区改造")
+    assert "老旧小区" in subs and "改造" in subs and "老旧小区改造" not in subs
+    assert all(2 <= len(w) < 6 for w in subs)

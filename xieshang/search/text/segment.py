@@ -297,6 +297,13 @@ class Segmenter:
             out.extend(jieba.cut(text[pos:], hmm))
         return out, False
 
+    def sub_words(self, word: str) -> list[str]:
+        """Every dictionary word of two characters or more strictly inside `word` (jieba's full mode), in order.
+
+        Search mode adds only short sub-words; the index needs all of them so that a query word lying inside an
+        indexed word (老旧小区 in 老旧小区改造) is found. Never crosses the boundaries of the cut it is given."""
+        return list(dict.fromkeys(w for w in self._jieba.cut_all(word) if 2 <= len(w) < len(word)))
+
     def cut_for_search(self, text: str, hmm: bool = True) -> list[str]:
         """Like ``cut`` but long words are preceded by their dictionary sub-words (jieba's search mode), so a search
         for 小区改造 finds a text indexed with 老旧小区改造."""
