@@ -154,3 +154,15 @@ def test_room_conversation_is_owned_by_the_topic(room, convener, resident):
     topic = Topic.objects.get(pk=topic.pk)
     conversation = services.topic_open_conversation(actor=convener, topic=topic, seed_statements=["先征求意见"])
     assert conversation.owner == topic and conversation.statements.count() == 1
+
+
+def test_overdue_minutes_are_escalated_to_host_staff_and_leaders(consultation, staff, leader):
+    from xieshang.workflow.reminders import send_due_reminders
+
+    c = advance({"propose": staff, "approve": leader, "hold": staff}, consultation, "propose", "approve", "hold")
+    report = send_due_reminders(add_working_days(c.due_on, 1))
+    assert report.overdue == 1, report
+    for person in (staff, leader):
+        assert Notification.objects.filter(recipient=person, kind="workflow.consultation.overdue").exists()
+    c.refresh_from_db()
+    assert c.overdue
