@@ -35,3 +35,9 @@ def user_with_role(organization):
         return make_user(role, org or organization, **kwargs)
 
     return _make
+
+
+def pytest_collection_modifyitems(config, items):
+    # Browser tests use transactional test cases that flush the database; run them last so that no ordinary test
+    # ever runs after a flush (their serialized rollback restores the data migrations' rows for the next one).
+    items.sort(key=lambda item: "/e2e/" in str(item.fspath))

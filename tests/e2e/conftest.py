@@ -44,7 +44,7 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, live_server):
+def page(django_db_serialized_rollback, browser, live_server):
     context = browser.new_context(base_url=live_server.url, locale="zh-CN", viewport={"width": 1280, "height": 900})
     context.set_default_timeout(15000)
     page = context.new_page()
@@ -53,7 +53,7 @@ def page(browser, live_server):
 
 
 @pytest.fixture
-def phone_page(browser, live_server):
+def phone_page(django_db_serialized_rollback, browser, live_server):
     context = browser.new_context(
         base_url=live_server.url, locale="zh-CN", viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
     )

@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from ninja import NinjaAPI
 from ninja.security import django_auth
 
+from xieshang.consultations import api as consultations_api
 from xieshang.deliberation import api as deliberation_api
 from xieshang.opinions import api as opinions_api
 from xieshang.search import api as search_api
@@ -33,6 +34,7 @@ def validation_error(request, exc):
 
 api.add_router("/accounts/", accounts_api.router)
 api.add_router("/notifications/", notifications_api.router)
+api.add_router("/consultations/", consultations_api.router)
 api.add_router("/deliberation/", deliberation_api.router)
 api.add_router("/opinions/", opinions_api.router)
 api.add_router("/search/", search_api.router)
