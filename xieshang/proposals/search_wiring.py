@@ -1,0 +1,268 @@
+"""What proposals register with search: proposals, micro-proposals and replies as document types, past lead-unit
+assignments as the routing model's training data, and the hooks that keep the index current.
+
+The index follows writes without edits to the services: a workflow hook on every transition ("*") re-indexes the
+proposal and its replies (transitions change state, units and reply status, partly through queryset updates that
+send no signals), and post_save / post_delete signals cover the writes outside the engine (drafts, edits,
+co-signatures, reply submission and publication). Every call goes through search.services.index_later, so the
+index only ever follows a committed write.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.db.models.signals import post_delete, post_save
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from xieshang.accounts.models import Role
+from xieshang.search import registry
+from xieshang.search.registry import PUBLIC, RESTRICTED, SearchDoc
+from xieshang.workflow import registry as workflow_registry
+
+from .models import Assignment, CoSignature, Proposal, Reply
+
+PROPOSAL = "proposal"
+MICRO = "micro_proposal"
+REPLY = "proposal_reply"
+WORKFLOW_KEYS = ("proposal", "micro_proposal")
+OVERSEERS = (Role.PROPOSALS_STAFF, Role.SUPERVISOR, Role.LEADER)
+GONE = (Assignment.Status.RETURNED, Assignment.Status.REPLACED)
+# Retrain the organization's routing model once this many assignments arrived since the stored model was fitted.
+RETRAIN_EVERY = 20
+# Transitions after which the lead unit is settled for the routing log (plan sent for approval; micro accepted).
+ROUTED = {"propose_assignment", "accept"}
+
+
+def doc_type_of(proposal: Proposal) -> str:
+    return MICRO if proposal.kind == Proposal.Kind.MICRO else PROPOSAL
+
+
+def _public_url(proposal: Proposal) -> str:
+    try:
+        return reverse("proposals:public_detail", args=[proposal.organization.code, proposal.pk])
+    except NoReverseMatch:
+        return proposal.get_absolute_url()
+
+
+def _viewers(proposal: Proposal) -> dict:
+    """Who may see a proposal, as search visibility data (mirrors rules.view_proposal and selectors)."""
+    users = {proposal.submitter_id, proposal.entered_by_id}
+    users |= set(
+        CoSignature.objects.filter(proposal_id=proposal.pk)
+        .exclude(status=CoSignature.Status.WITHDRAWN)
+        .values_list("user_id", flat=True)
+    )
+    assignments = list(Assignment.objects.filter(proposal_id=proposal.pk).values_list("unit_id", "status"))
+    draft = proposal.state_id is not None and proposal.state.key == "draft"
+    return {
+        "viewer_user_ids": sorted(u for u in users if u),
+        # A draft is the member's own until submitted.
+        "viewer_roles": () if draft else OVERSEERS,
+        "viewer_unit_ids": sorted({u for u, s in assignments if s != Assignment.Status.PLANNED}),
+        "unit_ids": sorted({u for u, s in assignments if s not in GONE}),
+    }
+
+
+def _published(proposal: Proposal) -> bool:
+    return Reply.objects.filter(proposal_id=proposal.pk, is_published=True).exists()
+
+
+def proposal_document(proposal: Proposal) -> SearchDoc | None:
+    viewers = _viewers(proposal)
+    public = _published(proposal)
+    return SearchDoc(
+        title=proposal.title,
+        body=proposal.body,
+        organization_id=proposal.organization_id,
+        year=proposal.year,
+        state=proposal.state.key if proposal.state_id else "",
+        category=proposal.category.name[:40] if proposal.category_id else "",
+        unit_ids=viewers.pop("unit_ids"),
+        sector_id=proposal.sector_id,
+        url=_public_url(proposal) if public else proposal.get_absolute_url(),
+        doc_date=(proposal.submitted_at or proposal.created_at).date(),
+        visibility=PUBLIC if public else RESTRICTED,
+        **viewers,
+    )
+
+
+def reply_document(reply: Reply) -> SearchDoc | None:
+    """A reply is searchable once sent to the members; public once the office published it."""
+    if reply.status != Reply.Status.SENT:
+        return None
+    proposal = reply.proposal
+    viewers = _viewers(proposal)
+    viewers.pop("unit_ids")
+    unit = reply.assignment.unit
+    return SearchDoc(
+        title=f"{proposal.title}（{unit.name}答复）",
+        body=reply.text,
+        organization_id=proposal.organization_id,
+        year=proposal.year,
+        state=proposal.state.key if proposal.state_id else "",
+        category=proposal.category.name[:40] if proposal.category_id else "",
+        unit_ids=[unit.pk],
+        sector_id=proposal.sector_id,
+        url=_public_url(proposal) if reply.is_published else proposal.get_absolute_url(),
+        doc_date=(reply.sent_at or reply.submitted_at).date(),
+        visibility=PUBLIC if reply.is_published else RESTRICTED,
+        **viewers,
+    )
+
+
+def _proposals(kind: str):
+    def queryset():
+        return Proposal.objects.filter(kind=kind).select_related("state", "category", "organization")
+
+    return queryset
+
+
+def _replies():
+    return Reply.objects.select_related(
+        "proposal", "proposal__state", "proposal__category", "proposal__organization", "assignment__unit"
+    )
+
+
+def routing_examples(organization_id: int):
+    """(title, body, lead unit) of every proposal the organization assigned; the latest active lead counts."""
+    rows = (
+        Assignment.objects.filter(
+            proposal__organization_id=organization_id,
+            role=Assignment.Role.LEAD,
+            status__in=(Assignment.Status.PENDING, Assignment.Status.RECEIVED),
+        )
+        .order_by("proposal_id", "id")
+        .values_list("proposal_id", "proposal__title", "proposal__body", "unit_id")
+    )
+    lead: dict[int, tuple[str, str, int]] = {}
+    for proposal_id, title, body, unit_id in rows.iterator(2000):
+        lead[proposal_id] = (title, body, unit_id)
+    yield from lead.values()
+
+
+# --- keeping the index current
+
+
+def index_proposal(proposal: Proposal, *, with_replies: bool = True) -> None:
+    from xieshang.search.services import index_later
+
+    index_later(proposal, doc_type_of(proposal))
+    if with_replies and proposal.pk:
+        for reply in Reply.objects.filter(proposal_id=proposal.pk).only("pk"):
+            index_later(reply, REPLY)
+
+
+def _after_transition(obj, event, payload) -> None:
+    index_proposal(obj)
+    key = getattr(getattr(event, "transition", None), "key", "")
+    if key in ROUTED:
+        _record_lead_unit(obj, event)
+    if key in ROUTED or key == "assign":
+        _maybe_retrain(obj.organization_id)
+
+
+def _record_lead_unit(proposal: Proposal, event) -> None:
+    from xieshang.search.routing_store import record_routing_decision
+
+    lead = (
+        Assignment.objects.filter(proposal_id=proposal.pk, role=Assignment.Role.LEAD)
+        .exclude(status__in=GONE)
+        .order_by("-id")
+        .values_list("unit_id", flat=True)
+        .first()
+    )
+    if lead is None:  # split assignment (分办): no single lead to score
+        return
+    record_routing_decision(
+        organization=proposal.organization_id,
+        chosen_unit=lead,
+        doc_type=doc_type_of(proposal),
+        object_id=proposal.pk,
+        actor=getattr(event, "actor", None),
+    )
+
+
+def _maybe_retrain(organization_id: int) -> None:
+    from xieshang.search.models import RoutingModelStore
+    from xieshang.search.tasks import retrain_routing
+
+    trained_on = (
+        RoutingModelStore.objects.filter(organization_id=organization_id).values_list("n_examples", flat=True).first()
+    ) or 0
+    assigned = (
+        Proposal.objects.filter(organization_id=organization_id)
+        .filter(
+            Exists(
+                Assignment.objects.filter(
+                    proposal=OuterRef("pk"),
+                    role=Assignment.Role.LEAD,
+                    status__in=(Assignment.Status.PENDING, Assignment.Status.RECEIVED),
+                )
+            )
+        )
+        .count()
+    )
+    if assigned - trained_on >= RETRAIN_EVERY:
+        transaction.on_commit(lambda: retrain_routing.enqueue(organization_id), robust=True)
+
+
+def _proposal_saved(sender, instance, raw=False, **kwargs):
+    if not raw:
+        index_proposal(instance, with_replies=False)
+
+
+def _proposal_deleted(sender, instance, **kwargs):
+    from xieshang.search.services import index_later
+
+    index_later(instance, doc_type_of(instance))
+
+
+def _reply_changed(sender, instance, raw=False, **kwargs):
+    from xieshang.search.services import index_later
+
+    if raw:
+        return
+    index_later(instance, REPLY)
+    # Publication makes the proposal public too.
+    proposal = Proposal(pk=instance.proposal_id, kind=_kind(instance.proposal_id))
+    index_later(proposal, doc_type_of(proposal))
+
+
+def _kind(proposal_id: int) -> str:
+    return Proposal.objects.filter(pk=proposal_id).values_list("kind", flat=True).first() or Proposal.Kind.PROPOSAL
+
+
+def _signers_changed(sender, instance, raw=False, **kwargs):
+    if raw:
+        return
+    proposal = Proposal(pk=instance.proposal_id, kind=_kind(instance.proposal_id))
+    index_proposal(proposal)
+
+
+def register() -> None:
+    registry.register_document_type(
+        PROPOSAL,
+        _("提案"),
+        Proposal,
+        proposal_document,
+        queryset=_proposals(Proposal.Kind.PROPOSAL),
+    )
+    registry.register_document_type(
+        MICRO,
+        _("微提案"),
+        Proposal,
+        proposal_document,
+        queryset=_proposals(Proposal.Kind.MICRO),
+    )
+    registry.register_document_type(REPLY, _("提案答复"), Reply, reply_document, queryset=_replies, similarity=False)
+    registry.register_routing_source("proposals", routing_examples)
+    for key in WORKFLOW_KEYS:
+        workflow_registry.register_hook(key, workflow_registry.ANY, _after_transition)
+    post_save.connect(_proposal_saved, sender=Proposal, dispatch_uid="search_proposal_saved", weak=False)
+    post_delete.connect(_proposal_deleted, sender=Proposal, dispatch_uid="search_proposal_deleted", weak=False)
+    post_save.connect(_reply_changed, sender=Reply, dispatch_uid="search_reply_saved", weak=False)
+    post_delete.connect(_reply_changed, sender=Reply, dispatch_uid="search_reply_deleted", weak=False)
+    post_save.connect(_signers_changed, sender=CoSignature, dispatch_uid="search_cosignature_saved", weak=False)
+    post_delete.connect(_signers_changed, sender=CoSignature, dispatch_uid="search_cosignature_deleted", weak=False)
