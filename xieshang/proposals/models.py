@@ -325,6 +325,9 @@ class Assignment(models.Model):
     role = models.CharField(_("承办方式"), max_length=8, choices=Role.choices)
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.PLANNED)
     receipt_due_on = models.DateField(_("签收期限"), null=True, blank=True)
+    # A copy of the proposal's current due date (kept by the "*" hook), so a unit's inbox is read and sorted from
+    # this table's (unit, status, proposal_due_on) index alone.
+    proposal_due_on = models.DateField(_("本环节到期日"), null=True, blank=True)
     assigned_at = models.DateTimeField(null=True, blank=True)
     received_at = models.DateTimeField(null=True, blank=True)
     received_by = models.ForeignKey(
@@ -352,7 +355,10 @@ class Assignment(models.Model):
                 name="uniq_active_assignment",
             ),
         ]
-        indexes = [models.Index(fields=["unit", "status"], name="assign_unit_status_idx")]
+        indexes = [
+            models.Index(fields=["unit", "status"], name="assign_unit_status_idx"),
+            models.Index(fields=["unit", "status", "proposal_due_on"], name="assign_inbox_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.unit} · {self.get_role_display()}"

@@ -33,9 +33,10 @@ STAFF_STATES = (
     "returned",
     "rated",
     "confirmed",
-    "closed",
 )
+# Closed proposals wait for the year-end archiving run, not in the daily queue (filter states=("closed",) for them).
 ASSIGNMENT_STATES = ("numbered", "assignment_approved", "returned")
+UNIT_STATES = ("assigned", "handling", "countersigning", "rehandling", "returned")
 
 
 def _org_id(organization):
@@ -211,8 +212,11 @@ class QueueFilters:
 
 def _filter(qs: QuerySet[Proposal], f: QueueFilters) -> QuerySet[Proposal]:
     if f.states:
-        # state ids rather than a join on the state key, so the (organization, kind, state, due_on) index serves
-        qs = qs.filter(state_id__in=State.objects.filter(key__in=f.states).values("pk"))
+        # a literal list of state ids rather than a join or subquery on the key: the planner then counts and pages
+        # the queue from the (organization, kind, state, due_on) index
+        qs = qs.filter(
+            state_id__in=list(State.objects.filter(key__in=f.states).order_by().values_list("pk", flat=True))
+        )
     if f.kind:
         qs = qs.filter(kind=f.kind)
     if f.category:
@@ -264,10 +268,11 @@ def unit_inbox(user, organization, *, include_done: bool = False) -> QuerySet[As
     org_id = _org_id(organization)
     units = officer_unit_ids(user, org_id)
     today = timezone.localdate()
-    qs = Assignment.objects.filter(unit_id__in=units, proposal__organization_id=org_id).exclude(status="planned")
+    qs = Assignment.objects.filter(unit_id__in=list(units), proposal__organization_id=org_id).exclude(status="planned")
     if not include_done:
+        states = State.objects.filter(key__in=UNIT_STATES).order_by().values_list("pk", flat=True)
         qs = qs.filter(status__in=[Assignment.Status.PENDING, Assignment.Status.RECEIVED]).filter(
-            proposal__state__key__in=["assigned", "handling", "countersigning", "rehandling", "returned"]
+            proposal__state_id__in=list(states)
         )
     return (
         qs.select_related(
@@ -281,7 +286,7 @@ def unit_inbox(user, organization, *, include_done: bool = False) -> QuerySet[As
                 output_field=BooleanField(),
             )
         )
-        .order_by("proposal__due_on", "id")
+        .order_by("proposal_due_on", "id")
     )
 
 

@@ -43,7 +43,7 @@ from .models import (
     Reply,
 )
 from .selectors import categories_for, grounds_for, settings_for, workflow_setting
-from .workflow_hooks import is_signer, officer_unit_ids, signers
+from .workflow_hooks import is_signer, officer_unit_ids, signers, sync_due
 
 __all__ = [
     "TransitionError",
@@ -776,7 +776,10 @@ def handling_extend(*, actor, proposal: Proposal, months: int = 1, reason: str):
     """Grant an extension of the handling deadline (1 month by default; at most 6 months in all)."""
     if not (reason or "").strip():
         raise ValidationError({"reason": _("延期须填写理由。")})
-    return engine.extend_deadline(actor=actor, obj=proposal, months=months, reason=reason)
+    with transaction.atomic():
+        event = engine.extend_deadline(actor=actor, obj=proposal, months=months, reason=reason)
+        sync_due(proposal)
+    return event
 
 
 # handling and reply

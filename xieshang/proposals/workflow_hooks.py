@@ -469,6 +469,11 @@ def _on_rehandle(obj, event, payload):
     obj.save(update_fields=["reply_round"])
 
 
+def sync_due(obj, event=None, payload=None):
+    """Copy the proposal's due date onto its assignments (the unit inbox sorts by it)."""
+    Assignment.objects.filter(proposal_id=obj.pk).exclude(proposal_due_on=obj.due_on).update(proposal_due_on=obj.due_on)
+
+
 def _on_close(obj, event, payload):
     obj.closed_at = event.at
     obj.save(update_fields=["closed_at"])
@@ -591,6 +596,7 @@ def register() -> None:
             for fn in fns:
                 registry.register_hook(workflow_key, transition_key, fn)
     for workflow_key in WORKFLOW_KEYS:
+        registry.register_hook(workflow_key, registry.ANY, sync_due)
         registry.register_due_policy(workflow_key, registry.ANY, _due_policy)
         registry.register_notifier(workflow_key, _notifier)
 
