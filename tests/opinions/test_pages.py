@@ -188,9 +188,9 @@ def test_unit_replies_on_the_report_page(client, submit, drive, staff, unit, off
     _verified_login(client, officer)
     assert "待回复" in client.get(reverse("opinions:forwards")).content.decode()
     forward = report.forwards.get()
-    response = client.post(reverse("opinions:reply", args=[report.pk]), {"forward": forward.pk, "reply": ""})
+    response = client.post(reverse("opinions:reply", args=[report.pk]), {"forward": forward.pk, "reply-reply": ""})
     assert response.status_code == 422 and "请填写办理回复" in response.content.decode()
-    client.post(reverse("opinions:reply", args=[report.pk]), {"forward": forward.pk, "reply": "已纳入计划。"})
+    client.post(reverse("opinions:reply", args=[report.pk]), {"forward": forward.pk, "reply-reply": "已纳入计划。"})
     forward.refresh_from_db()
     assert forward.reply == "已纳入计划。"
 
@@ -199,7 +199,8 @@ def test_adoption_at_a_level_never_sent_is_refused_beside_the_field(client, subm
     report = drive(submit(), "sent", levels=(Level.OWN,))
     _verified_login(client, staff)
     response = client.post(
-        reverse("opinions:adoption", args=[report.pk]), {"level": "national", "adopted_on": "2020-01-01", "note": "x"}
+        reverse("opinions:adoption", args=[report.pk]),
+        {"adoption-level": "national", "adoption-adopted_on": "2020-01-01", "adoption-note": "x"},
     )
     html = response.content.decode()
     assert response.status_code == 422 and "未曾报送" in html and 'value="x"' in html
@@ -211,7 +212,7 @@ def test_instruction_without_leader_is_refused_and_typed_text_kept(client, submi
     _verified_login(client, staff)
     response = client.post(
         reverse("opinions:instruction", args=[report.pk]),
-        {"level": "own", "text": "请抓紧研究。", "instructed_on": "2020-01-01"},
+        {"instruction-level": "own", "instruction-text": "请抓紧研究。", "instruction-instructed_on": "2020-01-01"},
     )
     html = response.content.decode()
     assert response.status_code == 422 and "请填写批示领导" in html and "请抓紧研究。" in html

@@ -108,7 +108,9 @@ class InstructionForm(forms.Form):
     level = forms.ChoiceField(label=_("领导层级"), choices=Level.choices)
     text = forms.CharField(label=_("批示内容"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
     instructed_on = forms.DateField(
-        label=_("批示日期"), initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("批示日期"),
+        initial=timezone.localdate,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
     def __init__(self, *args, organization, **kwargs):
@@ -121,7 +123,9 @@ class InstructionForm(forms.Form):
 class AdoptionForm(forms.Form):
     level = forms.ChoiceField(label=_("采用层级"), choices=Level.choices)
     adopted_on = forms.DateField(
-        label=_("采用日期"), initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("采用日期"),
+        initial=timezone.localdate,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     note = forms.CharField(
         label=_("采用形式"), required=False, max_length=200, help_text=_("如：被全国政协办公厅《社情民意信息》采用。")
@@ -153,8 +157,8 @@ class AddReportsForm(forms.Form):
 
 
 class PeriodForm(forms.Form):
-    start = forms.DateField(label=_("起始日期"), widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("截止日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(label=_("起始日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    end = forms.DateField(label=_("截止日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
     def clean(self):
         data = super().clean()

@@ -136,13 +136,17 @@ def _detail_context(request, report, **forms):
         "sent_levels": {d.level for d in records["dispatches"]},
     }
     if manage and state in ("issued", "sent"):
-        context["send_form"] = forms.get("send_form") or SendForm(organization=organization)
-        context["forward_form"] = forms.get("forward_form") or ForwardForm(organization=organization)
+        # First use: the usual recipients come from the organization hierarchy (an administrator edits them later).
+        services.recipients_ensure_defaults(organization)
+        context["send_form"] = forms.get("send_form") or SendForm(organization=organization, prefix="send")
+        context["forward_form"] = forms.get("forward_form") or ForwardForm(organization=organization, prefix="forward")
     if manage and state == "sent":
-        context["instruction_form"] = forms.get("instruction_form") or InstructionForm(organization=organization)
-        context["adoption_form"] = forms.get("adoption_form") or AdoptionForm()
+        context["instruction_form"] = forms.get("instruction_form") or InstructionForm(
+            organization=organization, prefix="instruction"
+        )
+        context["adoption_form"] = forms.get("adoption_form") or AdoptionForm(prefix="adoption")
     if my_forwards:
-        context["reply_form"] = forms.get("reply_form") or ReplyForm()
+        context["reply_form"] = forms.get("reply_form") or ReplyForm(prefix="reply")
     return context
 
 
@@ -156,7 +160,8 @@ def _post_action(request, pk, form_class, name, call, success, form_kwargs=None)
     """Shared shape of the record-producing actions: validate, call the service, or show the page again with the
     errors beside the fields and the typed values kept."""
     report = selectors.get_report_for_user(request.user, pk)
-    form = form_class(request.POST, **(form_kwargs(report) if form_kwargs else {}))
+    # Several forms share a page (and field names such as "level" and "note"): each has its own prefix.
+    form = form_class(request.POST, prefix=name.removesuffix("_form"), **(form_kwargs(report) if form_kwargs else {}))
     if form.is_valid():
         try:
             call(report, form.cleaned_data)
@@ -372,7 +377,8 @@ def _issue_context(request, issue, **forms):
     if manage and issue.status == BulletinIssue.Status.DRAFT:
         context["add_form"] = forms.get("add_form") or AddReportsForm(organization=organization)
     if manage and issue.status == BulletinIssue.Status.PUBLISHED:
-        context["send_form"] = forms.get("send_form") or SendForm(organization=organization)
+        services.recipients_ensure_defaults(organization)
+        context["send_form"] = forms.get("send_form") or SendForm(organization=organization, prefix="send")
     context["publish_errors"] = forms.get("publish_errors", [])
     return context
 
