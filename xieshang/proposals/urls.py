@@ -1,7 +1,7 @@
 from django.urls import path
 
 from .models import Proposal
-from .views import detail, member, public, queues, reports
+from .views import detail, member, public, queues, reports, similar
 
 app_name = "proposals"
 urlpatterns = [
@@ -10,6 +10,7 @@ urlpatterns = [
     path("new/", member.create_view, name="create"),
     path("micro/new/", member.create_view, {"kind": Proposal.Kind.MICRO}, name="create_micro"),
     path("members/search/", member.member_search_view, name="member_search"),
+    path("similar/", similar.similar_view, name="similar"),
     path("<int:pk>/", detail.detail_view, name="detail"),
     path("<int:pk>/edit/", member.edit_view, name="edit"),
     path("<int:pk>/invite/", member.invite_view, name="invite"),

@@ -163,3 +163,42 @@ def record_routing_decision(
     suggestion.decided_at = timezone.now()
     suggestion.save(update_fields=["chosen_unit", "chosen_rank", "accepted", "decided_by", "decided_at"])
     return suggestion
+
+
+def suggest_units_many(
+    organization, items: list[tuple[str, int | None, str, str]], *, k: int = 3, log: bool = True
+) -> list[list[UnitSuggestion]]:
+    """``suggest_units`` for a list page: items are (doc_type, object_id, title, text); one model lookup, one unit
+    query and one bulk insert of log rows, however many items."""
+    org_id = _org_id(organization)
+    model, unit_map = _model_for(org_id)
+    raw = model.predict_top_many([(title, text) for _t, _o, title, text in items], k=k + 2)
+    ranked: list[list[tuple[int, float]]] = []
+    for top in raw:
+        ids: list[tuple[int, float]] = []
+        for label, confidence in top:
+            unit_id = int(label) if model.method == "classifier" else unit_map.get(label)
+            if unit_id is not None and all(unit_id != u for u, _ in ids):
+                ids.append((unit_id, confidence))
+        ranked.append(ids)
+    units = HandlingUnit.objects.in_bulk({u for ids in ranked for u, _ in ids})
+    out = [
+        [
+            UnitSuggestion(units[u], round(c, 4))
+            for u, c in ids
+            if u in units and units[u].is_active and units[u].organization_id == org_id
+        ][:k]
+        for ids in ranked
+    ]
+    if log and items:
+        RoutingSuggestion.objects.bulk_create(
+            RoutingSuggestion(
+                organization_id=org_id,
+                doc_type=doc_type,
+                object_id=object_id,
+                suggested=[{"unit_id": s.unit.pk, "confidence": s.confidence} for s in found],
+                method=model.method,
+            )
+            for (doc_type, object_id, _title, _text), found in zip(items, out, strict=True)
+        )
+    return out

@@ -43,6 +43,7 @@ from ..forms import (
 from ..models import Assignment, CoSignature, Proposal, Rating, Reply
 from ..page_queries import may_read_letter
 from ..workflow_hooks import officer_unit_ids, signers
+from . import similar
 from .common import refusal_text
 
 # Transitions whose data comes from a form on this page; the action list points to the form instead of a button.
@@ -221,6 +222,10 @@ def _context(request, page, forms: dict) -> dict:
             ctx["own_actions"].append((a, anchor if present.get(anchor) else None))
     ctx["has_forms"] = bool(f) or bool(ctx.get("invitation")) or bool(ctx.get("to_receive"))
     ctx["dissatisfied_comments"] = [r for r in page.ratings if r.satisfaction == Rating.Satisfaction.DISSATISFIED]
+    if "review" in f and "merge_into" in f["review"].fields:
+        ctx["merge_candidates"] = similar.merge_candidates(user, p)
+    if "plan" in f:
+        ctx["unit_suggestions"] = similar.unit_suggestions(p)
     return ctx
 
 

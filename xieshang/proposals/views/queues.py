@@ -20,6 +20,7 @@ from .. import page_queries, selectors, services
 from ..forms import BulkAssignForm, ExcellentForm, QueueFilterForm, apply_errors
 from ..models import Proposal
 from .common import STAFF, need, need_role, org_or_404, paginate, refusal_text
+from .similar import queue_suggestions
 
 
 def _filters(request, organization, default_states) -> tuple[QueueFilterForm, selectors.QueueFilters]:
@@ -72,10 +73,19 @@ def assignment_queue_view(request):
         return redirect(request.get_full_path())
     form, f = _filters(request, organization, selectors.ASSIGNMENT_STATES)
     page = paginate(request, selectors.assignment_queue(organization, f))
+    suggestions = queue_suggestions(organization, page.object_list)
+    rows = [(p, suggestions[p.pk]) for p in page.object_list if suggestions.get(p.pk)]
     return render(
         request,
         "proposals/assignment_queue.html",
-        {"page": page, "filter_form": form, "bulk": bulk, "today": timezone.localdate(), "queue": "assignment"},
+        {
+            "page": page,
+            "filter_form": form,
+            "bulk": bulk,
+            "today": timezone.localdate(),
+            "queue": "assignment",
+            "suggested_rows": rows,
+        },
         status=422 if request.method == "POST" else 200,
     )
 

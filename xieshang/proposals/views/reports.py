@@ -8,12 +8,16 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
+from xieshang.accounts.models import Role
+from xieshang.accounts.selectors import has_role
+
 from .. import documents, selectors
 from ..forms import StatsForm
 from ..models import Reply
 from ..page_queries import may_read_letter
 from ..stats import Period, proposal_statistics, statistics_xlsx
 from .common import need, org_or_404
+from .similar import search_statistics
 
 
 def _period(request) -> tuple[StatsForm, Period]:
@@ -31,10 +35,14 @@ def stats_view(request):
     need(request, "proposals.view_statistics", organization)
     form, period = _period(request)
     stats = proposal_statistics(organization, period)
+    search_stats = None
+    if has_role(request.user, Role.PROPOSALS_STAFF, organization):
+        span = (period.start, period.end) if (period.start or period.end) else period.year
+        search_stats = search_statistics(organization, span)
     return render(
         request,
         "proposals/stats.html",
-        {"form": form, "stats": stats, "query": request.GET.urlencode()},
+        {"form": form, "stats": stats, "query": request.GET.urlencode(), "search_stats": search_stats},
         status=422 if form.is_bound and not form.is_valid() else 200,
     )
 
