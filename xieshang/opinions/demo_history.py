@@ -167,13 +167,13 @@ def load(
             sent_at = _at(rng, publish_day + timedelta(days=1))
             roll = rng.random()
             targets = []
-            if roll < 0.677:
+            if roll < 0.69:
                 targets += rng.sample(own, k=rng.randint(1, len(own)))
-            if rng.random() < 0.31:
+            if rng.random() < 0.35:
                 targets += provincial
             if national and rng.random() < 0.05:
                 targets += national
-            forwarded = roll < 0.677 and rng.random() < 0.35
+            forwarded = roll < 0.69 and rng.random() < 0.35
             chosen_units = [units[n] for n in unit_names if n in units][:2] if forwarded else []
             if not targets and not chosen_units:
                 plan.events.append(("archive", sent_at + timedelta(hours=1), staff, {}, ""))
