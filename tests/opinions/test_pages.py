@@ -257,3 +257,38 @@ def _api_router():
 
         clear_url_caches()
     yield
+
+
+def test_attachments_are_kept_and_limited(client, author, organization, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    OpinionSettings.objects.create(organization=organization, attachment_max_count=1)
+    client.force_login(author)
+    files = [SimpleUploadedFile(f"调研{i}.txt", "附件内容".encode()) for i in range(2)]
+    data = {"title": "带附件的信息", "body": "正文", "author_kind": "member", "attachments": files}
+    response = client.post(reverse("opinions:submit"), data)
+    assert response.status_code == 200 and "附件最多 1 个" in response.content.decode()
+    assert not Report.objects.exists()
+    data["attachments"] = [SimpleUploadedFile("调研.txt", "附件内容".encode())]
+    client.post(reverse("opinions:submit"), data)
+    report = Report.objects.get()
+    assert report.attachments.get().name == "调研.txt"
+    assert "调研.txt" in client.get(report.get_absolute_url()).content.decode()
+
+
+def test_issue_and_forward_lists_keep_their_query_count(
+    client, submit, drive, staff, organization, unit, officer, django_assert_num_queries
+):
+    _published_issue(submit, drive, staff, organization)
+    _verified_login(client, staff)
+    client.get(reverse("opinions:issues"))
+    _published_issue(submit, drive, staff, organization)
+    with django_assert_num_queries(12):
+        assert client.get(reverse("opinions:issues")).status_code == 200
+    for report in Report.objects.all()[:3]:
+        services.report_forward(actor=staff, report=report, units=[unit])
+    _verified_login(client, officer)
+    client.get(reverse("opinions:forwards"))
+    with django_assert_num_queries(12):
+        assert "待回复" in client.get(reverse("opinions:forwards")).content.decode()
