@@ -15,8 +15,25 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 def pytest_collection_modifyitems(items):
     for item in items:
-        if "tests/e2e/" in str(item.fspath) or "/e2e/" in str(item.fspath):
+        if "/e2e/" in str(item.fspath):
             item.add_marker(pytest.mark.e2e)
+            # The live server needs committed data, so the database is flushed after each test; a serialized
+            # rollback brings back what the data migrations installed (workflows, calendar, duty rules) before the
+            # next one. The item-level marker wins over any module-level django_db marker.
+            item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _serialized_contents_for_every_context(django_db_setup, django_db_blocker):
+    """Playwright's sync API runs an event loop in this thread, and Django's connection handler (asgiref Local) then
+    hands out fresh connection objects that lack the serialized test data taken at setup, so the serialized
+    rollback would silently restore nothing. Keep the data on the connection class, where every instance finds it."""
+    from django.db import connections
+
+    connection = connections["default"]
+    contents = getattr(connection, "_test_serialized_contents", None)
+    if contents is not None:
+        type(connection)._test_serialized_contents = contents
 
 
 @pytest.fixture(scope="session")

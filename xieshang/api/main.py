@@ -7,6 +7,7 @@ from ninja.security import django_auth
 from xieshang.consultations import api as consultations_api
 from xieshang.deliberation import api as deliberation_api
 from xieshang.opinions import api as opinions_api
+from xieshang.proposals import api as proposals_api
 from xieshang.search import api as search_api
 
 from . import accounts as accounts_api
@@ -37,4 +38,5 @@ api.add_router("/notifications/", notifications_api.router)
 api.add_router("/consultations/", consultations_api.router)
 api.add_router("/deliberation/", deliberation_api.router)
 api.add_router("/opinions/", opinions_api.router)
+api.add_router("/proposals/", proposals_api.router)
 api.add_router("/search/", search_api.router)
