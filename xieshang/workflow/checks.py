@@ -1,4 +1,4 @@
-"""A warning when the working-day calendar does not know next year's holidays yet.
+"""A deploy-time warning (`check --deploy`) when the working-day calendar does not know next year's holidays yet.
 
 Deadlines in working days would then silently count Monday to Friday, ignoring 春节 and the 调休 working days."""
 
@@ -7,7 +7,7 @@ from django.db import DatabaseError
 from django.utils import timezone
 
 
-@register("xieshang")
+@register("xieshang", deploy=True)
 def calendar_covers_next_year(app_configs=None, **kwargs):
     from .calendar import package_years
     from .models import CalendarDay
