@@ -25,7 +25,7 @@ def test_demo_year_at_the_scale_of_2021():
     assert 300 <= stats.sent_by_level["provincial"] <= 440
     assert stats.adopted_by_level["national"] == 9
     # Every report's state is backed by its events: the last event's target is the current state.
-    for report in Report.objects.filter(year=2021).order_by("?")[:50]:
+    for report in Report.objects.filter(year=2021):
         last = WorkflowEvent.objects.filter(object_id=report.pk, content_type__model="report").latest("at", "id")
         assert last.to_state_id == report.state_id
     # Every adoption credits its authors.

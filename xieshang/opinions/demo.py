@@ -403,7 +403,7 @@ def _history(ctx, rng, clock, org, staff, leader_users, authors_pool, members, u
             "instructions": INSTRUCTIONS,
             "adoption_notes": ADOPTION_NOTES,
             "close_reasons": CLOSE_REASONS,
-            "national_budget": 8,
+            "national_budget": 9,
         },
     )
     more = _service_weeks(
@@ -518,9 +518,8 @@ def _service_weeks(
                 services.report_transition(actor=staff, report=report, key="archive")
                 continue
             levels = {t.level for t in targets}
-            later = publish_day + timedelta(days=rng.randint(5, 40))
-            if later.year > 2021:
-                later = date(2021, 12, 30)
+            # Never before what already happened to this report (a bureau's reply may have come first).
+            later = max(publish_day + timedelta(days=rng.randint(5, 40)), timezone.localdate(clock.value))
             clock.at(later, rng)
             if Level.OWN in levels and rng.random() < 0.12:
                 title, level = rng.choice(LEADERS[:5])
@@ -558,7 +557,7 @@ def _service_weeks(
                 national_budget -= 1
                 counts["national_adopted"] += 1
             if rng.random() < 0.5:
-                clock.at(later + timedelta(days=3) if later.day < 28 else later, rng)
+                clock.at(later + timedelta(days=3), rng)
                 services.report_transition(actor=staff, report=report, key="archive")
     return counts
 

@@ -210,7 +210,9 @@ def load(
                 report.closed_at = replied_at + timedelta(days=1)
                 continue
             levels = {t.level for t in targets}
-            later = min(publish_day + timedelta(days=rng.randint(5, 40)), weeks[-1][-1])
+            later = max(
+                min(publish_day + timedelta(days=rng.randint(5, 40)), weeks[-1][-1]), publish_day + timedelta(days=2)
+            )
             later_at = _at(rng, later)
             if Level.OWN in levels and rng.random() < 0.12:
                 title, level = rng.choice(leaders[:5])
@@ -241,7 +243,8 @@ def load(
                 plan.events.append(
                     ("adopt", later_at + timedelta(minutes=5), staff, {"level": str(Level(level).label)}, "")
                 )
-            archive_at = later_at + timedelta(days=3)
+            # Archived once everything else happened (a bureau's reply may come after the adoption).
+            archive_at = max(e[1] for e in plan.events) + timedelta(days=3)
             plan.events.append(("archive", archive_at, staff, {}, ""))
             report.closed_at = archive_at
 

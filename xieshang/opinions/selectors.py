@@ -53,7 +53,7 @@ def get_report_for_user(user, pk: int, perm: str = "opinions.view_report", for_u
     """The report if the user may see it; 404 otherwise, so outsiders learn nothing of its existence."""
     queryset = Report.objects.select_related("state", "workflow", "issue", "organization", "submitter", "sector")
     if for_update:
-        queryset = queryset.select_for_update()
+        queryset = queryset.select_for_update(of=("self",))
     report = queryset.filter(pk=pk).first()
     if report is None or not rules.has_perm(perm, user, report):
         raise Http404

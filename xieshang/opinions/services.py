@@ -85,7 +85,7 @@ def _state_key(report) -> str:
 
 
 def _lock(report: Report) -> Report:
-    return Report.objects.select_for_update().select_related("state").get(pk=report.pk)
+    return Report.objects.select_for_update(of=("self",)).select_related("state").get(pk=report.pk)
 
 
 def _refresh(report: Report, locked: Report) -> None:
