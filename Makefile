@@ -6,6 +6,8 @@ PIP := $(VENV)/bin/pip
 MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# 1 builds a full year at the scale of the work report (several minutes); the default starts within a minute.
+DEMO_SCALE ?= 0.1
 DEMO_ENV := DEBUG=1 XIESHANG_DEV=1 DATABASE_URL=sqlite:///$(CURDIR)/var/xieshang.sqlite3 REDIS_URL= TASKS_BACKEND=django_tasks_db.DatabaseBackend
 
 .PHONY: help install demo otp test lint format messages clean
@@ -33,7 +35,7 @@ demo: install
 	@mkdir -p var
 	$(DEMO_ENV) $(MANAGE) migrate --noinput -v0
 	$(DEMO_ENV) $(MANAGE) compilemessages -v0 --ignore=.venv --ignore=node_modules 2>/dev/null || true
-	$(DEMO_ENV) $(MANAGE) demo_data
+	$(DEMO_ENV) $(MANAGE) demo_data --scale $(DEMO_SCALE)
 	@echo ""
 	@echo "协商 Xieshang is starting on http://$(HOST):$(PORT)  (Ctrl-C stops the server and the task worker)"
 	@echo "第二因素 Staff second factor: in another terminal, 'make otp USER=proposals' prints the current code"

@@ -18,6 +18,9 @@ class DemoContext:
     stdout: object = None
     data: dict = field(default_factory=dict)  # shared between builders: "organization", "members", "accounts" ...
     accounts: list[tuple[str, str, str]] = field(default_factory=list)  # (role label, username, note)
+    # 1.0 builds a full year at the scale of the conference's work report; builders that run every item through the
+    # workflow engine scale their volume by it (make demo uses a smaller default so that it starts within a minute).
+    scale: float = 1.0
 
     def say(self, text: str) -> None:
         if self.stdout is not None:

@@ -186,4 +186,4 @@ def register() -> None:
             order=10,
         )
     )
-    demo.register("proposals", proposals_demo.build, order=20)
+    demo.register("proposals", lambda ctx: proposals_demo.build(ctx, scale=ctx.scale), order=20)

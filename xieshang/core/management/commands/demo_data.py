@@ -1,3 +1,4 @@
+import os
 import random
 import time
 from pathlib import Path
@@ -18,6 +19,12 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=20221, help="random seed (same seed, same data)")
         parser.add_argument("--quiet-accounts", action="store_true", help="do not print the demo accounts")
         parser.add_argument("--only", default="", help="comma-separated builders to run (default: all)")
+        parser.add_argument(
+            "--scale",
+            type=float,
+            default=float(os.environ.get("XIESHANG_DEMO_SCALE", "0.1")),
+            help="volume of the workflow-driven demo data (1.0 = a full year as in the work report; default 0.1 starts in under a minute)",
+        )
 
     def handle(self, *args, **options):
         started = time.monotonic()
@@ -32,7 +39,7 @@ class Command(BaseCommand):
                 self.print_accounts()
                 return
             self.rebuild_database()
-        ctx = DemoContext(rng=random.Random(options["seed"]), stdout=self.stdout)
+        ctx = DemoContext(rng=random.Random(options["seed"]), stdout=self.stdout, scale=options["scale"])
         only = {name.strip() for name in options["only"].split(",") if name.strip()}
         for _, name, builder in builders():
             if only and name not in only:
