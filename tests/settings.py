@@ -30,3 +30,5 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 
 # A test-only domain model for the workflow engine's tests (tests/workflow/testapp); never installed in production.
 INSTALLED_APPS = [*INSTALLED_APPS, "tests.workflow.testapp"]  # noqa: F405
+# Sessions in the database in every run, so that pinned query counts are the same with and without Redis.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
