@@ -88,7 +88,7 @@ def _postgres_reachable(url: str) -> bool:
     try:
         import psycopg
 
-        with psycopg.connect(url.replace("/xieshang", "/postgres"), connect_timeout=2):
+        with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", connect_timeout=2):
             return True
     except Exception:
         return False
@@ -97,7 +97,8 @@ def _postgres_reachable(url: str) -> bool:
 def test_same_ids_on_postgresql():
     if connection.vendor == "postgresql":
         pytest.skip("this run is on PostgreSQL already: the reference tests above compare it")
-    url = os.environ.get("XIESHANG_TEST_PG_URL", "postgres://postgres@127.0.0.1:5432/xieshang")
+    # Its own database name, so that the subprocess never meets another run's test database.
+    url = os.environ.get("XIESHANG_TEST_PG_URL", "postgres://postgres@127.0.0.1:5432/xieshang_parity")
     if not _postgres_reachable(url):
         pytest.skip(f"PostgreSQL not reachable at {url}")
     root = Path(__file__).resolve().parents[2]
