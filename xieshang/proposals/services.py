@@ -674,7 +674,7 @@ def assignment_receive(*, actor, assignment: Assignment) -> Assignment:
         _own_assignment(actor, row)
         _in_state(locked, "assigned")
         if row.status != Assignment.Status.PENDING:
-            raise InvalidEdge(_("该交办已%(status)s，无需签收。") % {"status": row.get_status_display()})
+            raise InvalidEdge(_("该交办的状态为“%(status)s”，无需签收。") % {"status": row.get_status_display()})
         row.status = Assignment.Status.RECEIVED
         row.received_at = timezone.now()
         row.received_by = actor
@@ -698,7 +698,7 @@ def assignment_return(*, actor, assignment: Assignment, reason: str) -> Assignme
         micro = locked.is_micro
         _in_state(locked, "handling" if micro else "assigned")
         if row.status not in (Assignment.Status.PENDING, Assignment.Status.RECEIVED if micro else "-"):
-            raise InvalidEdge(_("该交办已%(status)s，不能退回。") % {"status": row.get_status_display()})
+            raise InvalidEdge(_("该交办的状态为“%(status)s”，不能退回。") % {"status": row.get_status_display()})
         if not micro and row.receipt_due_on and timezone.localdate() > row.receipt_due_on:
             raise ValidationError(
                 {"reason": _("已超过 %(date)s 的签收期限，不能再退回。") % {"date": row.receipt_due_on}}
