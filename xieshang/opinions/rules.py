@@ -89,12 +89,32 @@ def is_any_unit_officer(user, obj=None) -> bool:
     return any(Role.UNIT_OFFICER in roles for roles in roles_by_organization(user).values())
 
 
+is_proposals_staff = role_predicate(Role.PROPOSALS_STAFF)
+
+
+@rules.predicate
+def came_from_a_proposal(user, report=None) -> bool:
+    """The report is a proposal converted to a suggestion (转为意见建议); the proposals staff who handed it over
+    may follow it."""
+    if report is None or not report.source_content_type_id:
+        return False
+    from django.contrib.contenttypes.models import ContentType
+
+    content_type = ContentType.objects.get_for_id(report.source_content_type_id)
+    return (content_type.app_label, content_type.model) == ("proposals", "proposal")
+
+
 may_submit = is_member | is_standing_member | is_informant | is_committee_staff | is_information_staff
 
 rules.add_perm("opinions.submit_report", may_submit)
 rules.add_perm(
     "opinions.view_report",
-    is_author | is_information_staff | is_leader | is_recipient_reader | is_forwarded_unit_officer,
+    is_author
+    | is_information_staff
+    | is_leader
+    | is_recipient_reader
+    | is_forwarded_unit_officer
+    | (is_proposals_staff & came_from_a_proposal),
 )
 # The desk: editing, closing, issues, sending up, forwarding, recording instructions and adoptions.
 rules.add_perm("opinions.manage_report", is_information_staff)

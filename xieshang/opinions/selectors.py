@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import rules
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
@@ -115,3 +116,17 @@ def report_records(report) -> dict:
 
 def sent_levels(report) -> set[str]:
     return set(report.dispatches.values_list("level", flat=True))
+
+
+def report_for_source(source) -> Report | None:
+    """The report a proposal (or another record) was handed over as, if any."""
+    if source is None or source.pk is None:
+        return None
+    content_type = ContentType.objects.get_for_model(source, for_concrete_model=True)
+    return (
+        Report.objects.filter(source_content_type=content_type, source_object_id=source.pk)
+        .select_related("state")
+        .order_by("id")
+        .first()
+    )
+

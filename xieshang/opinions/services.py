@@ -241,7 +241,7 @@ def report_from_proposal(*, actor, proposal, authors: Iterable | None = None, no
     are the people credited. The report links back to the proposal, whose workflow events its page shows. Called by
     proposals staff inside the proposal's review transaction; the length limit of opinion reports is not applied,
     since the text was accepted as a proposal."""
-    authors = list(authors or [proposal.submitter])
+    authors = list({u.pk: u for u in (authors or [proposal.submitter])}.values())
     lead, coauthors = authors[0], authors[1:]
     org = proposal.organization
     get_url = getattr(proposal, "get_absolute_url", None)
@@ -281,6 +281,18 @@ def report_from_proposal(*, actor, proposal, authors: Iterable | None = None, no
         )
         workflow.start(actor=actor, obj=report, workflow_key=WORKFLOW_KEY, payload={"from_proposal": proposal.pk})
         audit_record(actor=actor, action="opinions.from_proposal", obj=report, detail={"proposal": proposal.pk})
+        if not is_quiet():
+            staff = list(users_with_role(org, Role.INFORMATION_STAFF))
+            transaction.on_commit(
+                lambda: notify(
+                    recipients=staff,
+                    kind="opinions.submitted",
+                    title=_("提案转来社情民意信息：%(title)s") % {"title": report.title},
+                    url=report.get_absolute_url(),
+                    organization=org,
+                ),
+                robust=True,
+            )
     return report
 
 

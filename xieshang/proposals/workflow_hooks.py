@@ -319,9 +319,15 @@ def _on_merge(obj, event, payload):
 
 
 def _on_convert(obj, event, payload):
+    """转为意见建议: the proposal is handed to the opinions pipeline as a report (with its signers as authors and a
+    link back to the proposal and its history), in the transition's transaction: if the hand-over fails, the
+    proposal stays where it was."""
+    from xieshang.opinions import services as opinions
+
     obj.outcome = Proposal.Outcome.CONVERTED
     obj.outcome_reason = event.reason
     obj.save(update_fields=["outcome", "outcome_reason"])
+    opinions.report_from_proposal(actor=event.actor, proposal=obj, authors=signers(obj), note=event.reason)
 
 
 def _on_not_file(obj, event, payload):

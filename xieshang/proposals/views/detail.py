@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from xieshang.accounts.models import Role
 from xieshang.accounts.selectors import has_role
+from xieshang.opinions import selectors as opinion_selectors
 from xieshang.workflow.exceptions import Conflict, TransitionError
 from xieshang.workflow.selectors import state_allows
 
@@ -226,6 +227,12 @@ def _context(request, page, forms: dict) -> dict:
         ctx["merge_candidates"] = similar.merge_candidates(user, p)
     if "plan" in f:
         ctx["unit_suggestions"] = similar.unit_suggestions(p)
+    if p.outcome == Proposal.Outcome.CONVERTED:
+        # 转为意见建议: the report it became in the opinions pipeline, linked for those who may open it.
+        report = opinion_selectors.report_for_source(p)
+        if report is not None:
+            ctx["converted_report"] = report
+            ctx["may_open_report"] = rules.has_perm("opinions.view_report", user, report)
     return ctx
 
 
