@@ -129,4 +129,3 @@ def report_for_source(source) -> Report | None:
         .order_by("id")
         .first()
     )
-
