@@ -279,6 +279,13 @@ class PlanForm(forms.Form):
                 del self.fields[name]
             self.fields["lead"].label = _("承办单位")
 
+    def clean(self):
+        data = super().clean()
+        # With "split" chosen and fewer than two units, the service would only see "no lead unit": say what is wrong.
+        if data.get("mode") == Proposal.AssignmentMode.SPLIT and len(data.get("split") or []) < 2:
+            self.add_error("split", _("分办至少需要两个承办单位。"))
+        return data
+
     def units(self) -> dict:
         data = self.cleaned_data
         if data.get("mode") == Proposal.AssignmentMode.SPLIT:
@@ -368,7 +375,10 @@ class SendBackForm(forms.Form):
 
 
 class RatingForm(forms.Form):
-    satisfaction = forms.ChoiceField(label=_("评价"), choices=Rating.Satisfaction.choices, widget=forms.RadioSelect)
+    # Not required here: the service's message ("请选择满意、基本满意或不满意。") is the clearer one.
+    satisfaction = forms.ChoiceField(
+        label=_("评价"), choices=Rating.Satisfaction.choices, widget=forms.RadioSelect, required=False
+    )
     comment = forms.CharField(
         label=_("意见"),
         required=False,

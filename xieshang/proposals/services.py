@@ -20,6 +20,7 @@ from datetime import date
 import rules
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,9 +28,10 @@ from xieshang.accounts.models import HandlingUnit, MemberProfile, Role, User
 from xieshang.accounts.selectors import has_role
 from xieshang.audit.services import audit_record
 from xieshang.workflow import services as engine
-from xieshang.workflow.calendar import add_working_days
-from xieshang.workflow.exceptions import InvalidEdge, TransitionError
+from xieshang.workflow.calendar import add_months, add_working_days, compute_due, next_workday
+from xieshang.workflow.exceptions import DeadlineError, InvalidEdge, NotAllowed, TransitionError
 from xieshang.workflow.models import State
+from xieshang.workflow.selectors import holds_role
 
 from .models import (
     Assignment,
@@ -505,6 +507,9 @@ def set_fast_track(*, actor, proposal: Proposal, fast_track: bool = True) -> Pro
     with transaction.atomic():
         locked = _lock(proposal)
         _require(actor, "proposals.manage_proposal", locked)
+        if locked.state is None or locked.state.is_final or locked.state.key in ("draft", "closed"):
+            name = locked.state.name if locked.state_id else _("未进入流程")
+            raise InvalidEdge(_("提案处于“%(state)s”状态，不能再设置快速办理。") % {"state": name})
         locked.fast_track = fast_track
         locked.save(update_fields=["fast_track"])
         _audit(actor, "fast_track", locked, on=fast_track)
@@ -773,12 +778,52 @@ def return_refuse(*, actor, assignment: Assignment, reason: str) -> Assignment:
 
 
 def handling_extend(*, actor, proposal: Proposal, months: int = 1, reason: str):
-    """Grant an extension of the handling deadline (1 month by default; at most 6 months in all)."""
+    """Grant an extension of the handling deadline (1 month by default). domain.md: the reply is due 3 months after
+    assignment and extensions reach 6 months at most in all, so a proposal's handling limit counts from the
+    assignment (交办), not from the day the last unit signed for it, nor from re-entering handling after the
+    supervisor sent a reply back. Other states (rehandling, micro-proposals) keep the engine's rule."""
+    errors = {}
     if not (reason or "").strip():
-        raise ValidationError({"reason": _("延期须填写理由。")})
+        errors["reason"] = _("延期须填写理由。")
+    if not isinstance(months, int) or months < 1:
+        errors["months"] = _("延期月数须为正整数。")
+    if errors:
+        raise ValidationError(errors)
     with transaction.atomic():
-        event = engine.extend_deadline(actor=actor, obj=proposal, months=months, reason=reason)
-        sync_due(proposal)
+        locked = _lock(proposal)
+        state = locked.state
+        if state is None or state.key != "handling" or locked.is_micro or locked.assigned_at is None:
+            event = engine.extend_deadline(actor=actor, obj=proposal, months=months, reason=reason)
+            sync_due(proposal)
+            return event
+        if not any(holds_role(actor, role, locked) for role in state.extend_roles or ()):
+            raise NotAllowed(_("您没有调整本环节期限的权限。"))
+        if locked.due_on is None:
+            raise DeadlineError(_("当前环节没有办理期限，无需延期。"))
+        assigned_on = timezone.localdate(locked.assigned_at)
+        # The due date is "k months after assignment" moved off a day off; extending keeps that anchor.
+        k = 0
+        while add_months(assigned_on, k + 1) <= locked.due_on:
+            k += 1
+        new_due = next_workday(add_months(assigned_on, k + months))
+        if new_due <= locked.due_on:
+            new_due = next_workday(add_months(locked.due_on, months))
+        limit = compute_due(assigned_on, state.deadline_max_amount, state.deadline_unit)
+        if limit is not None and new_due > limit:
+            raise DeadlineError(
+                _("延期后的到期日 %(new)s 超过自交办之日（%(assigned)s）起 %(n)d 个月的最长办理期限 %(limit)s。")
+                % {
+                    "new": new_due.isoformat(),
+                    "assigned": assigned_on.isoformat(),
+                    "n": state.deadline_max_amount,
+                    "limit": limit.isoformat(),
+                }
+            )
+        event = engine.set_due(actor=actor, obj=locked, due_on=new_due, reason=reason, enforce=False)
+        Proposal.objects.filter(pk=locked.pk).update(deadline_extensions=F("deadline_extensions") + 1)
+        locked.refresh_from_db(fields=["deadline_extensions"])
+        sync_due(locked)
+    _refresh(proposal, locked)
     return event
 
 

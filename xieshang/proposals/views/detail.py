@@ -227,6 +227,15 @@ def _context(request, page, forms: dict) -> dict:
         ctx["merge_candidates"] = similar.merge_candidates(user, p)
     if "plan" in f:
         ctx["unit_suggestions"] = similar.unit_suggestions(p)
+    # A refused form whose section is not on the page in this state (e.g. a rating after the rating step, a key
+    # proposal before filing): its errors still show, on top, instead of a silent 422.
+    ctx["orphan_errors"] = [
+        str(error)
+        for name, form in forms.items()
+        if f.get(name) is not form and form.is_bound
+        for errors in form.errors.values()
+        for error in errors
+    ]
     if p.outcome == Proposal.Outcome.CONVERTED:
         # 转为意见建议: the report it became in the opinions pipeline, linked for those who may open it.
         report = opinion_selectors.report_for_source(p)
