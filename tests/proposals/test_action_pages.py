@@ -59,10 +59,12 @@ def test_dissatisfied_rating_leads_to_rehandling_with_a_recontact_first(client, 
     )
     assert re.search(r'value="dissatisfied"[^>]*checked', html)
     assert _snapshot(p) == before
-    _refused(client.post(_url("rate", p), {"comment": "我的意见已写好"}), "请选择满意、基本满意或不满意", "我的意见已写好")
+    no_grade = client.post(_url("rate", p), {"comment": "我的意见已写好"})
+    _refused(no_grade, "请选择满意、基本满意或不满意", "我的意见已写好")
     assert _snapshot(p) == before
 
-    assert client.post(_url("rate", p), {"satisfaction": "dissatisfied", "comment": "未解决实际问题"}).status_code == 302
+    rated = client.post(_url("rate", p), {"satisfaction": "dissatisfied", "comment": "未解决实际问题"})
+    assert rated.status_code == 302
     login(client, w.co1)
     assert client.post(_url("rate", p), {"satisfaction": "satisfied", "comment": ""}).status_code == 302
     p.refresh_from_db()
@@ -73,7 +75,7 @@ def test_dissatisfied_rating_leads_to_rehandling_with_a_recontact_first(client, 
     # the unit sees the member's reason and must contact the member again before replying
     login(client, w.officers[0])
     page = client.get(_url("detail", p)).content.decode()
-    assert "未解决实际问题" in page and 'action="%s"' % _url("recontact", p) in page
+    assert "未解决实际问题" in page and f'action="{_url("recontact", p)}"' in page
     reply = {
         "reference_number": "郑房函〔2026〕9号",
         "contact_person": "王科长",
@@ -188,7 +190,8 @@ def test_unit_returns_with_a_reason_and_staff_reassign(client, world):
     _refused(client.post(_url("reassign", p, lead.pk), {"unit": str(w.units[2].pk), "reason": ""}), "请填写重新交办")
     assert _snapshot(p) == before
 
-    assert client.post(_url("reassign", p, lead.pk), {"unit": str(w.units[2].pk), "reason": "改交教育局"}).status_code == 302
+    done = client.post(_url("reassign", p, lead.pk), {"unit": str(w.units[2].pk), "reason": "改交教育局"})
+    assert done.status_code == 302
     p.refresh_from_db()
     assert p.state.key == "assigned"
     assert set(p.assignments.values_list("unit_id", "role", "status")) == {
@@ -293,7 +296,8 @@ def test_marking_a_key_proposal_needs_a_leader_and_a_supervising_body(client, wo
     )
     assert _snapshot(p) == before
 
-    ok = client.post(_url("mark_key", p), {"is_key": "on", "leader": str(w.leader.pk), "supervising_body": "市政府督查室"})
+    data = {"is_key": "on", "leader": str(w.leader.pk), "supervising_body": "市政府督查室"}
+    ok = client.post(_url("mark_key", p), data)
     assert ok.status_code == 302
     p.refresh_from_db()
     assert p.is_key and p.key_leader == w.leader and p.key_supervising_body == "市政府督查室"
