@@ -292,3 +292,47 @@ def test_issue_and_forward_lists_keep_their_query_count(
     client.get(reverse("opinions:forwards"))
     with django_assert_num_queries(12):
         assert "待回复" in client.get(reverse("opinions:forwards")).content.decode()
+
+
+def test_attachments_are_checked_by_content_and_the_text_kept(client, author, organization, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(author)
+    data = {
+        "title": "关于小区停车难的信息",
+        "body": "群众反映停车难。",
+        "author_kind": "member",
+        "urgent": "on",
+        "attachments": [
+            SimpleUploadedFile("现场照片.png", b"MZ\x90\x00 a program"),
+            SimpleUploadedFile("说明.exe", b"MZ"),
+        ],
+    }
+    response = client.post(reverse("opinions:submit"), data)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert re.search(r'id="id_attachments_error"[^>]*>.*现场照片.png.*扩展名与实际内容不符', html, re.S)
+    assert "说明.exe" in html and "文件类型不受支持" in html
+    assert 'value="关于小区停车难的信息"' in html and "群众反映停车难。" in html
+    assert re.search(r'name="urgent"[^>]*checked', html)
+    assert not Report.objects.exists()
+    data["attachments"] = [SimpleUploadedFile("现场照片.png", b"\x89PNG\r\n\x1a\n....")]
+    assert client.post(reverse("opinions:submit"), data).status_code == 302
+    assert Report.objects.get().attachments.get().name == "现场照片.png"
+
+
+def test_the_service_refuses_a_disguised_file_too(organization, author):
+    from django.core.exceptions import ValidationError
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    with pytest.raises(ValidationError) as err:
+        services.report_submit(
+            actor=author,
+            organization=organization,
+            title="标题",
+            body="正文",
+            attachments=[SimpleUploadedFile("表格.xlsx", b"not a workbook")],
+        )
+    assert "表格.xlsx" in err.value.message_dict["attachments"][0]
+    assert not Report.objects.exists()

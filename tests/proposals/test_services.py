@@ -224,7 +224,7 @@ def test_attachments_are_checked(world):
     with pytest.raises(ValidationError):
         services.attachment_add(actor=world.lead, proposal=p, file=big)
     with pytest.raises(PermissionDenied):
-        services.attachment_add(actor=world.co1, proposal=p, file=SimpleUploadedFile("a.pdf", b"x"))
+        services.attachment_add(actor=world.co1, proposal=p, file=SimpleUploadedFile("a.pdf", b"%PDF-1.4 x"))
     assert p.attachments.count() == 1
 
 

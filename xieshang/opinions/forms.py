@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from xieshang.accounts.models import HandlingUnit, Role, SpecialCommittee, User
+from xieshang.core.uploads import DEFAULT_TYPES, validate_uploads
 
 from .models import BulletinIssue, Level, Recipient, Report
 
@@ -63,10 +64,17 @@ class ReportForm(forms.Form):
             .order_by("name")
         )
         self.fields["body"].help_text = _("一事一报，正文不超过 %(n)s 字。") % {"n": limits.body_max_chars}
-        self.fields["attachments"].help_text = _("最多 %(n)s 个，每个不超过 %(mb)s MB。") % {
+        self.limits = limits
+        self.fields["attachments"].help_text = _("最多 %(n)s 个，每个不超过 %(mb)s MB；类型：%(types)s。") % {
             "n": limits.attachment_max_count,
             "mb": limits.attachment_max_mb,
+            "types": " ".join(DEFAULT_TYPES),
         }
+
+    def clean_attachments(self):
+        files = self.cleaned_data.get("attachments") or []
+        validate_uploads(files, max_mb=self.limits.attachment_max_mb, max_count=self.limits.attachment_max_count)
+        return files
 
 
 class EditForm(forms.Form):

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from xieshang.accounts.models import HandlingUnit, MemberProfile, Organization, Role, User
 from xieshang.accounts.selectors import has_role, users_with_role
 from xieshang.audit.services import audit_record
+from xieshang.core.uploads import validate_uploads
 from xieshang.duties.services import duty_credit
 from xieshang.notifications.services import notify
 from xieshang.workflow import services as workflow
@@ -115,15 +116,12 @@ def _check_text(organization, title: str, body: str) -> tuple[str, str]:
 
 
 def _check_attachments(organization, files) -> None:
+    """Count, type (by content, not only by name) and size: xieshang.core.uploads, shared with proposals."""
     limits = settings_for(organization)
-    files = list(files or ())
-    if len(files) > limits.attachment_max_count:
-        raise ValidationError({"attachments": _("附件最多 %(n)s 个。") % {"n": limits.attachment_max_count}})
-    for f in files:
-        if f.size > limits.attachment_max_mb * 1024 * 1024:
-            raise ValidationError(
-                {"attachments": _("附件“%(name)s”超过 %(mb)s MB。") % {"name": f.name, "mb": limits.attachment_max_mb}}
-            )
+    try:
+        validate_uploads(files, max_mb=limits.attachment_max_mb, max_count=limits.attachment_max_count)
+    except ValidationError as exc:
+        raise ValidationError({"attachments": exc.messages}) from None
 
 
 def _next_seq(organization_id: int, year: int) -> int:

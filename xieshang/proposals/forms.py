@@ -3,14 +3,13 @@ show every refusal beside its field and keep what was typed."""
 
 from __future__ import annotations
 
-import os
-
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from xieshang.accounts.models import HandlingUnit, MemberProfile, Role, Sector, SpecialCommittee, User
+from xieshang.core.uploads import validate_uploads
 
 from .models import Category, NotFiledGround, Proposal, Rating, Reply
 from .selectors import categories_for, grounds_for, settings_for
@@ -135,21 +134,12 @@ class ProposalForm(forms.Form):
 
     def clean_attachments(self):
         files = self.cleaned_data.get("attachments") or []
-        allowed = self.limits.allowed_extensions()
-        problems = []
-        if len(files) > self.limits.attachment_max_count:
-            problems.append(_("附件不能超过 %(n)d 个。") % {"n": self.limits.attachment_max_count})
-        for f in files:
-            ext = os.path.splitext(f.name)[1].lower().lstrip(".")
-            if ext not in allowed:
-                problems.append(
-                    _("“%(name)s”的类型不支持，允许：%(types)s。")
-                    % {"name": f.name, "types": self.limits.attachment_types}
-                )
-            elif f.size > self.limits.attachment_max_mb * 1024 * 1024:
-                problems.append(_("“%(name)s”超过 %(mb)d MB。") % {"name": f.name, "mb": self.limits.attachment_max_mb})
-        if problems:
-            raise ValidationError(problems)
+        validate_uploads(
+            files,
+            allowed=self.limits.attachment_types.replace(",", " ").split(),
+            max_mb=self.limits.attachment_max_mb,
+            max_count=self.limits.attachment_max_count,
+        )
         return files
 
     def service_kwargs(self) -> dict:

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from xieshang.accounts.models import HandlingUnit, MemberProfile, Role, User
 from xieshang.accounts.selectors import has_role
 from xieshang.audit.services import audit_record
+from xieshang.core.uploads import upload_problem
 from xieshang.workflow import services as engine
 from xieshang.workflow.calendar import add_months, add_working_days, compute_due, next_workday
 from xieshang.workflow.exceptions import DeadlineError, InvalidEdge, NotAllowed, TransitionError
@@ -289,17 +290,12 @@ def attachment_add(*, actor, proposal: Proposal, file) -> Attachment:
     """Attach a file to a draft, within the organization's size, type and count limits."""
     limits = settings_for(proposal.organization_id)
     name = os.path.basename(getattr(file, "name", "") or "")
-    ext = os.path.splitext(name)[1].lower().lstrip(".")
-    if ext not in limits.allowed_extensions():
-        raise ValidationError(
-            {
-                "file": _("不支持的附件类型“%(ext)s”，允许：%(types)s。")
-                % {"ext": ext or "-", "types": limits.attachment_types}
-            }
-        )
+    problem = upload_problem(
+        file, allowed=limits.attachment_types.replace(",", " ").split(), max_mb=limits.attachment_max_mb
+    )
+    if problem:
+        raise ValidationError({"file": problem})
     size = getattr(file, "size", 0) or 0
-    if size > limits.attachment_max_mb * 1024 * 1024:
-        raise ValidationError({"file": _("附件不能超过 %(mb)d MB。") % {"mb": limits.attachment_max_mb}})
     with transaction.atomic():
         locked = _lock(proposal)
         _require(actor, "proposals.change_proposal", locked, _("只有提案人可以在草稿状态添加附件。"))
