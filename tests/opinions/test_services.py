@@ -293,3 +293,52 @@ def test_future_adoption_date_is_refused(submit, drive, staff):
         services.adoption_record(
             actor=staff, report=report, level="own", adopted_on=timezone.localdate() + timedelta(days=1)
         )
+
+
+# instructions and adoptions: accepted once the report is out (sent up and/or forwarded, also after the replies)
+
+
+def test_instruction_and_adoption_after_forwarding_and_the_bureaus_reply(
+    submit, drive, staff, unit, officer, author, recipients
+):
+    report = drive(submit(), "issued")
+    services.report_forward(actor=staff, report=report, units=[unit], note="请办理")
+    forward = Forward.objects.get()
+    services.forward_reply(actor=officer, forward=forward, text="已纳入明年计划。")
+    report.refresh_from_db()
+    # forwarded only: its own government's leaders may instruct; no adoption anywhere, nor higher instructions
+    instruction = services.instruction_record(
+        actor=staff, report=report, level=Level.OWN, leader_name="王某", leader_title="副市长", text="请抓紧落实。"
+    )
+    assert DutyEntry.objects.get(member=author).source == instruction
+    with pytest.raises(ValidationError) as exc:
+        services.instruction_record(actor=staff, report=report, level=Level.PROVINCIAL, leader_name="李某", text="阅")
+    assert "未曾报送" in exc.value.message_dict["level"][0]
+    with pytest.raises(ValidationError) as exc:
+        services.adoption_record(actor=staff, report=report, level=Level.OWN)
+    assert "未曾报送" in exc.value.message_dict["level"][0]
+    # then sent up as well: adoption by the own level and the provincial conference
+    services.report_send(actor=staff, report=report, recipients=[recipients[Level.OWN], recipients[Level.PROVINCIAL]])
+    services.adoption_record(actor=staff, report=report, level=Level.OWN)
+    services.adoption_record(actor=staff, report=report, level=Level.PROVINCIAL)
+    services.instruction_record(actor=staff, report=report, level=Level.PROVINCIAL, leader_name="李某", text="阅")
+    report.refresh_from_db()
+    assert report.state.key == "sent"
+    assert report.adoptions.count() == 2 and report.instructions.count() == 2
+
+
+@pytest.mark.parametrize("state", ["approved", "issued", "closed", "archived"])
+def test_instruction_and_adoption_refused_before_the_report_is_out_or_after_it_ended(submit, drive, staff, state):
+    if state == "archived":
+        report = drive(submit(), "sent")
+        services.report_transition(actor=staff, report=report, key="archive")
+    else:
+        report = drive(submit(), state)
+    with pytest.raises(ValidationError) as exc:
+        services.instruction_record(actor=staff, report=report, level="own", leader_name="王某", text="阅")
+    expected = "结束流程" if state in ("closed", "archived") else "报送或转办后"
+    assert expected in exc.value.message_dict["text"][0]
+    with pytest.raises(ValidationError) as exc:
+        services.adoption_record(actor=staff, report=report, level="own")
+    assert expected in exc.value.message_dict["level"][0]
+    assert not Instruction.objects.exists() and not Adoption.objects.exists() and not DutyEntry.objects.exists()

@@ -616,6 +616,32 @@ def _credit_authors(*, actor, report: Report, rule_key: str, source, occurred_on
         )
 
 
+# Instructions and adoptions arrive once the report is out: sent up and/or forwarded to bureaus, also after the
+# bureaus replied (all of these are the state "sent"; domain.md: sent up / forwarded → replies → instructions →
+# adoption → statistics, archive). Before that nobody could have read it; once archived or closed it is done.
+RECORDABLE_STATES = ("sent",)
+
+
+def _check_recordable(locked: Report, field: str, *, instruction: bool) -> None:
+    key = _state_key(locked)
+    if key in RECORDABLE_STATES:
+        return
+    state = locked.state.name if locked.state_id else ""
+    if key in ("archived", "closed"):
+        message = (
+            _("信息已结束流程（%(state)s），不能再记录批示。")
+            if instruction
+            else _("信息已结束流程（%(state)s），不能再记录采用。")
+        ) % {"state": state}
+    else:
+        message = (
+            _("信息报送或转办后才能记录批示（当前状态：%(state)s）。")
+            if instruction
+            else _("信息报送或转办后才能记录采用（当前状态：%(state)s）。")
+        ) % {"state": state}
+    raise ValidationError({field: message})
+
+
 def instruction_record(
     *,
     actor,
@@ -644,9 +670,13 @@ def instruction_record(
         raise ValidationError(errors)
     with transaction.atomic():
         locked = _lock(report)
-        if _state_key(locked) != "sent":
+        _check_recordable(locked, "text", instruction=True)
+        reached = set(locked.dispatches.values_list("level", flat=True))
+        if locked.forwards.exists():
+            reached.add(Level.OWN)  # the bureaus of its own government
+        if level not in reached:
             raise ValidationError(
-                {"text": _("信息报送后才能记录批示（当前状态：%(state)s）。") % {"state": locked.state}}
+                {"level": _("本信息未曾报送“%(level)s”，不能记录该层级领导的批示。") % {"level": Level(level).label}}
             )
         instruction = Instruction.objects.create(
             report=locked,
@@ -690,10 +720,7 @@ def adoption_record(*, actor, report: Report, level: str, adopted_on: date | Non
         raise ValidationError({"adopted_on": _("采用日期不能晚于今天。")})
     with transaction.atomic():
         locked = _lock(report)
-        if _state_key(locked) != "sent":
-            raise ValidationError(
-                {"level": _("信息报送后才能记录采用（当前状态：%(state)s）。") % {"state": locked.state}}
-            )
+        _check_recordable(locked, "level", instruction=False)
         dispatch = locked.dispatches.filter(level=level).order_by("sent_at").first()
         if dispatch is None:
             raise ValidationError(
