@@ -72,6 +72,31 @@ def test_informant_can_submit(organization):
     informant = make_user(Role.INFORMANT, organization)
     report = services.report_submit(actor=informant, organization=organization, title="标题", body="正文")
     assert report.submitter == informant
+    # the form's default "member" becomes "informant" for an appointed informant (statistics count by kind)
+    assert report.author_kind == Report.AuthorKind.INFORMANT
+
+
+def test_the_author_kind_must_fit_the_author(organization, author, staff):
+    with pytest.raises(ValidationError) as exc:
+        services.report_submit(
+            actor=author, organization=organization, title="标题", body="正文", author_kind="informant"
+        )
+    assert "特邀信息员" in exc.value.message_dict["author_kind"][0]
+    with pytest.raises(ValidationError) as exc:
+        services.report_submit(actor=staff, organization=organization, title="标题", body="正文")
+    assert "不是本组织的委员" in exc.value.message_dict["author_kind"][0]
+    assert not Report.objects.exists()
+    standing = make_user(Role.STANDING_MEMBER, organization, name="常委")
+    party = services.report_submit(
+        actor=staff,
+        organization=organization,
+        title="标题",
+        body="正文",
+        author_kind="party",
+        author_org_name="民盟市委",
+        coauthors=[standing],
+    )
+    assert party.author_kind == "party" and [a.user for a in party.author_links.all()] == [staff, standing]
 
 
 def test_editing_keeps_every_version(submit, staff, drive):

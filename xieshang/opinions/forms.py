@@ -58,7 +58,8 @@ class ReportForm(forms.Form):
         self.fields["committee"].queryset = SpecialCommittee.objects.filter(organization=organization)
         self.fields["coauthors"].queryset = (
             User.objects.filter(
-                role_grants__organization=organization, role_grants__role__in=[Role.MEMBER, Role.INFORMANT]
+                role_grants__organization=organization,
+                role_grants__role__in=[Role.MEMBER, Role.STANDING_MEMBER, Role.INFORMANT],
             )
             .distinct()
             .order_by("name")

@@ -42,6 +42,7 @@ from .models import (
 from .selectors import settings_for
 
 WORKFLOW_KEY = "opinion_report"
+AUTHOR_MEMBER_ROLES = (Role.MEMBER, Role.STANDING_MEMBER)
 # Transitions the generic endpoint may take: they carry no records of their own.
 SIMPLE_TRANSITIONS = ("take_up", "approve", "reopen", "archive", "close")
 
@@ -163,13 +164,21 @@ def report_submit(
     _check_attachments(org, attachments)
     if author_kind not in Report.AuthorKind.values:
         raise ValidationError({"author_kind": _("请选择报送方式。")})
+    is_member = any(has_role(actor, r, org) for r in AUTHOR_MEMBER_ROLES)
+    if author_kind == Report.AuthorKind.MEMBER and not is_member and has_role(actor, Role.INFORMANT, org):
+        # An appointed informant who kept the form's default reports as an informant (statistics count by kind).
+        author_kind = Report.AuthorKind.INFORMANT
+    if author_kind == Report.AuthorKind.MEMBER and not is_member:
+        raise ValidationError({"author_kind": _("您不是本组织的委员，请选择以专门委员会、党派团体或界别名义报送。")})
+    if author_kind == Report.AuthorKind.INFORMANT and not has_role(actor, Role.INFORMANT, org):
+        raise ValidationError({"author_kind": _("只有本组织聘请的特邀信息员可以以信息员身份报送。")})
     author_org_name = (author_org_name or "").strip()
     if author_kind in (Report.AuthorKind.PARTY, Report.AuthorKind.SECTOR) and not author_org_name:
         raise ValidationError({"author_org_name": _("以党派团体或界别名义报送时，请填写单位名称。")})
     if author_kind == Report.AuthorKind.COMMITTEE and committee is None:
         raise ValidationError({"committee": _("以专门委员会名义报送时，请选择专门委员会。")})
     coauthors = [u for u in coauthors if u.pk != actor.pk]
-    outsiders = [u for u in coauthors if not (has_role(u, Role.MEMBER, org) or has_role(u, Role.INFORMANT, org))]
+    outsiders = [u for u in coauthors if not any(has_role(u, r, org) for r in (*AUTHOR_MEMBER_ROLES, Role.INFORMANT))]
     if outsiders:
         raise ValidationError(
             {"coauthors": _("%(names)s 不是本组织的委员或信息员。") % {"names": "、".join(map(str, outsiders))}}
