@@ -336,3 +336,44 @@ def test_the_service_refuses_a_disguised_file_too(organization, author):
         )
     assert "表格.xlsx" in err.value.message_dict["attachments"][0]
     assert not Report.objects.exists()
+
+
+def test_instruction_on_a_report_not_yet_out_shows_why_on_the_page(client, submit, drive, staff):
+    report = drive(submit(), "issued")
+    _verified_login(client, staff)
+    response = client.post(
+        reverse("opinions:instruction", args=[report.pk]),
+        {
+            "instruction-level": "own",
+            "instruction-leader_name": "王某",
+            "instruction-text": "请研究。",
+            "instruction-instructed_on": "2020-01-01",
+        },
+    )
+    html = response.content.decode()
+    assert response.status_code == 422
+    assert re.search(r'data-testid="action-refused".*报送或转办后才能记录批示', html, re.S)
+    assert not report.instructions.exists()
+
+
+def test_instruction_after_forwarding_from_the_page(client, submit, drive, staff, unit, author):
+    from xieshang.duties.models import DutyEntry
+
+    report = drive(submit(), "issued")
+    services.report_forward(actor=staff, report=report, units=[unit])
+    _verified_login(client, staff)
+    html = client.get(report.get_absolute_url()).content.decode()
+    assert 'name="instruction-text"' in html
+    response = client.post(
+        reverse("opinions:instruction", args=[report.pk]),
+        {
+            "instruction-level": "own",
+            "instruction-leader_name": "王某",
+            "instruction-leader_title": "副市长",
+            "instruction-text": "请市住房局抓紧办理。",
+            "instruction-instructed_on": "2020-01-01",
+        },
+    )
+    assert response.status_code == 302
+    assert report.instructions.get().text == "请市住房局抓紧办理。"
+    assert DutyEntry.objects.get(member=author).points == 10

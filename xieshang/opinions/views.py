@@ -147,6 +147,14 @@ def _detail_context(request, report, **forms):
         context["adoption_form"] = forms.get("adoption_form") or AdoptionForm(prefix="adoption")
     if my_forwards:
         context["reply_form"] = forms.get("reply_form") or ReplyForm(prefix="reply")
+    # A refused form whose section is not shown in this state still shows its errors, on top.
+    context["orphan_errors"] = [
+        str(error)
+        for name, form in forms.items()
+        if context.get(name) is not form and form.is_bound
+        for errors in form.errors.values()
+        for error in errors
+    ]
     return context
 
 
