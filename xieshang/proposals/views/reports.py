@@ -15,7 +15,7 @@ from .. import documents, selectors
 from ..forms import StatsForm
 from ..models import Reply
 from ..page_queries import may_read_letter
-from ..stats import Period, proposal_statistics, statistics_xlsx
+from ..statistics import Period, page_statistics, statistics_xlsx
 from .common import need, org_or_404
 from .similar import search_statistics
 
@@ -34,7 +34,7 @@ def stats_view(request):
     organization = org_or_404(request)
     need(request, "proposals.view_statistics", organization)
     form, period = _period(request)
-    stats = proposal_statistics(organization, period)
+    stats = page_statistics(organization, period)
     search_stats = None
     if has_role(request.user, Role.PROPOSALS_STAFF, organization):
         span = (period.start, period.end) if (period.start or period.end) else period.year
@@ -52,7 +52,7 @@ def stats_xlsx_view(request):
     organization = org_or_404(request)
     need(request, "proposals.view_statistics", organization)
     _form, period = _period(request)
-    stats = proposal_statistics(organization, period)
+    stats = page_statistics(organization, period)
     response = HttpResponse(
         statistics_xlsx(organization, stats),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
