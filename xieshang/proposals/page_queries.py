@@ -94,14 +94,6 @@ def excellent_candidates(organization, year: int) -> QuerySet[Proposal]:
     )
 
 
-def replies_awaiting_publication(organization) -> QuerySet[Reply]:
-    return (
-        Reply.objects.filter(proposal__organization=organization, status=Reply.Status.SENT, is_published=False)
-        .select_related("proposal", "proposal__category", "assignment__unit")
-        .order_by("publish_due_on", "id")
-    )
-
-
 # documents
 
 

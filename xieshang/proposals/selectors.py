@@ -5,7 +5,6 @@ Statistics live in statistics.py."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import BooleanField, Case, Exists, OuterRef, Prefetch, Q, QuerySet, Value, When
@@ -416,8 +415,9 @@ def public_replies(organization, *, year: int | None = None) -> list[dict]:
     ]
 
 
-def replies_to_publish(organization, *, today: date | None = None) -> QuerySet[Reply]:
-    """Sent replies not yet published, soonest publication deadline first (overdue ones included)."""
+def replies_to_publish(organization) -> QuerySet[Reply]:
+    """Sent replies not yet published, soonest publication deadline first (overdue ones included): the staff's
+    publication queue."""
     return (
         Reply.objects.filter(
             proposal__organization_id=_org_id(organization), status=Reply.Status.SENT, is_published=False

@@ -188,5 +188,5 @@ def publish_queue_view(request):
     organization = org_or_404(request)
     if not rules.has_perm("proposals.publish_reply", request.user, organization):
         raise PermissionDenied
-    page = paginate(request, page_queries.replies_awaiting_publication(organization))
+    page = paginate(request, selectors.replies_to_publish(organization))
     return render(request, "proposals/publish_queue.html", {"page": page, "today": timezone.localdate()})
