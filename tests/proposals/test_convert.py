@@ -104,3 +104,11 @@ def test_the_api_transition_hands_over_too(world):
     services.proposal_transition(actor=w.staff, proposal=p, key="convert", reason="转社情民意")
     report = Report.objects.get()
     assert [a.user_id for a in report.author_links.all()] == [w.lead.pk]
+
+
+def test_a_sector_proposal_arrives_as_a_sector_report(world):
+    w = world
+    p = make_proposal(w, to="under_review", cosign=False, submitter_kind="sector", sector=w.sector)
+    services.proposal_review(actor=w.staff, proposal=p, outcome="converted", reason="转社情民意")
+    report = Report.objects.get()
+    assert (report.author_kind, report.author_org_name, report.submitter) == ("sector", "教育界", w.lead)

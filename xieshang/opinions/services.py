@@ -258,6 +258,18 @@ def report_from_proposal(*, actor, proposal, authors: Iterable | None = None, no
         label = _("由提案 %(number)s 转来：%(title)s") % {"number": number, "title": proposal.title}
     profile = _profile(lead, org.pk)
     now = timezone.now()
+    # Submitted in the name of a party, people's organization, special committee or sector: the report keeps it.
+    author_kind, author_org_name = Report.AuthorKind.MEMBER, ""
+    submitter_kind = getattr(proposal, "submitter_kind", "")
+    committee = getattr(proposal, "committee", None) if submitter_kind == "committee" else None
+    if submitter_kind in ("party", "peoples_org"):
+        author_kind = Report.AuthorKind.PARTY
+        author_org_name = getattr(proposal, "submitter_display", "") or ""
+    elif submitter_kind == "sector":
+        author_kind = Report.AuthorKind.SECTOR
+        author_org_name = getattr(proposal, "submitter_display", "") or ""
+    elif committee is not None:
+        author_kind = Report.AuthorKind.COMMITTEE
     with transaction.atomic():
         report = Report.objects.create(
             organization=org,
@@ -265,6 +277,9 @@ def report_from_proposal(*, actor, proposal, authors: Iterable | None = None, no
             seq=_next_seq(org.pk, timezone.localtime(now).year),
             title=proposal.title[:200],
             body=proposal.body,
+            author_kind=author_kind,
+            author_org_name=author_org_name[:80],
+            committee=committee,
             submitter=lead,
             sector=profile.sector if profile else getattr(proposal, "sector", None),
             party=profile.party if profile else "",
