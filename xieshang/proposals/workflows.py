@@ -6,7 +6,8 @@ registered in registry.py: submitter, entering_staff, cosigner, signer, assigned
 key_leader. Conditions are registered in registry.py too; they guard what only a domain service can prepare (a reply,
 the units, the ratings), so that the generic transition endpoint can never move a proposal past missing data.
 
-Deadline amounts are data here: receipt 10 working days, handling 3 months extendable to 6, and so on. The
+Deadline amounts are data here: receipt 10 working days, handling 3 months extendable to 6 (both counted from
+the assignment: the due policy in workflow_hooks and services.handling_extend), and so on. The
 "fast_track" setting gives shorter amounts per state for time-sensitive proposals (registry.fast_track_due)."""
 
 from __future__ import annotations
