@@ -176,3 +176,39 @@ def test_proposal_from_draft_to_closed(session, people, axe):
     assert axe(member) == []
     proposal.refresh_from_db()
     assert proposal.state.key == "closed" and proposal.replies.get().grade == "A"
+
+
+def test_converted_proposal_arrives_as_an_opinion_report(session, people, organization):
+    """The office converts a proposal in review to a suggestion (转为意见建议): the proposal page links to the opinion
+    report it became, and the report page shows where it came from with the proposal's history."""
+    from xieshang.opinions.models import Report
+    from xieshang.proposals import services
+
+    p = services.proposal_create(
+        actor=people["lead"], organization=organization, title="关于增设社区食堂的建议", body="老年人就餐难。" * 20
+    )
+    services.proposal_submit(actor=people["lead"], proposal=p)
+    services.proposal_transition(actor=people["staff"], proposal=p, key="pre_accept")
+    services.proposal_transition(actor=people["staff"], proposal=p, key="start_review")
+    url = f"/proposals/{p.pk}/"
+
+    staff = session(people["staff"], staff=True)
+    staff.goto(url)
+    staff.get_by_label("转为意见建议", exact=True).check()
+    _button(staff, "确定审查结果", within="#act-review")
+    expect(staff.locator("#id_reason_error")).to_contain_text("请填写审查意见")
+    staff.get_by_label("审查意见").fill("所提事项更适合以社情民意信息反映。")
+    _button(staff, "确定审查结果", within="#act-review")
+    _state(staff, "转为意见建议")
+    report = Report.objects.get()
+    expect(staff.get_by_test_id("converted-report")).to_contain_text(report.title)
+
+    member = session(people["lead"])
+    member.goto(url)
+    member.get_by_test_id("converted-report").get_by_role("link").click()
+    _state(member, "已收稿")
+    source = member.locator("#h-source").locator("..")
+    expect(source).to_contain_text("由提案转来")
+    expect(source).to_contain_text("转为意见建议")
+    source.get_by_role("link").first.click()
+    _state(member, "转为意见建议")
