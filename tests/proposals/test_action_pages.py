@@ -138,6 +138,11 @@ def test_extensions_reach_six_months_after_assignment_at_most(client, world):
     html = _refused(client.post(_url("extend", p), {"months": "1", "reason": "再延一个月"}), "自交办之日", "再延一个月")
     assert _snapshot(p) == before
     assert next_workday(add_months(assigned_on, 6)).isoformat() in html
+    # the refusal is in the audit trail, the extensions too
+    from xieshang.audit.models import AuditEntry
+
+    assert AuditEntry.objects.filter(action="workflow.deadline", result="failure").count() == 1
+    assert AuditEntry.objects.filter(action="proposal.set_due", result="success").count() == 3
 
 
 def test_one_extension_of_three_months_then_nothing_more(client, world):
@@ -159,6 +164,9 @@ def test_only_staff_extend(client, world):
     response = client.post(_url("extend", p), {"months": "1", "reason": "想延期"})
     assert response.status_code == 422 and "没有调整本环节期限的权限" in response.content.decode()
     assert _snapshot(p) == before
+    from xieshang.audit.models import AuditEntry
+
+    assert AuditEntry.objects.filter(action="workflow.deadline", result="denied", actor=w.officers[0]).count() == 1
 
 
 # a unit's return, the staff's reassignment or refusal

@@ -785,6 +785,22 @@ def handling_extend(*, actor, proposal: Proposal, months: int = 1, reason: str):
         errors["months"] = _("延期月数须为正整数。")
     if errors:
         raise ValidationError(errors)
+    try:
+        return _extend_handling(actor, proposal, months, reason)
+    except TransitionError as exc:
+        # As the engine does for its refusals: a denied/failure row, nothing else (written here, after the
+        # transaction rolled back, which would have taken the engine's own row with it).
+        audit_record(
+            actor=actor,
+            action="workflow.deadline",
+            obj=proposal,
+            result=exc.audit_result,
+            detail={"code": exc.code, "message": exc.message},
+        )
+        raise
+
+
+def _extend_handling(actor, proposal: Proposal, months: int, reason: str):
     with transaction.atomic():
         locked = _lock(proposal)
         state = locked.state
