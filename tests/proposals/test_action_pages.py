@@ -391,3 +391,15 @@ def test_split_assignment_from_the_page(client, world):
     p.refresh_from_db()
     assert p.state.key == "assigned"
     assert set(p.assignments.values_list("status", "needs_reply")) == {("pending", True)}
+
+
+def test_a_refused_button_leaves_its_audit_row(client, world):
+    from xieshang.audit.models import AuditEntry
+
+    w = world
+    p = make_proposal(w, to="submitted")
+    login(client, w.lead)
+    before = _snapshot(p)
+    client.post(_url("transition", p, "pre_accept"))
+    assert _snapshot(p) == before
+    assert AuditEntry.objects.filter(actor=w.lead, result="denied").exists()

@@ -432,15 +432,16 @@ def proposal_transition(
 ):
     """Take any transition through the engine (the API's and simple buttons' path). Domain data the transition
     needs comes in `payload` and is applied by the registered hooks; conditions refuse what is missing."""
-    with transaction.atomic():
-        event = engine.transition(
-            actor=actor,
-            obj=proposal,
-            transition_key=key,
-            payload=payload or {},
-            reason=reason,
-            expected_state=expected_state,
-        )
+    # No transaction of our own around it: the engine's is enough, and a refusal's audit row (written by the engine
+    # after its transaction rolled back) must not be rolled back with ours.
+    event = engine.transition(
+        actor=actor,
+        obj=proposal,
+        transition_key=key,
+        payload=payload or {},
+        reason=reason,
+        expected_state=expected_state,
+    )
     proposal.__dict__.pop("_prefetched_objects_cache", None)
     proposal.__dict__.pop("_assignments_cache", None)
     return event
