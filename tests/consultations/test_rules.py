@@ -20,7 +20,7 @@ def _consultation_in(state, consultation, staff, leader, member):
         "approved": ["propose", "approve"],
         "held": ["propose", "approve", "hold"],
     }[state]
-    return advance({"propose": staff, "approve": leader, "hold": staff}, consultation, *path)
+    return advance({"propose": staff, "approve": staff, "hold": staff}, consultation, *path)
 
 
 # (action, state) -> roles allowed; "invited" is the member who was invited.
@@ -136,7 +136,7 @@ def test_outcome_permissions(
 TRANSITION_TABLE = [
     # (workflow object, transition, who may take it)
     ("consultation", "propose", {"staff"}),
-    ("consultation", "approve", {"leader"}),
+    ("consultation", "approve", {"staff"}),
     ("outcome", "send", {"staff"}),
     ("outcome", "instruct", {"leader"}),
     ("outcome", "adopt", {"owner"}),
@@ -151,7 +151,7 @@ def test_transition_roles(kind, key, allowed, organization, consultation, staff,
     if kind == "consultation":
         obj = consultation if key == "propose" else advance({"propose": staff}, consultation, "propose")
     else:
-        c = advance({"propose": staff, "approve": leader, "hold": staff}, consultation, "propose", "approve", "hold")
+        c = advance({"propose": staff, "approve": staff, "hold": staff}, consultation, "propose", "approve", "hold")
         obj = services.recommendation_add(actor=staff, consultation=c, title="建议", owner_unit=unit)
         if key != "send":
             obj = advance({"send": staff}, obj, "send")

@@ -36,7 +36,7 @@ def test_cross_region_needs_a_co_host(organization, staff, future):
 
 def test_notices_fall_due_15_and_10_working_days_ahead_and_are_sent_once(consultation, staff, leader, member):
     services.invite(actor=staff, consultation=consultation, users=[member])
-    c = advance({"propose": staff, "approve": leader}, consultation, "propose", "approve")
+    c = advance({"propose": staff, "approve": staff}, consultation, "propose", "approve")
     notice = Dispatch.objects.get(consultation=c, kind="notice")
     materials = Dispatch.objects.get(consultation=c, kind="materials")
     assert working_days_between(notice.due_on, c.planned_date) == 15
@@ -51,7 +51,7 @@ def test_notices_fall_due_15_and_10_working_days_ahead_and_are_sent_once(consult
 
 
 def test_minutes_due_seven_working_days_after_the_meeting(consultation, staff, leader):
-    c = advance({"propose": staff, "approve": leader, "hold": staff}, consultation, "propose", "approve", "hold")
+    c = advance({"propose": staff, "approve": staff, "hold": staff}, consultation, "propose", "approve", "hold")
     assert c.due_on == add_working_days(c.state_entered_at.date(), 7)
     from xieshang.workflow.exceptions import ConditionFailed
 
@@ -64,7 +64,7 @@ def test_minutes_due_seven_working_days_after_the_meeting(consultation, staff, l
 
 def test_check_in_credits_the_duty_record_once(consultation, staff, leader, member):
     services.invite(actor=staff, consultation=consultation, users=[member])
-    c = advance({"propose": staff, "approve": leader}, consultation, "propose", "approve")
+    c = advance({"propose": staff, "approve": staff}, consultation, "propose", "approve")
     token = services.checkin_token(c)
     services.check_in(actor=member, token=token)
     services.check_in(actor=member, token=token)
@@ -74,11 +74,11 @@ def test_check_in_credits_the_duty_record_once(consultation, staff, leader, memb
 
 def test_check_in_refuses_expired_foreign_and_forged_codes(consultation, staff, leader, member, organization, future):
     services.invite(actor=staff, consultation=consultation, users=[member])
-    c = advance({"propose": staff, "approve": leader}, consultation, "propose", "approve")
+    c = advance({"propose": staff, "approve": staff}, consultation, "propose", "approve")
     other = services.consultation_create(
         actor=staff, organization=organization, kind="round_table", title="另一场", planned_date=future, venue="会议室"
     )
-    other = advance({"propose": staff, "approve": leader}, other, "propose", "approve")
+    other = advance({"propose": staff, "approve": staff}, other, "propose", "approve")
     with pytest.raises(ValidationError, match="不在本次协商活动的邀请名单"):
         services.check_in(actor=member, token=services.checkin_token(other))
     with pytest.raises(ValidationError, match="签到码无效"):
@@ -159,7 +159,7 @@ def test_room_conversation_is_owned_by_the_topic(room, convener, resident):
 def test_overdue_minutes_are_escalated_to_host_staff_and_leaders(consultation, staff, leader):
     from xieshang.workflow.reminders import send_due_reminders
 
-    c = advance({"propose": staff, "approve": leader, "hold": staff}, consultation, "propose", "approve", "hold")
+    c = advance({"propose": staff, "approve": staff, "hold": staff}, consultation, "propose", "approve", "hold")
     report = send_due_reminders(add_working_days(c.due_on, 1))
     assert report.overdue == 1, report
     for person in (staff, leader):

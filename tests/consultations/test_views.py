@@ -35,7 +35,7 @@ def test_check_in_page_refuses_a_foreign_code(client, organization, staff, leade
     other = services.consultation_create(
         actor=staff, organization=organization, kind="round_table", title="另一场", planned_date=future, venue="x"
     )
-    other = advance({"propose": staff, "approve": leader}, other, "propose", "approve")
+    other = advance({"propose": staff, "approve": staff}, other, "propose", "approve")
     client.force_login(member)
     response = client.post(f"/consultations/checkin/{services.checkin_token(other)}/")
     assert response.status_code == 400 and "不在本次协商活动的邀请名单" in response.content.decode()
@@ -101,9 +101,7 @@ def test_room_and_outcome_lists_query_count_is_constant(
 
 def test_portal_and_feed_are_public(client, consultation, room, resident, staff):
     services.topic_raise(actor=resident, room=room, title="公开议题")
-    services.article_publish(
-        actor=staff, organization=consultation.organization, title="协商报道", body="正文", consultation=consultation
-    )
+    services.article_create(actor=staff, parent=consultation, title="协商报道", body="正文")
     assert "加快老旧小区改造" in client.get("/consultations/portal/").content.decode()
     assert "协商报道" in client.get(consultation.get_public_url()).content.decode()
     room_page = client.get(room.get_public_url()).content.decode()

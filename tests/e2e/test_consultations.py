@@ -133,7 +133,7 @@ def test_member_checks_in_by_qr_on_a_phone(page, phone_page, organization):
         venue="市政协",
     )
     services.invite(actor=staff, consultation=c, users=[member])
-    advance({"propose": staff, "approve": leader}, c, "propose", "approve")
+    advance({"propose": staff, "approve": staff}, c, "propose", "approve")
 
     _staff_login(page, staff)
     page.goto(f"/consultations/{c.pk}/checkin-code/")
@@ -175,7 +175,7 @@ def test_five_city_consultation_seen_from_two_hosts(browser, live_server, organi
         hosts=cities,
         venue="开封",
     )
-    c = advance({"propose": zz_staff, "approve": leader}, c, "propose", "approve")
+    c = advance({"propose": zz_staff, "approve": zz_staff}, c, "propose", "approve")
     services.invite(actor=zz_staff, consultation=c, users=[zz_member])
     services.invite(actor=kf_staff, consultation=c, users=[kf_member])
     services.segment_add(actor=kf_staff, consultation=c, kind="briefing", title="开封市交通局通报")

@@ -8,7 +8,7 @@ has an invitation to register for and check in to; `resident` follows a room and
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
@@ -63,6 +63,19 @@ def _unit_officer(ctx, short_name):
     return ctx.data["unit_officers"][0]
 
 
+def _payload(key, obj):
+    if key == "instruct":
+        return {"instruction": "请市直有关部门认真研究，抓好落实。"}
+    if key == "propose":
+        return {"meeting": f"十五届市政协第{obj.plan_year - 2020}次主席会议"}
+    if key == "approve":
+        # One party-committee document approves the year's plan; staff record it (the committee is not a user).
+        year = obj.plan_year
+        on = min(date(year, 1, 20), timezone.localdate())
+        return {"body": "中共郑州市委", "document": f"郑办文〔{year}〕3号", "approved_on": on.isoformat()}
+    return None
+
+
 def _advance(actor_for, obj, keys, reason="经研究暂不具备实施条件，纳入下一年度计划统筹考虑。"):
     for key in keys:
         workflow.transition(
@@ -70,7 +83,7 @@ def _advance(actor_for, obj, keys, reason="经研究暂不具备实施条件，�
             obj=obj,
             transition_key=key,
             reason=reason if key in ("reject", "drop", "decline") else "",
-            payload={"instruction": "请市直有关部门认真研究，抓好落实。"} if key == "instruct" else None,
+            payload=_payload(key, obj),
         )
 
 
@@ -112,7 +125,7 @@ def build(ctx: DemoContext) -> None:
             )
             steps = ORDER[1 : ORDER.index(target) + 1]
             invited = [member, *rng.sample(members[2:], 8)]
-            actor_for = {"approve": leader}.get
+            actor_for = {}.get
             for state in steps:
                 key = STEPS[state]
                 if key == "hold":

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import portal, views
+from . import media, portal, views
 
 app_name = "consultations"
 urlpatterns = [
@@ -17,6 +17,16 @@ urlpatterns = [
     path("<int:pk>/live/", views.live_view, name="live"),
     path("<int:pk>/live/feed/", views.live_messages_view, name="live_feed"),
     path("checkin/<str:token>/", views.checkin_view, name="checkin"),
+    path("plan/approval/", views.plan_approval_view, name="plan_approval"),
+    path("<int:pk>/media/", media.media_page, name="media"),
+    path("<int:pk>/media/articles/", media.article_create_view, name="article_create"),
+    path("<int:pk>/media/photos/", media.photo_create_view, name="photo_create"),
+    path("rooms/<int:pk>/media/", media.media_page, {"kind": "room"}, name="room_media"),
+    path("rooms/<int:pk>/media/articles/", media.article_create_view, {"kind": "room"}, name="room_article_create"),
+    path("rooms/<int:pk>/media/photos/", media.photo_create_view, {"kind": "room"}, name="room_photo_create"),
+    path("articles/<int:pk>/edit/", media.article_edit_view, name="article_edit"),
+    path("articles/<int:pk>/publish/", media.article_publish_view, name="article_publish"),
+    path("photos/<int:pk>/publish/", media.photo_publish_view, name="photo_publish"),
     path("outcomes/", views.outcome_list, name="outcomes"),
     path("outcomes/<int:pk>/", views.outcome_detail, name="outcome"),
     path("outcomes/<int:pk>/progress/", views.progress_view, name="progress"),
@@ -33,5 +43,7 @@ urlpatterns = [
     path("portal/", portal.portal_index, name="portal"),
     path("portal/c/<int:pk>/", portal.public_consultation, name="public_consultation"),
     path("portal/rooms/<int:pk>/", portal.public_room, name="public_room"),
+    path("portal/articles/<int:pk>/", portal.public_article, name="public_article"),
+    path("portal/photos/<int:pk>/", portal.photo_file, name="photo_file"),
     path("portal/feed/", portal.PortalFeed(), name="feed"),
 ]

@@ -24,6 +24,7 @@ from .forms import (
     LiveForm,
     MinutesForm,
     OutcomeForm,
+    PlanApprovalForm,
     PrepareForm,
     ProgressForm,
     RatingForm,
@@ -67,26 +68,59 @@ def consultation_list(request):
     )
 
 
+def _plan_context(request, organization, year, approval_form=None):
+    items = selectors.plan_for(request.user, organization, year)
+    by_kind = selectors.consultations_by_kind(organization, year)
+    pending = sum(1 for c in items if c.state.key == "proposed" and c.organization_id == organization.pk)
+    may_approve = pending and rules.has_perm("consultations.record_approval", request.user, organization)
+    if may_approve and approval_form is None:
+        region = organization.region or ""
+        approval_form = PlanApprovalForm(initial={"body": _("中共%(region)s委") % {"region": region} if region else ""})
+    return {
+        "items": items,
+        "year": year,
+        "kind_counts": [(label, by_kind.get(key, 0)) for key, label in Kind.choices],
+        "practical_matters": selectors.practical_matters_done(organization, year),
+        "can_create": rules.has_perm("consultations.add_consultation", request.user, organization),
+        "approval_form": approval_form if may_approve else None,
+        "pending_approval": pending,
+    }
+
+
+def _year(request) -> int:
+    try:
+        return int(request.GET.get("year") or timezone.localdate().year)
+    except ValueError:
+        return timezone.localdate().year
+
+
 @login_required
 def plan_view(request):
     organization = _org(request)
     _need(request, "consultations.view_plan", organization)
-    try:
-        year = int(request.GET.get("year") or timezone.localdate().year)
-    except ValueError:
-        year = timezone.localdate().year
-    items = selectors.plan_for(request.user, organization, year)
-    by_kind = selectors.consultations_by_kind(organization, year)
+    return render(request, "consultations/plan.html", _plan_context(request, organization, _year(request)))
+
+
+@login_required
+@require_POST
+def plan_approval_view(request):
+    """Committee staff record the party committee's approval of the year's proposed topics, with its document."""
+    organization = _org(request)
+    _need(request, "consultations.record_approval", organization)
+    year = _year(request)
+    form = PlanApprovalForm(request.POST)
+    if form.is_valid():
+        try:
+            done = services.plan_record_approval(
+                actor=request.user, organization=organization, year=year, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("已登记党委批准，共 %(n)d 项议题。") % {"n": len(done)})
+            return redirect(f"{reverse('consultations:plan')}?year={year}")
     return render(
-        request,
-        "consultations/plan.html",
-        {
-            "items": items,
-            "year": year,
-            "kind_counts": [(label, by_kind.get(key, 0)) for key, label in Kind.choices],
-            "practical_matters": selectors.practical_matters_done(organization, year),
-            "can_create": rules.has_perm("consultations.add_consultation", request.user, organization),
-        },
+        request, "consultations/plan.html", _plan_context(request, organization, year, approval_form=form), status=400
     )
 
 
@@ -120,6 +154,7 @@ def _detail_context(request, consultation, **forms):
             "edit_agenda",
             "write_minutes",
             "add_recommendation",
+            "add_media",
         )
     }
     staff_orgs = selectors.staff_host_ids(user, consultation)
@@ -396,6 +431,7 @@ def _room_context(request, room, topic_form=None):
         "topics": selectors.topics_for_room(room),
         "topic_form": topic_form or TopicForm(),
         "can_raise": rules.has_perm("consultations.raise_topic", request.user, room),
+        "can_add_media": rules.has_perm("consultations.add_media", request.user, room),
         "following": selectors.is_following(request.user, room),
         "supported": set(room.topics.filter(supports__user=request.user).values_list("pk", flat=True)),
     }
