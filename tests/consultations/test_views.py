@@ -111,7 +111,7 @@ def test_portal_and_feed_are_public(client, consultation, room, resident, staff)
     assert "协商报道" in feed.content.decode()
 
 
-def test_demo_accounts_have_work_waiting(db):
+def test_demo_accounts_have_work_waiting(db, settings, tmp_path):
     import random
 
     from xieshang.accounts import demo as accounts_demo
@@ -119,6 +119,7 @@ def test_demo_accounts_have_work_waiting(db):
     from xieshang.core.demo import DemoContext
     from xieshang.core.workbench import sections_for
 
+    settings.MEDIA_ROOT = tmp_path
     ctx = DemoContext(rng=random.Random(1))
     accounts_demo.build(ctx)
     demo.build(ctx)
@@ -139,3 +140,12 @@ def test_demo_accounts_have_work_waiting(db):
     five = org.hosted_consultations.filter(kind="cross_region").first()
     assert five.hosts.count() == 5
     assert datetime.date.today().year in set(org.hosted_consultations.values_list("plan_year", flat=True))
+
+    # The portal has reports and photos (drawn at demo time) for held consultations and finished room matters.
+    from xieshang.consultations import selectors
+
+    assert selectors.public_articles().filter(consultation__kind="cross_region").exists()
+    assert selectors.public_articles().filter(room__isnull=False).count() >= 6
+    photos = selectors.public_photos()
+    assert photos.filter(consultation__isnull=False).exists() and photos.filter(room__isnull=False).exists()
+    assert all(p.alt_text and p.caption and p.width == 960 for p in photos)

@@ -182,7 +182,22 @@ def build(ctx: DemoContext) -> None:
         services.send_due_dispatches(today)
 
         n_topics = _rooms(ctx, rng, zz, committee, leader, resident, residents, members)
-    ctx.say(f"  {len(CONSULTATIONS)} consultations, {n_outcomes} recommendations, {n_topics} room topics")
+        n_articles, n_photos = _media(ctx, zz, committee)
+    ctx.say(
+        f"  {len(CONSULTATIONS)} consultations, {n_outcomes} recommendations, {n_topics} room topics, "
+        f"{n_articles} reports, {n_photos} photos"
+    )
+
+
+def _media(ctx, zz, committee):
+    from . import demo_media
+    from .models import Consultation, Topic
+
+    consultations = list(Consultation.objects.filter(organization=zz).select_related("state").order_by("planned_date"))
+    finished = {}
+    for topic in Topic.objects.filter(organization=zz, state__key="done").select_related("room__community"):
+        finished.setdefault(topic.room_id, (topic.room, topic))
+    return demo_media.build(ctx, consultations, list(finished.values()), committee)
 
 
 def _outcome_path(outcome, path, staff, leader, owner):
