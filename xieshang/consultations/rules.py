@@ -214,7 +214,6 @@ rules.add_perm("consultations.follow_room", rules.is_authenticated)
 rules.add_perm("consultations.view_outcome", outcome_in_host | is_outcome_owner | is_convener)
 rules.add_perm("consultations.add_progress", is_outcome_owner & outcome_progressing)
 rules.add_perm("consultations.rate_outcome", is_citizen_of_outcome_org & outcome_from_room & outcome_done)
-rules.add_perm("consultations.view_statistics", is_committee_staff | is_leader)
 
 # Reports and photos for the public portal
 rules.add_perm("consultations.add_media", is_media_parent_staff)
