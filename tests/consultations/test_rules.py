@@ -113,6 +113,8 @@ OUTCOME_TABLE = [
     # The convener of the fixture is a resident too.
     ("rate_outcome", ["send", "adopt", "implement", "complete"], {"resident", "convener"}),
     ("view_outcome", [], {"owner", "resident", "staff", "convener", "leader"}),
+    ("publish_outcome", [], {"staff", "convener"}),
+    ("publish_outcome", ["send", "adopt"], {"staff", "convener"}),
 ]
 
 

@@ -3,6 +3,8 @@ queries; the public portal and its Atom feed without login."""
 
 import datetime
 
+import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -149,3 +151,44 @@ def test_demo_accounts_have_work_waiting(db, settings, tmp_path):
     photos = selectors.public_photos()
     assert photos.filter(consultation__isnull=False).exists() and photos.filter(room__isnull=False).exists()
     assert all(p.alt_text and p.caption and p.width == 960 for p in photos)
+
+
+def test_staff_set_up_a_room_on_its_page(client, organization, staff, resident, convener):
+    from xieshang.consultations.models import Room
+
+    community = CommunityFactory(organization=organization, name="金水路社区")
+    _verified_login(client, staff)
+    page = client.get("/consultations/rooms/").content.decode()
+    assert 'data-testid="room-form"' in page and "金水路社区" in page
+    response = client.post(
+        "/consultations/rooms/new/", {"community": community.pk, "convener": "nobody", "address": "党群服务中心二楼"}
+    )
+    body = response.content.decode()
+    assert response.status_code == 400 and "nobody" in body and "党群服务中心二楼" in body
+    assert not Room.objects.exists()
+    response = client.post(
+        "/consultations/rooms/new/", {"community": community.pk, "convener": "convener", "address": "党群服务中心二楼"}
+    )
+    room = Room.objects.get()
+    assert response.status_code == 302 and room.convener == convener and room.name == "金水路社区有事好商量协商议事室"
+    # One room per community: the community is no longer offered, and the service refuses a second one anyway.
+    assert "金水路社区" not in client.get("/consultations/rooms/").content.decode().split('data-testid="room-form"')[1]
+    with pytest.raises(ValidationError, match="已设有"):
+        services.room_create(actor=staff, community=community, convener=convener)
+    client.force_login(resident)
+    assert client.post("/consultations/rooms/new/", {"community": community.pk}).status_code == 403
+
+
+def test_staff_choose_whether_an_outcome_status_is_public(client, consultation, staff, leader, unit, resident):
+    c = advance({"propose": staff, "approve": staff, "hold": staff}, consultation, "propose", "approve", "hold")
+    outcome = services.recommendation_add(
+        actor=staff, consultation=c, title="建立老旧小区改造长效机制", owner_unit=unit
+    )
+    advance({"send": staff}, outcome, "send")
+    assert "建立老旧小区改造长效机制" in client.get(c.get_public_url()).content.decode()
+    client.force_login(resident)
+    assert client.post(f"/consultations/outcomes/{outcome.pk}/public/", {"public": "0"}).status_code == 403
+    _verified_login(client, staff)
+    assert client.post(f"/consultations/outcomes/{outcome.pk}/public/", {"public": "0"}).status_code == 302
+    client.logout()
+    assert "建立老旧小区改造长效机制" not in client.get(c.get_public_url()).content.decode()

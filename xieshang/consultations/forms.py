@@ -211,3 +211,41 @@ class PlanApprovalForm(forms.Form):
         label=_("批准文件文号"), max_length=80, required=False, help_text=_("如 郑办文〔2026〕3号")
     )
     approved_on = forms.DateField(label=_("批准日期"), widget=DateInput, required=False)
+
+
+class RoomForm(forms.Form):
+    community = forms.ModelChoiceField(label=_("街道社区"), queryset=None, required=False)
+    convener = forms.CharField(
+        label=_("召集人（用户名或手机号）"),
+        max_length=40,
+        required=False,
+        help_text=_("召集人须在本组织有账号，可以是社区干部、委员或居民。"),
+    )
+    name = forms.CharField(label=_("名称"), max_length=80, required=False, help_text=_("留空则按街道社区名称生成。"))
+    address = forms.CharField(label=_("地址"), max_length=120, required=False)
+
+    def __init__(self, *args, organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        from xieshang.accounts.models import Community
+
+        self.organization = organization
+        self.fields["community"].queryset = Community.objects.filter(
+            organization=organization, room__isnull=True
+        ).order_by("district", "name")
+
+    def clean_convener(self):
+        """The person named, if they hold a role in this organization; the service says why anyone else is refused."""
+        from django.db.models import Q
+
+        value = (self.cleaned_data.get("convener") or "").strip()
+        if not value:
+            return None
+        user = (
+            User.objects.filter(Q(username=value) | Q(phone=value), is_active=True)
+            .filter(role_grants__organization=self.organization)
+            .distinct()
+            .first()
+        )
+        if user is None:
+            raise ValidationError(_("本组织没有用户名或手机号为“%(v)s”的人员。") % {"v": value})
+        return user

@@ -143,6 +143,16 @@ def outcome_in_host(user, outcome=None) -> bool:
 
 
 @rules.predicate
+def is_outcome_staff(user, outcome=None) -> bool:
+    """Committee staff of the outcome's consultation hosts, or of the room's organization."""
+    if outcome is None:
+        return False
+    if outcome.consultation_id:
+        return is_host_staff(user, outcome.consultation)
+    return Role.COMMITTEE_STAFF in _roles(user).get(outcome.organization_id, ())
+
+
+@rules.predicate
 def outcome_progressing(user, outcome=None) -> bool:
     return outcome is not None and _state(outcome) in ("adopted", "implementing")
 
@@ -213,6 +223,7 @@ rules.add_perm("consultations.follow_room", rules.is_authenticated)
 # Outcomes
 rules.add_perm("consultations.view_outcome", outcome_in_host | is_outcome_owner | is_convener)
 rules.add_perm("consultations.add_progress", is_outcome_owner & outcome_progressing)
+rules.add_perm("consultations.publish_outcome", is_outcome_staff | (outcome_from_room & is_convener))
 rules.add_perm("consultations.rate_outcome", is_citizen_of_outcome_org & outcome_from_room & outcome_done)
 
 # Reports and photos for the public portal

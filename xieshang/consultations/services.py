@@ -517,6 +517,20 @@ def _on_complete(outcome, event, payload):
         )
 
 
+def outcome_set_public(*, actor, outcome: Outcome, public: bool) -> Outcome:
+    """Whether the outcome's handling status appears on the public portal (《郑在协商》)."""
+    _require("consultations.publish_outcome", actor, outcome)
+    with transaction.atomic():
+        if Outcome.objects.filter(pk=outcome.pk).exclude(is_public=bool(public)).update(is_public=bool(public)):
+            audit_record(
+                actor=actor,
+                action="consultations.outcome_public" if public else "consultations.outcome_private",
+                obj=outcome,
+            )
+    outcome.is_public = bool(public)
+    return outcome
+
+
 def progress_add(
     *, actor, outcome, text: str, percent: int = 0, milestone: str = "", milestone_due: date | None = None
 ) -> Progress:
@@ -546,11 +560,19 @@ def progress_add(
 
 # ---------------------------------------------------------------------------------------------------- rooms
 def room_create(*, actor, community, convener, name: str = "", address: str = "") -> Room:
+    """One room per town or community, with a convener of the organization."""
+    if community is None:
+        raise ValidationError({"community": _("请选择街道或社区。")})
     _require("consultations.add_room", actor, community.organization)
-    if community.organization_id not in roles_by_organization(convener):
-        raise ValidationError({"convener": _("召集人须为本组织人员。")})
+    errors = {}
+    if convener is None:
+        errors["convener"] = _("请指定召集人。")
+    elif community.organization_id not in roles_by_organization(convener):
+        errors["convener"] = _("召集人须为本组织人员。")
     if Room.objects.filter(community=community).exists():
-        raise ValidationError({"community": _("该街道社区已设有协商议事室。")})
+        errors["community"] = _("该街道社区已设有协商议事室。")
+    if errors:
+        raise ValidationError(errors)
     with transaction.atomic():
         room = Room.objects.create(
             organization_id=community.organization_id,

@@ -29,6 +29,7 @@ from .forms import (
     ProgressForm,
     RatingForm,
     RegisterForm,
+    RoomForm,
     SegmentForm,
     TopicForm,
     apply_errors,
@@ -366,6 +367,7 @@ def _outcome_context(request, outcome, **forms):
         "my_rating": my_rating,
         "rating_summary": {s: sum(1 for r in ratings if r.score == s) for s in Rating.Score.values},
         "is_citizen_waiting": outcome.topic_id and not may_rate and outcome.state.key != "done",
+        "can_publish": rules.has_perm("consultations.publish_outcome", user, outcome),
     }
 
 
@@ -395,6 +397,16 @@ def progress_view(request, pk: int):
 
 @login_required
 @require_POST
+def outcome_public_view(request, pk: int):
+    outcome = selectors.get_outcome_for_user(request.user, pk)
+    public = request.POST.get("public") == "1"
+    services.outcome_set_public(actor=request.user, outcome=outcome, public=public)
+    messages.success(request, _("办理状态已在《郑在协商》公开。") if public else _("办理状态已不再公开。"))
+    return redirect(outcome)
+
+
+@login_required
+@require_POST
 def rate_view(request, pk: int):
     outcome = selectors.get_outcome_for_user(request.user, pk)
     form = RatingForm(request.POST)
@@ -412,11 +424,36 @@ def rate_view(request, pk: int):
 
 
 # ---------------------------------------------------------------------------------------------------- rooms
+def _rooms_context(request, organization, room_form=None):
+    can_add = rules.has_perm("consultations.add_room", request.user, organization)
+    return {
+        "rooms": selectors.rooms_for(organization),
+        "room_form": (room_form or RoomForm(organization=organization)) if can_add else None,
+    }
+
+
 @login_required
 def room_list(request):
     organization = _org(request)
     _need(request, "consultations.view_room", organization)
-    return render(request, "consultations/rooms.html", {"rooms": selectors.rooms_for(organization)})
+    return render(request, "consultations/rooms.html", _rooms_context(request, organization))
+
+
+@login_required
+@require_POST
+def room_create_view(request):
+    organization = _org(request)
+    _need(request, "consultations.add_room", organization)
+    form = RoomForm(request.POST, organization=organization)
+    if form.is_valid():
+        try:
+            room = services.room_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("议事室已设立。"))
+            return redirect(room)
+    return render(request, "consultations/rooms.html", _rooms_context(request, organization, form), status=400)
 
 
 def _room(request, pk):
