@@ -49,6 +49,9 @@ CONSULTATION_TABLE = [
     ("add_recommendation", "planned", set()),
     ("add_recommendation", "approved", {Role.COMMITTEE_STAFF}),
     ("add_recommendation", "held", {Role.COMMITTEE_STAFF}),
+    ("add_material", "approved", {Role.COMMITTEE_STAFF}),
+    ("add_material", "held", {Role.COMMITTEE_STAFF}),
+    ("view_materials", "approved", {Role.COMMITTEE_STAFF, Role.LEADER, "invited"}),
     ("add_media", "planned", {Role.COMMITTEE_STAFF}),
     ("add_media", "held", {Role.COMMITTEE_STAFF}),
 ]

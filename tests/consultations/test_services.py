@@ -6,6 +6,7 @@ import datetime
 import pytest
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tests.factories import make_user
 from xieshang.accounts.models import Role
@@ -45,7 +46,14 @@ def test_notices_fall_due_15_and_10_working_days_ahead_and_are_sent_once(consult
     assert services.send_due_dispatches(notice.due_on) == 1
     assert services.send_due_dispatches(notice.due_on) == 0
     assert Notification.objects.filter(recipient=member, kind="consultations.notice").count() == 1
-    assert services.send_due_dispatches(materials.due_on) == 1
+    # The materials wait until there is something to send; then they go on the next daily run.
+    assert services.send_due_dispatches(materials.due_on) == 0
+    services.material_add(
+        actor=staff, consultation=c, title="调研报告", upload=SimpleUploadedFile("报告.pdf", b"%PDF-1.4 ...")
+    )
+    assert services.send_due_dispatches(materials.due_on + datetime.timedelta(days=1)) == 1
+    sent = Notification.objects.get(recipient=member, kind="consultations.materials")
+    assert "调研报告" in sent.body
     notice.refresh_from_db()
     assert notice.sent_at and notice.recipients == 1
 
@@ -166,3 +174,34 @@ def test_overdue_minutes_are_escalated_to_host_staff_and_leaders(consultation, s
         assert Notification.objects.filter(recipient=person, kind="workflow.consultation.overdue").exists()
     c.refresh_from_db()
     assert c.overdue
+
+
+@pytest.fixture
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+def test_materials_are_checked_by_content_and_nothing_half_saved(consultation, staff, member, _media):
+    from xieshang.consultations.models import Material
+
+    for name, data in (("议程.pdf", b"<html><script>alert(1)</script>"), ("run.docx", b"MZ\x90\x00 executable")):
+        with pytest.raises(ValidationError, match="只能上传"):
+            services.material_add(
+                actor=staff, consultation=consultation, title="材料", upload=SimpleUploadedFile(name, data)
+            )
+    with pytest.raises(ValidationError) as exc:
+        services.material_add(actor=staff, consultation=consultation, title=" ", upload=None)
+    assert set(exc.value.message_dict) == {"title", "file"}
+    with pytest.raises(PermissionDenied):
+        services.material_add(
+            actor=member, consultation=consultation, title="x", upload=SimpleUploadedFile("a.pdf", b"%PDF-1.4")
+        )
+    assert not Material.objects.exists() and not [p for p in _media.rglob("*") if p.is_file()]
+    docx = services.material_add(
+        actor=staff,
+        consultation=consultation,
+        title="调研报告",
+        upload=SimpleUploadedFile("调研报告.docx", b"PK\x03\x04.."),
+    )
+    assert docx.filename == "调研报告.docx" and docx.file.name.endswith(".docx") and "调研" not in docx.file.name

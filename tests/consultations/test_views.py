@@ -151,6 +151,10 @@ def test_demo_accounts_have_work_waiting(db, settings, tmp_path):
     photos = selectors.public_photos()
     assert photos.filter(consultation__isnull=False).exists() and photos.filter(room__isnull=False).exists()
     assert all(p.alt_text and p.caption and p.width == 960 for p in photos)
+    # Approved consultations have their materials (a Word document) uploaded.
+    from xieshang.consultations.models import Material
+
+    assert Material.objects.filter(consultation__state__key="approved", size__gt=1000).exists()
 
 
 def test_staff_set_up_a_room_on_its_page(client, organization, staff, resident, convener):
@@ -192,3 +196,30 @@ def test_staff_choose_whether_an_outcome_status_is_public(client, consultation, 
     assert client.post(f"/consultations/outcomes/{outcome.pk}/public/", {"public": "0"}).status_code == 302
     client.logout()
     assert "建立老旧小区改造长效机制" not in client.get(c.get_public_url()).content.decode()
+
+
+def test_materials_are_for_the_invited_and_the_hosts(client, consultation, staff, member, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.factories import make_user
+    from xieshang.accounts.models import Role
+
+    settings.MEDIA_ROOT = tmp_path
+    services.invite(actor=staff, consultation=consultation, users=[member])
+    _verified_login(client, staff)
+    bad = client.post(
+        f"/consultations/{consultation.pk}/materials/",
+        {"title": "会议议程", "file": SimpleUploadedFile("a.pdf", b"not a pdf")},
+    )
+    assert bad.status_code == 400 and "只能上传" in bad.content.decode() and 'value="会议议程"' in bad.content.decode()
+    client.post(
+        f"/consultations/{consultation.pk}/materials/",
+        {"title": "会议议程", "file": SimpleUploadedFile("议程.pdf", b"%PDF-1.4 agenda")},
+    )
+    material = consultation.materials.get()
+    client.force_login(member)
+    assert "会议议程" in client.get(consultation.get_absolute_url()).content.decode()
+    download = client.get(f"/consultations/materials/{material.pk}/")
+    assert download.status_code == 200 and b"".join(download.streaming_content) == b"%PDF-1.4 agenda"
+    client.force_login(make_user(Role.MEMBER, consultation.organization))  # a member not invited
+    assert client.get(f"/consultations/materials/{material.pk}/").status_code == 403

@@ -174,6 +174,8 @@ def build(ctx: DemoContext) -> None:
                         n_outcomes += 1
                 _advance(lambda k, f=actor_for: f(k) or committee, c, [key])
                 c.refresh_from_db()
+                if key == "approve":
+                    _material(committee, c)
             if target == "approved":
                 services.invite(actor=committee, consultation=c, users=invited)
                 for p in hosts:
@@ -198,6 +200,29 @@ def _media(ctx, zz, committee):
     for topic in Topic.objects.filter(organization=zz, state__key="done").select_related("room__community"):
         finished.setdefault(topic.room_id, (topic.room, topic))
     return demo_media.build(ctx, consultations, list(finished.values()), committee)
+
+
+def _material(staff, consultation):
+    """The research report sent as the meeting's materials: a real Word document, written at demo time."""
+    from io import BytesIO
+
+    from django.core.files.base import ContentFile
+    from docx import Document
+
+    doc = Document()
+    doc.add_heading(f"关于{consultation.title}的调研报告", level=1)
+    for text in (
+        f"根据市政协年度协商计划，{consultation.committee.name if consultation.committee else '有关专门委员会'}"
+        f"组织部分委员围绕“{consultation.title}”开展专题调研。",
+        "一、基本情况。近年来，全市在这一领域出台了一系列政策措施，取得积极成效。",
+        "二、存在的问题。政策落实不够均衡，部门协同仍需加强，群众获得感有待提升。",
+        "三、意见建议。一是加强统筹规划；二是完善工作机制；三是强化督促检查。",
+    ):
+        doc.add_paragraph(text)
+    buffer = BytesIO()
+    doc.save(buffer)
+    upload = ContentFile(buffer.getvalue(), name="调研报告.docx")
+    services.material_add(actor=staff, consultation=consultation, title="专题调研报告", upload=upload)
 
 
 def _outcome_path(outcome, path, staff, leader, owner):

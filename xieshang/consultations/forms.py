@@ -72,6 +72,13 @@ class InviteForm(forms.Form):
         self.fields["users"].widget.attrs["size"] = 8
 
 
+class MaterialForm(forms.Form):
+    title = forms.CharField(label=_("材料名称"), max_length=120, required=False)
+    file = forms.FileField(
+        label=_("文件"), required=False, help_text=_("PDF、Word、Excel、PowerPoint 或图片，不超过 20 MB。")
+    )
+
+
 class RegisterForm(forms.Form):
     mode = forms.ChoiceField(label=_("参加方式"), choices=Invitation.Mode.choices, widget=forms.RadioSelect)
 

@@ -110,6 +110,34 @@ class Dispatch(models.Model):
         return f"{self.consultation} · {self.get_kind_display()}"
 
 
+def material_path(instance, filename: str) -> str:
+    return f"consultations/materials/{timezone.now():%Y}/{filename}"
+
+
+class Material(models.Model):
+    """A document of a consultation's materials (会议材料), for the people invited and the hosts' staff; the
+    materials dispatch (10 working days ahead by default) sends them once at least one is uploaded."""
+
+    consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="materials")
+    organization = models.ForeignKey("accounts.Organization", on_delete=models.CASCADE, related_name="+")
+    title = models.CharField(_("材料名称"), max_length=120)
+    file = models.FileField(_("文件"), upload_to=material_path)
+    filename = models.CharField(_("原文件名"), max_length=200)
+    size = models.PositiveIntegerField(default=0)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("会议材料")
+        verbose_name_plural = _("会议材料")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
 class Invitation(models.Model):
     """A person invited by one host; registration and check-in are recorded on it."""
 

@@ -69,6 +69,11 @@ def consultation_editable(user, consultation=None) -> bool:
 
 
 @rules.predicate
+def materials_editable(user, consultation=None) -> bool:
+    return consultation is not None and _state(consultation) in ("planned", "proposed", "approved", "held")
+
+
+@rules.predicate
 def minutes_editable(user, consultation=None) -> bool:
     return consultation is not None and _state(consultation) == "held"
 
@@ -200,6 +205,8 @@ rules.add_perm("consultations.view_plan", is_committee_staff | is_leader)
 rules.add_perm("consultations.view_consultation", in_host)
 rules.add_perm("consultations.change_consultation", is_host_staff & consultation_editable)
 rules.add_perm("consultations.invite", is_host_staff & consultation_editable)
+rules.add_perm("consultations.add_material", is_host_staff & materials_editable)
+rules.add_perm("consultations.view_materials", is_invited | is_host_staff | is_host_leader)
 rules.add_perm("consultations.view_attendance", is_host_staff | is_host_leader)
 rules.add_perm("consultations.show_checkin_code", is_host_staff & consultation_open_for_checkin)
 rules.add_perm("consultations.check_in", is_invited & consultation_open_for_checkin)

@@ -37,6 +37,7 @@ from .models import (
     Invitation,
     Kind,
     LiveMessage,
+    Material,
     Outcome,
     Photo,
     Progress,
@@ -257,17 +258,25 @@ def send_due_dispatches(today: date | None = None) -> int:
             if locked.sent_at is not None:
                 continue
             consultation = dispatch.consultation
+            titles = list(consultation.materials.values_list("title", flat=True))
+            if dispatch.kind == Dispatch.Kind.MATERIALS and not titles:
+                # Nothing to send yet: the dispatch stays due (shown late on the page) until materials are uploaded.
+                continue
             people = [i.user for i in consultation.invitations.select_related("user")]
             label = dispatch.get_kind_display()
             _tell(
                 people,
                 kind=f"consultations.{dispatch.kind}",
                 title=_("%(what)s：%(title)s") % {"what": label, "title": consultation.title},
-                body=_("会议日期 %(date)s，%(where)s。")
-                % {
-                    "date": consultation.planned_date,
-                    "where": consultation.venue or _("网络会议"),
-                },
+                body=(
+                    _("会议日期 %(date)s，%(where)s。")
+                    % {"date": consultation.planned_date, "where": consultation.venue or _("网络会议")}
+                )
+                + (
+                    _("会议材料：%(titles)s。请登录平台查阅。") % {"titles": "、".join(titles)}
+                    if dispatch.kind == Dispatch.Kind.MATERIALS
+                    else ""
+                ),
                 url=consultation.get_absolute_url(),
                 organization=consultation.organization_id,
             )
@@ -277,6 +286,62 @@ def send_due_dispatches(today: date | None = None) -> int:
             audit_record(actor=None, action=f"consultations.{dispatch.kind}_sent", obj=consultation)
             sent += 1
     return sent
+
+
+MATERIAL_MAX_MB = 20
+# Documents are recognized by their first bytes, never by their name: PDF, Office (zip and the older OLE format),
+# plain pictures. Anything else (scripts, executables, HTML) is refused.
+MATERIAL_SIGNATURES = (
+    (b"%PDF-", "PDF"),
+    (b"PK\x03\x04", "Office"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "Office"),
+    (b"\xff\xd8\xff", "JPEG"),
+    (b"\x89PNG\r\n\x1a\n", "PNG"),
+)
+
+
+def material_add(*, actor, consultation: Consultation, title: str, upload) -> Material:
+    """A document of the meeting's materials. Checked by content and size; stored under a name of ours (the
+    original file name is kept for the download)."""
+    import os
+    import uuid
+
+    _require("consultations.add_material", actor, consultation)
+    title = (title or "").strip()
+    errors = {}
+    if not title:
+        errors["title"] = _("请填写材料名称。")
+    if upload is None:
+        errors["file"] = _("请选择文件。")
+    elif upload.size > MATERIAL_MAX_MB * 1024 * 1024:
+        errors["file"] = _("文件不能超过 %(mb)s MB。") % {"mb": MATERIAL_MAX_MB}
+    else:
+        upload.seek(0)
+        head = upload.read(16)
+        upload.seek(0)
+        if not any(head.startswith(sig) for sig, _kind in MATERIAL_SIGNATURES):
+            errors["file"] = _("只能上传 PDF、Word、Excel、PowerPoint 文件或 JPEG、PNG 图片。")
+    if errors:
+        raise ValidationError(errors)
+    original = os.path.basename(upload.name or "material")[:200]
+    ext = os.path.splitext(original)[1].lower()[:8]
+    material = Material(
+        consultation=consultation,
+        organization_id=_inviting_org(actor, consultation),
+        title=title[:120],
+        filename=original,
+        size=upload.size,
+        uploaded_by=actor,
+    )
+    material.file.save(f"{uuid.uuid4().hex}{ext}", upload, save=False)
+    try:
+        with transaction.atomic():
+            material.save()
+            audit_record(actor=actor, action="consultations.material_add", obj=consultation, detail={"title": title})
+    except Exception:
+        material.file.delete(save=False)
+        raise
+    return material
 
 
 def _inviting_org(actor, consultation) -> int:

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,6 +22,7 @@ from .forms import (
     ConsultationForm,
     InviteForm,
     LiveForm,
+    MaterialForm,
     MinutesForm,
     OutcomeForm,
     PlanApprovalForm,
@@ -34,7 +35,7 @@ from .forms import (
     TopicForm,
     apply_errors,
 )
-from .models import Kind, Rating, Room, Topic
+from .models import Kind, Material, Rating, Room, Topic
 
 PER_PAGE = 30
 
@@ -156,6 +157,8 @@ def _detail_context(request, consultation, **forms):
             "write_minutes",
             "add_recommendation",
             "add_media",
+            "add_material",
+            "view_materials",
         )
     }
     staff_orgs = selectors.staff_host_ids(user, consultation)
@@ -176,6 +179,8 @@ def _detail_context(request, consultation, **forms):
         "outcome_form": forms.get("outcome_form")
         or (OutcomeForm(organization_ids=staff_orgs) if can["add_recommendation"] else None),
         "register_form": forms.get("register_form") or (RegisterForm() if can["register"] else None),
+        "materials": consultation.materials.select_related("organization") if can["view_materials"] else [],
+        "material_form": forms.get("material_form") or (MaterialForm() if can["add_material"] else None),
     }
     return context
 
@@ -264,6 +269,32 @@ def recommendation_view(request, pk: int):
         lambda c: OutcomeForm(request.POST, organization_ids=selectors.staff_host_ids(request.user, c)),
         lambda c, data: services.recommendation_add(actor=request.user, consultation=c, **data),
     )
+
+
+@login_required
+@require_POST
+def material_view(request, pk: int):
+    return _post_form(
+        request,
+        pk,
+        "material_form",
+        lambda c: MaterialForm(request.POST, request.FILES),
+        lambda c, data: services.material_add(
+            actor=request.user, consultation=c, title=data["title"], upload=data["file"]
+        ),
+    )
+
+
+@login_required
+def material_download_view(request, pk: int):
+    material = get_object_or_404(Material.objects.select_related("consultation"), pk=pk)
+    consultation = selectors.get_consultation_for_user(request.user, material.consultation_id)
+    _need(request, "consultations.view_materials", consultation)
+    try:
+        handle = material.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    return FileResponse(handle, as_attachment=True, filename=material.filename)
 
 
 def _qr_svg(url: str) -> str:
