@@ -205,3 +205,32 @@ def test_materials_are_checked_by_content_and_nothing_half_saved(consultation, s
         upload=SimpleUploadedFile("调研报告.docx", b"PK\x03\x04.."),
     )
     assert docx.filename == "调研报告.docx" and docx.file.name.endswith(".docx") and "调研" not in docx.file.name
+
+
+def test_milestones_are_reminded_once_before_and_once_when_missed(consultation, staff, leader, unit, officer):
+    c = advance({"propose": staff, "approve": staff, "hold": staff}, consultation, "propose", "approve", "hold")
+    outcome = services.recommendation_add(actor=staff, consultation=c, title="建立长效机制", owner_unit=unit)
+    outcome = advance({"send": staff, "adopt": officer, "implement": officer}, outcome, "send", "adopt", "implement")
+    today = datetime.date.today()
+    due = add_working_days(today, 6)
+    services.progress_add(
+        actor=officer, outcome=outcome, text="方案已印发", percent=30, milestone="完成试点", milestone_due=due
+    )
+
+    def told(person, kind):
+        return Notification.objects.filter(recipient=person, kind=f"consultations.{kind}").count()
+
+    assert services.send_milestone_reminders(today) == 0
+    assert services.send_milestone_reminders(add_working_days(due, -3)) == 1
+    assert services.send_milestone_reminders(add_working_days(due, -2)) == 0
+    assert (told(officer, "milestone_due"), told(staff, "milestone_due")) == (1, 0)
+    late = due + datetime.timedelta(days=1)
+    assert services.send_milestone_reminders(late) == 1
+    assert services.send_milestone_reminders(late) == 0
+    assert told(officer, "milestone_overdue") == 1 and told(staff, "milestone_overdue") == 1
+    # A later report without a milestone replaces it: nothing more is said about the old one.
+    other = services.recommendation_add(actor=staff, consultation=c, title="另一项", owner_unit=unit)
+    other = advance({"send": staff, "adopt": officer}, other, "send", "adopt")
+    services.progress_add(actor=officer, outcome=other, text="a", milestone="节点", milestone_due=due)
+    services.progress_add(actor=officer, outcome=other, text="节点已提前完成", percent=60)
+    assert services.send_milestone_reminders(late) == 0

@@ -360,6 +360,9 @@ class Progress(models.Model):
     milestone_due = models.DateField(_("节点日期"), null=True, blank=True)
     percent = models.PositiveSmallIntegerField(_("完成比例（%）"), default=0)
     created_at = models.DateTimeField(default=timezone.now)
+    # When the owners were reminded that this milestone falls due, and told that it was missed (each once).
+    milestone_warned_at = models.DateTimeField(null=True, blank=True)
+    milestone_overdue_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]

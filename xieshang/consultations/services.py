@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 import rules
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -342,6 +342,68 @@ def material_add(*, actor, consultation: Consultation, title: str, upload) -> Ma
         material.file.delete(save=False)
         raise
     return material
+
+
+MILESTONE_WARN_WORKING_DAYS = 3
+
+
+def send_milestone_reminders(today: date | None = None) -> int:
+    """The daily run for outcomes being carried out: the owners hear that the milestone they set falls due within
+    three working days, and the owners and the staff that it was missed. Only the latest progress entry of an
+    outcome counts (a later report replaces its milestone); each reminder is sent once. Returns how many."""
+    from xieshang.workflow.calendar import working_days_between
+
+    from .wiring import _owner_members
+
+    today = today or timezone.localdate()
+    sent = 0
+    candidates = Progress.objects.filter(
+        milestone_due__isnull=False,
+        outcome__state__key__in=["adopted", "implementing"],
+    ).filter(models.Q(milestone_warned_at__isnull=True) | models.Q(milestone_overdue_at__isnull=True))
+    for entry in candidates.select_related("outcome", "outcome__consultation", "outcome__topic__room"):
+        outcome = entry.outcome
+        if outcome.progress.filter(pk__gt=entry.pk).exists():
+            continue
+        due = entry.milestone_due
+        missed = today > due and entry.milestone_overdue_at is None
+        warn = (
+            not missed
+            and entry.milestone_warned_at is None
+            and today <= due
+            and working_days_between(today, due) <= MILESTONE_WARN_WORKING_DAYS
+        )
+        if not (missed or warn):
+            continue
+        with transaction.atomic():
+            locked = Progress.objects.select_for_update().get(pk=entry.pk)
+            field = "milestone_overdue_at" if missed else "milestone_warned_at"
+            if getattr(locked, field) is not None:
+                continue
+            people = list(_owner_members(outcome))
+            if missed:
+                people += list(_outcome_staff(outcome))
+            _tell(
+                people,
+                kind="consultations.milestone_overdue" if missed else "consultations.milestone_due",
+                title=(_("落实节点已超期：%(m)s") if missed else _("落实节点即将到期：%(m)s")) % {"m": entry.milestone},
+                body=_("%(title)s，节点日期 %(due)s。请及时报告落实进展。") % {"title": outcome.title, "due": due},
+                url=outcome.get_absolute_url(),
+                organization=outcome.organization_id,
+            )
+            setattr(locked, field, timezone.now())
+            locked.save(update_fields=[field])
+            sent += 1
+    return sent
+
+
+def _outcome_staff(outcome):
+    from xieshang.accounts.models import User
+
+    org_ids = host_ids(outcome.consultation) if outcome.consultation_id else {outcome.organization_id}
+    return User.objects.filter(
+        is_active=True, role_grants__role=Role.COMMITTEE_STAFF, role_grants__organization_id__in=org_ids
+    ).distinct()
 
 
 def _inviting_org(actor, consultation) -> int:
