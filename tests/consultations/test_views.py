@@ -223,3 +223,16 @@ def test_materials_are_for_the_invited_and_the_hosts(client, consultation, staff
     assert download.status_code == 200 and b"".join(download.streaming_content) == b"%PDF-1.4 agenda"
     client.force_login(make_user(Role.MEMBER, consultation.organization))  # a member not invited
     assert client.get(f"/consultations/materials/{material.pk}/").status_code == 403
+
+
+def test_public_room_page_shows_the_residents_ratings(client, room, convener, resident, neighbour, officer, unit):
+    from .test_services import _done_room_topic
+
+    topic, outcome = _done_room_topic(room, convener, resident, officer, unit)
+    services.progress_add(actor=officer, outcome=outcome, text="已修好", percent=100)
+    outcome = advance({"complete": officer}, outcome, "complete")
+    services.outcome_rate(actor=resident, outcome=outcome, score=3)
+    services.outcome_rate(actor=neighbour, outcome=outcome, score=2)
+    page = client.get(room.get_public_url()).content.decode()
+    assert "居民评价：2 人评价，1 人满意" in page
+    assert resident.display_name not in page and neighbour.display_name not in page

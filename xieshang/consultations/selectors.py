@@ -168,7 +168,13 @@ def public_consultations() -> QuerySet[Consultation]:
 
 
 def public_outcomes(**filters) -> QuerySet[Outcome]:
-    return Outcome.objects.filter(is_public=True, **filters).exclude(state__key="draft").select_related("state")
+    """Published outcomes (sent on), with residents' ratings counted: how many rated, how many were satisfied."""
+    return (
+        Outcome.objects.filter(is_public=True, **filters)
+        .exclude(state__key="draft")
+        .select_related("state")
+        .annotate(n_ratings=Count("ratings"), n_satisfied=Count("ratings", filter=Q(ratings__score=3)))
+    )
 
 
 def public_rooms() -> QuerySet[Room]:
