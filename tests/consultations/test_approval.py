@@ -139,3 +139,23 @@ def test_migration_moves_an_untouched_default_to_the_staff_record(db):
     migration.forward(django_apps, None)
     approve.refresh_from_db()
     assert approve.roles == ["standing_member"]
+
+
+def test_the_consultation_page_records_the_approval_through_the_workflow_form(client, proposed, staff, leader):
+    from xieshang.workflow.templatetags.workflow_tags import transition_url
+
+    _verified_login(client, leader)
+    assert "payload_document" not in client.get(proposed.get_absolute_url()).content.decode()
+    _verified_login(client, staff)
+    page = client.get(proposed.get_absolute_url()).content.decode()
+    assert "登记党委批准" in page and "批准文件文号" in page and 'name="payload_document"' in page
+    url = transition_url(proposed, "approve")
+    fields = {f"payload_{k}": v for k, v in APPROVAL.items()}
+    response = client.post(url, {**fields, "payload_approved_on": IN_3_DAYS}, follow=True)
+    assert "批准日期不能晚于今天" in response.content.decode()
+    assert Consultation.objects.get(pk=proposed.pk).state.key == "proposed"
+    response = client.post(url, fields, follow=True)
+    body = response.content.decode()
+    assert Consultation.objects.get(pk=proposed.pk).state.key == "approved"
+    approval = body.split('data-testid="approval"')[1].split("</p>")[0]
+    assert "中共郑州市委" in approval and "郑办文〔2026〕3号" in approval and "十五届市政协第12次主席会议" in approval
