@@ -2,9 +2,10 @@
 Xuchang) and a dozen community rooms with topics, supports, small conversations, outcomes and ratings in every state,
 all moved through the real services. Notifications are held back while the history loads.
 
-Left waiting for the demo accounts: `committee` has consultations to move on and a room to convene; `leader` has a
-consultation to approve and an outcome to instruct; `unit` has outcomes to adopt and to report progress on; `member`
-has an invitation to register for and check in to; `resident` follows a room and can rate a finished outcome."""
+Left waiting for the demo accounts: `committee` has consultations to move on (it records the chairs' meeting and
+the party committee's approval), a room to convene and reports and photos on the portal; `leader` has an outcome to
+instruct; `unit` has outcomes to adopt and to report progress on; `member` has an invitation to register for and
+check in to, with the materials to read; `resident` follows a room and can rate a finished outcome."""
 
 from __future__ import annotations
 
