@@ -262,3 +262,28 @@ def test_items_of_a_private_consultation_stay_off_the_portal(client, organizatio
     assert client.get(article.get_public_url()).status_code == 404
     assert client.get(photo.get_file_url()).status_code == 404
     assert "内部座谈纪实" not in client.get("/consultations/portal/").content.decode()
+
+
+def test_media_and_portal_pages_query_count_is_constant(client, consultation, room, staff, django_assert_num_queries):
+    from .test_views import _count
+
+    def add(n):
+        for i in range(n):
+            services.article_create(actor=staff, parent=room, title=f"报道{i}", body="正文")
+            services.photo_add(actor=staff, parent=room, image=_upload(_image()), alt_text="描述", caption=f"图{i}")
+
+    add(1)
+    _verified_login(client, staff)
+    staff_url = f"/consultations/rooms/{room.pk}/media/"
+    staff_base = _count(client, staff_url)
+    client.logout()
+    public_urls = ["/consultations/portal/", room.get_public_url(), "/consultations/portal/feed/"]
+    public_base = {url: _count(client, url) for url in public_urls}
+    add(3)
+    for url, n in public_base.items():
+        with django_assert_num_queries(n):
+            client.get(url)
+    _verified_login(client, staff)
+    client.get(staff_url)
+    with django_assert_num_queries(staff_base):
+        client.get(staff_url)
