@@ -236,3 +236,12 @@ def test_public_room_page_shows_the_residents_ratings(client, room, convener, re
     page = client.get(room.get_public_url()).content.decode()
     assert "居民评价：2 人评价，1 人满意" in page
     assert resident.display_name not in page and neighbour.display_name not in page
+
+
+def test_public_room_page_links_to_an_open_conversation(client, room, convener, resident):
+    topic = services.topic_raise(actor=resident, room=room, title="加装电梯费用分摊")
+    services.topic_prepare(actor=convener, topic=topic, participants=[resident], form="online")
+    topic = Topic.objects.get(pk=topic.pk)
+    conversation = services.topic_open_conversation(actor=convener, topic=topic, seed_statements=["按楼层分摊"])
+    page = client.get(room.get_public_url()).content.decode()
+    assert f'href="/deliberation/{conversation.pk}/" data-testid="join-conversation"' in page
