@@ -80,8 +80,16 @@ def partners(organization):
     return cities
 
 
+PAYLOADS = {
+    "instruct": {"instruction": "抓紧落实"},
+    "propose": {"meeting": "十五届市政协第12次主席会议"},
+    "approve": {"body": "中共郑州市委", "document": "郑办文〔2026〕3号", "approved_on": "2026-01-20"},
+}
+
+
 def advance(actor_by_key, obj, *keys):
-    """Take transitions in order; actor_by_key maps transition key -> actor."""
+    """Take transitions in order; actor_by_key maps transition key -> actor (the staff record the party committee's
+    approval: "approve" is taken by committee staff with the document's payload)."""
     for key in keys:
         obj = type(obj).objects.get(pk=obj.pk)
         services.workflow.transition(
@@ -89,6 +97,6 @@ def advance(actor_by_key, obj, *keys):
             obj=obj,
             transition_key=key,
             reason="理由" if key in ("reject", "drop", "decline") else "",
-            payload={"instruction": "抓紧落实"} if key == "instruct" else None,
+            payload=PAYLOADS.get(key),
         )
     return type(obj).objects.get(pk=obj.pk)

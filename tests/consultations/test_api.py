@@ -59,3 +59,18 @@ def test_rating_an_unfinished_outcome_is_refused(client, room, convener, residen
         f"/api/consultations/outcomes/{outcome.pk}/rating", {"score": 3}, content_type="application/json"
     )
     assert response.status_code == 422 and "尚未落实完成" in str(response.json())
+
+
+def test_a_consultation_carries_its_recorded_approval(client, consultation, staff, member):
+    from .conftest import advance
+
+    advance({"propose": staff, "approve": staff}, consultation, "propose", "approve")
+    client.force_login(member)
+    data = client.get(f"/api/consultations/consultations/{consultation.pk}").json()
+    assert data["state"] == "approved"
+    assert (data["approval_body"], data["approval_document"], data["approved_on"]) == (
+        "中共郑州市委",
+        "郑办文〔2026〕3号",
+        "2026-01-20",
+    )
+    assert data["chairs_meeting"] == "十五届市政协第12次主席会议"

@@ -23,7 +23,7 @@ def five_city(organization, partners, staff, leader, future):
         hosts=partners,
         venue="开封",
     )
-    c = advance({"propose": staff, "approve": leader}, c, "propose", "approve")
+    c = advance({"propose": staff, "approve": staff}, c, "propose", "approve")
     zz_member = make_user(Role.MEMBER, organization, name="郑州委员")
     kf_member = make_user(Role.MEMBER, kaifeng, name="开封委员")
     services.invite(actor=staff, consultation=c, users=[zz_member])

@@ -6,6 +6,7 @@ import datetime
 import pytest
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tests.factories import make_user
 from xieshang.accounts.models import Role
@@ -36,7 +37,7 @@ def test_cross_region_needs_a_co_host(organization, staff, future):
 
 def test_notices_fall_due_15_and_10_working_days_ahead_and_are_sent_once(consultation, staff, leader, member):
     services.invite(actor=staff, consultation=consultation, users=[member])
-    c = advance({"propose": staff, "approve": leader}, consultation, "propose", "approve")
+    c = advance({"propose": staff, "approve": staff}, consultation, "propose", "approve")
     notice = Dispatch.objects.get(consultation=c, kind="notice")
     materials = Dispatch.objects.get(consultation=c, kind="materials")
     assert working_days_between(notice.due_on, c.planned_date) == 15
@@ -45,13 +46,20 @@ def test_notices_fall_due_15_and_10_working_days_ahead_and_are_sent_once(consult
     assert services.send_due_dispatches(notice.due_on) == 1
     assert services.send_due_dispatches(notice.due_on) == 0
     assert Notification.objects.filter(recipient=member, kind="consultations.notice").count() == 1
-    assert services.send_due_dispatches(materials.due_on) == 1
+    # The materials wait until there is something to send; then they go on the next daily run.
+    assert services.send_due_dispatches(materials.due_on) == 0
+    services.material_add(
+        actor=staff, consultation=c, title="调研报告", upload=SimpleUploadedFile("报告.pdf", b"%PDF-1.4 ...")
+    )
+    assert services.send_due_dispatches(materials.due_on + datetime.timedelta(days=1)) == 1
+    sent = Notification.objects.get(recipient=member, kind="consultations.materials")
+    assert "调研报告" in sent.body
     notice.refresh_from_db()
     assert notice.sent_at and notice.recipients == 1
 
 
 def test_minutes_due_seven_working_days_after_the_meeting(consultation, staff, leader):
-    c = advance({"propose": staff, "approve": leader, "hold": staff}, consultation, "propose", "approve", "hold")
+    c = advance({"propose": staff, "approve": staff, "hold": staff}, consultation, "propose", "approve", "hold")
     assert c.due_on == add_working_days(c.state_entered_at.date(), 7)
     from xieshang.workflow.exceptions import ConditionFailed
 
@@ -64,7 +72,7 @@ def test_minutes_due_seven_working_days_after_the_meeting(consultation, staff, l
 
 def test_check_in_credits_the_duty_record_once(consultation, staff, leader, member):
     services.invite(actor=staff, consultation=consultation, users=[member])
-    c = advance({"propose": staff, "approve": leader}, consultation, "propose", "approve")
+    c = advance({"propose": staff, "approve": staff}, consultation, "propose", "approve")
     token = services.checkin_token(c)
     services.check_in(actor=member, token=token)
     services.check_in(actor=member, token=token)
@@ -74,11 +82,11 @@ def test_check_in_credits_the_duty_record_once(consultation, staff, leader, memb
 
 def test_check_in_refuses_expired_foreign_and_forged_codes(consultation, staff, leader, member, organization, future):
     services.invite(actor=staff, consultation=consultation, users=[member])
-    c = advance({"propose": staff, "approve": leader}, consultation, "propose", "approve")
+    c = advance({"propose": staff, "approve": staff}, consultation, "propose", "approve")
     other = services.consultation_create(
         actor=staff, organization=organization, kind="round_table", title="另一场", planned_date=future, venue="会议室"
     )
-    other = advance({"propose": staff, "approve": leader}, other, "propose", "approve")
+    other = advance({"propose": staff, "approve": staff}, other, "propose", "approve")
     with pytest.raises(ValidationError, match="不在本次协商活动的邀请名单"):
         services.check_in(actor=member, token=services.checkin_token(other))
     with pytest.raises(ValidationError, match="签到码无效"):
@@ -159,10 +167,70 @@ def test_room_conversation_is_owned_by_the_topic(room, convener, resident):
 def test_overdue_minutes_are_escalated_to_host_staff_and_leaders(consultation, staff, leader):
     from xieshang.workflow.reminders import send_due_reminders
 
-    c = advance({"propose": staff, "approve": leader, "hold": staff}, consultation, "propose", "approve", "hold")
+    c = advance({"propose": staff, "approve": staff, "hold": staff}, consultation, "propose", "approve", "hold")
     report = send_due_reminders(add_working_days(c.due_on, 1))
     assert report.overdue == 1, report
     for person in (staff, leader):
         assert Notification.objects.filter(recipient=person, kind="workflow.consultation.overdue").exists()
     c.refresh_from_db()
     assert c.overdue
+
+
+@pytest.fixture
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+def test_materials_are_checked_by_content_and_nothing_half_saved(consultation, staff, member, _media):
+    from xieshang.consultations.models import Material
+
+    for name, data in (("议程.pdf", b"<html><script>alert(1)</script>"), ("run.docx", b"MZ\x90\x00 executable")):
+        with pytest.raises(ValidationError, match="只能上传"):
+            services.material_add(
+                actor=staff, consultation=consultation, title="材料", upload=SimpleUploadedFile(name, data)
+            )
+    with pytest.raises(ValidationError) as exc:
+        services.material_add(actor=staff, consultation=consultation, title=" ", upload=None)
+    assert set(exc.value.message_dict) == {"title", "file"}
+    with pytest.raises(PermissionDenied):
+        services.material_add(
+            actor=member, consultation=consultation, title="x", upload=SimpleUploadedFile("a.pdf", b"%PDF-1.4")
+        )
+    assert not Material.objects.exists() and not [p for p in _media.rglob("*") if p.is_file()]
+    docx = services.material_add(
+        actor=staff,
+        consultation=consultation,
+        title="调研报告",
+        upload=SimpleUploadedFile("调研报告.docx", b"PK\x03\x04.."),
+    )
+    assert docx.filename == "调研报告.docx" and docx.file.name.endswith(".docx") and "调研" not in docx.file.name
+
+
+def test_milestones_are_reminded_once_before_and_once_when_missed(consultation, staff, leader, unit, officer):
+    c = advance({"propose": staff, "approve": staff, "hold": staff}, consultation, "propose", "approve", "hold")
+    outcome = services.recommendation_add(actor=staff, consultation=c, title="建立长效机制", owner_unit=unit)
+    outcome = advance({"send": staff, "adopt": officer, "implement": officer}, outcome, "send", "adopt", "implement")
+    today = datetime.date.today()
+    due = add_working_days(today, 6)
+    services.progress_add(
+        actor=officer, outcome=outcome, text="方案已印发", percent=30, milestone="完成试点", milestone_due=due
+    )
+
+    def told(person, kind):
+        return Notification.objects.filter(recipient=person, kind=f"consultations.{kind}").count()
+
+    assert services.send_milestone_reminders(today) == 0
+    assert services.send_milestone_reminders(add_working_days(due, -3)) == 1
+    assert services.send_milestone_reminders(add_working_days(due, -2)) == 0
+    assert (told(officer, "milestone_due"), told(staff, "milestone_due")) == (1, 0)
+    late = due + datetime.timedelta(days=1)
+    assert services.send_milestone_reminders(late) == 1
+    assert services.send_milestone_reminders(late) == 0
+    assert told(officer, "milestone_overdue") == 1 and told(staff, "milestone_overdue") == 1
+    # A later report without a milestone replaces it: nothing more is said about the old one.
+    other = services.recommendation_add(actor=staff, consultation=c, title="另一项", owner_unit=unit)
+    other = advance({"send": staff, "adopt": officer}, other, "send", "adopt")
+    services.progress_add(actor=officer, outcome=other, text="a", milestone="节点", milestone_due=due)
+    services.progress_add(actor=officer, outcome=other, text="节点已提前完成", percent=60)
+    assert services.send_milestone_reminders(late) == 0

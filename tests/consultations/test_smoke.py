@@ -4,7 +4,7 @@ from .conftest import advance
 
 
 def test_consultation_lifecycle(consultation, staff, leader, member, unit, officer):
-    c = advance({"propose": staff, "approve": leader}, consultation, "propose", "approve")
+    c = advance({"propose": staff, "approve": staff}, consultation, "propose", "approve")
     assert c.state.key == "approved"
     assert c.dispatches.count() == 2
     services.invite(actor=staff, consultation=c, users=[member])

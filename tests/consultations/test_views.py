@@ -3,6 +3,8 @@ queries; the public portal and its Atom feed without login."""
 
 import datetime
 
+import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -35,7 +37,7 @@ def test_check_in_page_refuses_a_foreign_code(client, organization, staff, leade
     other = services.consultation_create(
         actor=staff, organization=organization, kind="round_table", title="另一场", planned_date=future, venue="x"
     )
-    other = advance({"propose": staff, "approve": leader}, other, "propose", "approve")
+    other = advance({"propose": staff, "approve": staff}, other, "propose", "approve")
     client.force_login(member)
     response = client.post(f"/consultations/checkin/{services.checkin_token(other)}/")
     assert response.status_code == 400 and "不在本次协商活动的邀请名单" in response.content.decode()
@@ -101,9 +103,7 @@ def test_room_and_outcome_lists_query_count_is_constant(
 
 def test_portal_and_feed_are_public(client, consultation, room, resident, staff):
     services.topic_raise(actor=resident, room=room, title="公开议题")
-    services.article_publish(
-        actor=staff, organization=consultation.organization, title="协商报道", body="正文", consultation=consultation
-    )
+    services.article_create(actor=staff, parent=consultation, title="协商报道", body="正文")
     assert "加快老旧小区改造" in client.get("/consultations/portal/").content.decode()
     assert "协商报道" in client.get(consultation.get_public_url()).content.decode()
     room_page = client.get(room.get_public_url()).content.decode()
@@ -113,7 +113,7 @@ def test_portal_and_feed_are_public(client, consultation, room, resident, staff)
     assert "协商报道" in feed.content.decode()
 
 
-def test_demo_accounts_have_work_waiting(db):
+def test_demo_accounts_have_work_waiting(db, settings, tmp_path):
     import random
 
     from xieshang.accounts import demo as accounts_demo
@@ -121,6 +121,7 @@ def test_demo_accounts_have_work_waiting(db):
     from xieshang.core.demo import DemoContext
     from xieshang.core.workbench import sections_for
 
+    settings.MEDIA_ROOT = tmp_path
     ctx = DemoContext(rng=random.Random(1))
     accounts_demo.build(ctx)
     demo.build(ctx)
@@ -141,3 +142,106 @@ def test_demo_accounts_have_work_waiting(db):
     five = org.hosted_consultations.filter(kind="cross_region").first()
     assert five.hosts.count() == 5
     assert datetime.date.today().year in set(org.hosted_consultations.values_list("plan_year", flat=True))
+
+    # The portal has reports and photos (drawn at demo time) for held consultations and finished room matters.
+    from xieshang.consultations import selectors
+
+    assert selectors.public_articles().filter(consultation__kind="cross_region").exists()
+    assert selectors.public_articles().filter(room__isnull=False).count() >= 6
+    photos = selectors.public_photos()
+    assert photos.filter(consultation__isnull=False).exists() and photos.filter(room__isnull=False).exists()
+    assert all(p.alt_text and p.caption and p.width == 960 for p in photos)
+    # Approved consultations have their materials (a Word document) uploaded.
+    from xieshang.consultations.models import Material
+
+    assert Material.objects.filter(consultation__state__key="approved", size__gt=1000).exists()
+
+
+def test_staff_set_up_a_room_on_its_page(client, organization, staff, resident, convener):
+    from xieshang.consultations.models import Room
+
+    community = CommunityFactory(organization=organization, name="金水路社区")
+    _verified_login(client, staff)
+    page = client.get("/consultations/rooms/").content.decode()
+    assert 'data-testid="room-form"' in page and "金水路社区" in page
+    response = client.post(
+        "/consultations/rooms/new/", {"community": community.pk, "convener": "nobody", "address": "党群服务中心二楼"}
+    )
+    body = response.content.decode()
+    assert response.status_code == 400 and "nobody" in body and "党群服务中心二楼" in body
+    assert not Room.objects.exists()
+    response = client.post(
+        "/consultations/rooms/new/", {"community": community.pk, "convener": "convener", "address": "党群服务中心二楼"}
+    )
+    room = Room.objects.get()
+    assert response.status_code == 302 and room.convener == convener and room.name == "金水路社区有事好商量协商议事室"
+    # One room per community: the community is no longer offered, and the service refuses a second one anyway.
+    assert "金水路社区" not in client.get("/consultations/rooms/").content.decode().split('data-testid="room-form"')[1]
+    with pytest.raises(ValidationError, match="已设有"):
+        services.room_create(actor=staff, community=community, convener=convener)
+    client.force_login(resident)
+    assert client.post("/consultations/rooms/new/", {"community": community.pk}).status_code == 403
+
+
+def test_staff_choose_whether_an_outcome_status_is_public(client, consultation, staff, leader, unit, resident):
+    c = advance({"propose": staff, "approve": staff, "hold": staff}, consultation, "propose", "approve", "hold")
+    outcome = services.recommendation_add(
+        actor=staff, consultation=c, title="建立老旧小区改造长效机制", owner_unit=unit
+    )
+    advance({"send": staff}, outcome, "send")
+    assert "建立老旧小区改造长效机制" in client.get(c.get_public_url()).content.decode()
+    client.force_login(resident)
+    assert client.post(f"/consultations/outcomes/{outcome.pk}/public/", {"public": "0"}).status_code == 403
+    _verified_login(client, staff)
+    assert client.post(f"/consultations/outcomes/{outcome.pk}/public/", {"public": "0"}).status_code == 302
+    client.logout()
+    assert "建立老旧小区改造长效机制" not in client.get(c.get_public_url()).content.decode()
+
+
+def test_materials_are_for_the_invited_and_the_hosts(client, consultation, staff, member, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.factories import make_user
+    from xieshang.accounts.models import Role
+
+    settings.MEDIA_ROOT = tmp_path
+    services.invite(actor=staff, consultation=consultation, users=[member])
+    _verified_login(client, staff)
+    bad = client.post(
+        f"/consultations/{consultation.pk}/materials/",
+        {"title": "会议议程", "file": SimpleUploadedFile("a.pdf", b"not a pdf")},
+    )
+    assert bad.status_code == 400 and "只能上传" in bad.content.decode() and 'value="会议议程"' in bad.content.decode()
+    client.post(
+        f"/consultations/{consultation.pk}/materials/",
+        {"title": "会议议程", "file": SimpleUploadedFile("议程.pdf", b"%PDF-1.4 agenda")},
+    )
+    material = consultation.materials.get()
+    client.force_login(member)
+    assert "会议议程" in client.get(consultation.get_absolute_url()).content.decode()
+    download = client.get(f"/consultations/materials/{material.pk}/")
+    assert download.status_code == 200 and b"".join(download.streaming_content) == b"%PDF-1.4 agenda"
+    client.force_login(make_user(Role.MEMBER, consultation.organization))  # a member not invited
+    assert client.get(f"/consultations/materials/{material.pk}/").status_code == 403
+
+
+def test_public_room_page_shows_the_residents_ratings(client, room, convener, resident, neighbour, officer, unit):
+    from .test_services import _done_room_topic
+
+    topic, outcome = _done_room_topic(room, convener, resident, officer, unit)
+    services.progress_add(actor=officer, outcome=outcome, text="已修好", percent=100)
+    outcome = advance({"complete": officer}, outcome, "complete")
+    services.outcome_rate(actor=resident, outcome=outcome, score=3)
+    services.outcome_rate(actor=neighbour, outcome=outcome, score=2)
+    page = client.get(room.get_public_url()).content.decode()
+    assert "居民评价：2 人评价，1 人满意" in page
+    assert resident.display_name not in page and neighbour.display_name not in page
+
+
+def test_public_room_page_links_to_an_open_conversation(client, room, convener, resident):
+    topic = services.topic_raise(actor=resident, room=room, title="加装电梯费用分摊")
+    services.topic_prepare(actor=convener, topic=topic, participants=[resident], form="online")
+    topic = Topic.objects.get(pk=topic.pk)
+    conversation = services.topic_open_conversation(actor=convener, topic=topic, seed_statements=["按楼层分摊"])
+    page = client.get(room.get_public_url()).content.decode()
+    assert f'href="/deliberation/{conversation.pk}/" data-testid="join-conversation"' in page

@@ -1,7 +1,8 @@
 """Browser tests of consultations and community rooms: a resident raises a topic (a missing title is refused beside
 the field, the text typed kept), a neighbour supports it, the resident votes in the room's conversation and rates
 the finished outcome; a member checks in on a phone through the URL the QR code encodes; a five-city consultation
-seen by two of its hosts, each seeing only its own people."""
+seen by two of its hosts, each seeing only its own people; an online participant's question reaching the live page
+of the others without a reload; staff publishing a report and a photo that the public portal then shows."""
 
 import datetime
 import re
@@ -16,7 +17,7 @@ from tests.e2e.conftest import login
 from tests.factories import PASSWORD, CommunityFactory, HandlingUnitFactory, OrganizationFactory, make_user
 from xieshang.accounts.models import Partnership, Role, RoleGrant
 from xieshang.consultations import services
-from xieshang.consultations.models import Outcome, Rating, Support, Topic
+from xieshang.consultations.models import LiveMessage, Outcome, Rating, Support, Topic
 from xieshang.deliberation.models import Vote
 from xieshang.duties.models import DutyEntry
 
@@ -122,7 +123,6 @@ def test_member_checks_in_by_qr_on_a_phone(page, phone_page, organization):
     from xieshang.consultations.views import _qr_svg
 
     staff = make_user(Role.COMMITTEE_STAFF, organization, username="committee")
-    leader = make_user(Role.LEADER, organization, username="leader")
     member = make_user(Role.MEMBER, organization, username="member")
     c = services.consultation_create(
         actor=staff,
@@ -133,7 +133,7 @@ def test_member_checks_in_by_qr_on_a_phone(page, phone_page, organization):
         venue="市政协",
     )
     services.invite(actor=staff, consultation=c, users=[member])
-    advance({"propose": staff, "approve": leader}, c, "propose", "approve")
+    advance({"propose": staff, "approve": staff}, c, "propose", "approve")
 
     _staff_login(page, staff)
     page.goto(f"/consultations/{c.pk}/checkin-code/")
@@ -163,7 +163,6 @@ def test_five_city_consultation_seen_from_two_hosts(browser, live_server, organi
     Partnership.objects.create(title="郑开新焦许").organizations.set([organization, *cities])
     zz_staff = make_user(Role.COMMITTEE_STAFF, organization, username="zzstaff")
     kf_staff = make_user(Role.COMMITTEE_STAFF, cities[0], username="kfstaff")
-    leader = make_user(Role.LEADER, organization)
     zz_member = make_user(Role.MEMBER, organization, name="郑州甲委员")
     kf_member = make_user(Role.MEMBER, cities[0], name="开封乙委员")
     c = services.consultation_create(
@@ -175,7 +174,7 @@ def test_five_city_consultation_seen_from_two_hosts(browser, live_server, organi
         hosts=cities,
         venue="开封",
     )
-    c = advance({"propose": zz_staff, "approve": leader}, c, "propose", "approve")
+    c = advance({"propose": zz_staff, "approve": zz_staff}, c, "propose", "approve")
     services.invite(actor=zz_staff, consultation=c, users=[zz_member])
     services.invite(actor=kf_staff, consultation=c, users=[kf_member])
     services.segment_add(actor=kf_staff, consultation=c, kind="briefing", title="开封市交通局通报")
@@ -192,3 +191,52 @@ def test_five_city_consultation_seen_from_two_hosts(browser, live_server, organi
         page.goto(f"/consultations/{c.pk}/live/")
         expect(page.get_by_test_id("live-feed")).to_contain_text("建议开通城际公交")
         context.close()
+
+
+def test_live_page_shows_a_question_from_an_online_participant(page, phone_page, organization):
+    staff = make_user(Role.COMMITTEE_STAFF, organization, username="committee")
+    member = make_user(Role.MEMBER, organization, username="member", name="线上张委员")
+    make_user(Role.MEMBER, organization, username="bystander")
+    c = services.consultation_create(
+        actor=staff,
+        organization=organization,
+        kind="online",
+        title="推进数字政府建设",
+        planned_date=datetime.date.today(),
+        video_link="https://meeting.example.cn/zz/1",
+    )
+    services.invite(actor=staff, consultation=c, users=[member], mode="online")
+    advance({"propose": staff, "approve": staff}, c, "propose", "approve")
+
+    # The staff's screen at the venue shows the live page and is not reloaded.
+    _staff_login(page, staff)
+    page.goto(f"/consultations/{c.pk}/live/")
+    expect(page.get_by_test_id("live-feed")).to_contain_text("暂无发言")
+    page.evaluate("window.__notReloaded = true")
+
+    login(phone_page, "member", PASSWORD)
+    phone_page.goto(f"/consultations/{c.pk}/live/")
+    phone_page.get_by_role("button", name="发送").click()
+    expect(phone_page.locator("#live-form .field-error")).to_contain_text("请填写内容")
+    assert not LiveMessage.objects.exists()
+    phone_page.get_by_label("类型").select_option(label="提问")
+    phone_page.get_by_label("内容").fill("政务服务“一网通办”何时覆盖到社区？")
+    phone_page.get_by_role("button", name="发送").click()
+    expect(phone_page.get_by_label("内容")).to_have_value("")
+    message = LiveMessage.objects.get()
+    assert (message.author, message.kind) == (member, "question")
+
+    # htmx polling brings it to the venue's screen (every 4 s) without a reload.
+    feed = page.get_by_test_id("live-feed")
+    expect(feed).to_contain_text("政务服务“一网通办”何时覆盖到社区？", timeout=12000)
+    expect(feed).to_contain_text("线上张委员")
+    expect(feed).to_contain_text("提问")
+    assert page.evaluate("window.__notReloaded") is True
+    assert phone_page.evaluate("document.documentElement.scrollWidth") <= 390
+
+    # Someone not invited reads the page but has no form to post with.
+    phone_page.context.clear_cookies()
+    login(phone_page, "bystander", PASSWORD)
+    phone_page.goto(f"/consultations/{c.pk}/live/")
+    expect(phone_page.get_by_test_id("live-feed")).to_contain_text("一网通办")
+    expect(phone_page.locator("#live-form")).to_have_count(0)

@@ -11,12 +11,21 @@ class RoomAdmin(admin.ModelAdmin):
 
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
-    list_display = ("title", "organization", "published_at")
+    list_display = ("title", "organization", "is_published", "published_at")
+    list_filter = ("is_published",)
 
 
 @admin.register(Photo)
 class PhotoAdmin(admin.ModelAdmin):
-    list_display = ("caption", "organization", "created_at")
+    """Photos are uploaded on the staff pages, where the content is checked and the metadata stripped; here they
+    can only be looked at, corrected (description, caption) or unpublished."""
+
+    list_display = ("caption", "organization", "is_published", "created_at")
+    list_filter = ("is_published",)
+    readonly_fields = ("image", "width", "height", "organization", "consultation", "room", "created_by", "created_at")
+
+    def has_add_permission(self, request):
+        return False
 
 
 @admin.register(Consultation)

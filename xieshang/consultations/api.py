@@ -26,6 +26,10 @@ class ConsultationOut(Schema):
     state: str
     state_name: str
     hosts: list[str]
+    chairs_meeting: str
+    approval_body: str
+    approval_document: str
+    approved_on: date | None
     minutes: str
     url: str
 
@@ -40,6 +44,10 @@ class ConsultationOut(Schema):
             state=c.state.key,
             state_name=c.state.name,
             hosts=[h.short_name for h in c.hosts.all()],
+            chairs_meeting=c.chairs_meeting,
+            approval_body=c.approval_body,
+            approval_document=c.approval_document,
+            approved_on=c.approved_on,
             minutes=c.minutes if c.state.key in ("reported", "closed") else "",
             url=c.get_absolute_url(),
         )

@@ -2,13 +2,14 @@
 Xuchang) and a dozen community rooms with topics, supports, small conversations, outcomes and ratings in every state,
 all moved through the real services. Notifications are held back while the history loads.
 
-Left waiting for the demo accounts: `committee` has consultations to move on and a room to convene; `leader` has a
-consultation to approve and an outcome to instruct; `unit` has outcomes to adopt and to report progress on; `member`
-has an invitation to register for and check in to; `resident` follows a room and can rate a finished outcome."""
+Left waiting for the demo accounts: `committee` has consultations to move on (it records the chairs' meeting and
+the party committee's approval), a room to convene and reports and photos on the portal; `leader` has an outcome to
+instruct; `unit` has outcomes to adopt and to report progress on; `member` has an invitation to register for and
+check in to, with the materials to read; `resident` follows a room and can rate a finished outcome."""
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
@@ -63,6 +64,19 @@ def _unit_officer(ctx, short_name):
     return ctx.data["unit_officers"][0]
 
 
+def _payload(key, obj):
+    if key == "instruct":
+        return {"instruction": "请市直有关部门认真研究，抓好落实。"}
+    if key == "propose":
+        return {"meeting": f"十五届市政协第{obj.plan_year - 2020}次主席会议"}
+    if key == "approve":
+        # One party-committee document approves the year's plan; staff record it (the committee is not a user).
+        year = obj.plan_year
+        on = min(date(year, 1, 20), timezone.localdate())
+        return {"body": "中共郑州市委", "document": f"郑办文〔{year}〕3号", "approved_on": on.isoformat()}
+    return None
+
+
 def _advance(actor_for, obj, keys, reason="经研究暂不具备实施条件，纳入下一年度计划统筹考虑。"):
     for key in keys:
         workflow.transition(
@@ -70,7 +84,7 @@ def _advance(actor_for, obj, keys, reason="经研究暂不具备实施条件，�
             obj=obj,
             transition_key=key,
             reason=reason if key in ("reject", "drop", "decline") else "",
-            payload={"instruction": "请市直有关部门认真研究，抓好落实。"} if key == "instruct" else None,
+            payload=_payload(key, obj),
         )
 
 
@@ -112,7 +126,7 @@ def build(ctx: DemoContext) -> None:
             )
             steps = ORDER[1 : ORDER.index(target) + 1]
             invited = [member, *rng.sample(members[2:], 8)]
-            actor_for = {"approve": leader}.get
+            actor_for = {}.get
             for state in steps:
                 key = STEPS[state]
                 if key == "hold":
@@ -161,6 +175,8 @@ def build(ctx: DemoContext) -> None:
                         n_outcomes += 1
                 _advance(lambda k, f=actor_for: f(k) or committee, c, [key])
                 c.refresh_from_db()
+                if key == "approve":
+                    _material(committee, c)
             if target == "approved":
                 services.invite(actor=committee, consultation=c, users=invited)
                 for p in hosts:
@@ -169,7 +185,45 @@ def build(ctx: DemoContext) -> None:
         services.send_due_dispatches(today)
 
         n_topics = _rooms(ctx, rng, zz, committee, leader, resident, residents, members)
-    ctx.say(f"  {len(CONSULTATIONS)} consultations, {n_outcomes} recommendations, {n_topics} room topics")
+        n_articles, n_photos = _media(ctx, zz, committee)
+    ctx.say(
+        f"  {len(CONSULTATIONS)} consultations, {n_outcomes} recommendations, {n_topics} room topics, "
+        f"{n_articles} reports, {n_photos} photos"
+    )
+
+
+def _media(ctx, zz, committee):
+    from . import demo_media
+    from .models import Consultation, Topic
+
+    consultations = list(Consultation.objects.filter(organization=zz).select_related("state").order_by("planned_date"))
+    finished = {}
+    for topic in Topic.objects.filter(organization=zz, state__key="done").select_related("room__community"):
+        finished.setdefault(topic.room_id, (topic.room, topic))
+    return demo_media.build(ctx, consultations, list(finished.values()), committee)
+
+
+def _material(staff, consultation):
+    """The research report sent as the meeting's materials: a real Word document, written at demo time."""
+    from io import BytesIO
+
+    from django.core.files.base import ContentFile
+    from docx import Document
+
+    doc = Document()
+    doc.add_heading(f"关于{consultation.title}的调研报告", level=1)
+    for text in (
+        f"根据市政协年度协商计划，{consultation.committee.name if consultation.committee else '有关专门委员会'}"
+        f"组织部分委员围绕“{consultation.title}”开展专题调研。",
+        "一、基本情况。近年来，全市在这一领域出台了一系列政策措施，取得积极成效。",
+        "二、存在的问题。政策落实不够均衡，部门协同仍需加强，群众获得感有待提升。",
+        "三、意见建议。一是加强统筹规划；二是完善工作机制；三是强化督促检查。",
+    ):
+        doc.add_paragraph(text)
+    buffer = BytesIO()
+    doc.save(buffer)
+    upload = ContentFile(buffer.getvalue(), name="调研报告.docx")
+    services.material_add(actor=staff, consultation=consultation, title="专题调研报告", upload=upload)
 
 
 def _outcome_path(outcome, path, staff, leader, owner):

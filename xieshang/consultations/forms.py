@@ -72,6 +72,13 @@ class InviteForm(forms.Form):
         self.fields["users"].widget.attrs["size"] = 8
 
 
+class MaterialForm(forms.Form):
+    title = forms.CharField(label=_("材料名称"), max_length=120, required=False)
+    file = forms.FileField(
+        label=_("文件"), required=False, help_text=_("PDF、Word、Excel、PowerPoint 或图片，不超过 20 MB。")
+    )
+
+
 class RegisterForm(forms.Form):
     mode = forms.ChoiceField(label=_("参加方式"), choices=Invitation.Mode.choices, widget=forms.RadioSelect)
 
@@ -165,10 +172,87 @@ class RatingForm(forms.Form):
 
 
 class ArticleForm(forms.Form):
-    title = forms.CharField(label=_("标题"), max_length=120, required=False)
-    body = forms.CharField(label=_("正文"), widget=forms.Textarea(attrs={"rows": 6}), required=False)
+    title = forms.CharField(label=_("标题"), max_length=200, required=False)
+    body = forms.CharField(
+        label=_("正文"),
+        widget=forms.Textarea(attrs={"rows": 12}),
+        required=False,
+        help_text=_("段落之间空一行。公开发布前请隐去居民的姓名和联系方式。"),
+    )
+    publish = forms.BooleanField(label=_("立即在《郑在协商》发布"), required=False, initial=True)
+
+
+class ArticleEditForm(forms.Form):
+    title = forms.CharField(label=_("标题"), max_length=200, required=False)
+    body = forms.CharField(label=_("正文"), widget=forms.Textarea(attrs={"rows": 12}), required=False)
 
 
 class PhotoForm(forms.Form):
-    image = forms.ImageField(label=_("图片"))
-    caption = forms.CharField(label=_("说明"), max_length=120, required=False)
+    # A plain file field: the service checks the content (format, size, dimensions) in one place for pages and API.
+    image = forms.FileField(
+        label=_("图片"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+    )
+    alt_text = forms.CharField(
+        label=_("图片描述（供读屏软件朗读）"),
+        max_length=300,
+        required=False,
+        help_text=_("说明图片里是什么，如“委员在协商会上发言，台下坐满居民代表”。"),
+    )
+    caption = forms.CharField(label=_("图片说明"), max_length=200, required=False)
+    publish = forms.BooleanField(label=_("立即在《郑在协商》发布"), required=False, initial=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .services import photo_max_mb
+
+        self.fields["image"].help_text = _("JPEG、PNG 或 WebP，不超过 %(mb)s MB；上传时去除拍摄地点等信息。") % {
+            "mb": photo_max_mb()
+        }
+
+
+class PlanApprovalForm(forms.Form):
+    body = forms.CharField(label=_("批准机关"), max_length=60, required=False)
+    document = forms.CharField(
+        label=_("批准文件文号"), max_length=80, required=False, help_text=_("如 郑办文〔2026〕3号")
+    )
+    approved_on = forms.DateField(label=_("批准日期"), widget=DateInput, required=False)
+
+
+class RoomForm(forms.Form):
+    community = forms.ModelChoiceField(label=_("街道社区"), queryset=None, required=False)
+    convener = forms.CharField(
+        label=_("召集人（用户名或手机号）"),
+        max_length=40,
+        required=False,
+        help_text=_("召集人须在本组织有账号，可以是社区干部、委员或居民。"),
+    )
+    name = forms.CharField(label=_("名称"), max_length=80, required=False, help_text=_("留空则按街道社区名称生成。"))
+    address = forms.CharField(label=_("地址"), max_length=120, required=False)
+
+    def __init__(self, *args, organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        from xieshang.accounts.models import Community
+
+        self.organization = organization
+        self.fields["community"].queryset = Community.objects.filter(
+            organization=organization, room__isnull=True
+        ).order_by("district", "name")
+
+    def clean_convener(self):
+        """The person named, if they hold a role in this organization; the service says why anyone else is refused."""
+        from django.db.models import Q
+
+        value = (self.cleaned_data.get("convener") or "").strip()
+        if not value:
+            return None
+        user = (
+            User.objects.filter(Q(username=value) | Q(phone=value), is_active=True)
+            .filter(role_grants__organization=self.organization)
+            .distinct()
+            .first()
+        )
+        if user is None:
+            raise ValidationError(_("本组织没有用户名或手机号为“%(v)s”的人员。") % {"v": value})
+        return user

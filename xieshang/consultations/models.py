@@ -57,6 +57,12 @@ class Consultation(WorkflowObject):
         related_name="+",
     )
     participants_note = models.CharField(_("参加对象"), max_length=200, blank=True)
+    # The chairs' meeting proposes the topic and the party committee approves it (shared/domain.md): the party
+    # committee does not use this platform, so committee staff record its decision and the document that carries it.
+    chairs_meeting = models.CharField(_("提出议题的主席会议"), max_length=120, blank=True)
+    approval_body = models.CharField(_("批准机关"), max_length=60, blank=True)
+    approval_document = models.CharField(_("批准文件文号"), max_length=80, blank=True)
+    approved_on = models.DateField(_("批准日期"), null=True, blank=True)
     minutes = models.TextField(_("协商纪要"), blank=True)
     minutes_sent_at = models.DateTimeField(_("纪要报送时间"), null=True, blank=True)
     is_public = models.BooleanField(_("在《郑在协商》公开"), default=True)
@@ -102,6 +108,34 @@ class Dispatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.consultation} · {self.get_kind_display()}"
+
+
+def material_path(instance, filename: str) -> str:
+    return f"consultations/materials/{timezone.now():%Y}/{filename}"
+
+
+class Material(models.Model):
+    """A document of a consultation's materials (会议材料), for the people invited and the hosts' staff; the
+    materials dispatch (10 working days ahead by default) sends them once at least one is uploaded."""
+
+    consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="materials")
+    organization = models.ForeignKey("accounts.Organization", on_delete=models.CASCADE, related_name="+")
+    title = models.CharField(_("材料名称"), max_length=120)
+    file = models.FileField(_("文件"), upload_to=material_path)
+    filename = models.CharField(_("原文件名"), max_length=200)
+    size = models.PositiveIntegerField(default=0)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("会议材料")
+        verbose_name_plural = _("会议材料")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.title
 
 
 class Invitation(models.Model):
@@ -326,6 +360,9 @@ class Progress(models.Model):
     milestone_due = models.DateField(_("节点日期"), null=True, blank=True)
     percent = models.PositiveSmallIntegerField(_("完成比例（%）"), default=0)
     created_at = models.DateTimeField(default=timezone.now)
+    # When the owners were reminded that this milestone falls due, and told that it was missed (each once).
+    milestone_warned_at = models.DateTimeField(null=True, blank=True)
+    milestone_overdue_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -354,6 +391,9 @@ class Rating(models.Model):
 
 
 class Article(models.Model):
+    """A report (报道) written by conference staff about a consultation or a room; the portal shows it while it is
+    published. Unpublishing keeps the text (it can be published again) and takes it off the portal and the feed."""
+
     organization = models.ForeignKey("accounts.Organization", on_delete=models.CASCADE, related_name="+")
     consultation = models.ForeignKey(
         Consultation, null=True, blank=True, on_delete=models.CASCADE, related_name="articles"
@@ -361,31 +401,75 @@ class Article(models.Model):
     room = models.ForeignKey(Room, null=True, blank=True, on_delete=models.CASCADE, related_name="articles")
     title = models.CharField(_("标题"), max_length=120)
     body = models.TextField(_("正文"))
+    is_published = models.BooleanField(_("已发布"), default=True)
     published_at = models.DateTimeField(_("发布时间"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("修改时间"), default=timezone.now)
 
     class Meta:
         verbose_name = _("报道")
         verbose_name_plural = _("报道")
-        ordering = ["-published_at"]
+        ordering = ["-published_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(consultation__isnull=True) ^ models.Q(room__isnull=True), name="article_one_parent"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def parent(self):
+        return self.consultation if self.consultation_id else self.room
+
+    def get_public_url(self) -> str:
+        return reverse("consultations:public_article", args=[self.pk])
+
+
+def photo_path(instance, filename: str) -> str:
+    # The name is ours (the uploader's file name is not kept): the extension follows the format found in the content.
+    return f"consultations/{timezone.now():%Y}/{filename}"
+
 
 class Photo(models.Model):
+    """A photo of a consultation or a room, validated by its content and re-encoded without its metadata (EXIF, GPS)
+    on upload; served through a view that checks it is published, so unpublishing takes it off at once."""
+
     organization = models.ForeignKey("accounts.Organization", on_delete=models.CASCADE, related_name="+")
     consultation = models.ForeignKey(
         Consultation, null=True, blank=True, on_delete=models.CASCADE, related_name="photos"
     )
     room = models.ForeignKey(Room, null=True, blank=True, on_delete=models.CASCADE, related_name="photos")
-    image = models.ImageField(_("图片"), upload_to="consultations/%Y/")
-    caption = models.CharField(_("说明"), max_length=120)
+    image = models.ImageField(_("图片"), upload_to=photo_path, width_field="width", height_field="height")
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    alt_text = models.CharField(_("图片描述（供读屏软件朗读）"), max_length=200, default="")
+    caption = models.CharField(_("图片说明"), max_length=120)
+    is_published = models.BooleanField(_("已发布"), default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         verbose_name = _("图片")
         verbose_name_plural = _("图片")
-        ordering = ["-created_at"]
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(consultation__isnull=True) ^ models.Q(room__isnull=True), name="photo_one_parent"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.caption
+
+    @property
+    def parent(self):
+        return self.consultation if self.consultation_id else self.room
+
+    def get_file_url(self) -> str:
+        return reverse("consultations:photo_file", args=[self.pk])

@@ -5,13 +5,15 @@ status is public. Names of residents never appear here."""
 
 from __future__ import annotations
 
+import rules
 from django.contrib.syndication.views import Feed
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 
 from . import selectors
-from .models import Article, Consultation
+from .models import Article, Consultation, Photo
 
 
 def portal_index(request):
@@ -21,7 +23,8 @@ def portal_index(request):
         {
             "consultations": selectors.public_consultations()[:20],
             "rooms": selectors.public_rooms(),
-            "articles": Article.objects.order_by("-published_at")[:5],
+            "articles": selectors.public_articles()[:8],
+            "photos": selectors.public_photos()[:6],
         },
     )
 
@@ -36,8 +39,8 @@ def public_consultation(request, pk: int):
             "hosts": consultation.hosts.all(),
             "segments": consultation.segments.all(),
             "outcomes": selectors.public_outcomes(consultation=consultation).select_related("owner_unit"),
-            "articles": consultation.articles.all(),
-            "photos": consultation.photos.all(),
+            "articles": selectors.public_articles(consultation),
+            "photos": selectors.public_photos(consultation),
             "show_minutes": consultation.state.key in ("reported", "closed"),
         },
     )
@@ -51,11 +54,47 @@ def public_room(request, pk: int):
         {
             "room": room,
             "topics": selectors.public_topics(room),
-            "articles": room.articles.all(),
-            "photos": room.photos.all(),
+            "articles": selectors.public_articles(room),
+            "photos": selectors.public_photos(room),
             "following": selectors.is_following(request.user, room),
         },
     )
+
+
+def public_article(request, pk: int):
+    article = get_object_or_404(selectors.public_articles(), pk=pk)
+    parent = article.parent
+    return render(
+        request,
+        "consultations/portal/article.html",
+        {"article": article, "parent": parent, "photos": selectors.public_photos(parent)[:6]},
+    )
+
+
+def photo_file(request, pk: int):
+    """The image of a photo: to anyone while it is published on a public page; otherwise only to staff who may
+    change it (their staff page shows drafts). Unpublishing takes it off at once, cached copies aside."""
+    photo = get_object_or_404(Photo, pk=pk)
+    public = selectors.public_photos().filter(pk=pk).exists()
+    if not public and not (
+        request.user.is_authenticated
+        and (
+            rules.has_perm("consultations.change_media", request.user, photo)
+            or rules.has_perm("consultations.add_media", request.user, photo.parent)
+        )
+    ):
+        raise Http404
+    try:
+        handle = photo.image.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(handle, content_type=_CONTENT_TYPES.get(photo.image.name.rsplit(".", 1)[-1], "image/jpeg"))
+    response["Cache-Control"] = "public, max-age=300" if public else "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+_CONTENT_TYPES = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
 
 
 class PortalFeed(Feed):
@@ -66,7 +105,7 @@ class PortalFeed(Feed):
 
     def items(self):
         consultations = list(selectors.public_consultations()[:20])
-        articles = list(Article.objects.order_by("-published_at")[:20])
+        articles = list(selectors.public_articles()[:20])
         outcomes = list(selectors.public_outcomes().order_by("-created_at")[:20])
         return sorted(consultations + articles + outcomes, key=self._when, reverse=True)[:40]
 
@@ -88,6 +127,8 @@ class PortalFeed(Feed):
 
     def item_link(self, item):
         if isinstance(item, Consultation):
+            return item.get_public_url()
+        if isinstance(item, Article):
             return item.get_public_url()
         if hasattr(item, "consultation_id") and getattr(item, "topic_id", None):
             return item.topic.room.get_public_url()

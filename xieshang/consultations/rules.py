@@ -69,6 +69,11 @@ def consultation_editable(user, consultation=None) -> bool:
 
 
 @rules.predicate
+def materials_editable(user, consultation=None) -> bool:
+    return consultation is not None and _state(consultation) in ("planned", "proposed", "approved", "held")
+
+
+@rules.predicate
 def minutes_editable(user, consultation=None) -> bool:
     return consultation is not None and _state(consultation) == "held"
 
@@ -143,6 +148,16 @@ def outcome_in_host(user, outcome=None) -> bool:
 
 
 @rules.predicate
+def is_outcome_staff(user, outcome=None) -> bool:
+    """Committee staff of the outcome's consultation hosts, or of the room's organization."""
+    if outcome is None:
+        return False
+    if outcome.consultation_id:
+        return is_host_staff(user, outcome.consultation)
+    return Role.COMMITTEE_STAFF in _roles(user).get(outcome.organization_id, ())
+
+
+@rules.predicate
 def outcome_progressing(user, outcome=None) -> bool:
     return outcome is not None and _state(outcome) in ("adopted", "implementing")
 
@@ -162,12 +177,36 @@ def is_citizen_of_outcome_org(user, outcome=None) -> bool:
     return outcome is not None and Role.CITIZEN in _roles(user).get(outcome.organization_id, ())
 
 
+# ---------------------------------------------------------------------------------------------------- portal media
+@rules.predicate
+def is_media_parent_staff(user, parent=None) -> bool:
+    """Committee staff who may write reports and upload photos for this consultation (any co-host's staff, each
+    under its own organization) or this room (staff of the room's organization)."""
+    if parent is None:
+        return False
+    if parent.__class__.__name__ == "Consultation":
+        return is_host_staff(user, parent) and _state(parent) != "dropped"
+    if parent.__class__.__name__ == "Room":
+        return Role.COMMITTEE_STAFF in _roles(user).get(parent.organization_id, ())
+    return False
+
+
+@rules.predicate
+def is_item_organization_staff(user, item=None) -> bool:
+    """An article or photo is changed (edited, published, unpublished) by staff of the organization that made it:
+    co-hosts of a cross-region consultation never touch each other's reports."""
+    return item is not None and Role.COMMITTEE_STAFF in _roles(user).get(item.organization_id, ())
+
+
 # Consultations
 rules.add_perm("consultations.add_consultation", is_committee_staff)
+rules.add_perm("consultations.record_approval", is_committee_staff)
 rules.add_perm("consultations.view_plan", is_committee_staff | is_leader)
 rules.add_perm("consultations.view_consultation", in_host)
 rules.add_perm("consultations.change_consultation", is_host_staff & consultation_editable)
 rules.add_perm("consultations.invite", is_host_staff & consultation_editable)
+rules.add_perm("consultations.add_material", is_host_staff & materials_editable)
+rules.add_perm("consultations.view_materials", is_invited | is_host_staff | is_host_leader)
 rules.add_perm("consultations.view_attendance", is_host_staff | is_host_leader)
 rules.add_perm("consultations.show_checkin_code", is_host_staff & consultation_open_for_checkin)
 rules.add_perm("consultations.check_in", is_invited & consultation_open_for_checkin)
@@ -191,8 +230,12 @@ rules.add_perm("consultations.follow_room", rules.is_authenticated)
 # Outcomes
 rules.add_perm("consultations.view_outcome", outcome_in_host | is_outcome_owner | is_convener)
 rules.add_perm("consultations.add_progress", is_outcome_owner & outcome_progressing)
+rules.add_perm("consultations.publish_outcome", is_outcome_staff | (outcome_from_room & is_convener))
 rules.add_perm("consultations.rate_outcome", is_citizen_of_outcome_org & outcome_from_room & outcome_done)
-rules.add_perm("consultations.view_statistics", is_committee_staff | is_leader)
+
+# Reports and photos for the public portal
+rules.add_perm("consultations.add_media", is_media_parent_staff)
+rules.add_perm("consultations.change_media", is_item_organization_staff)
 
 for model in ("consultation", "room", "topic", "outcome", "article", "photo", "dispatch"):
     rules.add_perm(f"consultations.{model}_admin", is_system_admin)

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404
 from xieshang.accounts.models import Role
 from xieshang.accounts.selectors import roles_by_organization, user_organization_ids
 
-from .models import Consultation, Follow, Invitation, LiveMessage, Outcome, Room, Topic
+from .models import Article, Consultation, Follow, Invitation, LiveMessage, Outcome, Photo, Room, Topic
 
 
 def _consultations() -> QuerySet[Consultation]:
@@ -168,7 +168,13 @@ def public_consultations() -> QuerySet[Consultation]:
 
 
 def public_outcomes(**filters) -> QuerySet[Outcome]:
-    return Outcome.objects.filter(is_public=True, **filters).exclude(state__key="draft").select_related("state")
+    """Published outcomes (sent on), with residents' ratings counted: how many rated, how many were satisfied."""
+    return (
+        Outcome.objects.filter(is_public=True, **filters)
+        .exclude(state__key="draft")
+        .select_related("state")
+        .annotate(n_ratings=Count("ratings"), n_satisfied=Count("ratings", filter=Q(ratings__score=3)))
+    )
 
 
 def public_rooms() -> QuerySet[Room]:
@@ -181,4 +187,38 @@ def public_topics(room) -> QuerySet[Topic]:
         .select_related("state")
         .prefetch_related(Prefetch("outcomes", queryset=public_outcomes()))
         .order_by("-raised_at")
+    )
+
+
+def _public_parent() -> Q:
+    """Published items of a public consultation (not dropped) or a public room."""
+    return (Q(consultation__is_public=True) & ~Q(consultation__state__key="dropped") | Q(room__is_public=True)) & Q(
+        is_published=True
+    )
+
+
+def public_articles(parent=None) -> QuerySet[Article]:
+    qs = Article.objects.filter(_public_parent()).select_related("consultation", "room")
+    if parent is not None:
+        qs = qs.filter(**{parent._meta.model_name: parent})
+    return qs.order_by("-published_at", "-id")
+
+
+def public_photos(parent=None) -> QuerySet[Photo]:
+    qs = Photo.objects.filter(_public_parent())
+    if parent is not None:
+        qs = qs.filter(**{parent._meta.model_name: parent})
+    return qs.order_by("-created_at", "-id")
+
+
+def media_for_staff(user, parent) -> tuple[QuerySet[Article], QuerySet[Photo]]:
+    """Every article and photo of the parent, published or not, for its staff page. Co-hosts see each other's
+    published items on the portal; here each host's staff see their own organization's drafts and everything
+    published."""
+    own = set(staff_host_ids(user, parent)) if isinstance(parent, Consultation) else {parent.organization_id}
+    visible = Q(organization_id__in=own) | Q(is_published=True)
+    key = parent._meta.model_name
+    return (
+        Article.objects.filter(visible, **{key: parent}).select_related("organization", "created_by"),
+        Photo.objects.filter(visible, **{key: parent}).select_related("organization"),
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import portal, views
+from . import media, portal, views
 
 app_name = "consultations"
 urlpatterns = [
@@ -12,15 +12,29 @@ urlpatterns = [
     path("<int:pk>/register/", views.register_view, name="register"),
     path("<int:pk>/agenda/", views.segment_view, name="segment"),
     path("<int:pk>/minutes/", views.minutes_view, name="minutes"),
+    path("<int:pk>/materials/", views.material_view, name="material"),
+    path("materials/<int:pk>/", views.material_download_view, name="material_download"),
     path("<int:pk>/recommendations/", views.recommendation_view, name="recommendation"),
     path("<int:pk>/checkin-code/", views.checkin_code_view, name="checkin_code"),
     path("<int:pk>/live/", views.live_view, name="live"),
     path("<int:pk>/live/feed/", views.live_messages_view, name="live_feed"),
     path("checkin/<str:token>/", views.checkin_view, name="checkin"),
+    path("plan/approval/", views.plan_approval_view, name="plan_approval"),
+    path("<int:pk>/media/", media.media_page, name="media"),
+    path("<int:pk>/media/articles/", media.article_create_view, name="article_create"),
+    path("<int:pk>/media/photos/", media.photo_create_view, name="photo_create"),
+    path("rooms/<int:pk>/media/", media.media_page, {"kind": "room"}, name="room_media"),
+    path("rooms/<int:pk>/media/articles/", media.article_create_view, {"kind": "room"}, name="room_article_create"),
+    path("rooms/<int:pk>/media/photos/", media.photo_create_view, {"kind": "room"}, name="room_photo_create"),
+    path("articles/<int:pk>/edit/", media.article_edit_view, name="article_edit"),
+    path("articles/<int:pk>/publish/", media.article_publish_view, name="article_publish"),
+    path("photos/<int:pk>/publish/", media.photo_publish_view, name="photo_publish"),
     path("outcomes/", views.outcome_list, name="outcomes"),
     path("outcomes/<int:pk>/", views.outcome_detail, name="outcome"),
     path("outcomes/<int:pk>/progress/", views.progress_view, name="progress"),
     path("outcomes/<int:pk>/rate/", views.rate_view, name="rate"),
+    path("outcomes/<int:pk>/public/", views.outcome_public_view, name="outcome_public"),
+    path("rooms/new/", views.room_create_view, name="room_create"),
     path("rooms/", views.room_list, name="rooms"),
     path("rooms/<int:pk>/", views.room_detail, name="room"),
     path("rooms/<int:pk>/topics/", views.topic_raise_view, name="topic_raise"),
@@ -33,5 +47,7 @@ urlpatterns = [
     path("portal/", portal.portal_index, name="portal"),
     path("portal/c/<int:pk>/", portal.public_consultation, name="public_consultation"),
     path("portal/rooms/<int:pk>/", portal.public_room, name="public_room"),
+    path("portal/articles/<int:pk>/", portal.public_article, name="public_article"),
+    path("portal/photos/<int:pk>/", portal.photo_file, name="photo_file"),
     path("portal/feed/", portal.PortalFeed(), name="feed"),
 ]

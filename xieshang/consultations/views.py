@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,17 +22,20 @@ from .forms import (
     ConsultationForm,
     InviteForm,
     LiveForm,
+    MaterialForm,
     MinutesForm,
     OutcomeForm,
+    PlanApprovalForm,
     PrepareForm,
     ProgressForm,
     RatingForm,
     RegisterForm,
+    RoomForm,
     SegmentForm,
     TopicForm,
     apply_errors,
 )
-from .models import Kind, Rating, Room, Topic
+from .models import Kind, Material, Rating, Room, Topic
 
 PER_PAGE = 30
 
@@ -67,26 +70,59 @@ def consultation_list(request):
     )
 
 
+def _plan_context(request, organization, year, approval_form=None):
+    items = selectors.plan_for(request.user, organization, year)
+    by_kind = selectors.consultations_by_kind(organization, year)
+    pending = sum(1 for c in items if c.state.key == "proposed" and c.organization_id == organization.pk)
+    may_approve = pending and rules.has_perm("consultations.record_approval", request.user, organization)
+    if may_approve and approval_form is None:
+        region = organization.region or ""
+        approval_form = PlanApprovalForm(initial={"body": _("中共%(region)s委") % {"region": region} if region else ""})
+    return {
+        "items": items,
+        "year": year,
+        "kind_counts": [(label, by_kind.get(key, 0)) for key, label in Kind.choices],
+        "practical_matters": selectors.practical_matters_done(organization, year),
+        "can_create": rules.has_perm("consultations.add_consultation", request.user, organization),
+        "approval_form": approval_form if may_approve else None,
+        "pending_approval": pending,
+    }
+
+
+def _year(request) -> int:
+    try:
+        return int(request.GET.get("year") or timezone.localdate().year)
+    except ValueError:
+        return timezone.localdate().year
+
+
 @login_required
 def plan_view(request):
     organization = _org(request)
     _need(request, "consultations.view_plan", organization)
-    try:
-        year = int(request.GET.get("year") or timezone.localdate().year)
-    except ValueError:
-        year = timezone.localdate().year
-    items = selectors.plan_for(request.user, organization, year)
-    by_kind = selectors.consultations_by_kind(organization, year)
+    return render(request, "consultations/plan.html", _plan_context(request, organization, _year(request)))
+
+
+@login_required
+@require_POST
+def plan_approval_view(request):
+    """Committee staff record the party committee's approval of the year's proposed topics, with its document."""
+    organization = _org(request)
+    _need(request, "consultations.record_approval", organization)
+    year = _year(request)
+    form = PlanApprovalForm(request.POST)
+    if form.is_valid():
+        try:
+            done = services.plan_record_approval(
+                actor=request.user, organization=organization, year=year, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("已登记党委批准，共 %(n)d 项议题。") % {"n": len(done)})
+            return redirect(f"{reverse('consultations:plan')}?year={year}")
     return render(
-        request,
-        "consultations/plan.html",
-        {
-            "items": items,
-            "year": year,
-            "kind_counts": [(label, by_kind.get(key, 0)) for key, label in Kind.choices],
-            "practical_matters": selectors.practical_matters_done(organization, year),
-            "can_create": rules.has_perm("consultations.add_consultation", request.user, organization),
-        },
+        request, "consultations/plan.html", _plan_context(request, organization, year, approval_form=form), status=400
     )
 
 
@@ -120,6 +156,9 @@ def _detail_context(request, consultation, **forms):
             "edit_agenda",
             "write_minutes",
             "add_recommendation",
+            "add_media",
+            "add_material",
+            "view_materials",
         )
     }
     staff_orgs = selectors.staff_host_ids(user, consultation)
@@ -140,6 +179,8 @@ def _detail_context(request, consultation, **forms):
         "outcome_form": forms.get("outcome_form")
         or (OutcomeForm(organization_ids=staff_orgs) if can["add_recommendation"] else None),
         "register_form": forms.get("register_form") or (RegisterForm() if can["register"] else None),
+        "materials": consultation.materials.select_related("organization") if can["view_materials"] else [],
+        "material_form": forms.get("material_form") or (MaterialForm() if can["add_material"] else None),
     }
     return context
 
@@ -228,6 +269,32 @@ def recommendation_view(request, pk: int):
         lambda c: OutcomeForm(request.POST, organization_ids=selectors.staff_host_ids(request.user, c)),
         lambda c, data: services.recommendation_add(actor=request.user, consultation=c, **data),
     )
+
+
+@login_required
+@require_POST
+def material_view(request, pk: int):
+    return _post_form(
+        request,
+        pk,
+        "material_form",
+        lambda c: MaterialForm(request.POST, request.FILES),
+        lambda c, data: services.material_add(
+            actor=request.user, consultation=c, title=data["title"], upload=data["file"]
+        ),
+    )
+
+
+@login_required
+def material_download_view(request, pk: int):
+    material = get_object_or_404(Material.objects.select_related("consultation"), pk=pk)
+    consultation = selectors.get_consultation_for_user(request.user, material.consultation_id)
+    _need(request, "consultations.view_materials", consultation)
+    try:
+        handle = material.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    return FileResponse(handle, as_attachment=True, filename=material.filename)
 
 
 def _qr_svg(url: str) -> str:
@@ -331,6 +398,7 @@ def _outcome_context(request, outcome, **forms):
         "my_rating": my_rating,
         "rating_summary": {s: sum(1 for r in ratings if r.score == s) for s in Rating.Score.values},
         "is_citizen_waiting": outcome.topic_id and not may_rate and outcome.state.key != "done",
+        "can_publish": rules.has_perm("consultations.publish_outcome", user, outcome),
     }
 
 
@@ -360,6 +428,16 @@ def progress_view(request, pk: int):
 
 @login_required
 @require_POST
+def outcome_public_view(request, pk: int):
+    outcome = selectors.get_outcome_for_user(request.user, pk)
+    public = request.POST.get("public") == "1"
+    services.outcome_set_public(actor=request.user, outcome=outcome, public=public)
+    messages.success(request, _("办理状态已在《郑在协商》公开。") if public else _("办理状态已不再公开。"))
+    return redirect(outcome)
+
+
+@login_required
+@require_POST
 def rate_view(request, pk: int):
     outcome = selectors.get_outcome_for_user(request.user, pk)
     form = RatingForm(request.POST)
@@ -377,11 +455,36 @@ def rate_view(request, pk: int):
 
 
 # ---------------------------------------------------------------------------------------------------- rooms
+def _rooms_context(request, organization, room_form=None):
+    can_add = rules.has_perm("consultations.add_room", request.user, organization)
+    return {
+        "rooms": selectors.rooms_for(organization),
+        "room_form": (room_form or RoomForm(organization=organization)) if can_add else None,
+    }
+
+
 @login_required
 def room_list(request):
     organization = _org(request)
     _need(request, "consultations.view_room", organization)
-    return render(request, "consultations/rooms.html", {"rooms": selectors.rooms_for(organization)})
+    return render(request, "consultations/rooms.html", _rooms_context(request, organization))
+
+
+@login_required
+@require_POST
+def room_create_view(request):
+    organization = _org(request)
+    _need(request, "consultations.add_room", organization)
+    form = RoomForm(request.POST, organization=organization)
+    if form.is_valid():
+        try:
+            room = services.room_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("议事室已设立。"))
+            return redirect(room)
+    return render(request, "consultations/rooms.html", _rooms_context(request, organization, form), status=400)
 
 
 def _room(request, pk):
@@ -396,6 +499,7 @@ def _room_context(request, room, topic_form=None):
         "topics": selectors.topics_for_room(room),
         "topic_form": topic_form or TopicForm(),
         "can_raise": rules.has_perm("consultations.raise_topic", request.user, room),
+        "can_add_media": rules.has_perm("consultations.add_media", request.user, room),
         "following": selectors.is_following(request.user, room),
         "supported": set(room.topics.filter(supports__user=request.user).values_list("pk", flat=True)),
     }

@@ -77,6 +77,25 @@ def _condition_minutes(consultation, actor, payload):
     return None if consultation.minutes.strip() else _("请先填写并保存协商纪要。")
 
 
+def _condition_approval_recorded(consultation, actor, payload):
+    """The approval date must be a real date, not in the future (a record of a decision already taken). Its absence
+    is left to the payload's required fields, so the button stays enabled until the form is submitted."""
+    from datetime import date
+
+    from django.utils import timezone
+
+    raw = str(payload.get("approved_on") or "").strip()
+    if not raw:
+        return None
+    try:
+        when = date.fromisoformat(raw)
+    except ValueError:
+        return _("批准日期格式应为 年-月-日，如 2026-03-05。")
+    if when > timezone.localdate():
+        return _("批准日期不能晚于今天：请在党委批准后登记。")
+    return None
+
+
 def _condition_has_owner(outcome, actor, payload):
     return None if (outcome.owner_unit_id or outcome.owner_leader_id) else _("请先指定责任单位或责任领导。")
 
@@ -166,6 +185,9 @@ def register() -> None:
         members=lambda t: list(t.participants.all()),
     )
     registry.register_condition("consultations.minutes_written", _condition_minutes, label=gettext_lazy("纪要已填写"))
+    registry.register_condition(
+        "consultations.approval_recorded", _condition_approval_recorded, label=gettext_lazy("批准日期有效")
+    )
     registry.register_condition("consultations.has_owner", _condition_has_owner, label=gettext_lazy("已指定责任方"))
     registry.register_condition(
         "consultations.has_progress", _condition_has_progress, label=gettext_lazy("已填写落实进展")
@@ -179,6 +201,8 @@ def register() -> None:
     registry.register_condition(
         "consultations.outcomes_settled", _condition_outcomes_settled, label=gettext_lazy("成果均已落实")
     )
+    registry.register_hook(C_WF, "propose", services._record_chairs_meeting)
+    registry.register_hook(C_WF, "approve", services._record_approval)
     registry.register_hook(C_WF, "approve", services._schedule_dispatches)
     registry.register_hook(C_WF, "hold", services._credit_speakers)
     registry.register_hook(C_WF, "report_minutes", services._record_minutes_sent)

@@ -4,10 +4,26 @@ their copies). The schedule of notices and materials is data too: the consultati
 STAFF = "committee_staff"
 HOST_STAFF = "host_staff"  # committee staff of any co-host (relational: the engine only knows the lead organization)
 
+PROPOSE_PAYLOAD = {
+    "required": ["meeting"],
+    "fields": {"meeting": {"label": "主席会议（届次或日期）"}},
+}
+APPROVE_PAYLOAD = {
+    "required": ["body", "document", "approved_on"],
+    "fields": {
+        "body": {"label": "批准机关"},
+        "document": {"label": "批准文件文号"},
+        "approved_on": {"label": "批准日期（如 2026-03-05）"},
+    },
+}
+
 CONSULTATION_WORKFLOW = {
     "key": "consultation",
     "name": "协商活动",
-    "description": "年度计划 → 主席会议提出 → 党委批准 → 通知与材料 → 召开 → 纪要（7个工作日内报送党委政府）→ 办结。",
+    "description": (
+        "年度计划 → 主席会议提出 → 党委批准（工作人员登记文号）→ 通知与材料 → 召开 → "
+        "纪要（7个工作日内报送党委政府）→ 办结。"
+    ),
     "settings": {
         "notice_working_days": 15,
         "materials_working_days": 10,
@@ -37,20 +53,25 @@ CONSULTATION_WORKFLOW = {
     "transitions": [
         {
             "key": "propose",
-            "name": "主席会议提出",
+            "name": "登记主席会议提出",
             "sources": ["planned"],
             "target": "proposed",
             "roles": [HOST_STAFF],
             "notify": ["leader"],
+            "payload_schema": PROPOSE_PAYLOAD,
             "style": "primary",
         },
         {
+            # The party committee approves the annual plan's topics; it does not use the platform, so the lead host's
+            # committee staff record its decision with the document that carries it (conditions check the date).
             "key": "approve",
-            "name": "党委批准",
+            "name": "登记党委批准",
             "sources": ["proposed"],
             "target": "approved",
-            "roles": ["leader"],
-            "notify": [HOST_STAFF],
+            "roles": [STAFF],
+            "conditions": ["consultations.approval_recorded"],
+            "notify": [HOST_STAFF, "leader"],
+            "payload_schema": APPROVE_PAYLOAD,
             "style": "primary",
         },
         {
