@@ -111,7 +111,9 @@ def test_http_gateway_posts_to_the_provider(settings):
 
     class Provider(BaseHTTPRequestHandler):
         def do_POST(self):  # noqa: N802
-            received.append((self.headers["Authorization"], json.loads(self.rfile.read(int(self.headers["Content-Length"])))))
+            received.append(
+                (self.headers["Authorization"], json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
+            )
             self.send_response(200 if len(received) == 1 else 503)
             self.end_headers()
 

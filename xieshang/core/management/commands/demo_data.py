@@ -23,7 +23,10 @@ class Command(BaseCommand):
             "--scale",
             type=float,
             default=float(os.environ.get("XIESHANG_DEMO_SCALE", "0.1")),
-            help="volume of the workflow-driven demo data (1.0 = a full year as in the work report; default 0.1 starts in under a minute)",
+            help=(
+                "volume of the workflow-driven demo data "
+                "(1.0 = a full year as in the work report; default 0.1 starts in under a minute)"
+            ),
         )
 
     def handle(self, *args, **options):
