@@ -182,11 +182,28 @@ def _media(settings, tmp_path):
     return tmp_path
 
 
+def _docx_bytes() -> bytes:
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<w:document/>")
+    return buffer.getvalue()
+
+
 def test_materials_are_checked_by_content_and_nothing_half_saved(consultation, staff, member, _media):
     from xieshang.consultations.models import Material
 
-    for name, data in (("议程.pdf", b"<html><script>alert(1)</script>"), ("run.docx", b"MZ\x90\x00 executable")):
-        with pytest.raises(ValidationError, match="只能上传"):
+    refused = (
+        ("议程.pdf", b"<html><script>alert(1)</script>", "内容不是 PDF"),
+        ("run.docx", b"MZ\x90\x00 executable", "内容不是 DOCX"),
+        ("报告.docx", b"PK\x03\x04 any zip, not Word", "内容不是 DOCX"),
+        ("tool.exe", b"%PDF-1.4 disguised", "不受支持"),
+    )
+    for name, data, message in refused:
+        with pytest.raises(ValidationError, match=message):
             services.material_add(
                 actor=staff, consultation=consultation, title="材料", upload=SimpleUploadedFile(name, data)
             )
@@ -202,7 +219,7 @@ def test_materials_are_checked_by_content_and_nothing_half_saved(consultation, s
         actor=staff,
         consultation=consultation,
         title="调研报告",
-        upload=SimpleUploadedFile("调研报告.docx", b"PK\x03\x04.."),
+        upload=SimpleUploadedFile("调研报告.docx", _docx_bytes()),
     )
     assert docx.filename == "调研报告.docx" and docx.file.name.endswith(".docx") and "调研" not in docx.file.name
 

@@ -211,7 +211,8 @@ def test_materials_are_for_the_invited_and_the_hosts(client, consultation, staff
         f"/consultations/{consultation.pk}/materials/",
         {"title": "会议议程", "file": SimpleUploadedFile("a.pdf", b"not a pdf")},
     )
-    assert bad.status_code == 400 and "只能上传" in bad.content.decode() and 'value="会议议程"' in bad.content.decode()
+    page = bad.content.decode()
+    assert bad.status_code == 400 and "内容不是 PDF" in page and 'value="会议议程"' in page
     client.post(
         f"/consultations/{consultation.pk}/materials/",
         {"title": "会议议程", "file": SimpleUploadedFile("议程.pdf", b"%PDF-1.4 agenda")},

@@ -79,3 +79,13 @@ def test_a_list_reports_every_problem_at_once_and_leaves_files_readable():
     assert len(err.value.messages) == 3 and "附件最多 2 个" in err.value.messages[0]
     validate_uploads(files[:1], max_count=2)
     assert files[0].read() == b"%PDF-1.4"  # rewound for storing
+
+
+def test_slides_are_checked_when_a_domain_allows_them():
+    slides = ("pdf", "ppt", "pptx")
+    assert upload_problem(SimpleUploadedFile("汇报.pptx", _zip("ppt/presentation.xml")), allowed=slides) is None
+    assert upload_problem(SimpleUploadedFile("汇报.ppt", OLE2), allowed=slides) is None
+    assert "扩展名与实际内容不符" in upload_problem(
+        SimpleUploadedFile("汇报.pptx", _zip("word/document.xml")), allowed=slides
+    )
+    assert "文件类型不受支持" in upload_problem(SimpleUploadedFile("汇报.pptx", _zip("ppt/x.xml")))

@@ -289,15 +289,9 @@ def send_due_dispatches(today: date | None = None) -> int:
 
 
 MATERIAL_MAX_MB = 20
-# Documents are recognized by their first bytes, never by their name: PDF, Office (zip and the older OLE format),
-# plain pictures. Anything else (scripts, executables, HTML) is refused.
-MATERIAL_SIGNATURES = (
-    (b"%PDF-", "PDF"),
-    (b"PK\x03\x04", "Office"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "Office"),
-    (b"\xff\xd8\xff", "JPEG"),
-    (b"\x89PNG\r\n\x1a\n", "PNG"),
-)
+# Documents are recognized by their content as well as their name (xieshang.core.uploads): a file whose extension
+# is not listed, or whose first bytes are not of that type (a script renamed .pdf), is refused.
+MATERIAL_TYPES = ("pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "jpg", "jpeg", "png")
 
 
 def material_add(*, actor, consultation: Consultation, title: str, upload) -> Material:
@@ -313,14 +307,12 @@ def material_add(*, actor, consultation: Consultation, title: str, upload) -> Ma
         errors["title"] = _("请填写材料名称。")
     if upload is None:
         errors["file"] = _("请选择文件。")
-    elif upload.size > MATERIAL_MAX_MB * 1024 * 1024:
-        errors["file"] = _("文件不能超过 %(mb)s MB。") % {"mb": MATERIAL_MAX_MB}
     else:
-        upload.seek(0)
-        head = upload.read(16)
-        upload.seek(0)
-        if not any(head.startswith(sig) for sig, _kind in MATERIAL_SIGNATURES):
-            errors["file"] = _("只能上传 PDF、Word、Excel、PowerPoint 文件或 JPEG、PNG 图片。")
+        from xieshang.core.uploads import upload_problem
+
+        problem = upload_problem(upload, allowed=MATERIAL_TYPES, max_mb=MATERIAL_MAX_MB)
+        if problem:
+            errors["file"] = problem
     if errors:
         raise ValidationError(errors)
     original = os.path.basename(upload.name or "material")[:200]
