@@ -80,3 +80,16 @@ def test_a_consultation_not_co_hosted_is_invisible_both_ways(client, organizatio
         _verified_login(client, viewer)
         assert client.get(hidden.get_absolute_url()).status_code == 403
         client.logout()
+
+
+def test_the_shared_timeline_names_the_other_hosts_staff_by_their_organization(client, five_city, staff, organization):
+    from tests.accounts.test_isolation import _verified_login
+
+    c, kf_staff, zz_member, kf_member = five_city
+    own_view = [e.actor_name for e in selectors.timeline_for(staff, c)]
+    partner_view = [e.actor_name for e in selectors.timeline_for(kf_staff, c)]
+    assert staff.display_name in own_view and staff.display_name not in partner_view
+    assert organization.name in partner_view and len(partner_view) == len(own_view)
+    _verified_login(client, kf_staff)
+    body = client.get(c.get_absolute_url()).content.decode()
+    assert staff.display_name not in body and organization.name in body

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
 from xieshang.accounts.models import Role
 from xieshang.accounts.selectors import roles_by_organization, user_organization_ids
@@ -45,6 +46,35 @@ def staff_host_ids(user, consultation) -> set[int]:
 
     roles = roles_by_organization(user)
     return {o for o in host_ids(consultation) if roles.get(o, set()) & {Role.COMMITTEE_STAFF, Role.LEADER}}
+
+
+def timeline_for(user, consultation) -> list:
+    """The consultation's workflow events as this user may read them. Co-hosts share the timeline of a cross-region
+    consultation, but not each other's staff: an action by someone of another host shows that host's name instead
+    of the person's (the user's own organizations keep the names)."""
+    from xieshang.accounts.models import RoleGrant
+    from xieshang.workflow.selectors import events_for
+
+    from .rules import host_ids
+
+    events = list(events_for(consultation))
+    hosts = host_ids(consultation)
+    if len(hosts) < 2:
+        return events
+    own = set(user_organization_ids(user)) & hosts
+    actor_ids = {e.actor_id for e in events if e.actor_id}
+    grants = RoleGrant.objects.filter(user_id__in=actor_ids, organization_id__in=hosts).values_list(
+        "user_id", "organization_id", "organization__name"
+    )
+    home: dict[int, set[int]] = {}
+    names: dict[int, str] = {}
+    for user_id, org_id, org_name in grants:
+        home.setdefault(user_id, set()).add(org_id)
+        names.setdefault(user_id, org_name)
+    for event in events:
+        if event.actor_id and not (home.get(event.actor_id, set()) & own):
+            event.actor_name = names.get(event.actor_id) or _("其他主办方")
+    return events
 
 
 def invitations_visible(user, consultation) -> QuerySet[Invitation]:

@@ -181,6 +181,7 @@ def _detail_context(request, consultation, **forms):
         "register_form": forms.get("register_form") or (RegisterForm() if can["register"] else None),
         "materials": consultation.materials.select_related("organization") if can["view_materials"] else [],
         "material_form": forms.get("material_form") or (MaterialForm() if can["add_material"] else None),
+        "timeline": selectors.timeline_for(user, consultation),
     }
     return context
 
