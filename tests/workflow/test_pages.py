@@ -32,12 +32,7 @@ def test_actions_offer_forms_and_explain_disabled_ones(ticket, people):
     walk(ticket, people, ("submitter", "submit"))
     request = RequestFactory().get("/tickets/1/")
     request.user = people["staff"]
-    html = render(
-        "{% include 'workflow/_actions.html' %}",
-        obj=ticket,
-        available=available_transitions(people["staff"], ticket),
-        request=request,
-    )
+    html = render("{% workflow_actions obj %}", obj=ticket, request=request)
     assert f'action="{url(ticket, "accept")}"' in html
     assert f'name="expected_state" value="{ticket.state_id}"' in html
     assert "理由（必填）" in html  # reject requires a reason
@@ -66,6 +61,28 @@ def test_posting_with_a_stale_state_changes_nothing(client, ticket, people):
     assert ticket.state.key == "submitted"
     messages = [str(m) for m in response.wsgi_request._messages]
     assert any("已被他人处理" in m for m in messages)
+
+
+def test_a_refused_action_shows_its_form_again_with_what_was_typed(client, ticket, people):
+    walk(ticket, people, ("submitter", "submit"), ("staff", "accept"))
+    verified_login(client, people["co1"])  # unit officers are staff: past the second factor
+    response = client.post(
+        url(ticket, "reply"),
+        {"expected_state": ticket.state_id, "payload_grade": "D", "reason": "已会同街道现场核实"},
+    )
+    assert response.status_code == 302
+    ticket.refresh_from_db()
+    assert ticket.state.key == "handling" and len(list(events_for(ticket))) == 3
+
+    request = RequestFactory().get(f"/tickets/{ticket.pk}/")
+    request.user = people["co1"]
+    request.session = client.session
+    html = render("{% workflow_actions obj %}", obj=ticket, request=request)
+    assert 'role="alert"' in html and "答复类别" in html
+    assert ">已会同街道现场核实</textarea>" in html
+    # Shown once: the next rendering is a fresh form.
+    again = render("{% workflow_actions obj %}", obj=ticket, request=request)
+    assert "已会同街道现场核实" not in again and 'role="alert"' not in again
 
 
 def test_outsiders_get_404_and_get_is_refused(client, ticket, people):

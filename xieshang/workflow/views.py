@@ -14,6 +14,7 @@ from xieshang.accounts.selectors import user_organization_ids
 
 from .exceptions import TransitionError
 from .models import WorkflowObject
+from .retry import RETRY_SESSION_KEY
 from .selectors import available_transitions
 from .services import object_url, transition
 
@@ -48,6 +49,15 @@ def take_transition(request, ct: int, pk: int, key: str):
         )
     except TransitionError as exc:
         messages.error(request, exc.message)
+        # What was typed comes back in the form after the redirect (workflow_actions reads it once).
+        request.session[RETRY_SESSION_KEY] = {
+            "ct": ct,
+            "pk": pk,
+            "key": key,
+            "payload": payload,
+            "reason": request.POST.get("reason", ""),
+            "error": str(exc.message),
+        }
     else:
         messages.success(
             request,

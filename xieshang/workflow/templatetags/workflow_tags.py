@@ -2,6 +2,7 @@ from django import template
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
+from ..retry import take_retry
 from ..selectors import available_transitions, events_for
 
 register = template.Library()
@@ -29,9 +30,36 @@ def workflow_timeline(obj):
 def workflow_actions(context, obj):
     request = context.get("request")
     user = getattr(request, "user", None)
+    retry = None
+    if request is not None:
+        ct = ContentType.objects.get_for_model(obj, for_concrete_model=True)
+        retry = take_retry(request, ct.pk, obj.pk)
+    actions = []
+    for a in available_transitions(user, obj):
+        again = retry if retry and retry.get("key") == a.transition.key else None
+        schema = a.transition.payload_schema or {}
+        typed = (again or {}).get("payload", {})
+        fields = [
+            {
+                "name": name,
+                "label": spec.get("label") or name,
+                "choices": spec.get("choices"),
+                "required": name in schema.get("required", []),
+                "value": typed.get(name, ""),
+            }
+            for name, spec in (schema.get("fields") or {}).items()
+        ]
+        actions.append(
+            {
+                "a": a,
+                "fields": fields,
+                "reason": (again or {}).get("reason", ""),
+                "error": (again or {}).get("error", ""),
+            }
+        )
     return {
         "obj": obj,
-        "available": available_transitions(user, obj),
+        "actions": actions,
         "request": request,
         "csrf_token": context.get("csrf_token"),
     }
