@@ -3,3 +3,8 @@
 from contextvars import ContextVar
 
 current_ip: ContextVar[str | None] = ContextVar("xieshang_audit_ip", default=None)
+
+# Refusals and failures recorded inside a transaction during this request: if that transaction rolls back (the
+# service that was refused raised through its caller's atomic block), the row is gone with it, so the middleware
+# writes it again once the request is over. None outside a request.
+pending_refusals: ContextVar[list | None] = ContextVar("xieshang_audit_pending_refusals", default=None)

@@ -1,4 +1,4 @@
-from .context import current_ip
+from .context import current_ip, pending_refusals
 
 
 def client_ip(request) -> str | None:
@@ -13,7 +13,16 @@ class AuditContextMiddleware:
 
     def __call__(self, request):
         token = current_ip.set(client_ip(request))
+        pending = []
+        pending_token = pending_refusals.set(pending)
         try:
             return self.get_response(request)
         finally:
-            current_ip.reset(token)
+            pending_refusals.reset(pending_token)
+            try:
+                if pending:
+                    from .services import keep_rolled_back_refusals
+
+                    keep_rolled_back_refusals(pending)
+            finally:
+                current_ip.reset(token)

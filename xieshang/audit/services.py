@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from django.db import models
+from django.db import connection, models
 
-from .context import current_ip
+from .context import current_ip, pending_refusals
 from .models import AuditEntry
 
 
@@ -28,7 +28,7 @@ def audit_record(
         if organization is None:
             organization = getattr(obj, "organization_id", None)
     authenticated = actor is not None and getattr(actor, "is_authenticated", False)
-    return AuditEntry.objects.create(
+    entry = AuditEntry.objects.create(
         actor=actor if authenticated else None,
         actor_name=(getattr(actor, "display_name", "") or str(actor))[:150] if authenticated else "",
         organization_id=getattr(organization, "pk", organization),
@@ -40,3 +40,22 @@ def audit_record(
         ip_address=ip or current_ip.get(),
         detail=detail or {},
     )
+    if result != AuditEntry.Result.SUCCESS and connection.in_atomic_block:
+        pending = pending_refusals.get()
+        if pending is not None:
+            pending.append(entry)
+    return entry
+
+
+def keep_rolled_back_refusals(entries: list[AuditEntry]) -> int:
+    """Write again the refusals whose transaction rolled back (their row no longer exists): a denied attempt stays
+    on record even when the refused service ran inside its caller's transaction. Returns how many were rewritten."""
+    if not entries:
+        return 0
+    surviving = set(AuditEntry.objects.filter(pk__in=[e.pk for e in entries]).values_list("pk", flat=True))
+    lost = [e for e in entries if e.pk not in surviving]
+    for entry in lost:
+        entry.pk = None
+        entry._state.adding = True
+        entry.save(force_insert=True)
+    return len(lost)
