@@ -34,7 +34,7 @@ def indexed(monkeypatch):
 
 
 def test_one_task_per_object_per_transaction(doc_type, author, indexed, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
         note = Notification.objects.create(
             recipient=author, organization_id=author.role_grants.first().organization_id, title="停车难", body="x"
         )
@@ -45,7 +45,6 @@ def test_one_task_per_object_per_transaction(doc_type, author, indexed, django_c
         )
         index_later(other)
         index_later(note)
-    assert len(callbacks) == 1
     assert indexed == Counter({("testnote", note.pk): 1, ("testnote", other.pk): 1})
     assert SearchDocument.objects.filter(doc_type="testnote").count() == 2
 

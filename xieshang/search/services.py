@@ -61,35 +61,37 @@ _pending_lock = threading.Lock()
 
 
 def index_keys_later(keys, using: str | None = None) -> None:
-    """Collect (doc_type, object_id) pairs; one on_commit callback per transaction enqueues each pair once."""
+    """Collect (doc_type, object_id) pairs; the first on_commit callback of the transaction enqueues each pair once.
+
+    Every call registers a callback (cheap) and the callbacks share the pending pairs: the first to run drains them,
+    the rest find nothing. So a pair named again after a rolled-back savepoint (whose callbacks Django dropped) is
+    still indexed, and pairs left over from a rolled-back transaction go with the next commit: indexing reads the
+    committed state, so a left-over pair costs a task, never a wrong row."""
     conn = transaction.get_connection(using)
-    alias = conn.alias
+    slot = f"{conn.alias}:{threading.get_ident()}"
+    added = False
     with _pending_lock:
-        pending = _pending.setdefault(f"{alias}:{threading.get_ident()}", {})
+        pending = _pending.setdefault(slot, {})
         for doc_type, object_id in keys:
             pending[(str(doc_type), int(object_id))] = None
-    # A callback registered inside a savepoint that was rolled back is dropped by Django, so "is one registered?" is
-    # asked of the connection's own list rather than remembered here. Pairs left over from a rolled-back block are
-    # enqueued with the next commit: indexing reads the committed state, so that costs a task, never a wrong row.
-    if conn.in_atomic_block and any(
-        getattr(fn, "_search_flush", None) == [False] for _sids, fn, _robust in conn.run_on_commit
-    ):
-        return
-    transaction.on_commit(_flush_callback(alias), using=alias)
+            added = True
+    if added:
+        transaction.on_commit(lambda: _flush(slot), using=conn.alias)
 
 
-def _flush_callback(alias: str):
-    def flush() -> None:
-        from .tasks import index_object
+def _flush(slot: str) -> None:
+    from .tasks import index_object
 
-        flush._search_flush[0] = True  # ran: a later index_later in this transaction needs a callback of its own
-        with _pending_lock:
-            pending = _pending.pop(f"{alias}:{threading.get_ident()}", {})
-        for doc_type, object_id in pending:
-            index_object.enqueue(doc_type, object_id)
+    with _pending_lock:
+        pending = _pending.pop(slot, {})
+    for doc_type, object_id in pending:
+        index_object.enqueue(doc_type, object_id)
 
-    flush._search_flush = [False]
-    return flush
+
+def forget_pending() -> None:
+    """Drop pairs collected by transactions that never committed (tests: each test's transaction rolls back)."""
+    with _pending_lock:
+        _pending.clear()
 
 
 def _ids_text(ids) -> str:
