@@ -234,5 +234,6 @@ def suggest_units_many(
         for ids in ranked
     ]
     if log and items:
-        _log_suggestions(org_id, model.method, [(d, o, found) for (d, o, _t, _x), found in zip(items, out, strict=True)])
+        logged = [(doc_type, object_id, found) for (doc_type, object_id, _t, _x), found in zip(items, out, strict=True)]
+        _log_suggestions(org_id, model.method, logged)
     return out

@@ -22,7 +22,7 @@ from xieshang.accounts.selectors import roles_by_organization
 
 from . import registry
 from .backends import get_backend
-from .backends.base import RANK_WINDOW
+from .backends.base import PAGE_COLUMNS, RANK_WINDOW
 from .dictionary import bump_counter, current_segmenter, dictionary_version
 from .highlight import highlight, snippet
 from .models import DictionaryWord, SearchDocument, SearchRemoval
@@ -347,7 +347,7 @@ def search(user, query: str, filters: dict | None = None, page: int = 1, page_si
     backend = get_backend()
     ranked = backend.search(terms, where, params, offset=(results.page - 1) * page_size, limit=page_size)
     results.total, results.capped = ranked.total, ranked.capped
-    results.hits = _hits(user, ranked.hits, terms)
+    results.hits = _hits(user, ranked.hits, terms, ranked.docs)
     if results.total == 0:
         results.suggestions = suggestions(user, terms, filters, where=where, params=params)
     return results
@@ -359,12 +359,13 @@ def _where(user, filters) -> tuple[str, list]:
     return f"{vis} AND {flt}", [*vparams, *fparams]
 
 
-def _hits(user, ranked: list[tuple[int, float]], terms: list[str]) -> list[Hit]:
+def _hits(user, ranked: list[tuple[int, float]], terms: list[str], docs: dict[int, dict] | None = None) -> list[Hit]:
     if not ranked:
         return []
-    rows = SearchDocument.objects.only(
-        "id", "doc_type", "object_id", "organization_id", "title", "body", "url", "year", "state", "visibility"
-    ).in_bulk([pk for pk, _ in ranked])
+    if docs is not None:  # the back-end fetched the page's rows with the ranking
+        rows = {pk: SearchDocument(id=pk, **values) for pk, values in docs.items()}
+    else:
+        rows = SearchDocument.objects.only("id", *PAGE_COLUMNS).in_bulk([pk for pk, _ in ranked])
     hits = []
     for pk, score in ranked:
         row = rows.get(pk)

@@ -48,6 +48,7 @@ def using_segmenter(segmenter: Segmenter | None) -> Iterator[None]:
 def _segmenter() -> Segmenter:
     return _segmenter_var.get() or default_segmenter()
 
+
 # A proposal as (title, body), or one string that is all body.
 Text = str | tuple[str, str]
 Method = Literal["classifier", "keywords", "none"]
@@ -155,17 +156,21 @@ def _route_features(doc: tuple[str, str]) -> list[str]:
     stop = _stopwords()
     seg = _segmenter()
     feats: list[str] = []
-    for prefix, text in (("", f"{title}\n{body}" if title else body), ("t:", title)):
-        if not text:
-            continue
+    # List comprehensions rather than generators into extend(): prediction latency is this loop (bench_text.py).
+    text = f"{title}\n{body}" if title else body
+    if text:
         cleaned = clean(text)
         for run in cleaned.split():
-            n = len(run)
-            if prefix:
-                feats.extend(prefix + ch for ch in run)
-            feats.extend(prefix + run[i : i + 2] for i in range(n - 1))
-            feats.extend(prefix + run[i : i + 3] for i in range(n - 2))
-        feats.extend(prefix + "w:" + w for w in " ".join(seg.cut(cleaned)).split() if len(w) >= 2 and w not in stop)
+            feats += [run[i : i + 2] for i in range(len(run) - 1)]
+            feats += [run[i : i + 3] for i in range(len(run) - 2)]
+        feats += ["w:" + w for w in " ".join(seg.cut(cleaned)).split() if len(w) >= 2 and w not in stop]
+    if title:
+        cleaned = clean(title)
+        for run in cleaned.split():
+            feats += ["t:" + ch for ch in run]
+            feats += ["t:" + run[i : i + 2] for i in range(len(run) - 1)]
+            feats += ["t:" + run[i : i + 3] for i in range(len(run) - 2)]
+        feats += ["t:w:" + w for w in " ".join(seg.cut(cleaned)).split() if len(w) >= 2 and w not in stop]
     return feats
 
 
