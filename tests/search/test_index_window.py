@@ -11,8 +11,8 @@ from xieshang.search.services import _where
 
 pytestmark = pytest.mark.django_db
 
-IDS = [100, 5000, 20000, 40000, 50000, 61000, 62000, 63000, 64000, 65000]
-HIDDEN = 64500  # restricted to someone else: never in the reader's window
+IDS = [400, 20000, 80000, 160000, 200000, 244000, 248000, 252000, 256000, 260000]
+HIDDEN = 258000  # restricted to someone else: never in the reader's window
 
 
 @pytest.fixture

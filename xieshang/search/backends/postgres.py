@@ -5,7 +5,7 @@ tsvector with one "#b<block>" lexeme (block = id >> BLOCK_SHIFT) under a GIN ind
 
 Why: "the newest RANK_WINDOW matches" with GIN alone means visiting every match's row (a bitmap heap scan of 10,000
 rows for a term in 5 % of 200,000 documents) or walking the primary key and testing each row. Here GIN itself keeps a
-query to the newest blocks: first the newest sixteenth of the blocks, then the newest quarter; only when those hold
+query to the newest blocks: first the newest sixteenth of the blocks (at least one), then the newest quarter; only when those hold
 fewer than RANK_WINDOW matches does the query run over everything, and then the term is rare enough for that to be
 cheap. Each step is exact (the blocks are the newest ids, contiguous), so the answer is the same as one query over all.
 
@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from .base import PAGE_SELECT, RANK_WINDOW, Backend, RankedPage
 
-BLOCK_SHIFT = 12  # migration 0003 writes the same blocks
+BLOCK_SHIFT = 12  # migration 0003 writes the same blocks (4,096 ids each)
 # Fractions of the blocks tried before the whole index: newest 1/16, then newest 1/4.
 PROBES = (16, 4)
 
@@ -50,7 +50,7 @@ class PostgresBackend(Backend):
         def blocks(share: int) -> str:
             # share is one of PROBES (an int): nothing from the request reaches this SQL.
             head = "(SELECT string_agg(format('''#b%%s''', g), ' | ')::tsquery FROM top, generate_series("
-            return head + f"top.b - (top.b + 1) / {int(share)} + 1, top.b) g)"
+            return head + f"top.b - greatest(1, (top.b + 1) / {int(share)}) + 1, top.b) g)"
 
         step_args = [tsq, *params, window]
         sql = f"""
