@@ -4,10 +4,11 @@ has done the linguistic work, PostgreSQL only splits on spaces and lower-cases),
 tsvector with one "#b<block>" lexeme (block = id >> BLOCK_SHIFT) under a GIN index, and the stripped title.
 
 Why: "the newest RANK_WINDOW matches" with GIN alone means visiting every match's row (a bitmap heap scan of 10,000
-rows for a term in 5 % of 200,000 documents) or walking the primary key and testing each row. Here GIN itself keeps a
-query to the newest blocks: first the newest sixteenth of the blocks (at least one), then the newest quarter; only when those hold
-fewer than RANK_WINDOW matches does the query run over everything, and then the term is rare enough for that to be
-cheap. Each step is exact (the blocks are the newest ids, contiguous), so the answer is the same as one query over all.
+rows for a term in 5 % of 200,000 documents) or walking the primary key and testing each row. Here GIN itself keeps
+a query to the newest blocks: first the newest sixteenth of the blocks (at least one), then the newest quarter; only
+when those hold fewer than RANK_WINDOW matches does the query run over everything, and then the term is rare enough
+for that to be cheap. Each step is exact (the blocks are the newest ids, contiguous), so the answer is the same as one
+query over all.
 
 Ranking uses no positions (the window's rows are read from search_match only): a point per query term found in the
 title, plus ts_rank over the stripped text with length normalization (shorter documents first among equals).
