@@ -229,6 +229,7 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=150, help="at least this many, in five equal groups")
     parser.add_argument("--json")
     parser.add_argument("--reuse", action="store_true", help="query the index a previous run built (SQLite file)")
+    parser.add_argument("--repeat", type=int, default=1, help="run the same queries this many times (more samples)")
     parser.add_argument("--seg-cache", help="file of the corpus' segmented text: written once, read by later builds")
     args = parser.parse_args()
 
@@ -262,7 +263,7 @@ def main() -> None:
         build_stats = build(docs, org, other, args.seg_cache)
         print(json.dumps({"build": build_stats}), flush=True)  # a later failure must not lose an hour of building
     queries = pick_queries(docs, max(1, -(-args.queries // 5)))
-    latency = run_queries(user, queries)
+    latency = run_queries(user, queries, repeat=args.repeat)
     result = {
         "db": connection.vendor,
         "db_version": connection.pg_version
@@ -271,6 +272,8 @@ def main() -> None:
         "python": platform.python_version(),
         "machine": f"{platform.machine()} {os.cpu_count()} CPU",
         "generate_s": round(gen_s, 1),
+        "repeat": args.repeat,
+        "load_average": [round(x, 2) for x in os.getloadavg()],
         "build": build_stats,
         "latency": latency,
     }
