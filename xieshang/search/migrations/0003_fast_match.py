@@ -5,7 +5,8 @@ it whole to walk it descending, so "newest first" is now its cheap direction: a 
 until the window is full. The text was never read from the FTS table (highlighting uses search_searchdocument).
 
 PostgreSQL: a table ``search_match`` holds, per document, the filter and permission columns, the stripped tsvector
-(no positions) plus one "#b<id >> 12>" lexeme naming the document's block of 4,096 ids, and the stripped title; a
+(no positions) plus lexemes naming the document's block of 4,096 ids ("#b<id >> 12>") and of 16,384 ids
+("#c<id >> 14>"), and the stripped title; a
 trigger keeps it in step. Matching, the permission filter and the ranking of the window run there: no read of the
 wide row with its TOASTed text and positional tsvector. The block lexemes let GIN itself keep to the newest ids
 (backends/postgres.py), so a query visits about as many rows as it needs for its window.
@@ -79,7 +80,9 @@ BLOCK_SHIFT = 12  # backends/postgres.py BLOCK_SHIFT
 
 
 def _match_tsv(row: str) -> str:
-    return f"strip({row}.tsv) || array_to_tsvector(ARRAY['#b' || ({row}.id >> {BLOCK_SHIFT})::text])"
+    # Two sizes of block, 4,096 ids (#b) and four of those (#c), so that a long range needs few lexemes.
+    blocks = f"ARRAY['#b' || ({row}.id >> {BLOCK_SHIFT})::text, '#c' || ({row}.id >> {BLOCK_SHIFT + 2})::text]"
+    return f"strip({row}.tsv) || array_to_tsvector({blocks})"
 
 
 def _title_tsv(row: str) -> str:
