@@ -14,6 +14,16 @@ def _clear_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _clear_search_pending():
+    # Index pairs collected in a test's transaction (rolled back at its end) must not be indexed by the next test.
+    from xieshang.search.services import forget_pending
+
+    forget_pending()
+    yield
+    forget_pending()
+
+
 @pytest.fixture
 def organization(db):
     return OrganizationFactory(name="郑州市政协", short_name="郑州", code="zz")

@@ -138,6 +138,7 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--routing-train", type=int, default=20_000)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--only", choices=["segmentation", "routing", "similarity"], help="run one part")
     args = parser.parse_args()
     started = time.perf_counter()
     docs = list(generate(args.docs))
@@ -154,10 +155,15 @@ def main() -> None:
             "mean_chars": round(statistics.mean(len(d["body"]) for d in docs)),
             "generate_s": round(gen_s, 1),
         },
-        "segmentation": bench_segmentation(texts),
-        "routing": bench_routing(docs, args.routing_train, args.queries),
-        "similarity": bench_similarity(docs, args.queries),
     }
+    parts = {
+        "segmentation": lambda: bench_segmentation(texts),
+        "routing": lambda: bench_routing(docs, args.routing_train, args.queries),
+        "similarity": lambda: bench_similarity(docs, args.queries),
+    }
+    for name, run in parts.items():
+        if args.only in (None, name):
+            result[name] = run()
     print(json.dumps(result, ensure_ascii=False, indent=None if args.json else 2))
 
 

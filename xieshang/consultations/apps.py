@@ -10,7 +10,9 @@ class ConsultationsConfig(AppConfig):
     def ready(self):
         from . import (
             rules,  # noqa: F401 - registers the permissions
+            search_wiring,
             wiring,
         )
 
         wiring.register()
+        search_wiring.register()

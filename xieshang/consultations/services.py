@@ -48,6 +48,7 @@ from .models import (
     Topic,
 )
 from .rules import host_ids
+from .search_wiring import index_consultation
 from .workflows import CONSULTATION_WORKFLOW, OUTCOME_WORKFLOW, TOPIC_WORKFLOW
 
 CHECKIN_SALT = "consultations.checkin"
@@ -562,6 +563,8 @@ def minutes_save(*, actor, consultation, minutes: str) -> Consultation:
     with transaction.atomic():
         Consultation.objects.filter(pk=consultation.pk).update(minutes=minutes)
         consultation.minutes = minutes
+        # A queryset update sends no signal: name the consultation to search (its minutes are a document).
+        index_consultation(consultation.pk)
         audit_record(actor=actor, action="consultations.minutes_save", obj=consultation)
     return consultation
 

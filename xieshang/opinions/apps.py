@@ -8,6 +8,7 @@ class OpinionsConfig(AppConfig):
     verbose_name = _("社情民意")
 
     def ready(self):
-        from . import wiring
+        from . import search_wiring, wiring
 
         wiring.register()
+        search_wiring.register()

@@ -22,11 +22,14 @@ class SearchForm(forms.Form):
         self.fields["q"].widget.attrs.update({"type": "search", "autocomplete": "off", "enterkeyhint": "search"})
         types = document_types()
         self.fields["type"].choices = [("", _("全部"))] + [(t.key, t.label) for t in types]
-        states = {}
+        # Types share state keys with different names (closed: 未采用 for a report, 办结 for a consultation): show all.
+        states: dict[str, list[str]] = {}
         for t in types:
             for value, label in t.states:
-                states.setdefault(value, label)
-        self.fields["state"].choices = [("", _("全部"))] + list(states.items())
+                names = states.setdefault(value, [])
+                if str(label) not in names:
+                    names.append(str(label))
+        self.fields["state"].choices = [("", _("全部"))] + [(k, "／".join(v)) for k, v in states.items()]
         this_year = timezone.localdate().year
         self.fields["year"].choices = [("", _("全部"))] + [(y, str(y)) for y in range(this_year, this_year - 15, -1)]
         units = sectors = []

@@ -15,6 +15,8 @@ from django.db import models
 PUBLIC = "public"  # every signed-in user of any organization (e.g. published replies)
 ORGANIZATION = "organization"  # anyone holding a role in the document's organization
 RESTRICTED = "restricted"  # only the listed users, the listed roles of that organization, the listed units' officers
+# In ``SearchDoc.viewer_org_roles``: any role at all in that organization (e.g. every host of a co-hosted meeting).
+ANY_ROLE = "*"
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,10 @@ class SearchDoc:
     viewer_user_ids: Sequence[int] = ()
     viewer_roles: Sequence[str] = ()
     viewer_unit_ids: Sequence[int] = ()
+    # (organization id, role or ANY_ROLE) pairs for readers in other organizations than the document's own: the
+    # conference a report was sent up to, the co-hosts of a consultation. Holders match whatever their membership of
+    # ``organization_id``; named users and the listed units' officers match likewise.
+    viewer_org_roles: Sequence[tuple[int, str]] = ()
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,9 @@ from django.utils import timezone
 from xieshang.accounts.models import HandlingUnit
 
 from . import registry
+from .dictionary import current_segmenter
 from .models import RoutingModelStore, RoutingSuggestion
-from .text.routing import KeywordRouter, RoutingModel
+from .text.routing import KeywordRouter, RoutingModel, using_segmenter
 
 
 @dataclass
@@ -52,15 +53,16 @@ def _keyword_router(org_id: int) -> tuple[KeywordRouter, dict[str, int]]:
 def train_routing_model(organization_id: int, *, min_examples: int = 30) -> RoutingModelStore:
     """Fit the organization's model on every registered routing source; with too little history the stored model
     answers from unit names and keywords (method "keywords")."""
-    router, unit_map = _keyword_router(organization_id)
-    active = set(unit_map.values())
-    texts, labels = [], []
-    for source in registry.routing_sources():
-        for title, body, unit_id in source(organization_id):
-            if unit_id in active:
-                texts.append((title or "", body or ""))
-                labels.append(str(unit_id))
-    model = RoutingModel(keyword_router=router, min_examples=min_examples).fit(texts, labels)
+    with using_segmenter(current_segmenter()):
+        router, unit_map = _keyword_router(organization_id)
+        active = set(unit_map.values())
+        texts, labels = [], []
+        for source in registry.routing_sources():
+            for title, body, unit_id in source(organization_id):
+                if unit_id in active:
+                    texts.append((title or "", body or ""))
+                    labels.append(str(unit_id))
+        model = RoutingModel(keyword_router=router, min_examples=min_examples).fit(texts, labels)
     with transaction.atomic():
         store, _ = RoutingModelStore.objects.update_or_create(
             organization_id=organization_id,
@@ -82,7 +84,8 @@ def _model_for(org_id: int) -> tuple[RoutingModel, dict[str, int]]:
         return cached[1], cached[2]
     with _lock:
         if trained_at is None:
-            router, unit_map = _keyword_router(org_id)
+            with using_segmenter(current_segmenter()):
+                router, unit_map = _keyword_router(org_id)
             model = RoutingModel(keyword_router=router)
         else:
             store = RoutingModelStore.objects.get(organization_id=org_id)
@@ -110,7 +113,8 @@ def suggest_units(
     ``record_routing_decision`` completes later."""
     org_id = _org_id(organization)
     model, unit_map = _model_for(org_id)
-    raw = model.predict_top((title, text), k=k + 2)
+    with using_segmenter(current_segmenter()):
+        raw = model.predict_top((title, text), k=k + 2)
     ids: list[tuple[int, float]] = []
     for label, confidence in raw:
         unit_id = int(label) if model.method == "classifier" else unit_map.get(label)
@@ -124,14 +128,52 @@ def suggest_units(
     ][:k]
     entry = None
     if log:
-        entry = RoutingSuggestion.objects.create(
-            organization_id=org_id,
-            doc_type=doc_type,
-            object_id=object_id,
-            suggested=[{"unit_id": s.unit.pk, "confidence": s.confidence} for s in out],
-            method=model.method,
-        )
+        entry = _log_suggestions(org_id, model.method, [(doc_type, object_id, out)])[0]
     return out, entry
+
+
+def _log_suggestions(
+    org_id: int, method: str, items: list[tuple[str, int | None, list[UnitSuggestion]]]
+) -> list[RoutingSuggestion]:
+    """One log row per object and routing: a page shown again (the plan form, the queue) updates the object's
+    undecided row when the suggestion changed and writes nothing when it did not; a new row starts only once the last
+    one was decided (the object is routed again, e.g. after a plan was sent back). Rows without an object are
+    always new."""
+    known = {}
+    keys = {(d, o) for d, o, _found in items if o is not None}
+    if keys:
+        rows = RoutingSuggestion.objects.filter(
+            organization_id=org_id,
+            doc_type__in={d for d, _o in keys},
+            object_id__in={o for _d, o in keys},
+            chosen_unit__isnull=True,
+            decided_at__isnull=True,
+        ).order_by("at", "pk")
+        for row in rows:
+            known[(row.doc_type, row.object_id)] = row  # the latest undecided row wins
+    out: list[RoutingSuggestion] = []
+    new: list[RoutingSuggestion] = []
+    changed: list[RoutingSuggestion] = []
+    for doc_type, object_id, found in items:
+        suggested = [{"unit_id": s.unit.pk, "confidence": s.confidence} for s in found]
+        row = known.get((doc_type, object_id)) if object_id is not None else None
+        if row is None:
+            row = RoutingSuggestion(
+                organization_id=org_id, doc_type=doc_type, object_id=object_id, suggested=suggested, method=method
+            )
+            new.append(row)
+            if object_id is not None:
+                known[(doc_type, object_id)] = row
+        elif row.suggested != suggested or row.method != method:
+            row.suggested, row.method = suggested, method
+            if row.pk is not None and row not in changed:
+                changed.append(row)
+        out.append(row)
+    if new:
+        RoutingSuggestion.objects.bulk_create(new)
+    if changed:
+        RoutingSuggestion.objects.bulk_update(changed, ["suggested", "method"])
+    return out
 
 
 def record_routing_decision(
@@ -172,7 +214,8 @@ def suggest_units_many(
     query and one bulk insert of log rows, however many items."""
     org_id = _org_id(organization)
     model, unit_map = _model_for(org_id)
-    raw = model.predict_top_many([(title, text) for _t, _o, title, text in items], k=k + 2)
+    with using_segmenter(current_segmenter()):
+        raw = model.predict_top_many([(title, text) for _t, _o, title, text in items], k=k + 2)
     ranked: list[list[tuple[int, float]]] = []
     for top in raw:
         ids: list[tuple[int, float]] = []
@@ -191,14 +234,6 @@ def suggest_units_many(
         for ids in ranked
     ]
     if log and items:
-        RoutingSuggestion.objects.bulk_create(
-            RoutingSuggestion(
-                organization_id=org_id,
-                doc_type=doc_type,
-                object_id=object_id,
-                suggested=[{"unit_id": s.unit.pk, "confidence": s.confidence} for s in found],
-                method=model.method,
-            )
-            for (doc_type, object_id, _title, _text), found in zip(items, out, strict=True)
-        )
+        logged = [(doc_type, object_id, found) for (doc_type, object_id, _t, _x), found in zip(items, out, strict=True)]
+        _log_suggestions(org_id, model.method, logged)
     return out

@@ -8,6 +8,7 @@ API call.
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -21,7 +22,7 @@ from xieshang.accounts.selectors import roles_by_organization
 
 from . import registry
 from .backends import get_backend
-from .backends.base import RANK_WINDOW
+from .backends.base import PAGE_COLUMNS, RANK_WINDOW
 from .dictionary import bump_counter, current_segmenter, dictionary_version
 from .highlight import highlight, snippet
 from .models import DictionaryWord, SearchDocument, SearchRemoval
@@ -45,12 +46,52 @@ def org_counter(organization_id: int) -> str:
 
 def index_later(obj, doc_type: str | None = None) -> None:
     """Re-index ``obj`` after the current transaction commits (or now, outside one). Call it after every write of a
-    registered object, including deletion (the task then finds the object gone and drops it from the index)."""
+    registered object, including deletion (the task then finds the object gone and drops it from the index).
+
+    However often one object is named in a transaction (a service, a workflow hook and several signals may all name
+    it), its index task is enqueued once, when the transaction commits."""
+    keys = [doc_type] if doc_type else [t.key for t in registry.types_for_model(type(obj))]
+    if obj.pk is None or not keys:
+        return
+    index_keys_later((key, obj.pk) for key in keys)
+
+
+_pending: dict[str, dict[tuple[str, int], None]] = {}
+_pending_lock = threading.Lock()
+
+
+def index_keys_later(keys, using: str | None = None) -> None:
+    """Collect (doc_type, object_id) pairs; the first on_commit callback of the transaction enqueues each pair once.
+
+    Every call registers a callback (cheap) and the callbacks share the pending pairs: the first to run drains them,
+    the rest find nothing. So a pair named again after a rolled-back savepoint (whose callbacks Django dropped) is
+    still indexed, and pairs left over from a rolled-back transaction go with the next commit: indexing reads the
+    committed state, so a left-over pair costs a task, never a wrong row."""
+    conn = transaction.get_connection(using)
+    slot = f"{conn.alias}:{threading.get_ident()}"
+    added = False
+    with _pending_lock:
+        pending = _pending.setdefault(slot, {})
+        for doc_type, object_id in keys:
+            pending[(str(doc_type), int(object_id))] = None
+            added = True
+    if added:
+        transaction.on_commit(lambda: _flush(slot), using=conn.alias)
+
+
+def _flush(slot: str) -> None:
     from .tasks import index_object
 
-    keys = [doc_type] if doc_type else [t.key for t in registry.types_for_model(type(obj))]
-    for key in keys:
-        transaction.on_commit(lambda k=key, pk=obj.pk: index_object.enqueue(k, pk))
+    with _pending_lock:
+        pending = _pending.pop(slot, {})
+    for doc_type, object_id in pending:
+        index_object.enqueue(doc_type, object_id)
+
+
+def forget_pending() -> None:
+    """Drop pairs collected by transactions that never committed (tests: each test's transaction rolls back)."""
+    with _pending_lock:
+        _pending.clear()
 
 
 def _ids_text(ids) -> str:
@@ -80,7 +121,7 @@ def _row_values(doc: registry.SearchDoc, segmenter, version: int) -> dict:
         "doc_date": doc.doc_date,
         "visibility": doc.visibility,
         "viewer_user_ids": _ids_text(doc.viewer_user_ids),
-        "viewer_roles": _words_text(doc.viewer_roles),
+        "viewer_roles": _words_text([*doc.viewer_roles, *(f"{int(o)}:{r}" for o, r in doc.viewer_org_roles)]),
         "viewer_unit_ids": _ids_text(doc.viewer_unit_ids),
         "dictionary_version": version,
         "indexed_at": timezone.now(),
@@ -205,22 +246,30 @@ class Results:
 
 
 def visibility_condition(user) -> tuple[str, list]:
-    """SQL (alias ``d``) true for the index rows ``user`` may see: public rows; rows of an organization the user
-    belongs to that are open to the organization or name the user, one of the user's roles there, or a unit the user
-    serves as officer."""
+    """SQL (alias ``d``) true for the index rows ``user`` may see: public rows; rows open to the organization, of an
+    organization the user belongs to; restricted rows that name the user, one of the user's roles in the row's
+    organization, one of the user's (organization, role) pairs or any role in an organization listed with "*", or a
+    unit the user serves as officer."""
     roles = roles_by_organization(user)
     parts, params = ["d.visibility = %s"], [SearchDocument.Visibility.PUBLIC]
-    if not roles:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
         return f"({parts[0]})", params
     org_ids = sorted(roles)
-    marks = ", ".join(["%s"] * len(org_ids))
+    if org_ids:
+        marks = ", ".join(["%s"] * len(org_ids))
+        parts.append(f"(d.visibility = %s AND d.organization_id IN ({marks}))")
+        params += [SearchDocument.Visibility.ORGANIZATION, *org_ids]
     restricted = ["d.viewer_user_ids LIKE %s"]
     rparams: list = [f"% {int(user.pk)} %"]
+    tokens: list[str] = []
     for org_id in org_ids:
         held = sorted(roles[org_id])
         likes = " OR ".join(["d.viewer_roles LIKE %s"] * len(held))
         restricted.append(f"(d.organization_id = %s AND ({likes}))")
         rparams += [org_id, *(f"% {r} %" for r in held)]
+        tokens += [f"{org_id}:{registry.ANY_ROLE}", *(f"{org_id}:{r}" for r in held)]
+    restricted += ["d.viewer_roles LIKE %s"] * len(tokens)
+    rparams += [f"% {t} %" for t in tokens]
     if any(Role.UNIT_OFFICER in held for held in roles.values()):
         units = RoleGrant.objects.filter(user=user, role=Role.UNIT_OFFICER, handling_unit__isnull=False).values_list(
             "handling_unit_id", flat=True
@@ -229,13 +278,8 @@ def visibility_condition(user) -> tuple[str, list]:
             restricted.append("d.viewer_unit_ids LIKE %s")
             rparams.append(f"% {int(unit_id)} %")
     named = " OR ".join(restricted)
-    parts.append(f"(d.organization_id IN ({marks}) AND (d.visibility = %s OR (d.visibility = %s AND ({named}))))")
-    params += [
-        *org_ids,
-        SearchDocument.Visibility.ORGANIZATION,
-        SearchDocument.Visibility.RESTRICTED,
-        *rparams,
-    ]
+    parts.append(f"(d.visibility = %s AND ({named}))")
+    params += [SearchDocument.Visibility.RESTRICTED, *rparams]
     return "(" + " OR ".join(parts) + ")", params
 
 
@@ -303,7 +347,7 @@ def search(user, query: str, filters: dict | None = None, page: int = 1, page_si
     backend = get_backend()
     ranked = backend.search(terms, where, params, offset=(results.page - 1) * page_size, limit=page_size)
     results.total, results.capped = ranked.total, ranked.capped
-    results.hits = _hits(user, ranked.hits, terms)
+    results.hits = _hits(user, ranked.hits, terms, ranked.docs)
     if results.total == 0:
         results.suggestions = suggestions(user, terms, filters, where=where, params=params)
     return results
@@ -315,12 +359,13 @@ def _where(user, filters) -> tuple[str, list]:
     return f"{vis} AND {flt}", [*vparams, *fparams]
 
 
-def _hits(user, ranked: list[tuple[int, float]], terms: list[str]) -> list[Hit]:
+def _hits(user, ranked: list[tuple[int, float]], terms: list[str], docs: dict[int, dict] | None = None) -> list[Hit]:
     if not ranked:
         return []
-    rows = SearchDocument.objects.only(
-        "id", "doc_type", "object_id", "organization_id", "title", "body", "url", "year", "state", "visibility"
-    ).in_bulk([pk for pk, _ in ranked])
+    if docs is not None:  # the back-end fetched the page's rows with the ranking
+        rows = {pk: SearchDocument(id=pk, **values) for pk, values in docs.items()}
+    else:
+        rows = SearchDocument.objects.only("id", *PAGE_COLUMNS).in_bulk([pk for pk, _ in ranked])
     hits = []
     for pk, score in ranked:
         row = rows.get(pk)

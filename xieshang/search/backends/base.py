@@ -12,11 +12,17 @@ from dataclasses import dataclass
 RANK_WINDOW = 500
 
 
+# What a result page shows of each hit; back-ends return it with the page, so the service needs no second query.
+PAGE_COLUMNS = ("doc_type", "object_id", "organization_id", "title", "body", "url", "year", "state", "visibility")
+PAGE_SELECT = ", ".join(f"s.{c}" for c in PAGE_COLUMNS)
+
+
 @dataclass
 class RankedPage:
     total: int
     capped: bool
     hits: list[tuple[int, float]]  # (SearchDocument id, score: higher is better)
+    docs: dict[int, dict] | None = None  # SearchDocument id -> PAGE_COLUMNS, when the back-end fetched them
 
 
 class Backend:
@@ -40,5 +46,11 @@ class Backend:
             return cursor.fetchall()
 
     def _page(self, rows: list[tuple], window: int) -> RankedPage:
+        """Rows of (id, score, total, *PAGE_COLUMNS)."""
         total = rows[0][2] if rows else 0
-        return RankedPage(total=total, capped=total >= window, hits=[(r[0], float(r[1])) for r in rows])
+        return RankedPage(
+            total=total,
+            capped=total >= window,
+            hits=[(r[0], float(r[1])) for r in rows],
+            docs={r[0]: dict(zip(PAGE_COLUMNS, r[3:], strict=True)) for r in rows},
+        )

@@ -16,7 +16,9 @@ import io
 import pickle
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Literal
 
 import numpy as np
@@ -24,9 +26,28 @@ import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
-from .segment import clean, default_segmenter, load_stopwords
+from .segment import Segmenter, clean, default_segmenter, load_stopwords
 
-__all__ = ["KeywordRouter", "RoutingModel", "Text", "split_title_body", "unit_name_keywords"]
+__all__ = ["KeywordRouter", "RoutingModel", "Text", "split_title_body", "unit_name_keywords", "using_segmenter"]
+
+# The segmenter of the word features. A pickled model names its analyzer (_route_features) by module path, so the
+# segmenter cannot travel inside the model: the caller says which one applies (the organization's run-time dictionary,
+# search.dictionary.current_segmenter) around fit and predict; without one, the shipped dictionary.
+_segmenter_var: ContextVar[Segmenter | None] = ContextVar("routing_segmenter", default=None)
+
+
+@contextmanager
+def using_segmenter(segmenter: Segmenter | None) -> Iterator[None]:
+    token = _segmenter_var.set(segmenter)
+    try:
+        yield
+    finally:
+        _segmenter_var.reset(token)
+
+
+def _segmenter() -> Segmenter:
+    return _segmenter_var.get() or default_segmenter()
+
 
 # A proposal as (title, body), or one string that is all body.
 Text = str | tuple[str, str]
@@ -55,7 +76,7 @@ def unit_name_keywords(name: str) -> list[str]:
     core = _NAME_SUFFIX.sub("", _NAME_PREFIX.sub("", name, count=1), count=1)
     if len(core) >= 2 and core != name:
         words.append(core)
-    for w in default_segmenter().cut(core):
+    for w in _segmenter().cut(core):
         if len(w) >= 2 and w not in _GENERIC_NAME_WORDS:
             words.append(w)
     return list(dict.fromkeys(words))
@@ -133,19 +154,23 @@ def _route_features(doc: tuple[str, str]) -> list[str]:
     title, body = doc
     title = _TITLE_FRAME.sub("", title.strip())
     stop = _stopwords()
-    seg = default_segmenter()
+    seg = _segmenter()
     feats: list[str] = []
-    for prefix, text in (("", f"{title}\n{body}" if title else body), ("t:", title)):
-        if not text:
-            continue
+    # List comprehensions rather than generators into extend(): prediction latency is this loop (bench_text.py).
+    text = f"{title}\n{body}" if title else body
+    if text:
         cleaned = clean(text)
         for run in cleaned.split():
-            n = len(run)
-            if prefix:
-                feats.extend(prefix + ch for ch in run)
-            feats.extend(prefix + run[i : i + 2] for i in range(n - 1))
-            feats.extend(prefix + run[i : i + 3] for i in range(n - 2))
-        feats.extend(prefix + "w:" + w for w in " ".join(seg.cut(cleaned)).split() if len(w) >= 2 and w not in stop)
+            feats += [run[i : i + 2] for i in range(len(run) - 1)]
+            feats += [run[i : i + 3] for i in range(len(run) - 2)]
+        feats += ["w:" + w for w in " ".join(seg.cut(cleaned)).split() if len(w) >= 2 and w not in stop]
+    if title:
+        cleaned = clean(title)
+        for run in cleaned.split():
+            feats += ["t:" + ch for ch in run]
+            feats += ["t:" + run[i : i + 2] for i in range(len(run) - 1)]
+            feats += ["t:" + run[i : i + 3] for i in range(len(run) - 2)]
+        feats += ["t:w:" + w for w in " ".join(seg.cut(cleaned)).split() if len(w) >= 2 and w not in stop]
     return feats
 
 

@@ -1,0 +1,260 @@
+"""What consultations register with search: a consultation's materials (topic, description, agenda), its minutes,
+recommendations and room outcomes (建议案与议事成果), and community-room topics; and the hooks that keep the index
+current.
+
+Who finds what is who may open it (rules.py, portal.py):
+- a consultation and its minutes: anyone with a role in one of its hosts ("consultations.view_consultation");
+  everyone signed in once the portal shows them (a public consultation not dropped; the minutes once reported);
+- an outcome: anyone with a role in the consultation's hosts (a room outcome: in its organization), the responsible
+  leader, the responsible unit's officers, the room's convener ("consultations.view_outcome"). The portal lists an
+  outcome's title and state but never its text, so outcomes are never public in search;
+- a room topic: anyone with a role in the room's organization ("consultations.view_room"); the portal shows only
+  titles, so topics are not public either.
+
+Writes: workflow hooks on every transition of the three workflows, post_save / post_delete of consultations,
+agenda items, outcomes, topics and rooms, changes of a consultation's hosts, and the minutes (saved with a queryset
+update, so services.minutes_save names the consultation). Every call goes through search.services.index_keys_later:
+one task per object per transaction, after commit.
+"""
+
+from __future__ import annotations
+
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils.translation import gettext_lazy as _
+
+from xieshang.search import registry
+from xieshang.search.registry import ANY_ROLE, ORGANIZATION, PUBLIC, RESTRICTED, SearchDoc
+from xieshang.workflow import registry as workflow_registry
+
+from .models import Consultation, Outcome, Room, Segment, Topic
+from .workflows import CONSULTATION_WORKFLOW, OUTCOME_WORKFLOW, TOPIC_WORKFLOW
+
+CONSULTATION = "consultation"
+MINUTES = "consultation_minutes"
+OUTCOME = "consultation_outcome"
+TOPIC = "room_topic"
+# Portal rules (selectors.public_consultations, portal.public_consultation).
+MINUTES_PUBLIC_STATES = ("reported", "closed")
+
+
+def _state(obj) -> str:
+    return obj.state.key if obj.state_id else ""
+
+
+def _hosts(consultation: Consultation) -> list[int]:
+    return sorted({consultation.organization_id, *consultation.hosts.values_list("id", flat=True)})
+
+
+def _on_portal(consultation: Consultation) -> bool:
+    return consultation.is_public and _state(consultation) != "dropped"
+
+
+def _states(workflow) -> list[tuple[str, str]]:
+    return [(s["key"], s["name"]) for s in workflow["states"]]
+
+
+def consultation_document(consultation: Consultation) -> SearchDoc | None:
+    agenda = [
+        f"{segment.get_kind_display()}：{segment.title}{f' — {segment.speaker_name}' if segment.speaker_name else ''}"
+        for segment in consultation.segments.all()
+    ]
+    public = _on_portal(consultation)
+    return SearchDoc(
+        title=consultation.title,
+        body="\n".join([consultation.description, *agenda]).strip(),
+        organization_id=consultation.organization_id,
+        year=consultation.plan_year,
+        state=_state(consultation),
+        category=consultation.kind,
+        url=consultation.get_public_url() if public else consultation.get_absolute_url(),
+        doc_date=consultation.planned_date,
+        visibility=PUBLIC if public else RESTRICTED,
+        viewer_org_roles=[(org_id, ANY_ROLE) for org_id in _hosts(consultation)],
+    )
+
+
+def minutes_document(consultation: Consultation) -> SearchDoc | None:
+    if not consultation.minutes.strip():
+        return None
+    public = _on_portal(consultation) and _state(consultation) in MINUTES_PUBLIC_STATES
+    return SearchDoc(
+        title=consultation.title,
+        body=consultation.minutes,
+        organization_id=consultation.organization_id,
+        year=consultation.plan_year,
+        state=_state(consultation),
+        category=consultation.kind,
+        url=consultation.get_public_url() if public else consultation.get_absolute_url(),
+        doc_date=(consultation.minutes_sent_at.date() if consultation.minutes_sent_at else consultation.planned_date),
+        visibility=PUBLIC if public else RESTRICTED,
+        viewer_org_roles=[(org_id, ANY_ROLE) for org_id in _hosts(consultation)],
+    )
+
+
+def outcome_document(outcome: Outcome) -> SearchDoc | None:
+    users = {outcome.owner_leader_id}
+    if outcome.consultation_id:
+        orgs = _hosts(outcome.consultation)
+        year = outcome.consultation.plan_year
+    else:
+        orgs = [outcome.organization_id]
+        year = outcome.created_at.year
+        if outcome.topic_id:
+            users.add(outcome.topic.room.convener_id)
+    units = [outcome.owner_unit_id] if outcome.owner_unit_id else []
+    return SearchDoc(
+        title=outcome.title,
+        body="\n".join(t for t in (outcome.body, outcome.instruction) if t),
+        organization_id=outcome.organization_id,
+        year=year,
+        state=_state(outcome),
+        category=outcome.source,
+        unit_ids=units,
+        url=outcome.get_absolute_url(),
+        doc_date=outcome.created_at.date(),
+        visibility=RESTRICTED,
+        viewer_user_ids=sorted(u for u in users if u),
+        viewer_org_roles=[(org_id, ANY_ROLE) for org_id in orgs],
+        viewer_unit_ids=units,
+    )
+
+
+def topic_document(topic: Topic) -> SearchDoc | None:
+    return SearchDoc(
+        title=topic.title,
+        body=topic.body,
+        organization_id=topic.room.organization_id,
+        year=topic.raised_at.year,
+        state=_state(topic),
+        url=topic.get_absolute_url(),
+        doc_date=topic.raised_at.date(),
+        visibility=ORGANIZATION,
+    )
+
+
+def _consultations():
+    return Consultation.objects.select_related("state")
+
+
+def _outcomes():
+    return Outcome.objects.select_related("state", "consultation", "topic__room")
+
+
+def _topics():
+    return Topic.objects.select_related("state", "room")
+
+
+# --- keeping the index current
+
+
+def _later(pairs) -> None:
+    from xieshang.search.services import index_keys_later
+
+    index_keys_later(pairs)
+
+
+def index_consultation(consultation_id: int | None) -> None:
+    """The consultation, its minutes and its outcomes (whose readers follow the hosts)."""
+    if not consultation_id:
+        return
+    outcomes = Outcome.objects.filter(consultation_id=consultation_id).values_list("pk", flat=True)
+    _later([(CONSULTATION, consultation_id), (MINUTES, consultation_id), *((OUTCOME, pk) for pk in outcomes)])
+
+
+def _consultation_transition(obj, event, payload) -> None:
+    index_consultation(obj.pk)
+
+
+def _consultation_changed(sender, instance, raw=False, **kwargs):
+    if not raw:
+        index_consultation(instance.pk)
+
+
+def _segment_changed(sender, instance, raw=False, **kwargs):
+    if not raw:
+        _later([(CONSULTATION, instance.consultation_id)])
+
+
+def _hosts_changed(sender, instance, action, reverse=False, pk_set=None, **kwargs):
+    if action not in ("post_add", "post_remove", "post_clear"):
+        return
+    if not reverse:
+        index_consultation(instance.pk)
+    elif pk_set:  # organization.hosted_consultations changed
+        for pk in pk_set:
+            index_consultation(pk)
+
+
+def _outcome_changed(sender, instance, raw=False, **kwargs):
+    if not raw:
+        _later([(OUTCOME, instance.pk)])
+
+
+def _outcome_transition(obj, event, payload) -> None:
+    _later([(OUTCOME, obj.pk)])
+
+
+def _topic_changed(sender, instance, raw=False, **kwargs):
+    if not raw:
+        _later([(TOPIC, instance.pk)])
+
+
+def _topic_transition(obj, event, payload) -> None:
+    _later([(TOPIC, obj.pk)])
+
+
+def _room_changed(sender, instance, raw=False, **kwargs):
+    """A room's organization or convener decides who finds its topics and outcomes."""
+    if raw or instance.pk is None:
+        return
+    topics = list(Topic.objects.filter(room_id=instance.pk).values_list("pk", flat=True))
+    outcomes = Outcome.objects.filter(topic_id__in=topics).values_list("pk", flat=True)
+    _later([*((TOPIC, pk) for pk in topics), *((OUTCOME, pk) for pk in outcomes)])
+
+
+def register() -> None:
+    registry.register_document_type(
+        CONSULTATION,
+        _("协商活动"),
+        Consultation,
+        consultation_document,
+        queryset=_consultations,
+        states=_states(CONSULTATION_WORKFLOW),
+    )
+    registry.register_document_type(
+        MINUTES,
+        _("协商纪要"),
+        Consultation,
+        minutes_document,
+        queryset=_consultations,
+        states=_states(CONSULTATION_WORKFLOW),
+        similarity=False,
+    )
+    registry.register_document_type(
+        OUTCOME,
+        _("建议案与议事成果"),
+        Outcome,
+        outcome_document,
+        queryset=_outcomes,
+        states=_states(OUTCOME_WORKFLOW),
+    )
+    registry.register_document_type(
+        TOPIC, _("议事议题"), Topic, topic_document, queryset=_topics, states=_states(TOPIC_WORKFLOW)
+    )
+    workflow_registry.register_hook(CONSULTATION_WORKFLOW["key"], workflow_registry.ANY, _consultation_transition)
+    workflow_registry.register_hook(OUTCOME_WORKFLOW["key"], workflow_registry.ANY, _outcome_transition)
+    workflow_registry.register_hook(TOPIC_WORKFLOW["key"], workflow_registry.ANY, _topic_transition)
+    post_save.connect(_consultation_changed, sender=Consultation, dispatch_uid="search_consultation_saved", weak=False)
+    post_delete.connect(
+        _consultation_changed, sender=Consultation, dispatch_uid="search_consultation_deleted", weak=False
+    )
+    post_save.connect(_segment_changed, sender=Segment, dispatch_uid="search_segment_saved", weak=False)
+    post_delete.connect(_segment_changed, sender=Segment, dispatch_uid="search_segment_deleted", weak=False)
+    m2m_changed.connect(
+        _hosts_changed, sender=Consultation.hosts.through, dispatch_uid="search_consultation_hosts", weak=False
+    )
+    post_save.connect(_outcome_changed, sender=Outcome, dispatch_uid="search_outcome_saved", weak=False)
+    post_delete.connect(_outcome_changed, sender=Outcome, dispatch_uid="search_outcome_deleted", weak=False)
+    post_save.connect(_topic_changed, sender=Topic, dispatch_uid="search_topic_saved", weak=False)
+    post_delete.connect(_topic_changed, sender=Topic, dispatch_uid="search_topic_deleted", weak=False)
+    post_save.connect(_room_changed, sender=Room, dispatch_uid="search_room_saved", weak=False)
