@@ -366,7 +366,7 @@ class SendBackForm(forms.Form):
 
 class CommentForm(forms.Form):
     # Not required here: the service's message ("请填写留言内容。") is the one shown.
-    text = forms.CharField(label=_("留言"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    text = forms.CharField(label=_("留言内容"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class RatingForm(forms.Form):
