@@ -1,9 +1,10 @@
 """One proposal from draft to closed in the browser, each role in its own session (staff past the second factor):
 the member writes it and invites a co-signer found by the htmx search, the co-signer signs, the member submits; the
 proposals office reviews, files, classifies, numbers and plans a lead unit plus a co-handler; the leader approves the
-plan; the office assigns; both units sign for it; the co-handler sends its opinion; the lead unit replies with a
-grade; the co-handler countersigns; the supervisor approves; the member and the co-signer rate; the office confirms
-and closes. axe finds no serious or critical violation on the proposal form and the proposal page."""
+plan; the office assigns; both units sign for it; the member remarks in a comment, which the lead unit reads; the
+co-handler sends its opinion; the lead unit replies with a grade; the co-handler countersigns; the supervisor
+approves; the member and the co-signer rate; the office confirms and closes. axe finds no serious or critical
+violation on the proposal form and the proposal page."""
 
 import pytest
 from django_otp.oath import TOTP
@@ -128,11 +129,18 @@ def test_proposal_from_draft_to_closed(session, people, axe):
     _button(co_unit, "签收")
     _state(co_unit, "办理中")
 
+    # handling allows comments: the member remarks, the lead unit reads it on its page
+    member.goto(url)
+    member.get_by_label("留言内容").fill("请承办单位到小区现场看一看。")
+    _button(member, "发表留言")
+    expect(member.get_by_test_id("comment")).to_contain_text("请承办单位到小区现场看一看。")
+
     co_unit.get_by_label("协办意见").fill("同意主办单位意见，我局配合做好管线迁改。")
     _button(co_unit, "送主办单位")
 
     lead_unit.reload()
     expect(lead_unit.get_by_test_id("opinion")).to_contain_text("管线迁改")
+    expect(lead_unit.get_by_test_id("comments")).to_contain_text("请承办单位到小区现场看一看。")
     lead_unit.get_by_label("答复文号").fill("郑房函〔2026〕12号")
     lead_unit.get_by_label("联系人").fill("王科长")
     lead_unit.get_by_label("联系电话").fill("0371-67180000")

@@ -105,3 +105,19 @@ def test_router_paths():
     assert {"/", "/{int:proposal_id}", "/{int:proposal_id}/transitions", "/{int:proposal_id}/transitions/{key}"} <= set(
         router.path_operations
     )
+
+
+def test_openapi_schema_lists_the_proposal_endpoints(world):
+    from django.test import Client
+
+    web = Client()
+    web.force_login(world.lead)
+    paths = set(web.get("/api/openapi.json").json()["paths"])
+    for path in (
+        "/api/proposals/",
+        "/api/proposals/{proposal_id}",
+        "/api/proposals/{proposal_id}/transitions",
+        "/api/proposals/{proposal_id}/transitions/{key}",
+        "/api/proposals/{proposal_id}/comments",
+    ):
+        assert path in paths, (path, sorted(p for p in paths if "proposals" in p))

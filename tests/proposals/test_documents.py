@@ -44,6 +44,11 @@ def _assert_cjk_pdf(content: bytes, tmp_path):
     # An embedded font program (/FontFile, /FontFile2 or /FontFile3) and the CJK font named in its descriptor.
     assert b"/FontFile" in objects
     assert re.search(rb"/FontName\s*/[A-Z]{6}\+NotoSerifCJK", objects.replace(b"-", b""))
+    # Every font descriptor carries its own font program: the CJK ones are embedded, none is left to the reader.
+    descriptors = re.findall(rb"<<(?:(?!<<|>>).)*?/FontName\s*/(\S+?)[\s/>](?:(?!<<|>>).)*?>>", objects, re.DOTALL)
+    blocks = re.findall(rb"<<(?:(?!<<|>>).)*?/FontName\s*/\S+?[\s/>](?:(?!<<|>>).)*?>>", objects, re.DOTALL)
+    assert descriptors and all(re.search(rb"/FontFile\d?\s", b) for b in blocks), descriptors
+    assert any(b"CJK" in name for name in descriptors)
     if shutil.which("pdffonts"):
         path = tmp_path / "doc.pdf"
         path.write_bytes(content)

@@ -94,7 +94,12 @@ ACTIONS = {
     "contact": ("officer0", lambda w, p, a: services.rehandle_contact(actor=a, proposal=p, note="再沟通")),
     "confirm": ("staff", lambda w, p, a: services.proposal_confirm(actor=a, proposal=p)),
     "close": ("staff", lambda w, p, a: services.proposal_close(actor=a, proposal=p)),
+    # writes beside the workflow, allowed only where the state's flags say so
+    "edit": ("lead", lambda w, p, a: services.proposal_update(actor=a, proposal=p, title="修改后的案由")),
+    "comment": ("lead", lambda w, p, a: services.comment_add(actor=a, proposal=p, text="留言")),
 }
+# action → the state flag it needs (workflow State.allows)
+NEEDS_FLAG = {"edit": "edit", "comment": "comment", "sign": "cosign", "rate_ok": "rate", "rate_bad": "rate"}
 REFUSALS = (TransitionError, ValidationError, PermissionDenied, AttributeError)
 
 PATH = [
@@ -144,6 +149,8 @@ def test_random_actions_keep_the_proposal_consistent(world, sequence):
             continue
         after = Proposal.objects.get(pk=p.pk)
         assert after.state_id in states
+        if name in NEEDS_FLAG:  # it succeeded, so the state it was taken in allows it
+            assert (before.state.allows or {}).get(NEEDS_FLAG[name]), (name, before.state.key)
         trail = _trail(p)
         assert trail[: len(trail_before)] == trail_before  # append-only
         if after.state_id != before.state_id:

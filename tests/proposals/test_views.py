@@ -9,7 +9,7 @@ from tests.factories import make_user
 from tests.proposals.test_views_support import login, make_proposal
 from xieshang.accounts.models import Role
 from xieshang.proposals import services
-from xieshang.proposals.models import CoSignature, Proposal, Rating
+from xieshang.proposals.models import CoSignature, Proposal, Rating, Reply
 
 pytestmark = pytest.mark.django_db
 
@@ -189,6 +189,32 @@ def test_public_page_needs_no_login_and_masks_contact_data(client, world):
     assert "0371-****1234" in html and "67181234" not in html
     assert "王科长" not in html
     assert client.get(reverse("proposals:public_detail", args=[w.org.code, hidden.pk])).status_code == 404
+
+
+def test_public_page_masks_email_and_id_numbers_in_body_and_reply(client, world):
+    w = world
+    body = "建议加装电梯。" * 20 + "本人电话13700001111，邮箱 lead.member@example.com，身份证410105199001011234。"
+    p = make_proposal(w, body=body, to="replied")
+    reply = p.replies.get()
+    Reply.objects.filter(pk=reply.pk).update(
+        text="经办人邮箱 wang.kz@zzfg.gov.cn，证件号41010519800202567X，电话 0371-67181234。",
+        contact_phone="0371-67189999",
+    )
+    services.reply_publish(actor=w.staff, reply=reply)
+    html = client.get(reverse("proposals:public_detail", args=[w.org.code, p.pk])).content.decode()
+    for secret in (
+        "13700001111",
+        "lead.member@",
+        "410105199001011234",
+        "wang.kz@",
+        "41010519800202567X",
+        "67181234",
+        "67189999",
+        "王科长",
+    ):
+        assert secret not in html, secret
+    for masked in ("137****1111", "l***@example.com", "w***@zzfg.gov.cn", "0371-****1234", "0371-****9999", "王**"):
+        assert masked in html, masked
 
 
 LISTS = [

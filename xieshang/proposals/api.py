@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+import rules
 from ninja import Field, Query, Router, Schema, Status
 
 from xieshang.accounts.selectors import user_organization_ids
@@ -24,6 +25,7 @@ from xieshang.workflow.exceptions import (
 from xieshang.workflow.selectors import available_transitions, events_for
 
 from . import selectors, services
+from .models import Comment
 
 router = Router(tags=["proposals"])
 
@@ -96,12 +98,37 @@ class ReplyOut(Schema):
     sent_at: datetime | None
 
 
+class CommentOut(Schema):
+    id: int
+    author: str
+    text: str
+    state: str
+    at: datetime
+
+
+class AllowsOut(Schema):
+    """What the caller may do in the proposal's current state, from the same permissions the pages ask (the state's
+    `allows` flags combined with the caller's part in the proposal)."""
+
+    edit: bool
+    invite_cosigners: bool
+    cosign: bool
+    comment: bool
+    rate: bool
+
+
 class ProposalDetailOut(ProposalOut):
     body: str
     outcome_reason: str
     cosigners: list[str]
     replies: list[ReplyOut]
+    comments: list[CommentOut]
+    allows: AllowsOut
     history: list[EventOut]
+
+
+class CommentIn(Schema):
+    text: str
 
 
 class TransitionOut(Schema):
@@ -225,6 +252,17 @@ def proposal_detail(request, proposal_id: int):
             for r in page.replies
             if r.status == "sent" or not member_only
         ],
+        comments=[
+            {"id": c.pk, "author": c.author.display_name, "text": c.text, "state": c.state_name, "at": c.created_at}
+            for c in Comment.objects.filter(proposal_id=p.pk).select_related("author")
+        ],
+        allows={
+            "edit": rules.has_perm("proposals.change_proposal", request.user, p),
+            "invite_cosigners": not p.is_micro and rules.has_perm("proposals.invite_cosigners", request.user, p),
+            "cosign": rules.has_perm("proposals.cosign_proposal", request.user, p),
+            "comment": rules.has_perm("proposals.comment_proposal", request.user, p),
+            "rate": rules.has_perm("proposals.rate_proposal", request.user, p),
+        },
         history=[
             {
                 "id": e.pk,
@@ -246,8 +284,6 @@ def proposal_detail(request, proposal_id: int):
 
 def _is_member_only(user, proposal) -> bool:
     # Members see replies once they are sent to them, not drafts under countersigning or review.
-    import rules
-
     return not (
         rules.has_perm("proposals.manage_proposal", user, proposal)
         or rules.has_perm("proposals.handle_assignment", user, proposal)
@@ -294,6 +330,23 @@ def take_transition(request, proposal_id: int, key: str, data: TakeIn):
     except TransitionError as exc:
         return _error(exc)
     return Status(200, proposal_detail(request, proposal_id))
+
+
+@router.post(
+    "/{int:proposal_id}/comments",
+    response={201: CommentOut, 403: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+)
+def add_comment(request, proposal_id: int, data: CommentIn):
+    """Remark on the proposal. Refused with 409 and the reason when the current state does not allow comments."""
+    proposal = selectors.get_proposal_for_user(request.user, proposal_id)
+    try:
+        c = services.comment_add(actor=request.user, proposal=proposal, text=data.text)
+    except TransitionError as exc:  # the state does not allow comments: 409 with the reason
+        return _error(exc)
+    # PermissionDenied (403) and ValidationError (422, the message per field) go to the API's handlers.
+    return Status(
+        201, {"id": c.pk, "author": c.author.display_name, "text": c.text, "state": c.state_name, "at": c.created_at}
+    )
 
 
 __all__ = ["router", "events_for"]

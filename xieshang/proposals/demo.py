@@ -76,6 +76,8 @@ TARGETS = [
     ("closed", 120),
     ("archived", 185),
 ]
+# Targets whose proposals may host a merge, preferred first.
+MERGE_HOSTS = ("under_review", "filed", "classified", "numbered", "assigned", "handling", "closed", "archived")
 MICRO_TARGETS = [("submitted", 8), ("not_filed", 10), ("handling", 25), ("replied", 12), ("closed", 65)]
 # Working days each step takes after the one before: (min, max).
 GAPS = {
@@ -483,7 +485,10 @@ def build(ctx, *, scale: float = 1.0) -> None:
                 plan["key"] = True
                 plan["leader"] = leader
             if target == "merged":
-                plan["merge_into"] = (made.get("under_review") or made.get("filed") or [None])[0]
+                # Into an earlier proposal that was filed or is under review. At small scales none of the first two
+                # targets may exist yet, and a merge without a host turned into a conversion: no merged proposal.
+                hosts = [q for t in MERGE_HOSTS for q in made.get(t, [])]
+                plan["merge_into"] = hosts[0] if hosts else None
             _drive(rng, clock, cast, p, target, plan)
             made.setdefault(target, []).append(p)
             counts[target] = counts.get(target, 0) + 1

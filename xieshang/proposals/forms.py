@@ -364,6 +364,11 @@ class SendBackForm(forms.Form):
     reason = forms.CharField(label=_("退回理由"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
+class CommentForm(forms.Form):
+    # Not required here: the service's message ("请填写留言内容。") is the one shown.
+    text = forms.CharField(label=_("留言内容"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
 class RatingForm(forms.Form):
     # Not required here: the service's message ("请选择满意、基本满意或不满意。") is the clearer one.
     satisfaction = forms.ChoiceField(

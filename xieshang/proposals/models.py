@@ -455,3 +455,23 @@ class Rating(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rater} · {self.get_satisfaction_display()}"
+
+
+class Comment(models.Model):
+    """A remark on a proposal by someone who may read it (the submitter, co-signers, staff, units, supervisor,
+    leader). Written only in states whose `allows` has "comment"; once written it stays on the page for good."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="proposal_comments")
+    text = models.TextField(_("留言"))
+    state_name = models.CharField(_("留言时所处环节"), max_length=80, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("提案留言")
+        verbose_name_plural = _("提案留言")
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["proposal", "created_at"], name="prop_comment_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.author} · {self.created_at:%Y-%m-%d}"

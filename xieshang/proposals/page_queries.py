@@ -4,13 +4,12 @@ reply letter. Kept beside the views so the domain's selectors.py stays the domai
 
 from __future__ import annotations
 
-import re
-
 import rules
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from xieshang.accounts.models import Role
 from xieshang.accounts.selectors import has_role
+from xieshang.core.privacy import mask_personal_data
 from xieshang.workflow.models import State
 
 from .forms import members_of
@@ -45,14 +44,11 @@ def state_choices(workflow_key: str = "proposal") -> list[tuple[str, str]]:
 
 # public disclosure
 
-_MOBILE = re.compile(r"(?<!\d)(1[3-9]\d)(\d{4})(\d{4})(?!\d)")
-_LANDLINE = re.compile(r"(?<!\d)(0\d{2,3}-?)(\d{3,4})(\d{4})(?!\d)")
-
 
 def mask_contacts(text: str) -> str:
-    """Phone numbers inside a published text, masked like mask_phone (138****5678, 0371-****1234)."""
-    text = _MOBILE.sub(lambda m: m.group(1) + "****" + m.group(3), text or "")
-    return _LANDLINE.sub(lambda m: m.group(1) + "*" * len(m.group(2)) + m.group(3), text)
+    """A published text with personal contact data masked: phone numbers (138****5678, 0371-****1234), e-mail
+    addresses and identity-card numbers (core.privacy)."""
+    return mask_personal_data(text)
 
 
 def _published_replies():

@@ -93,15 +93,17 @@ def _allows(flag):
 allows_edit = _allows("edit")
 allows_cosign = _allows("cosign")
 allows_rate = _allows("rate")
+allows_comment = _allows("comment")
 
 is_overseer = is_proposals_staff | is_supervisor | is_leader
 
 rules.add_perm("proposals.add_proposal", is_member | is_standing_member | is_proposals_staff)
 rules.add_perm("proposals.enter_on_behalf", is_proposals_staff)
-rules.add_perm(
-    "proposals.view_proposal",
-    is_overseer | is_submitter | is_cosigner | officer_of_assigned_unit,
-)
+may_view = is_overseer | is_submitter | is_cosigner | officer_of_assigned_unit
+
+rules.add_perm("proposals.view_proposal", may_view)
+# Whoever may read the proposal may remark on it while its state allows comments; what was written stays visible.
+rules.add_perm("proposals.comment_proposal", may_view & allows_comment)
 rules.add_perm("proposals.change_proposal", (is_submitter | is_entering_staff) & allows_edit)
 rules.add_perm("proposals.invite_cosigners", (is_submitter | is_entering_staff) & (allows_edit | allows_cosign))
 rules.add_perm("proposals.cosign_proposal", is_invited_cosigner & allows_cosign)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from xieshang.accounts.models import Role
 from xieshang.accounts.selectors import has_role
+from xieshang.core.privacy import mask_name, mask_personal_data, mask_phone
 from xieshang.workflow.models import State
 from xieshang.workflow.selectors import available_transitions, events_for
 
@@ -375,18 +376,6 @@ def proposal_history(proposal: Proposal):
 # public disclosure
 
 
-def _mask_phone(value: str) -> str:
-    value = str(value or "")
-    if len(value) >= 7:
-        return value[:3] + "*" * (len(value) - 7) + value[-4:]
-    return "*" * len(value)
-
-
-def _mask_name(value: str) -> str:
-    value = str(value or "")
-    return value[:1] + "*" * max(1, len(value) - 1) if value else ""
-
-
 def public_replies(organization, *, year: int | None = None) -> list[dict]:
     """Published replies with contact data masked (the person's name and phone), newest first."""
     qs = (
@@ -405,9 +394,9 @@ def public_replies(organization, *, year: int | None = None) -> list[dict]:
             "unit": r.assignment.unit.name,
             "reference_number": r.reference_number,
             "grade": r.grade,
-            "text": r.text,
-            "contact_person": _mask_name(r.contact_person),
-            "contact_phone": _mask_phone(r.contact_phone),
+            "text": mask_personal_data(r.text),
+            "contact_person": mask_name(r.contact_person),
+            "contact_phone": mask_phone(r.contact_phone),
             "sent_at": r.sent_at,
             "published_at": r.published_at,
         }

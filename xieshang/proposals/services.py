@@ -38,6 +38,7 @@ from .models import (
     Assignment,
     Attachment,
     Category,
+    Comment,
     CoSignature,
     Countersign,
     NotFiledGround,
@@ -1128,6 +1129,29 @@ def reply_publish(*, actor, reply: Reply) -> Reply:
         _audit(actor, "reply_publish", row.proposal, reply=row.pk)
     reply.is_published, reply.published_at = row.is_published, row.published_at
     return row
+
+
+COMMENT_MAX_CHARS = 1000
+
+
+def comment_add(*, actor, proposal: Proposal, text: str) -> Comment:
+    """A remark on the proposal, while its state allows comments (the workflow's "comment" flag)."""
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": _("请填写留言内容。")})
+    if len(text) > COMMENT_MAX_CHARS:
+        raise ValidationError(
+            {"text": _("留言不能超过 %(limit)d 字（现为 %(n)d 字）。") % {"limit": COMMENT_MAX_CHARS, "n": len(text)}}
+        )
+    with transaction.atomic():
+        locked = _lock(proposal)
+        _require(actor, "proposals.view_proposal", locked)
+        if not rules.has_perm("proposals.comment_proposal", actor, locked):
+            # Refused like any action the current state does not allow: with the reason, nothing written.
+            raise InvalidEdge(_("当前环节“%(state)s”不能留言。") % {"state": locked.state.name})
+        comment = Comment.objects.create(proposal=locked, author=actor, text=text, state_name=locked.state.name)
+        _audit(actor, "comment", locked, comment=comment.pk)
+    return comment
 
 
 def excellent_select(*, actor, proposals: Iterable[Proposal], year: int) -> int:

@@ -36,6 +36,7 @@ urlpatterns = [
     path("<int:pk>/countersign/", detail.countersign_view, name="countersign"),
     path("<int:pk>/approve/", detail.approve_view, name="approve"),
     path("<int:pk>/send-back/", detail.send_back_view, name="send_back"),
+    path("<int:pk>/comments/", detail.comment_view, name="comment"),
     path("<int:pk>/rate/", detail.rate_view, name="rate"),
     path("<int:pk>/paper-rating/", detail.paper_rating_view, name="paper_rating"),
     path("<int:pk>/replies/<int:reply_id>/publish/", detail.publish_view, name="publish"),

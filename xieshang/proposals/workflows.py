@@ -6,9 +6,13 @@ registered in registry.py: submitter, entering_staff, cosigner, signer, assigned
 key_leader. Conditions are registered in registry.py too; they guard what only a domain service can prepare (a reply,
 the units, the ratings), so that the generic transition endpoint can never move a proposal past missing data.
 
-Deadline amounts are data here: receipt 10 working days, handling 3 months extendable to 6 (both counted from
-the assignment: the due policy in workflow_hooks and services.handling_extend), and so on. The
-"fast_track" setting gives shorter amounts per state for time-sensitive proposals (registry.fast_track_due)."""
+What each state allows is data too: "edit" (the submitter edits: the draft, also after a return for revision),
+"cosign" (co-signing open: draft and submitted), "comment" (readers may remark: the live states from submission to
+confirmation; remarks written stay visible), "rate" and "edit_reply".
+
+Deadline amounts are data here: receipt 10 working days, handling 3 months extendable to 6 (both counted from the
+assignment: the due policy in workflow_hooks and services.handling_extend), and so on. The "fast_track" setting
+gives shorter amounts per state for time-sensitive proposals (registry.fast_track_due)."""
 
 from __future__ import annotations
 
@@ -37,7 +41,7 @@ PROPOSAL_WORKFLOW = {
         {
             "key": "submitted",
             "name": "已提交",
-            "allows": {"cosign": True},
+            "allows": {"cosign": True, "comment": True},
             "deadline_amount": 5,
             "warn_before": 1,
             "responsible_roles": [STAFF],
@@ -45,6 +49,7 @@ PROPOSAL_WORKFLOW = {
         {
             "key": "pre_accepted",
             "name": "预受理",
+            "allows": {"comment": True},
             "deadline_amount": 5,
             "warn_before": 1,
             "responsible_roles": [STAFF],
@@ -52,26 +57,29 @@ PROPOSAL_WORKFLOW = {
         {
             "key": "under_review",
             "name": "审查中",
+            "allows": {"comment": True},
             "deadline_amount": 10,
             "warn_before": 2,
             "warn_after_every": 3,
             "responsible_roles": [STAFF],
         },
-        {"key": "filed", "name": "已立案", "responsible_roles": [STAFF]},
-        {"key": "classified", "name": "已分类", "responsible_roles": [STAFF]},
-        {"key": "numbered", "name": "已编号", "responsible_roles": [STAFF]},
+        {"key": "filed", "name": "已立案", "responsible_roles": [STAFF], "allows": {"comment": True}},
+        {"key": "classified", "name": "已分类", "responsible_roles": [STAFF], "allows": {"comment": True}},
+        {"key": "numbered", "name": "已编号", "responsible_roles": [STAFF], "allows": {"comment": True}},
         {
             "key": "assignment_pending",
             "name": "交办待审批",
+            "allows": {"comment": True},
             "deadline_amount": 3,
             "warn_before": 1,
             "responsible_roles": ["leader"],
             "escalate_roles": [STAFF],
         },
-        {"key": "assignment_approved", "name": "交办已审批", "responsible_roles": [STAFF]},
+        {"key": "assignment_approved", "name": "交办已审批", "responsible_roles": [STAFF], "allows": {"comment": True}},
         {
             "key": "assigned",
             "name": "已交办待签收",
+            "allows": {"comment": True},
             "deadline_amount": 10,
             "deadline_unit": "working_days",
             "warn_before": 3,
@@ -82,6 +90,7 @@ PROPOSAL_WORKFLOW = {
         {
             "key": "returned",
             "name": "承办单位退回",
+            "allows": {"comment": True},
             "deadline_amount": 5,
             "warn_before": 1,
             "responsible_roles": [STAFF],
@@ -89,6 +98,7 @@ PROPOSAL_WORKFLOW = {
         {
             "key": "handling",
             "name": "办理中",
+            "allows": {"comment": True},
             "deadline_amount": 3,
             "deadline_unit": "months",
             "deadline_max_amount": 6,
@@ -101,7 +111,7 @@ PROPOSAL_WORKFLOW = {
         {
             "key": "countersigning",
             "name": "会签中",
-            "allows": {"edit_reply": True},
+            "allows": {"edit_reply": True, "comment": True},
             "deadline_amount": 5,
             "warn_before": 2,
             "warn_after_every": 2,
@@ -111,6 +121,7 @@ PROPOSAL_WORKFLOW = {
         {
             "key": "supervisor_review",
             "name": "督办审核",
+            "allows": {"comment": True},
             "deadline_amount": 5,
             "warn_before": 2,
             "warn_after_every": 2,
@@ -120,7 +131,7 @@ PROPOSAL_WORKFLOW = {
         {
             "key": "replied",
             "name": "已答复待评价",
-            "allows": {"rate": True},
+            "allows": {"rate": True, "comment": True},
             "deadline_amount": 20,
             "warn_before": 5,
             "responsible_roles": ["signer"],
@@ -129,6 +140,7 @@ PROPOSAL_WORKFLOW = {
         {
             "key": "rehandling",
             "name": "重办中",
+            "allows": {"comment": True},
             "deadline_amount": 1,
             "deadline_unit": "months",
             "deadline_max_amount": 2,
@@ -138,8 +150,8 @@ PROPOSAL_WORKFLOW = {
             "escalate_roles": [STAFF, "supervisor"],
             "extend_roles": [STAFF],
         },
-        {"key": "rated", "name": "已评价", "responsible_roles": [STAFF]},
-        {"key": "confirmed", "name": "办理结果已确认", "responsible_roles": [STAFF]},
+        {"key": "rated", "name": "已评价", "responsible_roles": [STAFF], "allows": {"comment": True}},
+        {"key": "confirmed", "name": "办理结果已确认", "responsible_roles": [STAFF], "allows": {"comment": True}},
         {"key": "closed", "name": "已办结"},
         {"key": "archived", "name": "已归档", "is_final": True},
         {"key": "merged", "name": "已并案", "is_final": True},
@@ -412,6 +424,7 @@ MICRO_PROPOSAL_WORKFLOW = {
         {
             "key": "submitted",
             "name": "待审查",
+            "allows": {"comment": True},
             "deadline_amount": 3,
             "warn_before": 1,
             "warn_after_every": 2,
@@ -420,6 +433,7 @@ MICRO_PROPOSAL_WORKFLOW = {
         {
             "key": "handling",
             "name": "办理中",
+            "allows": {"comment": True},
             "deadline_amount": 15,
             "deadline_unit": "working_days",
             "deadline_max_amount": 30,
@@ -432,7 +446,7 @@ MICRO_PROPOSAL_WORKFLOW = {
         {
             "key": "replied",
             "name": "已答复待评价",
-            "allows": {"rate": True},
+            "allows": {"rate": True, "comment": True},
             "deadline_amount": 10,
             "warn_before": 3,
             "responsible_roles": ["signer"],

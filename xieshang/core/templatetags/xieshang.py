@@ -1,6 +1,7 @@
 from django import template
 
 from xieshang.accounts.models import Role
+from xieshang.core import privacy
 
 register = template.Library()
 
@@ -16,7 +17,10 @@ def role_label(value: str) -> str:
 @register.filter
 def mask_phone(value: str) -> str:
     """138****5678: contact data in anything published is masked (shared/domain.md, privacy)."""
-    value = str(value or "")
-    if len(value) >= 7:
-        return value[:3] + "*" * (len(value) - 7) + value[-4:]
-    return "*" * len(value)
+    return privacy.mask_phone(value)
+
+
+@register.filter
+def mask_personal_data(value: str) -> str:
+    """Phone numbers, e-mail addresses and identity-card numbers inside a published text, masked."""
+    return privacy.mask_personal_data(value)

@@ -23,6 +23,7 @@ from ..forms import (
     ApproveForm,
     AttachmentForm,
     ClassifyForm,
+    CommentForm,
     CountersignForm,
     ExtendForm,
     FastTrackForm,
@@ -41,7 +42,7 @@ from ..forms import (
     SendBackForm,
     apply_errors,
 )
-from ..models import Assignment, CoSignature, Proposal, Rating, Reply
+from ..models import Assignment, Comment, CoSignature, Proposal, Rating, Reply
 from ..page_queries import may_read_letter
 from ..workflow_hooks import officer_unit_ids, signers
 from . import similar
@@ -88,6 +89,7 @@ def _context(request, page, forms: dict) -> dict:
         "assign": rules.has_perm("proposals.assign_proposal", user, p),
         "paper": rules.has_perm("proposals.enter_paper_rating", user, p),
         "publish": rules.has_perm("proposals.publish_reply", user, p),
+        "comment": rules.has_perm("proposals.comment_proposal", user, p),
     }
     mine = officer_unit_ids(user, org)
     my_assignments = [a for a in page.assignments if a.unit_id in mine]
@@ -114,6 +116,10 @@ def _context(request, page, forms: dict) -> dict:
     def add(name, factory):
         f[name] = forms.get(name) or factory()
 
+    # Comments once written stay visible to every reader; the form is there only while the state allows comments.
+    ctx["comments"] = list(Comment.objects.filter(proposal_id=p.pk).select_related("author"))
+    if may["comment"] or "comment" in forms:  # a refused remark is shown again with its text and the reason
+        add("comment", CommentForm)
     if may["edit"]:
         add("attachment", AttachmentForm)
     if may["invite"]:
@@ -544,6 +550,19 @@ def send_back_view(request, pk: int):
         SendBackForm(request.POST),
         lambda p, d: services.reply_send_back(actor=request.user, proposal=p, reason=d["reason"]),
         _("答复已退回承办单位重新答复。"),
+    )
+
+
+@require_POST
+@login_required
+def comment_view(request, pk: int):
+    return _act(
+        request,
+        pk,
+        "comment",
+        CommentForm(request.POST),
+        lambda p, d: services.comment_add(actor=request.user, proposal=p, text=d["text"]),
+        _("留言已发表。"),
     )
 
 

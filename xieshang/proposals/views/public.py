@@ -6,6 +6,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
 from xieshang.accounts.models import Organization
+from xieshang.core.privacy import mask_name, mask_phone
 
 from .. import page_queries
 from ..forms import PublicFilterForm
@@ -39,9 +40,23 @@ def public_detail_view(request, org: str, pk: int):
     proposal = page_queries.public_proposal(organization, pk)
     if proposal is None:
         raise Http404
-    replies = [{"reply": r, "text": page_queries.mask_contacts(r.text)} for r in proposal.published_replies]
+    # Every free text shown publicly passes the mask: members write phone numbers and e-mail addresses into bodies too.
+    replies = [
+        {
+            "reply": r,
+            "text": page_queries.mask_contacts(r.text),
+            "contact_person": mask_name(r.contact_person),
+            "contact_phone": mask_phone(r.contact_phone),
+        }
+        for r in proposal.published_replies
+    ]
     return render(
         request,
         "proposals/public_detail.html",
-        {"organization": organization, "proposal": proposal, "replies": replies},
+        {
+            "organization": organization,
+            "proposal": proposal,
+            "body": page_queries.mask_contacts(proposal.body),
+            "replies": replies,
+        },
     )
