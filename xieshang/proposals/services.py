@@ -536,6 +536,10 @@ def mark_key(
         locked.key_supervising_body = supervising_body.strip() if is_key else ""
         locked.save(update_fields=["is_key", "key_leader", "key_supervising_body"])
         _audit(actor, "mark_key", locked, is_key=is_key, leader=getattr(leader, "pk", None))
+        if is_key:
+            from .duty import credit_key
+
+            credit_key(locked, actor)
         if is_key and leader is not None:
             from xieshang.notifications.services import notify
 
@@ -1176,6 +1180,9 @@ def excellent_select(*, actor, proposals: Iterable[Proposal], year: int) -> int:
                 locked.excellent_year = year
                 locked.save(update_fields=["is_excellent", "excellent_year"])
                 _audit(actor, "excellent", locked, year=year)
+                from .duty import credit_excellent
+
+                credit_excellent(locked, actor)
                 count += 1
                 _refresh(proposal, locked)
     return count

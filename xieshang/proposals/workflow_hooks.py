@@ -601,6 +601,9 @@ def register() -> None:
         for transition_key, fns in hooks.items():
             for fn in fns:
                 registry.register_hook(workflow_key, transition_key, fn)
+    from .duty import register_hooks as register_duty_hooks
+
+    register_duty_hooks(registry)
     for workflow_key in WORKFLOW_KEYS:
         registry.register_hook(workflow_key, registry.ANY, sync_due)
         registry.register_due_policy(workflow_key, registry.ANY, _due_policy)
