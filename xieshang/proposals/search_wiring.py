@@ -150,7 +150,7 @@ def index_proposal(proposal: Proposal, *, with_replies: bool = True) -> None:
 
     index_later(proposal, doc_type_of(proposal))
     if with_replies and proposal.pk:
-        for reply in Reply.objects.filter(proposal_id=proposal.pk).only("pk"):
+        for reply in Reply.objects.filter(proposal_id=proposal.pk).order_by().only("pk"):
             index_later(reply, REPLY)
 
 

@@ -29,7 +29,6 @@ from xieshang.audit.services import audit_record
 from xieshang.workflow import services as engine
 from xieshang.workflow.calendar import add_working_days
 from xieshang.workflow.exceptions import InvalidEdge, TransitionError
-from xieshang.workflow.models import State
 
 from .models import (
     Assignment,
@@ -101,9 +100,11 @@ def _require(actor, perm: str, obj, message: str | None = None) -> None:
 
 def _lock(proposal: Proposal) -> Proposal:
     # No joins under the lock: PostgreSQL re-reads only the locked row after waiting, and joined columns of a row
-    # changed meanwhile could come back stale or empty.
-    locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
-    locked.state = State.objects.get(pk=locked.state_id) if locked.state_id else None
+    # changed meanwhile could come back stale or empty. The engine's lock takes the state and the workflow from its
+    # definition cache (current as of the lock) instead of reading them again.
+    locked = engine.lock(proposal)
+    if locked.state_id is None:
+        locked.state = None
     return locked
 
 
