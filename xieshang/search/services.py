@@ -43,14 +43,52 @@ def org_counter(organization_id: int) -> str:
 # --- indexing
 
 
+class _Batch:
+    """The index tasks of one transaction's commit: each (type, id) is enqueued once, however often it was written
+    (a proposal's transition saves it several times; the demo's year in one transaction, thousands of times)."""
+
+    __slots__ = ("done", "started")
+
+    def __init__(self):
+        self.started = False
+        self.done: set[tuple[str, int]] = set()
+
+    def enqueue_once(self, doc_type: str, object_id) -> None:
+        from .tasks import index_object
+
+        self.started = True
+        if (doc_type, object_id) not in self.done:
+            self.done.add((doc_type, object_id))
+            index_object.enqueue(doc_type, object_id)
+
+
+def _batch() -> _Batch | None:
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        return None
+    batch = getattr(connection, "_search_index_batch", None)
+    if batch is None or batch.started:  # a new transaction after the last one's commit hooks ran
+        batch = _Batch()
+        connection._search_index_batch = batch
+    return batch
+
+
 def index_later(obj, doc_type: str | None = None) -> None:
     """Re-index ``obj`` after the current transaction commits (or now, outside one). Call it after every write of a
-    registered object, including deletion (the task then finds the object gone and drops it from the index)."""
+    registered object, including deletion (the task then finds the object gone and drops it from the index).
+
+    The task reads the object when it runs, so one task per object and commit is enough: repeated calls in one
+    transaction enqueue it once. The check happens when the commit hooks run, so calls made in a savepoint that was
+    rolled back (whose hooks Django drops) never hide a surviving one."""
     from .tasks import index_object
 
     keys = [doc_type] if doc_type else [t.key for t in registry.types_for_model(type(obj))]
+    batch = _batch()
     for key in keys:
-        transaction.on_commit(lambda k=key, pk=obj.pk: index_object.enqueue(k, pk))
+        if batch is None:
+            transaction.on_commit(lambda k=key, pk=obj.pk: index_object.enqueue(k, pk))
+        else:
+            transaction.on_commit(lambda b=batch, k=key, pk=obj.pk: b.enqueue_once(k, pk))
 
 
 def _ids_text(ids) -> str:
