@@ -279,11 +279,14 @@ def unit_inbox(user, organization, *, include_done: bool = False) -> QuerySet[As
         qs = qs.filter(
             status__in=[Assignment.Status.PENDING, Assignment.Status.RECEIVED], proposal_state_id__in=list(states)
         )
-    # What the inbox and the workbench show of a row (is_overdue is read from the joined proposal); the proposal's
-    # long texts stay in the table. No annotation: the page's count stays a count of this table's index.
+    # The page of assignments is read, sorted and cut from this table alone; then the proposals of that page (with
+    # state and submitter, without their long texts) in a second query by primary key. Joined in one query, the
+    # planner joined every matching assignment (~700 per unit at 100k proposals) before sorting and cutting.
+    # No annotation (is_overdue is read from the prefetched proposal): the page's count stays an index count.
+    proposals = Proposal.objects.select_related("state", "submitter").defer("body", "outcome_reason")
     return (
-        qs.select_related("unit", "proposal", "proposal__state", "proposal__submitter")
-        .defer("proposal__body", "proposal__outcome_reason")
+        qs.select_related("unit")
+        .prefetch_related(Prefetch("proposal", queryset=proposals))
         .order_by("proposal_due_on", "id")
     )
 
