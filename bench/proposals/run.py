@@ -134,6 +134,7 @@ def build(n: int, org, users, members, units, rng):
                         role="lead",
                         status=status,
                         assigned_at=p.state_entered_at,
+                        proposal_state=p.state,
                         proposal_due_on=p.due_on,
                     )
                 )
@@ -146,6 +147,7 @@ def build(n: int, org, users, members, units, rng):
                             role="co",
                             status=status,
                             assigned_at=p.state_entered_at,
+                            proposal_state=p.state,
                             proposal_due_on=p.due_on,
                         )
                     )

@@ -52,6 +52,42 @@ def test_rolled_back_write_is_not_indexed(doc_type, author, django_capture_on_co
     assert not SearchDocument.objects.exists()
 
 
+def test_one_index_task_per_object_and_commit(make_note, author, django_capture_on_commit_callbacks):
+    """Repeated writes of one object in a transaction enqueue one task (it reads the object when it runs); a call
+    in a savepoint that rolled back hides nothing; the next transaction enqueues again."""
+    from django.tasks.signals import task_enqueued
+
+    note = make_note("关于加快老旧小区改造的建议")
+    other = make_note("关于建设口袋公园的建议")
+    enqueued = []
+
+    def count(sender, task_result, **kwargs):
+        if task_result.task.name == "index_object":
+            enqueued.append(tuple(task_result.args[:2]))
+
+    task_enqueued.connect(count)
+    try:
+        with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+            try:
+                with transaction.atomic():
+                    index_later(other)
+                    raise RuntimeError
+            except RuntimeError:
+                pass
+            note.title = "关于推进垃圾分类的建议"
+            note.save()
+            for _ in range(3):
+                index_later(note)
+            index_later(other)
+        assert sorted(enqueued) == sorted([("testnote", note.pk), ("testnote", other.pk)])
+        assert ids(search(author, "垃圾分类")) == [note.pk]
+        with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+            index_later(note)
+        assert len(enqueued) == 3
+    finally:
+        task_enqueued.disconnect(count)
+
+
 def test_unsearchable_object_leaves_the_index(make_note, author, django_capture_on_commit_callbacks):
     note = make_note("社区养老服务", "")
     note.kind = "vis=none"

@@ -325,8 +325,18 @@ class Assignment(models.Model):
     role = models.CharField(_("承办方式"), max_length=8, choices=Role.choices)
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.PLANNED)
     receipt_due_on = models.DateField(_("签收期限"), null=True, blank=True)
-    # A copy of the proposal's current due date (kept by the "*" hook), so a unit's inbox is read and sorted from
-    # this table's (unit, status, proposal_due_on) index alone.
+    # Copies of the proposal's current state and due date (kept by the "*" hook on every transition and by
+    # handling_extend), so that a unit's inbox is filtered, counted and sorted from this table's
+    # (unit, proposal_state, status, proposal_due_on) index alone, without a join to the proposals.
+    proposal_state = models.ForeignKey(
+        "workflow.State",
+        verbose_name=_("提案状态"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        db_index=False,
+        related_name="+",
+    )
     proposal_due_on = models.DateField(_("本环节到期日"), null=True, blank=True)
     assigned_at = models.DateTimeField(null=True, blank=True)
     received_at = models.DateTimeField(null=True, blank=True)
@@ -357,7 +367,9 @@ class Assignment(models.Model):
         ]
         indexes = [
             models.Index(fields=["unit", "status"], name="assign_unit_status_idx"),
-            models.Index(fields=["unit", "status", "proposal_due_on"], name="assign_inbox_idx"),
+            models.Index(
+                fields=["unit", "proposal_state", "status", "proposal_due_on", "id"], name="assign_inbox_state_idx"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -366,6 +378,12 @@ class Assignment(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in (self.Status.PENDING, self.Status.RECEIVED)
+
+    @property
+    def is_overdue(self) -> bool:
+        """The proposal's current step is overdue: marked by the reminder run, or its due date has passed."""
+        proposal = self.proposal
+        return proposal.overdue or (proposal.due_on is not None and proposal.due_on < timezone.localdate())
 
 
 class Reply(models.Model):

@@ -150,7 +150,7 @@ def index_proposal(proposal: Proposal, *, with_replies: bool = True) -> None:
 
     index_later(proposal, doc_type_of(proposal))
     if with_replies and proposal.pk:
-        for reply in Reply.objects.filter(proposal_id=proposal.pk).only("pk"):
+        for reply in Reply.objects.filter(proposal_id=proposal.pk).order_by().only("pk"):
             index_later(reply, REPLY)
 
 
@@ -226,18 +226,24 @@ def _reply_changed(sender, instance, raw=False, **kwargs):
         return
     index_later(instance, REPLY)
     # Publication makes the proposal public too.
-    proposal = Proposal(pk=instance.proposal_id, kind=_kind(instance.proposal_id))
+    proposal = Proposal(pk=instance.proposal_id, kind=_kind(instance))
     index_later(proposal, doc_type_of(proposal))
 
 
-def _kind(proposal_id: int) -> str:
-    return Proposal.objects.filter(pk=proposal_id).values_list("kind", flat=True).first() or Proposal.Kind.PROPOSAL
+def _kind(row) -> str:
+    """The kind of the row's proposal: from the proposal the row was saved with, else one query."""
+    if type(row).proposal.is_cached(row) and row.proposal.pk == row.proposal_id:
+        return row.proposal.kind
+    return (
+        Proposal.objects.filter(pk=row.proposal_id).order_by().values_list("kind", flat=True).first()
+        or Proposal.Kind.PROPOSAL
+    )
 
 
 def _signers_changed(sender, instance, raw=False, **kwargs):
     if raw:
         return
-    proposal = Proposal(pk=instance.proposal_id, kind=_kind(instance.proposal_id))
+    proposal = Proposal(pk=instance.proposal_id, kind=_kind(instance))
     index_proposal(proposal)
 
 

@@ -31,7 +31,6 @@ from xieshang.core.uploads import upload_problem
 from xieshang.workflow import services as engine
 from xieshang.workflow.calendar import add_months, add_working_days, compute_due, next_workday
 from xieshang.workflow.exceptions import DeadlineError, InvalidEdge, NotAllowed, TransitionError
-from xieshang.workflow.models import State
 from xieshang.workflow.selectors import holds_role
 
 from .models import (
@@ -105,9 +104,11 @@ def _require(actor, perm: str, obj, message: str | None = None) -> None:
 
 def _lock(proposal: Proposal) -> Proposal:
     # No joins under the lock: PostgreSQL re-reads only the locked row after waiting, and joined columns of a row
-    # changed meanwhile could come back stale or empty.
-    locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
-    locked.state = State.objects.get(pk=locked.state_id) if locked.state_id else None
+    # changed meanwhile could come back stale or empty. The engine's lock takes the state and the workflow from its
+    # definition cache (current as of the lock) instead of reading them again.
+    locked = engine.lock(proposal)
+    if locked.state_id is None:
+        locked.state = None
     return locked
 
 

@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -31,8 +31,12 @@ _UNITS_ATTR = "_proposal_officer_units"
 
 
 def officer_unit_ids(user, organization_id) -> set[int]:
-    """The handling units the user answers for in the organization, cached on the user object for the request."""
+    """The handling units of the organization the user answers for, cached on the user object for the request."""
     if user is None or not getattr(user, "is_authenticated", False):
+        return set()
+    if not has_role(user, Role.UNIT_OFFICER, organization_id):
+        # Units are held through unit-officer grants, which the request's role cache already lists: no query for
+        # the many users (staff, members) who hold none.
         return set()
     cache = getattr(user, _UNITS_ATTR, None)
     if cache is None:
@@ -41,9 +45,14 @@ def officer_unit_ids(user, organization_id) -> set[int]:
     if organization_id not in cache:
         from xieshang.accounts.models import RoleGrant
 
+        # Only units of this organization: a grant naming another organization's unit gives no right here (and the
+        # unit inbox relies on it to filter without joining the proposals).
         cache[organization_id] = set(
             RoleGrant.objects.filter(
-                user=user, organization_id=organization_id, role=Role.UNIT_OFFICER, handling_unit__isnull=False
+                user=user,
+                organization_id=organization_id,
+                role=Role.UNIT_OFFICER,
+                handling_unit__organization_id=organization_id,
             ).values_list("handling_unit_id", flat=True)
         )
     return cache[organization_id]
@@ -476,8 +485,10 @@ def _on_rehandle(obj, event, payload):
 
 
 def sync_due(obj, event=None, payload=None):
-    """Copy the proposal's due date onto its assignments (the unit inbox sorts by it)."""
-    Assignment.objects.filter(proposal_id=obj.pk).exclude(proposal_due_on=obj.due_on).update(proposal_due_on=obj.due_on)
+    """Copy the proposal's state and due date onto its assignments (the unit inbox filters and sorts by them)."""
+    Assignment.objects.filter(proposal_id=obj.pk).exclude(
+        Q(proposal_due_on=obj.due_on) & Q(proposal_state_id=obj.state_id)
+    ).update(proposal_due_on=obj.due_on, proposal_state_id=obj.state_id)
 
 
 def _on_close(obj, event, payload):

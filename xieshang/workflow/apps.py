@@ -8,10 +8,10 @@ class WorkflowConfig(AppConfig):
     verbose_name = _("流程")
 
     def ready(self):
-        from django.db.models.signals import post_delete, post_save
+        from django.db.models.signals import m2m_changed, post_delete, post_save
 
-        from . import calendar, checks  # noqa: F401 - registers the system check
-        from .models import CalendarDay
+        from . import cache, calendar, checks  # noqa: F401 - registers the system check
+        from .models import CalendarDay, State, Transition
 
         def forget_calendar(**kwargs):
             calendar.invalidate()
@@ -19,3 +19,18 @@ class WorkflowConfig(AppConfig):
         # Covers the admin and any other writer; the dispatch uid keeps a reloaded app from connecting twice.
         post_save.connect(forget_calendar, sender=CalendarDay, dispatch_uid="workflow_calendar_saved", weak=False)
         post_delete.connect(forget_calendar, sender=CalendarDay, dispatch_uid="workflow_calendar_deleted", weak=False)
+
+        # Any change of a state, a transition or its sources moves the workflow's updated_at, which invalidates the
+        # cached definition in every process (cache.py).
+        for model in (State, Transition):
+            name = model._meta.model_name
+            post_save.connect(cache.definition_changed, sender=model, dispatch_uid=f"workflow_{name}_saved", weak=False)
+            post_delete.connect(
+                cache.definition_changed, sender=model, dispatch_uid=f"workflow_{name}_deleted", weak=False
+            )
+        m2m_changed.connect(
+            cache.definition_changed,
+            sender=Transition.sources.through,
+            dispatch_uid="workflow_transition_sources_changed",
+            weak=False,
+        )

@@ -85,7 +85,17 @@ def install_workflow(definition: dict, organization=None, *, apps=None, overwrit
     Pass the migration's `apps` from a data migration so the historical models are used. With overwrite=False only
     missing states and transitions are added and existing rows keep an administrator's edits. States missing from
     the definition are kept (objects may still be in them); transitions missing from it are deactivated."""
+    from . import cache
+
     validate_definition(definition)
+    with cache.changes():
+        workflow = _install(definition, organization, apps=apps, overwrite=overwrite)
+    # Also for historical models, whose saves send no signals to the cache, and for the bulk deactivation below.
+    cache.touch(workflow.pk, model=type(workflow))
+    return workflow
+
+
+def _install(definition: dict, organization, *, apps, overwrite: bool):
     if apps is None:
         from .models import State, Transition, Workflow
     else:

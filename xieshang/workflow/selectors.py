@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from xieshang.accounts.selectors import has_role
 
-from . import registry
+from . import cache, registry
 from .models import State, Transition, Workflow, WorkflowEvent, WorkflowObject
 
 SYSTEM_ROLE = "system"
@@ -94,14 +94,21 @@ def condition_failure(obj, actor, transition: Transition, payload: dict | None) 
     return None
 
 
+def definition_of(obj) -> cache.Definition:
+    """The cached definition of the object's workflow. When the object was read together with its workflow row
+    (select_related("workflow"), or after a transition) that row's updated_at is the version and no query is made;
+    otherwise the version is read with one query."""
+    field = obj._meta.get_field("workflow")
+    if field.is_cached(obj) and obj.workflow is not None and obj.workflow.pk == obj.workflow_id:
+        return cache.for_workflow(obj.workflow)
+    return cache.current(obj.workflow_id)
+
+
 def outgoing_transitions(obj) -> list[Transition]:
+    """The active transitions out of the object's state, in (order, id) order (shared cached rows: read only)."""
     if not obj.state_id:
         return []
-    return list(
-        Transition.objects.filter(workflow_id=obj.workflow_id, sources=obj.state_id, is_active=True)
-        .select_related("target")
-        .order_by("order", "id")
-    )
+    return list(definition_of(obj).outgoing_from(obj.state_id))
 
 
 def available_transitions(actor, obj) -> list[Available]:

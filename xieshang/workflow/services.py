@@ -12,6 +12,7 @@ from datetime import date
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,7 +20,7 @@ from xieshang.accounts.selectors import users_with_role
 from xieshang.audit.services import audit_record
 from xieshang.notifications.services import notify
 
-from . import registry
+from . import cache, registry
 from .calendar import add_months, add_working_days, compute_due, next_workday
 from .definitions import copy_workflow, export_workflow, install_workflow
 from .exceptions import (
@@ -32,7 +33,7 @@ from .exceptions import (
     ReasonRequired,
     TransitionError,
 )
-from .models import State, Transition, WorkflowEvent
+from .models import State, Transition, Workflow, WorkflowEvent
 from .selectors import (
     Available,
     available_transitions,
@@ -57,6 +58,7 @@ __all__ = [
     "export_workflow",
     "extend_deadline",
     "install_workflow",
+    "lock",
     "set_due",
     "start",
     "transition",
@@ -73,7 +75,7 @@ def start(*, actor, obj, workflow_key: str, organization=None, payload: dict | N
     workflow = workflow_for(organization, workflow_key)
     if workflow is None:
         raise ImproperlyConfigured(f"No active workflow {workflow_key!r} for organization {organization!r}.")
-    initial = workflow.initial_state()
+    initial = cache.for_workflow(workflow).initial
     if initial is None:
         raise ImproperlyConfigured(f"Workflow {workflow.pk} ({workflow_key}) has no initial state.")
     payload = dict(payload or {})
@@ -138,17 +140,18 @@ def transition(
             locked = _lock(obj)
             if locked.state_id is None:
                 raise InvalidEdge(_("该事项尚未进入流程。"))
-            current = State.objects.get(pk=locked.state_id)
+            definition = _definition(locked)
+            current = definition.state(locked.state_id) or State.objects.get(pk=locked.state_id)
+            if isinstance(seen, str):  # a state key: resolved in the object's own workflow
+                found = definition.state_by_key(seen)
+                # An unknown key can never match the row's state: report it as a conflict rather than ignore it.
+                seen = found.pk if found is not None else -1
             if seen is not None and locked.state_id != seen:
                 raise Conflict(
                     _("该事项已被他人处理，当前状态为“%(state)s”。请刷新页面后再操作。") % {"state": current.name}
                 )
-            chosen = (
-                Transition.objects.filter(workflow_id=locked.workflow_id, key=transition_key, is_active=True)
-                .select_related("target", "workflow")
-                .first()
-            )
-            if chosen is None or not chosen.sources.filter(pk=current.pk).exists():
+            chosen = definition.transition(transition_key)
+            if chosen is None or not definition.leaves(chosen, current.pk):
                 raise InvalidEdge(
                     _("当前状态“%(state)s”下不能执行此操作。") % {"state": current.name}
                     if chosen is None
@@ -169,7 +172,7 @@ def transition(
             target_state = chosen.target
             locked.state = target_state
             locked.state_entered_at = now
-            locked.due_on = _due_for(locked, chosen.workflow.key, target_state, timezone.localdate(now))
+            locked.due_on = _due_for(locked, definition.workflow.key, target_state, timezone.localdate(now))
             locked.deadline_extensions = 0
             locked.overdue = False
             locked.save(update_fields=_WORKFLOW_FIELDS[1:])
@@ -186,13 +189,13 @@ def transition(
             )
             audit_record(
                 actor=actor,
-                action=f"{chosen.workflow.key}.{chosen.key}",
+                action=f"{definition.workflow.key}.{chosen.key}",
                 obj=locked,
                 detail={"event": event.pk, "from": current.key, "to": target_state.key, "reason": reason},
             )
-            for hook in registry.hooks_for(chosen.workflow.key, chosen.key):
+            for hook in registry.hooks_for(definition.workflow.key, chosen.key):
                 hook(locked, event, payload)
-            _notify_after_commit(locked, event, chosen, chosen.workflow.key)
+            _notify_after_commit(locked, event, chosen, definition.workflow.key)
     except TransitionError as exc:
         audit_record(
             actor=actor,
@@ -241,7 +244,10 @@ def _change_due(*, actor, obj, reason, enforce, compute, extra=None) -> Workflow
             locked = _lock(obj)
             if locked.state_id is None:
                 raise InvalidEdge(_("该事项尚未进入流程。"))
-            state = State.objects.select_related("workflow").get(pk=locked.state_id)
+            definition = _definition(locked)
+            state = definition.state(locked.state_id) or State.objects.select_related("workflow").get(
+                pk=locked.state_id
+            )
             if enforce:
                 if not any(holds_role(actor, role, locked) for role in state.extend_roles or ()):
                     raise NotAllowed(_("您没有调整本环节期限的权限。"))
@@ -336,16 +342,40 @@ def users_for_roles(obj, roles) -> list:
 # internals
 
 
+def lock(obj):
+    """The object's row, re-read under a row lock, with its workflow and state taken from the definition cache (the
+    version is read in the same query). For domain services that lock before they write and transition."""
+    locked = _lock(obj)
+    definition = _definition(locked)
+    if definition is not None:
+        state = definition.state(locked.state_id)
+        if state is not None:
+            locked.state = state
+    return locked
+
+
 def _lock(obj):
     """The object's row, re-read under a row lock. The second of two concurrent writers waits here until the first
     commits and then sees its result (select_for_update is a no-op on SQLite, where IMMEDIATE transactions
-    serialize writers instead)."""
+    serialize writers instead). The workflow's current updated_at comes along (a subquery, no join under the lock),
+    so that _definition() knows whether its cached definition is current without another query."""
     if obj.pk is None:
         raise InvalidEdge(_("该事项尚未保存。"))
-    return type(obj)._default_manager.select_for_update().get(pk=obj.pk)
+    version = Workflow.objects.filter(pk=OuterRef("workflow_id")).values("updated_at")[:1]
+    return type(obj)._default_manager.select_for_update().annotate(_workflow_version=Subquery(version)).get(pk=obj.pk)
 
 
-def _expected_state_id(obj, expected_state) -> int | None:
+def _definition(locked) -> cache.Definition | None:
+    """The definition of the locked object's workflow, current as of the lock; also puts that workflow on the row."""
+    if locked.workflow_id is None:
+        return None
+    definition = cache.get(locked.workflow_id, locked._workflow_version)
+    locked.workflow = definition.workflow
+    return definition
+
+
+def _expected_state_id(obj, expected_state) -> int | str | None:
+    """The state id the caller saw, or a state key to resolve in the object's workflow once it is locked."""
     if expected_state is None:
         return obj.state_id
     if isinstance(expected_state, State):
@@ -354,9 +384,7 @@ def _expected_state_id(obj, expected_state) -> int | None:
         return expected_state
     if isinstance(expected_state, str) and expected_state.isdigit():
         return int(expected_state)
-    found = State.objects.filter(workflow_id=obj.workflow_id, key=expected_state).values_list("pk", flat=True).first()
-    # An unknown key can never match the row's state: report it as a conflict rather than ignore it.
-    return found if found is not None else -1
+    return str(expected_state)
 
 
 def _due_for(obj, workflow_key: str, state: State, entered_on: date) -> date | None:

@@ -6,6 +6,7 @@ from pathlib import Path
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections, transaction
+from django.test.utils import override_settings
 
 from xieshang.accounts.models import Organization
 from xieshang.core.demo import DEMO_PASSWORD, DemoContext, builders
@@ -44,13 +45,16 @@ class Command(BaseCommand):
             self.rebuild_database()
         ctx = DemoContext(rng=random.Random(options["seed"]), stdout=self.stdout, scale=options["scale"])
         only = {name.strip() for name in options["only"].split(",") if name.strip()}
-        for _, name, builder in builders():
-            if only and name not in only:
-                continue
-            step = time.monotonic()
-            with transaction.atomic():
-                builder(ctx)
-            self.stdout.write(f"  {name}: {time.monotonic() - step:.1f} s")
+        # `make demo` runs with DEBUG=1, under which Django logs every query and, on SQLite, runs a second query to
+        # quote its parameters for the log: the build does not need that log (about a tenth of its time).
+        with override_settings(DEBUG=False):
+            for _, name, builder in builders():
+                if only and name not in only:
+                    continue
+                step = time.monotonic()
+                with transaction.atomic():
+                    builder(ctx)
+                self.stdout.write(f"  {name}: {time.monotonic() - step:.1f} s")
         self.stdout.write(self.style.SUCCESS(f"演示数据已生成 / demo data built in {time.monotonic() - started:.1f} s"))
         if not options["quiet_accounts"]:
             self.print_accounts()
