@@ -128,7 +128,7 @@ def test_co_hosts_find_a_cross_region_consultation(organization, staff, future, 
 
 
 def test_minutes_private_until_reported(consultation, staff, leader, people, indexing):
-    c = advance({"propose": staff, "approve": leader, "hold": staff}, consultation, "propose", "approve", "hold")
+    c = advance({"propose": staff, "approve": staff, "hold": staff}, consultation, "propose", "approve", "hold")
     with indexing():
         services.minutes_save(actor=staff, consultation=c, minutes="会议认为，雨污分流改造应与老旧小区改造同步实施。")
     row = SearchDocument.objects.get(doc_type="consultation_minutes", object_id=c.pk)
@@ -144,7 +144,7 @@ def test_minutes_private_until_reported(consultation, staff, leader, people, ind
 
 
 def test_recommendation_found_by_hosts_and_owner_never_public(consultation, staff, leader, unit, people, indexing):
-    c = advance({"propose": staff, "approve": leader, "hold": staff}, consultation, "propose", "approve", "hold")
+    c = advance({"propose": staff, "approve": staff, "hold": staff}, consultation, "propose", "approve", "hold")
     with indexing():
         outcome = services.recommendation_add(
             actor=staff,
@@ -199,7 +199,7 @@ def test_room_topics_and_outcomes(room, resident, convener, unit, people, indexi
 def test_rebuild_covers_every_consultation_type(consultation, staff, leader, room, resident):
     from django.core.management import call_command
 
-    c = advance({"propose": staff, "approve": leader, "hold": staff}, consultation, "propose", "approve", "hold")
+    c = advance({"propose": staff, "approve": staff, "hold": staff}, consultation, "propose", "approve", "hold")
     services.minutes_save(actor=staff, consultation=c, minutes="纪要：推进海绵城市建设。")
     services.recommendation_add(actor=staff, consultation=fresh(c), title="海绵城市建设建议案", owner_leader=leader)
     services.topic_raise(actor=resident, room=room, title="海绵城市改造后积水", body="雨后仍积水。")
