@@ -226,3 +226,32 @@ def test_search_page_shows_topics_with_links_and_marks(client, room, resident, p
     client.force_login(people["outside_member"])
     html = client.get("/search/", {"q": "渗水"}).content.decode()
     assert topic.get_absolute_url() not in html and "找到 0 条结果" in html
+
+
+def test_meeting_materials_are_found_by_their_text_by_those_who_may_read_them(
+    consultation, staff, leader, people, indexing, settings, tmp_path
+):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from docx import Document
+
+    settings.MEDIA_ROOT = tmp_path
+    document = Document()
+    document.add_paragraph("关于地铁站点接驳公交的调研报告：建议优化末班车衔接。")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    c = advance({"propose": staff, "approve": staff}, consultation, "propose", "approve")
+    with indexing():
+        material = services.material_add(
+            actor=staff, consultation=c, title="专题调研报告", upload=SimpleUploadedFile("调研.docx", buffer.getvalue())
+        )
+    readers = may(people, "consultations.view_materials", fresh(c))
+    assert found(people, "末班车", "consultation_material", material.pk) == readers == {"staff", "leader"}
+    row = SearchDocument.objects.get(doc_type="consultation_material", object_id=material.pk)
+    assert row.visibility == "restricted" and row.url.endswith("#h-mat")
+    # An invitation opens the materials to the member, in search too.
+    with indexing():
+        services.invite(actor=staff, consultation=fresh(c), users=[people["member"]])
+    readers = may(people, "consultations.view_materials", fresh(c))
+    assert found(people, "末班车", "consultation_material", material.pk) == readers == {"staff", "leader", "member"}

@@ -1,10 +1,13 @@
-"""What consultations register with search: a consultation's materials (topic, description, agenda), its minutes,
+"""What consultations register with search: a consultation (topic, description, agenda), its meeting materials
+(会议材料: title, file name and the text of Word and Excel files), its minutes,
 recommendations and room outcomes (建议案与议事成果), and community-room topics; and the hooks that keep the index
 current.
 
 Who finds what is who may open it (rules.py, portal.py):
 - a consultation and its minutes: anyone with a role in one of its hosts ("consultations.view_consultation");
   everyone signed in once the portal shows them (a public consultation not dropped; the minutes once reported);
+- a meeting material: the people invited and the hosts' committee staff and leaders ("consultations.view_materials");
+  never public;
 - an outcome: anyone with a role in the consultation's hosts (a room outcome: in its organization), the responsible
   leader, the responsible unit's officers, the room's convener ("consultations.view_outcome"). The portal lists an
   outcome's title and state but never its text, so outcomes are never public in search;
@@ -26,10 +29,11 @@ from xieshang.search import registry
 from xieshang.search.registry import ANY_ROLE, ORGANIZATION, PUBLIC, RESTRICTED, SearchDoc
 from xieshang.workflow import registry as workflow_registry
 
-from .models import Consultation, Outcome, Room, Segment, Topic
+from .models import Consultation, Invitation, Material, Outcome, Room, Segment, Topic
 from .workflows import CONSULTATION_WORKFLOW, OUTCOME_WORKFLOW, TOPIC_WORKFLOW
 
 CONSULTATION = "consultation"
+MATERIAL = "consultation_material"
 MINUTES = "consultation_minutes"
 OUTCOME = "consultation_outcome"
 TOPIC = "room_topic"
@@ -70,6 +74,60 @@ def consultation_document(consultation: Consultation) -> SearchDoc | None:
         doc_date=consultation.planned_date,
         visibility=PUBLIC if public else RESTRICTED,
         viewer_org_roles=[(org_id, ANY_ROLE) for org_id in _hosts(consultation)],
+    )
+
+
+MATERIAL_TEXT_LIMIT = 200_000  # characters of a document's text that are indexed
+
+
+def material_text(material: Material) -> str:
+    """The text of an uploaded Word or Excel (2007+) document, for the index (title and file name always). PDF, the
+    older Office formats, PowerPoint and pictures are found by their title and file name only: no text extraction for
+    them is installed."""
+    import contextlib
+    import os
+
+    ext = os.path.splitext(material.filename or material.file.name)[1].lower().lstrip(".")
+    parts: list[str] = []
+    # An unreadable file still has its title in the index.
+    with contextlib.suppress(Exception), material.file.open("rb") as handle:
+        if ext == "docx":
+            from docx import Document
+
+            document = Document(handle)
+            parts = [p.text for p in document.paragraphs if p.text.strip()]
+            parts += [c.text for t in document.tables for row in t.rows for c in row.cells if c.text.strip()]
+        elif ext == "xlsx":
+            from openpyxl import load_workbook
+
+            workbook = load_workbook(handle, read_only=True, data_only=True)
+            for sheet in workbook.worksheets:
+                for row in sheet.iter_rows(values_only=True):
+                    parts += [str(v) for v in row if isinstance(v, str) and v.strip()]
+            workbook.close()
+    return "\n".join(parts)[:MATERIAL_TEXT_LIMIT]
+
+
+def material_document(material: Material) -> SearchDoc | None:
+    """Readers are those of consultations.view_materials: the people invited, the hosts' committee staff and
+    leaders."""
+    from xieshang.accounts.models import Role
+
+    consultation = material.consultation
+    hosts = _hosts(consultation)
+    invited = consultation.invitations.values_list("user_id", flat=True)
+    return SearchDoc(
+        title=material.title,
+        body="\n".join(t for t in (material.filename, material_text(material)) if t),
+        organization_id=consultation.organization_id,
+        year=consultation.plan_year,
+        state=_state(consultation),
+        category=consultation.kind,
+        url=f"{consultation.get_absolute_url()}#h-mat",
+        doc_date=material.created_at.date(),
+        visibility=RESTRICTED,
+        viewer_user_ids=sorted(set(invited)),
+        viewer_org_roles=[(org, role) for org in hosts for role in (Role.COMMITTEE_STAFF, Role.LEADER)],
     )
 
 
@@ -136,6 +194,10 @@ def _consultations():
     return Consultation.objects.select_related("state")
 
 
+def _materials():
+    return Material.objects.select_related("consultation__state")
+
+
 def _outcomes():
     return Outcome.objects.select_related("state", "consultation", "topic__room")
 
@@ -158,7 +220,28 @@ def index_consultation(consultation_id: int | None) -> None:
     if not consultation_id:
         return
     outcomes = Outcome.objects.filter(consultation_id=consultation_id).values_list("pk", flat=True)
-    _later([(CONSULTATION, consultation_id), (MINUTES, consultation_id), *((OUTCOME, pk) for pk in outcomes)])
+    materials = Material.objects.filter(consultation_id=consultation_id).values_list("pk", flat=True)
+    _later(
+        [
+            (CONSULTATION, consultation_id),
+            (MINUTES, consultation_id),
+            *((OUTCOME, pk) for pk in outcomes),
+            *((MATERIAL, pk) for pk in materials),
+        ]
+    )
+
+
+def _material_changed(sender, instance, raw=False, **kwargs):
+    if not raw:
+        _later([(MATERIAL, instance.pk)])
+
+
+def _invitation_changed(sender, instance, raw=False, **kwargs):
+    """Whoever is invited reads the materials."""
+    if raw:
+        return
+    materials = Material.objects.filter(consultation_id=instance.consultation_id).values_list("pk", flat=True)
+    _later([(MATERIAL, pk) for pk in materials])
 
 
 def _consultation_transition(obj, event, payload) -> None:
@@ -222,6 +305,15 @@ def register() -> None:
         states=_states(CONSULTATION_WORKFLOW),
     )
     registry.register_document_type(
+        MATERIAL,
+        _("会议材料"),
+        Material,
+        material_document,
+        queryset=_materials,
+        states=_states(CONSULTATION_WORKFLOW),
+        similarity=False,
+    )
+    registry.register_document_type(
         MINUTES,
         _("协商纪要"),
         Consultation,
@@ -258,3 +350,7 @@ def register() -> None:
     post_save.connect(_topic_changed, sender=Topic, dispatch_uid="search_topic_saved", weak=False)
     post_delete.connect(_topic_changed, sender=Topic, dispatch_uid="search_topic_deleted", weak=False)
     post_save.connect(_room_changed, sender=Room, dispatch_uid="search_room_saved", weak=False)
+    post_save.connect(_material_changed, sender=Material, dispatch_uid="search_material_saved", weak=False)
+    post_delete.connect(_material_changed, sender=Material, dispatch_uid="search_material_deleted", weak=False)
+    post_save.connect(_invitation_changed, sender=Invitation, dispatch_uid="search_invitation_saved", weak=False)
+    post_delete.connect(_invitation_changed, sender=Invitation, dispatch_uid="search_invitation_deleted", weak=False)
