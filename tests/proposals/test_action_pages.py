@@ -403,3 +403,24 @@ def test_a_refused_button_leaves_its_audit_row(client, world):
     client.post(_url("transition", p, "pre_accept"))
     assert _snapshot(p) == before
     assert AuditEntry.objects.filter(actor=w.lead, result="denied").exists()
+
+
+def test_generic_form_refused_by_a_domain_hook_keeps_the_proposal_and_the_typed_text(client, world):
+    """The generic transition endpoint: a hook refusing the data (a merge target that does not exist) is shown as a
+    message, not a server error, the proposal stays as it was, and the form comes back with the reason typed."""
+    from django.contrib.contenttypes.models import ContentType
+
+    w = world
+    p = make_proposal(w, to="under_review")
+    before = _snapshot(p)
+    login(client, w.staff)
+    ct = ContentType.objects.get_for_model(Proposal)
+    response = client.post(
+        f"/workflow/{ct.pk}/{p.pk}/merge/",
+        {"expected_state": p.state_id, "payload_merge_into": "999999", "reason": "与第12号提案内容相近"},
+    )
+    assert response.status_code == 302
+    assert _snapshot(p) == before
+    messages = [str(m) for m in response.wsgi_request._messages]
+    assert any("请选择本组织的另一件提案作为并入对象" in m for m in messages)
+    assert client.session["workflow_retry"]["reason"] == "与第12号提案内容相近"

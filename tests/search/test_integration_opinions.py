@@ -120,6 +120,11 @@ def test_recipient_accounts_changing_reindexes(people, submit, drive, recipients
         recipients[Level.OWN].users.add(newcomer)
     assert rules.has_perm("opinions.view_report", newcomer, report)
     assert [h.object_id for h in search(newcomer, QUERY).hits] == [report.pk]
+    # Taken off every recipient account from the user's side (a clear, whose signal names no recipient).
+    with indexing():
+        newcomer.opinion_recipients.clear()
+    assert not rules.has_perm("opinions.view_report", newcomer, report)
+    assert search(newcomer, QUERY).total == 0
 
 
 def test_rebuild_covers_reports(submit, staff, indexing):

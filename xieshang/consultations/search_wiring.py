@@ -236,9 +236,10 @@ def _material_changed(sender, instance, raw=False, **kwargs):
         _later([(MATERIAL, instance.pk)])
 
 
-def _invitation_changed(sender, instance, raw=False, **kwargs):
-    """Whoever is invited reads the materials."""
-    if raw:
+def _invitation_changed(sender, instance, raw=False, created=True, **kwargs):
+    """Whoever is invited reads the materials: a new or removed invitation changes their readers (registering and
+    checking in save the invitation too, and change nothing for search)."""
+    if raw or not created:
         return
     materials = Material.objects.filter(consultation_id=instance.consultation_id).values_list("pk", flat=True)
     _later([(MATERIAL, pk) for pk in materials])

@@ -350,14 +350,16 @@ def send_milestone_reminders(today: date | None = None) -> int:
 
     today = today or timezone.localdate()
     sent = 0
+    # The latest entry of each outcome being carried out, whose missed-milestone notice is still to come (a warned
+    # entry stays a candidate until it is due): one query, however many outcomes and reports there are.
+    later = Progress.objects.filter(outcome_id=models.OuterRef("outcome_id"), pk__gt=models.OuterRef("pk"))
     candidates = Progress.objects.filter(
         milestone_due__isnull=False,
+        milestone_overdue_at__isnull=True,
         outcome__state__key__in=["adopted", "implementing"],
-    ).filter(models.Q(milestone_warned_at__isnull=True) | models.Q(milestone_overdue_at__isnull=True))
+    ).filter(~models.Exists(later))
     for entry in candidates.select_related("outcome", "outcome__consultation", "outcome__topic__room"):
         outcome = entry.outcome
-        if outcome.progress.filter(pk__gt=entry.pk).exists():
-            continue
         due = entry.milestone_due
         missed = today > due and entry.milestone_overdue_at is None
         warn = (

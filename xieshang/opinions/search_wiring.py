@@ -90,12 +90,18 @@ def _part_changed(sender, instance, raw=False, **kwargs):
 
 
 def _recipient_users_changed(sender, instance, action, reverse=False, pk_set=None, **kwargs):
+    if reverse and action == "pre_clear":
+        # user.opinion_recipients.clear(): after it the links are gone, so remember which recipients lose the user.
+        instance._search_cleared_recipients = list(
+            Recipient.objects.filter(users=instance).values_list("pk", flat=True)
+        )
+        return
     if action not in ("post_add", "post_remove", "post_clear"):
         return
     from xieshang.search.services import index_keys_later
 
     if reverse:  # user.opinion_recipients changed: instance is a user, pk_set recipients (None on clear)
-        recipients = Recipient.objects.filter(users=instance) if pk_set is None else pk_set
+        recipients = pk_set if pk_set is not None else instance.__dict__.pop("_search_cleared_recipients", [])
         reports = Dispatch.objects.filter(recipient__in=recipients)
     else:
         reports = Dispatch.objects.filter(recipient_id=instance.pk)

@@ -136,7 +136,7 @@ class ProposalForm(forms.Form):
         files = self.cleaned_data.get("attachments") or []
         validate_uploads(
             files,
-            allowed=self.limits.attachment_types.replace(",", " ").split(),
+            allowed=sorted(self.limits.allowed_extensions()),
             max_mb=self.limits.attachment_max_mb,
             max_count=self.limits.attachment_max_count,
         )

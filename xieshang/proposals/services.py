@@ -292,9 +292,7 @@ def attachment_add(*, actor, proposal: Proposal, file) -> Attachment:
     """Attach a file to a draft, within the organization's size, type and count limits."""
     limits = settings_for(proposal.organization_id)
     name = os.path.basename(getattr(file, "name", "") or "")
-    problem = upload_problem(
-        file, allowed=limits.attachment_types.replace(",", " ").split(), max_mb=limits.attachment_max_mb
-    )
+    problem = upload_problem(file, allowed=sorted(limits.allowed_extensions()), max_mb=limits.attachment_max_mb)
     if problem:
         raise ValidationError({"file": problem})
     size = getattr(file, "size", 0) or 0

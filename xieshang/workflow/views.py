@@ -4,6 +4,7 @@ services.transition from their own views instead."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -47,16 +48,19 @@ def take_transition(request, ct: int, pk: int, key: str):
             reason=request.POST.get("reason", ""),
             expected_state=request.POST.get("expected_state") or None,
         )
-    except TransitionError as exc:
-        messages.error(request, exc.message)
-        # What was typed comes back in the form after the redirect (workflow_actions reads it once).
+    except (TransitionError, ValidationError) as exc:
+        # A refusal of the engine, or a domain hook refusing the data (e.g. a merge target that does not exist): the
+        # transaction rolled back; the message is shown and what was typed comes back in the form after the redirect
+        # (workflow_actions reads it once).
+        message = exc.message if isinstance(exc, TransitionError) else " ".join(exc.messages)
+        messages.error(request, message)
         request.session[RETRY_SESSION_KEY] = {
             "ct": ct,
             "pk": pk,
             "key": key,
             "payload": payload,
             "reason": request.POST.get("reason", ""),
-            "error": str(exc.message),
+            "error": str(message),
         }
     else:
         messages.success(

@@ -29,11 +29,12 @@ def forward(apps, schema_editor):
 
 
 def _touch(apps):
-    """Running processes cache definitions by Workflow.updated_at (workflow/cache.py); historical models send no
-    signal that the cache listens to, so the version is moved here."""
-    from django.utils import timezone
+    """Running processes cache definitions by Workflow.updated_at; historical models send no signal to the cache."""
+    from xieshang.workflow.cache import touch
 
-    apps.get_model("workflow", "Workflow").objects.filter(key="consultation").update(updated_at=timezone.now())
+    Workflow = apps.get_model("workflow", "Workflow")  # noqa: N806
+    for workflow_id in Workflow.objects.filter(key="consultation").values_list("pk", flat=True):
+        touch(workflow_id, model=Workflow)
 
 
 def backward(apps, schema_editor):

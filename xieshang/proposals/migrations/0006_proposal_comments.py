@@ -41,12 +41,14 @@ def open_comments(apps, schema_editor):
                 allows["comment"] = True
                 state.allows = allows
                 state.save(update_fields=["allows"])
-    # Running processes cache definitions by Workflow.updated_at (workflow/cache.py); the historical models used
-    # here send no signal that the cache listens to, so the version is moved by hand.
-    from django.utils import timezone
+    # Running processes cache definitions by Workflow.updated_at; historical models send no signal to the cache.
+    from xieshang.workflow.cache import touch
 
     Workflow = apps.get_model("workflow", "Workflow")
-    Workflow.objects.filter(key__in=list(COMMENT_STATES), organization=None).update(updated_at=timezone.now())
+    for workflow_id in Workflow.objects.filter(key__in=list(COMMENT_STATES), organization=None).values_list(
+        "pk", flat=True
+    ):
+        touch(workflow_id, model=Workflow)
 
 
 class Migration(migrations.Migration):
