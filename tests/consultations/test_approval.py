@@ -159,3 +159,13 @@ def test_the_consultation_page_records_the_approval_through_the_workflow_form(cl
     assert Consultation.objects.get(pk=proposed.pk).state.key == "approved"
     approval = body.split('data-testid="approval"')[1].split("</p>")[0]
     assert "中共郑州市委" in approval and "郑办文〔2026〕3号" in approval and "十五届市政协第12次主席会议" in approval
+
+
+def test_an_over_long_document_number_is_refused_not_cut_short(proposed, staff):
+    too_long = {**APPROVAL, "document": "郑办文〔2026〕" + "3" * 80 + "号"}
+    with pytest.raises(ValidationError) as exc:
+        services.workflow.transition(actor=staff, obj=proposed, transition_key="approve", payload=too_long)
+    assert "批准文号不能超过 80 字" in str(exc.value)
+    fresh = Consultation.objects.get(pk=proposed.pk)
+    assert fresh.state.key == "proposed" and fresh.approval_document == ""
+    assert not WorkflowEvent.objects.filter(object_id=proposed.pk, transition__key="approve").exists()

@@ -424,3 +424,18 @@ def test_generic_form_refused_by_a_domain_hook_keeps_the_proposal_and_the_typed_
     messages = [str(m) for m in response.wsgi_request._messages]
     assert any("请选择本组织的另一件提案作为并入对象" in m for m in messages)
     assert client.session["workflow_retry"]["reason"] == "与第12号提案内容相近"
+
+
+def test_a_refused_extension_outside_handling_is_audited_once(client, world):
+    """Outside handling the engine's own extension rule applies; its refusal is one audit row, not two."""
+    from xieshang.audit.models import AuditEntry
+
+    w = world
+    p = make_proposal(w, to="assigned")
+    login(client, w.officers[0])
+    before = _snapshot(p)
+    response = client.post(_url("extend", p), {"months": "1", "reason": "想延期"})
+    assert response.status_code == 422
+    assert _snapshot(p) == before
+    refused = AuditEntry.objects.filter(actor=w.officers[0]).exclude(result="success")
+    assert refused.count() == 1, list(refused.values_list("action", "result"))

@@ -152,16 +152,30 @@ def consultation_transition(*, actor, consultation: Consultation, key: str, reas
     return workflow.transition(actor=actor, obj=consultation, transition_key=key, reason=reason, payload=payload)
 
 
+def _payload_text(payload, name: str, model_field: str, label) -> str:
+    """A typed value of a workflow form, refused (not cut short) when longer than the field that keeps it."""
+    value = str(payload.get(name, "") or "").strip()
+    limit = Consultation._meta.get_field(model_field).max_length
+    if len(value) > limit:
+        raise ValidationError(
+            {
+                name: _("%(label)s不能超过 %(limit)d 字（现为 %(n)d 字）。")
+                % {"label": label, "limit": limit, "n": len(value)}
+            }
+        )
+    return value
+
+
 def _record_chairs_meeting(consultation: Consultation, event, payload) -> None:
-    consultation.chairs_meeting = str(payload.get("meeting", "")).strip()[:120]
+    consultation.chairs_meeting = _payload_text(payload, "meeting", "chairs_meeting", _("主席会议"))
     consultation.save(update_fields=["chairs_meeting"])
 
 
 def _record_approval(consultation: Consultation, event, payload) -> None:
     """The party committee's approval as staff recorded it: body, document reference and date (validated by the
     transition's condition), kept on the consultation for the plan page and in the event's payload for the record."""
-    consultation.approval_body = str(payload.get("body", "")).strip()[:60]
-    consultation.approval_document = str(payload.get("document", "")).strip()[:80]
+    consultation.approval_body = _payload_text(payload, "body", "approval_body", _("批准机关"))
+    consultation.approval_document = _payload_text(payload, "document", "approval_document", _("批准文号"))
     consultation.approved_on = date.fromisoformat(str(payload["approved_on"]).strip())
     consultation.save(update_fields=["approval_body", "approval_document", "approved_on"])
 

@@ -30,7 +30,7 @@ from xieshang.audit.services import audit_record
 from xieshang.core.uploads import upload_problem
 from xieshang.workflow import services as engine
 from xieshang.workflow.calendar import add_months, add_working_days, compute_due, next_workday
-from xieshang.workflow.exceptions import DeadlineError, InvalidEdge, NotAllowed, TransitionError
+from xieshang.workflow.exceptions import Conflict, DeadlineError, InvalidEdge, NotAllowed, TransitionError
 from xieshang.workflow.selectors import holds_role
 
 from .models import (
@@ -790,6 +790,12 @@ def handling_extend(*, actor, proposal: Proposal, months: int = 1, reason: str):
         errors["months"] = _("延期月数须为正整数。")
     if errors:
         raise ValidationError(errors)
+    current = Proposal.objects.select_related("state").get(pk=proposal.pk)
+    if not _handling_from_assignment(current):
+        # The engine's own rule, its own transaction and its own refusal row.
+        event = engine.extend_deadline(actor=actor, obj=proposal, months=months, reason=reason)
+        sync_due(proposal)
+        return event
     try:
         return _extend_handling(actor, proposal, months, reason)
     except TransitionError as exc:
@@ -805,14 +811,21 @@ def handling_extend(*, actor, proposal: Proposal, months: int = 1, reason: str):
         raise
 
 
+def _handling_from_assignment(proposal: Proposal) -> bool:
+    """Whether the deadline runs from the assignment (a proposal's handling), not from entering the state."""
+    state = proposal.state
+    return state is not None and state.key == "handling" and not proposal.is_micro and proposal.assigned_at is not None
+
+
 def _extend_handling(actor, proposal: Proposal, months: int, reason: str):
     with transaction.atomic():
         locked = _lock(proposal)
         state = locked.state
-        if state is None or state.key != "handling" or locked.is_micro or locked.assigned_at is None:
-            event = engine.extend_deadline(actor=actor, obj=proposal, months=months, reason=reason)
-            sync_due(proposal)
-            return event
+        if not _handling_from_assignment(locked):
+            raise Conflict(
+                _("该事项已被他人处理，当前状态为“%(state)s”。请刷新页面后再操作。")
+                % {"state": state.name if state else ""}
+            )
         if not any(holds_role(actor, role, locked) for role in state.extend_roles or ()):
             raise NotAllowed(_("您没有调整本环节期限的权限。"))
         if locked.due_on is None:
