@@ -2,13 +2,33 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import contextvars
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from .models import ChannelPreference, Notification, SmsMessage
+
+
+_suppressed: contextvars.ContextVar[bool] = contextvars.ContextVar("notifications_suppressed", default=False)
+
+
+@contextmanager
+def suppressed() -> Iterator[None]:
+    """No notification of any kind (inbox, email, SMS) inside the block: the demo loading a past year, imports of
+    history. The one switch for this; services never carry their own "quiet" flags."""
+    token = _suppressed.set(True)
+    try:
+        yield
+    finally:
+        _suppressed.reset(token)
+
+
+def is_suppressed() -> bool:
+    return _suppressed.get()
 
 
 def channels_for(user, kind: str) -> tuple[bool, bool]:
@@ -35,6 +55,8 @@ def notify(
     force_sms: urgent deadline warnings (催办) go by SMS whatever the preference, as offices phone anyway."""
     from .tasks import deliver_email
 
+    if _suppressed.get():
+        return []
     org_id = getattr(organization, "pk", organization)
     created: list[Notification] = []
     for user in {u.pk: u for u in recipients if u is not None and u.is_active}.values():

@@ -14,6 +14,7 @@ class StateInline(admin.TabularInline):
         "is_initial",
         "is_final",
         "allows",
+        "tags",
         "deadline_amount",
         "deadline_unit",
         "deadline_max_amount",

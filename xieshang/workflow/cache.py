@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.db.models import Case, F, Value, When
+from django.db import transaction
 from django.utils import timezone
 
 from .models import State, Transition, Workflow
@@ -147,6 +148,11 @@ def touch(workflow_id, *, model=Workflow) -> None:
         )
     )
     _entries.pop(workflow_id, None)
+    from .selectors import forget_tags
+
+    # Now for this transaction's own reads, and again after commit for other processes that read meanwhile.
+    forget_tags()
+    transaction.on_commit(forget_tags)
 
 
 @contextmanager

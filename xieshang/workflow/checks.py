@@ -1,8 +1,13 @@
-"""A deploy-time warning (`check --deploy`) when the working-day calendar does not know next year's holidays yet.
+"""System checks of the workflow tables against the code that runs them.
 
-Deadlines in working days would then silently count Monday to Friday, ignoring 春节 and the 调休 working days."""
+- xieshang.W001 (deploy): the working-day calendar does not know next year's holidays yet; deadlines in working days
+  would then silently count Monday to Friday, ignoring 春节 and the 调休 working days.
+- workflow.E001: an active workflow (an organization's copy included) lacks a state tag, state, transition or flag
+  that code names (registry.register_requirements), or a hook is registered for a transition no workflow has, or a
+  transition names a condition nobody registered. Workflows are data an administrator edits; this check is what
+  stops an edit from silently breaking queues and statistics."""
 
-from django.core.checks import Warning, register
+from django.core.checks import Error, Warning, register
 from django.db import DatabaseError
 from django.utils import timezone
 
@@ -29,3 +34,59 @@ def calendar_covers_next_year(app_configs=None, **kwargs):
             id="xieshang.W001",
         )
     ]
+
+
+def workflow_problems() -> list[str]:
+    """Every mismatch between the active workflows and what code names, as sentences."""
+    from . import registry
+    from .models import State, Transition, Workflow
+
+    problems: list[str] = []
+    workflows = list(Workflow.objects.filter(is_active=True).select_related("organization"))
+    states: dict[int, list] = {}
+    for state in State.objects.filter(workflow__in=workflows):
+        states.setdefault(state.workflow_id, []).append(state)
+    transitions: dict[int, list] = {}
+    for transition in Transition.objects.filter(workflow__in=workflows, is_active=True):
+        transitions.setdefault(transition.workflow_id, []).append(transition)
+    known_conditions = registry.registered_conditions()
+    for wf in workflows:
+        where = f"workflow {wf.key!r}" + (f" of organization {wf.organization_id}" if wf.organization_id else "")
+        own_states = states.get(wf.pk, [])
+        own_transitions = transitions.get(wf.pk, [])
+        need = registry.requirements().get(wf.key)
+        if need is not None:
+            tags = {t for s in own_states for t in (s.tags or ())}
+            flags = {f for s in own_states for f in (s.allows or {})}
+            for tag in sorted(need.tags - tags):
+                problems.append(f"{where}: no state carries the tag {tag!r} that code asks for")
+            for key in sorted(need.states - {s.key for s in own_states}):
+                problems.append(f"{where}: code names the state {key!r}, which it lacks")
+            for key in sorted(need.transitions - {t.key for t in own_transitions}):
+                problems.append(f"{where}: code names the transition {key!r}, which it lacks")
+            for flag in sorted(need.flags - flags):
+                problems.append(f"{where}: no state sets the flag {flag!r} that code reads")
+        for transition in own_transitions:
+            for cond in transition.conditions or ():
+                if cond not in known_conditions:
+                    problems.append(f"{where}: transition {transition.key!r} names unknown condition {cond!r}")
+    all_transition_keys: dict[str, set[str]] = {}
+    for wf in workflows:
+        all_transition_keys.setdefault(wf.key, set()).update(t.key for t in transitions.get(wf.pk, []))
+    for workflow_key, transition_key in registry.registered_hook_keys():
+        if transition_key in (registry.START, registry.ANY) or workflow_key not in all_transition_keys:
+            continue
+        if transition_key not in all_transition_keys[workflow_key]:
+            problems.append(f"workflow {workflow_key!r}: a hook is registered for unknown transition {transition_key!r}")
+    return problems
+
+
+@register("xieshang")
+def workflows_match_code(app_configs=None, databases=None, **kwargs):
+    if not databases:  # checks that read the database run only when asked to (migrate, check --database)
+        return []
+    try:
+        problems = workflow_problems()
+    except DatabaseError:  # before the first migrate
+        return []
+    return [Error(p, id="workflow.E001") for p in problems]

@@ -29,6 +29,7 @@ STATE_FIELDS = (
     "is_initial",
     "is_final",
     "allows",
+    "tags",
     "deadline_amount",
     "deadline_unit",
     "deadline_max_amount",

@@ -71,6 +71,9 @@ class State(models.Model):
     is_final = models.BooleanField(_("终止状态"), default=False)
     # Flags the domain asks about through selectors.state_allows(obj, flag): {"edit": true, "cosign": true, ...}.
     allows = models.JSONField(_("本状态允许"), default=dict, blank=True)
+    # What the state means, for code: phase tags such as "review", "handling", "rating", "public". Code asks
+    # `state.has("handling")`, never the state's key, so that an administrator may rename or insert states.
+    tags = models.JSONField(_("阶段标签"), default=list, blank=True)
     deadline_amount = models.PositiveSmallIntegerField(_("办理期限"), null=True, blank=True)
     deadline_unit = models.CharField(
         _("期限单位"), max_length=16, choices=DeadlineUnit.choices, default=DeadlineUnit.WORKING_DAYS
@@ -98,6 +101,9 @@ class State(models.Model):
         return self.name
 
     @property
+    def has(self, tag: str) -> bool:
+        return tag in (self.tags or ())
+
     def has_deadline(self) -> bool:
         return bool(self.deadline_amount)
 

@@ -125,3 +125,45 @@ def unregister_notifier(workflow_key: str) -> None:
 
 def unregister_due_policy(workflow_key: str, state_key: str) -> None:
     _due_policies.pop((workflow_key, state_key), None)
+
+
+@dataclass(frozen=True)
+class Requirements:
+    """What a domain's code names in its workflow: phase tags it asks states for, the few state and transition keys
+    it must name (each justified where declared), and the flags of `State.allows` it reads. The system check
+    `workflow.E001` fails when any active workflow with this key (organization copies included) lacks one."""
+
+    tags: frozenset[str] = frozenset()
+    states: frozenset[str] = frozenset()
+    transitions: frozenset[str] = frozenset()
+    flags: frozenset[str] = frozenset()
+
+
+_requirements: dict[str, Requirements] = {}
+
+
+def register_requirements(
+    workflow_key: str,
+    *,
+    tags: Iterable[str] = (),
+    states: Iterable[str] = (),
+    transitions: Iterable[str] = (),
+    flags: Iterable[str] = (),
+) -> None:
+    """Declare what code names in the workflow `workflow_key` (usually from the app's workflows.py)."""
+    _requirements[workflow_key] = Requirements(
+        tags=frozenset(tags), states=frozenset(states), transitions=frozenset(transitions), flags=frozenset(flags)
+    )
+
+
+def requirements() -> dict[str, Requirements]:
+    return dict(_requirements)
+
+
+def registered_hook_keys() -> list[tuple[str, str]]:
+    """(workflow key, transition key) of every registered hook, START and ANY included."""
+    return [key for key, fns in _hooks.items() if fns]
+
+
+def registered_conditions() -> set[str]:
+    return set(_conditions)

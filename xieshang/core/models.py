@@ -1,0 +1,119 @@
+"""Shapes every domain app shares: append-only rows, per-organization settings with a platform default, and the
+locked counter behind every numbered thing (proposals, micro-proposals, opinion reports, bulletin issues …).
+
+The base knows no domain: these are abstract models and one small table keyed by a free-text scope."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar, Self
+
+from django.core.cache import cache
+from django.db import IntegrityError, models, transaction
+from django.db.models import F
+
+
+class AppendOnlyError(Exception):
+    """Raised when code tries to change or remove a row of an append-only table."""
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    """Refuses bulk changes; AppendOnlyModel refuses single ones. Databases add triggers where it matters (audit)."""
+
+    def update(self, **kwargs):
+        raise AppendOnlyError(f"{self.model._meta.label} is append-only.")
+
+    def delete(self):
+        raise AppendOnlyError(f"{self.model._meta.label} is append-only.")
+
+    _raw_delete = delete
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise AppendOnlyError(f"{self.model._meta.label} is append-only.")
+
+
+class AppendOnlyModel(models.Model):
+    """A row is written once: saving an existing row or deleting one raises AppendOnlyError."""
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError(f"{self._meta.label} is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError(f"{self._meta.label} is append-only.")
+
+
+class OrganizationSettings(models.Model):
+    """Per-organization numbers with the platform's defaults (shared/domain.md: every number is a default the
+    organization may change). A subclass declares `organization` (a one-to-one to accounts.Organization) and its
+    fields with their defaults; `for_organization(org)` returns the saved row or an unsaved one with the defaults.
+
+    Rows are cached in the shared cache for CACHE_SECONDS; saving or deleting a row clears its entry (the
+    post_save/post_delete receivers that core.apps connects for every subclass)."""
+
+    CACHE_SECONDS: ClassVar[int] = 300
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def cache_key(cls, organization_id: Any) -> str:
+        return f"orgsettings:{cls._meta.label_lower}:{organization_id}"
+
+    @classmethod
+    def for_organization(cls, organization) -> Self:
+        org_id = getattr(organization, "pk", organization)
+        key = cls.cache_key(org_id)
+        found = cache.get(key)
+        if found is None:
+            found = cls._default_manager.filter(organization_id=org_id).first() or cls(organization_id=org_id)
+            cache.set(key, found, cls.CACHE_SECONDS)
+        return found
+
+    @classmethod
+    def forget(cls, organization_id: Any) -> None:
+        cache.delete(cls.cache_key(organization_id))
+
+
+class Counter(models.Model):
+    """The last number handed out in a scope (e.g. "proposals.proposal"), organization and year."""
+
+    scope = models.CharField(max_length=60)
+    organization_id = models.BigIntegerField()
+    year = models.PositiveSmallIntegerField(default=0)
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "organization_id", "year"], name="uniq_core_counter"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope}/{self.organization_id}/{self.year}: {self.last}"
+
+
+def next_number(scope: str, organization_id: int, year: int = 0, *, start_after: int = 0) -> int:
+    """The next number of the scope, under a row lock on its counter: two transactions can never both get the same
+    number (the second waits on PostgreSQL; SQLite serializes writers). Call inside the transaction that stores the
+    number, so that a rollback gives the number back.
+
+    start_after: where a new counter starts (a scope moved onto this counter from numbers already handed out)."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("next_number() must run inside the transaction that stores the number")
+    rows = Counter.objects.select_for_update().filter(scope=scope, organization_id=organization_id, year=year)
+    counter = rows.first()
+    if counter is None:
+        try:
+            with transaction.atomic():
+                Counter.objects.create(scope=scope, organization_id=organization_id, year=year, last=start_after)
+        except IntegrityError:
+            pass  # created by a concurrent numbering; lock it below
+        counter = rows.get()
+    Counter.objects.filter(pk=counter.pk).update(last=F("last") + 1)
+    counter.refresh_from_db(fields=["last"])
+    return counter.last
