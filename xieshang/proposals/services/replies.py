@@ -1,0 +1,189 @@
+"""Replies (答复): recontact in rehandling, the reply, countersigning, the supervisor's review."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from xieshang.workflow.exceptions import InvalidEdge
+
+from ..models import (
+    Assignment,
+    Countersign,
+    Proposal,
+    Reply,
+)
+from ..workflow_hooks import officer_unit_ids
+from ._base import (
+    audit,
+    in_state,
+    lock,
+    move,
+    move_now,
+    refresh,
+)
+
+
+def rehandle_contact(*, actor, proposal: Proposal, note: str, assignment: Assignment | None = None) -> Assignment:
+    """Record that the unit contacted the member again in rehandling (重办); required before the new reply."""
+    if not (note or "").strip():
+        raise ValidationError({"note": _("请填写与提案人再次沟通的情况。")})
+    with transaction.atomic():
+        locked = lock(proposal)
+        in_state(locked, "rehandling", "handling")
+        row = _replying_assignment(actor, locked, assignment)
+        row.recontacted_at = timezone.now()
+        row.recontact_note = note.strip()
+        row.save(update_fields=["recontacted_at", "recontact_note"])
+        audit(actor, "rehandle_contact", locked, assignment=row.pk)
+    return row
+
+
+def _replying_assignment(actor, locked: Proposal, assignment: Assignment | None) -> Assignment:
+    mine = officer_unit_ids(actor, locked.organization_id)
+    rows = Assignment.objects.select_for_update().filter(
+        proposal=locked, status=Assignment.Status.RECEIVED, role__in=[Assignment.Role.LEAD, Assignment.Role.SPLIT]
+    )
+    if assignment is not None:
+        rows = rows.filter(pk=assignment.pk)
+    rows = [a for a in rows if a.unit_id in mine]
+    if not rows:
+        raise PermissionDenied(_("只有主办（或分办）单位的经办人可以答复。"))
+    return rows[0]
+
+
+def reply_submit(
+    *,
+    actor,
+    proposal: Proposal,
+    reference_number: str,
+    contact_person: str,
+    contact_phone: str,
+    text: str,
+    grade: str,
+    assignment: Assignment | None = None,
+) -> Reply:
+    """The lead (or split) unit's reply: reference number, contact person and phone, text and grade A/B/C.
+    With co-handlers it goes to countersigning; without, straight to supervisor review (micro: to the member)."""
+    errors = {}
+    for field, value, label in (
+        ("reference_number", reference_number, _("答复文号")),
+        ("contact_person", contact_person, _("联系人")),
+        ("contact_phone", contact_phone, _("联系电话")),
+        ("text", text, _("答复正文")),
+    ):
+        if not (value or "").strip():
+            errors[field] = _("请填写%(label)s。") % {"label": label}
+    if grade not in Reply.Grade.values:
+        errors["grade"] = _("请选择答复类别（A、B 或 C）。")
+    if contact_phone and not all(c.isdigit() or c in "-+ ()" for c in contact_phone.strip()):
+        errors["contact_phone"] = _("联系电话只能包含数字和“-”。")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        locked = lock(proposal)
+        in_state(locked, "handling", "rehandling")
+        row = _replying_assignment(actor, locked, assignment)
+        if not row.needs_reply:
+            raise InvalidEdge(_("本单位本轮答复已提交。"))
+        if locked.state.key == "rehandling" and row.recontacted_at is None:
+            raise ValidationError({"text": _("重办须先与提案人再次沟通，并记录沟通情况。")})
+        on_time = locked.due_on is None or timezone.localdate() <= locked.due_on
+        Reply.objects.filter(proposal=locked, assignment=row, status=Reply.Status.COUNTERSIGNING).update(
+            status=Reply.Status.SUPERSEDED
+        )
+        reply = Reply.objects.create(
+            proposal=locked,
+            assignment=row,
+            round=locked.reply_round,
+            reference_number=reference_number.strip(),
+            contact_person=contact_person.strip(),
+            contact_phone=contact_phone.strip(),
+            text=text.strip(),
+            grade=grade,
+            submitted_by=actor,
+            submitted_at=timezone.now(),
+            on_time=on_time,
+        )
+        row.needs_reply = False
+        row.save(update_fields=["needs_reply"])
+        audit(actor, "reply_submit", locked, reply=reply.pk, grade=grade)
+        still_owing = Assignment.objects.filter(
+            proposal=locked, needs_reply=True, status__in=[Assignment.Status.PENDING, Assignment.Status.RECEIVED]
+        ).exists()
+        if not still_owing:
+            move(actor, locked, "reply", payload={"grade": grade})
+            if (
+                not locked.is_micro
+                and not Assignment.objects.filter(
+                    proposal=locked, role=Assignment.Role.CO, status=Assignment.Status.RECEIVED
+                ).exists()
+            ):
+                _submit_for_review(actor, locked)
+    refresh(proposal, locked)
+    return reply
+
+
+def _submit_for_review(actor, locked: Proposal):
+    return move(actor, locked, "submit_for_review")
+
+
+def reply_countersign(*, actor, proposal: Proposal, note: str = "", text: str | None = None) -> Countersign:
+    """A co-handler countersigns (会签) the lead unit's reply, and may edit its text. When the last co-handler has
+    signed, the reply goes to supervisor review."""
+    with transaction.atomic():
+        locked = lock(proposal)
+        in_state(locked, "countersigning")
+        mine = officer_unit_ids(actor, locked.organization_id)
+        assignment = (
+            Assignment.objects.filter(
+                proposal=locked, role=Assignment.Role.CO, status=Assignment.Status.RECEIVED, unit_id__in=mine
+            )
+            .select_related("unit")
+            .first()
+        )
+        if assignment is None:
+            raise PermissionDenied(_("只有协办单位的经办人可以会签。"))
+        reply = Reply.objects.select_for_update(of=("self",)).get(
+            proposal=locked,
+            round=locked.reply_round,
+            status=Reply.Status.COUNTERSIGNING,
+            assignment__role=Assignment.Role.LEAD,
+        )
+        if Countersign.objects.filter(reply=reply, assignment=assignment).exists():
+            raise ValidationError({"note": _("本单位已会签。")})
+        edited = text is not None and text.strip() and text.strip() != reply.text
+        if edited:
+            reply.text = text.strip()
+            reply.save(update_fields=["text"])
+        sign = Countersign.objects.create(
+            reply=reply,
+            assignment=assignment,
+            user=actor,
+            note=(note or "").strip(),
+            edited=bool(edited),
+            signed_at=timezone.now(),
+        )
+        audit(actor, "reply_countersign", locked, reply=reply.pk, edited=bool(edited))
+        missing = Assignment.objects.filter(
+            proposal=locked, role=Assignment.Role.CO, status=Assignment.Status.RECEIVED
+        ).exclude(countersigns__reply=reply)
+        if not missing.exists():
+            _submit_for_review(actor, locked)
+    refresh(proposal, locked)
+    return sign
+
+
+def reply_approve(*, actor, proposal: Proposal, grade: str | None = None, note: str = ""):
+    """The supervisor approves the reply (may change its grade); it reaches the member, who rates it."""
+    if grade not in (None, "") and grade not in Reply.Grade.values:
+        raise ValidationError({"grade": _("请选择答复类别（A、B 或 C）。")})
+    return move_now(actor, proposal, "approve_reply", payload={"grade": grade or ""}, reason=note)
+
+
+def reply_send_back(*, actor, proposal: Proposal, reason: str):
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("退回答复须说明理由。")})
+    return move_now(actor, proposal, "send_back", reason=reason)
