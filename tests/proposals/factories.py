@@ -96,6 +96,6 @@ def advance(w, p, target: str, *, co: bool = True):
 
 
 def _signers(p):
-    from xieshang.proposals.workflow_hooks import signers
+    from xieshang.proposals.selectors import signers
 
     return signers(p)

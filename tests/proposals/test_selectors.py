@@ -242,7 +242,7 @@ def test_unit_inbox_counts_without_joining_the_proposals(world):
 def test_a_unit_of_another_organization_gives_no_inbox(world, other_organization):
     from tests.factories import HandlingUnitFactory
     from xieshang.accounts.models import Role, RoleGrant
-    from xieshang.proposals.workflow_hooks import officer_unit_ids
+    from xieshang.proposals.selectors import officer_unit_ids
 
     w = world
     advance(w, make_proposal(w), "handling")

@@ -171,7 +171,7 @@ def test_cosign_deadline(world, monkeypatch):
         services.cosign_sign(actor=world.co2, proposal=p)
     assert "截止" in err.value.message_dict["cosign"][0]
     services.proposal_transition(actor=world.staff, proposal=p, key="pre_accept")
-    from xieshang.proposals.workflow_hooks import signers
+    from xieshang.proposals.selectors import signers
 
     assert {u.pk for u in signers(p)} == {world.lead.pk, world.co1.pk}
 

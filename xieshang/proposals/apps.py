@@ -9,12 +9,14 @@ class ProposalsConfig(AppConfig):
 
     def ready(self):
         from . import (
+            hooks,
+            roles,
             rules,  # noqa: F401 - registers the permissions
             search_wiring,
-            workflow_hooks,
         )
 
-        workflow_hooks.register()
+        roles.register()
+        hooks.register()
         search_wiring.register()
 
         from django.db.models.signals import post_delete, post_save

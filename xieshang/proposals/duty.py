@@ -17,6 +17,7 @@ from django.utils import timezone
 from xieshang.duties.services import duty_credit
 
 from .models import Proposal
+from .selectors import signers
 
 MEMBER_KINDS = (Proposal.SubmitterKind.MEMBER, Proposal.SubmitterKind.JOINT)
 
@@ -38,9 +39,7 @@ def _credit(member, proposal, rule_key, occurred_on, actor=None):
 
 
 def credit_review_outcome(proposal, event, payload=None) -> None:
-    """Hook of the review outcomes (file / merge / convert / not_file)."""
-    from .workflow_hooks import signers
-
+    """Called by the review outcomes' hooks (file / merge / convert / not_file, hooks.py)."""
     day = timezone.localdate(event.at)
     people = signers(proposal)
     lead = _lead(proposal)
@@ -51,7 +50,7 @@ def credit_review_outcome(proposal, event, payload=None) -> None:
 
 
 def credit_filed(proposal, event, payload=None) -> None:
-    """Hook of filing (立案), after credit_review_outcome."""
+    """Called by the filing hook (立案), after credit_review_outcome."""
     lead = _lead(proposal)
     if lead is not None:
         _credit(lead, proposal, "proposal_filed", timezone.localdate(event.at), event.actor)
@@ -64,19 +63,8 @@ def credit_key(proposal, actor) -> None:
 
 
 def credit_excellent(proposal, actor) -> None:
-    from .workflow_hooks import signers
-
     people = signers(proposal)
     if _lead(proposal) is None:
         people = people[1:]
     for person in people:
         _credit(person, proposal, "proposal_excellent", timezone.localdate(), actor)
-
-
-REVIEW_OUTCOMES = ("file", "merge", "convert", "not_file")
-
-
-def register_hooks(registry) -> None:
-    for key in REVIEW_OUTCOMES:
-        registry.register_hook("proposal", key, credit_review_outcome)
-    registry.register_hook("proposal", "file", credit_filed)

@@ -14,8 +14,7 @@ from xieshang.workflow.models import State
 
 from .forms import members_of
 from .models import Proposal, Reply
-from .selectors import list_queryset
-from .workflow_hooks import is_signer, officer_unit_ids
+from .selectors import is_signer, list_queryset, officer_unit_ids
 
 SEARCH_LIMIT = 20
 

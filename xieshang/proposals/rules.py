@@ -57,14 +57,14 @@ def is_cosigner(user, obj=None) -> bool:
 
 @rules.predicate
 def is_signer(user, obj=None) -> bool:
-    from .workflow_hooks import is_signer as check
+    from .selectors import is_signer as check
 
     return obj is not None and check(user, _proposal(obj))
 
 
 @rules.predicate
 def officer_of_assigned_unit(user, obj=None) -> bool:
-    from .workflow_hooks import officer_unit_ids
+    from .selectors import officer_unit_ids
 
     if obj is None:
         return False

@@ -12,7 +12,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from xieshang.accounts.models import Role
+from xieshang.accounts.models import Role, RoleGrant, User
 from xieshang.accounts.selectors import has_role
 from xieshang.core.privacy import mask_name, mask_personal_data, mask_phone
 from xieshang.workflow.models import State
@@ -41,6 +41,107 @@ UNIT_STATES = ("assigned", "handling", "countersigning", "rehandling", "returned
 
 def _org_id(organization):
     return getattr(organization, "pk", organization)
+
+
+# relations: who stands in which relation to a proposal (read by roles, rules, services and pages)
+
+
+ACTIVE = (Assignment.Status.PENDING, Assignment.Status.RECEIVED)
+_UNITS_ATTR = "_proposal_officer_units"
+
+
+def officer_unit_ids(user, organization_id) -> set[int]:
+    """The handling units of the organization the user answers for, cached on the user object for the request."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return set()
+    if not has_role(user, Role.UNIT_OFFICER, organization_id):
+        # Units are held through unit-officer grants, which the request's role cache already lists: no query for
+        # the many users (staff, members) who hold none.
+        return set()
+    cache = getattr(user, _UNITS_ATTR, None)
+    if cache is None:
+        cache = {}
+        setattr(user, _UNITS_ATTR, cache)
+    if organization_id not in cache:
+        # Only units of this organization: a grant naming another organization's unit gives no right here (and the
+        # unit inbox relies on it to filter without joining the proposals).
+        cache[organization_id] = set(
+            RoleGrant.objects.filter(
+                user=user,
+                organization_id=organization_id,
+                role=Role.UNIT_OFFICER,
+                handling_unit__organization_id=organization_id,
+            ).values_list("handling_unit_id", flat=True)
+        )
+    return cache[organization_id]
+
+
+def current_assignments(obj, roles=None, statuses=ACTIVE):
+    """The proposal's assignments in the statuses (active by default), of the roles (any by default)."""
+    found = [a for a in all_assignments(obj) if a.status in statuses]
+    return [a for a in found if roles is None or a.role in roles]
+
+
+def all_assignments(obj):
+    """Every assignment of the proposal, read once per instance."""
+    # Prefetched by the selectors; otherwise read once per instance (the engine hands conditions, hooks and the
+    # notifier a freshly locked instance per transition; hooks that change assignments call forget_assignments).
+    cache = getattr(obj, "_prefetched_objects_cache", {})
+    if "assignments" in cache:
+        return list(cache["assignments"])
+    found = obj.__dict__.get("_assignments_cache")
+    if found is None:
+        found = list(Assignment.objects.filter(proposal_id=obj.pk))
+        obj.__dict__["_assignments_cache"] = found
+    return found
+
+
+def forget_assignments(obj) -> None:
+    """Drop the assignments read for this instance (after a write that changes them)."""
+    obj.__dict__.pop("_assignments_cache", None)
+    getattr(obj, "_prefetched_objects_cache", {}).pop("assignments", None)
+
+
+def unit_officers(unit_ids, organization_id):
+    """The active officers of the units in the organization."""
+    if not unit_ids:
+        return []
+    return list(
+        User.objects.filter(
+            is_active=True,
+            role_grants__organization_id=organization_id,
+            role_grants__role=Role.UNIT_OFFICER,
+            role_grants__handling_unit_id__in=list(unit_ids),
+        ).distinct()
+    )
+
+
+def is_signer(user, obj) -> bool:
+    """The lead and every co-signer whose signature counts (given before the deadline)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    if obj.submitter_id == user.pk:
+        return True
+    return CoSignature.objects.filter(
+        proposal_id=obj.pk, user_id=user.pk, status=CoSignature.Status.SIGNED, counts=True
+    ).exists()
+
+
+def signers(obj) -> list:
+    """The lead first, then the co-signers whose signature counts, in the order they were invited."""
+    people = [obj.submitter]
+    people += [
+        c.user
+        for c in CoSignature.objects.filter(proposal_id=obj.pk, status=CoSignature.Status.SIGNED, counts=True)
+        .select_related("user")
+        .order_by("id")
+    ]
+    return people
+
+
+def current_replies(obj) -> list[Reply]:
+    """The replies of the proposal's current round that reached the signers."""
+    return list(Reply.objects.filter(proposal_id=obj.pk, round=obj.reply_round, status=Reply.Status.SENT))
 
 
 # settings and reference lists
@@ -118,8 +219,6 @@ def _is_overseer(user, organization) -> bool:
 def visible_proposals(user, organization) -> QuerySet[Proposal]:
     """What the user may see in the organization: overseers (proposals staff, supervisor, leader) see all; members
     their own and co-signed; unit officers what their units were assigned."""
-    from .workflow_hooks import officer_unit_ids
-
     org_id = _org_id(organization)
     base = list_queryset().filter(organization_id=org_id)
     if _is_overseer(user, org_id):
@@ -266,10 +365,8 @@ def unit_inbox(user, organization, *, include_done: bool = False) -> QuerySet[As
 
     Filtered, counted and sorted on the assignment table alone: the officer's units are those of this organization
     (officer_unit_ids), an assignment only ever names a unit of its proposal's organization (services._units), and
-    the proposal's state and due date are copied onto the assignment on every transition (workflow_hooks.sync_due),
+    the proposal's state and due date are copied onto the assignment on every transition (hooks.sync_due),
     indexed (unit, proposal_state, status, proposal_due_on, id). The joins only fetch the page's rows."""
-    from .workflow_hooks import officer_unit_ids
-
     units = officer_unit_ids(user, _org_id(organization))
     qs = Assignment.objects.filter(unit_id__in=sorted(units))
     if include_done:

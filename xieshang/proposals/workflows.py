@@ -11,7 +11,7 @@ What each state allows is data too: "edit" (the submitter edits: the draft, also
 confirmation; remarks written stay visible), "rate" and "edit_reply".
 
 Deadline amounts are data here: receipt 10 working days, handling 3 months extendable to 6 (both counted from the
-assignment: the due policy in workflow_hooks and services.handling_extend), and so on. The "fast_track" setting
+assignment: the due policy in hooks.py and services.handling_extend), and so on. The "fast_track" setting
 gives shorter amounts per state for time-sensitive proposals (registry.fast_track_due)."""
 
 from __future__ import annotations

@@ -15,8 +15,7 @@ from xieshang.workflow import services as engine
 from xieshang.workflow.exceptions import InvalidEdge
 
 from ..models import Assignment, Proposal
-from ..selectors import settings_for
-from ..workflow_hooks import officer_unit_ids
+from ..selectors import officer_unit_ids, settings_for
 
 MEMBER_ROLES = (Role.MEMBER, Role.STANDING_MEMBER)
 

@@ -14,11 +14,11 @@ from xieshang.workflow.calendar import add_months, compute_due, next_workday
 from xieshang.workflow.exceptions import Conflict, DeadlineError, InvalidEdge, NotAllowed, TransitionError
 from xieshang.workflow.selectors import holds_role
 
+from ..hooks import sync_due
 from ..models import (
     Assignment,
     Proposal,
 )
-from ..workflow_hooks import sync_due
 from ._base import (
     audit,
     in_state,
@@ -125,9 +125,9 @@ def cohandler_opinion(*, actor, assignment: Assignment, text: str) -> Assignment
         from xieshang.notifications.services import notify
 
         lead_units = {a.unit_id for a in locked.assignments.filter(role="lead", status="received")}
-        from ..workflow_hooks import _officers
+        from ..selectors import unit_officers
 
-        people = _officers(lead_units, locked.organization_id)
+        people = unit_officers(lead_units, locked.organization_id)
         transaction.on_commit(
             lambda: notify(
                 recipients=people,

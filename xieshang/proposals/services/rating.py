@@ -15,7 +15,7 @@ from ..models import (
     Rating,
     Reply,
 )
-from ..workflow_hooks import is_signer, signers
+from ..selectors import is_signer, signers
 from ._base import (
     audit,
     in_state,

@@ -15,7 +15,7 @@ from ..models import (
     Proposal,
     Reply,
 )
-from ..workflow_hooks import officer_unit_ids
+from ..selectors import officer_unit_ids
 from ._base import (
     audit,
     in_state,

@@ -44,7 +44,7 @@ from ..forms import (
 )
 from ..models import Assignment, Comment, CoSignature, Proposal, Rating, Reply
 from ..page_queries import may_read_letter
-from ..workflow_hooks import officer_unit_ids, signers
+from ..selectors import officer_unit_ids, signers
 from . import similar
 from .common import refusal_text
 
