@@ -37,7 +37,9 @@ def _get(url, user, **kwargs):
 
 def test_list_is_scoped_and_filtered(world):
     mine = advance(world, make_proposal(world), "under_review")
-    other = make_proposal(world, actor=world.co1, submitter=world.co1, title="别人的提案")
+    other = advance(world, make_proposal(world, actor=world.co1, submitter=world.co1, title="别人的提案"), "submitted")
+    # A draft is its member's own until submitted (proposals/visibility.py): not listed for the office either.
+    make_proposal(world, actor=world.co1, submitter=world.co1, title="别人的草稿")
     response = _get(f"/proposals/?organization={world.org.pk}", world.lead)
     assert response.status_code == 200
     assert [p["id"] for p in response.json()["items"]] == [mine.pk]

@@ -173,6 +173,10 @@ def test_detail_access(world, other_organization):
     stranger = make_user(Role.PROPOSALS_STAFF, other_organization)
     with pytest.raises(Http404):
         selectors.get_proposal_for_user(stranger, p.pk)
+    # A draft is its member's own until submitted (proposals/visibility.py), the office's too.
+    with pytest.raises(PermissionDenied):
+        selectors.get_proposal_for_user(world.staff, p.pk)
+    advance(world, p, "submitted")
     assert selectors.get_proposal_for_user(world.staff, p.pk) == p
 
 

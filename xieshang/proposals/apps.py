@@ -8,31 +8,29 @@ class ProposalsConfig(AppConfig):
     verbose_name = _("提案")
 
     def ready(self):
+        from django.db.models.signals import post_delete, post_save
+
         from . import (
             hooks,
             roles,
             rules,  # noqa: F401 - registers the permissions
             search_wiring,
+            wiring,
+            workflows,
         )
+        from .models import ProposalSettings
 
+        workflows.register_requirements()
         roles.register()
         hooks.register()
         search_wiring.register()
+        wiring.register()
 
-        from django.db.models.signals import post_delete, post_save
-
-        from .models import ProposalSettings
-        from .selectors import forget_settings
-
+        # Cache coherence (decision 0008): a saved or deleted settings row is read again.
         def settings_changed(instance, **kwargs):
-            forget_settings(instance.organization_id)
+            ProposalSettings.forget(instance.organization_id)
 
         post_save.connect(settings_changed, sender=ProposalSettings, dispatch_uid="proposal_settings_saved", weak=False)
         post_delete.connect(
             settings_changed, sender=ProposalSettings, dispatch_uid="proposal_settings_deleted", weak=False
         )
-        try:
-            from . import wiring
-        except ImportError:  # workbench, navigation and demo arrive in a later commit
-            return
-        wiring.register()

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from xieshang.accounts.models import HandlingUnit, MemberProfile, Role, Sector, SpecialCommittee, User
 from xieshang.core.uploads import validate_uploads
+from xieshang.workflow.selectors import state_tag
 
 from .models import Category, NotFiledGround, Proposal, Rating, Reply
 from .selectors import categories_for, grounds_for, settings_for
@@ -197,7 +198,7 @@ class ReviewForm(forms.Form):
             Proposal.objects.filter(organization_id=proposal.organization_id, kind=proposal.kind, year=proposal.year)
             .exclude(pk=proposal.pk)
             .exclude(state__is_final=True)
-            .exclude(state__key__in=["draft", "merged", "not_filed", "converted", "withdrawn"])
+            .exclude(state_tag("draft").q() | state_tag("dropped").q())
             .order_by("-submitted_at", "-id")
         )
         if proposal.is_micro:

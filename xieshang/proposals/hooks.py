@@ -10,17 +10,17 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from xieshang.core.models import next_number
 from xieshang.workflow import registry
 from xieshang.workflow.calendar import add_working_days, compute_due
 from xieshang.workflow.services import object_url, users_for_roles
 
-from . import duty
-from .models import Assignment, Category, NotFiledGround, NumberCounter, Proposal, Rating, Reply
+from . import duty, search_wiring
+from .models import Assignment, Category, NotFiledGround, Proposal, Rating, Reply
 from .selectors import (
     categories_for,
     current_replies,
@@ -96,29 +96,13 @@ def on_classify(obj, event, payload):
 
 
 def assign_number(obj) -> str:
-    """Next number of the organization's year, under a row lock on the counter (and the unique constraint as the
-    last line: two transactions can never both commit the same sequence number)."""
-    kind = obj.kind
-    counter = (
-        NumberCounter.objects.select_for_update()
-        .filter(organization_id=obj.organization_id, kind=kind, year=obj.year)
-        .first()
-    )
-    if counter is None:
-        try:
-            with transaction.atomic():
-                NumberCounter.objects.create(organization_id=obj.organization_id, kind=kind, year=obj.year)
-        except IntegrityError:
-            pass  # created by a concurrent numbering; lock it below
-        counter = NumberCounter.objects.select_for_update().get(
-            organization_id=obj.organization_id, kind=kind, year=obj.year
-        )
-    NumberCounter.objects.filter(pk=counter.pk).update(last=F("last") + 1)
-    counter.refresh_from_db(fields=["last"])
+    """Next number of the organization's year and kind, from the one locked counter (core.models.next_number; the
+    unique constraint on the number is the last line: two transactions can never both commit the same number)."""
+    seq = next_number(f"proposals.{obj.kind}", obj.organization_id, obj.year)
     limits = settings_for(obj.organization_id)
     pattern = limits.micro_number_format if obj.is_micro else limits.number_format
-    obj.seq = counter.last
-    obj.number = pattern.format(year=obj.year, seq=counter.last)
+    obj.seq = seq
+    obj.number = pattern.format(year=obj.year, seq=seq)
     obj.save(update_fields=["seq", "number"])
     return obj.number
 
@@ -231,7 +215,8 @@ def on_return_for_revision(obj, event, payload):
 
 
 def due_policy(obj, state, entered_on, default):
-    if state.key == "handling" and obj.assigned_at and not obj.is_micro:
+    tags = state.tags or ()
+    if "handling" in tags and "rehandling" not in tags and obj.assigned_at and not obj.is_micro:
         # domain.md: the reply is due 3 months after assignment, not after the last unit signed for it.
         default = compute_due(timezone.localdate(obj.assigned_at), state.deadline_amount, state.deadline_unit)
     if obj.fast_track:
@@ -359,5 +344,6 @@ def register() -> None:
             registry.register_hook(workflow_key, transition_key, fn)
     for workflow_key in WORKFLOW_KEYS:
         registry.register_hook(workflow_key, registry.ANY, sync_due)
+        registry.register_hook(workflow_key, registry.ANY, search_wiring.after_transition)
         registry.register_due_policy(workflow_key, registry.ANY, due_policy)
         registry.register_notifier(workflow_key, notifier)

@@ -1,4 +1,4 @@
-"""Proposals (提案) and micro-proposals (微提案): the tables. Logic lives in services.py and selectors.py.
+"""Proposals (提案) and micro-proposals (微提案): the tables. Logic lives in services/ and selectors.py.
 
 Proposal runs through the engine (WorkflowObject): only workflow.services writes its state fields, and the domain
 rows around it (assignments, replies, ratings) are written by proposals.services, many of them inside engine hooks so
@@ -15,12 +15,14 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from xieshang.core.models import OrganizationSettings
 from xieshang.workflow.models import WorkflowObject
 
 
-class ProposalSettings(models.Model):
+class ProposalSettings(OrganizationSettings):
     """Per-organization numbers (shared/domain.md: every number is a default the organization may change).
-    selectors.settings_for(org) returns the saved row or an unsaved one with the defaults."""
+    ProposalSettings.for_organization(org) (selectors.settings_for) returns the saved row or an unsaved one with the
+    defaults, cached; saving or deleting a row clears the cache."""
 
     organization = models.OneToOneField(
         "accounts.Organization", on_delete=models.CASCADE, related_name="proposal_settings"
@@ -233,23 +235,6 @@ class Proposal(WorkflowObject):
         if self.submitter_kind == self.SubmitterKind.SECTOR and self.sector_id:
             return self.sector.name
         return self.submitter.display_name
-
-
-class NumberCounter(models.Model):
-    """The last sequence number handed out per organization, kind and year; locked while numbering."""
-
-    organization = models.ForeignKey("accounts.Organization", on_delete=models.CASCADE, related_name="+")
-    kind = models.CharField(max_length=10)
-    year = models.PositiveSmallIntegerField()
-    last = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["organization", "kind", "year"], name="uniq_proposal_counter"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.organization_id}/{self.kind}/{self.year}: {self.last}"
 
 
 def attachment_path(instance, filename: str) -> str:

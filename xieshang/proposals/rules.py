@@ -18,6 +18,7 @@ from xieshang.accounts.rules import (
 from xieshang.accounts.selectors import has_role
 from xieshang.workflow.selectors import state_allows
 
+from . import visibility
 from .models import Assignment, CoSignature
 
 
@@ -99,7 +100,7 @@ is_overseer = is_proposals_staff | is_supervisor | is_leader
 
 rules.add_perm("proposals.add_proposal", is_member | is_standing_member | is_proposals_staff)
 rules.add_perm("proposals.enter_on_behalf", is_proposals_staff)
-may_view = is_overseer | is_submitter | is_cosigner | officer_of_assigned_unit
+may_view = visibility.PROPOSAL.predicate
 
 rules.add_perm("proposals.view_proposal", may_view)
 # Whoever may read the proposal may remark on it while its state allows comments; what was written stays visible.

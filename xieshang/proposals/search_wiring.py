@@ -1,33 +1,29 @@
 """What proposals register with search: proposals, micro-proposals and replies as document types, past lead-unit
 assignments as the routing model's training data, and the hooks that keep the index current.
 
-The index follows writes without edits to the services: a workflow hook on every transition ("*") re-indexes the
-proposal and its replies (transitions change state, units and reply status, partly through queryset updates that
-send no signals), and post_save / post_delete signals cover the writes outside the engine (drafts, edits,
-co-signatures, reply submission and publication). Every call goes through search.services.index_later, so the
-index only ever follows a committed write.
+The index follows writes by name (decision 0008): a workflow hook on every transition ("*") re-indexes the
+proposal and its replies (transitions change state, units and reply status, partly through queryset updates), and
+the services call index_proposal / index_reply for their writes outside the engine (drafts, edits, co-signatures,
+reply submission and publication, key and excellent marks). Every call goes through search.services.index_later, so
+the index only ever follows a committed write.
 """
 
 from __future__ import annotations
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef
-from django.db.models.signals import post_delete, post_save
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
-from xieshang.accounts.models import Role
 from xieshang.search import registry
 from xieshang.search.registry import PUBLIC, RESTRICTED, SearchDoc
-from xieshang.workflow import registry as workflow_registry
 
-from .models import Assignment, CoSignature, Proposal, Reply
+from . import visibility
+from .models import Assignment, Proposal, Reply
 
 PROPOSAL = "proposal"
 MICRO = "micro_proposal"
 REPLY = "proposal_reply"
-WORKFLOW_KEYS = ("proposal", "micro_proposal")
-OVERSEERS = (Role.PROPOSALS_STAFF, Role.SUPERVISOR, Role.LEADER)
 GONE = (Assignment.Status.RETURNED, Assignment.Status.REPLACED)
 # Retrain the organization's routing model once this many assignments arrived since the stored model was fitted.
 RETRAIN_EVERY = 20
@@ -46,23 +42,20 @@ def _public_url(proposal: Proposal) -> str:
         return proposal.get_absolute_url()
 
 
-def _viewers(proposal: Proposal) -> dict:
-    """Who may see a proposal, as search visibility data (mirrors rules.view_proposal and selectors)."""
-    users = {proposal.submitter_id, proposal.entered_by_id}
-    users |= set(
-        CoSignature.objects.filter(proposal_id=proposal.pk)
-        .exclude(status=CoSignature.Status.WITHDRAWN)
-        .values_list("user_id", flat=True)
+def _viewers(proposal: Proposal, *, with_units: bool = True) -> dict:
+    """Who may see a proposal, as search visibility data (visibility.PROPOSAL, the same spec as rules.view_proposal
+    and selectors.visible_proposals), and the units handling it."""
+    fields = visibility.PROPOSAL.reader_fields(proposal)
+    if not with_units:
+        return fields
+    fields["unit_ids"] = sorted(
+        set(
+            Assignment.objects.filter(proposal_id=proposal.pk)
+            .exclude(status__in=GONE)
+            .values_list("unit_id", flat=True)
+        )
     )
-    assignments = list(Assignment.objects.filter(proposal_id=proposal.pk).values_list("unit_id", "status"))
-    draft = proposal.state_id is not None and proposal.state.key == "draft"
-    return {
-        "viewer_user_ids": sorted(u for u in users if u),
-        # A draft is the member's own until submitted.
-        "viewer_roles": () if draft else OVERSEERS,
-        "viewer_unit_ids": sorted({u for u, s in assignments if s != Assignment.Status.PLANNED}),
-        "unit_ids": sorted({u for u, s in assignments if s not in GONE}),
-    }
+    return fields
 
 
 def _published(proposal: Proposal) -> bool:
@@ -93,8 +86,7 @@ def reply_document(reply: Reply) -> SearchDoc | None:
     if reply.status != Reply.Status.SENT:
         return None
     proposal = reply.proposal
-    viewers = _viewers(proposal)
-    viewers.pop("unit_ids")
+    viewers = _viewers(proposal, with_units=False)
     unit = reply.assignment.unit
     return SearchDoc(
         title=f"{proposal.title}（{unit.name}答复）",
@@ -154,7 +146,18 @@ def index_proposal(proposal: Proposal, *, with_replies: bool = True) -> None:
             index_later(reply, REPLY)
 
 
-def _after_transition(obj, event, payload) -> None:
+def index_reply(reply: Reply) -> None:
+    """A reply written or published: the reply and its proposal (publication makes the proposal public too)."""
+    from xieshang.search.services import index_later
+
+    index_later(reply, REPLY)
+    proposal = Proposal(pk=reply.proposal_id, kind=_kind(reply))
+    index_later(proposal, doc_type_of(proposal))
+
+
+def after_transition(obj, event, payload) -> None:
+    """Every transition (hooks.py runs it): the proposal and its replies; the routing log and model after an
+    assignment."""
     index_proposal(obj)
     key = getattr(getattr(event, "transition", None), "key", "")
     if key in ROUTED:
@@ -208,28 +211,6 @@ def _maybe_retrain(organization_id: int) -> None:
         transaction.on_commit(lambda: retrain_routing.enqueue(organization_id), robust=True)
 
 
-def _proposal_saved(sender, instance, raw=False, **kwargs):
-    if not raw:
-        index_proposal(instance, with_replies=False)
-
-
-def _proposal_deleted(sender, instance, **kwargs):
-    from xieshang.search.services import index_later
-
-    index_later(instance, doc_type_of(instance))
-
-
-def _reply_changed(sender, instance, raw=False, **kwargs):
-    from xieshang.search.services import index_later
-
-    if raw:
-        return
-    index_later(instance, REPLY)
-    # Publication makes the proposal public too.
-    proposal = Proposal(pk=instance.proposal_id, kind=_kind(instance))
-    index_later(proposal, doc_type_of(proposal))
-
-
 def _kind(row) -> str:
     """The kind of the row's proposal: from the proposal the row was saved with, else one query."""
     if type(row).proposal.is_cached(row) and row.proposal.pk == row.proposal_id:
@@ -238,13 +219,6 @@ def _kind(row) -> str:
         Proposal.objects.filter(pk=row.proposal_id).order_by().values_list("kind", flat=True).first()
         or Proposal.Kind.PROPOSAL
     )
-
-
-def _signers_changed(sender, instance, raw=False, **kwargs):
-    if raw:
-        return
-    proposal = Proposal(pk=instance.proposal_id, kind=_kind(instance))
-    index_proposal(proposal)
 
 
 def register() -> None:
@@ -264,11 +238,3 @@ def register() -> None:
     )
     registry.register_document_type(REPLY, _("提案答复"), Reply, reply_document, queryset=_replies, similarity=False)
     registry.register_routing_source("proposals", routing_examples)
-    for key in WORKFLOW_KEYS:
-        workflow_registry.register_hook(key, workflow_registry.ANY, _after_transition)
-    post_save.connect(_proposal_saved, sender=Proposal, dispatch_uid="search_proposal_saved", weak=False)
-    post_delete.connect(_proposal_deleted, sender=Proposal, dispatch_uid="search_proposal_deleted", weak=False)
-    post_save.connect(_reply_changed, sender=Reply, dispatch_uid="search_reply_saved", weak=False)
-    post_delete.connect(_reply_changed, sender=Reply, dispatch_uid="search_reply_deleted", weak=False)
-    post_save.connect(_signers_changed, sender=CoSignature, dispatch_uid="search_cosignature_saved", weak=False)
-    post_delete.connect(_signers_changed, sender=CoSignature, dispatch_uid="search_cosignature_deleted", weak=False)

@@ -16,27 +16,18 @@ from xieshang.accounts.models import Role, RoleGrant, User
 from xieshang.accounts.selectors import has_role
 from xieshang.core.privacy import mask_name, mask_personal_data, mask_phone
 from xieshang.workflow.models import State
-from xieshang.workflow.selectors import available_transitions, events_for
+from xieshang.workflow.selectors import available_transitions, events_for, state_ids_tagged, state_tag
 
+from . import visibility
 from .models import Assignment, Category, CoSignature, NotFiledGround, Proposal, ProposalSettings, Rating, Reply
 
-OVERSEER_ROLES = (Role.PROPOSALS_STAFF, Role.SUPERVISOR, Role.LEADER)
-# States in which the proposals office has to act (the staff queue's default filter).
-STAFF_STATES = (
-    "submitted",
-    "pre_accepted",
-    "under_review",
-    "filed",
-    "classified",
-    "numbered",
-    "assignment_approved",
-    "returned",
-    "rated",
-    "confirmed",
-)
-# Closed proposals wait for the year-end archiving run, not in the daily queue (filter states=("closed",) for them).
-ASSIGNMENT_STATES = ("numbered", "assignment_approved", "returned")
-UNIT_STATES = ("assigned", "handling", "countersigning", "rehandling", "returned")
+OVERSEER_ROLES = visibility.OVERSEER_ROLES
+# The queues' default filters are phase tags of the state (workflows.py): where the proposals office acts (closed
+# proposals wait for the year-end archiving run, not in the daily queue: filter states=("closed",) for them), the
+# assignment queue, and the unit inbox.
+STAFF_TAG = "office"
+ASSIGNMENT_TAG = "assignment_queue"
+UNIT_TAG = "unit"
 
 
 def _org_id(organization):
@@ -147,29 +138,10 @@ def current_replies(obj) -> list[Reply]:
 # settings and reference lists
 
 
-SETTINGS_CACHE_KEY = "proposals:settings:%s"
-
-
 def settings_for(organization) -> ProposalSettings:
-    """The organization's ProposalSettings, or an unsaved row with the defaults. Cached (every validation reads it);
-    saving or deleting the row clears the cache (apps.py)."""
-    from django.core.cache import cache
-
-    org_id = _org_id(organization)
-    key = SETTINGS_CACHE_KEY % org_id
-    found = cache.get(key)
-    if found is None:
-        found = ProposalSettings.objects.filter(organization_id=org_id).first() or ProposalSettings(
-            organization_id=org_id
-        )
-        cache.set(key, found, 300)
-    return found
-
-
-def forget_settings(organization_id) -> None:
-    from django.core.cache import cache
-
-    cache.delete(SETTINGS_CACHE_KEY % organization_id)
+    """The organization's ProposalSettings, or an unsaved row with the defaults (core.models.OrganizationSettings:
+    cached, cleared when the row is saved or deleted)."""
+    return ProposalSettings.for_organization(organization)
 
 
 def categories_for(organization) -> QuerySet[Category]:
@@ -217,21 +189,9 @@ def _is_overseer(user, organization) -> bool:
 
 
 def visible_proposals(user, organization) -> QuerySet[Proposal]:
-    """What the user may see in the organization: overseers (proposals staff, supervisor, leader) see all; members
+    """What the user may see in the organization (visibility.PROPOSAL): overseers every submitted proposal; members
     their own and co-signed; unit officers what their units were assigned."""
-    org_id = _org_id(organization)
-    base = list_queryset().filter(organization_id=org_id)
-    if _is_overseer(user, org_id):
-        return base
-    units = officer_unit_ids(user, org_id)
-    mine = (
-        Q(submitter_id=user.pk)
-        | Q(entered_by_id=user.pk)
-        | Exists(CoSignature.objects.filter(proposal=OuterRef("pk"), user_id=user.pk).exclude(status="withdrawn"))
-    )
-    if units:
-        mine |= Exists(Assignment.objects.filter(proposal=OuterRef("pk"), unit_id__in=units).exclude(status="planned"))
-    return base.filter(mine)
+    return visibility.PROPOSAL.filter(list_queryset(), user, organization)
 
 
 def get_proposal_for_user(user, pk: int, *, for_update: bool = False) -> Proposal:
@@ -288,7 +248,7 @@ def awaiting_rating(user, organization) -> QuerySet[Proposal]:
     rated = Rating.objects.filter(proposal=OuterRef("pk"), rater_id=user.pk, reply__round=OuterRef("reply_round"))
     return (
         list_queryset()
-        .filter(organization_id=org_id, state__key="replied")
+        .filter(state_tag("rating").q(), organization_id=org_id)
         .filter(Q(submitter_id=user.pk) | Exists(signed))
         .exclude(Exists(rated))
         .order_by("due_on", "id")
@@ -297,7 +257,10 @@ def awaiting_rating(user, organization) -> QuerySet[Proposal]:
 
 @dataclass
 class QueueFilters:
+    """A queue's filters. `states` (keys the user picked from the workflow) win over `tag` (the queue's default)."""
+
     states: tuple[str, ...] | None = None
+    tag: str | None = None
     category: int | None = None
     sector: int | None = None
     unit: int | None = None
@@ -310,12 +273,14 @@ class QueueFilters:
 
 
 def _filter(qs: QuerySet[Proposal], f: QueueFilters) -> QuerySet[Proposal]:
+    # a literal list of state ids rather than a join or subquery on the key: the planner then counts and pages
+    # the queue from the (organization, kind, state, due_on) index
     if f.states:
-        # a literal list of state ids rather than a join or subquery on the key: the planner then counts and pages
-        # the queue from the (organization, kind, state, due_on) index
         qs = qs.filter(
             state_id__in=list(State.objects.filter(key__in=f.states).order_by().values_list("pk", flat=True))
         )
+    elif f.tag:
+        qs = qs.filter(state_tag(f.tag).q())
     if f.kind:
         qs = qs.filter(kind=f.kind)
     if f.category:
@@ -342,20 +307,20 @@ def _filter(qs: QuerySet[Proposal], f: QueueFilters) -> QuerySet[Proposal]:
 def staff_queue(organization, filters: QueueFilters | None = None) -> QuerySet[Proposal]:
     """The proposals office's queue: by default every proposal in a state where the office acts, oldest due first."""
     f = filters or QueueFilters()
-    if f.states is None:
-        f = QueueFilters(**{**f.__dict__, "states": STAFF_STATES})
+    if not f.states and not f.tag:
+        f = QueueFilters(**{**f.__dict__, "tag": STAFF_TAG})
     qs = list_queryset().filter(organization_id=_org_id(organization))
     return _filter(qs, f).order_by("due_on", "submitted_at", "id")
 
 
 def micro_queue(organization) -> QuerySet[Proposal]:
-    return staff_queue(organization, QueueFilters(kind=Proposal.Kind.MICRO, states=("submitted",)))
+    return staff_queue(organization, QueueFilters(kind=Proposal.Kind.MICRO, tag="review"))
 
 
 def assignment_queue(organization, filters: QueueFilters | None = None) -> QuerySet[Proposal]:
     """Numbered proposals awaiting an assignment plan, approved plans to send, and returns to decide."""
     f = filters or QueueFilters()
-    f = QueueFilters(**{**f.__dict__, "states": f.states or ASSIGNMENT_STATES})
+    f = QueueFilters(**{**f.__dict__, "tag": f.tag or ASSIGNMENT_TAG})
     return staff_queue(organization, f)
 
 
@@ -372,9 +337,9 @@ def unit_inbox(user, organization, *, include_done: bool = False) -> QuerySet[As
     if include_done:
         qs = qs.exclude(status=Assignment.Status.PLANNED)
     else:
-        states = State.objects.filter(key__in=UNIT_STATES).order_by().values_list("pk", flat=True)
         qs = qs.filter(
-            status__in=[Assignment.Status.PENDING, Assignment.Status.RECEIVED], proposal_state_id__in=list(states)
+            status__in=[Assignment.Status.PENDING, Assignment.Status.RECEIVED],
+            proposal_state_id__in=state_ids_tagged(UNIT_TAG),
         )
     # The page of assignments is read, sorted and cut from this table alone; then the proposals of that page (with
     # state and submitter, without their long texts) in a second query by primary key. Joined in one query, the
@@ -392,7 +357,7 @@ def supervisor_queue(organization) -> QuerySet[Proposal]:
     """Replies awaiting the supervisor's review, with the current round's replies prefetched."""
     return (
         list_queryset()
-        .filter(organization_id=_org_id(organization), state__key="supervisor_review")
+        .filter(state_tag("supervision").q(), organization_id=_org_id(organization))
         .prefetch_related(
             Prefetch(
                 "replies",
@@ -416,7 +381,7 @@ def leader_approvals(organization) -> QuerySet[Proposal]:
     """Assignment plans awaiting a leader's approval."""
     return (
         list_queryset()
-        .filter(organization_id=_org_id(organization), state__key="assignment_pending")
+        .filter(state_tag("approval").q(), organization_id=_org_id(organization))
         .order_by("due_on", "id")
     )
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 from xieshang.accounts.models import Role
 from xieshang.accounts.selectors import has_role
 from xieshang.core.workbench import WorkItem, WorkSection
+from xieshang.workflow.selectors import state_has, state_tag
 
 from . import selectors
 
@@ -56,7 +57,7 @@ def member_section(user, organization):
     to_rate = list(selectors.awaiting_rating(user, organization)[:SHOWN])
     items += [_item(p, _("答复已送达，请评价")) for p in to_rate]
     drafts = list(
-        selectors.member_proposals(user, organization).filter(state__key="draft", submitter_id=user.pk)[:SHOWN]
+        selectors.member_proposals(user, organization).filter(state_tag("draft").q(), submitter_id=user.pk)[:SHOWN]
     )
     items += [_item(p, _("草稿，尚未提交")) for p in drafts]
     return WorkSection(
@@ -94,20 +95,21 @@ def unit_section(user, organization):
         return None
     inbox = selectors.unit_inbox(user, organization)
     rows = list(inbox[:SHOWN])
-    notes = {
-        "assigned": _("待签收或退回（10 个工作日内）"),
-        "handling": _("办理中，请按期答复"),
-        "rehandling": _("重办：请再次联系提案人后重新答复"),
-        "countersigning": _("答复会签中"),
-        "returned": _("已退回，等待提案委员会处理"),
-    }
+    # by the state's phase tag, the first that applies (rehandling is handling too)
+    notes = (
+        ("receipt", _("待签收或退回（10 个工作日内）")),
+        ("rehandling", _("重办：请再次联系提案人后重新答复")),
+        ("countersigning", _("答复会签中")),
+        ("returns", _("已退回，等待提案委员会处理")),
+        ("handling", _("办理中，请按期答复")),
+    )
     items = [
         WorkItem(
             title=f"{a.proposal} · {a.get_role_display()}",
             url=a.proposal.get_absolute_url(),
             due=a.receipt_due_on if a.status == "pending" else a.proposal.due_on,
             overdue=a.is_overdue,
-            note=notes.get(a.proposal.state.key, a.proposal.state.name),
+            note=next((n for tag, n in notes if state_has(a.proposal, tag)), a.proposal.state.name),
         )
         for a in rows
     ]
@@ -140,7 +142,7 @@ def leader_section(user, organization):
         return None
     approvals = selectors.leader_approvals(organization)
     items = [_item(p, _("交办方案待审批")) for p in approvals[:SHOWN]]
-    keys = selectors.key_proposals(user, organization).exclude(state__is_final=True).exclude(state__key="closed")
+    keys = selectors.key_proposals(user, organization).exclude(state__is_final=True).exclude(state_tag("closed").q())
     items += [_item(p, _("您领衔督办的重点提案")) for p in keys[:SHOWN]]
     return WorkSection(
         key="proposals_leader",

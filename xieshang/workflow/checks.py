@@ -86,7 +86,20 @@ def workflows_match_code(app_configs=None, databases=None, **kwargs):
     if not databases:  # checks that read the database run only when asked to (migrate, check --database)
         return []
     try:
+        if _migrations_pending(databases):  # the data migrations that bring the tags have yet to run
+            return []
         problems = workflow_problems()
     except DatabaseError:  # before the first migrate
         return []
     return [Error(p, id="workflow.E001") for p in problems]
+
+
+def _migrations_pending(databases) -> bool:
+    from django.db import connections
+    from django.db.migrations.executor import MigrationExecutor
+
+    for alias in databases:
+        executor = MigrationExecutor(connections[alias])
+        if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+            return True
+    return False

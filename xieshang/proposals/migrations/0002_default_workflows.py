@@ -8,8 +8,10 @@ def seed(apps, schema_editor):
     from xieshang.workflow.definitions import install_workflow
 
     for definition in WORKFLOWS:
+        # The states' phase tags arrive with migration 0008 (State.tags does not exist yet at this point).
+        states = [{k: v for k, v in s.items() if k != "tags"} for s in definition["states"]]
         # overwrite=False: re-running never clobbers what an administrator edited.
-        install_workflow(definition, apps=apps, overwrite=False)
+        install_workflow({**definition, "states": states}, apps=apps, overwrite=False)
     Category = apps.get_model("proposals", "Category")
     for order, (code, name) in enumerate(DEFAULT_CATEGORIES):
         Category.objects.get_or_create(organization=None, code=code, defaults={"name": name, "order": order * 10})

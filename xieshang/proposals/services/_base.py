@@ -13,6 +13,7 @@ from xieshang.audit.services import audit_record
 from xieshang.core import services as core
 from xieshang.workflow import services as engine
 from xieshang.workflow.exceptions import InvalidEdge
+from xieshang.workflow.selectors import state_has
 
 from ..models import Assignment, Proposal
 from ..selectors import officer_unit_ids, settings_for
@@ -38,8 +39,9 @@ def refresh(target: Proposal, source: Proposal) -> Proposal:
     return forget_related(target)
 
 
-def in_state(proposal: Proposal, *keys: str) -> None:
-    if proposal.state is None or proposal.state.key not in keys:
+def in_phase(proposal: Proposal, *tags: str) -> None:
+    """InvalidEdge unless the proposal's state carries one of the phase tags."""
+    if not any(state_has(proposal, tag) for tag in tags):
         name = proposal.state.name if proposal.state_id else _("未进入流程")
         raise InvalidEdge(_("当前状态“%(state)s”下不能执行此操作。") % {"state": name})
 

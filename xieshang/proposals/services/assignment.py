@@ -14,13 +14,14 @@ from xieshang.core.services import require
 from xieshang.workflow.calendar import add_working_days
 from xieshang.workflow.exceptions import InvalidEdge, TransitionError
 
+from .. import search_wiring
 from ..models import (
     Assignment,
     Proposal,
 )
 from ._base import (
     audit,
-    in_state,
+    in_phase,
     lock,
     move,
     move_now,
@@ -71,8 +72,7 @@ def assignment_plan(
     with transaction.atomic():
         locked = lock(proposal)
         require(actor, "proposals.assign_proposal", locked, _("只有提案委员会工作人员可以拟定交办方案。"))
-        allowed = ("submitted",) if locked.is_micro else ("numbered", "assignment_approved")
-        in_state(locked, *allowed)
+        in_phase(locked, "planning")
         Assignment.objects.filter(proposal=locked, status=Assignment.Status.PLANNED).delete()
         rows = [Assignment(proposal=locked, unit=u, role=Assignment.Role.LEAD) for u in lead_list]
         rows += [Assignment(proposal=locked, unit=u, role=Assignment.Role.CO) for u in co]
@@ -81,6 +81,7 @@ def assignment_plan(
         locked.assignment_mode = Proposal.AssignmentMode.SPLIT if split else Proposal.AssignmentMode.LEAD
         locked.save(update_fields=["assignment_mode"])
         audit(actor, "assignment_plan", locked, units=[u.pk for u in all_units], mode=locked.assignment_mode)
+        search_wiring.index_proposal(locked, with_replies=False)
     refresh(proposal, locked)
     return rows
 
@@ -143,7 +144,7 @@ def assignment_receive(*, actor, assignment: Assignment) -> Assignment:
         locked = lock(assignment.proposal)
         row = Assignment.objects.select_for_update().get(pk=assignment.pk)
         own_assignment(actor, row)
-        in_state(locked, "assigned")
+        in_phase(locked, "receipt")
         if row.status != Assignment.Status.PENDING:
             raise InvalidEdge(_("该交办的状态为“%(status)s”，无需签收。") % {"status": row.get_status_display()})
         row.status = Assignment.Status.RECEIVED
@@ -167,7 +168,7 @@ def assignment_return(*, actor, assignment: Assignment, reason: str) -> Assignme
         row = Assignment.objects.select_for_update().get(pk=assignment.pk)
         own_assignment(actor, row)
         micro = locked.is_micro
-        in_state(locked, "handling" if micro else "assigned")
+        in_phase(locked, "handling" if micro else "receipt")
         if row.status not in (Assignment.Status.PENDING, Assignment.Status.RECEIVED if micro else "-"):
             raise InvalidEdge(_("该交办的状态为“%(status)s”，不能退回。") % {"status": row.get_status_display()})
         if not micro and row.receipt_due_on and timezone.localdate() > row.receipt_due_on:

@@ -11,7 +11,9 @@ from django.utils.translation import gettext as _
 
 from xieshang.accounts.models import User
 from xieshang.core.services import require
+from xieshang.workflow.selectors import state_has
 
+from .. import search_wiring
 from ..models import (
     CoSignature,
     Proposal,
@@ -62,6 +64,7 @@ def invite_members(actor, proposal: Proposal, users: Iterable[User]) -> list[CoS
         ),
         robust=True,
     )
+    search_wiring.index_proposal(proposal)  # the invited read it
     return invited
 
 
@@ -85,13 +88,14 @@ def cosign_withdraw(*, actor, proposal: Proposal, user: User) -> CoSignature:
         row = CoSignature.objects.select_for_update().filter(proposal=locked, user=user).first()
         if row is None or row.status == CoSignature.Status.WITHDRAWN:
             raise ValidationError({"user": _("没有可撤回的联名邀请。")})
-        if row.status == CoSignature.Status.SIGNED and locked.state.key != "draft":
+        if row.status == CoSignature.Status.SIGNED and not state_has(locked, "draft"):
             raise ValidationError({"user": _("提案已提交，已确认的联名不能撤回。")})
         row.status = CoSignature.Status.WITHDRAWN
         row.counts = False
         row.responded_at = timezone.now()
         row.save(update_fields=["status", "counts", "responded_at"])
         audit(actor, "cosign_withdraw", locked, user=user.pk)
+        search_wiring.index_proposal(locked)  # the withdrawn no longer read it
     return row
 
 
@@ -117,6 +121,7 @@ def _respond(actor, proposal: Proposal, sign: bool) -> CoSignature:
             locked.submitter_kind = Proposal.SubmitterKind.JOINT
             locked.save(update_fields=["submitter_kind"])
         audit(actor, "cosign_sign" if sign else "cosign_decline", locked)
+        search_wiring.index_proposal(locked)
     refresh(proposal, locked)
     return row
 

@@ -16,6 +16,7 @@ from xieshang.core.services import require
 from xieshang.core.uploads import upload_problem
 from xieshang.workflow import services as engine
 
+from .. import search_wiring
 from ..models import (
     Attachment,
     Category,
@@ -110,6 +111,7 @@ def proposal_create(
         engine.start(actor=actor, obj=proposal, workflow_key=workflow_key, organization=org_id)
         if cosigners:
             invite_members(actor, proposal, cosigners)
+        search_wiring.index_proposal(proposal, with_replies=False)
     return proposal
 
 
@@ -139,6 +141,7 @@ def proposal_update(*, actor, proposal: Proposal, **changes) -> Proposal:
             raise ValidationError({"cosign_deadline": _("联名截止日不能早于今天。")})
         locked.save()
         audit(actor, "update", locked, fields=sorted(changes))
+        search_wiring.index_proposal(locked, with_replies=False)
     return refresh(proposal, locked)
 
 

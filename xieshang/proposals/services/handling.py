@@ -12,8 +12,9 @@ from xieshang.audit.services import audit_record
 from xieshang.workflow import services as engine
 from xieshang.workflow.calendar import add_months, compute_due, next_workday
 from xieshang.workflow.exceptions import Conflict, DeadlineError, InvalidEdge, NotAllowed, TransitionError
-from xieshang.workflow.selectors import holds_role
+from xieshang.workflow.selectors import holds_role, state_has
 
+from .. import search_wiring
 from ..hooks import sync_due
 from ..models import (
     Assignment,
@@ -21,7 +22,7 @@ from ..models import (
 )
 from ._base import (
     audit,
-    in_state,
+    in_phase,
     lock,
     own_assignment,
     refresh,
@@ -45,6 +46,7 @@ def handling_extend(*, actor, proposal: Proposal, months: int = 1, reason: str):
         # The engine's own rule, its own transaction and its own refusal row.
         event = engine.extend_deadline(actor=actor, obj=proposal, months=months, reason=reason)
         sync_due(proposal)
+        search_wiring.index_proposal(proposal, with_replies=False)
         return event
     try:
         return _extend_handling(actor, proposal, months, reason)
@@ -63,8 +65,8 @@ def handling_extend(*, actor, proposal: Proposal, months: int = 1, reason: str):
 
 def _handling_from_assignment(proposal: Proposal) -> bool:
     """Whether the deadline runs from the assignment (a proposal's handling), not from entering the state."""
-    state = proposal.state
-    return state is not None and state.key == "handling" and not proposal.is_micro and proposal.assigned_at is not None
+    first = state_has(proposal, "handling") and not state_has(proposal, "rehandling")
+    return first and not proposal.is_micro and proposal.assigned_at is not None
 
 
 def _extend_handling(actor, proposal: Proposal, months: int, reason: str):
@@ -103,6 +105,7 @@ def _extend_handling(actor, proposal: Proposal, months: int, reason: str):
         Proposal.objects.filter(pk=locked.pk).update(deadline_extensions=F("deadline_extensions") + 1)
         locked.refresh_from_db(fields=["deadline_extensions"])
         sync_due(locked)
+        search_wiring.index_proposal(locked, with_replies=False)
     refresh(proposal, locked)
     return event
 
@@ -117,7 +120,7 @@ def cohandler_opinion(*, actor, assignment: Assignment, text: str) -> Assignment
         own_assignment(actor, row)
         if row.role != Assignment.Role.CO or row.status != Assignment.Status.RECEIVED:
             raise InvalidEdge(_("只有已签收的协办单位可以提交协办意见。"))
-        in_state(locked, "handling", "rehandling")
+        in_phase(locked, "handling")
         row.opinion = text.strip()
         row.opinion_at = timezone.now()
         row.save(update_fields=["opinion", "opinion_at"])

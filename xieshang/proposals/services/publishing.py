@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from xieshang.core.services import require
 from xieshang.workflow.exceptions import InvalidEdge
 
+from .. import search_wiring
 from ..models import (
     Comment,
     Proposal,
@@ -43,6 +44,7 @@ def reply_publish(*, actor, reply: Reply) -> Reply:
         row.published_at = timezone.now()
         row.save(update_fields=["is_published", "published_at"])
         audit(actor, "reply_publish", row.proposal, reply=row.pk)
+        search_wiring.index_reply(row)
     reply.is_published, reply.published_at = row.is_published, row.published_at
     return row
 
@@ -92,6 +94,7 @@ def excellent_select(*, actor, proposals: Iterable[Proposal], year: int) -> int:
                 locked.excellent_year = year
                 locked.save(update_fields=["is_excellent", "excellent_year"])
                 audit(actor, "excellent", locked, year=year)
+                search_wiring.index_proposal(locked, with_replies=False)
                 from ..duty import credit_excellent
 
                 credit_excellent(locked, actor)

@@ -18,7 +18,7 @@ from ..models import (
 from ..selectors import is_signer, signers
 from ._base import (
     audit,
-    in_state,
+    in_phase,
     lock,
     move,
     refresh,
@@ -51,7 +51,7 @@ def rating_submit(
         if on_paper:
             require(actor, "proposals.enter_paper_rating", locked, _("只有提案委员会工作人员可以代录纸质评价。"))
         else:
-            in_state(locked, "replied")
+            in_phase(locked, "rating")
             require(actor, "proposals.rate_proposal", locked, _("只有领衔提案人和有效联名的委员可以评价。"))
         if not is_signer(rater, locked):
             raise ValidationError({"rater": _("%(name)s 不是本提案的提案人。") % {"name": rater.display_name}})

@@ -8,7 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xieshang.workflow.exceptions import InvalidEdge
+from xieshang.workflow.selectors import state_has
 
+from .. import search_wiring
 from ..models import (
     Assignment,
     Countersign,
@@ -18,7 +20,7 @@ from ..models import (
 from ..selectors import officer_unit_ids
 from ._base import (
     audit,
-    in_state,
+    in_phase,
     lock,
     move,
     move_now,
@@ -32,7 +34,7 @@ def rehandle_contact(*, actor, proposal: Proposal, note: str, assignment: Assign
         raise ValidationError({"note": _("请填写与提案人再次沟通的情况。")})
     with transaction.atomic():
         locked = lock(proposal)
-        in_state(locked, "rehandling", "handling")
+        in_phase(locked, "handling")
         row = _replying_assignment(actor, locked, assignment)
         row.recontacted_at = timezone.now()
         row.recontact_note = note.strip()
@@ -84,11 +86,11 @@ def reply_submit(
         raise ValidationError(errors)
     with transaction.atomic():
         locked = lock(proposal)
-        in_state(locked, "handling", "rehandling")
+        in_phase(locked, "handling")
         row = _replying_assignment(actor, locked, assignment)
         if not row.needs_reply:
             raise InvalidEdge(_("本单位本轮答复已提交。"))
-        if locked.state.key == "rehandling" and row.recontacted_at is None:
+        if state_has(locked, "rehandling") and row.recontacted_at is None:
             raise ValidationError({"text": _("重办须先与提案人再次沟通，并记录沟通情况。")})
         on_time = locked.due_on is None or timezone.localdate() <= locked.due_on
         Reply.objects.filter(proposal=locked, assignment=row, status=Reply.Status.COUNTERSIGNING).update(
@@ -110,6 +112,7 @@ def reply_submit(
         row.needs_reply = False
         row.save(update_fields=["needs_reply"])
         audit(actor, "reply_submit", locked, reply=reply.pk, grade=grade)
+        search_wiring.index_reply(reply)
         still_owing = Assignment.objects.filter(
             proposal=locked, needs_reply=True, status__in=[Assignment.Status.PENDING, Assignment.Status.RECEIVED]
         ).exists()
@@ -135,7 +138,7 @@ def reply_countersign(*, actor, proposal: Proposal, note: str = "", text: str | 
     signed, the reply goes to supervisor review."""
     with transaction.atomic():
         locked = lock(proposal)
-        in_state(locked, "countersigning")
+        in_phase(locked, "countersigning")
         mine = officer_unit_ids(actor, locked.organization_id)
         assignment = (
             Assignment.objects.filter(
@@ -158,6 +161,7 @@ def reply_countersign(*, actor, proposal: Proposal, note: str = "", text: str | 
         if edited:
             reply.text = text.strip()
             reply.save(update_fields=["text"])
+            search_wiring.index_reply(reply)
         sign = Countersign.objects.create(
             reply=reply,
             assignment=assignment,

@@ -12,7 +12,9 @@ from xieshang.accounts.selectors import has_role
 from xieshang.core.services import require
 from xieshang.workflow import services as engine
 from xieshang.workflow.exceptions import InvalidEdge
+from xieshang.workflow.selectors import state_has
 
+from .. import search_wiring
 from ..models import (
     Category,
     NotFiledGround,
@@ -104,12 +106,13 @@ def set_fast_track(*, actor, proposal: Proposal, fast_track: bool = True) -> Pro
     with transaction.atomic():
         locked = lock(proposal)
         require(actor, "proposals.manage_proposal", locked)
-        if locked.state is None or locked.state.is_final or locked.state.key in ("draft", "closed"):
+        if locked.state is None or locked.state.is_final or state_has(locked, "draft") or state_has(locked, "closed"):
             name = locked.state.name if locked.state_id else _("未进入流程")
             raise InvalidEdge(_("提案处于“%(state)s”状态，不能再设置快速办理。") % {"state": name})
         locked.fast_track = fast_track
         locked.save(update_fields=["fast_track"])
         audit(actor, "fast_track", locked, on=fast_track)
+        search_wiring.index_proposal(locked, with_replies=False)
     return refresh(proposal, locked)
 
 
@@ -135,6 +138,7 @@ def mark_key(
         locked.key_supervising_body = supervising_body.strip() if is_key else ""
         locked.save(update_fields=["is_key", "key_leader", "key_supervising_body"])
         audit(actor, "mark_key", locked, is_key=is_key, leader=getattr(leader, "pk", None))
+        search_wiring.index_proposal(locked, with_replies=False)
         if is_key:
             from ..duty import credit_key
 

@@ -4,7 +4,6 @@ service shows the page again with the reason beside the field and the typed valu
 
 from __future__ import annotations
 
-import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,22 +11,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from xieshang.accounts.models import Role
-from xieshang.accounts.selectors import has_role
-from xieshang.opinions import selectors as opinion_selectors
 from xieshang.workflow.exceptions import Conflict, TransitionError
-from xieshang.workflow.selectors import state_allows
 
 from .. import selectors, services
 from ..forms import (
     ApproveForm,
-    AttachmentForm,
     ClassifyForm,
     CommentForm,
     CountersignForm,
     ExtendForm,
     FastTrackForm,
-    InviteForm,
     KeyForm,
     OpinionForm,
     PaperRatingForm,
@@ -42,27 +35,11 @@ from ..forms import (
     SendBackForm,
     apply_errors,
 )
-from ..models import Assignment, Comment, CoSignature, Proposal, Rating, Reply
-from ..page_queries import may_read_letter
-from ..selectors import officer_unit_ids, signers
-from . import similar
+from ..models import Assignment, Reply
+from ..selectors import signers
 from .common import refusal_text
+from .detail_context import page_context
 
-# Transitions whose data comes from a form on this page; the action list points to the form instead of a button.
-FORM_TRANSITIONS = {
-    "file": "act-review",
-    "merge": "act-review",
-    "convert": "act-review",
-    "not_file": "act-review",
-    "classify": "act-classify",
-    "accept": "act-plan",
-    "reply": "act-reply",
-    "unit_return": "act-unit",
-    "reassign": "act-returns",
-    "refuse_return": "act-returns",
-    "approve_reply": "act-supervise",
-    "send_back": "act-supervise",
-}
 # Simple transitions that have a service of their own (the rest go through services.proposal_transition).
 SERVICE_FOR = {
     "submit": services.proposal_submit,
@@ -74,186 +51,11 @@ SERVICE_FOR = {
     "close": services.proposal_close,
     "archive": services.proposal_archive,
 }
-WORKING = ("handling", "rehandling")
-
-
-def _context(request, page, forms: dict) -> dict:
-    user = request.user
-    p = page.proposal
-    org = p.organization_id
-    state = p.state.key if p.state_id else ""
-    may = {
-        "edit": rules.has_perm("proposals.change_proposal", user, p),
-        "invite": not p.is_micro and rules.has_perm("proposals.invite_cosigners", user, p),
-        "manage": rules.has_perm("proposals.manage_proposal", user, p),
-        "assign": rules.has_perm("proposals.assign_proposal", user, p),
-        "paper": rules.has_perm("proposals.enter_paper_rating", user, p),
-        "publish": rules.has_perm("proposals.publish_reply", user, p),
-        "comment": rules.has_perm("proposals.comment_proposal", user, p),
-    }
-    mine = officer_unit_ids(user, org)
-    my_assignments = [a for a in page.assignments if a.unit_id in mine]
-    current_round = [r for r in page.replies if r.round == p.reply_round]
-    lead_reply = next(
-        (r for r in current_round if r.status == Reply.Status.COUNTERSIGNING and r.assignment.role == "lead"), None
-    )
-    allowed = {a.key for a in page.transitions if a.allowed}
-    ctx: dict = {
-        "proposal": p,
-        "page": page,
-        "state": state,
-        "may": may,
-        "my_assignments": my_assignments,
-        "forms": {},
-        "own_actions": [],
-        "others_actions": [a for a in page.transitions if not a.permitted],
-        "is_signer": False,
-        "my_rating": None,
-        "letters": [r for r in page.replies if may_read_letter(user, r)],
-    }
-    f = ctx["forms"]
-
-    def add(name, factory):
-        f[name] = forms.get(name) or factory()
-
-    # Comments once written stay visible to every reader; the form is there only while the state allows comments.
-    ctx["comments"] = list(Comment.objects.filter(proposal_id=p.pk).select_related("author"))
-    if may["comment"] or "comment" in forms:  # a refused remark is shown again with its text and the reason
-        add("comment", CommentForm)
-    if may["edit"]:
-        add("attachment", AttachmentForm)
-    if may["invite"]:
-        taken = [c.user_id for c in page.cosignatures if c.status != CoSignature.Status.WITHDRAWN]
-        add("invite", lambda: InviteForm(organization=p.organization, exclude=[p.submitter_id, *taken]))
-    invitation = next(
-        (c for c in page.cosignatures if c.user_id == user.pk and c.status == CoSignature.Status.INVITED), None
-    )
-    ctx["invitation"] = invitation if invitation and state_allows(p, "cosign") else None
-    if may["manage"]:
-        if state == "under_review" or (p.is_micro and state == "submitted"):
-            add("review", lambda: ReviewForm(proposal=p))
-        if state in ("filed", "classified"):
-            add("classify", lambda: ClassifyForm(organization=p.organization, initial={"category": p.category_id}))
-        if not p.is_micro and p.outcome == Proposal.Outcome.FILED and not p.state.is_final:
-            add(
-                "key",
-                lambda: KeyForm(
-                    organization=p.organization,
-                    initial={
-                        "is_key": True,
-                        "leader": p.key_leader_id,
-                        "supervising_body": p.key_supervising_body,
-                    },
-                ),
-            )
-        if not p.state.is_final and state not in ("draft", "closed"):
-            add("fast_track", lambda: FastTrackForm(initial={"fast_track": not p.fast_track}))
-        if state in WORKING:
-            add("extend", ExtendForm)
-    if may["assign"]:
-        if (not p.is_micro and state in ("numbered", "assignment_approved")) or (p.is_micro and state == "submitted"):
-            planned = [a for a in page.assignments if a.status == Assignment.Status.PLANNED]
-            initial = {
-                "mode": p.assignment_mode,
-                "lead": next((a.unit_id for a in planned if a.role == "lead"), None),
-                "co": [a.unit_id for a in planned if a.role == "co"],
-                "split": [a.unit_id for a in planned if a.role == "split"],
-            }
-            add("plan", lambda: PlanForm(organization=p.organization, micro=p.is_micro, initial=initial))
-        returned = [a for a in page.assignments if a.status == Assignment.Status.RETURNED]
-        if state == "returned" or (p.is_micro and returned and state == "submitted"):
-            ctx["returned"] = returned
-            add("reassign", lambda: ReassignForm(organization=p.organization))
-            add("refuse", ReasonForm)
-    # the handling unit
-    for a in my_assignments:
-        if a.status == Assignment.Status.PENDING and state == "assigned":
-            ctx.setdefault("to_receive", []).append(a)
-        if (a.status == Assignment.Status.PENDING and state == "assigned") or (
-            p.is_micro and state == "handling" and a.status == Assignment.Status.RECEIVED
-        ):
-            add("return", ReturnForm)
-            ctx.setdefault("returnable", []).append(a)
-        if a.status != Assignment.Status.RECEIVED:
-            continue
-        if a.role == Assignment.Role.CO and state in WORKING:
-            ctx["opinion_assignment"] = a
-            add("opinion", lambda a=a: OpinionForm(initial={"text": a.opinion}))
-        if a.role != Assignment.Role.CO and state in WORKING and a.needs_reply:
-            ctx["reply_assignment"] = a
-            add("reply", ReplyForm)
-            if state == "rehandling" and a.recontacted_at is None:
-                add("recontact", RecontactForm)
-        if a.role == Assignment.Role.CO and state == "countersigning" and lead_reply:
-            signed = any(c.assignment_id == a.pk for c in lead_reply.countersigns.all())
-            if not signed:
-                ctx["countersign_reply"] = lead_reply
-                add("countersign", lambda: CountersignForm(initial={"text": lead_reply.text}))
-    if "approve_reply" in allowed:
-        add("approve", ApproveForm)
-    if "send_back" in allowed:
-        add("send_back", SendBackForm)
-    # rating
-    ctx["is_signer"] = any(u.pk == user.pk for u in signers(p)) if state == "replied" else False
-    sent_now = [r for r in current_round if r.status == Reply.Status.SENT]
-    ratings_now = [r for r in page.ratings if r.reply_id in {x.pk for x in sent_now}]
-    ctx["my_rating"] = next((r for r in ratings_now if r.rater_id == user.pk), None)
-    if state == "replied" and ctx["is_signer"] and (ctx["my_rating"] is None or "rating" in forms):
-        add("rating", RatingForm)
-    if state == "replied" and may["paper"]:
-        rated = {r.rater_id for r in ratings_now}
-        pending = [u for u in signers(p) if u.pk not in rated]
-        if pending:
-            add("paper", lambda: PaperRatingForm(raters=pending))
-    # Co-handlers' opinions and replies still in countersigning or review are internal: the member sees a reply
-    # once it reached them.
-    internal = bool(my_assignments) or any(
-        has_role(user, r, org) for r in (Role.PROPOSALS_STAFF, Role.SUPERVISOR, Role.LEADER)
-    )
-    ctx["show_internal"] = internal
-    ctx["visible_replies"] = [r for r in page.replies if internal or r.status == Reply.Status.SENT]
-    ctx["to_publish"] = [r for r in page.replies if r.status == Reply.Status.SENT and not r.is_published]
-    # An action whose form is on this page links to the form, even while its condition waits for that form's data.
-    present = {
-        "act-review": "review" in f,
-        "act-classify": "classify" in f,
-        "act-plan": "plan" in f,
-        "act-reply": "reply" in f,
-        "act-unit": bool(ctx.get("returnable")),
-        "act-returns": bool(ctx.get("returned")),
-        "act-supervise": "approve" in f,
-    }
-    for a in page.transitions:
-        if a.permitted:
-            anchor = FORM_TRANSITIONS.get(a.key)
-            ctx["own_actions"].append((a, anchor if present.get(anchor) else None))
-    ctx["has_forms"] = bool(f) or bool(ctx.get("invitation")) or bool(ctx.get("to_receive"))
-    ctx["dissatisfied_comments"] = [r for r in page.ratings if r.satisfaction == Rating.Satisfaction.DISSATISFIED]
-    if "review" in f and "merge_into" in f["review"].fields:
-        ctx["merge_candidates"] = similar.merge_candidates(user, p)
-    if "plan" in f:
-        ctx["unit_suggestions"] = similar.unit_suggestions(p)
-    # A refused form whose section is not on the page in this state (e.g. a rating after the rating step, a key
-    # proposal before filing): its errors still show, on top, instead of a silent 422.
-    ctx["orphan_errors"] = [
-        str(error)
-        for name, form in forms.items()
-        if f.get(name) is not form and form.is_bound
-        for errors in form.errors.values()
-        for error in errors
-    ]
-    if p.outcome == Proposal.Outcome.CONVERTED:
-        # 转为意见建议: the report it became in the opinions pipeline, linked for those who may open it.
-        report = opinion_selectors.report_for_source(p)
-        if report is not None:
-            ctx["converted_report"] = report
-            ctx["may_open_report"] = rules.has_perm("opinions.view_report", user, report)
-    return ctx
 
 
 def render_detail(request, pk: int, *, status: int = 200, **forms):
     page = selectors.proposal_detail(request.user, pk)
-    return render(request, "proposals/detail.html", _context(request, page, forms), status=status)
+    return render(request, "proposals/detail.html", page_context(request, page, forms), status=status)
 
 
 @login_required

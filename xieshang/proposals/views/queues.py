@@ -23,14 +23,15 @@ from .common import STAFF, need, need_role, org_or_404, paginate, refusal_text
 from .similar import queue_suggestions
 
 
-def _filters(request, organization, default_states) -> tuple[QueueFilterForm, selectors.QueueFilters]:
+def _filters(request, organization, default_tag: str) -> tuple[QueueFilterForm, selectors.QueueFilters]:
     form = QueueFilterForm(request.GET or None, organization=organization, states=page_queries.state_choices())
-    f = selectors.QueueFilters(states=default_states)
+    f = selectors.QueueFilters(tag=default_tag)
     if form.is_bound and form.is_valid():
         d = form.cleaned_data
         kind = d.get("kind") or Proposal.Kind.PROPOSAL
         f = selectors.QueueFilters(
-            states=(d["state"],) if d.get("state") else default_states,
+            states=(d["state"],) if d.get("state") else None,
+            tag=default_tag,
             category=d["category"].pk if d.get("category") else None,
             sector=d["sector"].pk if d.get("sector") else None,
             unit=d["unit"].pk if d.get("unit") else None,
@@ -49,7 +50,7 @@ def staff_queue_view(request):
     """The review queue: everything where the proposals office acts, oldest due first."""
     organization = org_or_404(request)
     need(request, "proposals.manage_proposal", organization)
-    form, f = _filters(request, organization, selectors.STAFF_STATES)
+    form, f = _filters(request, organization, selectors.STAFF_TAG)
     page = paginate(request, selectors.staff_queue(organization, f))
     return render(
         request,
@@ -71,7 +72,7 @@ def assignment_queue_view(request):
         for proposal, reason in refused:
             messages.error(request, f"{proposal}：{reason}")
         return redirect(request.get_full_path())
-    form, f = _filters(request, organization, selectors.ASSIGNMENT_STATES)
+    form, f = _filters(request, organization, selectors.ASSIGNMENT_TAG)
     page = paginate(request, selectors.assignment_queue(organization, f))
     suggestions = queue_suggestions(organization, page.object_list)
     rows = [(p, suggestions[p.pk]) for p in page.object_list if suggestions.get(p.pk)]

@@ -18,6 +18,7 @@ from xieshang.search.routing_store import UnitSuggestion, suggest_units, suggest
 from xieshang.search.selectors import routing_accuracy, top_terms
 from xieshang.search.similar import similar_documents
 from xieshang.search.text.similarity import shared_passages
+from xieshang.workflow.selectors import state_has, state_tag
 
 from .. import selectors
 from ..forms import ReviewForm
@@ -33,7 +34,6 @@ MERGE_SHOWN = 5
 # Shorter common runs are set phrases (建议、政府部门…), not copied passages.
 PASSAGE_MIN_CHARS = 8
 MAX_TEXT = 4000
-HIDDEN_STATES = ("draft",)
 
 
 @dataclass
@@ -74,7 +74,7 @@ def similar_proposals(user, organization, title: str, body: str, *, exclude: int
     sent = Reply.objects.filter(status=Reply.Status.SENT).select_related("assignment__unit").order_by("round", "id")
     rows = (
         Proposal.objects.filter(organization=organization, pk__in=scores)
-        .exclude(state__key__in=HIDDEN_STATES)
+        .exclude(state_tag("draft").q())  # a draft is its member's own
         .select_related("state")
         .prefetch_related(Prefetch("replies", queryset=sent, to_attr="sent_replies"))
     )
@@ -187,7 +187,7 @@ def unit_suggestions(proposal: Proposal) -> list[UnitSuggestion]:
 
 def queue_suggestions(organization, proposals) -> dict[int, list[UnitSuggestion]]:
     """Suggestions for the queue's proposals still waiting for a plan (one model load, one unit query)."""
-    waiting = [p for p in proposals if p.state_id and p.state.key in ("numbered", "submitted")]
+    waiting = [p for p in proposals if state_has(p, "to_plan")]
     if not waiting:
         return {}
     found = suggest_units_many(organization, [(doc_type_of(p), p.pk, p.title, p.body) for p in waiting], k=3)
