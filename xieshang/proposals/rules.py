@@ -1,6 +1,6 @@
 """Permissions of proposals, one per action, as django-rules predicates. Views, templates, the API and the services
 ask the same has_perm. Workflow transitions are checked by the engine from the workflow's roles; these cover the
-writes around them and who may see what."""
+writes around them; who may see a proposal comes from visibility.PROPOSAL."""
 
 from __future__ import annotations
 
@@ -49,11 +49,6 @@ def is_invited_cosigner(user, obj=None) -> bool:
             proposal_id=_proposal(obj).pk, user_id=user.pk, status=CoSignature.Status.INVITED
         ).exists()
     )
-
-
-@rules.predicate
-def is_cosigner(user, obj=None) -> bool:
-    return obj is not None and CoSignature.objects.filter(proposal_id=_proposal(obj).pk, user_id=user.pk).exists()
 
 
 @rules.predicate
