@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     # faces
     "xieshang.api",
     "xieshang.stats",
+    "xieshang.demo",
 ]
 
 MIDDLEWARE = [

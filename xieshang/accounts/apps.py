@@ -10,12 +10,10 @@ class AccountsConfig(AppConfig):
     def ready(self):
         import rules
 
-        from xieshang.core import demo, navigation, workbench
+        from xieshang.core import navigation, workbench
 
-        from . import demo as accounts_demo
         from . import workbench as providers
 
-        demo.register("accounts", accounts_demo.build, order=0)
         workbench.register(providers.security_admin_section, order=800)
         workbench.register(providers.system_admin_section, order=810)
         navigation.register(

@@ -147,9 +147,8 @@ def _notifier(obj, event):
 
 
 def register() -> None:
-    from xieshang.core import demo, navigation, workbench
+    from xieshang.core import navigation, workbench
 
-    from . import demo as consultations_demo
     from . import services
     from . import workbench as providers
 
@@ -255,4 +254,3 @@ def register() -> None:
         415,
     )
     nav("portal", gettext_lazy("郑在协商"), "consultations:portal", lambda u, o: True, 420)
-    demo.register("consultations", consultations_demo.build, order=50)

@@ -95,9 +95,8 @@ def _notifier(report, event):
 
 
 def register() -> None:
-    from xieshang.core import demo, navigation, workbench
+    from xieshang.core import navigation, workbench
 
-    from . import demo as opinions_demo
     from . import workbench as providers
 
     registry.register_relational_role(MODEL, "author", _is_author, label=gettext_lazy("作者"), members=_authors)
@@ -148,7 +147,6 @@ def register() -> None:
             325,
         )
     )
-    demo.register("opinions", opinions_demo.build, order=30)
 
 
 def _perm(user, perm):

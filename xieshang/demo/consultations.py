@@ -14,11 +14,11 @@ from datetime import date, datetime, time, timedelta
 from django.utils import timezone
 
 from xieshang.accounts.models import Role, User
-from xieshang.core.demo import DemoContext
+from xieshang.consultations import services
+from xieshang.consultations.models import Kind, Outcome
 from xieshang.workflow import services as workflow
 
-from . import services
-from .models import Kind, Outcome
+from .registry import DemoContext, history
 
 # (kind, title, committee index, days from today, target state)
 CONSULTATIONS = [
@@ -104,7 +104,7 @@ def build(ctx: DemoContext) -> None:
         for p in partners
     }
 
-    with services.quiet():
+    with history(services):
         n_outcomes = 0
         for index, (kind, title, committee_index, offset, target) in enumerate(CONSULTATIONS):
             planned = today + timedelta(days=offset)
@@ -193,14 +193,15 @@ def build(ctx: DemoContext) -> None:
 
 
 def _media(ctx, zz, committee):
-    from . import demo_media
-    from .models import Consultation, Topic
+    from xieshang.consultations.models import Consultation, Topic
+
+    from . import consultation_media
 
     consultations = list(Consultation.objects.filter(organization=zz).select_related("state").order_by("planned_date"))
     finished = {}
     for topic in Topic.objects.filter(organization=zz, state__key="done").select_related("room__community"):
         finished.setdefault(topic.room_id, (topic.room, topic))
-    return demo_media.build(ctx, consultations, list(finished.values()), committee)
+    return consultation_media.build(ctx, consultations, list(finished.values()), committee)
 
 
 def _material(staff, consultation):

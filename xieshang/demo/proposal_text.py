@@ -1,6 +1,6 @@
 """Phrase banks for demo proposals: realistic, varied Chinese titles and bodies per topic and bureau.
 
-Each topic names the units that would answer it (by short name, as in accounts/demo.py UNITS), its category code,
+Each topic names the units that would answer it (by short name, as in organization.py UNITS), its category code,
 several title patterns and its own problems and suggestions; bodies mix them with places, figures and connectors so
 that routing and similarity see many wordings of each matter, and some topics share words across bureaus."""
 

@@ -8,10 +8,10 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from tests.proposals.test_views_support import login
-from xieshang.accounts.demo import DEMO_ACCOUNTS
 from xieshang.accounts.models import Organization, User
-from xieshang.core.management.commands.demo_data import Command
 from xieshang.core.workbench import sections_for
+from xieshang.demo.management.commands.demo_data import Command
+from xieshang.demo.organization import DEMO_ACCOUNTS
 from xieshang.proposals.models import Proposal
 from xieshang.workflow.models import State
 

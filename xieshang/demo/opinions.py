@@ -11,10 +11,10 @@ from datetime import date, datetime, time, timedelta
 from django.utils import timezone
 
 from xieshang.accounts.models import HandlingUnit, Role, RoleGrant, User
-from xieshang.core.demo import DemoContext
+from xieshang.opinions import services
+from xieshang.opinions.models import BulletinIssue, Level, Report
 
-from . import services
-from .models import BulletinIssue, Level, Report
+from .registry import DemoContext, history
 
 PLACES = [
     "金水区",
@@ -321,7 +321,7 @@ def build(ctx: DemoContext) -> None:
     data["opinion_recipients"] = recipients
 
     clock = Clock(timezone.now())
-    with simulated(clock), services.quiet():
+    with simulated(clock), history(services):
         counts = _history(ctx, rng, clock, org, staff, leader_users, authors_pool, members, units, by_level)
     _today(ctx, rng, org, staff, accounts, units, by_level, members)
     ctx.say(
@@ -335,8 +335,8 @@ def _recipient_accounts(ctx, org, recipients) -> None:
     from django.contrib.auth.hashers import make_password
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from xieshang.accounts.demo import DEMO_TOTP_KEY
-    from xieshang.core.demo import DEMO_PASSWORD
+    from .organization import DEMO_TOTP_KEY
+    from .registry import DEMO_PASSWORD
 
     # Hashing anew costs seconds at production strength; every demo account shares the one password anyway.
     password = ctx.data["accounts"]["member"].password or make_password(DEMO_PASSWORD)
@@ -377,13 +377,13 @@ def data_org(ctx, key):
 
 
 def _history(ctx, rng, clock, org, staff, leader_users, authors_pool, members, units, by_level) -> dict:
-    """Weeks of 2021: most written in bulk (demo_history), the last one moved by the services."""
-    from . import demo_history
+    """Weeks of 2021: most written in bulk (opinion_history), the last one moved by the services."""
+    from . import opinion_history
 
     days = _weekdays(2021)
     weeks = [days[i : i + 5] for i in range(0, len(days), 5)]
     bulk_weeks, service_weeks = weeks[:-1], weeks[-1:]
-    counts = demo_history.load(
+    counts = opinion_history.load(
         ctx,
         rng,
         org=org,

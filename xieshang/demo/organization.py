@@ -6,9 +6,7 @@ from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from xieshang.core.demo import DEMO_PASSWORD, DemoContext
-
-from .models import (
+from xieshang.accounts.models import (
     Community,
     HandlingUnit,
     MemberProfile,
@@ -21,6 +19,8 @@ from .models import (
     SpecialCommittee,
     User,
 )
+
+from .registry import DEMO_PASSWORD, DemoContext
 
 SURNAMES = (
     "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田"

@@ -5,10 +5,9 @@ import random
 import pytest
 from django.db.models import Count
 
-from xieshang.accounts import demo as accounts_demo
-from xieshang.core.demo import DemoContext
 from xieshang.core.workbench import sections_for
-from xieshang.proposals import demo
+from xieshang.demo import organization, proposals
+from xieshang.demo.registry import DemoContext
 from xieshang.proposals.models import Proposal
 from xieshang.workflow.models import WorkflowEvent
 
@@ -17,8 +16,8 @@ pytestmark = pytest.mark.django_db
 
 def test_small_demo_runs_through_the_services(monkeypatch):
     ctx = DemoContext(rng=random.Random(3))
-    accounts_demo.build(ctx)
-    demo.build(ctx, scale=0.06)
+    organization.build(ctx)
+    proposals.build(ctx, scale=0.06)
     org = ctx.data["organization"]
     states = set(Proposal.objects.filter(organization=org).values_list("state__key", flat=True))
     assert {"draft", "under_review", "handling", "replied", "archived", "not_filed"} <= states

@@ -14,10 +14,12 @@ from datetime import date, datetime, time, timedelta
 from django.utils import timezone
 
 from xieshang.accounts.models import Role
+from xieshang.proposals import services
+from xieshang.proposals.models import Assignment, Proposal
+from xieshang.proposals.selectors import categories_for, grounds_for
 from xieshang.workflow.calendar import add_working_days
 
-from . import services
-from .demo_text import (
+from .proposal_text import (
     REPLY_BODIES,
     REPLY_OPENERS,
     SUBJECTS,
@@ -25,8 +27,6 @@ from .demo_text import (
     compose,
     compose_micro,
 )
-from .models import Assignment, Proposal
-from .selectors import categories_for, grounds_for
 
 # The full path of a filed proposal; the demo stops each proposal at its target step.
 PATH = [
@@ -312,7 +312,7 @@ def _step(rng, clock, cast, p: Proposal, nxt: str, plan) -> None:
 
 
 def _rate_all(rng, clock, cast, p, plan):
-    from .workflow_hooks import signers
+    from xieshang.proposals.workflow_hooks import signers
 
     for signer in signers(p):
         if p.state.key != "replied":

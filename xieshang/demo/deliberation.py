@@ -8,10 +8,10 @@ from datetime import timedelta
 from django.utils import timezone
 
 from xieshang.accounts.models import Role
-from xieshang.core.demo import DemoContext
+from xieshang.deliberation.models import Conversation, Participant, Statement, Vote
+from xieshang.deliberation.services import SystemActor, map_compute
 
-from .models import Conversation, Participant, Statement, Vote
-from .services import SystemActor, map_compute
+from .registry import DemoContext
 
 # (statement, stance of each planted group: 1 agree, -1 disagree, 0 split/pass). Statements every group agrees with
 # are the consensus the map should find.
@@ -166,8 +166,8 @@ def build(ctx: DemoContext) -> None:
 
 
 def _import_vtaiwan(ctx: DemoContext, organization) -> None:
-    from .polis import read_export_dir, shared_polis_dir
-    from .services import polis_import
+    from xieshang.deliberation.polis import read_export_dir, shared_polis_dir
+    from xieshang.deliberation.services import polis_import
 
     folder = shared_polis_dir() / "vtaiwan.uberx"
     if not (folder / "comments.csv").is_file():

@@ -3,8 +3,9 @@ authors, versions, issues, dispatches, forwards, replies, instructions, adoption
 events the engine records for each transition, from the same installed workflow (states, transitions, names).
 
 Running some 9,000 transitions one by one through the services takes minutes; the services themselves still move
-the last weeks of the year and today's reports (demo.py), so both paths stay exercised. Audit rows are not written for
-this imported history, as for records migrated from an earlier system."""
+the last weeks of the year and today's reports (opinions.py), so both paths stay exercised. Audit rows are not
+written for this imported history, as for records migrated from an earlier system; duty entries go through duties'
+duty_history_load."""
 
 from __future__ import annotations
 
@@ -14,12 +15,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from xieshang.accounts.models import MemberProfile
-from xieshang.duties.models import DutyEntry
-from xieshang.duties.selectors import rule_for
-from xieshang.workflow.models import WorkflowEvent
-from xieshang.workflow.selectors import workflow_for
-
-from .models import (
+from xieshang.duties.services import PastAct, duty_history_load
+from xieshang.opinions.models import (
     Adoption,
     BulletinIssue,
     Dispatch,
@@ -30,6 +27,8 @@ from .models import (
     ReportAuthor,
     ReportVersion,
 )
+from xieshang.workflow.models import WorkflowEvent
+from xieshang.workflow.selectors import workflow_for
 
 
 def _at(rng, day, hour_from=8, hour_to=17):
@@ -370,52 +369,33 @@ def _events(org, wf, states, transitions, plans) -> None:
 
 
 def _credits(org, plans, adoptions) -> None:
-    terms = dict(MemberProfile.objects.filter(organization=org).values_list("user_id", "term"))
     authors = {p.report.pk: p.authors for p in plans}
-    ct_adoption = ContentType.objects.get_for_model(Adoption)
-    ct_instruction = ContentType.objects.get_for_model(Instruction)
-    rules = {}
-
-    def rule(key):
-        if key not in rules:
-            rules[key] = rule_for(org, key)
-        return rules[key]
-
-    entries = []
+    acts = []
     for a in adoptions:
-        r = rule(f"opinion_adopted_{a.level}")
         for person in authors[a.report.pk]:
-            entries.append(
-                _entry(
-                    org, person, terms, r, ct_adoption, a.pk, a.report, a.adopted_on, f"被{Level(a.level).label}采用"
+            acts.append(
+                PastAct(
+                    person,
+                    f"opinion_adopted_{a.level}",
+                    a,
+                    a.report.title,
+                    a.report.get_absolute_url(),
+                    f"被{Level(a.level).label}采用",
+                    a.adopted_on,
                 )
             )
     for p in plans:
         for i in p.instructions:
-            r = rule(f"opinion_instruction_{i.level}")
             for person in p.authors:
-                entries.append(
-                    _entry(
-                        org, person, terms, r, ct_instruction, i.pk, p.report, i.instructed_on, f"{i.leader_name}批示"
+                acts.append(
+                    PastAct(
+                        person,
+                        f"opinion_instruction_{i.level}",
+                        i,
+                        p.report.title,
+                        p.report.get_absolute_url(),
+                        f"{i.leader_name}批示",
+                        i.instructed_on,
                     )
                 )
-    DutyEntry.objects.bulk_create(entries, batch_size=1000)
-
-
-def _entry(org, person, terms, rule, ct, object_id, report, day, note) -> DutyEntry:
-    return DutyEntry(
-        member=person,
-        organization=org,
-        term=terms.get(person.pk, ""),
-        year=day.year,
-        kind=rule.kind,
-        rule_key=rule.key,
-        points=rule.points,
-        rule_points=rule.points,
-        content_type=ct,
-        object_id=object_id,
-        source_label=report.title[:200],
-        source_url=report.get_absolute_url(),
-        note=note,
-        occurred_on=day,
-    )
+    duty_history_load(organization=org, acts=acts)

@@ -12,8 +12,8 @@ from pathlib import Path
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from . import services
-from .models import Article, Kind
+from xieshang.consultations import services
+from xieshang.consultations.models import Article, Kind
 
 FONT_CANDIDATES = [
     "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",

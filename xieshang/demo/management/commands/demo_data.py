@@ -9,7 +9,7 @@ from django.db import connections, transaction
 from django.test.utils import override_settings
 
 from xieshang.accounts.models import Organization
-from xieshang.core.demo import DEMO_PASSWORD, DemoContext, builders
+from xieshang.demo.registry import DEMO_PASSWORD, DemoContext, builders
 
 
 class Command(BaseCommand):
@@ -48,7 +48,7 @@ class Command(BaseCommand):
         # `make demo` runs with DEBUG=1, under which Django logs every query and, on SQLite, runs a second query to
         # quote its parameters for the log: the build does not need that log (about a tenth of its time).
         with override_settings(DEBUG=False):
-            for _, name, builder in builders():
+            for name, builder in builders():
                 if only and name not in only:
                     continue
                 step = time.monotonic()
@@ -72,7 +72,7 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
 
     def print_accounts(self):
-        from xieshang.accounts.demo import demo_accounts
+        from xieshang.demo.organization import demo_accounts
 
         self.stdout.write("")
         self.stdout.write(f"演示账户 / demo accounts (password 密码: {DEMO_PASSWORD})")
