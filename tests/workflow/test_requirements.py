@@ -128,3 +128,15 @@ def test_the_system_check_waits_for_pending_migrations(monkeypatch):
 def test_no_pending_migrations_in_the_test_database():
     assert not checks._migrations_pending()
     assert Workflow.objects.filter(key="ticket", organization=None, is_active=True).exists()
+
+
+def test_a_workflow_code_names_but_nobody_runs_is_reported():
+    registry.register_requirements("archive", tags=["done"])
+    try:
+        assert [p for p in checks.workflow_problems() if "'archive'" in p] == [
+            "workflow 'archive': code names it, but no active workflow has this key"
+        ]
+    finally:
+        registry.unregister_requirements("archive")
+    Workflow.objects.filter(key="ticket").update(is_active=False)
+    assert ticket_problems() == ["workflow 'ticket': code names it, but no active workflow has this key"]

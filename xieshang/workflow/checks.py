@@ -70,6 +70,8 @@ def workflow_problems() -> list[str]:
             for cond in transition.conditions or ():
                 if cond not in known_conditions:
                     problems.append(f"{where}: transition {transition.key!r} names unknown condition {cond!r}")
+    for workflow_key in sorted(set(registry.requirements()) - {wf.key for wf in workflows}):
+        problems.append(f"workflow {workflow_key!r}: code names it, but no active workflow has this key")
     all_transition_keys: dict[str, set[str]] = {}
     for wf in workflows:
         all_transition_keys.setdefault(wf.key, set()).update(t.key for t in transitions.get(wf.pk, []))
