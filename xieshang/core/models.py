@@ -25,14 +25,18 @@ class AppendOnlyQuerySet(models.QuerySet):
     def delete(self):
         raise AppendOnlyError(f"{self.model._meta.label} is append-only.")
 
-    _raw_delete = delete
+    def _raw_delete(self, using):
+        raise AppendOnlyError(f"{self.model._meta.label} is append-only.")
 
     def bulk_update(self, objs, fields, batch_size=None):
         raise AppendOnlyError(f"{self.model._meta.label} is append-only.")
 
 
 class AppendOnlyModel(models.Model):
-    """A row is written once: saving an existing row or deleting one raises AppendOnlyError."""
+    """A row is written once: saving an existing row or deleting one raises AppendOnlyError. Deletes that cascade
+    from a parent row are refused too: core.apps connects a pre_delete receiver for every subclass (which also keeps
+    the deletion collector off its fast path), so deleting a user or an organization that append-only rows name
+    fails instead of silently removing history."""
 
     objects = AppendOnlyQuerySet.as_manager()
 
@@ -78,6 +82,20 @@ class OrganizationSettings(models.Model):
     @classmethod
     def forget(cls, organization_id: Any) -> None:
         cache.delete(cls.cache_key(organization_id))
+
+
+def refuse_append_only_delete(sender, instance, **kwargs) -> None:
+    """pre_delete receiver for every AppendOnlyModel subclass (connected in core.apps)."""
+    raise AppendOnlyError(f"{sender._meta.label} is append-only.")
+
+
+def forget_organization_settings(sender, instance, **kwargs) -> None:
+    """post_save/post_delete receiver for every OrganizationSettings subclass (connected in core.apps): the cached row
+    goes now, for this transaction's own reads, and again after commit, for another process that read the old row
+    in between."""
+    organization_id = instance.organization_id
+    sender.forget(organization_id)
+    transaction.on_commit(lambda: sender.forget(organization_id))
 
 
 class Counter(models.Model):

@@ -57,7 +57,7 @@ def workflow_problems() -> list[str]:
         need = registry.requirements().get(wf.key)
         if need is not None:
             tags = {t for s in own_states for t in (s.tags or ())}
-            flags = {f for s in own_states for f in (s.allows or {})}
+            flags = {f for s in own_states for f, on in (s.allows or {}).items() if on}
             for tag in sorted(need.tags - tags):
                 problems.append(f"{where}: no state carries the tag {tag!r} that code asks for")
             for key in sorted(need.states - {s.key for s in own_states}):
@@ -70,6 +70,8 @@ def workflow_problems() -> list[str]:
             for cond in transition.conditions or ():
                 if cond not in known_conditions:
                     problems.append(f"{where}: transition {transition.key!r} names unknown condition {cond!r}")
+    for workflow_key in sorted(set(registry.requirements()) - {wf.key for wf in workflows}):
+        problems.append(f"workflow {workflow_key!r}: code names it, but no active workflow has this key")
     all_transition_keys: dict[str, set[str]] = {}
     for wf in workflows:
         all_transition_keys.setdefault(wf.key, set()).update(t.key for t in transitions.get(wf.pk, []))
@@ -77,7 +79,9 @@ def workflow_problems() -> list[str]:
         if transition_key in (registry.START, registry.ANY) or workflow_key not in all_transition_keys:
             continue
         if transition_key not in all_transition_keys[workflow_key]:
-            problems.append(f"workflow {workflow_key!r}: a hook is registered for unknown transition {transition_key!r}")
+            problems.append(
+                f"workflow {workflow_key!r}: a hook is registered for unknown transition {transition_key!r}"
+            )
     return problems
 
 
@@ -86,7 +90,19 @@ def workflows_match_code(app_configs=None, databases=None, **kwargs):
     if not databases:  # checks that read the database run only when asked to (migrate, check --database)
         return []
     try:
+        if _migrations_pending():
+            # migrate runs this check before it migrates: the data migrations that bring the workflows up to what
+            # the code now names (new tags, new states) have not run yet, and must not be blocked by it.
+            return []
         problems = workflow_problems()
     except DatabaseError:  # before the first migrate
         return []
     return [Error(p, id="workflow.E001") for p in problems]
+
+
+def _migrations_pending() -> bool:
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    return bool(executor.migration_plan(executor.loader.graph.leaf_nodes()))

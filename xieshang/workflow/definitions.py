@@ -23,6 +23,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
+
 STATE_FIELDS = (
     "name",
     "order",
@@ -120,13 +122,17 @@ def _install(definition: dict, organization, *, apps, overwrite: bool):
         workflow.settings = definition.get("settings", {})
         workflow.save()
 
+    # A data migration's historical State may predate a field (an app's 0002 installing a definition that now has
+    # "tags" may run before workflow.0003_state_tags): such fields are left out, a later migration fills them in.
+    state_fields = [f for f in STATE_FIELDS if _has_field(State, f)]
+    transition_fields = [f for f in TRANSITION_FIELDS if _has_field(Transition, f)]
     states = {}
     for index, spec in enumerate(definition["states"]):
-        values = {f: spec[f] for f in STATE_FIELDS if f in spec}
+        values = {f: spec[f] for f in state_fields if f in spec}
         values.setdefault("order", index * 10)
         state, made = State.objects.get_or_create(workflow=workflow, key=spec["key"], defaults=values)
         if overwrite and not made:
-            for field in STATE_FIELDS:
+            for field in state_fields:
                 default = State._meta.get_field(field).get_default()
                 setattr(state, field, values.get(field, default))
             state.save()
@@ -134,13 +140,13 @@ def _install(definition: dict, organization, *, apps, overwrite: bool):
 
     listed = set()
     for index, spec in enumerate(definition["transitions"]):
-        values = {f: spec[f] for f in TRANSITION_FIELDS if f in spec}
+        values = {f: spec[f] for f in transition_fields if f in spec}
         values.setdefault("order", index * 10)
         values["target"] = states[spec["target"]]
         transition, made = Transition.objects.get_or_create(workflow=workflow, key=spec["key"], defaults=values)
         if made or overwrite:
             if not made:
-                for field in TRANSITION_FIELDS:
+                for field in transition_fields:
                     default = Transition._meta.get_field(field).get_default()
                     setattr(transition, field, values.get(field, default))
                 transition.target = values["target"]
@@ -150,6 +156,14 @@ def _install(definition: dict, organization, *, apps, overwrite: bool):
     if overwrite:
         Transition.objects.filter(workflow=workflow).exclude(key__in=listed).update(is_active=False)
     return workflow
+
+
+def _has_field(model, name: str) -> bool:
+    try:
+        model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return False
+    return True
 
 
 def export_workflow(workflow) -> dict[str, Any]:
@@ -192,3 +206,29 @@ def copy_workflow(*, actor, key: str, organization):
         copy = install_workflow(export_workflow(default), org_id)
         audit_record(actor=actor, action="workflow.copy", obj=copy, organization=org_id, detail={"from": default.pk})
     return copy
+
+
+def tag_states(workflow_key: str, tags_by_state: dict[str, list[str]], *, apps=None) -> int:
+    """Give the states of every workflow `workflow_key` (the platform default and each organization's copy) the phase
+    tags their code now asks for, by state key; tags already there are kept, and a state an administrator renamed or
+    removed is left alone (the check workflow.E001 then names what is missing). For data migrations: pass the
+    migration's `apps`. Returns how many states changed."""
+    from . import cache
+
+    if apps is None:
+        from .models import State, Workflow
+    else:
+        State = apps.get_model("workflow", "State")  # noqa: N806
+        Workflow = apps.get_model("workflow", "Workflow")  # noqa: N806
+    changed = 0
+    workflow_ids = set()
+    for state in State.objects.filter(workflow__key=workflow_key, key__in=list(tags_by_state)):
+        wanted = [t for t in tags_by_state[state.key] if t not in (state.tags or [])]
+        if wanted:
+            state.tags = [*(state.tags or []), *wanted]
+            state.save(update_fields=["tags"])
+            workflow_ids.add(state.workflow_id)
+            changed += 1
+    for workflow_id in workflow_ids:
+        cache.touch(workflow_id, model=Workflow)
+    return changed

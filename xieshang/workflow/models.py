@@ -100,10 +100,10 @@ class State(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    @property
     def has(self, tag: str) -> bool:
         return tag in (self.tags or ())
 
+    @property
     def has_deadline(self) -> bool:
         return bool(self.deadline_amount)
 

@@ -156,6 +156,10 @@ def register_requirements(
     )
 
 
+def unregister_requirements(workflow_key: str) -> None:
+    _requirements.pop(workflow_key, None)
+
+
 def requirements() -> dict[str, Requirements]:
     return dict(_requirements)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 from django.apps import apps
@@ -135,7 +136,7 @@ def state_ids_tagged(tag: str) -> list[int]:
     processes see an edit."""
     from django.core.cache import cache as shared
 
-    version = shared.get_or_set(_TAG_VERSION, 1, None)
+    version = shared.get_or_set(_TAG_VERSION, _new_tag_version, None)
     key = f"workflow:tagged:{version}:{tag}"
     found = shared.get(key)
     if found is None:
@@ -147,13 +148,19 @@ def state_ids_tagged(tag: str) -> list[int]:
 _TAG_VERSION = "workflow:tagged:version"
 
 
+def _new_tag_version() -> int:
+    # Not 1: when the version key is evicted while lists remain, a restart at 1 would find lists from long ago.
+    return time.time_ns()
+
+
 def forget_tags() -> None:
+    """Make every process read the tagged states again (cache.touch calls it on every definition change)."""
     from django.core.cache import cache as shared
 
     try:
         shared.incr(_TAG_VERSION)
     except ValueError:
-        shared.set(_TAG_VERSION, 1, None)
+        shared.set(_TAG_VERSION, _new_tag_version(), None)
 
 
 def state_has(obj, tag: str) -> bool:

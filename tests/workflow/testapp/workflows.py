@@ -1,13 +1,37 @@
-"""The test domain's default workflow, as a domain would declare it."""
+"""The template domain's default workflow, as a domain declares it: the definition dict (installed by the data
+migrations 0002 and 0004), each state's phase tags, and what code names in it (register_requirements).
+
+Code asks a state what it means (`state_has(ticket, "handling")`, `state_tag("draft").q()`), never its key, so an
+administrator may rename, split or insert states in an organization's copy without breaking lists and statistics."""
+
+from xieshang.workflow import registry
+
+# What code in this app asks of the "ticket" workflow. The check workflow.E001 (and tests/workflow/test_requirements.py)
+# fails when an active "ticket" workflow, an organization's copy included, lacks one of them.
+TAGS = {
+    "draft": "not yet submitted: only the submitter sees it (visibility.py)",
+    "review": "waiting for the staff's decision",
+    "handling": "units are at work: notes and reviewer invitations are open (rules.py)",
+    "done": "closed or rejected: no more notes",
+    "public": "every member of the organization sees it (visibility.py)",
+}
+FLAGS = {"edit"}  # rules.can_edit_ticket reads State.allows["edit"]
 
 TICKET_WORKFLOW = {
     "key": "ticket",
     "name": "测试工单",
     "settings": {"signing_days": 5},
     "states": [
-        {"key": "draft", "name": "草稿", "is_initial": True, "allows": {"edit": True, "cosign": True}},
+        {
+            "key": "draft",
+            "tags": ["draft"],
+            "name": "草稿",
+            "is_initial": True,
+            "allows": {"edit": True, "cosign": True},
+        },
         {
             "key": "submitted",
+            "tags": ["review"],
             "name": "已提交",
             "allows": {"comment": True},
             "deadline_amount": 5,
@@ -19,6 +43,7 @@ TICKET_WORKFLOW = {
         },
         {
             "key": "handling",
+            "tags": ["handling"],
             "name": "办理中",
             "deadline_amount": 3,
             "deadline_unit": "months",
@@ -26,9 +51,9 @@ TICKET_WORKFLOW = {
             "extend_roles": ["proposals_staff"],
             "responsible_roles": ["co_handler"],
         },
-        {"key": "replied", "name": "已答复"},
-        {"key": "closed", "name": "办结", "is_final": True},
-        {"key": "rejected", "name": "不予受理", "is_final": True},
+        {"key": "replied", "tags": ["handling"], "name": "已答复"},
+        {"key": "closed", "tags": ["done", "public"], "name": "办结", "is_final": True},
+        {"key": "rejected", "tags": ["done"], "name": "不予受理", "is_final": True},
     ],
     "transitions": [
         {
@@ -86,3 +111,8 @@ TICKET_WORKFLOW = {
         },
     ],
 }
+
+
+def register() -> None:
+    """Called from apps.ready(). No state or transition keys: nothing in this app names one."""
+    registry.register_requirements("ticket", tags=TAGS, flags=FLAGS)
