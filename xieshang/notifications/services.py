@@ -31,6 +31,14 @@ def is_suppressed() -> bool:
     return _suppressed.get()
 
 
+def after_commit(fn, *, robust: bool = False) -> None:
+    """transaction.on_commit(fn), run in the context of the moment it was scheduled: a notification that a service
+    (or the workflow engine) sends after commit honours the suppressed() block the write happened in, although
+    the block has ended by the time the transaction commits."""
+    context = contextvars.copy_context()
+    transaction.on_commit(lambda: context.run(fn), robust=robust)
+
+
 def channels_for(user, kind: str) -> tuple[bool, bool]:
     """(email, sms) for this user and kind: the kind's own row, else the user's default row, else SMS only."""
     prefs = {p.kind: p for p in ChannelPreference.objects.filter(user=user, kind__in=[kind, ""])}

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from xieshang.accounts.selectors import users_with_role
 from xieshang.audit.services import audit_record
-from xieshang.notifications.services import notify
+from xieshang.notifications.services import after_commit, notify
 
 from . import cache, registry
 from .calendar import add_months, add_working_days, compute_due, next_workday
@@ -456,7 +456,7 @@ def _notify_after_commit(obj, event: WorkflowEvent, chosen: Transition | None, w
                 )
 
     # robust: a failing SMS gateway or notifier must not turn a committed transition into an error page.
-    transaction.on_commit(send, robust=True)
+    after_commit(send, robust=True)
 
 
 def _default_messages(obj, event: WorkflowEvent, chosen: Transition | None, roles) -> list[tuple]:
