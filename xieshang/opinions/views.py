@@ -412,7 +412,8 @@ def issue_view(request, pk: int):
                 services.issue_publish(actor=request.user, issue=issue)
                 messages.success(request, _("已刊发 %(issue)s。") % {"issue": issue})
             elif action == "send":
-                form = SendForm(request.POST, organization=issue.organization)
+                # Bound with the prefix it is rendered with (send-recipients, send-note).
+                form = SendForm(request.POST, organization=issue.organization, prefix="send")
                 if not form.is_valid():
                     return render(
                         request, "opinions/issue.html", _issue_context(request, issue, send_form=form), status=422
