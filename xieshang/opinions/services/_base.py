@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xieshang.accounts.models import MemberProfile, Role, User
@@ -124,7 +123,3 @@ def information_staff(organization) -> list[User]:
 def published(report: Report) -> bool:
     """Out of the editors' hands (刊发): it may be sent up and forwarded."""
     return state_has(report, "published")
-
-
-def today():
-    return timezone.localdate()
