@@ -15,11 +15,13 @@ from __future__ import annotations
 
 import contextvars
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from django.core.cache import cache as shared
 from django.db import transaction
 from django.db.models import Case, F, Value, When
 from django.utils import timezone
@@ -148,8 +150,6 @@ def touch(workflow_id, *, model=Workflow) -> None:
         )
     )
     _entries.pop(workflow_id, None)
-    from .selectors import forget_tags
-
     # Now for this transaction's own reads, and again after commit for other processes that read meanwhile.
     forget_tags()
     transaction.on_commit(forget_tags)
@@ -183,3 +183,35 @@ def definition_changed(sender, instance, **kwargs) -> None:
     if action is not None and action not in ("post_add", "post_remove", "post_clear"):
         return
     touch(getattr(instance, "workflow_id", None))
+
+
+# phase tags: which states carry a tag, in the shared cache so that every process sees an edit
+
+
+def state_ids_tagged(tag: str) -> list[int]:
+    """Ids of every state (of every workflow, organization copies included) that carries the phase tag. Kept in the
+    shared cache under a version that every definition change moves (cache.touch -> forget_tags), so that all
+    processes see an edit."""
+    version = shared.get_or_set(_TAG_VERSION, _new_tag_version, None)
+    key = f"workflow:tagged:{version}:{tag}"
+    found = shared.get(key)
+    if found is None:
+        found = sorted(pk for pk, tags in State.objects.values_list("pk", "tags") if tag in (tags or ()))
+        shared.set(key, found, 3600)
+    return found
+
+
+_TAG_VERSION = "workflow:tagged:version"
+
+
+def _new_tag_version() -> int:
+    # Not 1: when the version key is evicted while lists remain, a restart at 1 would find lists from long ago.
+    return time.time_ns()
+
+
+def forget_tags() -> None:
+    """Make every process read the tagged states again (cache.touch calls it on every definition change)."""
+    try:
+        shared.incr(_TAG_VERSION)
+    except ValueError:
+        shared.set(_TAG_VERSION, _new_tag_version(), None)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 
 from django.apps import apps
@@ -131,36 +130,12 @@ def states_of(workflow: Workflow) -> QuerySet[State]:
 
 
 def state_ids_tagged(tag: str) -> list[int]:
-    """Ids of every state (of every workflow, organization copies included) that carries the phase tag. Kept in the
-    shared cache under a version that every definition change moves (cache.touch -> forget_tags), so that all
-    processes see an edit."""
-    from django.core.cache import cache as shared
-
-    version = shared.get_or_set(_TAG_VERSION, _new_tag_version, None)
-    key = f"workflow:tagged:{version}:{tag}"
-    found = shared.get(key)
-    if found is None:
-        found = sorted(pk for pk, tags in State.objects.values_list("pk", "tags") if tag in (tags or ()))
-        shared.set(key, found, 3600)
-    return found
-
-
-_TAG_VERSION = "workflow:tagged:version"
-
-
-def _new_tag_version() -> int:
-    # Not 1: when the version key is evicted while lists remain, a restart at 1 would find lists from long ago.
-    return time.time_ns()
+    """Ids of every state (of every workflow, organization copies included) that carries the phase tag."""
+    return cache.state_ids_tagged(tag)
 
 
 def forget_tags() -> None:
-    """Make every process read the tagged states again (cache.touch calls it on every definition change)."""
-    from django.core.cache import cache as shared
-
-    try:
-        shared.incr(_TAG_VERSION)
-    except ValueError:
-        shared.set(_TAG_VERSION, _new_tag_version(), None)
+    cache.forget_tags()
 
 
 def state_has(obj, tag: str) -> bool:
