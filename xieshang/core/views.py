@@ -17,7 +17,9 @@ ONE_YEAR = 365 * 24 * 3600
 def home_view(request):
     if request.user.is_authenticated:
         return workbench_view(request)
-    return render(request, "core/home.html")
+    from xieshang.consultations.selectors import public_rooms  # the public face links to the rooms by name
+
+    return render(request, "core/home.html", {"rooms": public_rooms()[:12]})
 
 
 @login_required
