@@ -137,7 +137,14 @@ def test_staff_must_pass_a_second_factor(client, user_with_role):
     response = client.get("/workbench/")
     assert response.url.startswith(reverse("accounts:otp_verify"))
     page = client.get(response.url)
-    assert "扫描" in page.content.decode()  # first use: enrol an authenticator
+    # First use: the password alone shows no secret; a code sent to the account's phone comes first.
+    assert "扫描" not in page.content.decode() and not TOTPDevice.objects.filter(user=staff).exists()
+    client.post(reverse("accounts:otp_verify"), {"action": "send"})
+    code = re.search(r"\d{6}", SmsMessage.objects.get(phone=staff.phone).text).group()
+    response = client.post(reverse("accounts:otp_verify"), {"action": "verify", "code": code})
+    assert response.status_code == 302
+    page = client.get(reverse("accounts:otp_verify"))
+    assert "扫描" in page.content.decode()  # enrol an authenticator
     device = TOTPDevice.objects.get(user=staff)
     assert not device.confirmed
     response = client.post(reverse("accounts:otp_verify"), {"token": "000000"})
