@@ -45,9 +45,5 @@ def text_error(value: str | None, limit: int, label: str) -> str | None:
     if not (value or "").strip():
         return _("请填写%(label)s。") % {"label": label}
     if len(value or "") > limit:
-        return _("%(label)s不能超过 %(limit)d 字（现为 %(n)d 字）。") % {
-            "label": label,
-            "limit": limit,
-            "n": len(value or ""),
-        }
+        return _("%(label)s不能超过 %(limit)d 字（现为 %(n)d 字）。") % {"label": label, "limit": limit, "n": len(value or "")}
     return None
