@@ -81,6 +81,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "xieshang.core.middleware.RequestSizeLimitMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "xieshang.audit.middleware.AuditContextMiddleware",
     "xieshang.accounts.middleware.IdleTimeoutMiddleware",
@@ -192,6 +193,10 @@ LANGUAGE_COOKIE_SAMESITE = "Lax"
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "xieshang" / "static"]
+# Over-size posts get core/too_large.html (413) with the limit stated (core.middleware.RequestSizeLimitMiddleware):
+# a form's text fields up to DATA_UPLOAD_MAX_MEMORY_SIZE, a whole upload with its files up to XIESHANG_MAX_UPLOAD_BYTES.
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("DATA_UPLOAD_MAX_MEMORY_SIZE", str(2621440)))
+XIESHANG_MAX_UPLOAD_BYTES = int(os.environ.get("XIESHANG_MAX_UPLOAD_BYTES", str(256 * 1024 * 1024)))
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 STORAGES = {
