@@ -99,3 +99,13 @@ def test_the_security_administrator_unlock_clears_the_counters(member, organizat
         attempt("member", "wrong")
     services.user_unlock(actor=secadmin, user=User.objects.get(username="member"))
     assert attempt("member", PASSWORD) == "ok"
+
+
+def test_the_security_administrator_sees_accounts_locked_at_an_address(client, member, organization):
+    secadmin = make_user(Role.SECURITY_ADMIN, organization)
+    for _ in range(5):
+        attempt("member", "wrong", address="203.0.113.50")
+    from xieshang.accounts.workbench import security_admin_section
+
+    section = security_admin_section(secadmin, organization)
+    assert [item.url for item in section.items] == [f"/admin/accounts/user/{member.pk}/change/"]

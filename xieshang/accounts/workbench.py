@@ -1,26 +1,36 @@
+from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xieshang.core.workbench import WorkItem, WorkSection
 
-from .models import Role, User
+from .models import LoginThrottle, Role, User
 from .selectors import has_role
 
 
 def security_admin_section(user, organization):
     if organization is None or not has_role(user, Role.SECURITY_ADMIN, organization):
         return None
+    now = timezone.now()
+    # Locked by an administrator, or locked at some client address after repeated failures (accounts.LoginThrottle).
+    throttled = {
+        int(key.split(":")[2].split("|")[0])
+        for key in LoginThrottle.objects.filter(key__startswith="pair:user:", blocked_until__gt=now).values_list(
+            "key", flat=True
+        )
+    }
     locked = (
-        User.objects.filter(role_grants__organization=organization, locked_until__gt=timezone.now())
+        User.objects.filter(role_grants__organization=organization)
+        .filter(Q(locked_until__gt=now) | Q(pk__in=throttled))
         .distinct()
-        .order_by("locked_until")
+        .order_by("username")
     )
     items = [
         WorkItem(
             title=_("账户已锁定：%(name)s") % {"name": u.display_name},
             url=reverse("admin:accounts_user_change", args=[u.pk]),
-            due=u.locked_until.date(),
+            due=u.locked_until.date() if u.locked_until and u.locked_until > now else None,
         )
         for u in locked[:10]
     ]
