@@ -1,24 +1,27 @@
-"""Cells written into CSV and Excel exports: text that a spreadsheet would read as a formula is neutralised.
+"""Helpers for files that users open in a spreadsheet (CSV, Excel).
 
-A cell beginning with =, +, -, @, a tab or a carriage return is run as a formula by Excel, WPS and LibreOffice
-(CSV/formula injection, OWASP). Such text gets a leading single quote, which spreadsheets show as plain text.
-Numbers, dates and None pass unchanged. Django-free, so the deliberation math package may use it too.
-"""
+A cell whose text begins with "=", "+", "-" or "@" (or a tab or carriage return, which some spreadsheets skip before
+reading the formula) is read as a formula by Excel and LibreOffice: a title such as `=HYPERLINK("http://…")` typed
+by a member would run on the staff member's machine that opens the export (CSV/formula injection, OWASP). Every
+export writes user-typed text through `safe_cell`, which keeps the text readable and makes it inert."""
 
 from __future__ import annotations
 
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+from typing import Any
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def safe_cell(value):
-    """The value to write into a CSV or Excel cell: strings that would start a formula get a leading quote."""
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+def safe_cell(value: Any) -> Any:
+    """The value to write into a spreadsheet cell: text that a spreadsheet would read as a formula gets a leading
+    single quote; other values (numbers, dates, None, harmless text) are returned unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
 
 
-def restore_cell(value: str) -> str:
-    """The text `safe_cell` was given, read back from an export this platform wrote (for re-import)."""
-    if isinstance(value, str) and value.startswith("'") and value[1:].startswith(FORMULA_TRIGGERS):
+def restore_cell(value: Any) -> Any:
+    """The text `safe_cell` was given, read back from an export this platform wrote (the Polis export's re-import)."""
+    if isinstance(value, str) and value.startswith("'") and value[1:].startswith(FORMULA_STARTS):
         return value[1:]
     return value
