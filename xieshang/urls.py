@@ -2,6 +2,8 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+handler400 = "xieshang.core.views.bad_request_view"
+
 urlpatterns = [
     path("", include("xieshang.core.urls")),
     path("accounts/", include("xieshang.accounts.urls")),

@@ -5,6 +5,7 @@ from ninja import NinjaAPI
 from ninja.security import django_auth
 
 from xieshang.consultations import api as consultations_api
+from xieshang.core.apidocs import VendoredSwagger
 from xieshang.deliberation import api as deliberation_api
 from xieshang.opinions import api as opinions_api
 from xieshang.proposals import api as proposals_api
@@ -19,6 +20,7 @@ api = NinjaAPI(
     description="协商平台接口：提案、社情民意、协商、意见地图与统计。Session authentication with CSRF.",
     auth=django_auth,
     urls_namespace="api",
+    docs=VendoredSwagger(),  # Swagger UI from static/vendor, CSP-clean (no CDN, no inline script)
 )
 
 

@@ -18,3 +18,10 @@ def safe_cell(value: Any) -> Any:
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
+
+
+def restore_cell(value: Any) -> Any:
+    """The text `safe_cell` was given, read back from an export this platform wrote (the Polis export's re-import)."""
+    if isinstance(value, str) and value.startswith("'") and value[1:].startswith(FORMULA_STARTS):
+        return value[1:]
+    return value

@@ -17,7 +17,9 @@ ONE_YEAR = 365 * 24 * 3600
 def home_view(request):
     if request.user.is_authenticated:
         return workbench_view(request)
-    return render(request, "core/home.html")
+    from xieshang.consultations.selectors import public_rooms  # the public face links to the rooms by name
+
+    return render(request, "core/home.html", {"rooms": public_rooms()[:12]})
 
 
 @login_required
@@ -60,3 +62,17 @@ def healthz_view(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+def bad_request_view(request, exception=None):
+    """400, except for an over-size post that reached Django's own limits elsewhere: the 413 page with the limit."""
+    from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+    from django.views.defaults import bad_request
+
+    from .middleware import too_large_response
+
+    if isinstance(exception, TooManyFieldsSent):
+        return too_large_response(request, "fields")
+    if isinstance(exception, (RequestDataTooBig, TooManyFilesSent)):
+        return too_large_response(request, "text")
+    return bad_request(request, exception)

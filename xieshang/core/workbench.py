@@ -26,6 +26,7 @@ class WorkSection:
     total: int | None = None  # the full count when `items` shows only the first few
     more_url: str = ""
     empty_text: str = ""  # why the section is empty and what would put something in it
+    links: list[tuple[str, str]] = field(default_factory=list)  # (label, url): the pages of the user's duty
 
     @property
     def count(self) -> int:

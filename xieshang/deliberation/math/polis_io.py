@@ -16,6 +16,8 @@ from pathlib import Path
 
 import numpy as np
 
+from xieshang.core.exports import restore_cell, safe_cell
+
 from .matrix import VoteMatrix
 
 COMMENTS_HEADER = [
@@ -159,7 +161,7 @@ def read_comments(path: Path) -> list[Statement]:
                 agrees=_int(path, line, "agrees", f[4], blank_ok=True) or 0,
                 disagrees=_int(path, line, "disagrees", f[5], blank_ok=True) or 0,
                 moderated=_int(path, line, "moderated", f[6], allowed={-1, 0, 1}),
-                body=f[7],
+                body=restore_cell(f[7]),
             )
         )
     return out
@@ -246,7 +248,7 @@ def read_summary(path: Path) -> dict[str, str]:
                 continue
             if len(fields) != 2:
                 raise PolisExportError(path, start, f"expected key,value, found {len(fields)} fields")
-            out[fields[0]] = fields[1]
+            out[fields[0]] = restore_cell(fields[1])
             start = reader.line_num + 1
     except csv.Error as exc:
         raise PolisExportError(path, reader.line_num, f"bad CSV ({exc})") from exc
@@ -355,7 +357,7 @@ def write_polis_export(
                     agrees[sid],
                     disagrees[sid],
                     st.moderated,
-                    st.body,
+                    safe_cell(st.body),
                 ]
             )
 
@@ -398,4 +400,4 @@ def write_polis_export(
     with open(d / "summary.csv", "w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh, lineterminator="\n")
         for key, value in values.items():
-            w.writerow([key, value])
+            w.writerow([key, safe_cell(value)])
