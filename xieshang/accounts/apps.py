@@ -14,7 +14,10 @@ class AccountsConfig(AppConfig):
 
         from . import demo as accounts_demo
         from . import workbench as providers
+        from .models import Role
+        from .selectors import roles_in
 
+        workbench.register_roles(roles_in, lambda value: Role(value).label if value in Role.values else value)
         demo.register("accounts", accounts_demo.build, order=0)
         workbench.register(providers.security_admin_section, order=800)
         workbench.register(providers.system_admin_section, order=810)

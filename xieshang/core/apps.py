@@ -13,6 +13,3 @@ class CoreConfig(AppConfig):
         navigation.register(
             navigation.NavEntry("workbench", _("我的待办"), "core:workbench", lambda u, o: True, order=0)
         )
-        navigation.register(
-            navigation.NavEntry("inbox", _("消息"), "notifications:inbox", lambda u, o: True, order=900)
-        )

@@ -6,10 +6,8 @@ from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from xieshang.accounts.selectors import roles_in
-
 from .context_processors import CARE_COOKIE
-from .workbench import sections_for
+from .workbench import roles_of, sections_for
 
 ONE_YEAR = 365 * 24 * 3600
 
@@ -28,7 +26,7 @@ def workbench_view(request):
         "core/workbench.html",
         {
             "sections": sections,
-            "roles": sorted(roles_in(request.user, request.organization)),
+            "roles": roles_of(request.user, request.organization),
             "total": sum(s.count for s in sections),
         },
     )

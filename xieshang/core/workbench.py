@@ -43,6 +43,26 @@ def register(provider: Provider, order: int = 100) -> Provider:
     return provider
 
 
+RolesOf = Callable[[object, object], set[str]]
+RoleLabel = Callable[[str], str]
+_roles: dict[str, RolesOf | RoleLabel] = {}
+
+
+def register_roles(roles_of: RolesOf, label: RoleLabel) -> None:
+    """accounts hands over who holds which role and what a role is called; the workbench shows "您在本组织的身份"."""
+    _roles["of"], _roles["label"] = roles_of, label
+
+
+def roles_of(user, organization) -> list[str]:
+    of = _roles.get("of")
+    return sorted(of(user, organization)) if of is not None and organization is not None else []  # type: ignore[arg-type]
+
+
+def role_label(value: str) -> str:
+    label = _roles.get("label")
+    return str(label(value)) if label is not None else value  # type: ignore[arg-type]
+
+
 def sections_for(user, organization) -> list[WorkSection]:
     sections = []
     for _, provider in _providers:

@@ -12,7 +12,6 @@ from django.utils import timezone
 
 from .models import ChannelPreference, Notification, SmsMessage
 
-
 _suppressed: contextvars.ContextVar[bool] = contextvars.ContextVar("notifications_suppressed", default=False)
 
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 from xieshang.accounts.models import HandlingUnit
 
 from . import registry
-from .dictionary import current_segmenter
+from .lexicon import current_segmenter
 from .models import RoutingModelStore, RoutingSuggestion
 from .text.routing import KeywordRouter, RoutingModel, using_segmenter
 

@@ -20,8 +20,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.db.models import Case, F, Value, When
 from django.db import transaction
+from django.db.models import Case, F, Value, When
 from django.utils import timezone
 
 from .models import State, Transition, Workflow
@@ -148,8 +148,6 @@ def touch(workflow_id, *, model=Workflow) -> None:
         )
     )
     _entries.pop(workflow_id, None)
-    from .selectors import forget_tags
-
     # Now for this transaction's own reads, and again after commit for other processes that read meanwhile.
     forget_tags()
     transaction.on_commit(forget_tags)
@@ -183,3 +181,30 @@ def definition_changed(sender, instance, **kwargs) -> None:
     if action is not None and action not in ("post_add", "post_remove", "post_clear"):
         return
     touch(getattr(instance, "workflow_id", None))
+
+
+def state_ids_tagged(tag: str) -> list[int]:
+    """Ids of every state (of every workflow, organization copies included) that carries the phase tag. Kept in the
+    shared cache under a version that every definition change moves (cache.touch -> forget_tags), so that all
+    processes see an edit."""
+    from django.core.cache import cache as shared
+
+    version = shared.get_or_set(_TAG_VERSION, 1, None)
+    key = f"workflow:tagged:{version}:{tag}"
+    found = shared.get(key)
+    if found is None:
+        found = sorted(pk for pk, tags in State.objects.values_list("pk", "tags") if tag in (tags or ()))
+        shared.set(key, found, 3600)
+    return found
+
+
+_TAG_VERSION = "workflow:tagged:version"
+
+
+def forget_tags() -> None:
+    from django.core.cache import cache as shared
+
+    try:
+        shared.incr(_TAG_VERSION)
+    except ValueError:
+        shared.set(_TAG_VERSION, 1, None)

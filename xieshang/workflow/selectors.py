@@ -129,33 +129,6 @@ def states_of(workflow: Workflow) -> QuerySet[State]:
     return workflow.states.order_by("order", "id")
 
 
-def state_ids_tagged(tag: str) -> list[int]:
-    """Ids of every state (of every workflow, organization copies included) that carries the phase tag. Kept in the
-    shared cache under a version that every definition change moves (cache.touch -> forget_tags), so that all
-    processes see an edit."""
-    from django.core.cache import cache as shared
-
-    version = shared.get_or_set(_TAG_VERSION, 1, None)
-    key = f"workflow:tagged:{version}:{tag}"
-    found = shared.get(key)
-    if found is None:
-        found = sorted(pk for pk, tags in State.objects.values_list("pk", "tags") if tag in (tags or ()))
-        shared.set(key, found, 3600)
-    return found
-
-
-_TAG_VERSION = "workflow:tagged:version"
-
-
-def forget_tags() -> None:
-    from django.core.cache import cache as shared
-
-    try:
-        shared.incr(_TAG_VERSION)
-    except ValueError:
-        shared.set(_TAG_VERSION, 1, None)
-
-
 def state_has(obj, tag: str) -> bool:
     """Whether the object's current state carries the phase tag ("review", "handling", "rating", "public" …)."""
     state = obj.state if getattr(obj, "state_id", None) else None
@@ -167,4 +140,4 @@ def state_tag(tag: str):
     visibility specs and selectors: `Q(state_id__in=…)` for SQL, `state_has` for one object."""
     from xieshang.accounts.visibility import Condition
 
-    return Condition(q=lambda: Q(state_id__in=state_ids_tagged(tag)), test=lambda obj: state_has(obj, tag))
+    return Condition(q=lambda: Q(state_id__in=cache.state_ids_tagged(tag)), test=lambda obj: state_has(obj, tag))
