@@ -56,6 +56,7 @@ lint: install
 	$(VENV)/bin/ruff check xieshang tests bench
 	$(VENV)/bin/ruff format --check xieshang tests bench
 	$(VENV)/bin/lint-imports --no-cache
+	$(VENV)/bin/mypy xieshang/workflow xieshang/core
 
 format: install
 	$(VENV)/bin/ruff format xieshang tests bench

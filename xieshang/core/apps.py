@@ -7,7 +7,7 @@ class CoreConfig(AppConfig):
     label = "core"
     verbose_name = _("平台")
 
-    def ready(self):
+    def ready(self) -> None:
         from . import navigation
 
         navigation.register(

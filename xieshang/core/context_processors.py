@@ -1,4 +1,5 @@
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 
@@ -7,7 +8,7 @@ from .navigation import entries_for
 CARE_COOKIE = "xieshang_care"
 
 # Higher apps add to every page's context by registration (notifications: the unread count), so core imports none.
-ContextProvider = Callable[[object], dict]
+ContextProvider = Callable[[Any], dict[str, Any]]
 _providers: list[ContextProvider] = []
 
 
@@ -17,15 +18,15 @@ def register(provider: ContextProvider) -> ContextProvider:
     return provider
 
 
-def care_mode(request) -> bool:
+def care_mode(request: Any) -> bool:
     user = getattr(request, "user", None)
     cookie = request.COOKIES.get(CARE_COOKIE)
     if cookie is not None:
-        return cookie == "1"
+        return bool(cookie == "1")
     return bool(user and user.is_authenticated and user.care_mode)
 
 
-def platform(request):
+def platform(request: Any) -> dict[str, Any]:
     user = getattr(request, "user", None)
     context = {
         "site_name": settings.XIESHANG_SITE_NAME,

@@ -16,18 +16,18 @@ class AppendOnlyError(Exception):
     """Raised when code tries to change or remove a row of an append-only table."""
 
 
-class AppendOnlyQuerySet(models.QuerySet):
+class AppendOnlyQuerySet[M: models.Model](models.QuerySet[M]):
     """Refuses bulk changes; AppendOnlyModel refuses single ones. Databases add triggers where it matters (audit)."""
 
-    def update(self, **kwargs):
+    def update(self, **kwargs: Any) -> int:
         raise AppendOnlyError(f"{self.model._meta.label} is append-only.")
 
-    def delete(self):
+    def delete(self) -> tuple[int, dict[str, int]]:
         raise AppendOnlyError(f"{self.model._meta.label} is append-only.")
 
-    _raw_delete = delete
+    _raw_delete = delete  # type: ignore[assignment]
 
-    def bulk_update(self, objs, fields, batch_size=None):
+    def bulk_update(self, objs: Any, fields: Any, batch_size: int | None = None) -> int:
         raise AppendOnlyError(f"{self.model._meta.label} is append-only.")
 
 
@@ -39,12 +39,12 @@ class AppendOnlyModel(models.Model):
     class Meta:
         abstract = True
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
             raise AppendOnlyError(f"{self._meta.label} is append-only.")
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise AppendOnlyError(f"{self._meta.label} is append-only.")
 
 
@@ -66,14 +66,14 @@ class OrganizationSettings(models.Model):
         return f"orgsettings:{cls._meta.label_lower}:{organization_id}"
 
     @classmethod
-    def for_organization(cls, organization) -> Self:
+    def for_organization(cls, organization: Any) -> Self:
         org_id = getattr(organization, "pk", organization)
         key = cls.cache_key(org_id)
         found = cache.get(key)
         if found is None:
             found = cls._default_manager.filter(organization_id=org_id).first() or cls(organization_id=org_id)
             cache.set(key, found, cls.CACHE_SECONDS)
-        return found
+        return found  # type: ignore[no-any-return]
 
     @classmethod
     def forget(cls, organization_id: Any) -> None:

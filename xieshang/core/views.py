@@ -1,7 +1,9 @@
+from typing import Any
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import HttpResponseRedirect, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
@@ -12,14 +14,14 @@ from .workbench import roles_of, sections_for
 ONE_YEAR = 365 * 24 * 3600
 
 
-def home_view(request):
+def home_view(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return workbench_view(request)
     return render(request, "core/home.html")
 
 
 @login_required
-def workbench_view(request):
+def workbench_view(request: Any) -> HttpResponse:  # request.organization: accounts.CurrentOrganizationMiddleware
     sections = sections_for(request.user, request.organization)
     return render(
         request,
@@ -33,7 +35,7 @@ def workbench_view(request):
 
 
 @require_POST
-def preferences_view(request):
+def preferences_view(request: HttpRequest) -> HttpResponse:
     """Language and care mode, from the header; kept in a cookie and, for a signed-in user, in the profile."""
     target = request.POST.get("next") or "/"
     if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
@@ -54,7 +56,7 @@ def preferences_view(request):
     return response
 
 
-def healthz_view(request):
+def healthz_view(request: HttpRequest) -> HttpResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})

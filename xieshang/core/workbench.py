@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 
 @dataclass
@@ -32,7 +33,7 @@ class WorkSection:
         return self.total if self.total is not None else len(self.items)
 
 
-Provider = Callable[[object, object], WorkSection | None]
+Provider = Callable[[Any, Any], WorkSection | None]
 _providers: list[tuple[int, Provider]] = []
 
 
@@ -43,27 +44,28 @@ def register(provider: Provider, order: int = 100) -> Provider:
     return provider
 
 
-RolesOf = Callable[[object, object], set[str]]
-RoleLabel = Callable[[str], str]
-_roles: dict[str, RolesOf | RoleLabel] = {}
+RolesOf = Callable[[Any, Any], set[str]]
+RoleLabel = Callable[[str], Any]
+_roles_of: list[RolesOf] = []
+_role_label: list[RoleLabel] = []
 
 
 def register_roles(roles_of: RolesOf, label: RoleLabel) -> None:
     """accounts hands over who holds which role and what a role is called; the workbench shows "您在本组织的身份"."""
-    _roles["of"], _roles["label"] = roles_of, label
+    _roles_of[:], _role_label[:] = [roles_of], [label]
 
 
-def roles_of(user, organization) -> list[str]:
-    of = _roles.get("of")
-    return sorted(of(user, organization)) if of is not None and organization is not None else []  # type: ignore[arg-type]
+def roles_of(user: Any, organization: Any) -> list[str]:
+    if not _roles_of or organization is None:
+        return []
+    return sorted(_roles_of[0](user, organization))
 
 
 def role_label(value: str) -> str:
-    label = _roles.get("label")
-    return str(label(value)) if label is not None else value  # type: ignore[arg-type]
+    return str(_role_label[0](value)) if _role_label else value
 
 
-def sections_for(user, organization) -> list[WorkSection]:
+def sections_for(user: Any, organization: Any) -> list[WorkSection]:
     sections = []
     for _, provider in _providers:
         section = provider(user, organization)

@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Case, F, Value, When
@@ -38,7 +39,7 @@ class Definition:
     sources: dict[int, frozenset[int]]
     outgoing: dict[int, tuple[Transition, ...]] = field(default_factory=dict)
 
-    def state(self, state_id) -> State | None:
+    def state(self, state_id: Any) -> State | None:
         return self.states.get(state_id)
 
     def state_by_key(self, key: str) -> State | None:
@@ -47,11 +48,11 @@ class Definition:
     def transition(self, key: str) -> Transition | None:
         return self.transitions.get(key)
 
-    def leaves(self, transition: Transition, state_id) -> bool:
+    def leaves(self, transition: Transition, state_id: Any) -> bool:
         """Whether `transition` may be taken from the state `state_id`."""
         return state_id in self.sources.get(transition.pk, ())
 
-    def outgoing_from(self, state_id) -> tuple[Transition, ...]:
+    def outgoing_from(self, state_id: Any) -> tuple[Transition, ...]:
         """The active transitions out of the state, in (order, id) order."""
         return self.outgoing.get(state_id, ())
 
@@ -66,7 +67,7 @@ _load_lock = threading.Lock()
 loads = 0  # how many times a definition was read from the database (for tests and benchmarks)
 
 
-def get(workflow_id: int, version) -> Definition:
+def get(workflow_id: int, version: Any) -> Definition:
     """The definition of the workflow whose current `updated_at` (read from the database by the caller) is
     `version`; read from the database when the cached copy is of another version or missing."""
     entry = _entries.get(workflow_id)
@@ -128,10 +129,12 @@ def clear() -> None:
 
 # keeping updated_at moving
 
-_deferred: contextvars.ContextVar[set | None] = contextvars.ContextVar("workflow_definition_deferred", default=None)
+_deferred: contextvars.ContextVar[set[Any] | None] = contextvars.ContextVar(
+    "workflow_definition_deferred", default=None
+)
 
 
-def touch(workflow_id, *, model=Workflow) -> None:
+def touch(workflow_id: Any, *, model: Any = Workflow) -> None:
     """Mark the workflow's definition as changed: move updated_at forward (strictly, even when the clock has not moved
     since the last change) and drop this process's copy. `model` is the historical Workflow in a data migration."""
     if workflow_id is None:
@@ -175,7 +178,7 @@ def changes() -> Iterator[None]:
         touch(workflow_id)
 
 
-def definition_changed(sender, instance, **kwargs) -> None:
+def definition_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
     """Signal receiver for State and Transition saves and deletes and Transition.sources changes."""
     action = kwargs.get("action")
     if action is not None and action not in ("post_add", "post_remove", "post_clear"):
@@ -195,7 +198,7 @@ def state_ids_tagged(tag: str) -> list[int]:
     if found is None:
         found = sorted(pk for pk, tags in State.objects.values_list("pk", "tags") if tag in (tags or ()))
         shared.set(key, found, 3600)
-    return found
+    return list(found)
 
 
 _TAG_VERSION = "workflow:tagged:version"

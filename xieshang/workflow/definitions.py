@@ -52,7 +52,7 @@ TRANSITION_FIELDS = (
 )
 
 
-def validate_definition(definition: dict) -> None:
+def validate_definition(definition: dict[str, Any]) -> None:
     """Raise ValueError for a definition that cannot run: no or several initial states, unknown state keys,
     duplicate keys, unknown fields (a typo would otherwise silently fall back to a default)."""
     for required in ("key", "name", "states", "transitions"):
@@ -80,7 +80,9 @@ def validate_definition(definition: dict) -> None:
                 raise ValueError(f"transition {transition['key']} names unknown state {ref!r}")
 
 
-def install_workflow(definition: dict, organization=None, *, apps=None, overwrite: bool = True):
+def install_workflow(
+    definition: dict[str, Any], organization: Any = None, *, apps: Any = None, overwrite: bool = True
+) -> Any:
     """Create or update a workflow from a definition dict; returns the Workflow.
 
     Pass the migration's `apps` from a data migration so the historical models are used. With overwrite=False only
@@ -96,13 +98,13 @@ def install_workflow(definition: dict, organization=None, *, apps=None, overwrit
     return workflow
 
 
-def _install(definition: dict, organization, *, apps, overwrite: bool):
+def _install(definition: dict[str, Any], organization: Any, *, apps: Any, overwrite: bool) -> Any:
     if apps is None:
-        from .models import State, Transition, Workflow
-    else:
-        Workflow = apps.get_model("workflow", "Workflow")  # noqa: N806
-        State = apps.get_model("workflow", "State")  # noqa: N806
-        Transition = apps.get_model("workflow", "Transition")  # noqa: N806
+        from django.apps import apps
+    # The historical models inside a migration, the current ones otherwise.
+    Workflow: Any = apps.get_model("workflow", "Workflow")  # noqa: N806
+    State: Any = apps.get_model("workflow", "State")  # noqa: N806
+    Transition: Any = apps.get_model("workflow", "Transition")  # noqa: N806
     org_id = getattr(organization, "pk", organization)
 
     workflow, created = Workflow.objects.get_or_create(
@@ -152,7 +154,7 @@ def _install(definition: dict, organization, *, apps, overwrite: bool):
     return workflow
 
 
-def export_workflow(workflow) -> dict[str, Any]:
+def export_workflow(workflow: Any) -> dict[str, Any]:
     """The definition dict of an installed workflow (inverse of install_workflow)."""
     states = list(workflow.states.order_by("order", "id"))
     key_of = {s.pk: s.key for s in states}
@@ -175,7 +177,7 @@ def export_workflow(workflow) -> dict[str, Any]:
     }
 
 
-def copy_workflow(*, actor, key: str, organization):
+def copy_workflow(*, actor: Any, key: str, organization: Any) -> Any:
     """Give the organization its own editable copy of the platform default `key` (or return the existing copy)."""
     from django.db import transaction
 
