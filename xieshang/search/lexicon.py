@@ -13,6 +13,8 @@ import threading
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
+from xieshang.core import caches
+
 from .models import DictionaryWord, SearchCounter
 from .text.segment import Segmenter, UserWord, load_user_dictionary
 
@@ -98,3 +100,6 @@ def reset_segmenter() -> None:
 
 def org_counter(organization_id: int) -> str:
     return f"org:{organization_id}"
+
+
+caches.register("search.segmenter", reset_segmenter)

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from django.db import connection
 
+from xieshang.core import caches
+
 from .lexicon import read_counter
 from .models import SearchDocument, SearchRemoval
 from .registry import document_types, get_document_type
@@ -161,3 +163,6 @@ def _visible_ids(where: str, params: list, doc_type: str, ids: list[int]) -> lis
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, doc_type, *ids])
         return [r[0] for r in cursor.fetchall()]
+
+
+caches.register("search.similar", forget)

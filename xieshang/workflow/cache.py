@@ -25,6 +25,8 @@ from django.db import transaction
 from django.db.models import Case, F, Value, When
 from django.utils import timezone
 
+from xieshang.core import caches
+
 from .models import State, Transition, Workflow
 
 
@@ -211,3 +213,6 @@ def forget_tags() -> None:
         shared.incr(_TAG_VERSION)
     except ValueError:
         shared.set(_TAG_VERSION, 1, None)
+
+
+caches.register("workflow.definitions", clear)

@@ -19,6 +19,8 @@ from typing import Any
 import chinese_calendar
 from django.core.cache import cache
 
+from xieshang.core import caches
+
 VERSION_KEY = "workflow:calendar:version"
 VERSION_CHECK_SECONDS = 30
 # Without a shared cache (no REDIS_URL) other processes never see the version bump: reload now and then anyway.
@@ -55,9 +57,14 @@ def _load() -> tuple[dict[date, bool], set[int]]:
     return days, _state["years"]
 
 
+def forget() -> None:
+    """Forget the cached table in this process (it reloads on the next question)."""
+    _state.update(days=None, years=None, version=None, checked=0.0, loaded=0.0)
+
+
 def invalidate() -> None:
     """Forget the cached table here and tell other processes to reload it."""
-    _state.update(days=None, years=None, version=None, checked=0.0, loaded=0.0)
+    forget()
     try:
         cache.incr(VERSION_KEY)
     except ValueError:
@@ -192,3 +199,6 @@ def seed_from_package(years: Iterable[int], *, model: Any = None) -> tuple[int, 
     if created or updated:
         invalidate()
     return created, updated
+
+
+caches.register("workflow.calendar", forget)
