@@ -60,7 +60,7 @@ class Definition:
 
     @property
     def initial(self) -> State | None:
-        # Same choice as Workflow.initial_state(): the first initial state in (order, id) order.
+        # The first initial state in (order, id) order.
         return next((s for s in self.states.values() if s.is_initial), None)
 
 

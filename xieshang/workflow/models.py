@@ -60,9 +60,6 @@ class Workflow(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def initial_state(self) -> State | None:
-        return self.states.filter(is_initial=True).first()
-
 
 class State(models.Model):
     workflow = models.ForeignKey(Workflow, verbose_name=_("流程"), on_delete=models.CASCADE, related_name="states")
@@ -104,9 +101,6 @@ class State(models.Model):
 
     def has(self, tag: str) -> bool:
         return tag in (self.tags or ())
-
-    def has_deadline(self) -> bool:
-        return bool(self.deadline_amount)
 
 
 class Transition(models.Model):
@@ -157,9 +151,6 @@ class WorkflowObject(models.Model):
 
     class Meta:
         abstract = True
-
-    def workflow_content_type(self) -> ContentType:
-        return ContentType.objects.get_for_model(self, for_concrete_model=True)
 
 
 class EventQuerySet(models.QuerySet[Any]):

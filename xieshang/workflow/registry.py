@@ -72,11 +72,6 @@ def condition(key: str) -> Callable[[Any, Any, dict[str, Any]], str | None] | No
     return entry[0] if entry else None
 
 
-def condition_label(key: str) -> str:
-    entry = _conditions.get(key)
-    return str(entry[1]) if entry and entry[1] else key
-
-
 def register_hook(workflow_key: str, transition_key: str, fn: Callable[[Any, Any, dict[str, Any]], None]) -> None:
     """fn(obj, event, payload) runs inside the transition's transaction, after the new state and the event are
     written; obj is the locked, fresh row. Raising rolls the whole transition back."""

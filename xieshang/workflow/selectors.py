@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from xieshang.accounts.selectors import has_role
 
 from . import cache, registry
-from .models import State, Transition, Workflow, WorkflowEvent, WorkflowObject
+from .models import Transition, Workflow, WorkflowEvent, WorkflowObject
 
 SYSTEM_ROLE = "system"
 
@@ -124,10 +124,6 @@ def available_transitions(actor: Any, obj: Any) -> list[Available]:
         blocked = condition_failure(obj, actor, transition, None)
         result.append(Available(transition, blocked is None, blocked or ""))
     return result
-
-
-def states_of(workflow: Workflow) -> QuerySet[State]:
-    return workflow.states.order_by("order", "id")
 
 
 def state_has(obj: Any, tag: str) -> bool:
