@@ -13,7 +13,10 @@ class AccountsConfig(AppConfig):
         from xieshang.core import navigation, workbench
 
         from . import workbench as providers
+        from .models import Role
+        from .selectors import roles_in
 
+        workbench.register_roles(roles_in, lambda value: Role(value).label if value in Role.values else value)
         workbench.register(providers.security_admin_section, order=800)
         workbench.register(providers.system_admin_section, order=810)
         navigation.register(

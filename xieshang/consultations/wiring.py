@@ -146,7 +146,16 @@ def _notifier(obj, event):
     return [(people, title, body, obj.get_absolute_url())]
 
 
+def _home_rooms(request) -> dict:
+    from .selectors import public_rooms
+
+    return {"rooms": public_rooms()[:12]}
+
+
 def register() -> None:
+    from xieshang.core.views import register_home_context
+
+    register_home_context(_home_rooms)
     from xieshang.core import navigation, workbench
 
     from . import services

@@ -4,6 +4,8 @@ Swagger UI is pinned in package.json and copied into static/vendor/swagger-ui by
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.shortcuts import render
 from ninja.openapi.docs import Swagger, _csrf_needed
 
@@ -11,7 +13,7 @@ from ninja.openapi.docs import Swagger, _csrf_needed
 class VendoredSwagger(Swagger):
     template = "api/docs.html"
 
-    def render_page(self, request, api, **kwargs):
+    def render_page(self, request: Any, api: Any, **kwargs: Any) -> Any:
         settings = {**self.settings, "url": self.get_openapi_url(api, kwargs)}
         context = {"swagger_settings": settings, "api": api, "add_csrf": _csrf_needed(api)}
         return render(request, self.template, context)

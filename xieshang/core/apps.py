@@ -7,7 +7,7 @@ class CoreConfig(AppConfig):
     label = "core"
     verbose_name = _("平台")
 
-    def ready(self):
+    def ready(self) -> None:
         from django.apps import apps
         from django.db.models.signals import post_delete, post_save, pre_delete
 
@@ -32,7 +32,4 @@ class CoreConfig(AppConfig):
 
         navigation.register(
             navigation.NavEntry("workbench", _("我的待办"), "core:workbench", lambda u, o: True, order=0)
-        )
-        navigation.register(
-            navigation.NavEntry("inbox", _("消息"), "notifications:inbox", lambda u, o: True, order=900)
         )

@@ -1,14 +1,18 @@
+from collections.abc import Callable
+from typing import Any
+
 from django.conf import settings
+from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 
 
 class LanguageMiddleware:
     """Chinese first: the language is the user's choice (cookie, then profile), never guessed from the browser."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         supported = {code for code, _ in settings.LANGUAGES}
         language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
         if language not in supported:
@@ -25,12 +29,12 @@ class PermissionsPolicyMiddleware:
     payment or USB, so every such browser feature is switched off for it and for anything it embeds
     (settings.XIESHANG_PERMISSIONS_POLICY)."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Any) -> None:
         self.get_response = get_response
         policy = getattr(settings, "XIESHANG_PERMISSIONS_POLICY", {})
         self.header = ", ".join(f"{feature}=({' '.join(allow)})" for feature, allow in policy.items())
 
-    def __call__(self, request):
+    def __call__(self, request: Any) -> Any:
         response = self.get_response(request)
         if self.header:
             response.headers.setdefault("Permissions-Policy", self.header)
@@ -50,10 +54,10 @@ class RequestSizeLimitMiddleware:
     becomes the same page. The text cannot be kept server-side (it is not read); the page's back link returns to the
     form through the browser's history, which keeps what was typed."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Any) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: Any) -> Any:
         if request.method in ("POST", "PUT", "PATCH"):
             refused = self._refusal(request)
             if refused is not None:
@@ -61,7 +65,7 @@ class RequestSizeLimitMiddleware:
         return self.get_response(request)
 
     @staticmethod
-    def _refusal(request):
+    def _refusal(request: Any) -> str | None:
         from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 
         content_type = request.META.get("CONTENT_TYPE", "").split(";")[0].strip().lower()
@@ -84,7 +88,7 @@ class RequestSizeLimitMiddleware:
         return None
 
 
-def too_large_response(request, kind: str = "text"):
+def too_large_response(request: Any, kind: str = "text") -> HttpResponse:
     """The 413 page: what was refused, the limit, and the way back to the form with the text kept."""
     from django.shortcuts import render
     from django.template.defaultfilters import filesizeformat

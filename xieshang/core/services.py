@@ -7,13 +7,15 @@ fields back into the caller's object with `refresh()` so that the caller's page 
 
 from __future__ import annotations
 
+from typing import Any
+
 import rules
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils.translation import gettext as _
 
 
-def require(actor, perm: str, obj, message: str | None = None) -> None:
+def require(actor: Any, perm: str, obj: Any, message: str | None = None) -> None:
     """PermissionDenied (with the message shown to the user) unless the actor holds `perm` on `obj`."""
     if not rules.has_perm(perm, actor, obj):
         raise PermissionDenied(message or _("您没有执行此操作的权限。"))
@@ -41,9 +43,6 @@ def text_error(value: str | None, limit: int, label: str) -> str | None:
     if not (value or "").strip():
         return _("请填写%(label)s。") % {"label": label}
     if len(value or "") > limit:
-        return _("%(label)s不能超过 %(limit)d 字（现为 %(n)d 字）。") % {
-            "label": label,
-            "limit": limit,
-            "n": len(value),
-        }
+        values = {"label": label, "limit": limit, "n": len(value or "")}
+        return _("%(label)s不能超过 %(limit)d 字（现为 %(n)d 字）。") % values
     return None

@@ -54,7 +54,7 @@ TRANSITION_FIELDS = (
 )
 
 
-def validate_definition(definition: dict) -> None:
+def validate_definition(definition: dict[str, Any]) -> None:
     """Raise ValueError for a definition that cannot run: no or several initial states, unknown state keys,
     duplicate keys, unknown fields (a typo would otherwise silently fall back to a default)."""
     for required in ("key", "name", "states", "transitions"):
@@ -82,7 +82,9 @@ def validate_definition(definition: dict) -> None:
                 raise ValueError(f"transition {transition['key']} names unknown state {ref!r}")
 
 
-def install_workflow(definition: dict, organization=None, *, apps=None, overwrite: bool = True):
+def install_workflow(
+    definition: dict[str, Any], organization: Any = None, *, apps: Any = None, overwrite: bool = True
+) -> Any:
     """Create or update a workflow from a definition dict; returns the Workflow.
 
     Pass the migration's `apps` from a data migration so the historical models are used. With overwrite=False only
@@ -98,13 +100,13 @@ def install_workflow(definition: dict, organization=None, *, apps=None, overwrit
     return workflow
 
 
-def _install(definition: dict, organization, *, apps, overwrite: bool):
+def _install(definition: dict[str, Any], organization: Any, *, apps: Any, overwrite: bool) -> Any:
     if apps is None:
-        from .models import State, Transition, Workflow
-    else:
-        Workflow = apps.get_model("workflow", "Workflow")  # noqa: N806
-        State = apps.get_model("workflow", "State")  # noqa: N806
-        Transition = apps.get_model("workflow", "Transition")  # noqa: N806
+        from django.apps import apps
+    # The historical models inside a migration, the current ones otherwise.
+    Workflow: Any = apps.get_model("workflow", "Workflow")  # noqa: N806
+    State: Any = apps.get_model("workflow", "State")  # noqa: N806
+    Transition: Any = apps.get_model("workflow", "Transition")  # noqa: N806
     org_id = getattr(organization, "pk", organization)
 
     workflow, created = Workflow.objects.get_or_create(
@@ -158,7 +160,7 @@ def _install(definition: dict, organization, *, apps, overwrite: bool):
     return workflow
 
 
-def _has_field(model, name: str) -> bool:
+def _has_field(model: Any, name: str) -> bool:
     try:
         model._meta.get_field(name)
     except FieldDoesNotExist:
@@ -166,7 +168,7 @@ def _has_field(model, name: str) -> bool:
     return True
 
 
-def export_workflow(workflow) -> dict[str, Any]:
+def export_workflow(workflow: Any) -> dict[str, Any]:
     """The definition dict of an installed workflow (inverse of install_workflow)."""
     states = list(workflow.states.order_by("order", "id"))
     key_of = {s.pk: s.key for s in states}
@@ -189,7 +191,7 @@ def export_workflow(workflow) -> dict[str, Any]:
     }
 
 
-def copy_workflow(*, actor, key: str, organization):
+def copy_workflow(*, actor: Any, key: str, organization: Any) -> Any:
     """Give the organization its own editable copy of the platform default `key` (or return the existing copy)."""
     from django.db import transaction
 
@@ -208,21 +210,18 @@ def copy_workflow(*, actor, key: str, organization):
     return copy
 
 
-def tag_states(workflow_key: str, tags_by_state: dict[str, list[str]], *, apps=None) -> int:
+def tag_states(workflow_key: str, tags_by_state: dict[str, list[str]], *, apps: Any = None) -> int:
     """Give the states of every workflow `workflow_key` (the platform default and each organization's copy) the phase
     tags their code now asks for, by state key; tags already there are kept, and a state an administrator renamed or
     removed is left alone (the check workflow.E001 then names what is missing). For data migrations: pass the
     migration's `apps`. Returns how many states changed."""
-    from . import cache
+    from . import cache, models
 
-    if apps is None:
-        from .models import State, Workflow
-    else:
-        State = apps.get_model("workflow", "State")  # noqa: N806
-        Workflow = apps.get_model("workflow", "Workflow")  # noqa: N806
+    state_model: Any = models.State if apps is None else apps.get_model("workflow", "State")
+    workflow_model: Any = models.Workflow if apps is None else apps.get_model("workflow", "Workflow")
     changed = 0
-    workflow_ids = set()
-    for state in State.objects.filter(workflow__key=workflow_key, key__in=list(tags_by_state)):
+    workflow_ids: set[int] = set()
+    for state in state_model.objects.filter(workflow__key=workflow_key, key__in=list(tags_by_state)):
         wanted = [t for t in tags_by_state[state.key] if t not in (state.tags or [])]
         if wanted:
             state.tags = [*(state.tags or []), *wanted]
@@ -230,5 +229,5 @@ def tag_states(workflow_key: str, tags_by_state: dict[str, list[str]], *, apps=N
             workflow_ids.add(state.workflow_id)
             changed += 1
     for workflow_id in workflow_ids:
-        cache.touch(workflow_id, model=Workflow)
+        cache.touch(workflow_id, model=workflow_model)
     return changed
