@@ -36,6 +36,7 @@ def activities_for_user(user, organization) -> QuerySet[Activity]:
                 distinct=True,
             ),
         )
+        .order_by("-starts_at", "-id")
     )
 
 
