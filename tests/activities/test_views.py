@@ -155,5 +155,9 @@ def test_menu_entries(client, staff, member, organization):
 
 def test_english_pages(client, published, member):
     client.force_login(member)
-    response = client.get("/activities/mine/", HTTP_ACCEPT_LANGUAGE="en")
-    assert response.status_code == 200
+    client.post("/core/prefs/", {"language": "en", "next": "/workbench/"})
+    body = client.get("/activities/mine/").content.decode()
+    assert "My duty activities" in body and "Sign up" in body
+    assert "No duty activities ahead" not in client.get("/workbench/").content.decode()  # one is ahead
+    body = client.get(published.get_absolute_url()).content.decode()
+    assert "My participation" in body and "Ask for leave" in body
