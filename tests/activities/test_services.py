@@ -258,3 +258,12 @@ def test_cancel_notifies_the_invited(published, staff, member):
     assert Notification.objects.filter(recipient=member, title__startswith="履职活动取消").exists()
     with pytest.raises(ValidationError, match="不能报名"):
         services.participation_sign_up(actor=member, participation=selectors.participation_of(published, member))
+
+
+def test_kinds_are_configured_by_the_system_administrator(organization, member, staff):
+    import rules
+
+    admin = make_user(Role.SYSTEM_ADMIN, organization)
+    assert rules.has_perm("activities.change_activitykind", admin)
+    assert not rules.has_perm("activities.change_activitykind", staff)
+    assert not rules.has_perm("activities.change_activitykind", member)

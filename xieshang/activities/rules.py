@@ -3,7 +3,7 @@
 
 import rules
 
-from xieshang.accounts.rules import is_committee_staff
+from xieshang.accounts.rules import is_committee_staff, is_system_admin
 
 from .visibility import ACTIVITY
 
@@ -40,3 +40,7 @@ rules.add_perm("activities.request_leave", is_own_participation)
 rules.add_perm("activities.check_in", is_own_participation)
 rules.add_perm("activities.decide_leave", is_organizer_of_participation)
 rules.add_perm("activities.record_amounts", is_organizer_of_participation)
+
+# Kinds are configuration: the system administrator edits them in the admin (a staff page is for later).
+for action in ("view", "add", "change", "delete"):
+    rules.add_perm(f"activities.{action}_activitykind", is_system_admin)
