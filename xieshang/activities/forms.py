@@ -97,3 +97,14 @@ class AmountsForm(forms.Form):
             del self.fields["donation_money"], self.fields["donation_goods"]
         if not kind.uses_volunteer:
             del self.fields["volunteer_hours"]
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("出勤表（Excel）"),
+        required=False,
+        help_text=_(
+            "第一行为表头，从第二行起每行一位委员：A 委员（姓名、用户名或手机号），B 出勤（出席/缺席），"
+            "C 捐款（元），D 捐物折价（元），E 志愿服务（小时）。任何一行有误则整表不导入。"
+        ),
+    )

@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/close/", views.activity_close, name="close"),
     path("<int:pk>/cancel/", views.activity_cancel, name="cancel"),
     path("<int:pk>/outputs/", views.activity_output, name="output"),
+    path("<int:pk>/attendance-import/", views.attendance_import, name="attendance_import"),
     path("<int:pk>/checkin-code/", views.checkin_code, name="checkin_code"),
     path("participations/<int:pk>/signup/", views.sign_up, name="sign_up"),
     path("participations/<int:pk>/leave/", views.request_leave, name="leave"),

@@ -20,7 +20,16 @@ from django.views.decorators.http import require_POST
 from xieshang.core.services import require
 
 from . import selectors, services
-from .forms import ActivityForm, AmountsForm, CancelForm, InviteForm, LeaveForm, OutputForm, apply_errors
+from .forms import (
+    ActivityForm,
+    AmountsForm,
+    CancelForm,
+    ImportForm,
+    InviteForm,
+    LeaveForm,
+    OutputForm,
+    apply_errors,
+)
 from .models import Activity, Participation
 
 PER_PAGE = 30
@@ -103,6 +112,8 @@ def _detail(request, activity: Activity, status: int = 200, **forms):
         context["cancel_form"] = forms.get("cancel_form") or CancelForm()
     if can["add_output"]:
         context["output_form"] = forms.get("output_form") or OutputForm()
+    if can["record_attendance"] and activity.state in (Activity.State.OPEN, Activity.State.HELD):
+        context["import_form"] = forms.get("import_form") or ImportForm()
     if can["record_attendance"] and (activity.kind.uses_donation or activity.kind.uses_volunteer):
         context["amounts"] = True
     if mine is not None and activity.state == Activity.State.OPEN:
@@ -203,6 +214,28 @@ def activity_output(request, pk: int):
             messages.success(request, _("成果已添加。"))
             return redirect(activity)
     return _detail(request, activity, status=400, output_form=form)
+
+
+@login_required
+@require_POST
+def attendance_import(request, pk: int):
+    activity = _activity(request, pk)
+    require(request.user, "activities.record_attendance", activity)
+    form = ImportForm(request.POST, request.FILES)
+    if form.is_valid():
+        if not form.cleaned_data["file"]:
+            form.add_error("file", _("请选择出勤表文件。"))
+        else:
+            try:
+                counts = services.attendance_import(
+                    actor=request.user, activity=activity, file=form.cleaned_data["file"]
+                )
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(request, _("已导入：出席 %(attended)d 人，缺席 %(absent)d 人。") % counts)
+                return redirect(activity)
+    return _detail(request, activity, status=400, import_form=form)
 
 
 # ------------------------------------------------------------------------------------------------ participations

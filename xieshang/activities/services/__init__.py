@@ -9,6 +9,7 @@ from .attendance import (
     participation_check_in,
 )
 from .credit import credit_attendance
+from .importing import attendance_import
 from .outputs import output_add
 from .planning import (
     activity_cancel,
@@ -28,6 +29,7 @@ __all__ = [
     "activity_mark_held",
     "activity_publish",
     "amounts_record",
+    "attendance_import",
     "attendance_record",
     "checkin_activity",
     "checkin_token",
