@@ -248,7 +248,21 @@ def test_outputs(published, staff, member):
     assert "linked" in exc.value.message_dict
     with pytest.raises(PermissionDenied):
         services.output_add(actor=member, activity=published, kind="finding", title="问题", text="x")
-    assert ActivityOutput.objects.count() == 1
+    with pytest.raises(ValidationError) as exc:
+        services.output_add(actor=staff, activity=published, kind="recommendation", title="建议", text="疏通管网")
+    assert "addressed_to" in exc.value.message_dict
+    services.output_add(
+        actor=staff,
+        activity=published,
+        kind="recommendation",
+        title="建议",
+        text="疏通管网",
+        addressed_to="市城管局",
+    )
+    assert list(ActivityOutput.objects.values_list("kind", "addressed_to")) == [
+        ("report", ""),
+        ("recommendation", "市城管局"),
+    ]
 
 
 def test_cancel_notifies_the_invited(published, staff, member):

@@ -161,3 +161,36 @@ def test_english_pages(client, published, member):
     assert "No duty activities ahead" not in client.get("/workbench/").content.decode()  # one is ahead
     body = client.get(published.get_absolute_url()).content.decode()
     assert "My participation" in body and "Ask for leave" in body
+
+
+def _count(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(url)  # the first request of a session does a little extra (session, caches)
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_list_pages_take_a_constant_number_of_queries(client, staff, organization, kind, member):
+    from .conftest import make_activity
+
+    def add(n):
+        for i in range(n):
+            activity = make_activity(staff, organization, kind, title=f"活动{i}")
+            services.activity_invite(actor=staff, activity=activity, members=[member])
+            services.activity_publish(actor=staff, activity=activity)
+
+    add(2)
+    _verified_login(client, staff)
+    staff_counts = [_count(client, "/activities/"), _count(client, "/workbench/")]
+    client.force_login(member)
+    member_counts = [_count(client, "/activities/"), _count(client, "/activities/mine/"), _count(client, "/workbench/")]
+    add(6)
+    client.force_login(member)
+    assert [_count(client, "/activities/"), _count(client, "/activities/mine/"), _count(client, "/workbench/")] == (
+        member_counts
+    )
+    _verified_login(client, staff)
+    assert [_count(client, "/activities/"), _count(client, "/workbench/")] == staff_counts

@@ -83,6 +83,9 @@ class OutputForm(forms.Form):
     kind = forms.ChoiceField(label=_("成果类型"), choices=[c for c in ActivityOutput.Kind.choices if c[0] != "link"])
     title = forms.CharField(label=_("标题"), max_length=120, required=False)
     text = forms.CharField(label=_("内容"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    addressed_to = forms.CharField(
+        label=_("建议对象"), max_length=120, required=False, help_text=_("意见建议报送或交办的单位、部门。")
+    )
     file = forms.FileField(label=_("附件"), required=False, help_text=_("照片请上传 JPG 或 PNG；报告可为 PDF、Word。"))
 
 

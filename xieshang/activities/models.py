@@ -187,6 +187,9 @@ class ActivityOutput(models.Model):
     kind = models.CharField(_("成果类型"), max_length=16, choices=Kind.choices)
     title = models.CharField(_("标题"), max_length=120)
     text = models.TextField(_("内容"), blank=True)
+    addressed_to = models.CharField(
+        _("建议对象"), max_length=120, blank=True, help_text=_("意见建议报送或交办的单位、部门。")
+    )
     file = models.FileField(_("附件"), upload_to="activities/%Y/%m/", blank=True)
     linked_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     linked_id = models.BigIntegerField(null=True, blank=True)

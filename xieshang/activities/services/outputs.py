@@ -21,7 +21,15 @@ LINKABLE = {"proposals.proposal": "proposals.view_proposal", "opinions.report": 
 
 
 def output_add(
-    *, actor, activity: Activity, kind: str, title: str, text: str = "", file=None, linked=None
+    *,
+    actor,
+    activity: Activity,
+    kind: str,
+    title: str,
+    text: str = "",
+    addressed_to: str = "",
+    file=None,
+    linked=None,
 ) -> ActivityOutput:
     require(actor, "activities.add_output", activity)
     errors = {}
@@ -44,6 +52,10 @@ def output_add(
             errors["linked"] = _("只能关联本组织中您有权查看的提案或社情民意信息。")
     elif kind in (Kind.FINDING, Kind.RECOMMENDATION, Kind.REPORT) and not (text or "").strip() and not file:
         errors["text"] = _("请填写内容或上传附件。")
+    if kind == Kind.RECOMMENDATION and not (addressed_to or "").strip():
+        errors["addressed_to"] = _("请填写意见建议报送或交办的单位。")
+    elif len(addressed_to or "") > 120:
+        errors["addressed_to"] = text_error(addressed_to, 120, _("建议对象"))
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -52,6 +64,7 @@ def output_add(
             kind=kind,
             title=title.strip(),
             text=(text or "").strip(),
+            addressed_to=(addressed_to or "").strip(),
             file=file or "",
             linked=linked if kind == Kind.LINK else None,
             added_by=actor,
