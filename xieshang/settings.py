@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "xieshang.opinions",
     "xieshang.consultations",
     "xieshang.duties",
+    "xieshang.activities",
     # faces
     "xieshang.api",
     "xieshang.stats",
