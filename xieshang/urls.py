@@ -14,7 +14,17 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-for app in ("workflow", "proposals", "opinions", "consultations", "deliberation", "duties", "activities", "search", "stats"):
+for app in (
+    "workflow",
+    "proposals",
+    "opinions",
+    "consultations",
+    "deliberation",
+    "duties",
+    "activities",
+    "search",
+    "stats",
+):
     # Domain apps mount themselves when they have pages; an app without urls.py is simply not mounted.
     try:
         __import__(f"xieshang.{app}.urls")

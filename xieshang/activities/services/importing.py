@@ -73,79 +73,109 @@ def attendance_import(*, actor, activity: Activity, file) -> dict:
     rows = _rows(file)
     if len(rows) > MAX_ROWS:
         raise ValidationError({"file": _("一次最多导入 %(n)d 行。") % {"n": MAX_ROWS}})
-    kind = activity.kind
-    participations = list(activity.participations.select_related("member"))
+    plan = _plan(activity, rows)
+    with transaction.atomic():
+        counts = _record(actor, activity, plan)
+        audit_record(actor=actor, action="activities.import_attendance", obj=activity, detail=counts)
+    return counts
+
+
+Planned = tuple[Participation, bool, dict]
+
+
+def _members_by_key(activity: Activity) -> dict[str, list[Participation]]:
+    """The invited members' participations by each way a sheet may name them (username, phone, name)."""
     by_key: dict[str, list[Participation]] = {}
-    for p in participations:
+    for p in activity.participations.select_related("member"):
         for key in {p.member.username, p.member.phone, p.member.name}:
             if key:
                 by_key.setdefault(key, []).append(p)
+    return by_key
+
+
+def _plan(activity: Activity, rows) -> list[Planned]:
+    """Every row checked; ValidationError listing each wrong row, or what to record."""
+    by_key = _members_by_key(activity)
     errors: list[str] = []
-    plan: list[tuple[Participation, bool, dict]] = []
+    plan: list[Planned] = []
     seen: dict[int, int] = {}
     for number, row in enumerate(rows, start=2):
         row = tuple(row) + (None,) * (5 - len(row))
         if all(_text(v) == "" for v in row):
             continue
         problems: list[str] = []
-        who, status = _text(row[0]), _text(row[1])
-        found = by_key.get(who, [])
-        participation = None
-        if not who:
-            problems.append(_("未填写委员"))
-        elif not found:
-            problems.append(_("“%(who)s”不在本次活动的邀请名单中") % {"who": who})
-        elif len({p.pk for p in found}) > 1:
-            problems.append(_("“%(who)s”对应多位委员，请改填手机号") % {"who": who})
-        else:
-            participation = found[0]
-            if participation.pk in seen:
-                problems.append(_("与第 %(n)d 行是同一位委员") % {"n": seen[participation.pk]})
-            seen.setdefault(participation.pk, number)
-        if status.lower() in ATTENDED_WORDS:
-            attended = True
-        elif status.lower() in ABSENT_WORDS:
-            attended = False
-        else:
-            attended = None
-            problems.append(_("出勤应填“出席”或“缺席”"))
-        if participation is not None and attended is False and participation.status == Status.ATTENDED:
-            problems.append(_("%(name)s 已出席并记入履职档案，不能改为缺席") % {"name": participation.member})
-        amounts = {
-            "donation_money": _amount(row[2], _("捐款"), problems),
-            "donation_goods": _amount(row[3], _("捐物"), problems),
-            "volunteer_hours": _amount(row[4], _("志愿服务时长"), problems),
-        }
-        if not kind.uses_donation and (amounts["donation_money"] is not None or amounts["donation_goods"] is not None):
-            problems.append(_("“%(kind)s”类活动不登记捐款捐物") % {"kind": kind.name})
-        if not kind.uses_volunteer and amounts["volunteer_hours"] is not None:
-            problems.append(_("“%(kind)s”类活动不登记志愿服务时长") % {"kind": kind.name})
+        participation = _member(_text(row[0]), by_key, seen, number, problems)
+        attended = _attendance(_text(row[1]), participation, problems)
+        amounts = _amounts(activity.kind, row, problems)
         if problems:
             errors.append(_("第 %(n)d 行：%(problems)s。") % {"n": number, "problems": "；".join(problems)})
         else:
-            plan.append((participation, attended, {k: v for k, v in amounts.items() if v is not None}))
+            plan.append((participation, attended, amounts))
     if errors:
         raise ValidationError({"file": errors})
     if not plan:
         raise ValidationError({"file": _("表中没有出勤记录：第一行为表头，从第二行起每行一位委员。")})
+    return plan
+
+
+def _member(who: str, by_key, seen: dict[int, int], number: int, problems: list[str]) -> Participation | None:
+    found = by_key.get(who, [])
+    if not who:
+        problems.append(_("未填写委员"))
+    elif not found:
+        problems.append(_("“%(who)s”不在本次活动的邀请名单中") % {"who": who})
+    elif len({p.pk for p in found}) > 1:
+        problems.append(_("“%(who)s”对应多位委员，请改填手机号") % {"who": who})
+    else:
+        participation = found[0]
+        if participation.pk in seen:
+            problems.append(_("与第 %(n)d 行是同一位委员") % {"n": seen[participation.pk]})
+        seen.setdefault(participation.pk, number)
+        return participation
+    return None
+
+
+def _attendance(status: str, participation: Participation | None, problems: list[str]) -> bool | None:
+    if status.lower() in ATTENDED_WORDS:
+        return True
+    if status.lower() not in ABSENT_WORDS:
+        problems.append(_("出勤应填“出席”或“缺席”"))
+        return None
+    if participation is not None and participation.status == Status.ATTENDED:
+        problems.append(_("%(name)s 已出席并记入履职档案，不能改为缺席") % {"name": participation.member})
+    return False
+
+
+def _amounts(kind, row, problems: list[str]) -> dict:
+    amounts = {
+        "donation_money": _amount(row[2], _("捐款"), problems),
+        "donation_goods": _amount(row[3], _("捐物"), problems),
+        "volunteer_hours": _amount(row[4], _("志愿服务时长"), problems),
+    }
+    if not kind.uses_donation and (amounts["donation_money"] is not None or amounts["donation_goods"] is not None):
+        problems.append(_("“%(kind)s”类活动不登记捐款捐物") % {"kind": kind.name})
+    if not kind.uses_volunteer and amounts["volunteer_hours"] is not None:
+        problems.append(_("“%(kind)s”类活动不登记志愿服务时长") % {"kind": kind.name})
+    return {k: v for k, v in amounts.items() if v is not None}
+
+
+def _record(actor, activity: Activity, plan: list[Planned]) -> dict:
+    """Lock the activity's participation rows once, write the statuses in two statements, then credit each new
+    attendance through the duties service (which keeps one entry per member, rule and source)."""
     counts = {"attended": 0, "absent": 0}
-    with transaction.atomic():
-        # Lock the activity's participation rows once, write the statuses in two statements, then credit each new
-        # attendance through the duties service (which keeps one entry per member, rule and source).
-        current = dict(activity.participations.select_for_update().values_list("pk", "status"))
-        newly_attended = [p for p, attended, _a in plan if attended and current[p.pk] != Status.ATTENDED]
-        newly_absent = [p.pk for p, attended, _a in plan if not attended and current[p.pk] != Status.ABSENT]
-        Participation.objects.filter(pk__in=[p.pk for p in newly_attended]).update(
-            status=Status.ATTENDED, checked_in_at=None, recorded_by=actor
-        )
-        Participation.objects.filter(pk__in=newly_absent).update(status=Status.ABSENT, recorded_by=actor)
-        for participation, attended, amounts in plan:
-            counts["attended" if attended else "absent"] += 1
-            if amounts:
-                Participation.objects.filter(pk=participation.pk).update(**amounts)
-        for participation in newly_attended:
-            participation.activity = activity
-            participation.status = Status.ATTENDED
-            credit_attendance(participation, actor=actor)
-        audit_record(actor=actor, action="activities.import_attendance", obj=activity, detail=counts)
+    current = dict(activity.participations.select_for_update().values_list("pk", "status"))
+    newly_attended = [p for p, attended, _a in plan if attended and current[p.pk] != Status.ATTENDED]
+    newly_absent = [p.pk for p, attended, _a in plan if not attended and current[p.pk] != Status.ABSENT]
+    Participation.objects.filter(pk__in=[p.pk for p in newly_attended]).update(
+        status=Status.ATTENDED, checked_in_at=None, recorded_by=actor
+    )
+    Participation.objects.filter(pk__in=newly_absent).update(status=Status.ABSENT, recorded_by=actor)
+    for participation, attended, amounts in plan:
+        counts["attended" if attended else "absent"] += 1
+        if amounts:
+            Participation.objects.filter(pk=participation.pk).update(**amounts)
+    for participation in newly_attended:
+        participation.activity = activity
+        participation.status = Status.ATTENDED
+        credit_attendance(participation, actor=actor)
     return counts

@@ -20,6 +20,20 @@ PHOTO_TYPES = ("jpg", "jpeg", "png")
 LINKABLE = {"proposals.proposal": "proposals.view_proposal", "opinions.report": "opinions.view_report"}
 
 
+def _content_errors(actor, activity: Activity, kind: str, text: str, file, linked) -> dict:
+    """What a link or a written output lacks."""
+    errors = {}
+    if kind == Kind.LINK:
+        label = linked._meta.label_lower if linked is not None else None
+        if label not in LINKABLE:
+            errors["linked"] = _("请选择要关联的提案或社情民意信息。")
+        elif linked.organization_id != activity.organization_id or not rules.has_perm(LINKABLE[label], actor, linked):
+            errors["linked"] = _("只能关联本组织中您有权查看的提案或社情民意信息。")
+    elif kind in (Kind.FINDING, Kind.RECOMMENDATION, Kind.REPORT) and not (text or "").strip() and not file:
+        errors["text"] = _("请填写内容或上传附件。")
+    return errors
+
+
 def output_add(
     *,
     actor,
@@ -44,14 +58,7 @@ def output_add(
             validate_upload(file, allowed=PHOTO_TYPES if kind == Kind.PHOTO else DEFAULT_TYPES)
         except ValidationError as exc:
             errors["file"] = exc.messages
-    if kind == Kind.LINK:
-        label = linked._meta.label_lower if linked is not None else None
-        if label not in LINKABLE:
-            errors["linked"] = _("请选择要关联的提案或社情民意信息。")
-        elif linked.organization_id != activity.organization_id or not rules.has_perm(LINKABLE[label], actor, linked):
-            errors["linked"] = _("只能关联本组织中您有权查看的提案或社情民意信息。")
-    elif kind in (Kind.FINDING, Kind.RECOMMENDATION, Kind.REPORT) and not (text or "").strip() and not file:
-        errors["text"] = _("请填写内容或上传附件。")
+    errors.update(_content_errors(actor, activity, kind, text, file, linked))
     if kind == Kind.RECOMMENDATION and not (addressed_to or "").strip():
         errors["addressed_to"] = _("请填写意见建议报送或交办的单位。")
     elif len(addressed_to or "") > 120:
