@@ -8,7 +8,7 @@ from xieshang.notifications.services import after_commit, notify, suppressed
 
 from ..factories import UserFactory
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db
 
 
 def test_notify_inside_the_block_sends_nothing():
@@ -20,9 +20,9 @@ def test_notify_inside_the_block_sends_nothing():
     assert Notification.objects.filter(recipient=user).count() == 1
 
 
-def test_after_commit_keeps_the_block_it_was_scheduled_in():
+def test_after_commit_keeps_the_block_it_was_scheduled_in(django_capture_on_commit_callbacks):
     user = UserFactory()
-    with transaction.atomic():
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
         with suppressed():
             after_commit(lambda: notify(recipients=[user], kind="t", title="quiet"))
         after_commit(lambda: notify(recipients=[user], kind="t", title="loud"))
