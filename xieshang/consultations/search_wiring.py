@@ -27,7 +27,6 @@ from django.utils.translation import gettext_lazy as _
 
 from xieshang.search import registry
 from xieshang.search.registry import ANY_ROLE, ORGANIZATION, PUBLIC, RESTRICTED, SearchDoc
-from xieshang.workflow import registry as workflow_registry
 
 from .models import Consultation, Invitation, Material, Outcome, Room, Segment, Topic
 from .workflows import CONSULTATION_WORKFLOW, OUTCOME_WORKFLOW, TOPIC_WORKFLOW
@@ -245,10 +244,6 @@ def _invitation_changed(sender, instance, raw=False, created=True, **kwargs):
     _later([(MATERIAL, pk) for pk in materials])
 
 
-def _consultation_transition(obj, event, payload) -> None:
-    index_consultation(obj.pk)
-
-
 def _consultation_changed(sender, instance, raw=False, **kwargs):
     if not raw:
         index_consultation(instance.pk)
@@ -274,8 +269,9 @@ def _outcome_changed(sender, instance, raw=False, **kwargs):
         _later([(OUTCOME, instance.pk)])
 
 
-def _outcome_transition(obj, event, payload) -> None:
-    _later([(OUTCOME, obj.pk)])
+def index_outcome(outcome_id: int | None) -> None:
+    if outcome_id:
+        _later([(OUTCOME, outcome_id)])
 
 
 def _topic_changed(sender, instance, raw=False, **kwargs):
@@ -283,8 +279,9 @@ def _topic_changed(sender, instance, raw=False, **kwargs):
         _later([(TOPIC, instance.pk)])
 
 
-def _topic_transition(obj, event, payload) -> None:
-    _later([(TOPIC, obj.pk)])
+def index_topic(topic_id: int | None) -> None:
+    if topic_id:
+        _later([(TOPIC, topic_id)])
 
 
 def _room_changed(sender, instance, raw=False, **kwargs):
@@ -334,9 +331,6 @@ def register() -> None:
     registry.register_document_type(
         TOPIC, _("议事议题"), Topic, topic_document, queryset=_topics, states=_states(TOPIC_WORKFLOW)
     )
-    workflow_registry.register_hook(CONSULTATION_WORKFLOW["key"], workflow_registry.ANY, _consultation_transition)
-    workflow_registry.register_hook(OUTCOME_WORKFLOW["key"], workflow_registry.ANY, _outcome_transition)
-    workflow_registry.register_hook(TOPIC_WORKFLOW["key"], workflow_registry.ANY, _topic_transition)
     post_save.connect(_consultation_changed, sender=Consultation, dispatch_uid="search_consultation_saved", weak=False)
     post_delete.connect(
         _consultation_changed, sender=Consultation, dispatch_uid="search_consultation_deleted", weak=False

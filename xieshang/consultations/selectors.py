@@ -252,3 +252,41 @@ def media_for_staff(user, parent) -> tuple[QuerySet[Article], QuerySet[Photo]]:
         Article.objects.filter(visible, **{key: parent}).select_related("organization", "created_by"),
         Photo.objects.filter(visible, **{key: parent}).select_related("organization"),
     )
+
+
+# ---------------------------------------------------------------------------------------------------- people
+def room_followers(room) -> list:
+    """The residents following a room (told of new topics and of outcomes done)."""
+    return [f.user for f in room.follows.select_related("user")]
+
+
+def outcome_owners(outcome) -> list:
+    """The people responsible for an outcome: the officers of its responsible unit and its responsible leader."""
+    from xieshang.accounts.models import User
+
+    people = []
+    if outcome.owner_unit_id:
+        people += list(
+            User.objects.filter(
+                is_active=True, role_grants__role=Role.UNIT_OFFICER, role_grants__handling_unit_id=outcome.owner_unit_id
+            ).distinct()
+        )
+    if outcome.owner_leader_id:
+        people.append(outcome.owner_leader)
+    return people
+
+
+def host_staff(consultation):
+    """The committee staff of every host of the consultation."""
+    from xieshang.accounts.models import User
+
+    from .rules import host_ids
+
+    return User.objects.filter(
+        is_active=True, role_grants__role=Role.COMMITTEE_STAFF, role_grants__organization_id__in=host_ids(consultation)
+    ).distinct()
+
+
+def open_outcomes(topic) -> QuerySet[Outcome]:
+    """The topic's outcomes not yet settled (neither done nor not adopted)."""
+    return topic.outcomes.exclude(state__key__in=["done", "not_adopted"])
