@@ -10,6 +10,20 @@ import rules
 from xieshang.accounts.models import Role
 from xieshang.accounts.rules import is_committee_staff, is_leader, is_system_admin
 from xieshang.accounts.selectors import roles_by_organization
+from xieshang.workflow.selectors import state_has
+
+from .workflows import (
+    AGREEING,
+    CANCELLED,
+    COLLECTING,
+    CONVERSATION,
+    DONE,
+    IMPLEMENTING,
+    MEETING,
+    MINUTES,
+    OPEN,
+    PREPARING,
+)
 
 
 def _roles(user) -> dict[int, set[str]]:
@@ -22,10 +36,6 @@ def host_ids(consultation) -> set[int]:
         cached = {consultation.organization_id, *consultation.hosts.values_list("id", flat=True)}
         consultation._host_ids = cached
     return cached
-
-
-def _state(obj) -> str:
-    return obj.state.key if getattr(obj, "state_id", None) else ""
 
 
 @rules.predicate
@@ -60,22 +70,22 @@ def is_invited(user, consultation=None) -> bool:
 
 @rules.predicate
 def consultation_open_for_checkin(user, consultation=None) -> bool:
-    return consultation is not None and _state(consultation) in ("approved", "held")
+    return consultation is not None and state_has(consultation, MEETING)
 
 
 @rules.predicate
 def consultation_editable(user, consultation=None) -> bool:
-    return consultation is not None and _state(consultation) in ("planned", "proposed", "approved")
+    return consultation is not None and state_has(consultation, PREPARING)
 
 
 @rules.predicate
 def materials_editable(user, consultation=None) -> bool:
-    return consultation is not None and _state(consultation) in ("planned", "proposed", "approved", "held")
+    return consultation is not None and state_has(consultation, OPEN)
 
 
 @rules.predicate
 def minutes_editable(user, consultation=None) -> bool:
-    return consultation is not None and _state(consultation) == "held"
+    return consultation is not None and state_has(consultation, MINUTES)
 
 
 # ---------------------------------------------------------------------------------------------------- rooms
@@ -105,17 +115,17 @@ def is_org_committee_staff(user, obj=None) -> bool:
 
 @rules.predicate
 def topic_raised(user, topic=None) -> bool:
-    return topic is not None and _state(topic) == "raised"
+    return topic is not None and state_has(topic, COLLECTING)
 
 
 @rules.predicate
 def topic_open_for_outcomes(user, topic=None) -> bool:
-    return topic is not None and _state(topic) == "held"
+    return topic is not None and state_has(topic, AGREEING)
 
 
 @rules.predicate
 def topic_may_open_conversation(user, topic=None) -> bool:
-    return topic is not None and _state(topic) in ("selected", "held") and topic.conversation_id is None
+    return topic is not None and state_has(topic, CONVERSATION) and topic.conversation_id is None
 
 
 @rules.predicate
@@ -159,12 +169,12 @@ def is_outcome_staff(user, outcome=None) -> bool:
 
 @rules.predicate
 def outcome_progressing(user, outcome=None) -> bool:
-    return outcome is not None and _state(outcome) in ("adopted", "implementing")
+    return outcome is not None and state_has(outcome, IMPLEMENTING)
 
 
 @rules.predicate
 def outcome_done(user, outcome=None) -> bool:
-    return outcome is not None and _state(outcome) == "done"
+    return outcome is not None and state_has(outcome, DONE)
 
 
 @rules.predicate
@@ -185,7 +195,7 @@ def is_media_parent_staff(user, parent=None) -> bool:
     if parent is None:
         return False
     if parent.__class__.__name__ == "Consultation":
-        return is_host_staff(user, parent) and _state(parent) != "dropped"
+        return is_host_staff(user, parent) and not state_has(parent, CANCELLED)
     if parent.__class__.__name__ == "Room":
         return Role.COMMITTEE_STAFF in _roles(user).get(parent.organization_id, ())
     return False

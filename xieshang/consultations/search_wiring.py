@@ -27,17 +27,16 @@ from django.utils.translation import gettext_lazy as _
 
 from xieshang.search import registry
 from xieshang.search.registry import ANY_ROLE, ORGANIZATION, PUBLIC, RESTRICTED, SearchDoc
+from xieshang.workflow.selectors import state_has
 
 from .models import Consultation, Invitation, Material, Outcome, Room, Segment, Topic
-from .workflows import CONSULTATION_WORKFLOW, OUTCOME_WORKFLOW, TOPIC_WORKFLOW
+from .workflows import CANCELLED, CONSULTATION_WORKFLOW, MINUTES_PUBLIC, OUTCOME_WORKFLOW, TOPIC_WORKFLOW
 
 CONSULTATION = "consultation"
 MATERIAL = "consultation_material"
 MINUTES = "consultation_minutes"
 OUTCOME = "consultation_outcome"
 TOPIC = "room_topic"
-# Portal rules (selectors.public_consultations, portal.public_consultation).
-MINUTES_PUBLIC_STATES = ("reported", "closed")
 
 
 def _state(obj) -> str:
@@ -49,7 +48,7 @@ def _hosts(consultation: Consultation) -> list[int]:
 
 
 def _on_portal(consultation: Consultation) -> bool:
-    return consultation.is_public and _state(consultation) != "dropped"
+    return consultation.is_public and not state_has(consultation, CANCELLED)
 
 
 def _states(workflow) -> list[tuple[str, str]]:
@@ -133,7 +132,7 @@ def material_document(material: Material) -> SearchDoc | None:
 def minutes_document(consultation: Consultation) -> SearchDoc | None:
     if not consultation.minutes.strip():
         return None
-    public = _on_portal(consultation) and _state(consultation) in MINUTES_PUBLIC_STATES
+    public = _on_portal(consultation) and state_has(consultation, MINUTES_PUBLIC)
     return SearchDoc(
         title=consultation.title,
         body=consultation.minutes,

@@ -11,8 +11,10 @@ from django.utils.translation import gettext as _
 
 from xieshang.accounts.models import Role
 from xieshang.accounts.selectors import roles_by_organization, user_organization_ids
+from xieshang.workflow.selectors import state_ids_tagged
 
 from .models import Article, Consultation, Follow, Invitation, LiveMessage, Outcome, Photo, Room, Topic
+from .workflows import CANCELLED, DECLINED, DONE, DRAFT, MEETING, SETTLED, TOOK_PLACE
 
 
 def _consultations() -> QuerySet[Consultation]:
@@ -92,7 +94,7 @@ def live_messages(consultation, after: int = 0) -> QuerySet[LiveMessage]:
 
 def invitations_for_member(user) -> QuerySet[Invitation]:
     return (
-        Invitation.objects.filter(user=user, consultation__state__key__in=["approved", "held"])
+        Invitation.objects.filter(user=user, consultation__state_id__in=state_ids_tagged(MEETING))
         .select_related("consultation", "consultation__state")
         .order_by("consultation__planned_date")
     )
@@ -127,7 +129,7 @@ def followed_rooms(user) -> QuerySet[Room]:
 
 def practical_matters_done(organization, year: int | None = None) -> int:
     """办实事: room topics brought to completion (every outcome done or settled), for the annual statistics."""
-    qs = Topic.objects.filter(organization=organization, state__key="done")
+    qs = Topic.objects.filter(organization=organization, state_id__in=state_ids_tagged(DONE))
     if year is not None:
         qs = qs.filter(done_at__year=year)
     return qs.count()
@@ -135,7 +137,7 @@ def practical_matters_done(organization, year: int | None = None) -> int:
 
 def consultations_by_kind(organization, year: int) -> dict[str, int]:
     rows = (
-        Consultation.objects.filter(hosts=organization, plan_year=year, state__key__in=["held", "reported", "closed"])
+        Consultation.objects.filter(hosts=organization, plan_year=year, state_id__in=state_ids_tagged(TOOK_PLACE))
         .values("kind")
         .annotate(n=Count("id"))
     )
@@ -191,7 +193,7 @@ def is_following(user, room) -> bool:
 def public_consultations() -> QuerySet[Consultation]:
     return (
         Consultation.objects.filter(is_public=True)
-        .exclude(state__key="dropped")
+        .exclude(state_id__in=state_ids_tagged(CANCELLED))
         .select_related("state", "organization")
         .order_by("-planned_date", "-id")
     )
@@ -201,7 +203,7 @@ def public_outcomes(**filters) -> QuerySet[Outcome]:
     """Published outcomes (sent on), with residents' ratings counted: how many rated, how many were satisfied."""
     return (
         Outcome.objects.filter(is_public=True, **filters)
-        .exclude(state__key="draft")
+        .exclude(state_id__in=state_ids_tagged(DRAFT))
         .select_related("state")
         .annotate(n_ratings=Count("ratings"), n_satisfied=Count("ratings", filter=Q(ratings__score=3)))
     )
@@ -213,7 +215,7 @@ def public_rooms() -> QuerySet[Room]:
 
 def public_topics(room) -> QuerySet[Topic]:
     return (
-        room.topics.exclude(state__key="declined")
+        room.topics.exclude(state_id__in=state_ids_tagged(DECLINED))
         .select_related("state")
         .prefetch_related(Prefetch("outcomes", queryset=public_outcomes()))
         .order_by("-raised_at")
@@ -222,9 +224,10 @@ def public_topics(room) -> QuerySet[Topic]:
 
 def _public_parent() -> Q:
     """Published items of a public consultation (not dropped) or a public room."""
-    return (Q(consultation__is_public=True) & ~Q(consultation__state__key="dropped") | Q(room__is_public=True)) & Q(
-        is_published=True
-    )
+    return (
+        Q(consultation__is_public=True) & ~Q(consultation__state_id__in=state_ids_tagged(CANCELLED))
+        | Q(room__is_public=True)
+    ) & Q(is_published=True)
 
 
 def public_articles(parent=None) -> QuerySet[Article]:
@@ -289,4 +292,4 @@ def host_staff(consultation):
 
 def open_outcomes(topic) -> QuerySet[Outcome]:
     """The topic's outcomes not yet settled (neither done nor not adopted)."""
-    return topic.outcomes.exclude(state__key__in=["done", "not_adopted"])
+    return topic.outcomes.exclude(state_id__in=state_ids_tagged(SETTLED))

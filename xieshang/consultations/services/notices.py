@@ -11,9 +11,11 @@ from django.utils.translation import gettext as _
 from xieshang.audit.services import audit_record
 from xieshang.core.services import lock
 from xieshang.notifications.services import notify
+from xieshang.workflow.selectors import state_ids_tagged
 
 from ..models import Dispatch, Progress
 from ..selectors import outcome_owners
+from ..workflows import IMPLEMENTING, NOTICES
 from .cross_region import outcome_staff
 
 
@@ -22,7 +24,7 @@ def send_due_dispatches(today: date | None = None) -> int:
     today = today or timezone.localdate()
     sent = 0
     due = Dispatch.objects.filter(
-        sent_at__isnull=True, due_on__lte=today, consultation__state__key__in=["approved"]
+        sent_at__isnull=True, due_on__lte=today, consultation__state_id__in=state_ids_tagged(NOTICES)
     ).select_related("consultation")
     for dispatch in due:
         with transaction.atomic():
@@ -77,7 +79,7 @@ def send_milestone_reminders(today: date | None = None) -> int:
     candidates = Progress.objects.filter(
         milestone_due__isnull=False,
         milestone_overdue_at__isnull=True,
-        outcome__state__key__in=["adopted", "implementing"],
+        outcome__state_id__in=state_ids_tagged(IMPLEMENTING),
     ).filter(~models.Exists(later))
     for entry in candidates.select_related("outcome", "outcome__consultation", "outcome__topic__room"):
         outcome = entry.outcome

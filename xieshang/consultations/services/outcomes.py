@@ -14,11 +14,12 @@ from xieshang.accounts.selectors import has_role
 from xieshang.audit.services import audit_record
 from xieshang.core.services import require
 from xieshang.workflow import services as workflow
+from xieshang.workflow.selectors import state_has
 
 from ..models import Consultation, Outcome, Progress, Rating, Topic
 from ..rules import host_ids
 from ..search_wiring import index_consultation
-from ..workflows import OUTCOME_WORKFLOW
+from ..workflows import DONE, OUTCOME_WORKFLOW
 from ._base import NOT_PERMITTED
 
 
@@ -141,7 +142,7 @@ def progress_add(
 def outcome_rate(*, actor, outcome: Outcome, score, comment: str = "") -> Rating:
     if outcome.topic_id is None or not has_role(actor, Role.CITIZEN, outcome.organization_id):
         raise PermissionDenied(_("只有本地居民可以评价议事成果。"))
-    if outcome.state.key != "done":
+    if not state_has(outcome, DONE):
         raise ValidationError({"score": _("该成果尚未落实完成，办结后才能评价效果。")})
     try:
         score = int(score)

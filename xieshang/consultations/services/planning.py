@@ -14,9 +14,10 @@ from xieshang.audit.services import audit_record
 from xieshang.core.services import require
 from xieshang.workflow import services as workflow
 from xieshang.workflow.exceptions import TransitionError
+from xieshang.workflow.selectors import state_ids_tagged
 
 from ..models import Consultation, Kind
-from ..workflows import CONSULTATION_WORKFLOW
+from ..workflows import AWAITING_APPROVAL, CONSULTATION_WORKFLOW
 from ._base import NOT_PERMITTED
 
 
@@ -100,9 +101,9 @@ def plan_record_approval(
     if errors:
         raise ValidationError(errors)
     pending = list(
-        Consultation.objects.filter(organization=organization, plan_year=year, state__key="proposed").order_by(
-            "planned_date", "id"
-        )
+        Consultation.objects.filter(
+            organization=organization, plan_year=year, state_id__in=state_ids_tagged(AWAITING_APPROVAL)
+        ).order_by("planned_date", "id")
     )
     if not pending:
         raise ValidationError({"document": _("%(year)s 年度没有待批准的协商议题。") % {"year": year}})

@@ -15,10 +15,11 @@ from xieshang.audit.services import audit_record
 from xieshang.core.services import require
 from xieshang.notifications.services import notify
 from xieshang.workflow import services as workflow
+from xieshang.workflow.selectors import state_has
 
 from ..models import Follow, Form, Room, Support, Topic
 from ..selectors import room_followers
-from ..workflows import TOPIC_WORKFLOW
+from ..workflows import COLLECTING, TOPIC_WORKFLOW
 from ._base import NOT_PERMITTED
 
 
@@ -78,7 +79,7 @@ def topic_raise(*, actor, room: Room, title: str, body: str = "") -> Topic:
 
 def topic_support(*, actor, topic: Topic) -> Support:
     require(actor, "consultations.raise_topic", topic.room, NOT_PERMITTED)
-    if topic.state.key != "raised":
+    if not state_has(topic, COLLECTING):
         raise ValidationError(_("该议题已不在征集阶段，不能再表示支持。"))
     if topic.supports.filter(user=actor).exists():
         raise ValidationError(_("您已经支持过这个议题，每人只能支持一次。"))

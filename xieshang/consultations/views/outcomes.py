@@ -11,9 +11,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from xieshang.workflow.selectors import state_has
+
 from .. import selectors, services
 from ..forms import ProgressForm, RatingForm, apply_errors
 from ..models import Rating
+from ..workflows import DONE
 from ._base import PER_PAGE, _need, _org
 
 
@@ -40,7 +43,7 @@ def _outcome_context(request, outcome, **forms):
         "rating_form": forms.get("rating_form") or (RatingForm() if may_rate and not my_rating else None),
         "my_rating": my_rating,
         "rating_summary": {s: sum(1 for r in ratings if r.score == s) for s in Rating.Score.values},
-        "is_citizen_waiting": outcome.topic_id and not may_rate and outcome.state.key != "done",
+        "is_citizen_waiting": outcome.topic_id and not may_rate and not state_has(outcome, DONE),
         "can_publish": rules.has_perm("consultations.publish_outcome", user, outcome),
     }
 

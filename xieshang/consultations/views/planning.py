@@ -13,6 +13,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from xieshang.workflow.selectors import state_has
+
 from .. import selectors, services
 from ..forms import (
     ConsultationForm,
@@ -26,6 +28,7 @@ from ..forms import (
     apply_errors,
 )
 from ..models import Kind
+from ..workflows import AWAITING_APPROVAL
 from ._base import PER_PAGE, _need, _org, _year
 
 
@@ -46,7 +49,7 @@ def consultation_list(request):
 def _plan_context(request, organization, year, approval_form=None):
     items = selectors.plan_for(request.user, organization, year)
     by_kind = selectors.consultations_by_kind(organization, year)
-    pending = sum(1 for c in items if c.state.key == "proposed" and c.organization_id == organization.pk)
+    pending = sum(1 for c in items if state_has(c, AWAITING_APPROVAL) and c.organization_id == organization.pk)
     may_approve = pending and rules.has_perm("consultations.record_approval", request.user, organization)
     if may_approve and approval_form is None:
         region = organization.region or ""
