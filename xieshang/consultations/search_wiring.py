@@ -14,22 +14,21 @@ Who finds what is who may open it (rules.py, portal.py):
 - a room topic: anyone with a role in the room's organization ("consultations.view_room"); the portal shows only
   titles, so topics are not public either.
 
-Writes: workflow hooks on every transition of the three workflows, post_save / post_delete of consultations,
-agenda items, outcomes, topics and rooms, changes of a consultation's hosts, and the minutes (saved with a queryset
-update, so services.minutes_save names the consultation). Every call goes through search.services.index_keys_later:
-one task per object per transaction, after commit.
+Writes (docs/decisions/0008-side-effects.md): no signals. Each service that changes what a document shows or who
+reads it calls the index_* function below by name, every transition of the three workflows re-indexes its object
+(hooks.py), and the admin's raw edits re-index through admin.py. Every call goes through
+search.services.index_keys_later: one task per object per transaction, after commit.
 """
 
 from __future__ import annotations
 
-from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
 from xieshang.search import registry
 from xieshang.search.registry import ANY_ROLE, ORGANIZATION, PUBLIC, RESTRICTED, SearchDoc
 from xieshang.workflow.selectors import state_has
 
-from .models import Consultation, Invitation, Material, Outcome, Room, Segment, Topic
+from .models import Consultation, Material, Outcome, Topic
 from .workflows import CANCELLED, CONSULTATION_WORKFLOW, MINUTES_PUBLIC, OUTCOME_WORKFLOW, TOPIC_WORKFLOW
 
 CONSULTATION = "consultation"
@@ -229,43 +228,24 @@ def index_consultation(consultation_id: int | None) -> None:
     )
 
 
-def _material_changed(sender, instance, raw=False, **kwargs):
-    if not raw:
-        _later([(MATERIAL, instance.pk)])
+def index_agenda(consultation_id: int | None) -> None:
+    """The consultation's document only (its agenda changed)."""
+    if consultation_id:
+        _later([(CONSULTATION, consultation_id)])
 
 
-def _invitation_changed(sender, instance, raw=False, created=True, **kwargs):
+def index_material(material_id: int | None) -> None:
+    if material_id:
+        _later([(MATERIAL, material_id)])
+
+
+def index_materials_of(consultation_id: int | None) -> None:
     """Whoever is invited reads the materials: a new or removed invitation changes their readers (registering and
-    checking in save the invitation too, and change nothing for search)."""
-    if raw or not created:
+    checking in change nothing for search)."""
+    if not consultation_id:
         return
-    materials = Material.objects.filter(consultation_id=instance.consultation_id).values_list("pk", flat=True)
+    materials = Material.objects.filter(consultation_id=consultation_id).values_list("pk", flat=True)
     _later([(MATERIAL, pk) for pk in materials])
-
-
-def _consultation_changed(sender, instance, raw=False, **kwargs):
-    if not raw:
-        index_consultation(instance.pk)
-
-
-def _segment_changed(sender, instance, raw=False, **kwargs):
-    if not raw:
-        _later([(CONSULTATION, instance.consultation_id)])
-
-
-def _hosts_changed(sender, instance, action, reverse=False, pk_set=None, **kwargs):
-    if action not in ("post_add", "post_remove", "post_clear"):
-        return
-    if not reverse:
-        index_consultation(instance.pk)
-    elif pk_set:  # organization.hosted_consultations changed
-        for pk in pk_set:
-            index_consultation(pk)
-
-
-def _outcome_changed(sender, instance, raw=False, **kwargs):
-    if not raw:
-        _later([(OUTCOME, instance.pk)])
 
 
 def index_outcome(outcome_id: int | None) -> None:
@@ -273,21 +253,16 @@ def index_outcome(outcome_id: int | None) -> None:
         _later([(OUTCOME, outcome_id)])
 
 
-def _topic_changed(sender, instance, raw=False, **kwargs):
-    if not raw:
-        _later([(TOPIC, instance.pk)])
-
-
 def index_topic(topic_id: int | None) -> None:
     if topic_id:
         _later([(TOPIC, topic_id)])
 
 
-def _room_changed(sender, instance, raw=False, **kwargs):
+def index_room(room_id: int | None) -> None:
     """A room's organization or convener decides who finds its topics and outcomes."""
-    if raw or instance.pk is None:
+    if not room_id:
         return
-    topics = list(Topic.objects.filter(room_id=instance.pk).values_list("pk", flat=True))
+    topics = list(Topic.objects.filter(room_id=room_id).values_list("pk", flat=True))
     outcomes = Outcome.objects.filter(topic_id__in=topics).values_list("pk", flat=True)
     _later([*((TOPIC, pk) for pk in topics), *((OUTCOME, pk) for pk in outcomes)])
 
@@ -330,21 +305,3 @@ def register() -> None:
     registry.register_document_type(
         TOPIC, _("议事议题"), Topic, topic_document, queryset=_topics, states=_states(TOPIC_WORKFLOW)
     )
-    post_save.connect(_consultation_changed, sender=Consultation, dispatch_uid="search_consultation_saved", weak=False)
-    post_delete.connect(
-        _consultation_changed, sender=Consultation, dispatch_uid="search_consultation_deleted", weak=False
-    )
-    post_save.connect(_segment_changed, sender=Segment, dispatch_uid="search_segment_saved", weak=False)
-    post_delete.connect(_segment_changed, sender=Segment, dispatch_uid="search_segment_deleted", weak=False)
-    m2m_changed.connect(
-        _hosts_changed, sender=Consultation.hosts.through, dispatch_uid="search_consultation_hosts", weak=False
-    )
-    post_save.connect(_outcome_changed, sender=Outcome, dispatch_uid="search_outcome_saved", weak=False)
-    post_delete.connect(_outcome_changed, sender=Outcome, dispatch_uid="search_outcome_deleted", weak=False)
-    post_save.connect(_topic_changed, sender=Topic, dispatch_uid="search_topic_saved", weak=False)
-    post_delete.connect(_topic_changed, sender=Topic, dispatch_uid="search_topic_deleted", weak=False)
-    post_save.connect(_room_changed, sender=Room, dispatch_uid="search_room_saved", weak=False)
-    post_save.connect(_material_changed, sender=Material, dispatch_uid="search_material_saved", weak=False)
-    post_delete.connect(_material_changed, sender=Material, dispatch_uid="search_material_deleted", weak=False)
-    post_save.connect(_invitation_changed, sender=Invitation, dispatch_uid="search_invitation_saved", weak=False)
-    post_delete.connect(_invitation_changed, sender=Invitation, dispatch_uid="search_invitation_deleted", weak=False)

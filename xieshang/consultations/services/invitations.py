@@ -13,6 +13,7 @@ from xieshang.audit.services import audit_record
 from xieshang.core.services import require
 from xieshang.notifications.services import notify
 
+from .. import search_wiring
 from ..models import Consultation, Invitation
 from ._base import NOT_PERMITTED
 from .cross_region import inviting_org
@@ -39,6 +40,8 @@ def invite(*, actor, consultation: Consultation, users, mode: str = Invitation.M
             created.append(
                 Invitation.objects.create(consultation=consultation, organization_id=org_id, user=user, mode=mode)
             )
+        if created:  # the invited read the meeting's materials
+            search_wiring.index_materials_of(consultation.pk)
         audit_record(actor=actor, action="consultations.invite", obj=consultation, detail={"count": len(created)})
         notify(
             recipients=[i.user for i in created],

@@ -17,6 +17,7 @@ from xieshang.audit.services import audit_record
 from xieshang.core.services import lock, require
 from xieshang.duties.services import duty_credit
 
+from .. import search_wiring
 from ..models import Consultation, Invitation, LiveMessage, Material, Segment
 from ._base import NOT_PERMITTED, settings_for
 from .cross_region import host_people, inviting_org
@@ -97,6 +98,7 @@ def segment_add(*, actor, consultation, kind: str, title: str, speaker=None, spe
             speaker=speaker,
             speaker_name=speaker_name or (speaker.display_name if speaker else ""),
         )
+        search_wiring.index_agenda(consultation.pk)
         audit_record(actor=actor, action="consultations.segment_add", obj=consultation, detail={"kind": kind})
     return segment
 
@@ -144,6 +146,7 @@ def material_add(*, actor, consultation: Consultation, title: str, upload) -> Ma
     try:
         with transaction.atomic():
             material.save()
+            search_wiring.index_material(material.pk)
             audit_record(actor=actor, action="consultations.material_add", obj=consultation, detail={"title": title})
     except Exception:
         material.file.delete(save=False)

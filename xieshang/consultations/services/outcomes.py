@@ -16,9 +16,9 @@ from xieshang.core.services import require
 from xieshang.workflow import services as workflow
 from xieshang.workflow.selectors import state_has
 
+from .. import search_wiring
 from ..models import Consultation, Outcome, Progress, Rating, Topic
 from ..rules import host_ids
-from ..search_wiring import index_consultation
 from ..workflows import DONE, OUTCOME_WORKFLOW
 from ._base import NOT_PERMITTED
 
@@ -31,8 +31,8 @@ def minutes_save(*, actor, consultation, minutes: str) -> Consultation:
     with transaction.atomic():
         Consultation.objects.filter(pk=consultation.pk).update(minutes=minutes)
         consultation.minutes = minutes
-        # A queryset update sends no signal: name the consultation to search (its minutes are a document).
-        index_consultation(consultation.pk)
+        # The minutes are a document of their own (and the consultation's outcomes follow its hosts).
+        search_wiring.index_consultation(consultation.pk)
         audit_record(actor=actor, action="consultations.minutes_save", obj=consultation)
     return consultation
 
@@ -58,6 +58,7 @@ def _outcome_create(*, actor, organization_id, source, title, body, owner_unit, 
         **links,
     )
     workflow.start(actor=actor, obj=outcome, workflow_key=OUTCOME_WORKFLOW["key"], organization=organization_id)
+    search_wiring.index_outcome(outcome.pk)
     audit_record(actor=actor, action="consultations.outcome_create", obj=outcome, detail={"source": source})
     return outcome
 

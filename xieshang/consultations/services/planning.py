@@ -16,6 +16,7 @@ from xieshang.workflow import services as workflow
 from xieshang.workflow.exceptions import TransitionError
 from xieshang.workflow.selectors import state_ids_tagged
 
+from .. import search_wiring
 from ..models import Consultation, Kind
 from ..workflows import AWAITING_APPROVAL, CONSULTATION_WORKFLOW
 from ._base import NOT_PERMITTED
@@ -75,6 +76,7 @@ def consultation_create(
     with transaction.atomic():
         workflow.start(actor=actor, obj=consultation, workflow_key=CONSULTATION_WORKFLOW["key"])
         consultation.hosts.set({organization, *hosts})
+        search_wiring.index_consultation(consultation.pk)
         audit_record(actor=actor, action="consultations.create", obj=consultation, detail={"kind": kind})
     return consultation
 

@@ -17,6 +17,7 @@ from xieshang.notifications.services import notify
 from xieshang.workflow import services as workflow
 from xieshang.workflow.selectors import state_has
 
+from .. import search_wiring
 from ..models import Follow, Form, Room, Support, Topic
 from ..selectors import room_followers
 from ..workflows import COLLECTING, TOPIC_WORKFLOW
@@ -66,6 +67,7 @@ def topic_raise(*, actor, room: Room, title: str, body: str = "") -> Topic:
     )
     with transaction.atomic():
         workflow.start(actor=actor, obj=topic, workflow_key=TOPIC_WORKFLOW["key"], organization=room.organization_id)
+        search_wiring.index_topic(topic.pk)
         audit_record(actor=actor, action="consultations.topic_raise", obj=topic)
         notify(
             recipients=[room.convener, *room_followers(room)],
