@@ -12,6 +12,7 @@ from xieshang.accounts.rules import is_committee_staff, is_leader, is_system_adm
 from xieshang.accounts.selectors import roles_by_organization
 from xieshang.workflow.selectors import state_has
 
+from .visibility import CONSULTATION, MATERIALS, host_ids
 from .workflows import (
     AGREEING,
     CANCELLED,
@@ -30,19 +31,8 @@ def _roles(user) -> dict[int, set[str]]:
     return roles_by_organization(user) if getattr(user, "is_authenticated", False) else {}
 
 
-def host_ids(consultation) -> set[int]:
-    cached = getattr(consultation, "_host_ids", None)
-    if cached is None:
-        cached = {consultation.organization_id, *consultation.hosts.values_list("id", flat=True)}
-        consultation._host_ids = cached
-    return cached
-
-
-@rules.predicate
-def in_host(user, consultation=None) -> bool:
-    if consultation is None:
-        return False
-    return bool(host_ids(consultation) & set(_roles(user)))
+# Anyone with a role in one of the consultation's hosts (visibility.CONSULTATION).
+in_host = rules.predicate(CONSULTATION.can_view, name="in_host")
 
 
 @rules.predicate
@@ -212,11 +202,11 @@ def is_item_organization_staff(user, item=None) -> bool:
 rules.add_perm("consultations.add_consultation", is_committee_staff)
 rules.add_perm("consultations.record_approval", is_committee_staff)
 rules.add_perm("consultations.view_plan", is_committee_staff | is_leader)
-rules.add_perm("consultations.view_consultation", in_host)
+rules.add_perm("consultations.view_consultation", CONSULTATION.predicate)
 rules.add_perm("consultations.change_consultation", is_host_staff & consultation_editable)
 rules.add_perm("consultations.invite", is_host_staff & consultation_editable)
 rules.add_perm("consultations.add_material", is_host_staff & materials_editable)
-rules.add_perm("consultations.view_materials", is_invited | is_host_staff | is_host_leader)
+rules.add_perm("consultations.view_materials", MATERIALS.predicate)
 rules.add_perm("consultations.view_attendance", is_host_staff | is_host_leader)
 rules.add_perm("consultations.show_checkin_code", is_host_staff & consultation_open_for_checkin)
 rules.add_perm("consultations.check_in", is_invited & consultation_open_for_checkin)

@@ -29,6 +29,8 @@ from xieshang.search.registry import ANY_ROLE, ORGANIZATION, PUBLIC, RESTRICTED,
 from xieshang.workflow.selectors import state_has
 
 from .models import Consultation, Material, Outcome, Topic
+from .visibility import CONSULTATION as CONSULTATION_VISIBILITY
+from .visibility import MATERIALS, host_ids
 from .workflows import CANCELLED, CONSULTATION_WORKFLOW, MINUTES_PUBLIC, OUTCOME_WORKFLOW, TOPIC_WORKFLOW
 
 CONSULTATION = "consultation"
@@ -43,7 +45,7 @@ def _state(obj) -> str:
 
 
 def _hosts(consultation: Consultation) -> list[int]:
-    return sorted({consultation.organization_id, *consultation.hosts.values_list("id", flat=True)})
+    return sorted(host_ids(consultation))
 
 
 def _on_portal(consultation: Consultation) -> bool:
@@ -70,7 +72,7 @@ def consultation_document(consultation: Consultation) -> SearchDoc | None:
         url=consultation.get_public_url() if public else consultation.get_absolute_url(),
         doc_date=consultation.planned_date,
         visibility=PUBLIC if public else RESTRICTED,
-        viewer_org_roles=[(org_id, ANY_ROLE) for org_id in _hosts(consultation)],
+        **CONSULTATION_VISIBILITY.reader_fields(consultation),
     )
 
 
@@ -108,11 +110,7 @@ def material_text(material: Material) -> str:
 def material_document(material: Material) -> SearchDoc | None:
     """Readers are those of consultations.view_materials: the people invited, the hosts' committee staff and
     leaders."""
-    from xieshang.accounts.models import Role
-
     consultation = material.consultation
-    hosts = _hosts(consultation)
-    invited = consultation.invitations.values_list("user_id", flat=True)
     return SearchDoc(
         title=material.title,
         body="\n".join(t for t in (material.filename, material_text(material)) if t),
@@ -123,8 +121,7 @@ def material_document(material: Material) -> SearchDoc | None:
         url=f"{consultation.get_absolute_url()}#h-mat",
         doc_date=material.created_at.date(),
         visibility=RESTRICTED,
-        viewer_user_ids=sorted(set(invited)),
-        viewer_org_roles=[(org, role) for org in hosts for role in (Role.COMMITTEE_STAFF, Role.LEADER)],
+        **MATERIALS.reader_fields(consultation),
     )
 
 
@@ -142,7 +139,7 @@ def minutes_document(consultation: Consultation) -> SearchDoc | None:
         url=consultation.get_public_url() if public else consultation.get_absolute_url(),
         doc_date=(consultation.minutes_sent_at.date() if consultation.minutes_sent_at else consultation.planned_date),
         visibility=PUBLIC if public else RESTRICTED,
-        viewer_org_roles=[(org_id, ANY_ROLE) for org_id in _hosts(consultation)],
+        **CONSULTATION_VISIBILITY.reader_fields(consultation),
     )
 
 

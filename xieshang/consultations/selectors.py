@@ -14,6 +14,7 @@ from xieshang.accounts.selectors import roles_by_organization, user_organization
 from xieshang.workflow.selectors import state_ids_tagged
 
 from .models import Article, Consultation, Follow, Invitation, LiveMessage, Outcome, Photo, Room, Topic
+from .visibility import CONSULTATION
 from .workflows import CANCELLED, DECLINED, DONE, DRAFT, MEETING, SETTLED, TOOK_PLACE
 
 
@@ -23,10 +24,7 @@ def _consultations() -> QuerySet[Consultation]:
 
 def consultations_for_user(user, organization=None) -> QuerySet[Consultation]:
     """Consultations hosted by one of the user's organizations (or by `organization`, if the user belongs to it)."""
-    org_ids = user_organization_ids(user)
-    if organization is not None:
-        org_ids = org_ids & {organization.pk}
-    return _consultations().filter(hosts__in=org_ids).distinct().order_by("-planned_date", "-id")
+    return CONSULTATION.filter(_consultations(), user, organization).order_by("-planned_date", "-id")
 
 
 def plan_for(user, organization, year: int) -> QuerySet[Consultation]:
