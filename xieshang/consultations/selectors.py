@@ -14,7 +14,7 @@ from xieshang.accounts.selectors import roles_by_organization, user_organization
 from xieshang.workflow.selectors import state_ids_tagged
 
 from .models import Article, Consultation, Follow, Invitation, LiveMessage, Outcome, Photo, Room, Topic
-from .visibility import CONSULTATION
+from .visibility import CONSULTATION, host_ids
 from .workflows import CANCELLED, DECLINED, DONE, DRAFT, MEETING, SETTLED, TOOK_PLACE
 
 
@@ -42,8 +42,6 @@ def get_consultation_for_user(user, pk: int) -> Consultation:
 
 def staff_host_ids(user, consultation) -> set[int]:
     """The hosts in which the user is committee staff or leader: whose invitations and attendance they see."""
-    from .rules import host_ids
-
     roles = roles_by_organization(user)
     return {o for o in host_ids(consultation) if roles.get(o, set()) & {Role.COMMITTEE_STAFF, Role.LEADER}}
 
@@ -54,8 +52,6 @@ def timeline_for(user, consultation) -> list:
     of the person's (the user's own organizations keep the names)."""
     from xieshang.accounts.models import RoleGrant
     from xieshang.workflow.selectors import events_for
-
-    from .rules import host_ids
 
     events = list(events_for(consultation))
     hosts = host_ids(consultation)
@@ -280,8 +276,6 @@ def outcome_owners(outcome) -> list:
 def host_staff(consultation):
     """The committee staff of every host of the consultation."""
     from xieshang.accounts.models import User
-
-    from .rules import host_ids
 
     return User.objects.filter(
         is_active=True, role_grants__role=Role.COMMITTEE_STAFF, role_grants__organization_id__in=host_ids(consultation)

@@ -8,7 +8,7 @@ from xieshang.accounts.models import Role
 from xieshang.accounts.selectors import roles_by_organization
 
 from ..models import Room
-from ..rules import host_ids
+from ..visibility import host_ids
 from ._base import MEMBER_ROLES, NOT_PERMITTED
 
 

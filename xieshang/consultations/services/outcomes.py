@@ -18,7 +18,7 @@ from xieshang.workflow.selectors import state_has
 
 from .. import search_wiring
 from ..models import Consultation, Outcome, Progress, Rating, Topic
-from ..rules import host_ids
+from ..visibility import host_ids
 from ..workflows import DONE, OUTCOME_WORKFLOW
 from ._base import NOT_PERMITTED
 
