@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from xieshang.accounts.models import Role
 from xieshang.accounts.selectors import has_role
+from xieshang.core.services import text_error
 from xieshang.duties.services import duty_credit
 from xieshang.notifications.services import is_suppressed, notify
 from xieshang.workflow import registry
@@ -33,14 +34,10 @@ C_WF, O_WF, T_WF = CONSULTATION_WORKFLOW["key"], OUTCOME_WORKFLOW["key"], TOPIC_
 def _payload_text(payload, name: str, model_field: str, label) -> str:
     """A typed value of a workflow form, refused (not cut short) when longer than the field that keeps it."""
     value = str(payload.get(name, "") or "").strip()
-    limit = Consultation._meta.get_field(model_field).max_length
-    if len(value) > limit:
-        raise ValidationError(
-            {
-                name: _("%(label)s不能超过 %(limit)d 字（现为 %(n)d 字）。")
-                % {"label": label, "limit": limit, "n": len(value)}
-            }
-        )
+    # An empty value is left to the payload's required fields; only the length is checked here.
+    error = text_error(value, Consultation._meta.get_field(model_field).max_length, label) if value else None
+    if error:
+        raise ValidationError({name: error})
     return value
 
 
