@@ -1,5 +1,5 @@
-"""What the consultations domain registers with the faces: workbench sections and menu entries (and, until it moves
-to xieshang/demo, the demo builder). Workflow roles and conditions are in roles.py, transition effects in hooks.py.
+"""What the consultations domain registers with the faces: workbench sections, menu entries and the public rooms on
+the anonymous home page. Workflow roles and conditions are in roles.py, transition effects in hooks.py.
 Called from ConsultationsConfig.ready()."""
 
 from __future__ import annotations
@@ -7,11 +7,19 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy
 
 
-def register() -> None:
-    from xieshang.core import demo, navigation, workbench
+def _home_rooms(request) -> dict:
+    from .selectors import public_rooms
 
-    from . import demo as consultations_demo
+    return {"rooms": public_rooms()[:12]}
+
+
+def register() -> None:
+    from xieshang.core import navigation, workbench
+    from xieshang.core.views import register_home_context
+
     from . import workbench as providers
+
+    register_home_context(_home_rooms)
 
     workbench.register(providers.member_section, order=400)
     workbench.register(providers.staff_section, order=410)
@@ -53,5 +61,3 @@ def register() -> None:
         415,
     )
     nav("portal", gettext_lazy("郑在协商"), "consultations:portal", lambda u, o: True, 420)
-    # The demo builder stays registered here until it moves to xieshang/demo.
-    demo.register("consultations", consultations_demo.build, order=50)
