@@ -15,7 +15,7 @@ DEMO_ENV := DEBUG=1 XIESHANG_DEV=1 DATABASE_URL=sqlite:///$(CURDIR)/var/xieshang
 help:
 	@echo "make demo   - install, build the demo organization and serve it on http://$(HOST):$(PORT)"
 	@echo "make test   - run the whole test suite (SQLite, or DATABASE_URL if set)"
-	@echo "make lint   - ruff"
+	@echo "make lint   - ruff (style, complexity), import contracts (lint-imports), mypy"
 
 # Python 3.12 is pinned in .python-version; scripts/find_python.sh finds it (pyenv or python3.12 on PATH).
 $(VENV)/.installed: requirements/base.txt requirements/dev.txt
@@ -55,6 +55,8 @@ test: install node_modules/.installed
 lint: install
 	$(VENV)/bin/ruff check xieshang tests bench
 	$(VENV)/bin/ruff format --check xieshang tests bench
+	$(VENV)/bin/lint-imports --no-cache
+	$(VENV)/bin/mypy xieshang/workflow xieshang/core
 
 format: install
 	$(VENV)/bin/ruff format xieshang tests bench

@@ -183,7 +183,7 @@ def manage(*args: str) -> int:
     python = ROOT / ".venv" / "bin" / "python"
     if not python.exists():
         python = Path(sys.executable)
-    env = {**os.environ, "XIESHANG_DEV": "1"}
+    env = {**os.environ, "XIESHANG_DEV": "1", "DEBUG": "1"}  # the development key runs only with DEBUG
     command = [str(python), str(ROOT / "manage.py"), *args]
     print("+", " ".join(command), f"(in {PACKAGE_DIR.relative_to(ROOT)}/)", flush=True)
     return subprocess.call(command, cwd=PACKAGE_DIR, env=env)  # noqa: S603 (fixed argv, no shell)

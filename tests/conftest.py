@@ -51,3 +51,14 @@ def pytest_collection_modifyitems(config, items):
     # Browser tests use transactional test cases that flush the database; run them last so that no ordinary test
     # ever runs after a flush (their serialized rollback restores the data migrations' rows for the next one).
     items.sort(key=lambda item: "/e2e/" in str(item.fspath))
+    # A transactional test without serialized rollback flushes the database, and the flush's post_migrate signal
+    # recreates the content types under new ids; the next serialized-rollback test (the browser tests) then cannot
+    # restore the migrated rows. Every transactional test must therefore restore them.
+    unsafe = [
+        item.nodeid
+        for item in items
+        for mark in item.iter_markers("django_db")
+        if mark.kwargs.get("transaction") and not mark.kwargs.get("serialized_rollback")
+    ]
+    if unsafe:
+        raise pytest.UsageError(f"django_db(transaction=True) needs serialized_rollback=True: {unsafe[:5]}")

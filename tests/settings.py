@@ -4,6 +4,8 @@ import os
 
 os.environ.setdefault("XIESHANG_DEV", "1")
 os.environ.setdefault("XIESHANG_AUDIT_DB_GUARD", "0")
+# The tests run with DEBUG off, so they need a key of their own: the public development key is refused without DEBUG.
+os.environ.setdefault("SECRET_KEY", "tests-only-secret-key-not-the-development-key-7f3a9c1e5b2d4086")
 
 from xieshang.settings import *  # noqa: E402,F403
 

@@ -28,10 +28,16 @@ def env_list(name: str, default: str) -> list[str]:
 
 DEBUG = env_bool("DEBUG", False)
 _DEV_KEY = "django-insecure-xieshang-development-key-never-use-in-production-0123456789"
-SECRET_KEY = os.environ.get("SECRET_KEY", _DEV_KEY if DEBUG or os.environ.get("XIESHANG_DEV") else "")
+SECRET_KEY = os.environ.get("SECRET_KEY", _DEV_KEY if DEBUG else "")
+if not DEBUG and SECRET_KEY == _DEV_KEY:
+    # The development key is public: with DEBUG off it would sign production sessions (XIESHANG_DEV=1 included).
+    raise RuntimeError("SECRET_KEY is the public development key: set SECRET_KEY when DEBUG is off.")
 if not SECRET_KEY:
     # Failing loudly beats running production with a guessable key.
-    raise RuntimeError("SECRET_KEY must be set when DEBUG is off (or set XIESHANG_DEV=1 for local work).")
+    raise RuntimeError(
+        "SECRET_KEY must be set when DEBUG is off (XIESHANG_DEV=1 no longer allows the public development key "
+        "without DEBUG=1)."
+    )
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
@@ -60,13 +66,16 @@ INSTALLED_APPS = [
     "xieshang.opinions",
     "xieshang.consultations",
     "xieshang.duties",
+    "xieshang.activities",
     # faces
     "xieshang.api",
     "xieshang.stats",
+    "xieshang.demo",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "xieshang.core.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "xieshang.core.middleware.LanguageMiddleware",
@@ -74,6 +83,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "xieshang.core.middleware.RequestSizeLimitMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "xieshang.audit.middleware.AuditContextMiddleware",
     "xieshang.accounts.middleware.IdleTimeoutMiddleware",
@@ -150,6 +160,7 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "rules.permissions.ObjectPermissionBackend",
     "xieshang.accounts.backends.UsernameOrPhoneBackend",
+    "xieshang.accounts.backends.AdminModuleBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -184,6 +195,10 @@ LANGUAGE_COOKIE_SAMESITE = "Lax"
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "xieshang" / "static"]
+# Over-size posts get core/too_large.html (413) with the limit stated (core.middleware.RequestSizeLimitMiddleware):
+# a form's text fields up to DATA_UPLOAD_MAX_MEMORY_SIZE, a whole upload with its files up to XIESHANG_MAX_UPLOAD_BYTES.
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("DATA_UPLOAD_MAX_MEMORY_SIZE", str(2621440)))
+XIESHANG_MAX_UPLOAD_BYTES = int(os.environ.get("XIESHANG_MAX_UPLOAD_BYTES", str(256 * 1024 * 1024)))
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 STORAGES = {
@@ -240,6 +255,22 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Browser features the platform never uses are switched off (core.middleware.PermissionsPolicyMiddleware).
+XIESHANG_PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "usb",
+    )
+}
 if env_bool("BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CSP = {

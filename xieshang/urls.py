@@ -2,6 +2,8 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+handler400 = "xieshang.core.views.bad_request_view"
+
 urlpatterns = [
     path("", include("xieshang.core.urls")),
     path("accounts/", include("xieshang.accounts.urls")),
@@ -12,7 +14,17 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-for app in ("workflow", "proposals", "opinions", "consultations", "deliberation", "duties", "search", "stats"):
+for app in (
+    "workflow",
+    "proposals",
+    "opinions",
+    "consultations",
+    "deliberation",
+    "duties",
+    "activities",
+    "search",
+    "stats",
+):
     # Domain apps mount themselves when they have pages; an app without urls.py is simply not mounted.
     try:
         __import__(f"xieshang.{app}.urls")

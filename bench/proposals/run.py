@@ -23,6 +23,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "xieshang.settings")
 os.environ.setdefault("XIESHANG_DEV", "1")
+os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-not-the-public-development-key")
 
 import django  # noqa: E402
 

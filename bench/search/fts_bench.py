@@ -48,6 +48,7 @@ def prepare_database(kind: str, url: str) -> None:
             conn.execute(f'CREATE DATABASE "{name}"')
         os.environ["DATABASE_URL"] = url
     os.environ.setdefault("XIESHANG_DEV", "1")
+    os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-not-the-public-development-key")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "xieshang.settings")
     os.environ.setdefault("LOG_LEVEL", "WARNING")
     import django
@@ -236,6 +237,7 @@ def main() -> None:
     if args.reuse:
         os.environ["DATABASE_URL"] = f"sqlite:///{SQLITE_PATH}" if args.db == "sqlite" else args.url
         os.environ.setdefault("XIESHANG_DEV", "1")
+        os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-not-the-public-development-key")
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "xieshang.settings")
         os.environ.setdefault("LOG_LEVEL", "WARNING")
         import django

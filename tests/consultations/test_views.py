@@ -1,8 +1,6 @@
 """Pages: bad input refused beside its field with what was typed kept; list pages with a constant number of
 queries; the public portal and its Atom feed without login."""
 
-import datetime
-
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
@@ -111,50 +109,6 @@ def test_portal_and_feed_are_public(client, consultation, room, resident, staff)
     feed = client.get("/consultations/portal/feed/")
     assert feed["Content-Type"].startswith("application/atom+xml")
     assert "协商报道" in feed.content.decode()
-
-
-def test_demo_accounts_have_work_waiting(db, settings, tmp_path):
-    import random
-
-    from xieshang.accounts import demo as accounts_demo
-    from xieshang.consultations import demo
-    from xieshang.core.demo import DemoContext
-    from xieshang.core.workbench import sections_for
-
-    settings.MEDIA_ROOT = tmp_path
-    ctx = DemoContext(rng=random.Random(1))
-    accounts_demo.build(ctx)
-    demo.build(ctx)
-    org = ctx.data["organization"]
-    expected = {
-        "committee": "consultations_staff",
-        "member": "consultations_member",
-        "resident": "consultations_resident",
-        "leader": "consultations_owner",
-        "unit": "consultations_owner",
-    }
-    for username, key in expected.items():
-        user = ctx.data["accounts"][username]
-        section = next(s for s in sections_for(user, org) if s.key == key)
-        assert section.count > 0, username
-    kinds = set(org.hosted_consultations.values_list("kind", flat=True))
-    assert len(kinds) == 6
-    five = org.hosted_consultations.filter(kind="cross_region").first()
-    assert five.hosts.count() == 5
-    assert datetime.date.today().year in set(org.hosted_consultations.values_list("plan_year", flat=True))
-
-    # The portal has reports and photos (drawn at demo time) for held consultations and finished room matters.
-    from xieshang.consultations import selectors
-
-    assert selectors.public_articles().filter(consultation__kind="cross_region").exists()
-    assert selectors.public_articles().filter(room__isnull=False).count() >= 6
-    photos = selectors.public_photos()
-    assert photos.filter(consultation__isnull=False).exists() and photos.filter(room__isnull=False).exists()
-    assert all(p.alt_text and p.caption and p.width == 960 for p in photos)
-    # Approved consultations have their materials (a Word document) uploaded.
-    from xieshang.consultations.models import Material
-
-    assert Material.objects.filter(consultation__state__key="approved", size__gt=1000).exists()
 
 
 def test_staff_set_up_a_room_on_its_page(client, organization, staff, resident, convener):

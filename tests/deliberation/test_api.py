@@ -3,7 +3,7 @@ import pytest
 from tests.deliberation.factories import ConversationFactory, planted
 from tests.factories import make_user
 from xieshang.accounts.models import Role
-from xieshang.deliberation import services
+from xieshang.deliberation import maps
 from xieshang.deliberation.models import Vote
 
 
@@ -18,7 +18,7 @@ def mounted():
 def test_vote_and_read_map(client, organization, mounted):
     conversation = ConversationFactory(organization=organization)
     planted(conversation, n_participants=20)
-    services.map_compute(conversation.pk)
+    maps.map_compute(conversation.pk)
     resident = make_user(Role.CITIZEN, organization)
     client.force_login(resident)
     assert [c["id"] for c in client.get("/api/deliberation/conversations").json()] == [conversation.pk]

@@ -14,7 +14,7 @@ from django.core.management import CommandError, call_command
 from tests.deliberation.factories import ConversationFactory, planted
 from tests.factories import make_user
 from xieshang.accounts.models import Role
-from xieshang.deliberation import polis, services
+from xieshang.deliberation import maps, polis, services
 from xieshang.deliberation.models import Conversation, Participant, Statement, Vote
 
 
@@ -47,7 +47,7 @@ def test_export_then_import_keeps_votes_statements_and_moderation(organization, 
     statements, _truth = planted(source, n_participants=30)
     Statement.objects.filter(pk=statements[3].pk).update(status=Statement.Status.REJECTED)
     Statement.objects.filter(pk=statements[4].pk).update(status=Statement.Status.PENDING)
-    services.map_compute(source.pk)
+    maps.map_compute(source.pk)
     services.polis_export_write(source, tmp_path)
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(polis.POLIS_FILES)
 

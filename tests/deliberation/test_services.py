@@ -6,7 +6,7 @@ from tests.deliberation.factories import ConversationFactory, StatementFactory
 from tests.factories import make_user
 from xieshang.accounts.models import Role
 from xieshang.audit.models import AuditEntry
-from xieshang.deliberation import selectors, services
+from xieshang.deliberation import maps, selectors, services
 from xieshang.deliberation.models import Conversation, Participant, Statement, Vote
 
 
@@ -86,7 +86,7 @@ def test_post_moderation_shows_at_once_and_staff_can_remove(conversation, staff,
     assert statement in selectors.statements_awaiting_moderation(conversation)
     services.statement_moderate(actor=staff, statement=statement, approve=False)
     assert statement not in selectors.visible_statements(conversation)
-    assert statement.number in services.moderated_out_numbers(conversation)
+    assert statement.number in maps.moderated_out_numbers(conversation)
 
 
 def test_only_staff_moderate(conversation, resident):

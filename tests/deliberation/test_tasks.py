@@ -4,7 +4,7 @@ from django.test.utils import CaptureQueriesContext
 from tests.deliberation.factories import ConversationFactory, planted
 from tests.factories import make_user
 from xieshang.accounts.models import Role
-from xieshang.deliberation import services
+from xieshang.deliberation import maps, services
 from xieshang.deliberation.models import OpinionMap
 
 
@@ -34,7 +34,7 @@ def test_vote_schedules_the_task_which_stores_the_map(organization, django_captu
 def test_state_is_passed_back_in(organization, monkeypatch):
     conversation = ConversationFactory(organization=organization)
     planted(conversation)
-    services.map_compute(conversation.pk)
+    maps.map_compute(conversation.pk)
     first = OpinionMap.objects.get(conversation=conversation).state
     seen = {}
     from xieshang.deliberation import math
@@ -46,7 +46,7 @@ def test_state_is_passed_back_in(organization, monkeypatch):
         return original(*args, **kwargs)
 
     monkeypatch.setattr(math, "compute_opinion_map", spy)
-    services.map_compute(conversation.pk)
+    maps.map_compute(conversation.pk)
     assert seen["state"] == first
 
 
@@ -66,7 +66,7 @@ def test_moderating_out_changes_the_map(organization, django_capture_on_commit_c
     conversation = ConversationFactory(organization=organization)
     statements, _truth = planted(conversation)
     staff = make_user(Role.COMMITTEE_STAFF, organization)
-    services.map_compute(conversation.pk)
+    maps.map_compute(conversation.pk)
     with django_capture_on_commit_callbacks(execute=True):
         services.statement_moderate(actor=staff, statement=statements[0], approve=False)
     result = OpinionMap.objects.get(conversation=conversation).result
@@ -75,7 +75,7 @@ def test_moderating_out_changes_the_map(organization, django_capture_on_commit_c
 
 def test_empty_conversation_computes_an_empty_map(organization):
     conversation = ConversationFactory(organization=organization)
-    opinion_map = services.map_compute(conversation.pk)
+    opinion_map = maps.map_compute(conversation.pk)
     assert opinion_map.result["k"] == 0 and opinion_map.computed_at is not None
 
 
@@ -85,6 +85,6 @@ def test_compute_reads_votes_in_a_constant_number_of_queries(organization):
         conversation = ConversationFactory(organization=organization)
         planted(conversation, n_participants=n)
         with CaptureQueriesContext(connection) as queries:
-            services.map_compute(conversation.pk)
+            maps.map_compute(conversation.pk)
         counts.append(len(queries))
     assert counts[0] == counts[1] <= 12

@@ -10,7 +10,7 @@ from tests.accounts.test_isolation import _verified_login
 from tests.deliberation.factories import ConversationFactory, StatementFactory, planted
 from tests.factories import make_user
 from xieshang.accounts.models import Role
-from xieshang.deliberation import services
+from xieshang.deliberation import maps, services
 from xieshang.deliberation.models import Participant, Statement, Vote
 from xieshang.deliberation.views import PARTICIPANT_COOKIE
 
@@ -159,7 +159,7 @@ def test_export_zip_and_file(client, conversation, staff, resident):
 def test_map_page_shows_consensus_first_then_groups(client, organization, resident):
     conversation = ConversationFactory(organization=organization)
     planted(conversation)
-    services.map_compute(conversation.pk)
+    maps.map_compute(conversation.pk)
     client.force_login(resident)
     body = client.get(f"/deliberation/{conversation.pk}/map/").content.decode()
     assert body.index("各方都认同的观点") < body.index("A 组")
@@ -170,7 +170,7 @@ def test_map_page_shows_consensus_first_then_groups(client, organization, reside
 def test_map_status_says_when_updating(client, organization, resident):
     conversation = ConversationFactory(organization=organization)
     planted(conversation, n_participants=10)
-    services.map_compute(conversation.pk)
+    maps.map_compute(conversation.pk)
     services.map_request(conversation.pk)  # captured on_commit: stays pending in this test transaction
     client.force_login(resident)
     body = client.get(f"/deliberation/{conversation.pk}/map/status/", **HTMX).content.decode()
@@ -184,7 +184,7 @@ def test_query_counts_do_not_grow(client, organization, staff, django_assert_num
     planted(small, n_participants=8, n_statements=6)
     planted(large, n_participants=60, n_statements=20)
     for conversation in (small, large):
-        services.map_compute(conversation.pk)
+        maps.map_compute(conversation.pk)
     client.get(f"/deliberation/{small.pk}/")  # warm the per-process caches (content types, policy)
     for suffix in ("", "map/"):
         counts = []
@@ -198,7 +198,7 @@ def test_query_counts_do_not_grow(client, organization, staff, django_assert_num
 def test_pinned_query_counts(client, organization, resident, django_assert_num_queries):
     conversation = ConversationFactory(organization=organization)
     planted(conversation, n_participants=30)
-    services.map_compute(conversation.pk)
+    maps.map_compute(conversation.pk)
     client.force_login(resident)
     client.get("/deliberation/")  # warm the per-process caches (content types, policy)
     with django_assert_num_queries(LIST_QUERIES):

@@ -124,3 +124,33 @@ def test_report_from_submission_to_credit(page, browser, live_server, setup):
     expect(page.get_by_test_id("duty-total")).to_contain_text("15")
     expect(page.get_by_test_id("duty-entries")).to_contain_text(title)
     assert sorted(DutyEntry.objects.values_list("points", flat=True)) == [5, 10]
+
+
+def test_whole_issue_is_sent_up_by_the_information_staff(page, live_server, setup):
+    """Issue #11 point 1: 整期报送 answered 422 "请选择报送对象" whatever was ticked (the form was rendered with a
+    prefix and bound without it)."""
+    from xieshang.opinions import services
+
+    member, staff = setup
+    organization = staff.role_grants.get().organization
+    titles = ["关于增设社区食堂的建议", "关于优化公交线路的建议"]
+    reports = []
+    for title in titles:
+        report = services.report_submit(actor=member, organization=organization, title=title, body="建议正文。")
+        services.report_transition(actor=staff, report=report, key="take_up")
+        services.report_transition(actor=staff, report=report, key="approve")
+        reports.append(report)
+    issue = services.issue_create(actor=staff, organization=organization)
+    services.issue_add_reports(actor=staff, issue=issue, reports=reports)
+    services.issue_publish(actor=staff, issue=issue)
+
+    _staff_login(page, staff)
+    page.goto(f"/opinions/issues/{issue.pk}/")
+    send = page.locator("form", has=page.locator("input[name='action'][value='send']"))
+    send.get_by_label("河南省政协").check()
+    send.get_by_role("button", name="报送本期").click()
+    expect(page.locator(".messages")).to_contain_text("已报送 2 份")
+    for report in reports:
+        report.refresh_from_db()
+        assert report.state.key == "sent"
+        assert list(report.dispatches.values_list("recipient__name", flat=True)) == ["河南省政协"]

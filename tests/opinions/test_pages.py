@@ -128,6 +128,29 @@ def test_issue_page_assembles_and_publishes(client, submit, drive, staff, organi
     assert "社情民意专报" in html and "篇0" in html and "篇1" in html
 
 
+def test_whole_issue_is_sent_up_with_the_form_as_rendered(client, submit, drive, staff, organization, recipients):
+    """Issue #11 point 1: the send form is rendered with the prefix "send"; posting the fields the page shows (not
+    hand-written names) sends every report of the issue."""
+    issue = _published_issue(submit, drive, staff, organization)
+    _verified_login(client, staff)
+    html = client.get(issue.get_absolute_url()).content.decode()
+    form = re.search(r'<input type="hidden" name="action" value="send">(.*?)</form>', html, re.S).group(1)
+    choices = dict(
+        (label.strip(), value)
+        for value, label in re.findall(
+            r'<input type="checkbox" name="send-recipients" value="(\d+)"[^>]*>\s*([^<]+)</label>', form
+        )
+    )
+    assert "河南省政协" in choices, form
+    note_name = re.search(r'name="(send-note)"', form).group(1)
+    response = client.post(
+        issue.get_absolute_url(), {"action": "send", "send-recipients": [choices["河南省政协"]], note_name: "整期报送"}
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert set(Report.objects.filter(issue=issue).values_list("state__key", flat=True)) == {"sent"}
+    assert Report.objects.filter(issue=issue, dispatches__recipient=recipients[Level.PROVINCIAL]).count() == 2
+
+
 def test_word_export(client, submit, drive, staff, organization):
     import io
 

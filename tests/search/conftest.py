@@ -10,9 +10,9 @@ from django.db import connection
 
 from tests.factories import HandlingUnitFactory, OrganizationFactory, make_user
 from xieshang.accounts.models import Role
+from xieshang.core import caches
 from xieshang.notifications.models import Notification
-from xieshang.search import registry, routing_store, similar
-from xieshang.search.dictionary import reset_segmenter
+from xieshang.search import registry
 
 TYPE = "testnote"
 
@@ -49,13 +49,9 @@ def to_document(obj):
 @pytest.fixture(autouse=True)
 def _fresh_search_state():
     # Process-wide caches are keyed by counters stored in the database, which every test recreates.
-    reset_segmenter()
-    similar.forget()
-    routing_store.forget()
+    caches.clear_all()
     yield
-    reset_segmenter()
-    similar.forget()
-    routing_store.forget()
+    caches.clear_all()
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from tests.proposals import conftest as proposals_conftest
 from tests.proposals.factories import advance, make_proposal
 from xieshang.notifications.models import Notification
 from xieshang.proposals import services as proposal_services
-from xieshang.search import services
+from xieshang.search import indexing
 from xieshang.search.models import SearchDocument
 from xieshang.search.services import index_later
 
@@ -23,13 +23,13 @@ _fresh_calendar = proposals_conftest._fresh_calendar
 def indexed(monkeypatch):
     """Counts index_now calls by (doc_type, object_id); the task imports index_now at call time."""
     calls: Counter = Counter()
-    real = services.index_now
+    real = indexing.index_now
 
     def counting(doc_type, object_id):
         calls[(doc_type, object_id)] += 1
         return real(doc_type, object_id)
 
-    monkeypatch.setattr(services, "index_now", counting)
+    monkeypatch.setattr(indexing, "index_now", counting)
     return calls
 
 

@@ -110,19 +110,33 @@ def test_edit_reindexes_and_filters_apply(people, submit, drive, staff, unit, au
     assert search(staff, "共享单车", {"unit": unit.pk}).total == 0
 
 
-def test_recipient_accounts_changing_reindexes(people, submit, drive, recipients, indexing):
+def test_recipient_accounts_changed_in_the_admin_reindex(people, submit, drive, recipients, indexing):
+    """A recipient's accounts are edited in the Django admin (filter_horizontal): its save_related re-indexes what
+    was sent to it (decision 0008: no m2m receivers, the admin calls the indexing function)."""
+    from types import SimpleNamespace
+
+    from django.contrib import admin
+
+    from xieshang.opinions.admin import RecipientAdmin
+    from xieshang.opinions.models import Recipient
+
     with indexing():
         report = submit()
         drive(report, "sent", levels=(Level.OWN,))
     newcomer = make_user(None, username="govoffice")
     assert search(newcomer, QUERY).total == 0
-    with indexing():
-        recipients[Level.OWN].users.add(newcomer)
+    recipient = recipients[Level.OWN]
+    model_admin = RecipientAdmin(Recipient, admin.site)
+
+    def save(change_users):
+        form = SimpleNamespace(instance=recipient, save_m2m=change_users)
+        with indexing():
+            model_admin.save_related(None, form, [], change=True)
+
+    save(lambda: recipient.users.add(newcomer))
     assert rules.has_perm("opinions.view_report", newcomer, report)
     assert [h.object_id for h in search(newcomer, QUERY).hits] == [report.pk]
-    # Taken off every recipient account from the user's side (a clear, whose signal names no recipient).
-    with indexing():
-        newcomer.opinion_recipients.clear()
+    save(lambda: recipient.users.remove(newcomer))
     assert not rules.has_perm("opinions.view_report", newcomer, report)
     assert search(newcomer, QUERY).total == 0
 

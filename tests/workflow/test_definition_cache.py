@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tests.workflow.conftest import make_user, new_ticket, verified_login, walk
-from tests.workflow.testapp.definition import TICKET_WORKFLOW
+from tests.workflow.testapp.workflows import TICKET_WORKFLOW
 from xieshang.accounts.models import Role
 from xieshang.workflow import cache, services
 from xieshang.workflow.definitions import install_workflow

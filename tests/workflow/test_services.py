@@ -2,8 +2,8 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 
 from tests.workflow.conftest import make_org, new_ticket, walk
-from tests.workflow.testapp.definition import TICKET_WORKFLOW
 from tests.workflow.testapp.models import Ticket
+from tests.workflow.testapp.workflows import TICKET_WORKFLOW
 from xieshang.audit.models import AuditEntry
 from xieshang.notifications.models import Notification
 from xieshang.workflow import registry, services

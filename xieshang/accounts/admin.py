@@ -2,8 +2,34 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from xieshang.audit.services import audit_record
+
 from . import models
+from .rules import is_system_admin
 from .services import user_unlock
+
+
+class SystemAdminOnly:
+    """A ModelAdmin mixin for configuration kept by the system administrator alone (三员分立) in apps whose rules
+    name no permission for it: workflows' neighbours such as proposal categories and settings."""
+
+    def _system_admin(self, request) -> bool:
+        return request.user.is_active and is_system_admin(request.user)
+
+    def has_module_permission(self, request):
+        return self._system_admin(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._system_admin(request)
+
+    def has_add_permission(self, request, *args):
+        return self._system_admin(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self._system_admin(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._system_admin(request)
 
 
 @admin.register(models.Organization)
@@ -51,6 +77,39 @@ class RoleGrantInline(admin.TabularInline):
     extra = 0
     autocomplete_fields = ["handling_unit"]
     exclude = ["granted_by"]
+
+
+@admin.register(models.RoleGrant)
+class RoleGrantAdmin(admin.ModelAdmin):
+    """Role grants on their own page for the security administrator (also inline on each account)."""
+
+    list_display = ["user", "role", "organization", "handling_unit", "committee", "granted_at", "granted_by"]
+    list_filter = ["role", "organization"]
+    search_fields = ["user__username", "user__name"]
+    autocomplete_fields = ["user", "handling_unit"]
+    exclude = ["granted_by", "granted_at"]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.granted_by = request.user
+        super().save_model(request, obj, form, change)
+        audit_record(
+            actor=request.user,
+            action="role.granted" if not change else "role.changed",
+            obj=obj,
+            organization=obj.organization,
+            detail={"role": obj.role, "user": obj.user_id},
+        )
+
+    def delete_model(self, request, obj):
+        audit_record(
+            actor=request.user,
+            action="role.revoked",
+            obj=obj,
+            organization=obj.organization,
+            detail={"role": obj.role, "user": obj.user_id},
+        )
+        super().delete_model(request, obj)
 
 
 @admin.register(models.User)

@@ -10,12 +10,13 @@ class AccountsConfig(AppConfig):
     def ready(self):
         import rules
 
-        from xieshang.core import demo, navigation, workbench
+        from xieshang.core import navigation, workbench
 
-        from . import demo as accounts_demo
         from . import workbench as providers
+        from .models import Role
+        from .selectors import roles_in
 
-        demo.register("accounts", accounts_demo.build, order=0)
+        workbench.register_roles(roles_in, lambda value: Role(value).label if value in Role.values else value)
         workbench.register(providers.security_admin_section, order=800)
         workbench.register(providers.system_admin_section, order=810)
         navigation.register(

@@ -37,13 +37,22 @@ class IdleTimeoutMiddleware:
         return self.get_response(request)
 
 
-# Paths a user may reach while a password change or second factor is pending.
-_GATE_EXEMPT_PREFIXES = ("/accounts/", "/static/", "/i18n/", "/core/prefs/", "/healthz")
+# Paths any signed-in user may reach while a gate is pending: static files, the language switch, the health check.
+_GATE_EXEMPT_PREFIXES = ("/static/", "/i18n/", "/core/prefs/", "/healthz")
+# Pages of the accounts app open before the second factor: signing in again, signing out and the second factor itself.
+_SECOND_FACTOR_OPEN = ("accounts:login", "accounts:logout", "accounts:otp_verify")
+# Open before a required password change: the above and the password change page.
+_PASSWORD_OPEN = (*_SECOND_FACTOR_OPEN, "accounts:password_change")
+
+
+def _open_paths(names) -> tuple[str, ...]:
+    return tuple(reverse(name) for name in names)
 
 
 class SecurityGateMiddleware:
-    """Before anything else, a user with an initial or expired password must change it; staff must pass a second
-    factor when the policy asks for one."""
+    """Before anything else, staff must pass a second factor when the policy asks for one; then a user with an
+    initial or expired password must change it. Until the second factor is passed, nothing but the second-factor
+    page (and signing out) opens: not the password change, not the organization switch, not the API."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -51,10 +60,13 @@ class SecurityGateMiddleware:
     def __call__(self, request):
         user = request.user
         if user.is_authenticated and not request.path.startswith(_GATE_EXEMPT_PREFIXES):
-            if user.must_change_password or password_expired(user):
-                return redirect(f"{reverse('accounts:password_change')}?next={request.get_full_path()}")
             if current_policy().staff_second_factor and is_staff_person(user) and not user.is_verified():
-                return redirect(f"{reverse('accounts:otp_verify')}?next={request.get_full_path()}")
+                if request.path not in _open_paths(_SECOND_FACTOR_OPEN):
+                    return redirect(f"{reverse('accounts:otp_verify')}?next={request.get_full_path()}")
+            elif (user.must_change_password or password_expired(user)) and request.path not in _open_paths(
+                _PASSWORD_OPEN
+            ):
+                return redirect(f"{reverse('accounts:password_change')}?next={request.get_full_path()}")
         return self.get_response(request)
 
 

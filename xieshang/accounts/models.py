@@ -334,3 +334,21 @@ class SecurityPolicy(models.Model):
 
     def __str__(self) -> str:
         return str(_("安全策略"))
+
+
+class LoginThrottle(models.Model):
+    """Failed sign-ins counted under one key: an account (or an unknown name, so that both answer alike), a client
+    address, or the pair of them. Attempts are reserved under a row lock before the password is checked, so parallel
+    guesses cannot pass the threshold (accounts.services.login_attempt)."""
+
+    key = models.CharField(max_length=200, unique=True)
+    failures = models.PositiveIntegerField(default=0)
+    first_failure_at = models.DateTimeField(null=True, blank=True)
+    blocked_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("登录失败计数")
+        verbose_name_plural = _("登录失败计数")
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.failures}"

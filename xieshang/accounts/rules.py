@@ -64,3 +64,6 @@ rules.add_perm("accounts.view_sensitive_profile", is_security_admin | is_confere
 # Only the system administrator may enter the Django admin for configuration; the security administrator enters it
 # for accounts. Both are "staff" in Django's sense; the audit administrator is not.
 rules.add_perm("accounts.use_admin", is_system_admin | is_security_admin)
+# Only the audit administrator reads the audit trail; the system and security administrators cannot (三员分立).
+# Declared here, not in audit/, because audit sits below accounts: accounts writes audit rows, audit knows no roles.
+rules.add_perm("audit.view_auditentry", is_audit_admin)

@@ -59,7 +59,14 @@ def organizations_for_user(user) -> QuerySet[Organization]:
 
 
 def partner_organization_ids(organization) -> set[int]:
-    ids = set(Partnership.objects.filter(organizations=organization).values_list("organizations__id", flat=True))
+    # The members are read through the link table under a subquery: filtering on the many-to-many and reading it in
+    # one queryset reuses one join, which returns only the organization itself.
+    pacts = Partnership.objects.filter(organizations=organization).values("pk")
+    ids = set(
+        Partnership.organizations.through.objects.filter(partnership_id__in=pacts).values_list(
+            "organization_id", flat=True
+        )
+    )
     ids.discard(organization.pk)
     return ids
 

@@ -11,13 +11,24 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xieshang.audit.models import AuditEntry
 from xieshang.audit.services import audit_record
 
-from .models import Community, Organization, ResidentProfile, Role, RoleGrant, SecurityPolicy, SmsCode, User
+from .models import (
+    Community,
+    LoginThrottle,
+    Organization,
+    ResidentProfile,
+    Role,
+    RoleGrant,
+    SecurityPolicy,
+    SmsCode,
+    User,
+)
 from .policy import current_policy, forget_policy
 from .selectors import find_user_by_login, forget_roles
 
@@ -28,52 +39,124 @@ class LoginRefused(Exception):
     """Login refused with a message the user may read (never says whether the account exists)."""
 
 
+# Failures from one client address, over all names, before that address must wait (a multiple of the threshold).
+ADDRESS_FACTOR = 4
+# Beyond the threshold an account (from any address) is slowed, not locked: 2, 4, 8 … seconds between tries, capped.
+ACCOUNT_DELAY_CAP_SECONDS = 60
+
+
+def client_address(request) -> str:
+    """The client's address: REMOTE_ADDR, or the header a trusted proxy sets (settings.XIESHANG_CLIENT_ADDRESS_HEADER,
+    e.g. "HTTP_X_REAL_IP")."""
+    from django.conf import settings
+
+    header = getattr(settings, "XIESHANG_CLIENT_ADDRESS_HEADER", "")
+    value = (request.META.get(header) if header else "") or request.META.get("REMOTE_ADDR") or "unknown"
+    return value.split(",")[0].strip()[:64]
+
+
+def _throttle_keys(user: User | None, identifier: str, address: str) -> dict[str, str]:
+    # An unknown name is counted exactly as an account is, so the answers never tell the two apart.
+    name = f"user:{user.pk}" if user is not None else f"name:{(identifier or '').strip().lower()[:150]}"
+    return {"account": f"acct:{name}", "address": f"addr:{address}", "pair": f"pair:{name}|{address}"}
+
+
+def _wait_text(until, now) -> str:
+    seconds = max(1, int((until - now).total_seconds()) + 1)
+    if seconds < 120:
+        return _("登录尝试过于频繁，请 %(s)d 秒后再试。") % {"s": seconds}
+    return _("该账户因多次登录失败已被锁定，请 %(m)d 分钟后再试，或联系安全管理员解锁。") % {"m": seconds // 60 + 1}
+
+
+def _reserve(keys: dict[str, str], *, now, policy) -> tuple[dict[str, int], str | None]:
+    """Count this attempt under every key before the password is checked, under row locks (in a fixed key order), so
+    that parallel attempts see each other. Returns the counts, or a refusal when a key is blocked or over its limit."""
+    window_start = now - timedelta(minutes=policy.lockout_minutes)
+    threshold = policy.lockout_threshold
+    limits = {"pair": threshold, "address": threshold * ADDRESS_FACTOR}
+    counts: dict[str, int] = {}
+    wait_until = None  # the longest wait any key asks for
+    with transaction.atomic():
+        for kind, key in sorted(keys.items(), key=lambda item: item[1]):
+            row, _created = LoginThrottle.objects.select_for_update().get_or_create(key=key)
+            if row.blocked_until and row.blocked_until > now:
+                wait_until = max(wait_until or row.blocked_until, row.blocked_until)
+                continue
+            if row.first_failure_at is None or row.first_failure_at < window_start:
+                row.failures, row.first_failure_at, row.blocked_until = 0, now, None
+            row.failures += 1
+            counts[kind] = row.failures
+            if kind in limits and row.failures > limits[kind]:
+                # Parallel attempts past the limit are refused unchecked; the last checked one sets the block.
+                until = now + timedelta(minutes=policy.lockout_minutes)
+                wait_until = max(wait_until or until, until)
+            if kind == "account" and row.failures >= threshold:
+                # Slow a targeted account from every address, without locking its owner out.
+                delay = min(ACCOUNT_DELAY_CAP_SECONDS, 2 ** (row.failures - threshold + 1))
+                row.blocked_until = now + timedelta(seconds=delay)
+            row.save()
+    refusal = _wait_text(wait_until, now) if wait_until is not None else None
+    return counts, refusal
+
+
 def login_attempt(*, request, identifier: str, password: str) -> User:
-    """Check a username/phone and password, counting failures and locking the account per the policy."""
+    """Check a username/phone and password. Failures are counted per account, per client address and per (account,
+    address) pair: the pair is locked after the policy's threshold (an attacker elsewhere cannot lock the owner out),
+    the address after four times as many failures over all names, and the account, from anywhere, is slowed by a
+    growing delay. Unknown names are counted and answered exactly as accounts are."""
     policy = current_policy()
     now = timezone.now()
+    address = client_address(request)
     user = find_user_by_login(identifier)
-    if user is not None and user.is_locked(now):
-        minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
-        audit_record(actor=None, action="login.refused_locked", obj=user, result=AuditEntry.Result.DENIED)
-        raise LoginRefused(
-            _("该账户因多次登录失败已被锁定，请 %(m)d 分钟后再试，或联系安全管理员解锁。") % {"m": minutes}
+    keys = _throttle_keys(user, identifier, address)
+    counts, refusal = _reserve(keys, now=now, policy=policy)
+    if refusal is not None:
+        audit_record(
+            actor=None,
+            action="login.refused_locked",
+            result=AuditEntry.Result.DENIED,
+            object_type="accounts.user",
+            object_id=str(user.pk) if user is not None else "",
+            object_repr=(identifier or "")[:60],
+            detail={"address": address},
         )
+        raise LoginRefused(refusal)
     authenticated = authenticate(request, username=identifier, password=password)
     if authenticated is None:
         if user is not None:
-            with transaction.atomic():
-                locked = User.objects.select_for_update().get(pk=user.pk)
-                locked.failed_logins += 1
-                fields = ["failed_logins"]
-                if locked.failed_logins >= policy.lockout_threshold:
-                    locked.locked_until = now + timedelta(minutes=policy.lockout_minutes)
-                    locked.failed_logins = 0
-                    fields.append("locked_until")
-                locked.save(update_fields=fields)
-                audit_record(
-                    actor=None,
-                    action="login.locked" if "locked_until" in fields else "login.failed",
-                    obj=locked,
-                    result=AuditEntry.Result.FAILURE,
-                )
-            if "locked_until" in fields:
-                raise LoginRefused(
-                    _("密码连续错误 %(n)d 次，账户已锁定 %(m)d 分钟。")
-                    % {"n": policy.lockout_threshold, "m": policy.lockout_minutes}
-                )
-        else:
-            audit_record(
-                actor=None,
-                action="login.failed",
-                result=AuditEntry.Result.FAILURE,
-                object_type="accounts.user",
-                object_repr=(identifier or "")[:60],
+            User.objects.filter(pk=user.pk).update(failed_logins=F("failed_logins") + 1)
+        lock_pair = counts.get("pair", 0) >= policy.lockout_threshold
+        lock_address = counts.get("address", 0) >= policy.lockout_threshold * ADDRESS_FACTOR
+        if lock_pair or lock_address:
+            until = now + timedelta(minutes=policy.lockout_minutes)
+            blocked = [keys["pair"]] if lock_pair else []
+            blocked += [keys["address"]] if lock_address else []
+            LoginThrottle.objects.filter(key__in=blocked).update(blocked_until=until, failures=0)
+        audit_record(
+            actor=None,
+            action="login.locked" if lock_pair or lock_address else "login.failed",
+            result=AuditEntry.Result.FAILURE,
+            object_type="accounts.user",
+            object_id=str(user.pk) if user is not None else "",
+            object_repr=(identifier or "")[:60],
+            detail={"address": address},
+        )
+        if lock_pair:
+            raise LoginRefused(
+                _("密码连续错误 %(n)d 次，账户已锁定 %(m)d 分钟。")
+                % {"n": policy.lockout_threshold, "m": policy.lockout_minutes}
             )
+        if lock_address:
+            raise LoginRefused(_("登录失败次数过多，请 %(m)d 分钟后再试。") % {"m": policy.lockout_minutes})
         raise LoginRefused(_("用户名（或手机号）或密码不正确。"))
-    if authenticated.failed_logins or authenticated.locked_until:
-        User.objects.filter(pk=authenticated.pk).update(failed_logins=0, locked_until=None)
-        authenticated.failed_logins, authenticated.locked_until = 0, None
+    if authenticated.is_locked(now):
+        # Locked by the security administrator: said only to someone who knows the password.
+        audit_record(actor=None, action="login.refused_locked", obj=authenticated, result=AuditEntry.Result.DENIED)
+        raise LoginRefused(_("该账户已被锁定，请联系安全管理员解锁。"))
+    LoginThrottle.objects.filter(key__in=[keys["account"], keys["pair"]]).delete()
+    if authenticated.failed_logins:
+        User.objects.filter(pk=authenticated.pk).update(failed_logins=0)
+        authenticated.failed_logins = 0
     audit_record(actor=authenticated, action="login.succeeded", obj=authenticated)
     return authenticated
 
@@ -104,6 +187,9 @@ def user_unlock(*, actor: User, user: User) -> None:
         raise PermissionDenied
     with transaction.atomic():
         User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=None)
+        LoginThrottle.objects.filter(
+            Q(key=f"acct:user:{user.pk}") | Q(key__startswith=f"pair:user:{user.pk}|")
+        ).delete()
         audit_record(actor=actor, action="account.unlocked", obj=user)
 
 

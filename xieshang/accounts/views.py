@@ -19,9 +19,17 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from xieshang.audit.models import AuditEntry
 from xieshang.audit.services import audit_record
 
-from .forms import LoginForm, OtpForm, PasswordChangeForm, ResidentRegistrationForm, SmsCodeRequestForm
+from .forms import LoginForm, OtpForm, PasswordChangeForm, ResidentRegistrationForm, SmsCodeRequestForm, SmsEnrolForm
 from .middleware import SESSION_ORGANIZATION
-from .services import LoginRefused, SmsCodeError, login_attempt, password_change, resident_register, sms_code_send
+from .services import (
+    LoginRefused,
+    SmsCodeError,
+    login_attempt,
+    password_change,
+    resident_register,
+    sms_code_send,
+    sms_code_verify,
+)
 
 
 def _next_url(request, default="core:workbench"):
@@ -124,22 +132,29 @@ def register_view(request):
 
 
 def _otp_device(user):
-    return TOTPDevice.objects.filter(user=user).order_by("-confirmed", "pk").first()
+    return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
+
+
+# Set in the session once the staff member has proved, by a code sent to the account's phone, that enrolment is his.
+SESSION_OTP_ENROL = "xieshang_otp_enrol"
+OTP_ENROL_PURPOSE = "otp_enrol"
+
+
+def _masked(phone: str) -> str:
+    return f"{phone[:3]}****{phone[-4:]}" if len(phone) >= 7 else "****"
 
 
 @login_required
 def otp_verify_view(request):
-    """Second factor for staff: confirm a TOTP authenticator on first use, then ask for a code at each login."""
+    """Second factor for staff: a code from the authenticator at each login. Binding a first authenticator needs
+    more than the password: a code sent by SMS to the account's phone (or the security administrator, for an account
+    without one); only then is a secret made and shown, once, for this session."""
     device = _otp_device(request.user)
     if device is None:
-        device = TOTPDevice.objects.create(user=request.user, name="authenticator", confirmed=False)
+        return _otp_enrol(request)
     form = OtpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["token"]):
-            if not device.confirmed:
-                device.confirmed = True
-                device.save(update_fields=["confirmed"])
-                audit_record(actor=request.user, action="second_factor.enrolled", obj=request.user)
             otp_login(request, device)
             audit_record(actor=request.user, action="second_factor.passed", obj=request.user)
             return redirect(_next_url(request))
@@ -147,13 +162,61 @@ def otp_verify_view(request):
             actor=request.user, action="second_factor.failed", obj=request.user, result=AuditEntry.Result.FAILURE
         )
         form.add_error("token", _("验证码不正确或已过期，请输入验证器上当前显示的 6 位数字。"))
-    context = {"form": form, "next": request.GET.get("next", ""), "enrolling": not device.confirmed}
-    if not device.confirmed:
-        image = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
-        buffer = BytesIO()
-        image.save(buffer)
-        context["qr_svg"] = buffer.getvalue().decode()
-        context["secret"] = b32encode(device.bin_key).decode()
+    return render(
+        request, "accounts/otp_verify.html", {"form": form, "next": request.GET.get("next", ""), "enrolling": False}
+    )
+
+
+def _otp_enrol(request):
+    user = request.user
+    context = {"next": request.GET.get("next", ""), "enrolling": True, "phone": _masked(user.phone or "")}
+    pending = TOTPDevice.objects.filter(
+        user=user, confirmed=False, pk=request.session.get(SESSION_OTP_ENROL) or 0
+    ).first()
+    if pending is None:
+        # Step 1: prove the phone on the account (a code by SMS), or ask the security administrator.
+        form = SmsEnrolForm(request.POST or None)
+        context.update(form=form, sms_step=True, has_phone=bool(user.phone))
+        if request.method == "POST" and user.phone:
+            if request.POST.get("action") == "send":
+                try:
+                    sms_code_send(phone=user.phone, purpose=OTP_ENROL_PURPOSE)
+                    context["sms_status"] = _("验证码已发送到 %(phone)s。") % {"phone": context["phone"]}
+                except SmsCodeError as exc:
+                    context["sms_status"] = str(exc)
+                context["form"] = SmsEnrolForm()
+            elif form.is_valid():
+                try:
+                    sms_code_verify(phone=user.phone, purpose=OTP_ENROL_PURPOSE, code=form.cleaned_data["code"])
+                except SmsCodeError as exc:
+                    audit_record(
+                        actor=user, action="second_factor.enrol_refused", obj=user, result=AuditEntry.Result.FAILURE
+                    )
+                    form.add_error("code", str(exc))
+                else:
+                    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+                    pending = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
+                    request.session[SESSION_OTP_ENROL] = pending.pk
+                    audit_record(actor=user, action="second_factor.enrol_started", obj=user)
+                    return redirect(request.get_full_path())
+        return render(request, "accounts/otp_verify.html", context)
+    # Step 2: scan the secret into an authenticator and confirm it with a code.
+    form = OtpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if pending.verify_token(form.cleaned_data["token"]):
+            pending.confirmed = True
+            pending.save(update_fields=["confirmed"])
+            request.session.pop(SESSION_OTP_ENROL, None)
+            audit_record(actor=user, action="second_factor.enrolled", obj=user)
+            otp_login(request, pending)
+            audit_record(actor=user, action="second_factor.passed", obj=user)
+            return redirect(_next_url(request))
+        audit_record(actor=user, action="second_factor.failed", obj=user, result=AuditEntry.Result.FAILURE)
+        form.add_error("token", _("验证码不正确或已过期，请输入验证器上当前显示的 6 位数字。"))
+    image = qrcode.make(pending.config_url, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
+    buffer = BytesIO()
+    image.save(buffer)
+    context.update(form=form, qr_svg=buffer.getvalue().decode(), secret=b32encode(pending.bin_key).decode())
     return render(request, "accounts/otp_verify.html", context)
 
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import rules
@@ -91,7 +92,9 @@ class Audience:
     unless: Condition | None = None
 
     def _guard(self) -> Q:
-        q = Q()
+        # "Every row", not Q(): an empty Q vanishes when OR-ed with another audience's condition (Q() | Q(x) is
+        # Q(x)), which would narrow a staff member's list to the rows another audience gives them.
+        q = Q(pk__isnull=False)
         if self.when is not None:
             q &= self.when.q()
         if self.unless is not None:
@@ -181,7 +184,9 @@ class RelatedUsers(Audience):
     def readers(self, obj):
         if not self._applies(obj):
             return Readers()
-        return Readers(user_ids=set(self._rows(**{self.fk: obj.pk}).values_list(self.user_field, flat=True)))
+        found = set(self._rows(**{self.fk: obj.pk}).values_list(self.user_field, flat=True))
+        found.discard(None)
+        return Readers(user_ids=found)
 
 
 def officer_unit_ids(user, org_id: int | None = None) -> set[int]:
@@ -202,7 +207,8 @@ def officer_unit_ids(user, org_id: int | None = None) -> set[int]:
 
 class RelatedUnits(Audience):
     """Officers of the handling units named by rows of a related model (assignments …), minus the rows `exclude`
-    matches."""
+    matches. A unit's officers are its officers whichever organization granted the role, as in search (a unit
+    listed in SearchDoc.viewer_unit_ids is read by its officers wherever they hold roles)."""
 
     def __init__(
         self,
@@ -222,14 +228,14 @@ class RelatedUnits(Audience):
         return rows.exclude(self.exclude) if self.exclude is not None else rows
 
     def q(self, user, org_id):
-        units = officer_unit_ids(user, org_id)
+        units = officer_unit_ids(user)
         if not units:
             return None
         rows = self._rows(**{self.fk: OuterRef("pk"), f"{self.unit_field}__in": sorted(units)})
         return Q(Exists(rows)) & self._guard()
 
     def holds(self, user, obj):
-        units = officer_unit_ids(user, obj.organization_id)
+        units = officer_unit_ids(user)
         if not units or not self._applies(obj):
             return False
         return self._rows(**{self.fk: obj.pk, f"{self.unit_field}__in": sorted(units)}).exists()
@@ -269,7 +275,7 @@ class Visibility:
             return False
         return any(audience.holds(user, obj) for audience in self.audiences)
 
-    @property
+    @cached_property
     def predicate(self) -> rules.Predicate:
         return rules.predicate(self.can_view, name=f"visible_{id(self):x}")
 
@@ -284,20 +290,22 @@ class Visibility:
 
 
 def agree(visibility: Visibility, user, obj, queryset: QuerySet) -> tuple[bool, bool, bool]:
-    """(list filter, permission, search readers) for one user and object: the three must be equal. Tests use it."""
+    """(list filter, permission, search readers) for one user and object: the three must be equal. Tests use it.
+
+    The third reads the readers as search.services.visibility_condition does for a restricted document: nothing for
+    anonymous or inactive users; else the named users, the listed roles held in the object's organization, the
+    (organization, role) pairs the user holds ("*": any role there), and the units the user serves as officer."""
     in_list = visibility.filter(queryset, user, obj.organization_id).filter(pk=obj.pk).exists()
     allowed = visibility.can_view(user, obj)
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return in_list, allowed, False
     readers = visibility.readers(obj)
-    held = roles_by_organization(user).get(obj.organization_id, set()) if user.is_active else set()
+    held_by_org = roles_by_organization(user)
     by_search = (
         user.pk in readers.user_ids
-        or bool(readers.roles & held)
-        or bool(readers.unit_ids & officer_unit_ids(user, obj.organization_id))
-        or any(
-            role == "*" or role in roles_by_organization(user).get(org, set())
-            for org, role in readers.org_roles
-            if org in roles_by_organization(user)
-        )
+        or bool(readers.roles & held_by_org.get(obj.organization_id, set()))
+        or bool(readers.unit_ids & officer_unit_ids(user))
+        or any(org in held_by_org and (role == "*" or role in held_by_org[org]) for org, role in readers.org_roles)
     )
     return in_list, allowed, bool(by_search)
 

@@ -1,36 +1,50 @@
 """The public REST API: one NinjaAPI, one router per app; the OpenAPI schema is served at /api/openapi.json."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError  # noqa: F401  (tests/consultations/api_urls.py)
 from ninja import NinjaAPI
 from ninja.security import django_auth
 
 from xieshang.consultations import api as consultations_api
+from xieshang.core.apidocs import VendoredSwagger
 from xieshang.deliberation import api as deliberation_api
 from xieshang.opinions import api as opinions_api
 from xieshang.proposals import api as proposals_api
 from xieshang.search import api as search_api
 
 from . import accounts as accounts_api
+from . import errors
 from . import notifications as notifications_api
 
-api = NinjaAPI(
+
+class XieshangAPI(NinjaAPI):
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        """Every operation documents the error answers (errors.document), for every router alike."""
+        return errors.document(super().get_openapi_schema(*args, **kwargs))
+
+
+api = XieshangAPI(
     title="Xieshang API",
     version="1",
     description="协商平台接口：提案、社情民意、协商、意见地图与统计。Session authentication with CSRF.",
     auth=django_auth,
     urls_namespace="api",
+    docs=VendoredSwagger(),  # Swagger UI from static/vendor, CSP-clean (no CDN, no inline script)
 )
 
 
-@api.exception_handler(PermissionDenied)
-def permission_denied(request, exc):
-    return api.create_response(request, {"detail": str(exc) or "permission denied"}, status=403)
+# Workflow refusals, PermissionDenied, ValidationError and Http404 become 403/404/409/422 here, once for every router.
+errors.register(api)
 
 
-@api.exception_handler(ValidationError)
-def validation_error(request, exc):
-    detail = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
-    return api.create_response(request, {"detail": detail}, status=422)
+# Kept for tests that build their own NinjaAPI with these handlers (tests/consultations/api_urls.py).
+def permission_denied(request: Any, exc: PermissionDenied) -> Any:
+    return errors.permission_denied(api, request, exc)
+
+
+def validation_error(request: Any, exc: ValidationError) -> Any:
+    return errors.validation_error(api, request, exc)
 
 
 api.add_router("/accounts/", accounts_api.router)

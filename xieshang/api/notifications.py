@@ -1,7 +1,8 @@
 from datetime import datetime
 
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 
+from xieshang.core.api import Paging
 from xieshang.notifications.selectors import inbox, unread_count
 from xieshang.notifications.services import mark_read
 
@@ -23,13 +24,17 @@ class InboxOut(Schema):
     items: list[NotificationOut]
 
 
+class InboxFilters(Paging):
+    unread_only: bool = False
+
+
 class MarkReadIn(Schema):
     ids: list[int] | None = None
 
 
 @router.get("/", response=InboxOut)
-def list_notifications(request, unread_only: bool = False, limit: int = 50):
-    items = list(inbox(request.user, unread_only=unread_only)[: max(1, min(limit, 200))])
+def list_notifications(request, filters: Query[InboxFilters]):
+    items = list(filters.page(inbox(request.user, unread_only=filters.unread_only)))
     return InboxOut(unread=unread_count(request.user), items=items)
 
 

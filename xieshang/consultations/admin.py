@@ -1,10 +1,36 @@
 from django.contrib import admin
 
+from . import search_wiring
 from .models import Article, Consultation, Dispatch, Outcome, Photo, Room, Topic
 
 
+class ReindexOnEdit:
+    """Raw edits of an indexed row re-index it (docs/decisions/0008-side-effects.md): `reindex(pk)` names what the row
+    decides in search, called before a delete too, while the rows a cascade removes can still be found."""
+
+    reindex = staticmethod(lambda pk: None)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        self.reindex(obj.pk)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)  # many-to-many (a consultation's hosts) saved last
+        self.reindex(form.instance.pk)
+
+    def delete_model(self, request, obj):
+        self.reindex(obj.pk)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for pk in queryset.values_list("pk", flat=True):
+            self.reindex(pk)
+        super().delete_queryset(request, queryset)
+
+
 @admin.register(Room)
-class RoomAdmin(admin.ModelAdmin):
+class RoomAdmin(ReindexOnEdit, admin.ModelAdmin):
+    reindex = staticmethod(search_wiring.index_room)
     list_display = ("name", "community", "convener", "is_public")
     raw_id_fields = ("convener",)
 
@@ -29,11 +55,26 @@ class PhotoAdmin(admin.ModelAdmin):
 
 
 @admin.register(Consultation)
-class ConsultationAdmin(admin.ModelAdmin):
+class ConsultationAdmin(ReindexOnEdit, admin.ModelAdmin):
+    reindex = staticmethod(search_wiring.index_consultation)
     list_display = ("title", "kind", "planned_date", "state")
     readonly_fields = ("workflow", "state", "state_entered_at", "due_on", "deadline_extensions", "overdue")
 
 
+def _topic_and_outcomes(pk) -> None:
+    search_wiring.index_topic(pk)
+    for outcome_id in Outcome.objects.filter(topic_id=pk).values_list("pk", flat=True):
+        search_wiring.index_outcome(outcome_id)
+
+
+@admin.register(Topic)
+class TopicAdmin(ReindexOnEdit, admin.ModelAdmin):
+    reindex = staticmethod(_topic_and_outcomes)
+
+
+@admin.register(Outcome)
+class OutcomeAdmin(ReindexOnEdit, admin.ModelAdmin):
+    reindex = staticmethod(search_wiring.index_outcome)
+
+
 admin.site.register(Dispatch)
-admin.site.register(Topic)
-admin.site.register(Outcome)

@@ -11,8 +11,11 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 
+from xieshang.workflow.selectors import state_has
+
 from . import selectors, services
 from .models import Room, Topic
+from .workflows import MINUTES_PUBLIC
 
 router = Router(tags=["consultations"])
 
@@ -48,7 +51,7 @@ class ConsultationOut(Schema):
             approval_body=c.approval_body,
             approval_document=c.approval_document,
             approved_on=c.approved_on,
-            minutes=c.minutes if c.state.key in ("reported", "closed") else "",
+            minutes=c.minutes if state_has(c, MINUTES_PUBLIC) else "",
             url=c.get_absolute_url(),
         )
 

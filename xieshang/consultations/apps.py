@@ -9,10 +9,14 @@ class ConsultationsConfig(AppConfig):
 
     def ready(self):
         from . import (
+            hooks,
+            roles,
             rules,  # noqa: F401 - registers the permissions
             search_wiring,
             wiring,
         )
 
-        wiring.register()
+        roles.register()
+        hooks.register()
         search_wiring.register()
+        wiring.register()

@@ -12,8 +12,11 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 
+from xieshang.workflow.selectors import state_has
+
 from . import selectors
 from .models import Article, Consultation, Photo
+from .workflows import LIVE_STREAM, MINUTES_PUBLIC
 
 
 def portal_index(request):
@@ -41,7 +44,8 @@ def public_consultation(request, pk: int):
             "outcomes": selectors.public_outcomes(consultation=consultation).select_related("owner_unit"),
             "articles": selectors.public_articles(consultation),
             "photos": selectors.public_photos(consultation),
-            "show_minutes": consultation.state.key in ("reported", "closed"),
+            "show_minutes": state_has(consultation, MINUTES_PUBLIC),
+            "live_stream": state_has(consultation, LIVE_STREAM),
         },
     )
 

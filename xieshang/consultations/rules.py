@@ -10,29 +10,29 @@ import rules
 from xieshang.accounts.models import Role
 from xieshang.accounts.rules import is_committee_staff, is_leader, is_system_admin
 from xieshang.accounts.selectors import roles_by_organization
+from xieshang.workflow.selectors import state_has
+
+from .visibility import CONSULTATION, MATERIALS, host_ids
+from .workflows import (
+    AGREEING,
+    CANCELLED,
+    COLLECTING,
+    CONVERSATION,
+    DONE,
+    IMPLEMENTING,
+    MEETING,
+    MINUTES,
+    OPEN,
+    PREPARING,
+)
 
 
 def _roles(user) -> dict[int, set[str]]:
     return roles_by_organization(user) if getattr(user, "is_authenticated", False) else {}
 
 
-def host_ids(consultation) -> set[int]:
-    cached = getattr(consultation, "_host_ids", None)
-    if cached is None:
-        cached = {consultation.organization_id, *consultation.hosts.values_list("id", flat=True)}
-        consultation._host_ids = cached
-    return cached
-
-
-def _state(obj) -> str:
-    return obj.state.key if getattr(obj, "state_id", None) else ""
-
-
-@rules.predicate
-def in_host(user, consultation=None) -> bool:
-    if consultation is None:
-        return False
-    return bool(host_ids(consultation) & set(_roles(user)))
+# Anyone with a role in one of the consultation's hosts (visibility.CONSULTATION).
+in_host = rules.predicate(CONSULTATION.can_view, name="in_host")
 
 
 @rules.predicate
@@ -60,22 +60,22 @@ def is_invited(user, consultation=None) -> bool:
 
 @rules.predicate
 def consultation_open_for_checkin(user, consultation=None) -> bool:
-    return consultation is not None and _state(consultation) in ("approved", "held")
+    return consultation is not None and state_has(consultation, MEETING)
 
 
 @rules.predicate
 def consultation_editable(user, consultation=None) -> bool:
-    return consultation is not None and _state(consultation) in ("planned", "proposed", "approved")
+    return consultation is not None and state_has(consultation, PREPARING)
 
 
 @rules.predicate
 def materials_editable(user, consultation=None) -> bool:
-    return consultation is not None and _state(consultation) in ("planned", "proposed", "approved", "held")
+    return consultation is not None and state_has(consultation, OPEN)
 
 
 @rules.predicate
 def minutes_editable(user, consultation=None) -> bool:
-    return consultation is not None and _state(consultation) == "held"
+    return consultation is not None and state_has(consultation, MINUTES)
 
 
 # ---------------------------------------------------------------------------------------------------- rooms
@@ -105,17 +105,17 @@ def is_org_committee_staff(user, obj=None) -> bool:
 
 @rules.predicate
 def topic_raised(user, topic=None) -> bool:
-    return topic is not None and _state(topic) == "raised"
+    return topic is not None and state_has(topic, COLLECTING)
 
 
 @rules.predicate
 def topic_open_for_outcomes(user, topic=None) -> bool:
-    return topic is not None and _state(topic) == "held"
+    return topic is not None and state_has(topic, AGREEING)
 
 
 @rules.predicate
 def topic_may_open_conversation(user, topic=None) -> bool:
-    return topic is not None and _state(topic) in ("selected", "held") and topic.conversation_id is None
+    return topic is not None and state_has(topic, CONVERSATION) and topic.conversation_id is None
 
 
 @rules.predicate
@@ -159,12 +159,12 @@ def is_outcome_staff(user, outcome=None) -> bool:
 
 @rules.predicate
 def outcome_progressing(user, outcome=None) -> bool:
-    return outcome is not None and _state(outcome) in ("adopted", "implementing")
+    return outcome is not None and state_has(outcome, IMPLEMENTING)
 
 
 @rules.predicate
 def outcome_done(user, outcome=None) -> bool:
-    return outcome is not None and _state(outcome) == "done"
+    return outcome is not None and state_has(outcome, DONE)
 
 
 @rules.predicate
@@ -185,7 +185,7 @@ def is_media_parent_staff(user, parent=None) -> bool:
     if parent is None:
         return False
     if parent.__class__.__name__ == "Consultation":
-        return is_host_staff(user, parent) and _state(parent) != "dropped"
+        return is_host_staff(user, parent) and not state_has(parent, CANCELLED)
     if parent.__class__.__name__ == "Room":
         return Role.COMMITTEE_STAFF in _roles(user).get(parent.organization_id, ())
     return False
@@ -202,11 +202,11 @@ def is_item_organization_staff(user, item=None) -> bool:
 rules.add_perm("consultations.add_consultation", is_committee_staff)
 rules.add_perm("consultations.record_approval", is_committee_staff)
 rules.add_perm("consultations.view_plan", is_committee_staff | is_leader)
-rules.add_perm("consultations.view_consultation", in_host)
+rules.add_perm("consultations.view_consultation", CONSULTATION.predicate)
 rules.add_perm("consultations.change_consultation", is_host_staff & consultation_editable)
 rules.add_perm("consultations.invite", is_host_staff & consultation_editable)
 rules.add_perm("consultations.add_material", is_host_staff & materials_editable)
-rules.add_perm("consultations.view_materials", is_invited | is_host_staff | is_host_leader)
+rules.add_perm("consultations.view_materials", MATERIALS.predicate)
 rules.add_perm("consultations.view_attendance", is_host_staff | is_host_leader)
 rules.add_perm("consultations.show_checkin_code", is_host_staff & consultation_open_for_checkin)
 rules.add_perm("consultations.check_in", is_invited & consultation_open_for_checkin)

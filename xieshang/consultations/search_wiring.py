@@ -14,31 +14,30 @@ Who finds what is who may open it (rules.py, portal.py):
 - a room topic: anyone with a role in the room's organization ("consultations.view_room"); the portal shows only
   titles, so topics are not public either.
 
-Writes: workflow hooks on every transition of the three workflows, post_save / post_delete of consultations,
-agenda items, outcomes, topics and rooms, changes of a consultation's hosts, and the minutes (saved with a queryset
-update, so services.minutes_save names the consultation). Every call goes through search.services.index_keys_later:
-one task per object per transaction, after commit.
+Writes (docs/decisions/0008-side-effects.md): no signals. Each service that changes what a document shows or who
+reads it calls the index_* function below by name, every transition of the three workflows re-indexes its object
+(hooks.py), and the admin's raw edits re-index through admin.py. Every call goes through
+search.services.index_keys_later: one task per object per transaction, after commit.
 """
 
 from __future__ import annotations
 
-from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
 from xieshang.search import registry
 from xieshang.search.registry import ANY_ROLE, ORGANIZATION, PUBLIC, RESTRICTED, SearchDoc
-from xieshang.workflow import registry as workflow_registry
+from xieshang.workflow.selectors import state_has
 
-from .models import Consultation, Invitation, Material, Outcome, Room, Segment, Topic
-from .workflows import CONSULTATION_WORKFLOW, OUTCOME_WORKFLOW, TOPIC_WORKFLOW
+from .models import Consultation, Material, Outcome, Topic
+from .visibility import CONSULTATION as CONSULTATION_VISIBILITY
+from .visibility import MATERIALS, host_ids
+from .workflows import CANCELLED, CONSULTATION_WORKFLOW, MINUTES_PUBLIC, OUTCOME_WORKFLOW, TOPIC_WORKFLOW
 
 CONSULTATION = "consultation"
 MATERIAL = "consultation_material"
 MINUTES = "consultation_minutes"
 OUTCOME = "consultation_outcome"
 TOPIC = "room_topic"
-# Portal rules (selectors.public_consultations, portal.public_consultation).
-MINUTES_PUBLIC_STATES = ("reported", "closed")
 
 
 def _state(obj) -> str:
@@ -46,11 +45,11 @@ def _state(obj) -> str:
 
 
 def _hosts(consultation: Consultation) -> list[int]:
-    return sorted({consultation.organization_id, *consultation.hosts.values_list("id", flat=True)})
+    return sorted(host_ids(consultation))
 
 
 def _on_portal(consultation: Consultation) -> bool:
-    return consultation.is_public and _state(consultation) != "dropped"
+    return consultation.is_public and not state_has(consultation, CANCELLED)
 
 
 def _states(workflow) -> list[tuple[str, str]]:
@@ -73,7 +72,7 @@ def consultation_document(consultation: Consultation) -> SearchDoc | None:
         url=consultation.get_public_url() if public else consultation.get_absolute_url(),
         doc_date=consultation.planned_date,
         visibility=PUBLIC if public else RESTRICTED,
-        viewer_org_roles=[(org_id, ANY_ROLE) for org_id in _hosts(consultation)],
+        **CONSULTATION_VISIBILITY.reader_fields(consultation),
     )
 
 
@@ -111,11 +110,7 @@ def material_text(material: Material) -> str:
 def material_document(material: Material) -> SearchDoc | None:
     """Readers are those of consultations.view_materials: the people invited, the hosts' committee staff and
     leaders."""
-    from xieshang.accounts.models import Role
-
     consultation = material.consultation
-    hosts = _hosts(consultation)
-    invited = consultation.invitations.values_list("user_id", flat=True)
     return SearchDoc(
         title=material.title,
         body="\n".join(t for t in (material.filename, material_text(material)) if t),
@@ -126,15 +121,14 @@ def material_document(material: Material) -> SearchDoc | None:
         url=f"{consultation.get_absolute_url()}#h-mat",
         doc_date=material.created_at.date(),
         visibility=RESTRICTED,
-        viewer_user_ids=sorted(set(invited)),
-        viewer_org_roles=[(org, role) for org in hosts for role in (Role.COMMITTEE_STAFF, Role.LEADER)],
+        **MATERIALS.reader_fields(consultation),
     )
 
 
 def minutes_document(consultation: Consultation) -> SearchDoc | None:
     if not consultation.minutes.strip():
         return None
-    public = _on_portal(consultation) and _state(consultation) in MINUTES_PUBLIC_STATES
+    public = _on_portal(consultation) and state_has(consultation, MINUTES_PUBLIC)
     return SearchDoc(
         title=consultation.title,
         body=consultation.minutes,
@@ -145,7 +139,7 @@ def minutes_document(consultation: Consultation) -> SearchDoc | None:
         url=consultation.get_public_url() if public else consultation.get_absolute_url(),
         doc_date=(consultation.minutes_sent_at.date() if consultation.minutes_sent_at else consultation.planned_date),
         visibility=PUBLIC if public else RESTRICTED,
-        viewer_org_roles=[(org_id, ANY_ROLE) for org_id in _hosts(consultation)],
+        **CONSULTATION_VISIBILITY.reader_fields(consultation),
     )
 
 
@@ -231,67 +225,41 @@ def index_consultation(consultation_id: int | None) -> None:
     )
 
 
-def _material_changed(sender, instance, raw=False, **kwargs):
-    if not raw:
-        _later([(MATERIAL, instance.pk)])
+def index_agenda(consultation_id: int | None) -> None:
+    """The consultation's document only (its agenda changed)."""
+    if consultation_id:
+        _later([(CONSULTATION, consultation_id)])
 
 
-def _invitation_changed(sender, instance, raw=False, created=True, **kwargs):
+def index_material(material_id: int | None) -> None:
+    if material_id:
+        _later([(MATERIAL, material_id)])
+
+
+def index_materials_of(consultation_id: int | None) -> None:
     """Whoever is invited reads the materials: a new or removed invitation changes their readers (registering and
-    checking in save the invitation too, and change nothing for search)."""
-    if raw or not created:
+    checking in change nothing for search)."""
+    if not consultation_id:
         return
-    materials = Material.objects.filter(consultation_id=instance.consultation_id).values_list("pk", flat=True)
+    materials = Material.objects.filter(consultation_id=consultation_id).values_list("pk", flat=True)
     _later([(MATERIAL, pk) for pk in materials])
 
 
-def _consultation_transition(obj, event, payload) -> None:
-    index_consultation(obj.pk)
+def index_outcome(outcome_id: int | None) -> None:
+    if outcome_id:
+        _later([(OUTCOME, outcome_id)])
 
 
-def _consultation_changed(sender, instance, raw=False, **kwargs):
-    if not raw:
-        index_consultation(instance.pk)
+def index_topic(topic_id: int | None) -> None:
+    if topic_id:
+        _later([(TOPIC, topic_id)])
 
 
-def _segment_changed(sender, instance, raw=False, **kwargs):
-    if not raw:
-        _later([(CONSULTATION, instance.consultation_id)])
-
-
-def _hosts_changed(sender, instance, action, reverse=False, pk_set=None, **kwargs):
-    if action not in ("post_add", "post_remove", "post_clear"):
-        return
-    if not reverse:
-        index_consultation(instance.pk)
-    elif pk_set:  # organization.hosted_consultations changed
-        for pk in pk_set:
-            index_consultation(pk)
-
-
-def _outcome_changed(sender, instance, raw=False, **kwargs):
-    if not raw:
-        _later([(OUTCOME, instance.pk)])
-
-
-def _outcome_transition(obj, event, payload) -> None:
-    _later([(OUTCOME, obj.pk)])
-
-
-def _topic_changed(sender, instance, raw=False, **kwargs):
-    if not raw:
-        _later([(TOPIC, instance.pk)])
-
-
-def _topic_transition(obj, event, payload) -> None:
-    _later([(TOPIC, obj.pk)])
-
-
-def _room_changed(sender, instance, raw=False, **kwargs):
+def index_room(room_id: int | None) -> None:
     """A room's organization or convener decides who finds its topics and outcomes."""
-    if raw or instance.pk is None:
+    if not room_id:
         return
-    topics = list(Topic.objects.filter(room_id=instance.pk).values_list("pk", flat=True))
+    topics = list(Topic.objects.filter(room_id=room_id).values_list("pk", flat=True))
     outcomes = Outcome.objects.filter(topic_id__in=topics).values_list("pk", flat=True)
     _later([*((TOPIC, pk) for pk in topics), *((OUTCOME, pk) for pk in outcomes)])
 
@@ -334,24 +302,3 @@ def register() -> None:
     registry.register_document_type(
         TOPIC, _("议事议题"), Topic, topic_document, queryset=_topics, states=_states(TOPIC_WORKFLOW)
     )
-    workflow_registry.register_hook(CONSULTATION_WORKFLOW["key"], workflow_registry.ANY, _consultation_transition)
-    workflow_registry.register_hook(OUTCOME_WORKFLOW["key"], workflow_registry.ANY, _outcome_transition)
-    workflow_registry.register_hook(TOPIC_WORKFLOW["key"], workflow_registry.ANY, _topic_transition)
-    post_save.connect(_consultation_changed, sender=Consultation, dispatch_uid="search_consultation_saved", weak=False)
-    post_delete.connect(
-        _consultation_changed, sender=Consultation, dispatch_uid="search_consultation_deleted", weak=False
-    )
-    post_save.connect(_segment_changed, sender=Segment, dispatch_uid="search_segment_saved", weak=False)
-    post_delete.connect(_segment_changed, sender=Segment, dispatch_uid="search_segment_deleted", weak=False)
-    m2m_changed.connect(
-        _hosts_changed, sender=Consultation.hosts.through, dispatch_uid="search_consultation_hosts", weak=False
-    )
-    post_save.connect(_outcome_changed, sender=Outcome, dispatch_uid="search_outcome_saved", weak=False)
-    post_delete.connect(_outcome_changed, sender=Outcome, dispatch_uid="search_outcome_deleted", weak=False)
-    post_save.connect(_topic_changed, sender=Topic, dispatch_uid="search_topic_saved", weak=False)
-    post_delete.connect(_topic_changed, sender=Topic, dispatch_uid="search_topic_deleted", weak=False)
-    post_save.connect(_room_changed, sender=Room, dispatch_uid="search_room_saved", weak=False)
-    post_save.connect(_material_changed, sender=Material, dispatch_uid="search_material_saved", weak=False)
-    post_delete.connect(_material_changed, sender=Material, dispatch_uid="search_material_deleted", weak=False)
-    post_save.connect(_invitation_changed, sender=Invitation, dispatch_uid="search_invitation_saved", weak=False)
-    post_delete.connect(_invitation_changed, sender=Invitation, dispatch_uid="search_invitation_deleted", weak=False)

@@ -11,8 +11,11 @@ from django.utils.translation import gettext as _
 
 from xieshang.accounts.models import Role
 from xieshang.accounts.selectors import roles_by_organization, user_organization_ids
+from xieshang.workflow.selectors import state_ids_tagged
 
 from .models import Article, Consultation, Follow, Invitation, LiveMessage, Outcome, Photo, Room, Topic
+from .visibility import CONSULTATION, host_ids
+from .workflows import CANCELLED, DECLINED, DONE, DRAFT, MEETING, SETTLED, TOOK_PLACE
 
 
 def _consultations() -> QuerySet[Consultation]:
@@ -21,10 +24,7 @@ def _consultations() -> QuerySet[Consultation]:
 
 def consultations_for_user(user, organization=None) -> QuerySet[Consultation]:
     """Consultations hosted by one of the user's organizations (or by `organization`, if the user belongs to it)."""
-    org_ids = user_organization_ids(user)
-    if organization is not None:
-        org_ids = org_ids & {organization.pk}
-    return _consultations().filter(hosts__in=org_ids).distinct().order_by("-planned_date", "-id")
+    return CONSULTATION.filter(_consultations(), user, organization).order_by("-planned_date", "-id")
 
 
 def plan_for(user, organization, year: int) -> QuerySet[Consultation]:
@@ -42,8 +42,6 @@ def get_consultation_for_user(user, pk: int) -> Consultation:
 
 def staff_host_ids(user, consultation) -> set[int]:
     """The hosts in which the user is committee staff or leader: whose invitations and attendance they see."""
-    from .rules import host_ids
-
     roles = roles_by_organization(user)
     return {o for o in host_ids(consultation) if roles.get(o, set()) & {Role.COMMITTEE_STAFF, Role.LEADER}}
 
@@ -54,8 +52,6 @@ def timeline_for(user, consultation) -> list:
     of the person's (the user's own organizations keep the names)."""
     from xieshang.accounts.models import RoleGrant
     from xieshang.workflow.selectors import events_for
-
-    from .rules import host_ids
 
     events = list(events_for(consultation))
     hosts = host_ids(consultation)
@@ -92,7 +88,7 @@ def live_messages(consultation, after: int = 0) -> QuerySet[LiveMessage]:
 
 def invitations_for_member(user) -> QuerySet[Invitation]:
     return (
-        Invitation.objects.filter(user=user, consultation__state__key__in=["approved", "held"])
+        Invitation.objects.filter(user=user, consultation__state_id__in=state_ids_tagged(MEETING))
         .select_related("consultation", "consultation__state")
         .order_by("consultation__planned_date")
     )
@@ -127,7 +123,7 @@ def followed_rooms(user) -> QuerySet[Room]:
 
 def practical_matters_done(organization, year: int | None = None) -> int:
     """办实事: room topics brought to completion (every outcome done or settled), for the annual statistics."""
-    qs = Topic.objects.filter(organization=organization, state__key="done")
+    qs = Topic.objects.filter(organization=organization, state_id__in=state_ids_tagged(DONE))
     if year is not None:
         qs = qs.filter(done_at__year=year)
     return qs.count()
@@ -135,7 +131,7 @@ def practical_matters_done(organization, year: int | None = None) -> int:
 
 def consultations_by_kind(organization, year: int) -> dict[str, int]:
     rows = (
-        Consultation.objects.filter(hosts=organization, plan_year=year, state__key__in=["held", "reported", "closed"])
+        Consultation.objects.filter(hosts=organization, plan_year=year, state_id__in=state_ids_tagged(TOOK_PLACE))
         .values("kind")
         .annotate(n=Count("id"))
     )
@@ -191,7 +187,7 @@ def is_following(user, room) -> bool:
 def public_consultations() -> QuerySet[Consultation]:
     return (
         Consultation.objects.filter(is_public=True)
-        .exclude(state__key="dropped")
+        .exclude(state_id__in=state_ids_tagged(CANCELLED))
         .select_related("state", "organization")
         .order_by("-planned_date", "-id")
     )
@@ -201,7 +197,7 @@ def public_outcomes(**filters) -> QuerySet[Outcome]:
     """Published outcomes (sent on), with residents' ratings counted: how many rated, how many were satisfied."""
     return (
         Outcome.objects.filter(is_public=True, **filters)
-        .exclude(state__key="draft")
+        .exclude(state_id__in=state_ids_tagged(DRAFT))
         .select_related("state")
         .annotate(n_ratings=Count("ratings"), n_satisfied=Count("ratings", filter=Q(ratings__score=3)))
     )
@@ -213,7 +209,7 @@ def public_rooms() -> QuerySet[Room]:
 
 def public_topics(room) -> QuerySet[Topic]:
     return (
-        room.topics.exclude(state__key="declined")
+        room.topics.exclude(state_id__in=state_ids_tagged(DECLINED))
         .select_related("state")
         .prefetch_related(Prefetch("outcomes", queryset=public_outcomes()))
         .order_by("-raised_at")
@@ -222,9 +218,10 @@ def public_topics(room) -> QuerySet[Topic]:
 
 def _public_parent() -> Q:
     """Published items of a public consultation (not dropped) or a public room."""
-    return (Q(consultation__is_public=True) & ~Q(consultation__state__key="dropped") | Q(room__is_public=True)) & Q(
-        is_published=True
-    )
+    return (
+        Q(consultation__is_public=True) & ~Q(consultation__state_id__in=state_ids_tagged(CANCELLED))
+        | Q(room__is_public=True)
+    ) & Q(is_published=True)
 
 
 def public_articles(parent=None) -> QuerySet[Article]:
@@ -252,3 +249,39 @@ def media_for_staff(user, parent) -> tuple[QuerySet[Article], QuerySet[Photo]]:
         Article.objects.filter(visible, **{key: parent}).select_related("organization", "created_by"),
         Photo.objects.filter(visible, **{key: parent}).select_related("organization"),
     )
+
+
+# ---------------------------------------------------------------------------------------------------- people
+def room_followers(room) -> list:
+    """The residents following a room (told of new topics and of outcomes done)."""
+    return [f.user for f in room.follows.select_related("user")]
+
+
+def outcome_owners(outcome) -> list:
+    """The people responsible for an outcome: the officers of its responsible unit and its responsible leader."""
+    from xieshang.accounts.models import User
+
+    people = []
+    if outcome.owner_unit_id:
+        people += list(
+            User.objects.filter(
+                is_active=True, role_grants__role=Role.UNIT_OFFICER, role_grants__handling_unit_id=outcome.owner_unit_id
+            ).distinct()
+        )
+    if outcome.owner_leader_id:
+        people.append(outcome.owner_leader)
+    return people
+
+
+def host_staff(consultation):
+    """The committee staff of every host of the consultation."""
+    from xieshang.accounts.models import User
+
+    return User.objects.filter(
+        is_active=True, role_grants__role=Role.COMMITTEE_STAFF, role_grants__organization_id__in=host_ids(consultation)
+    ).distinct()
+
+
+def open_outcomes(topic) -> QuerySet[Outcome]:
+    """The topic's outcomes not yet settled (neither done nor not adopted)."""
+    return topic.outcomes.exclude(state_id__in=state_ids_tagged(SETTLED))

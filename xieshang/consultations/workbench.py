@@ -10,8 +10,10 @@ from django.utils.translation import gettext as _
 from xieshang.accounts.models import Role
 from xieshang.accounts.selectors import has_role
 from xieshang.core.workbench import WorkItem, WorkSection
+from xieshang.workflow.selectors import state_ids_tagged
 
 from . import selectors
+from .workflows import OPEN
 
 SHOWN = 8
 
@@ -46,7 +48,7 @@ def staff_section(user, organization):
         return None
     pending = (
         selectors.consultations_for_user(user, organization)
-        .filter(state__key__in=["planned", "proposed", "approved", "held"])
+        .filter(state_id__in=state_ids_tagged(OPEN))
         .order_by("planned_date")
     )
     items = [

@@ -1,8 +1,37 @@
 """Default workflows of consultations, outcomes and room topics (installed by migration 0002; organizations edit
 their copies). The schedule of notices and materials is data too: the consultation workflow's settings."""
 
+from xieshang.workflow.registry import register_requirements
+
 STAFF = "committee_staff"
 HOST_STAFF = "host_staff"  # committee staff of any co-host (relational: the engine only knows the lead organization)
+
+# Phase tags: what a state means, for code (workflow.selectors.state_has / state_tag). Code never names a state key;
+# an organization's copy may rename or add states as long as it keeps these tags (system check workflow.E001).
+# consultation
+PREPARING = "preparing"  # before the meeting: details, agenda, invitations and registration may change
+OPEN = "open"  # not yet reported: materials may be added; staff's list of current consultations
+AWAITING_APPROVAL = "awaiting_approval"  # proposed by the chairs' meeting, the party committee's approval pending
+MEETING = "meeting"  # around the meeting: check-in and live statements; the invited see it as upcoming
+NOTICES = "notices"  # approved: the notice and the materials go out when they fall due
+LIVE_STREAM = "live_stream"  # the portal shows the video link of an online consultation
+MINUTES = "minutes"  # held: the minutes are being written
+TOOK_PLACE = "took_place"  # the meeting took place (annual statistics)
+MINUTES_PUBLIC = "minutes_public"  # the minutes were reported: public on the portal and in search
+CANCELLED = "cancelled"  # dropped: off the portal, no more reports or photos
+# outcome
+DRAFT = "draft"  # not yet sent to its owners: not public
+WITH_OWNER = "with_owner"  # sent (and perhaps instructed): the owners decide whether to adopt it
+IMPLEMENTING = "implementing"  # adopted or being carried out: progress and milestones
+SETTLED = "settled"  # done or not adopted: nothing more to follow on a room topic
+# outcome and room topic
+DONE = "done"  # carried out: residents may rate a room outcome; a room topic counts as a practical matter done (办实事)
+# room topic
+COLLECTING = "collecting"  # raised: residents support it, the convener prepares it
+CONVERSATION = "conversation"  # selected or held: an online conversation may be opened and joined
+AGREEING = "agreeing"  # held: the outcomes are listed
+FOLLOWING = "following"  # the outcomes are being carried out
+DECLINED = "declined"  # not selected: off the portal
 
 PROPOSE_PAYLOAD = {
     "required": ["meeting"],
@@ -31,13 +60,30 @@ CONSULTATION_WORKFLOW = {
         "checkin_hours": 12,
     },
     "states": [
-        {"key": "planned", "name": "列入计划", "is_initial": True, "allows": {"edit": True}},
-        {"key": "proposed", "name": "主席会议已提出", "allows": {"edit": True}},
-        {"key": "approved", "name": "党委已批准", "allows": {"edit": True, "invite": True, "checkin": True}},
+        {
+            "key": "planned",
+            "name": "列入计划",
+            "is_initial": True,
+            "allows": {"edit": True},
+            "tags": [PREPARING, OPEN],
+        },
+        {
+            "key": "proposed",
+            "name": "主席会议已提出",
+            "allows": {"edit": True},
+            "tags": [PREPARING, OPEN, AWAITING_APPROVAL],
+        },
+        {
+            "key": "approved",
+            "name": "党委已批准",
+            "allows": {"edit": True, "invite": True, "checkin": True},
+            "tags": [PREPARING, OPEN, MEETING, NOTICES, LIVE_STREAM],
+        },
         {
             "key": "held",
             "name": "已召开，待报纪要",
             "allows": {"minutes": True, "checkin": True},
+            "tags": [OPEN, MEETING, MINUTES, TOOK_PLACE],
             "deadline_amount": 7,
             "deadline_unit": "working_days",
             "warn_before": 2,
@@ -46,9 +92,9 @@ CONSULTATION_WORKFLOW = {
             "escalate_roles": ["leader"],
             "extend_roles": ["leader"],
         },
-        {"key": "reported", "name": "纪要已报送"},
-        {"key": "closed", "name": "办结", "is_final": True},
-        {"key": "dropped", "name": "取消", "is_final": True},
+        {"key": "reported", "name": "纪要已报送", "tags": [TOOK_PLACE, MINUTES_PUBLIC]},
+        {"key": "closed", "name": "办结", "is_final": True, "tags": [TOOK_PLACE, MINUTES_PUBLIC]},
+        {"key": "dropped", "name": "取消", "is_final": True, "tags": [CANCELLED]},
     ],
     "transitions": [
         {
@@ -120,7 +166,7 @@ OUTCOME_WORKFLOW = {
     "description": "报送 → 领导批示 → 采纳 → 落实（进展、节点）→ 办结；或不予采纳（注明理由）。",
     "settings": {},
     "states": [
-        {"key": "draft", "name": "待报送", "is_initial": True, "allows": {"edit": True}},
+        {"key": "draft", "name": "待报送", "is_initial": True, "allows": {"edit": True}, "tags": [DRAFT]},
         {
             "key": "sent",
             "name": "已报送",
@@ -131,6 +177,7 @@ OUTCOME_WORKFLOW = {
             "responsible_roles": [OWNER],
             "escalate_roles": [STAFF],
             "extend_roles": [STAFF],
+            "tags": [WITH_OWNER],
         },
         {
             "key": "instructed",
@@ -141,8 +188,9 @@ OUTCOME_WORKFLOW = {
             "warn_after_every": 3,
             "responsible_roles": [OWNER],
             "escalate_roles": [STAFF, "leader"],
+            "tags": [WITH_OWNER],
         },
-        {"key": "adopted", "name": "已采纳", "allows": {"progress": True}},
+        {"key": "adopted", "name": "已采纳", "allows": {"progress": True}, "tags": [IMPLEMENTING]},
         {
             "key": "implementing",
             "name": "落实中",
@@ -155,9 +203,10 @@ OUTCOME_WORKFLOW = {
             "responsible_roles": [OWNER],
             "escalate_roles": [STAFF, "leader"],
             "extend_roles": [STAFF, "leader"],
+            "tags": [IMPLEMENTING],
         },
-        {"key": "done", "name": "已办结", "is_final": True, "allows": {"rate": True}},
-        {"key": "not_adopted", "name": "未采纳", "is_final": True},
+        {"key": "done", "name": "已办结", "is_final": True, "allows": {"rate": True}, "tags": [DONE, SETTLED]},
+        {"key": "not_adopted", "name": "未采纳", "is_final": True, "tags": [SETTLED]},
     ],
     "transitions": [
         {
@@ -225,12 +274,12 @@ TOPIC_WORKFLOW = {
     "description": "提出 → 召集人选定（确定参加人员、协商方式）→ 协商 → 达成成果清单 → 跟踪落实 → 办实事完成。",
     "settings": {},
     "states": [
-        {"key": "raised", "name": "征集中", "is_initial": True, "allows": {"support": True}},
-        {"key": "selected", "name": "已选定", "allows": {"conversation": True}},
-        {"key": "held", "name": "已协商", "allows": {"outcomes": True}},
-        {"key": "following", "name": "成果落实中"},
-        {"key": "done", "name": "已办结", "is_final": True},
-        {"key": "declined", "name": "未选定", "is_final": True},
+        {"key": "raised", "name": "征集中", "is_initial": True, "allows": {"support": True}, "tags": [COLLECTING]},
+        {"key": "selected", "name": "已选定", "allows": {"conversation": True}, "tags": [CONVERSATION]},
+        {"key": "held", "name": "已协商", "allows": {"outcomes": True}, "tags": [CONVERSATION, AGREEING]},
+        {"key": "following", "name": "成果落实中", "tags": [FOLLOWING]},
+        {"key": "done", "name": "已办结", "is_final": True, "tags": [DONE]},
+        {"key": "declined", "name": "未选定", "is_final": True, "tags": [DECLINED]},
     ],
     "transitions": [
         {
@@ -292,3 +341,28 @@ DUTY_RULES = [
     ("consultation_speech", "speech", "协商活动发言", 3),
     ("room_activity", "community", "参加协商议事室活动", 2),
 ]
+
+
+# What code names in each workflow (checked against every active copy by workflow.E001). Besides the tags, a few
+# transitions are named by key: services run them on a form of their own (plan_record_approval runs "approve" for the
+# year's plan, topic_prepare runs "select" once participants and form are set).
+register_requirements(
+    CONSULTATION_WORKFLOW["key"],
+    tags=[
+        PREPARING,
+        OPEN,
+        AWAITING_APPROVAL,
+        MEETING,
+        NOTICES,
+        LIVE_STREAM,
+        MINUTES,
+        TOOK_PLACE,
+        MINUTES_PUBLIC,
+        CANCELLED,
+    ],
+    transitions=["approve"],
+)
+register_requirements(OUTCOME_WORKFLOW["key"], tags=[DRAFT, IMPLEMENTING, SETTLED, DONE])
+register_requirements(
+    TOPIC_WORKFLOW["key"], tags=[COLLECTING, CONVERSATION, AGREEING, DONE, DECLINED], transitions=["select"]
+)

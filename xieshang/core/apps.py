@@ -7,12 +7,29 @@ class CoreConfig(AppConfig):
     label = "core"
     verbose_name = _("平台")
 
-    def ready(self):
+    def ready(self) -> None:
+        from django.apps import apps
+        from django.db.models.signals import post_delete, post_save, pre_delete
+
         from . import navigation
+        from .models import (
+            AppendOnlyModel,
+            OrganizationSettings,
+            forget_organization_settings,
+            refuse_append_only_delete,
+        )
+
+        # Every concrete subclass of the shared shapes, whichever app declares it (all models are loaded by now).
+        for model in apps.get_models():
+            label = model._meta.label_lower
+            if issubclass(model, OrganizationSettings):
+                post_save.connect(forget_organization_settings, sender=model, dispatch_uid=f"orgsettings_saved_{label}")
+                post_delete.connect(
+                    forget_organization_settings, sender=model, dispatch_uid=f"orgsettings_deleted_{label}"
+                )
+            if issubclass(model, AppendOnlyModel):
+                pre_delete.connect(refuse_append_only_delete, sender=model, dispatch_uid=f"appendonly_delete_{label}")
 
         navigation.register(
             navigation.NavEntry("workbench", _("我的待办"), "core:workbench", lambda u, o: True, order=0)
-        )
-        navigation.register(
-            navigation.NavEntry("inbox", _("消息"), "notifications:inbox", lambda u, o: True, order=900)
         )

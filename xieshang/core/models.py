@@ -16,35 +16,39 @@ class AppendOnlyError(Exception):
     """Raised when code tries to change or remove a row of an append-only table."""
 
 
-class AppendOnlyQuerySet(models.QuerySet):
+class AppendOnlyQuerySet[M: models.Model](models.QuerySet[M]):
     """Refuses bulk changes; AppendOnlyModel refuses single ones. Databases add triggers where it matters (audit)."""
 
-    def update(self, **kwargs):
+    def update(self, **kwargs: Any) -> int:
         raise AppendOnlyError(f"{self.model._meta.label} is append-only.")
 
-    def delete(self):
+    def delete(self) -> tuple[int, dict[str, int]]:
         raise AppendOnlyError(f"{self.model._meta.label} is append-only.")
 
-    _raw_delete = delete
+    def _raw_delete(self, using: Any) -> None:  # type: ignore[override]
+        raise AppendOnlyError(f"{self.model._meta.label} is append-only.")
 
-    def bulk_update(self, objs, fields, batch_size=None):
+    def bulk_update(self, objs: Any, fields: Any, batch_size: int | None = None) -> int:
         raise AppendOnlyError(f"{self.model._meta.label} is append-only.")
 
 
 class AppendOnlyModel(models.Model):
-    """A row is written once: saving an existing row or deleting one raises AppendOnlyError."""
+    """A row is written once: saving an existing row or deleting one raises AppendOnlyError. Deletes that cascade
+    from a parent row are refused too: core.apps connects a pre_delete receiver for every subclass (which also keeps
+    the deletion collector off its fast path), so deleting a user or an organization that append-only rows name
+    fails instead of silently removing history."""
 
     objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         abstract = True
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
             raise AppendOnlyError(f"{self._meta.label} is append-only.")
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise AppendOnlyError(f"{self._meta.label} is append-only.")
 
 
@@ -66,18 +70,32 @@ class OrganizationSettings(models.Model):
         return f"orgsettings:{cls._meta.label_lower}:{organization_id}"
 
     @classmethod
-    def for_organization(cls, organization) -> Self:
+    def for_organization(cls, organization: Any) -> Self:
         org_id = getattr(organization, "pk", organization)
         key = cls.cache_key(org_id)
         found = cache.get(key)
         if found is None:
             found = cls._default_manager.filter(organization_id=org_id).first() or cls(organization_id=org_id)
             cache.set(key, found, cls.CACHE_SECONDS)
-        return found
+        return found  # type: ignore[no-any-return]
 
     @classmethod
     def forget(cls, organization_id: Any) -> None:
         cache.delete(cls.cache_key(organization_id))
+
+
+def refuse_append_only_delete(sender: Any, instance: Any, **kwargs: Any) -> None:
+    """pre_delete receiver for every AppendOnlyModel subclass (connected in core.apps)."""
+    raise AppendOnlyError(f"{sender._meta.label} is append-only.")
+
+
+def forget_organization_settings(sender: Any, instance: Any, **kwargs: Any) -> None:
+    """post_save/post_delete receiver for every OrganizationSettings subclass (connected in core.apps): the cached row
+    goes now, for this transaction's own reads, and again after commit, for another process that read the old row
+    in between."""
+    organization_id = instance.organization_id
+    sender.forget(organization_id)
+    transaction.on_commit(lambda: sender.forget(organization_id))
 
 
 class Counter(models.Model):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.urls import NoReverseMatch, reverse
 
@@ -11,7 +12,7 @@ from django.urls import NoReverseMatch, reverse
 @dataclass(frozen=True)
 class NavEntry:
     key: str
-    label: str
+    label: Any  # a str or a lazy translation
     url_name: str
     visible: Callable[[object, object], bool]
     order: int = 100
@@ -24,7 +25,7 @@ def register(entry: NavEntry) -> None:
     _entries[entry.key] = entry
 
 
-def entries_for(user, organization) -> list[dict]:
+def entries_for(user: Any, organization: Any) -> list[dict[str, Any]]:
     items = []
     for entry in sorted(_entries.values(), key=lambda e: e.order):
         if not entry.visible(user, organization):

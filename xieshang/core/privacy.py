@@ -20,7 +20,7 @@ _LANDLINE = re.compile(r"(?<!\d)(\(?0\d{2,3}\)?[-\s]?)(\d{3,4})([-\s]?)(\d{4})(?
 _EMAIL = re.compile(r"([A-Za-z0-9._%+-])[A-Za-z0-9._%+-]*(@[A-Za-z0-9.-]+\.[A-Za-z]{2,})")
 
 
-def _id_card(m: re.Match) -> str:
+def _id_card(m: re.Match[str]) -> str:
     if m.group(1):
         return m.group(1)[:1] + "*" * 16 + m.group(3)[-1:]
     return m.group(4)[:1] + "*" * 13 + m.group(6)[-1:]

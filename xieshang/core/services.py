@@ -7,29 +7,27 @@ fields back into the caller's object with `refresh()` so that the caller's page 
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import Any
 
 import rules
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils.translation import gettext as _
 
-M = TypeVar("M", bound=models.Model)
 
-
-def require(actor, perm: str, obj, message: str | None = None) -> None:
+def require(actor: Any, perm: str, obj: Any, message: str | None = None) -> None:
     """PermissionDenied (with the message shown to the user) unless the actor holds `perm` on `obj`."""
     if not rules.has_perm(perm, actor, obj):
         raise PermissionDenied(message or _("您没有执行此操作的权限。"))
 
 
-def lock(obj: M) -> M:
+def lock[M: models.Model](obj: M) -> M:
     """The object's row re-read under a row lock, without joins. Use the workflow engine's `lock` for objects in a
     workflow (it also brings the current state and definition)."""
     return type(obj)._default_manager.select_for_update(of=("self",)).get(pk=obj.pk)
 
 
-def refresh(target: M, source: M, *relations: str) -> M:
+def refresh[M: models.Model](target: M, source: M, *relations: str) -> M:
     """Copy the concrete fields of `source` (the locked, written row) into `target`, with the named related objects
     already loaded on `source` (e.g. "state", "workflow"); prefetched rows on `target` are dropped as stale."""
     for field in source._meta.concrete_fields:
@@ -45,5 +43,6 @@ def text_error(value: str | None, limit: int, label: str) -> str | None:
     if not (value or "").strip():
         return _("请填写%(label)s。") % {"label": label}
     if len(value or "") > limit:
-        return _("%(label)s不能超过 %(limit)d 字（现为 %(n)d 字）。") % {"label": label, "limit": limit, "n": len(value or "")}
+        values = {"label": label, "limit": limit, "n": len(value or "")}
+        return _("%(label)s不能超过 %(limit)d 字（现为 %(n)d 字）。") % values
     return None

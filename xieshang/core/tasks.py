@@ -1,6 +1,7 @@
 """Helpers for background tasks (Django's Tasks framework, django-tasks-db in production)."""
 
 from datetime import timedelta
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -8,7 +9,9 @@ from django.utils import timezone
 MAX_ATTEMPTS = 5
 
 
-def schedule_retry(task_obj, attempt: int, *args, max_attempts: int = MAX_ATTEMPTS, base_seconds: int = 30) -> bool:
+def schedule_retry(
+    task_obj: Any, attempt: int, *args: Any, max_attempts: int = MAX_ATTEMPTS, base_seconds: int = 30
+) -> bool:
     """Enqueue the task again with attempt + 1 after an exponential delay; the failed run still raises, so the worker
     records its error. Tasks take `attempt` as their last positional argument. Returns False when attempts are spent."""
     if attempt >= max_attempts:

@@ -16,6 +16,7 @@ import contextlib
 import os
 import zipfile
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -26,7 +27,7 @@ HEAD_BYTES = 8192
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the compound file of Word 97–2003 and Excel 97–2003
 
 
-def _zip_names(file) -> list[str]:
+def _zip_names(file: Any) -> list[str]:
     try:
         file.seek(0)
         with zipfile.ZipFile(file) as archive:
@@ -37,14 +38,14 @@ def _zip_names(file) -> list[str]:
         file.seek(0)
 
 
-def _zip_with(prefix: str) -> Callable[[bytes, object], bool]:
-    def check(head: bytes, file) -> bool:
+def _zip_with(prefix: str) -> Callable[[bytes, Any], bool]:
+    def check(head: bytes, file: Any) -> bool:
         return head.startswith(b"PK\x03\x04") and any(n.startswith(prefix) for n in _zip_names(file))
 
     return check
 
 
-def _text(head: bytes, file) -> bool:
+def _text(head: bytes, file: Any) -> bool:
     if b"\x00" in head:
         return False
     for encoding in ("utf-8", "gb18030"):
@@ -57,7 +58,7 @@ def _text(head: bytes, file) -> bool:
     return False
 
 
-CONTENT_CHECKS: dict[str, Callable[[bytes, object], bool]] = {
+CONTENT_CHECKS: dict[str, Callable[[bytes, Any], bool]] = {
     "pdf": lambda head, f: head.startswith(b"%PDF-"),
     "doc": lambda head, f: head.startswith(_OLE2),
     "xls": lambda head, f: head.startswith(_OLE2),
@@ -77,19 +78,19 @@ def extension(name: str) -> str:
     return os.path.splitext(os.path.basename(name or ""))[1].lower().lstrip(".")
 
 
-def _rewind(file) -> None:
+def _rewind(file: Any) -> None:
     with contextlib.suppress(AttributeError, OSError):
         file.seek(0)
 
 
-def _head(file) -> bytes:
+def _head(file: Any) -> bytes:
     _rewind(file)
     head = file.read(HEAD_BYTES) or b""
     _rewind(file)
     return head if isinstance(head, bytes) else head.encode()
 
 
-def upload_problem(file, *, allowed: Iterable[str] = DEFAULT_TYPES, max_mb: int = 20) -> str | None:
+def upload_problem(file: Any, *, allowed: Iterable[str] = DEFAULT_TYPES, max_mb: int = 20) -> str | None:
     """Why this file is refused (a translated sentence), or None when it may be stored."""
     allowed = [a.lower().lstrip(".") for a in allowed]
     name = os.path.basename(getattr(file, "name", "") or "") or _("未命名文件")
@@ -111,14 +112,14 @@ def upload_problem(file, *, allowed: Iterable[str] = DEFAULT_TYPES, max_mb: int 
     return None
 
 
-def validate_upload(file, *, allowed: Iterable[str] = DEFAULT_TYPES, max_mb: int = 20) -> None:
+def validate_upload(file: Any, *, allowed: Iterable[str] = DEFAULT_TYPES, max_mb: int = 20) -> None:
     problem = upload_problem(file, allowed=allowed, max_mb=max_mb)
     if problem:
         raise ValidationError(problem, code="upload")
 
 
 def validate_uploads(
-    files, *, allowed: Iterable[str] = DEFAULT_TYPES, max_mb: int = 20, max_count: int | None = None
+    files: Any, *, allowed: Iterable[str] = DEFAULT_TYPES, max_mb: int = 20, max_count: int | None = None
 ) -> None:
     """Every problem of a form's files at once (count, then each file)."""
     files = list(files or ())

@@ -1,41 +1,54 @@
+from collections.abc import Callable
+from typing import Any
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import HttpResponseRedirect, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from xieshang.accounts.selectors import roles_in
-
 from .context_processors import CARE_COOKIE
-from .workbench import sections_for
+from .workbench import roles_of, sections_for
 
 ONE_YEAR = 365 * 24 * 3600
 
+# What the anonymous home page shows besides its fixed links: domains register a function returning template context
+# (consultations: the public rooms), so that the base knows no domain.
+_home_context: list[Callable[[HttpRequest], dict[str, Any]]] = []
 
-def home_view(request):
+
+def register_home_context(fn: Callable[[HttpRequest], dict[str, Any]]) -> None:
+    if fn not in _home_context:
+        _home_context.append(fn)
+
+
+def home_view(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return workbench_view(request)
-    return render(request, "core/home.html")
+    context: dict[str, Any] = {}
+    for fn in _home_context:
+        context.update(fn(request))
+    return render(request, "core/home.html", context)
 
 
 @login_required
-def workbench_view(request):
+def workbench_view(request: Any) -> HttpResponse:  # request.organization: accounts.CurrentOrganizationMiddleware
     sections = sections_for(request.user, request.organization)
     return render(
         request,
         "core/workbench.html",
         {
             "sections": sections,
-            "roles": sorted(roles_in(request.user, request.organization)),
+            "roles": roles_of(request.user, request.organization),
             "total": sum(s.count for s in sections),
         },
     )
 
 
 @require_POST
-def preferences_view(request):
+def preferences_view(request: HttpRequest) -> HttpResponse:
     """Language and care mode, from the header; kept in a cookie and, for a signed-in user, in the profile."""
     target = request.POST.get("next") or "/"
     if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
@@ -56,7 +69,21 @@ def preferences_view(request):
     return response
 
 
-def healthz_view(request):
+def healthz_view(request: HttpRequest) -> HttpResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+def bad_request_view(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """400, except for an over-size post that reached Django's own limits elsewhere: the 413 page with the limit."""
+    from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+    from django.views.defaults import bad_request
+
+    from .middleware import too_large_response
+
+    if isinstance(exception, TooManyFieldsSent):
+        return too_large_response(request, "fields")
+    if isinstance(exception, (RequestDataTooBig, TooManyFilesSent)):
+        return too_large_response(request, "text")
+    return bad_request(request, exception)

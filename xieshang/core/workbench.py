@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 
 @dataclass
@@ -26,13 +27,14 @@ class WorkSection:
     total: int | None = None  # the full count when `items` shows only the first few
     more_url: str = ""
     empty_text: str = ""  # why the section is empty and what would put something in it
+    links: list[tuple[str, str]] = field(default_factory=list)  # (label, url): the pages of the user's duty
 
     @property
     def count(self) -> int:
         return self.total if self.total is not None else len(self.items)
 
 
-Provider = Callable[[object, object], WorkSection | None]
+Provider = Callable[[Any, Any], WorkSection | None]
 _providers: list[tuple[int, Provider]] = []
 
 
@@ -43,7 +45,28 @@ def register(provider: Provider, order: int = 100) -> Provider:
     return provider
 
 
-def sections_for(user, organization) -> list[WorkSection]:
+RolesOf = Callable[[Any, Any], set[str]]
+RoleLabel = Callable[[str], Any]
+_roles_of: list[RolesOf] = []
+_role_label: list[RoleLabel] = []
+
+
+def register_roles(roles_of: RolesOf, label: RoleLabel) -> None:
+    """accounts hands over who holds which role and what a role is called; the workbench shows "您在本组织的身份"."""
+    _roles_of[:], _role_label[:] = [roles_of], [label]
+
+
+def roles_of(user: Any, organization: Any) -> list[str]:
+    if not _roles_of or organization is None:
+        return []
+    return sorted(_roles_of[0](user, organization))
+
+
+def role_label(value: str) -> str:
+    return str(_role_label[0](value)) if _role_label else value
+
+
+def sections_for(user: Any, organization: Any) -> list[WorkSection]:
     sections = []
     for _, provider in _providers:
         section = provider(user, organization)

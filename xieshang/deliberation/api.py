@@ -3,7 +3,9 @@
 from datetime import datetime
 
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
+
+from xieshang.core.api import Paging
 
 from . import selectors, services
 from .models import Statement
@@ -38,8 +40,8 @@ class MapOut(Schema):
 
 
 @router.get("/conversations", response=list[ConversationOut])
-def list_conversations(request):
-    return list(selectors.conversations_for_user(request.user, getattr(request, "organization", None))[:200])
+def list_conversations(request, paging: Query[Paging]):
+    return list(paging.page(selectors.conversations_for_user(request.user, getattr(request, "organization", None))))
 
 
 @router.get("/conversations/{pk}", response=ConversationOut)

@@ -9,9 +9,8 @@ class DeliberationConfig(AppConfig):
 
     def ready(self):
         from xieshang.accounts.selectors import user_organization_ids
-        from xieshang.core import demo, navigation, workbench
+        from xieshang.core import navigation, workbench
 
-        from . import demo as deliberation_demo
         from . import workbench as providers
 
         workbench.register(providers.moderation_section, order=400)
@@ -24,4 +23,3 @@ class DeliberationConfig(AppConfig):
                 order=400,
             )
         )
-        demo.register("deliberation", deliberation_demo.build, order=40)

@@ -7,8 +7,8 @@ from xieshang.core.tasks import schedule_retry
 
 @task(queue_name="maps")
 def recompute_opinion_map(conversation_id: int, attempt: int = 1) -> None:
+    from .maps import map_compute
     from .models import OpinionMap
-    from .services import map_compute
 
     try:
         map_compute(conversation_id)

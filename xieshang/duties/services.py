@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import date
 from decimal import Decimal
+from typing import Any, NamedTuple
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -87,3 +90,59 @@ def duty_credit(
         detail={"rule": rule_key, "points": str(points), "source": f"{content_type.model}:{source.pk}"},
     )
     return entry
+
+
+class PastAct(NamedTuple):
+    """An act from before the platform kept its records, for duty_history_load."""
+
+    member: Any
+    rule_key: str
+    source: Any  # a saved model instance
+    source_label: str
+    source_url: str
+    note: str
+    occurred_on: date
+
+
+def duty_history_load(*, organization, acts: Iterable[PastAct]) -> int:
+    """Write the entries for acts of the past in bulk (records migrated from an older system, the demo's year of
+    history), in the order given; returns how many were written.
+
+    Like such records they carry no audit rows, and each earns its rule's full points (no yearly cap is applied: the
+    past is taken as it was credited). An act under an inactive rule earns nothing, as in duty_credit."""
+    org_id = getattr(organization, "pk", organization)
+    terms = dict(MemberProfile.objects.filter(organization_id=org_id).values_list("user_id", "term"))
+    rules: dict = {}
+    content_types: dict = {}
+    entries = []
+    for act in acts:
+        if act.rule_key not in rules:
+            rules[act.rule_key] = rule_for(org_id, act.rule_key)
+        rule = rules[act.rule_key]
+        if rule is None:
+            raise ValidationError(_("未找到履职积分规则“%(key)s”。") % {"key": act.rule_key})
+        if not rule.is_active:
+            continue
+        model = type(act.source)
+        if model not in content_types:
+            content_types[model] = ContentType.objects.get_for_model(model, for_concrete_model=True)
+        entries.append(
+            DutyEntry(
+                member=act.member,
+                organization_id=org_id,
+                term=terms.get(act.member.pk, ""),
+                year=act.occurred_on.year,
+                kind=rule.kind,
+                rule_key=rule.key,
+                points=rule.points,
+                rule_points=rule.points,
+                content_type=content_types[model],
+                object_id=act.source.pk,
+                source_label=act.source_label[:200],
+                source_url=act.source_url[:300],
+                note=act.note[:200],
+                occurred_on=act.occurred_on,
+            )
+        )
+    DutyEntry.objects.bulk_create(entries, batch_size=1000)
+    return len(entries)

@@ -8,8 +8,13 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("通知")
 
     def ready(self):
-        from xieshang.core import workbench
+        from xieshang.core import context_processors, navigation, workbench
 
+        from .selectors import page_context
         from .workbench import unread_section
 
         workbench.register(unread_section, order=900)
+        navigation.register(
+            navigation.NavEntry("inbox", _("消息"), "notifications:inbox", lambda u, o: True, order=900)
+        )
+        context_processors.register(page_context)

@@ -4,12 +4,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
-class Channel(models.TextChoices):
-    IN_APP = "in_app", _("站内")
-    EMAIL = "email", _("邮件")
-    SMS = "sms", _("短信")
-
-
 class Notification(models.Model):
     """One message in a user's inbox; email and SMS copies are sent from it by tasks."""
 

@@ -8,6 +8,12 @@ def inbox(user, *, unread_only: bool = False):
     return qs.order_by("-created_at", "-id")
 
 
+def page_context(request) -> dict:
+    """Every page's unread badge (registered with core.context_processors)."""
+    user = getattr(request, "user", None)
+    return {"unread_notifications": unread_count(user) if user is not None else 0}
+
+
 def unread_count(user) -> int:
     if not user.is_authenticated:
         return 0

@@ -12,7 +12,6 @@ from django.utils import timezone
 
 from .models import ChannelPreference, Notification, SmsMessage
 
-
 _suppressed: contextvars.ContextVar[bool] = contextvars.ContextVar("notifications_suppressed", default=False)
 
 
@@ -29,6 +28,14 @@ def suppressed() -> Iterator[None]:
 
 def is_suppressed() -> bool:
     return _suppressed.get()
+
+
+def after_commit(fn, *, robust: bool = False) -> None:
+    """transaction.on_commit(fn), run in the context of the moment it was scheduled: a notification that a service
+    (or the workflow engine) sends after commit honours the suppressed() block the write happened in, although
+    the block has ended by the time the transaction commits."""
+    context = contextvars.copy_context()
+    transaction.on_commit(lambda: context.run(fn), robust=robust)
 
 
 def channels_for(user, kind: str) -> tuple[bool, bool]:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from xieshang.accounts.models import HandlingUnit, Role, SpecialCommittee, User
 from xieshang.core.uploads import DEFAULT_TYPES, validate_uploads
+from xieshang.workflow.selectors import state_tag
 
 from .models import BulletinIssue, Level, Recipient, Report
 
@@ -160,9 +161,11 @@ class AddReportsForm(forms.Form):
 
     def __init__(self, *args, organization, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["reports"].queryset = Report.objects.filter(
-            organization=organization, state__key="approved", issue__isnull=True
-        ).order_by("-urgent", "submitted_at")
+        self.fields["reports"].queryset = (
+            Report.objects.filter(organization=organization, issue__isnull=True)
+            .filter(state_tag("approved").q())
+            .order_by("-urgent", "submitted_at")
+        )
 
 
 class PeriodForm(forms.Form):

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from xieshang.core.models import OrganizationSettings
 from xieshang.workflow.models import WorkflowObject
 
 
@@ -25,8 +26,8 @@ class Level(models.TextChoices):
     NATIONAL = "national", _("全国政协")
 
 
-class OpinionSettings(models.Model):
-    """An organization's own limits; without a row the defaults below apply."""
+class OpinionSettings(OrganizationSettings):
+    """An organization's own limits; without a row the defaults below apply (selectors.settings_for)."""
 
     organization = models.OneToOneField(
         "accounts.Organization", on_delete=models.CASCADE, related_name="opinion_settings"

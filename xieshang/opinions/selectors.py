@@ -8,24 +8,16 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
 from xieshang.accounts.models import Role, RoleGrant
-from xieshang.accounts.selectors import roles_by_organization
+from xieshang.workflow.selectors import state_tag
 
 from .models import BulletinIssue, Dispatch, Forward, OpinionSettings, Recipient, Report, ReportAuthor
-
-# Who reads a conference's inbox of reports sent up to it.
-INBOX_ROLES = frozenset({Role.INFORMATION_STAFF, Role.LEADER})
+from .visibility import INBOX_ROLES, REPORT, inbox_organization_ids, recipient_reader_q
 
 
 def settings_for(organization) -> OpinionSettings:
-    """The organization's limits, or the defaults (an unsaved row) when it has none."""
-    org_id = getattr(organization, "pk", organization)
-    found = OpinionSettings.objects.filter(organization_id=org_id).first()
-    return found or OpinionSettings(organization_id=org_id)
-
-
-def inbox_organization_ids(user) -> set[int]:
-    """Conferences whose inbox the user reads (as their information staff or leader)."""
-    return {org_id for org_id, roles in roles_by_organization(user).items() if roles & INBOX_ROLES}
+    """The organization's limits, or the defaults (an unsaved row) when it has none; cached, cleared when the row is
+    saved or deleted (OrganizationSettings.for_organization, receivers in apps.py)."""
+    return OpinionSettings.for_organization(organization)
 
 
 def _base() -> QuerySet[Report]:
@@ -42,12 +34,49 @@ def reports_for_author(user, organization=None) -> QuerySet[Report]:
     return reports.order_by("-submitted_at", "-id")
 
 
-def desk_reports(organization, state_keys=None) -> QuerySet[Report]:
-    """The information staff's queue: urgent ones first, then oldest first (first in, first edited)."""
+def desk_reports(organization, state_keys=None, *, tag: str | None = None) -> QuerySet[Report]:
+    """The information staff's queue: urgent ones first, then oldest first (first in, first edited). Narrowed to
+    states carrying the phase `tag`, or to the state keys an API caller names."""
     reports = _base().filter(organization=organization)
+    if tag:
+        reports = reports.filter(state_tag(tag).q())
     if state_keys:
         reports = reports.filter(state__key__in=list(state_keys))
     return reports.order_by("-urgent", "submitted_at", "id")
+
+
+def visible_reports(user, organization) -> QuerySet[Report]:
+    """Every report of the organization the user may open (visibility.REPORT), newest first."""
+    return REPORT.filter(_base(), user, organization).order_by("-submitted_at", "-id")
+
+
+def is_author(user, report) -> bool:
+    """The user wrote or co-wrote the report."""
+    if report.submitter_id == user.pk:
+        return True
+    return report.author_links.filter(user_id=user.pk).exists()
+
+
+def report_authors(report) -> list:
+    return [link.user for link in report.author_links.select_related("user")]
+
+
+def forwarded_unit_officers(report) -> QuerySet:
+    """Active officers of the units the report was forwarded to."""
+    from xieshang.accounts.models import User
+
+    return User.objects.filter(
+        is_active=True,
+        role_grants__role=Role.UNIT_OFFICER,
+        role_grants__handling_unit__in=report.forwards.values("unit_id"),
+    ).distinct()
+
+
+def is_forwarded_unit_officer(user, report) -> bool:
+    units = RoleGrant.objects.filter(user=user, role=Role.UNIT_OFFICER, handling_unit__isnull=False).values(
+        "handling_unit_id"
+    )
+    return report.forwards.filter(unit_id__in=units).exists()
 
 
 def get_report_for_user(user, pk: int, perm: str = "opinions.view_report", for_update: bool = False) -> Report:
@@ -82,9 +111,8 @@ def recipients_of(organization) -> QuerySet[Recipient]:
 
 def inbox_for(user) -> QuerySet[Dispatch]:
     """What was sent to recipients whose inbox this user reads, newest first."""
-    org_ids = inbox_organization_ids(user)
     return (
-        Dispatch.objects.filter(Q(recipient__users=user) | Q(recipient__target_organization_id__in=org_ids))
+        Dispatch.objects.filter(recipient_reader_q(user))
         .distinct()
         .select_related("recipient", "report", "report__organization", "report__issue", "report__state")
         .order_by("-sent_at", "-id")
@@ -99,6 +127,11 @@ def forwards_for_officer(user, pending_only: bool = False) -> QuerySet[Forward]:
     if pending_only:
         forwards = forwards.filter(replied_at__isnull=True)
     return forwards.order_by("replied_at", "-forwarded_at", "-id")
+
+
+def instruction_leader(instruction) -> str:
+    """How an instruction's leader is named in its event ("副市长王某某")."""
+    return f"{instruction.leader_title}{instruction.leader_name}"
 
 
 def report_records(report) -> dict:
@@ -129,3 +162,27 @@ def report_for_source(source) -> Report | None:
         .order_by("id")
         .first()
     )
+
+
+__all__ = [
+    "INBOX_ROLES",
+    "desk_reports",
+    "forwarded_unit_officers",
+    "get_issue_for_user",
+    "get_report_for_user",
+    "inbox_for",
+    "inbox_organization_ids",
+    "instruction_leader",
+    "is_author",
+    "is_forwarded_unit_officer",
+    "issue_reports",
+    "issues_for",
+    "recipients_of",
+    "report_authors",
+    "report_for_source",
+    "report_records",
+    "reports_for_author",
+    "sent_levels",
+    "settings_for",
+    "visible_reports",
+]

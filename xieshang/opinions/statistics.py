@@ -9,6 +9,7 @@ from datetime import date
 from django.db.models import Count
 
 from xieshang.accounts.models import MemberProfile
+from xieshang.workflow.selectors import state_tag
 
 from .models import Adoption, BulletinIssue, Dispatch, Forward, Instruction, Level, Report, ReportAuthor
 
@@ -72,7 +73,7 @@ def opinion_statistics(organization, start: date, end: date, *, top_authors: int
     stats.collected = reports.filter(submitted_at__date__range=span).count()
     stats.edited = reports.filter(edited_at__date__range=span).count()
     stats.issued = reports.filter(issued_at__date__range=span).count()
-    stats.closed = reports.filter(state__key="closed", closed_at__date__range=span).count()
+    stats.closed = reports.filter(state_tag("not_adopted").q(), closed_at__date__range=span).count()
     issues = BulletinIssue.objects.filter(
         organization_id=org_id, status=BulletinIssue.Status.PUBLISHED, published_at__date__range=span
     )

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from xieshang.workflow.exceptions import TransitionError
 from xieshang.workflow.models import WorkflowEvent
-from xieshang.workflow.selectors import available_transitions
+from xieshang.workflow.selectors import available_transitions, state_has
 
 from . import exports, selectors, services
 from .diff import change_count, inline_diff
@@ -98,9 +98,7 @@ def _detail_context(request, report, **forms):
     user = request.user
     records = selectors.report_records(report)
     manage = rules.has_perm("opinions.manage_report", user, report)
-    is_author = rules.has_perm("opinions.view_report", user, report) and (
-        report.submitter_id == user.pk or any(a.user_id == user.pk for a in records["authors"])
-    )
+    is_author = report.submitter_id == user.pk or any(a.user_id == user.pk for a in records["authors"])
     versions = records["versions"]
     diffs = [
         {
@@ -131,16 +129,17 @@ def _detail_context(request, report, **forms):
         "see_history": manage or is_author,
         "simple_actions": [a for a in available if a.key in services.SIMPLE_TRANSITIONS and a.permitted],
         "state": state,
+        "editing": state_has(report, "editing"),
         "my_forwards": my_forwards,
         "source_events": source_events,
         "sent_levels": {d.level for d in records["dispatches"]},
     }
-    if manage and state in ("issued", "sent"):
+    if manage and state_has(report, "published"):
         # First use: the usual recipients come from the organization hierarchy (an administrator edits them later).
         services.recipients_ensure_defaults(organization)
         context["send_form"] = forms.get("send_form") or SendForm(organization=organization, prefix="send")
         context["forward_form"] = forms.get("forward_form") or ForwardForm(organization=organization, prefix="forward")
-    if manage and state == "sent":
+    if manage and state_has(report, "sent"):
         context["instruction_form"] = forms.get("instruction_form") or InstructionForm(
             organization=organization, prefix="instruction"
         )
@@ -333,13 +332,14 @@ def edit_view(request, pk: int):
     )
 
 
+# The desk's tabs, each the states carrying a phase tag (workflows.py), named by the tag in the URL (?state=…).
 DESK_TABS = [
-    ("collected", "待编辑"),
+    ("intake", "待编辑"),
     ("editing", "编辑中"),
     ("approved", "已签批待编刊"),
     ("issued", "已刊发待报送"),
     ("sent", "已报送"),
-    ("closed", "未采用"),
+    ("not_adopted", "未采用"),
 ]
 
 
@@ -348,10 +348,10 @@ def desk_view(request):
     organization = _org_or_404(request)
     _need(request, "opinions.manage_report", organization)
     tabs = [(key, _(label)) for key, label in DESK_TABS]
-    current = request.GET.get("state") or "collected"
+    current = request.GET.get("state") or DESK_TABS[0][0]
     if current not in dict(DESK_TABS):
-        current = "collected"
-    page = _page(request, selectors.desk_reports(organization, [current]))
+        current = DESK_TABS[0][0]
+    page = _page(request, selectors.desk_reports(organization, tag=current))
     return render(request, "opinions/desk.html", {"page": page, "tabs": tabs, "current": current})
 
 
@@ -412,7 +412,8 @@ def issue_view(request, pk: int):
                 services.issue_publish(actor=request.user, issue=issue)
                 messages.success(request, _("已刊发 %(issue)s。") % {"issue": issue})
             elif action == "send":
-                form = SendForm(request.POST, organization=issue.organization)
+                # Bound with the prefix it is rendered with (send-recipients, send-note).
+                form = SendForm(request.POST, organization=issue.organization, prefix="send")
                 if not form.is_valid():
                     return render(
                         request, "opinions/issue.html", _issue_context(request, issue, send_form=form), status=422

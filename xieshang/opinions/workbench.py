@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from xieshang.core.workbench import WorkItem, WorkSection
+from xieshang.workflow.selectors import state_has, state_tag
 
 from . import selectors
 
@@ -17,9 +18,10 @@ SHOWN = 8
 def author_section(user, organization):
     if organization is None or not rules.has_perm("opinions.submit_report", user, organization):
         return None
-    # What needs the author's eye: reports whose text was changed or that were closed with a reason.
-    reports = selectors.reports_for_author(user, organization).filter(
-        state__key__in=["editing", "approved", "issued", "sent", "closed"]
+    # What needs the author's eye: reports taken up by the editors (text changed, approved, published, sent) or
+    # closed with a reason; not those still waiting for the editors nor those archived after use.
+    reports = selectors.reports_for_author(user, organization).exclude(
+        state_tag("intake").q() | state_tag("archived").q()
     )
     items = [
         WorkItem(
@@ -43,11 +45,11 @@ def author_section(user, organization):
 def staff_section(user, organization):
     if organization is None or not rules.has_perm("opinions.manage_report", user, organization):
         return None
-    queue = selectors.desk_reports(organization, ["collected", "editing", "approved"])
+    queue = selectors.desk_reports(organization, tag="desk")
     items = [
         WorkItem(
             title=(_("【紧急】") if r.urgent else "") + r.title,
-            url=reverse("opinions:edit", args=[r.pk]) if r.state.key == "editing" else r.get_absolute_url(),
+            url=reverse("opinions:edit", args=[r.pk]) if state_has(r, "editing") else r.get_absolute_url(),
             note=r.state.name,
         )
         for r in queue[:SHOWN]

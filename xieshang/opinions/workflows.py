@@ -1,11 +1,52 @@
 """The default pipeline of a report, installed by migration 0002 and editable per organization afterwards.
 
-Transitions that carry records of their own (publish, send up, forward, reply, instruction, adoption) are taken only
-by the services in services.py, which write those records in the same transaction: the condition "opinions.service"
-refuses them anywhere else (e.g. the generic workflow endpoint), so a state never claims what no row backs."""
+Transitions that carry records of their own (publish, send up, forward, reply, instruction, adoption) are taken by
+the services (services/), which write those records first in the same transaction: each such transition names a
+condition (roles.py) that checks the rows backing what its event says, so it is refused anywhere else (e.g. the
+generic workflow endpoint) and a state never claims what no row backs.
+
+What a state means for code is in its phase tags (migration 0003 sets them on installed workflows, organization
+copies included); code asks `state_has(report, tag)` / `state_tag(tag)`, never a state's key:
+
+- "intake": collected, waiting for the editors (desk tab 待编辑);
+- "editing": being edited (desk tab 编辑中; the page links to the editor);
+- "approved": approved, may be put into a bulletin issue (desk tab 已签批待编刊);
+- "issued": published, not yet sent anywhere (desk tab 已刊发待报送);
+- "published": published (issued or sent): may be sent up and forwarded;
+- "sent": sent up or forwarded: instructions and adoptions may be recorded (desk tab 已报送);
+- "desk": on the information staff's queue (intake, editing, approved);
+- "not_adopted": closed without use, with a reason to the author (desk tab 未采用; the statistics' 未采用);
+- "archived": archived after use;
+- "done": finished (archived or closed): nothing more may be recorded."""
+
+from xieshang.workflow.registry import register_requirements
 
 STAFF = "information_staff"
-VIA_SERVICE = "opinions.service"
+IN_PUBLISHED_ISSUE = "opinions.in_published_issue"
+DISPATCH_RECORDED = "opinions.dispatch_recorded"
+FORWARD_RECORDED = "opinions.forward_recorded"
+REPLY_RECORDED = "opinions.reply_recorded"
+INSTRUCTION_RECORDED = "opinions.instruction_recorded"
+ADOPTION_RECORDED = "opinions.adoption_recorded"
+# The transition each record-backed condition guards (migration 0003 puts them in place of "opinions.service").
+RECORD_CONDITIONS = {
+    "publish": IN_PUBLISHED_ISSUE,
+    "send_up": DISPATCH_RECORDED,
+    "forward": FORWARD_RECORDED,
+    "reply": REPLY_RECORDED,
+    "instruct": INSTRUCTION_RECORDED,
+    "adopt": ADOPTION_RECORDED,
+}
+STATE_TAGS = {
+    "collected": ["intake", "desk"],
+    "editing": ["editing", "desk"],
+    "approved": ["approved", "desk"],
+    "issued": ["issued", "published"],
+    "sent": ["sent", "published"],
+    "archived": ["archived", "done"],
+    "closed": ["not_adopted", "done"],
+}
+TAGS = sorted({tag for tags in STATE_TAGS.values() for tag in tags})
 
 REPORT_WORKFLOW = {
     "key": "opinion_report",
@@ -13,13 +54,13 @@ REPORT_WORKFLOW = {
     "description": "收集 → 编辑 → 签批 → 刊发 → 报送/转办 → 批示、采用 → 归档；未采用的注明理由办结。",
     "settings": {},
     "states": [
-        {"key": "collected", "name": "已收稿", "is_initial": True},
-        {"key": "editing", "name": "编辑中", "allows": {"edit": True}},
-        {"key": "approved", "name": "已签批", "allows": {"issue": True}},
-        {"key": "issued", "name": "已刊发"},
-        {"key": "sent", "name": "已报送"},
-        {"key": "archived", "name": "已归档", "is_final": True},
-        {"key": "closed", "name": "未采用", "is_final": True},
+        {"key": "collected", "name": "已收稿", "is_initial": True, "tags": STATE_TAGS["collected"]},
+        {"key": "editing", "name": "编辑中", "allows": {"edit": True}, "tags": STATE_TAGS["editing"]},
+        {"key": "approved", "name": "已签批", "allows": {"issue": True}, "tags": STATE_TAGS["approved"]},
+        {"key": "issued", "name": "已刊发", "tags": STATE_TAGS["issued"]},
+        {"key": "sent", "name": "已报送", "tags": STATE_TAGS["sent"]},
+        {"key": "archived", "name": "已归档", "is_final": True, "tags": STATE_TAGS["archived"]},
+        {"key": "closed", "name": "未采用", "is_final": True, "tags": STATE_TAGS["closed"]},
     ],
     "transitions": [
         {
@@ -54,7 +95,7 @@ REPORT_WORKFLOW = {
             "sources": ["approved"],
             "target": "issued",
             "roles": [STAFF],
-            "conditions": [VIA_SERVICE],
+            "conditions": [IN_PUBLISHED_ISSUE],
             "notify": ["author"],
         },
         {
@@ -63,7 +104,7 @@ REPORT_WORKFLOW = {
             "sources": ["issued", "sent"],
             "target": "sent",
             "roles": [STAFF],
-            "conditions": [VIA_SERVICE],
+            "conditions": [DISPATCH_RECORDED],
             "notify": ["author"],
             "payload_schema": {"required": ["recipients"], "fields": {"recipients": {"label": "报送对象"}}},
         },
@@ -73,7 +114,7 @@ REPORT_WORKFLOW = {
             "sources": ["issued", "sent"],
             "target": "sent",
             "roles": [STAFF],
-            "conditions": [VIA_SERVICE],
+            "conditions": [FORWARD_RECORDED],
             "notify": ["forwarded_unit"],
             "payload_schema": {"required": ["units"], "fields": {"units": {"label": "承办单位"}}},
         },
@@ -83,7 +124,7 @@ REPORT_WORKFLOW = {
             "sources": ["sent"],
             "target": "sent",
             "roles": ["forwarded_unit"],
-            "conditions": [VIA_SERVICE],
+            "conditions": [REPLY_RECORDED],
             "notify": [STAFF, "author"],
             "payload_schema": {"required": ["unit"], "fields": {"unit": {"label": "回复单位"}}},
         },
@@ -93,7 +134,7 @@ REPORT_WORKFLOW = {
             "sources": ["sent"],
             "target": "sent",
             "roles": [STAFF],
-            "conditions": [VIA_SERVICE],
+            "conditions": [INSTRUCTION_RECORDED],
             "notify": ["author"],
             "payload_schema": {
                 "required": ["leader"],
@@ -106,7 +147,7 @@ REPORT_WORKFLOW = {
             "sources": ["sent"],
             "target": "sent",
             "roles": [STAFF],
-            "conditions": [VIA_SERVICE],
+            "conditions": [ADOPTION_RECORDED],
             "notify": ["author"],
             "payload_schema": {"required": ["level"], "fields": {"level": {"label": "采用层级"}}},
         },
@@ -130,3 +171,15 @@ REPORT_WORKFLOW = {
         },
     ],
 }
+
+
+def register() -> None:
+    """What code names in this workflow (checked by workflow.E001 against every active copy). Transition keys named
+    by code: the services take the record-carrying transitions by key (they are the records' events), the generic
+    form offers the simple ones, and hooks run on approve, close and archive."""
+    register_requirements(
+        REPORT_WORKFLOW["key"],
+        tags=TAGS,
+        transitions=["take_up", "approve", "reopen", "archive", "close", *RECORD_CONDITIONS],
+        flags=["edit"],
+    )

@@ -50,21 +50,47 @@ def proposal_context(proposal: Proposal, *, for_pdf: bool = False) -> dict:
     return {"proposal": proposal, "heading": heading, "rows": rows, "for_pdf": for_pdf}
 
 
+CPPCC_FULL = "中国人民政治协商会议"
+
+
+def conference_name(organization) -> str:
+    """The conference as a letter names it: "中国人民政治协商会议郑州市委员会" → "政协郑州市委员会"."""
+    name = organization.name or organization.short_name or ""
+    if name.startswith(CPPCC_FULL):
+        return "政协" + name[len(CPPCC_FULL) :]
+    return name
+
+
+def number_phrase(proposal: Proposal) -> str:
+    """The proposal's number as it stands before "提案": "〔2026〕第0055号" as is; "微〔2026〕0055" → "〔2026〕0055号"
+    (the kind is said once, after the number)."""
+    number = proposal.number.strip()
+    if proposal.is_micro and number.startswith("微"):
+        number = number[1:]
+    return number if number.endswith("号") else f"{number}号"
+
+
+def letter_subject(proposal: Proposal) -> str:
+    """The reply letter's title in the official form: 关于政协郑州市委员会〔2026〕第0055号提案的答复 (an unnumbered
+    proposal: 关于《title》的答复)."""
+    if not proposal.number:
+        return f"关于《{proposal.title}》的答复"
+    kind = "微提案" if proposal.is_micro else "提案"
+    return f"关于{conference_name(proposal.organization)}{number_phrase(proposal)}{kind}的答复"
+
+
 def reply_context(reply: Reply, *, for_pdf: bool = False) -> dict:
     proposal = reply.proposal
     unit = reply.assignment.unit
     sent = timezone.localtime(reply.sent_at or reply.submitted_at)
     addressee = proposal.submitter_display
     countersigned = [c.assignment.unit.name for c in reply.countersigns.select_related("assignment__unit")]
-    number = proposal.number or proposal.title
     return {
         "reply": reply,
         "proposal": proposal,
         "unit": unit,
         "letterhead": f"{unit.name}",
-        "subject": f"关于政协{proposal.organization.short_name or proposal.organization.name}{number}号提案的答复"
-        if proposal.number
-        else f"关于《{proposal.title}》的答复",
+        "subject": letter_subject(proposal),
         "addressee": addressee,
         "grade_label": f"{reply.grade}类",
         "date": f"{sent:%Y年%m月%d日}",
@@ -172,5 +198,12 @@ def reply_docx(reply: Reply) -> bytes:
 
 
 def filename(proposal: Proposal, suffix: str = "") -> str:
-    base = proposal.number or f"proposal-{proposal.pk}"
-    return "".join(c for c in f"{base}{suffix}" if c not in '\\/:*?"<>|')
+    """A download's name without extension: the number and the title, then `suffix` ("-答复函-单位"), e.g.
+    "〔2026〕第0055号-关于加快老旧小区改造的提案-答复函-市住房保障局"; the title is cut so the name stays short."""
+    from xieshang.core.http import safe_filename
+
+    title = proposal.title.strip()
+    if len(title) > 40:
+        title = title[:39] + "…"
+    base = f"{proposal.number}-{title}" if proposal.number else f"{proposal.pk}-{title}"
+    return safe_filename(f"{base}{suffix}", max_length=110)

@@ -321,10 +321,12 @@ def statistics_xlsx(organization, stats: dict) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
+    from xieshang.core.exports import safe_cell
+
     book = Workbook()
     sheet = book.active
     sheet.title = _("概况")[:31]
-    sheet.append([str(organization), stats["period"].label()])
+    sheet.append([safe_cell(str(organization)), safe_cell(str(stats["period"].label()))])
     for label, value in (
         (_("提交提案（件）"), stats["total"]),
         (_("立案（件）"), stats["filed"]),
@@ -335,16 +337,16 @@ def statistics_xlsx(organization, stats: dict) -> bytes:
         (_("满意及基本满意（人次）"), stats["content"]),
         (_("满意率（%）"), stats["satisfaction_rate"]),
     ):
-        sheet.append([str(label), value])
+        sheet.append([safe_cell(str(label)), value])
     sheet.column_dimensions["A"].width = 28
     for table in stats["tables"]:
         sheet = book.create_sheet(table.title[:31])
-        sheet.append([str(c) for c in table.columns])
+        sheet.append([safe_cell(str(c)) for c in table.columns])
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for row in table.rows:
             # Choice labels are lazy translations, which openpyxl cannot store.
-            sheet.append([v if isinstance(v, (int, float)) or v is None else str(v) for v in row])
+            sheet.append([v if isinstance(v, (int, float)) or v is None else safe_cell(str(v)) for v in row])
         sheet.column_dimensions["A"].width = 36
     buffer = io.BytesIO()
     book.save(buffer)

@@ -157,9 +157,7 @@ def leader_section(user, organization):
 
 
 def register() -> None:
-    from xieshang.core import demo, navigation, workbench
-
-    from . import demo as proposals_demo
+    from xieshang.core import navigation, workbench
 
     workbench.register(member_section, order=100)
     workbench.register(staff_section, order=110)
@@ -188,4 +186,3 @@ def register() -> None:
             order=10,
         )
     )
-    demo.register("proposals", lambda ctx: proposals_demo.build(ctx, scale=ctx.scale), order=20)

@@ -1,9 +1,13 @@
 """GET /api/search/: the search page's results as JSON (same service, same permissions)."""
 
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
+from xieshang.core.api import ErrorOut
+
 from .services import search
+
+MAX_PAGE = 10_000
 
 router = Router(tags=["search"])
 
@@ -15,7 +19,7 @@ class SearchFilters(Schema):
     state: str | None = None
     unit: int | None = None
     sector: int | None = None
-    page: int = 1
+    page: int = Field(1, ge=1, le=MAX_PAGE)
 
 
 class HitOut(Schema):
@@ -48,15 +52,15 @@ class SearchOut(Schema):
     messages: list[str]
 
 
-@router.get("/", response=SearchOut, summary="Full-text search over what the user may see")
+@router.get("/", response={200: SearchOut, 400: ErrorOut}, summary="Full-text search over what the user may see")
 def search_api(request, filters: Query[SearchFilters]):
     """Every word of `q` must occur. `title_html` and `snippet_html` are escaped HTML with `<mark>` around matches."""
     f = filters.dict()
-    page = max(1, f.pop("page") or 1)
+    page = f.pop("page")
     q = f.pop("q") or ""
     results = search(request.user, q, {k: v for k, v in f.items() if v}, page)
     if results.error:
-        raise HttpError(400, results.error)
+        raise HttpError(400, results.error)  # a query with no searchable word
     return SearchOut(
         query=results.query,
         terms=results.terms,

@@ -14,6 +14,7 @@ class SearchConfig(AppConfig):
         from xieshang.accounts.models import HandlingUnit
         from xieshang.core import navigation
 
+        from . import lexicon, routing_store, similar, tokens  # noqa: F401 - they register their caches
         from .dictionary import unit_saved
 
         post_save.connect(unit_saved, sender=HandlingUnit, dispatch_uid="search.unit_saved")

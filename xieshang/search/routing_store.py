@@ -14,9 +14,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from xieshang.accounts.models import HandlingUnit
+from xieshang.core import caches
 
 from . import registry
-from .dictionary import current_segmenter
+from .lexicon import current_segmenter
 from .models import RoutingModelStore, RoutingSuggestion
 from .text.routing import KeywordRouter, RoutingModel, using_segmenter
 
@@ -237,3 +238,6 @@ def suggest_units_many(
         logged = [(doc_type, object_id, found) for (doc_type, object_id, _t, _x), found in zip(items, out, strict=True)]
         _log_suggestions(org_id, model.method, logged)
     return out
+
+
+caches.register("search.routing", forget)

@@ -1,4 +1,5 @@
-"""Reads of the search app: dictionary lists, the routing accuracy report, keyword statistics."""
+"""Reads of the search app: dictionary lists, the routing accuracy report, keyword statistics, and which index
+rows a user may see (visibility_condition: the search page and the similar-documents panels ask it)."""
 
 from __future__ import annotations
 
@@ -7,9 +8,11 @@ from datetime import date
 
 from django.db.models import Count, Q, QuerySet
 
-from xieshang.accounts.models import Sector
+from xieshang.accounts.models import Role, RoleGrant, Sector
+from xieshang.accounts.selectors import roles_by_organization
 
-from .dictionary import current_segmenter
+from . import registry
+from .lexicon import current_segmenter
 from .models import DictionaryWord, RoutingSuggestion, SearchDocument
 from .text.keywords import top_terms as text_top_terms
 
@@ -88,3 +91,41 @@ def top_terms(
         label = labels.get(key, "" if key is None else str(key))
         out[label] = text_top_terms(texts, n=n, segmenter=segmenter, per_document=True)
     return out
+
+
+def visibility_condition(user) -> tuple[str, list]:
+    """SQL (alias ``d``) true for the index rows ``user`` may see: public rows; rows open to the organization, of an
+    organization the user belongs to; restricted rows that name the user, one of the user's roles in the row's
+    organization, one of the user's (organization, role) pairs or any role in an organization listed with "*", or a
+    unit the user serves as officer."""
+    roles = roles_by_organization(user)
+    parts, params = ["d.visibility = %s"], [SearchDocument.Visibility.PUBLIC]
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return f"({parts[0]})", params
+    org_ids = sorted(roles)
+    if org_ids:
+        marks = ", ".join(["%s"] * len(org_ids))
+        parts.append(f"(d.visibility = %s AND d.organization_id IN ({marks}))")
+        params += [SearchDocument.Visibility.ORGANIZATION, *org_ids]
+    restricted = ["d.viewer_user_ids LIKE %s"]
+    rparams: list = [f"% {int(user.pk)} %"]
+    tokens: list[str] = []
+    for org_id in org_ids:
+        held = sorted(roles[org_id])
+        likes = " OR ".join(["d.viewer_roles LIKE %s"] * len(held))
+        restricted.append(f"(d.organization_id = %s AND ({likes}))")
+        rparams += [org_id, *(f"% {r} %" for r in held)]
+        tokens += [f"{org_id}:{registry.ANY_ROLE}", *(f"{org_id}:{r}" for r in held)]
+    restricted += ["d.viewer_roles LIKE %s"] * len(tokens)
+    rparams += [f"% {t} %" for t in tokens]
+    if any(Role.UNIT_OFFICER in held for held in roles.values()):
+        units = RoleGrant.objects.filter(user=user, role=Role.UNIT_OFFICER, handling_unit__isnull=False).values_list(
+            "handling_unit_id", flat=True
+        )
+        for unit_id in sorted(set(units)):
+            restricted.append("d.viewer_unit_ids LIKE %s")
+            rparams.append(f"% {int(unit_id)} %")
+    named = " OR ".join(restricted)
+    parts.append(f"(d.visibility = %s AND ({named}))")
+    params += [SearchDocument.Visibility.RESTRICTED, *rparams]
+    return "(" + " OR ".join(parts) + ")", params

@@ -13,32 +13,27 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
-from xieshang.accounts.models import Role, RoleGrant
 from xieshang.accounts.selectors import roles_by_organization
 
 from . import registry
 from .backends import get_backend
 from .backends.base import PAGE_COLUMNS, RANK_WINDOW
-from .dictionary import bump_counter, current_segmenter, dictionary_version
 from .highlight import highlight, snippet
-from .models import DictionaryWord, SearchDocument, SearchRemoval
+from .indexing import index_now, rebuild  # noqa: F401  (re-exported: commands and callers of services)
+from .lexicon import current_segmenter
+from .models import DictionaryWord, SearchDocument
+from .selectors import visibility_condition
+from .tasks import index_object
 from .text.segment import _FTS_KEYWORDS, normalize
-from .tokens import index_text
 
 logger = logging.getLogger(__name__)
 
-SEQ_COUNTER = "seq"
 MAX_QUERY_CHARS = 200
 PAGE_SIZE = 20
 MAX_TERMS = 12
-
-
-def org_counter(organization_id: int) -> str:
-    return f"org:{organization_id}"
 
 
 # --- indexing
@@ -80,8 +75,6 @@ def index_keys_later(keys, using: str | None = None) -> None:
 
 
 def _flush(slot: str) -> None:
-    from .tasks import index_object
-
     with _pending_lock:
         pending = _pending.pop(slot, {})
     for doc_type, object_id in pending:
@@ -92,112 +85,6 @@ def forget_pending() -> None:
     """Drop pairs collected by transactions that never committed (tests: each test's transaction rolls back)."""
     with _pending_lock:
         _pending.clear()
-
-
-def _ids_text(ids) -> str:
-    values = sorted({int(i) for i in ids if i is not None})
-    return f" {' '.join(map(str, values))} " if values else ""
-
-
-def _words_text(words) -> str:
-    values = sorted({str(w) for w in words if w})
-    return f" {' '.join(values)} " if values else ""
-
-
-def _row_values(doc: registry.SearchDoc, segmenter, version: int) -> dict:
-    title = (doc.title or "")[:300]
-    return {
-        "organization_id": doc.organization_id,
-        "title": title,
-        "body": doc.body or "",
-        "seg_title": index_text(segmenter, title),
-        "seg_body": index_text(segmenter, doc.body or ""),
-        "year": doc.year,
-        "state": (doc.state or "")[:40],
-        "category": (doc.category or "")[:40],
-        "unit_ids": _ids_text(doc.unit_ids),
-        "sector_id": doc.sector_id,
-        "url": (doc.url or "")[:300],
-        "doc_date": doc.doc_date,
-        "visibility": doc.visibility,
-        "viewer_user_ids": _ids_text(doc.viewer_user_ids),
-        "viewer_roles": _words_text([*doc.viewer_roles, *(f"{int(o)}:{r}" for o, r in doc.viewer_org_roles)]),
-        "viewer_unit_ids": _ids_text(doc.viewer_unit_ids),
-        "dictionary_version": version,
-        "indexed_at": timezone.now(),
-    }
-
-
-def index_now(doc_type: str, object_id: int) -> SearchDocument | None:
-    """Bring the index row of one object up to date; returns the row, or None when the object is not searchable."""
-    dtype = registry.get_document_type(doc_type)
-    obj = dtype.objects().filter(pk=object_id).first()
-    doc = dtype.to_document(obj) if obj is not None else None
-    version = dictionary_version()
-    with transaction.atomic():
-        if doc is None:
-            old = SearchDocument.objects.filter(doc_type=doc_type, object_id=object_id).first()
-            if old is not None:
-                old.delete()
-                _record_removal(old.organization_id, doc_type, object_id)
-            return None
-        values = _row_values(doc, current_segmenter(version), version)
-        old_org = (
-            SearchDocument.objects.filter(doc_type=doc_type, object_id=object_id)
-            .values_list("organization_id", flat=True)
-            .first()
-        )
-        if old_org is not None and old_org != doc.organization_id:
-            _record_removal(old_org, doc_type, object_id)
-        values["seq"] = bump_counter(SEQ_COUNTER)
-        row, _ = SearchDocument.objects.update_or_create(doc_type=doc_type, object_id=object_id, defaults=values)
-        bump_counter(org_counter(doc.organization_id), to=values["seq"])
-    return row
-
-
-def _record_removal(organization_id: int, doc_type: str, object_id: int) -> None:
-    seq = bump_counter(SEQ_COUNTER)
-    SearchRemoval.objects.create(organization_id=organization_id, doc_type=doc_type, object_id=object_id, seq=seq)
-    bump_counter(org_counter(organization_id), to=seq)
-
-
-def rebuild(doc_type: str | None = None, *, batch_size: int = 500, progress=None) -> int:
-    """Re-index every object of one type (or all types) and drop rows whose objects are gone. Returns the count."""
-    types = [registry.get_document_type(doc_type)] if doc_type else registry.document_types()
-    total = 0
-    for dtype in types:
-        seen: set[int] = set()
-        pks = list(dtype.objects().order_by("pk").values_list("pk", flat=True))
-        for start in range(0, len(pks), batch_size):
-            for pk in pks[start : start + batch_size]:
-                if index_now(dtype.key, pk) is not None:
-                    seen.add(pk)
-                    total += 1
-            if progress:
-                progress(dtype.key, min(start + batch_size, len(pks)), len(pks))
-        stale = SearchDocument.objects.filter(doc_type=dtype.key).exclude(object_id__in=seen)
-        for org_id, object_id in stale.values_list("organization_id", "object_id"):
-            with transaction.atomic():
-                SearchDocument.objects.filter(doc_type=dtype.key, object_id=object_id).delete()
-                _record_removal(org_id, dtype.key, object_id)
-    return total
-
-
-def resegment_containing(word: str, *, batch_size: int = 500) -> int:
-    """Re-cut the indexed text of documents that contain ``word`` with the current dictionary, so that a word added
-    or removed applies to old documents too. The stored original text suffices: no domain object is read."""
-    version = dictionary_version()
-    segmenter = current_segmenter(version)
-    qs = SearchDocument.objects.filter(Q(title__contains=word) | Q(body__contains=word)).order_by("pk")
-    done = 0
-    for row in qs.only("id", "title", "body").iterator(chunk_size=batch_size):
-        SearchDocument.objects.filter(pk=row.pk).update(
-            seg_title=index_text(segmenter, row.title),
-            seg_body=index_text(segmenter, row.body),
-            dictionary_version=version,
-        )
-        done += 1
-    return done
 
 
 # --- searching
@@ -243,44 +130,6 @@ class Results:
     @property
     def num_pages(self) -> int:
         return max(1, -(-min(self.total, RANK_WINDOW) // self.page_size))
-
-
-def visibility_condition(user) -> tuple[str, list]:
-    """SQL (alias ``d``) true for the index rows ``user`` may see: public rows; rows open to the organization, of an
-    organization the user belongs to; restricted rows that name the user, one of the user's roles in the row's
-    organization, one of the user's (organization, role) pairs or any role in an organization listed with "*", or a
-    unit the user serves as officer."""
-    roles = roles_by_organization(user)
-    parts, params = ["d.visibility = %s"], [SearchDocument.Visibility.PUBLIC]
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return f"({parts[0]})", params
-    org_ids = sorted(roles)
-    if org_ids:
-        marks = ", ".join(["%s"] * len(org_ids))
-        parts.append(f"(d.visibility = %s AND d.organization_id IN ({marks}))")
-        params += [SearchDocument.Visibility.ORGANIZATION, *org_ids]
-    restricted = ["d.viewer_user_ids LIKE %s"]
-    rparams: list = [f"% {int(user.pk)} %"]
-    tokens: list[str] = []
-    for org_id in org_ids:
-        held = sorted(roles[org_id])
-        likes = " OR ".join(["d.viewer_roles LIKE %s"] * len(held))
-        restricted.append(f"(d.organization_id = %s AND ({likes}))")
-        rparams += [org_id, *(f"% {r} %" for r in held)]
-        tokens += [f"{org_id}:{registry.ANY_ROLE}", *(f"{org_id}:{r}" for r in held)]
-    restricted += ["d.viewer_roles LIKE %s"] * len(tokens)
-    rparams += [f"% {t} %" for t in tokens]
-    if any(Role.UNIT_OFFICER in held for held in roles.values()):
-        units = RoleGrant.objects.filter(user=user, role=Role.UNIT_OFFICER, handling_unit__isnull=False).values_list(
-            "handling_unit_id", flat=True
-        )
-        for unit_id in sorted(set(units)):
-            restricted.append("d.viewer_unit_ids LIKE %s")
-            rparams.append(f"% {int(unit_id)} %")
-    named = " OR ".join(restricted)
-    parts.append(f"(d.visibility = %s AND ({named}))")
-    params += [SearchDocument.Visibility.RESTRICTED, *rparams]
-    return "(" + " OR ".join(parts) + ")", params
 
 
 def filter_condition(filters: dict | None) -> tuple[str, list]:

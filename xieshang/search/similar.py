@@ -12,7 +12,9 @@ from dataclasses import dataclass
 
 from django.db import connection
 
-from .dictionary import read_counter
+from xieshang.core import caches
+
+from .lexicon import read_counter
 from .models import SearchDocument, SearchRemoval
 from .registry import document_types, get_document_type
 from .text.similarity import SimilarityIndex
@@ -75,7 +77,7 @@ def _refresh(org_id: int, doc_type: str, entry: _Entry, seq: int) -> _Entry:
 
 
 def index_for(organization, doc_type: str) -> SimilarityIndex:
-    from .services import org_counter
+    from .lexicon import org_counter
 
     org_id = _org_id(organization)
     seq = read_counter(org_counter(org_id))
@@ -117,7 +119,7 @@ def similar_documents(
 ) -> list[SimilarDocument]:
     """The ``k`` indexed documents of ``organization`` most similar to ``text`` (best first). With ``user``, only
     documents that user may see are returned."""
-    from .services import visibility_condition
+    from .selectors import visibility_condition
 
     if not (text or "").strip():
         return []
@@ -161,3 +163,6 @@ def _visible_ids(where: str, params: list, doc_type: str, ids: list[int]) -> lis
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, doc_type, *ids])
         return [r[0] for r in cursor.fetchall()]
+
+
+caches.register("search.similar", forget)

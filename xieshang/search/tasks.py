@@ -7,7 +7,7 @@ from xieshang.core.tasks import schedule_retry
 
 @task(queue_name="search")
 def index_object(doc_type: str, object_id: int, attempt: int = 1) -> None:
-    from .services import index_now
+    from .indexing import index_now
     from .similar import note_indexed
 
     try:
@@ -22,7 +22,7 @@ def index_object(doc_type: str, object_id: int, attempt: int = 1) -> None:
 
 @task(queue_name="search")
 def resegment_containing(word: str, attempt: int = 1) -> None:
-    from .services import resegment_containing as run
+    from .indexing import resegment_containing as run
 
     try:
         run(word)

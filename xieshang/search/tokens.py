@@ -9,6 +9,8 @@ sub-words of each word (Segmenter.sub_words: never across the boundaries of the 
 
 from __future__ import annotations
 
+from xieshang.core import caches
+
 from .text.segment import Segmenter
 
 _CACHE_MAX = 200_000
@@ -43,3 +45,6 @@ def index_text(segmenter: Segmenter, text: str) -> str:
 def forget() -> None:
     _cache.clear()
     _cache_owner[0] = None
+
+
+caches.register("search.tokens", forget)

@@ -1,10 +1,12 @@
+from typing import Any
+
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from . import calendar, models
 
 
-class StateInline(admin.TabularInline):
+class StateInline(admin.TabularInline[Any, Any]):
     model = models.State
     extra = 0
     fields = [
@@ -26,7 +28,7 @@ class StateInline(admin.TabularInline):
     ]
 
 
-class TransitionInline(admin.StackedInline):
+class TransitionInline(admin.StackedInline[Any, Any]):
     model = models.Transition
     fk_name = "workflow"
     extra = 0
@@ -39,40 +41,40 @@ class TransitionInline(admin.StackedInline):
     ]
     filter_horizontal = ["sources"]
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+    def formfield_for_foreignkey(self, db_field: Any, request: Any, **kwargs: Any) -> Any:
+        field: Any = super().formfield_for_foreignkey(db_field, request, **kwargs)
         if db_field.name == "target" and getattr(request, "_workflow_obj", None) is not None:
             field.queryset = field.queryset.filter(workflow=request._workflow_obj)
         return field
 
-    def formfield_for_manytomany(self, db_field, request, **kwargs):
-        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+    def formfield_for_manytomany(self, db_field: Any, request: Any, **kwargs: Any) -> Any:
+        field: Any = super().formfield_for_manytomany(db_field, request, **kwargs)
         if db_field.name == "sources" and getattr(request, "_workflow_obj", None) is not None:
             field.queryset = field.queryset.filter(workflow=request._workflow_obj)
         return field
 
 
 @admin.register(models.Workflow)
-class WorkflowAdmin(admin.ModelAdmin):
+class WorkflowAdmin(admin.ModelAdmin[Any]):
     list_display = ["name", "key", "organization", "is_active", "updated_at"]
     list_filter = ["is_active", "organization"]
     search_fields = ["name", "key"]
     inlines = [StateInline, TransitionInline]
 
-    def get_form(self, request, obj=None, **kwargs):
+    def get_form(self, request: Any, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
         # Transition inlines may only point at this workflow's own states.
         request._workflow_obj = obj
-        return super().get_form(request, obj, **kwargs)
+        return super().get_form(request, obj, change=change, **kwargs)
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
+class ReadOnlyAdmin(admin.ModelAdmin[Any]):
+    def has_add_permission(self, request: Any) -> Any:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: Any, obj: Any = None) -> Any:
         return False
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: Any, obj: Any = None) -> Any:
         return False
 
 
@@ -99,7 +101,7 @@ class ReminderAdmin(ReadOnlyAdmin):
 
 
 @admin.register(models.CalendarDay)
-class CalendarDayAdmin(admin.ModelAdmin):
+class CalendarDayAdmin(admin.ModelAdmin[Any]):
     list_display = ["date", "weekday", "is_workday", "name", "source"]
     list_filter = ["is_workday", "source"]
     search_fields = ["name"]
@@ -107,10 +109,10 @@ class CalendarDayAdmin(admin.ModelAdmin):
     fields = ["date", "is_workday", "name"]
 
     @admin.display(description=_("星期"))
-    def weekday(self, obj):
+    def weekday(self, obj: Any) -> Any:
         return "一二三四五六日"[obj.date.weekday()]
 
-    def save_model(self, request, obj, form, change):
+    def save_model(self, request: Any, obj: Any, form: Any, change: Any) -> None:
         # An administrator's correction must survive the next seed_calendar run.
         obj.source = models.CalendarDay.Source.ADMIN
         super().save_model(request, obj, form, change)

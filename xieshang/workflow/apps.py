@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -7,13 +9,13 @@ class WorkflowConfig(AppConfig):
     label = "workflow"
     verbose_name = _("流程")
 
-    def ready(self):
+    def ready(self) -> None:
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
         from . import cache, calendar, checks  # noqa: F401 - registers the system check
         from .models import CalendarDay, State, Transition
 
-        def forget_calendar(**kwargs):
+        def forget_calendar(**kwargs: Any) -> None:
             calendar.invalidate()
 
         # Covers the admin and any other writer; the dispatch uid keeps a reloaded app from connecting twice.

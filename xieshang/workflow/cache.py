@@ -15,14 +15,19 @@ from __future__ import annotations
 
 import contextvars
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Any
 
-from django.db.models import Case, F, Value, When
+from django.core.cache import cache as shared
 from django.db import transaction
+from django.db.models import Case, F, Value, When
 from django.utils import timezone
+
+from xieshang.core import caches
 
 from .models import State, Transition, Workflow
 
@@ -38,7 +43,7 @@ class Definition:
     sources: dict[int, frozenset[int]]
     outgoing: dict[int, tuple[Transition, ...]] = field(default_factory=dict)
 
-    def state(self, state_id) -> State | None:
+    def state(self, state_id: Any) -> State | None:
         return self.states.get(state_id)
 
     def state_by_key(self, key: str) -> State | None:
@@ -47,17 +52,17 @@ class Definition:
     def transition(self, key: str) -> Transition | None:
         return self.transitions.get(key)
 
-    def leaves(self, transition: Transition, state_id) -> bool:
+    def leaves(self, transition: Transition, state_id: Any) -> bool:
         """Whether `transition` may be taken from the state `state_id`."""
         return state_id in self.sources.get(transition.pk, ())
 
-    def outgoing_from(self, state_id) -> tuple[Transition, ...]:
+    def outgoing_from(self, state_id: Any) -> tuple[Transition, ...]:
         """The active transitions out of the state, in (order, id) order."""
         return self.outgoing.get(state_id, ())
 
     @property
     def initial(self) -> State | None:
-        # Same choice as Workflow.initial_state(): the first initial state in (order, id) order.
+        # The first initial state in (order, id) order.
         return next((s for s in self.states.values() if s.is_initial), None)
 
 
@@ -66,7 +71,7 @@ _load_lock = threading.Lock()
 loads = 0  # how many times a definition was read from the database (for tests and benchmarks)
 
 
-def get(workflow_id: int, version) -> Definition:
+def get(workflow_id: int, version: Any) -> Definition:
     """The definition of the workflow whose current `updated_at` (read from the database by the caller) is
     `version`; read from the database when the cached copy is of another version or missing."""
     entry = _entries.get(workflow_id)
@@ -128,10 +133,12 @@ def clear() -> None:
 
 # keeping updated_at moving
 
-_deferred: contextvars.ContextVar[set | None] = contextvars.ContextVar("workflow_definition_deferred", default=None)
+_deferred: contextvars.ContextVar[set[Any] | None] = contextvars.ContextVar(
+    "workflow_definition_deferred", default=None
+)
 
 
-def touch(workflow_id, *, model=Workflow) -> None:
+def touch(workflow_id: Any, *, model: Any = Workflow) -> None:
     """Mark the workflow's definition as changed: move updated_at forward (strictly, even when the clock has not moved
     since the last change) and drop this process's copy. `model` is the historical Workflow in a data migration."""
     if workflow_id is None:
@@ -148,8 +155,6 @@ def touch(workflow_id, *, model=Workflow) -> None:
         )
     )
     _entries.pop(workflow_id, None)
-    from .selectors import forget_tags
-
     # Now for this transaction's own reads, and again after commit for other processes that read meanwhile.
     forget_tags()
     transaction.on_commit(forget_tags)
@@ -177,9 +182,44 @@ def changes() -> Iterator[None]:
         touch(workflow_id)
 
 
-def definition_changed(sender, instance, **kwargs) -> None:
+def definition_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
     """Signal receiver for State and Transition saves and deletes and Transition.sources changes."""
     action = kwargs.get("action")
     if action is not None and action not in ("post_add", "post_remove", "post_clear"):
         return
     touch(getattr(instance, "workflow_id", None))
+
+
+# phase tags: which states carry a tag, in the shared cache so that every process sees an edit
+
+
+def state_ids_tagged(tag: str) -> list[int]:
+    """Ids of every state (of every workflow, organization copies included) that carries the phase tag. Kept in the
+    shared cache under a version that every definition change moves (cache.touch -> forget_tags), so that all
+    processes see an edit."""
+    version = shared.get_or_set(_TAG_VERSION, _new_tag_version, None)
+    key = f"workflow:tagged:{version}:{tag}"
+    found = shared.get(key)
+    if found is None:
+        found = sorted(pk for pk, tags in State.objects.values_list("pk", "tags") if tag in (tags or ()))
+        shared.set(key, found, 3600)
+    return list(found)
+
+
+_TAG_VERSION = "workflow:tagged:version"
+
+
+def _new_tag_version() -> int:
+    # Not 1: when the version key is evicted while lists remain, a restart at 1 would find lists from long ago.
+    return time.time_ns()
+
+
+def forget_tags() -> None:
+    """Make every process read the tagged states again (cache.touch calls it on every definition change)."""
+    try:
+        shared.incr(_TAG_VERSION)
+    except ValueError:
+        shared.set(_TAG_VERSION, _new_tag_version(), None)
+
+
+caches.register("workflow.definitions", clear)

@@ -14,9 +14,12 @@ import threading
 import time
 from collections.abc import Iterable
 from datetime import date, timedelta
+from typing import Any
 
 import chinese_calendar
 from django.core.cache import cache
+
+from xieshang.core import caches
 
 VERSION_KEY = "workflow:calendar:version"
 VERSION_CHECK_SECONDS = 30
@@ -35,7 +38,7 @@ HOLIDAY_NAMES = {
 }
 
 _lock = threading.Lock()
-_state: dict = {"days": None, "years": None, "version": None, "checked": 0.0, "loaded": 0.0}
+_state: dict[str, Any] = {"days": None, "years": None, "version": None, "checked": 0.0, "loaded": 0.0}
 
 
 def _load() -> tuple[dict[date, bool], set[int]]:
@@ -54,9 +57,14 @@ def _load() -> tuple[dict[date, bool], set[int]]:
     return days, _state["years"]
 
 
+def forget() -> None:
+    """Forget the cached table in this process (it reloads on the next question)."""
+    _state.update(days=None, years=None, version=None, checked=0.0, loaded=0.0)
+
+
 def invalidate() -> None:
     """Forget the cached table here and tell other processes to reload it."""
-    _state.update(days=None, years=None, version=None, checked=0.0, loaded=0.0)
+    forget()
     try:
         cache.incr(VERSION_KEY)
     except ValueError:
@@ -66,7 +74,7 @@ def invalidate() -> None:
 def package_says_workday(d: date) -> bool | None:
     """chinese-calendar's answer, or None for years the installed package does not cover."""
     try:
-        return chinese_calendar.is_workday(d)
+        return bool(chinese_calendar.is_workday(d))
     except NotImplementedError:
         return None
 
@@ -161,15 +169,15 @@ def package_years() -> range:
     return range(min(known).year, max(known).year + 1)
 
 
-def _holiday_name(holiday) -> str:
+def _holiday_name(holiday: Any) -> str:
     # The package's tables hold the English value ("National Day"); map it back to the member and its Chinese name.
     for member in chinese_calendar.Holiday:
         if holiday in (member, member.value, member.name):
-            return HOLIDAY_NAMES.get(member.name, member.value)
+            return str(HOLIDAY_NAMES.get(member.name, member.value))
     return str(holiday)
 
 
-def seed_from_package(years: Iterable[int], *, model=None) -> tuple[int, int]:
+def seed_from_package(years: Iterable[int], *, model: Any = None) -> tuple[int, int]:
     """Write the package's days for these years into the table; rows an administrator entered are left alone.
     `model` is the historical CalendarDay inside a data migration. Returns (created, updated)."""
     if model is None:
@@ -191,3 +199,6 @@ def seed_from_package(years: Iterable[int], *, model=None) -> tuple[int, int]:
     if created or updated:
         invalidate()
     return created, updated
+
+
+caches.register("workflow.calendar", forget)

@@ -23,6 +23,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
+
 STATE_FIELDS = (
     "name",
     "order",
@@ -52,7 +54,7 @@ TRANSITION_FIELDS = (
 )
 
 
-def validate_definition(definition: dict) -> None:
+def validate_definition(definition: dict[str, Any]) -> None:
     """Raise ValueError for a definition that cannot run: no or several initial states, unknown state keys,
     duplicate keys, unknown fields (a typo would otherwise silently fall back to a default)."""
     for required in ("key", "name", "states", "transitions"):
@@ -80,7 +82,9 @@ def validate_definition(definition: dict) -> None:
                 raise ValueError(f"transition {transition['key']} names unknown state {ref!r}")
 
 
-def install_workflow(definition: dict, organization=None, *, apps=None, overwrite: bool = True):
+def install_workflow(
+    definition: dict[str, Any], organization: Any = None, *, apps: Any = None, overwrite: bool = True
+) -> Any:
     """Create or update a workflow from a definition dict; returns the Workflow.
 
     Pass the migration's `apps` from a data migration so the historical models are used. With overwrite=False only
@@ -96,13 +100,13 @@ def install_workflow(definition: dict, organization=None, *, apps=None, overwrit
     return workflow
 
 
-def _install(definition: dict, organization, *, apps, overwrite: bool):
+def _install(definition: dict[str, Any], organization: Any, *, apps: Any, overwrite: bool) -> Any:
     if apps is None:
-        from .models import State, Transition, Workflow
-    else:
-        Workflow = apps.get_model("workflow", "Workflow")  # noqa: N806
-        State = apps.get_model("workflow", "State")  # noqa: N806
-        Transition = apps.get_model("workflow", "Transition")  # noqa: N806
+        from django.apps import apps
+    # The historical models inside a migration, the current ones otherwise.
+    Workflow: Any = apps.get_model("workflow", "Workflow")  # noqa: N806
+    State: Any = apps.get_model("workflow", "State")  # noqa: N806
+    Transition: Any = apps.get_model("workflow", "Transition")  # noqa: N806
     org_id = getattr(organization, "pk", organization)
 
     workflow, created = Workflow.objects.get_or_create(
@@ -120,13 +124,17 @@ def _install(definition: dict, organization, *, apps, overwrite: bool):
         workflow.settings = definition.get("settings", {})
         workflow.save()
 
+    # A data migration's historical State may predate a field (an app's 0002 installing a definition that now has
+    # "tags" may run before workflow.0003_state_tags): such fields are left out, a later migration fills them in.
+    state_fields = [f for f in STATE_FIELDS if _has_field(State, f)]
+    transition_fields = [f for f in TRANSITION_FIELDS if _has_field(Transition, f)]
     states = {}
     for index, spec in enumerate(definition["states"]):
-        values = {f: spec[f] for f in STATE_FIELDS if f in spec}
+        values = {f: spec[f] for f in state_fields if f in spec}
         values.setdefault("order", index * 10)
         state, made = State.objects.get_or_create(workflow=workflow, key=spec["key"], defaults=values)
         if overwrite and not made:
-            for field in STATE_FIELDS:
+            for field in state_fields:
                 default = State._meta.get_field(field).get_default()
                 setattr(state, field, values.get(field, default))
             state.save()
@@ -134,13 +142,13 @@ def _install(definition: dict, organization, *, apps, overwrite: bool):
 
     listed = set()
     for index, spec in enumerate(definition["transitions"]):
-        values = {f: spec[f] for f in TRANSITION_FIELDS if f in spec}
+        values = {f: spec[f] for f in transition_fields if f in spec}
         values.setdefault("order", index * 10)
         values["target"] = states[spec["target"]]
         transition, made = Transition.objects.get_or_create(workflow=workflow, key=spec["key"], defaults=values)
         if made or overwrite:
             if not made:
-                for field in TRANSITION_FIELDS:
+                for field in transition_fields:
                     default = Transition._meta.get_field(field).get_default()
                     setattr(transition, field, values.get(field, default))
                 transition.target = values["target"]
@@ -152,7 +160,15 @@ def _install(definition: dict, organization, *, apps, overwrite: bool):
     return workflow
 
 
-def export_workflow(workflow) -> dict[str, Any]:
+def _has_field(model: Any, name: str) -> bool:
+    try:
+        model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return False
+    return True
+
+
+def export_workflow(workflow: Any) -> dict[str, Any]:
     """The definition dict of an installed workflow (inverse of install_workflow)."""
     states = list(workflow.states.order_by("order", "id"))
     key_of = {s.pk: s.key for s in states}
@@ -175,7 +191,7 @@ def export_workflow(workflow) -> dict[str, Any]:
     }
 
 
-def copy_workflow(*, actor, key: str, organization):
+def copy_workflow(*, actor: Any, key: str, organization: Any) -> Any:
     """Give the organization its own editable copy of the platform default `key` (or return the existing copy)."""
     from django.db import transaction
 
@@ -192,3 +208,26 @@ def copy_workflow(*, actor, key: str, organization):
         copy = install_workflow(export_workflow(default), org_id)
         audit_record(actor=actor, action="workflow.copy", obj=copy, organization=org_id, detail={"from": default.pk})
     return copy
+
+
+def tag_states(workflow_key: str, tags_by_state: dict[str, list[str]], *, apps: Any = None) -> int:
+    """Give the states of every workflow `workflow_key` (the platform default and each organization's copy) the phase
+    tags their code now asks for, by state key; tags already there are kept, and a state an administrator renamed or
+    removed is left alone (the check workflow.E001 then names what is missing). For data migrations: pass the
+    migration's `apps`. Returns how many states changed."""
+    from . import cache, models
+
+    state_model: Any = models.State if apps is None else apps.get_model("workflow", "State")
+    workflow_model: Any = models.Workflow if apps is None else apps.get_model("workflow", "Workflow")
+    changed = 0
+    workflow_ids: set[int] = set()
+    for state in state_model.objects.filter(workflow__key=workflow_key, key__in=list(tags_by_state)):
+        wanted = [t for t in tags_by_state[state.key] if t not in (state.tags or [])]
+        if wanted:
+            state.tags = [*(state.tags or []), *wanted]
+            state.save(update_fields=["tags"])
+            workflow_ids.add(state.workflow_id)
+            changed += 1
+    for workflow_id in workflow_ids:
+        cache.touch(workflow_id, model=workflow_model)
+    return changed

@@ -6,6 +6,8 @@ conditions named in the data are resolved through registry.py."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
@@ -58,9 +60,6 @@ class Workflow(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def initial_state(self) -> State | None:
-        return self.states.filter(is_initial=True).first()
-
 
 class State(models.Model):
     workflow = models.ForeignKey(Workflow, verbose_name=_("流程"), on_delete=models.CASCADE, related_name="states")
@@ -100,12 +99,8 @@ class State(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    @property
     def has(self, tag: str) -> bool:
         return tag in (self.tags or ())
-
-    def has_deadline(self) -> bool:
-        return bool(self.deadline_amount)
 
 
 class Transition(models.Model):
@@ -157,20 +152,17 @@ class WorkflowObject(models.Model):
     class Meta:
         abstract = True
 
-    def workflow_content_type(self) -> ContentType:
-        return ContentType.objects.get_for_model(self, for_concrete_model=True)
 
-
-class EventQuerySet(models.QuerySet):
-    def update(self, **kwargs):
+class EventQuerySet(models.QuerySet[Any]):
+    def update(self, **kwargs: Any) -> int:
         raise AppendOnlyError("Workflow events are append-only.")
 
-    def delete(self):
+    def delete(self) -> tuple[int, dict[str, int]]:
         raise AppendOnlyError("Workflow events are append-only.")
 
-    _raw_delete = delete
+    _raw_delete = delete  # type: ignore[assignment]
 
-    def bulk_update(self, objs, fields, batch_size=None):
+    def bulk_update(self, objs: Any, fields: Any, batch_size: Any = None) -> int:
         raise AppendOnlyError("Workflow events are append-only.")
 
 
@@ -226,13 +218,13 @@ class WorkflowEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.from_state_name} → {self.to_state_name}"
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
             raise AppendOnlyError("Workflow events are append-only.")
         kwargs["force_insert"] = True
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise AppendOnlyError("Workflow events are append-only.")
 
 

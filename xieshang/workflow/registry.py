@@ -20,15 +20,15 @@ ANY = "*"
 class RelationalRole:
     check: Callable[[Any, Any], bool]
     label: str = ""
-    members: Callable[[Any], Iterable] | None = None
+    members: Callable[[Any], Iterable[Any]] | None = None
 
 
 _roles: dict[tuple[str, str], RelationalRole] = {}
 _role_labels: dict[str, str] = {}
-_conditions: dict[str, tuple[Callable[[Any, Any, dict], str | None], str]] = {}
-_hooks: dict[tuple[str, str], list[Callable]] = {}
-_notifiers: dict[str, Callable] = {}
-_due_policies: dict[tuple[str, str], Callable] = {}
+_conditions: dict[str, tuple[Callable[[Any, Any, dict[str, Any]], str | None], str]] = {}
+_hooks: dict[tuple[str, str], list[Callable[..., Any]]] = {}
+_notifiers: dict[str, Callable[..., Any]] = {}
+_due_policies: dict[tuple[str, str], Callable[..., Any]] = {}
 
 
 def register_relational_role(
@@ -37,7 +37,7 @@ def register_relational_role(
     fn: Callable[[Any, Any], bool],
     *,
     label: str = "",
-    members: Callable[[Any], Iterable] | None = None,
+    members: Callable[[Any], Iterable[Any]] | None = None,
 ) -> None:
     """fn(user, obj) -> bool says whether the user holds the role on this object (e.g. "submitter").
     members(obj) -> users lets the engine notify and remind the role; label is the name shown to people.
@@ -62,22 +62,17 @@ def role_label(role_name: str) -> str:
         return role_name
 
 
-def register_condition(key: str, fn: Callable[[Any, Any, dict], str | None], *, label: str = "") -> None:
+def register_condition(key: str, fn: Callable[[Any, Any, dict[str, Any]], str | None], *, label: str = "") -> None:
     """fn(obj, actor, payload) returns None when satisfied, else the reason (translated text) shown to the user."""
     _conditions[key] = (fn, label)
 
 
-def condition(key: str) -> Callable[[Any, Any, dict], str | None] | None:
+def condition(key: str) -> Callable[[Any, Any, dict[str, Any]], str | None] | None:
     entry = _conditions.get(key)
     return entry[0] if entry else None
 
 
-def condition_label(key: str) -> str:
-    entry = _conditions.get(key)
-    return str(entry[1]) if entry and entry[1] else key
-
-
-def register_hook(workflow_key: str, transition_key: str, fn: Callable[[Any, Any, dict], None]) -> None:
+def register_hook(workflow_key: str, transition_key: str, fn: Callable[[Any, Any, dict[str, Any]], None]) -> None:
     """fn(obj, event, payload) runs inside the transition's transaction, after the new state and the event are
     written; obj is the locked, fresh row. Raising rolls the whole transition back."""
     hooks = _hooks.setdefault((workflow_key, transition_key), [])
@@ -85,20 +80,20 @@ def register_hook(workflow_key: str, transition_key: str, fn: Callable[[Any, Any
         hooks.append(fn)
 
 
-def hooks_for(workflow_key: str, transition_key: str) -> list[Callable]:
+def hooks_for(workflow_key: str, transition_key: str) -> list[Callable[..., Any]]:
     found = list(_hooks.get((workflow_key, transition_key), ()))
     if transition_key != START:
         found += _hooks.get((workflow_key, ANY), [])
     return found
 
 
-def register_notifier(workflow_key: str, fn: Callable[[Any, Any], list[tuple]]) -> None:
+def register_notifier(workflow_key: str, fn: Callable[[Any, Any], list[tuple[Any, ...]]]) -> None:
     """fn(obj, event) -> [(recipients, title, body, url), ...] replaces the default message built from
     Transition.notify for every event of this workflow. Called after commit."""
     _notifiers[workflow_key] = fn
 
 
-def notifier(workflow_key: str) -> Callable | None:
+def notifier(workflow_key: str) -> Callable[..., Any] | None:
     return _notifiers.get(workflow_key)
 
 
@@ -109,11 +104,11 @@ def register_due_policy(
     _due_policies[(workflow_key, state_key)] = fn
 
 
-def due_policy(workflow_key: str, state_key: str) -> Callable | None:
+def due_policy(workflow_key: str, state_key: str) -> Callable[..., Any] | None:
     return _due_policies.get((workflow_key, state_key)) or _due_policies.get((workflow_key, ANY))
 
 
-def unregister_hook(workflow_key: str, transition_key: str, fn: Callable) -> None:
+def unregister_hook(workflow_key: str, transition_key: str, fn: Callable[..., Any]) -> None:
     hooks = _hooks.get((workflow_key, transition_key), [])
     if fn in hooks:
         hooks.remove(fn)
@@ -154,6 +149,10 @@ def register_requirements(
     _requirements[workflow_key] = Requirements(
         tags=frozenset(tags), states=frozenset(states), transitions=frozenset(transitions), flags=frozenset(flags)
     )
+
+
+def unregister_requirements(workflow_key: str) -> None:
+    _requirements.pop(workflow_key, None)
 
 
 def requirements() -> dict[str, Requirements]:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
@@ -67,7 +68,7 @@ def send_due_reminders(today: date | None = None, *, force: bool = False) -> Rem
     return report
 
 
-def _due_kind(obj, ct, today: date) -> str | None:
+def _due_kind(obj: Any, ct: Any, today: date) -> str | None:
     state = obj.state
     if obj.due_on < today:
         previous = (
@@ -91,7 +92,7 @@ def _due_kind(obj, ct, today: date) -> str | None:
     return None
 
 
-def _send(obj, ct, kind: str, today: date) -> bool:
+def _send(obj: Any, ct: Any, kind: str, today: date) -> bool:
     state = obj.state
     overdue = kind == Reminder.Kind.OVERDUE
     roles = list(state.responsible_roles or ())

@@ -4,10 +4,12 @@ workflow/_actions.html, which shows them in the same form with the reason beside
 
 from __future__ import annotations
 
+from typing import Any
+
 RETRY_SESSION_KEY = "workflow_retry"
 
 
-def take_retry(request, content_type_id: int, object_id: int) -> dict | None:
+def take_retry(request: Any, content_type_id: int, object_id: int) -> dict[str, Any] | None:
     """The refused form of this object, if the previous request left one; removed from the session when read."""
     session = getattr(request, "session", None)
     if session is None:
@@ -16,4 +18,4 @@ def take_retry(request, content_type_id: int, object_id: int) -> dict | None:
     if not retry or retry.get("ct") != content_type_id or retry.get("pk") != object_id:
         return None
     del session[RETRY_SESSION_KEY]
-    return retry
+    return dict(retry)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
@@ -12,7 +13,7 @@ from django.utils.translation import gettext as _
 from xieshang.accounts.selectors import has_role
 
 from . import cache, registry
-from .models import State, Transition, Workflow, WorkflowEvent, WorkflowObject
+from .models import Transition, Workflow, WorkflowEvent, WorkflowObject
 
 SYSTEM_ROLE = "system"
 
@@ -29,7 +30,7 @@ class Available:
         return self.transition.key
 
 
-def workflow_for(organization, key: str) -> Workflow | None:
+def workflow_for(organization: Any, key: str) -> Workflow | None:
     """The organization's own active copy of workflow `key`, else the platform default."""
     org_id = getattr(organization, "pk", organization)
     candidates = Workflow.objects.filter(key=key, is_active=True)
@@ -40,7 +41,7 @@ def workflow_for(organization, key: str) -> Workflow | None:
     return candidates.filter(organization__isnull=True).first()
 
 
-def state_allows(obj, flag: str) -> bool:
+def state_allows(obj: Any, flag: str) -> bool:
     """Whether the object's current state allows `flag` ("edit", "cosign", "comment", ...). No state: nothing."""
     state = obj.state if obj.state_id else None
     return bool(state and state.allows.get(flag, False))
@@ -51,7 +52,7 @@ def workflow_models() -> list[type[WorkflowObject]]:
     return [m for m in apps.get_models() if issubclass(m, WorkflowObject) and not m._meta.abstract]
 
 
-def events_for(obj) -> QuerySet[WorkflowEvent]:
+def events_for(obj: Any) -> QuerySet[WorkflowEvent]:
     """The object's timeline, oldest first, ready for workflow/_timeline.html."""
     ct = ContentType.objects.get_for_model(obj, for_concrete_model=True)
     return (
@@ -61,7 +62,7 @@ def events_for(obj) -> QuerySet[WorkflowEvent]:
     )
 
 
-def holds_role(user, role: str, obj) -> bool:
+def holds_role(user: Any, role: str, obj: Any) -> bool:
     if role == SYSTEM_ROLE:
         return user is None
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
@@ -72,7 +73,7 @@ def holds_role(user, role: str, obj) -> bool:
     return has_role(user, role, obj.organization_id)
 
 
-def permission_failure(user, obj, transition: Transition) -> str | None:
+def permission_failure(user: Any, obj: Any, transition: Transition) -> str | None:
     """None when the user may take the transition, else why not."""
     if any(holds_role(user, role, obj) for role in transition.roles or ()):
         return None
@@ -82,7 +83,7 @@ def permission_failure(user, obj, transition: Transition) -> str | None:
     return _("您没有执行“%(action)s”的权限（需要：%(roles)s）。") % {"action": transition.name, "roles": names}
 
 
-def condition_failure(obj, actor, transition: Transition, payload: dict | None) -> str | None:
+def condition_failure(obj: Any, actor: Any, transition: Transition, payload: dict[str, Any] | None) -> str | None:
     """The first unmet condition's reason, or None. An unknown key fails closed: a typo must not open a gate."""
     for key in transition.conditions or ():
         check = registry.condition(key)
@@ -94,7 +95,7 @@ def condition_failure(obj, actor, transition: Transition, payload: dict | None) 
     return None
 
 
-def definition_of(obj) -> cache.Definition:
+def definition_of(obj: Any) -> cache.Definition:
     """The cached definition of the object's workflow. When the object was read together with its workflow row
     (select_related("workflow"), or after a transition) that row's updated_at is the version and no query is made;
     otherwise the version is read with one query."""
@@ -104,14 +105,14 @@ def definition_of(obj) -> cache.Definition:
     return cache.current(obj.workflow_id)
 
 
-def outgoing_transitions(obj) -> list[Transition]:
+def outgoing_transitions(obj: Any) -> list[Transition]:
     """The active transitions out of the object's state, in (order, id) order (shared cached rows: read only)."""
     if not obj.state_id:
         return []
     return list(definition_of(obj).outgoing_from(obj.state_id))
 
 
-def available_transitions(actor, obj) -> list[Available]:
+def available_transitions(actor: Any, obj: Any) -> list[Available]:
     """Every active transition out of the object's state, with whether this actor may take it now and why not.
     Pages show the refused ones disabled with the reason, so people see what is missing."""
     result = []
@@ -125,46 +126,24 @@ def available_transitions(actor, obj) -> list[Available]:
     return result
 
 
-def states_of(workflow: Workflow) -> QuerySet[State]:
-    return workflow.states.order_by("order", "id")
-
-
 def state_ids_tagged(tag: str) -> list[int]:
-    """Ids of every state (of every workflow, organization copies included) that carries the phase tag. Kept in the
-    shared cache under a version that every definition change moves (cache.touch -> forget_tags), so that all
-    processes see an edit."""
-    from django.core.cache import cache as shared
-
-    version = shared.get_or_set(_TAG_VERSION, 1, None)
-    key = f"workflow:tagged:{version}:{tag}"
-    found = shared.get(key)
-    if found is None:
-        found = sorted(pk for pk, tags in State.objects.values_list("pk", "tags") if tag in (tags or ()))
-        shared.set(key, found, 3600)
-    return found
-
-
-_TAG_VERSION = "workflow:tagged:version"
+    """Ids of every state (of every workflow, organization copies included) that carries the phase tag."""
+    return cache.state_ids_tagged(tag)
 
 
 def forget_tags() -> None:
-    from django.core.cache import cache as shared
-
-    try:
-        shared.incr(_TAG_VERSION)
-    except ValueError:
-        shared.set(_TAG_VERSION, 1, None)
+    cache.forget_tags()
 
 
-def state_has(obj, tag: str) -> bool:
+def state_has(obj: Any, tag: str) -> bool:
     """Whether the object's current state carries the phase tag ("review", "handling", "rating", "public" …)."""
     state = obj.state if getattr(obj, "state_id", None) else None
     return bool(state and tag in (state.tags or ()))
 
 
-def state_tag(tag: str):
+def state_tag(tag: str) -> Any:
     """The condition "the object's state carries `tag`" in both forms (accounts.visibility.Condition), for
     visibility specs and selectors: `Q(state_id__in=…)` for SQL, `state_has` for one object."""
     from xieshang.accounts.visibility import Condition
 
-    return Condition(q=lambda: Q(state_id__in=state_ids_tagged(tag)), test=lambda obj: state_has(obj, tag))
+    return Condition(q=lambda: Q(state_id__in=cache.state_ids_tagged(tag)), test=lambda obj: state_has(obj, tag))

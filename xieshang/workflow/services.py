@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from datetime import date
+from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ImproperlyConfigured
@@ -18,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from xieshang.accounts.selectors import users_with_role
 from xieshang.audit.services import audit_record
-from xieshang.notifications.services import notify
+from xieshang.notifications.services import after_commit, notify
 
 from . import cache, registry
 from .calendar import add_months, add_working_days, compute_due, next_workday
@@ -69,7 +70,9 @@ logger = logging.getLogger(__name__)
 _WORKFLOW_FIELDS = ["workflow", "state", "state_entered_at", "due_on", "deadline_extensions", "overdue"]
 
 
-def start(*, actor, obj, workflow_key: str, organization=None, payload: dict | None = None) -> WorkflowEvent:
+def start(
+    *, actor: Any, obj: Any, workflow_key: str, organization: Any = None, payload: dict[str, Any] | None = None
+) -> WorkflowEvent:
     """Put obj (saved or not) in the initial state of the organization's workflow `workflow_key`."""
     organization = organization if organization is not None else obj.organization_id
     workflow = workflow_for(organization, workflow_key)
@@ -123,12 +126,12 @@ def start(*, actor, obj, workflow_key: str, organization=None, payload: dict | N
 
 def transition(
     *,
-    actor,
-    obj,
+    actor: Any,
+    obj: Any,
     transition_key: str,
-    payload: dict | None = None,
+    payload: dict[str, Any] | None = None,
     reason: str = "",
-    expected_state=None,
+    expected_state: Any = None,
 ) -> WorkflowEvent:
     """Take transition `transition_key` on obj. expected_state (a State, its id or key) is the state the caller
     saw — by default obj's in-memory state — and a different state under the lock raises Conflict."""
@@ -140,7 +143,7 @@ def transition(
             locked = _lock(obj)
             if locked.state_id is None:
                 raise InvalidEdge(_("该事项尚未进入流程。"))
-            definition = _definition(locked)
+            definition = _started_definition(locked)
             current = definition.state(locked.state_id) or State.objects.get(pk=locked.state_id)
             if isinstance(seen, str):  # a state key: resolved in the object's own workflow
                 found = definition.state_by_key(seen)
@@ -209,20 +212,20 @@ def transition(
     return event
 
 
-def set_due(*, actor, obj, due_on: date | None, reason: str = "", enforce: bool = True) -> WorkflowEvent:
+def set_due(*, actor: Any, obj: Any, due_on: date | None, reason: str = "", enforce: bool = True) -> WorkflowEvent:
     """Set the current step's due date. With enforce (the default) the actor needs one of the state's extend_roles,
     a reason, and the date must stay within the state's maximum; domain services that computed the date by their own
     rule pass enforce=False and take responsibility for the check."""
     return _change_due(actor=actor, obj=obj, reason=reason, enforce=enforce, compute=lambda locked, state: due_on)
 
 
-def extend_deadline(*, actor, obj, days: int = 0, months: int = 0, reason: str) -> WorkflowEvent:
+def extend_deadline(*, actor: Any, obj: Any, days: int = 0, months: int = 0, reason: str) -> WorkflowEvent:
     """Push the current due date back by `months` calendar months and/or `days` working days, within the state's
     deadline_max_amount (counted from entering the state), by one of the state's extend_roles, with a reason."""
     if days < 0 or months < 0 or not (days or months):
         raise DeadlineError(_("延期时长须为正数。"))
 
-    def compute(locked, state):
+    def compute(locked: Any, state: Any) -> Any:
         if locked.due_on is None:
             raise DeadlineError(_("当前环节没有办理期限，无需延期。"))
         new_due = locked.due_on
@@ -237,14 +240,14 @@ def extend_deadline(*, actor, obj, days: int = 0, months: int = 0, reason: str) 
     )
 
 
-def _change_due(*, actor, obj, reason, enforce, compute, extra=None) -> WorkflowEvent:
+def _change_due(*, actor: Any, obj: Any, reason: Any, enforce: Any, compute: Any, extra: Any = None) -> WorkflowEvent:
     reason = (reason or "").strip()
     try:
         with transaction.atomic():
             locked = _lock(obj)
             if locked.state_id is None:
                 raise InvalidEdge(_("该事项尚未进入流程。"))
-            definition = _definition(locked)
+            definition = _started_definition(locked)
             state = definition.state(locked.state_id) or State.objects.select_related("workflow").get(
                 pk=locked.state_id
             )
@@ -302,14 +305,14 @@ def _change_due(*, actor, obj, reason, enforce, compute, extra=None) -> Workflow
     return event
 
 
-def max_due(obj, state: State) -> date | None:
+def max_due(obj: Any, state: State) -> date | None:
     """The latest due date extensions may reach in this state, or None when the state sets no maximum."""
     if not state.deadline_max_amount or obj.state_entered_at is None:
         return None
     return compute_due(timezone.localdate(obj.state_entered_at), state.deadline_max_amount, state.deadline_unit)
 
 
-def _months_later(due: date, entered_at, months: int) -> date:
+def _months_later(due: date, entered_at: Any, months: int) -> date:
     """due + months. A due date that is "k months after entering the state" (moved off a day off) stays anchored to
     the entry date, so 3 months + 1 + 1 + 1 lands exactly on the 6-month maximum instead of drifting past it with
     each roll-forward or month-end clamp (31 Jan → 28 Feb → 28 Mar)."""
@@ -323,7 +326,7 @@ def _months_later(due: date, entered_at, months: int) -> date:
     return next_workday(add_months(due, months))
 
 
-def users_for_roles(obj, roles) -> list:
+def users_for_roles(obj: Any, roles: Any) -> list[Any]:
     """The people holding these roles on obj: relational roles through their registered members(), organization
     roles through accounts."""
     found = {}
@@ -342,7 +345,7 @@ def users_for_roles(obj, roles) -> list:
 # internals
 
 
-def lock(obj):
+def lock(obj: Any) -> Any:
     """The object's row, re-read under a row lock, with its workflow and state taken from the definition cache (the
     version is read in the same query). For domain services that lock before they write and transition."""
     locked = _lock(obj)
@@ -354,7 +357,7 @@ def lock(obj):
     return locked
 
 
-def _lock(obj):
+def _lock(obj: Any) -> Any:
     """The object's row, re-read under a row lock. The second of two concurrent writers waits here until the first
     commits and then sees its result (select_for_update is a no-op on SQLite, where IMMEDIATE transactions
     serialize writers instead). The workflow's current updated_at comes along (a subquery, no join under the lock),
@@ -365,7 +368,7 @@ def _lock(obj):
     return type(obj)._default_manager.select_for_update().annotate(_workflow_version=Subquery(version)).get(pk=obj.pk)
 
 
-def _definition(locked) -> cache.Definition | None:
+def _definition(locked: Any) -> cache.Definition | None:
     """The definition of the locked object's workflow, current as of the lock; also puts that workflow on the row."""
     if locked.workflow_id is None:
         return None
@@ -374,10 +377,18 @@ def _definition(locked) -> cache.Definition | None:
     return definition
 
 
-def _expected_state_id(obj, expected_state) -> int | str | None:
+def _started_definition(locked: Any) -> cache.Definition:
+    """The definition of a locked object that is in a workflow (InvalidEdge when it is in none)."""
+    definition = _definition(locked)
+    if definition is None:
+        raise InvalidEdge(_("该事项尚未进入流程。"))
+    return definition
+
+
+def _expected_state_id(obj: Any, expected_state: Any) -> int | str | None:
     """The state id the caller saw, or a state key to resolve in the object's workflow once it is locked."""
     if expected_state is None:
-        return obj.state_id
+        return obj.state_id  # type: ignore[no-any-return]
     if isinstance(expected_state, State):
         return expected_state.pk
     if isinstance(expected_state, int):
@@ -387,13 +398,13 @@ def _expected_state_id(obj, expected_state) -> int | str | None:
     return str(expected_state)
 
 
-def _due_for(obj, workflow_key: str, state: State, entered_on: date) -> date | None:
+def _due_for(obj: Any, workflow_key: str, state: State, entered_on: date) -> date | None:
     default = compute_due(entered_on, state.deadline_amount, state.deadline_unit)
     policy = registry.due_policy(workflow_key, state.key)
     return policy(obj, state, entered_on, default) if policy else default
 
 
-def _check_payload(chosen: Transition, payload: dict) -> None:
+def _check_payload(chosen: Transition, payload: dict[str, Any]) -> None:
     schema = chosen.payload_schema or {}
     fields = schema.get("fields", {})
     for name in schema.get("required", ()):
@@ -406,7 +417,18 @@ def _check_payload(chosen: Transition, payload: dict) -> None:
             raise InvalidPayload(_("“%(field)s”的取值无效。") % {"field": spec.get("label", name)})
 
 
-def record_event(*, obj, kind, actor, from_state, to_state, transition_obj, payload, reason, at) -> WorkflowEvent:
+def record_event(
+    *,
+    obj: Any,
+    kind: Any,
+    actor: Any,
+    from_state: Any,
+    to_state: Any,
+    transition_obj: Any,
+    payload: Any,
+    reason: Any,
+    at: Any,
+) -> WorkflowEvent:
     authenticated = actor is not None and getattr(actor, "is_authenticated", False)
     return WorkflowEvent.objects.create(
         content_type=ContentType.objects.get_for_model(obj, for_concrete_model=True),
@@ -429,7 +451,7 @@ def record_event(*, obj, kind, actor, from_state, to_state, transition_obj, payl
     )
 
 
-def _copy_fields(source, dest) -> None:
+def _copy_fields(source: Any, dest: Any) -> None:
     """Bring the caller's instance up to date with the committed row (hooks may have changed more fields)."""
     for field in source._meta.concrete_fields:
         setattr(dest, field.attname, getattr(source, field.attname))
@@ -438,9 +460,11 @@ def _copy_fields(source, dest) -> None:
             setattr(dest, name, getattr(source, name))
 
 
-def _notify_after_commit(obj, event: WorkflowEvent, chosen: Transition | None, workflow_key: str, roles=None) -> None:
+def _notify_after_commit(
+    obj: Any, event: WorkflowEvent, chosen: Transition | None, workflow_key: str, roles: Any = None
+) -> None:
 
-    def send():
+    def send() -> None:
         custom = registry.notifier(workflow_key)
         messages = (custom(obj, event) or []) if custom else _default_messages(obj, event, chosen, roles)
         for recipients, title, body, url in messages:
@@ -456,10 +480,10 @@ def _notify_after_commit(obj, event: WorkflowEvent, chosen: Transition | None, w
                 )
 
     # robust: a failing SMS gateway or notifier must not turn a committed transition into an error page.
-    transaction.on_commit(send, robust=True)
+    after_commit(send, robust=True)
 
 
-def _default_messages(obj, event: WorkflowEvent, chosen: Transition | None, roles) -> list[tuple]:
+def _default_messages(obj: Any, event: WorkflowEvent, chosen: Transition | None, roles: Any) -> list[tuple[Any, ...]]:
     roles = chosen.notify if chosen is not None else roles
     recipients = users_for_roles(obj, roles)
     if not recipients:
@@ -475,6 +499,6 @@ def _default_messages(obj, event: WorkflowEvent, chosen: Transition | None, role
     return [(recipients, title, body, object_url(obj))]
 
 
-def object_url(obj) -> str:
+def object_url(obj: Any) -> str:
     get_url = getattr(obj, "get_absolute_url", None)
     return get_url() if get_url else ""

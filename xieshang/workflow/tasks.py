@@ -1,12 +1,13 @@
 """Background tasks of the workflow engine."""
 
 from datetime import date
+from typing import Any
 
 from django.tasks import task
 
 
 @task()
-def send_due_reminders(today: str | None = None, force: bool = False) -> dict:
+def send_due_reminders(today: str | None = None, force: bool = False) -> dict[str, Any]:
     """Daily deadline warnings and overdue escalation (reminders.py). `today` is an ISO date, for catch-up runs."""
     from .reminders import send_due_reminders as run
 

@@ -1,6 +1,8 @@
 """The one generic page endpoint: the POST target of workflow/_actions.html. Domain pages with richer forms call
 services.transition from their own views instead."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
@@ -20,7 +22,7 @@ from .selectors import available_transitions
 from .services import object_url, transition
 
 
-def _workflow_object_or_404(user, ct_id: int, pk: int):
+def _workflow_object_or_404(user: Any, ct_id: int, pk: int) -> Any:
     content_type = get_object_or_404(ContentType, pk=ct_id)
     model = content_type.model_class()
     if model is None or not issubclass(model, WorkflowObject):
@@ -36,7 +38,7 @@ def _workflow_object_or_404(user, ct_id: int, pk: int):
 
 @require_POST
 @login_required
-def take_transition(request, ct: int, pk: int, key: str):
+def take_transition(request: Any, ct: int, pk: int, key: str) -> Any:
     obj = _workflow_object_or_404(request.user, ct, pk)
     payload = {name[len("payload_") :]: value for name, value in request.POST.items() if name.startswith("payload_")}
     try:

@@ -1,4 +1,5 @@
-"""A test-only domain: tickets that run through the "ticket" workflow, registered the way a real domain would."""
+"""The template domain (docs/app-shape.md, docs/recipe-new-app.md): tickets that run through the "ticket" workflow,
+wired the way every workflow-driven app is."""
 
 from django.apps import AppConfig
 
@@ -9,29 +10,13 @@ class TestAppConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from django.utils.translation import gettext_lazy as _
-
-        from xieshang.workflow import registry
-
-        registry.register_relational_role(
-            "workflow_testapp.Ticket",
-            "submitter",
-            lambda user, obj: obj.submitter_id == user.pk,
-            label=_("提交人"),
-            members=lambda obj: [obj.submitter],
-        )
-        registry.register_relational_role(
-            "workflow_testapp.Ticket",
-            "co_handler",
-            lambda user, obj: obj.co_handlers.filter(pk=user.pk).exists(),
-            label=_("协办人"),
-            members=lambda obj: list(obj.co_handlers.all()),
+        from . import (
+            hooks,
+            roles,
+            rules,  # noqa: F401 - registers the permissions
+            workflows,
         )
 
-        def all_countersigned(obj, actor, payload):
-            missing = obj.co_handlers.exclude(pk__in=obj.signed_by.values("pk")).count()
-            if missing:
-                return _("还有 %(n)d 个协办人未会签。") % {"n": missing}
-            return None
-
-        registry.register_condition("all_countersigned", all_countersigned, label=_("协办人全部会签"))
+        workflows.register()
+        roles.register()
+        hooks.register()

@@ -8,11 +8,15 @@ def seed(apps, schema_editor):
     from xieshang.workflow.definitions import install_workflow
 
     for definition in WORKFLOWS:
+        # State.tags came later (workflow 0003): the states' phase tags are set by 0007_state_tags.
+        states = [{k: v for k, v in state.items() if k != "tags"} for state in definition["states"]]
         # overwrite=False: re-running never clobbers what an administrator edited.
-        install_workflow(definition, apps=apps, overwrite=False)
+        install_workflow({**definition, "states": states}, apps=apps, overwrite=False)
     DutyRule = apps.get_model("duties", "DutyRule")  # noqa: N806
     for key, kind, label, points in DUTY_RULES:
-        DutyRule.objects.get_or_create(organization=None, key=key, defaults={"kind": kind, "label": label, "points": points})
+        DutyRule.objects.get_or_create(
+            organization=None, key=key, defaults={"kind": kind, "label": label, "points": points}
+        )
 
 
 class Migration(migrations.Migration):

@@ -1,17 +1,14 @@
 from django import template
 
-from xieshang.accounts.models import Role
-from xieshang.core import privacy
+from xieshang.core import privacy, workbench
 
 register = template.Library()
 
 
 @register.filter
 def role_label(value: str) -> str:
-    try:
-        return Role(value).label
-    except ValueError:
-        return value
+    """The role's name as accounts registered it (core.workbench.register_roles); the key itself otherwise."""
+    return workbench.role_label(value)
 
 
 @register.filter

@@ -164,38 +164,56 @@ def _blas_single_thread():
         yield
 
 
-def _compute(votes, moderated_out, state, seed, *, base_k, max_k) -> OpinionMapResult:
-    t0 = time.perf_counter()
-    state = dict(state or {})
-    if state and state.get("version") != STATE_VERSION:
-        state = {}
-    vm = votes
-    sids = vm.statement_ids
-    mod_set = set(_to_py(x) for x in moderated_out)
-    excluded = np.array([_to_py(s) in mod_set for s in sids.tolist()], dtype=bool)
-    active = ~excluded
-    n_stmt = len(sids)
+def _statement_statistics(vm, rows, labels, k, sids, excluded, active):
+    """Per-group counts, representative statements, consensus (group-aware and overall) over the mapped participants
+    (Polis: group members via base clusters)."""
+    agree = vm.indicator(AGREE)
+    disagree = vm.indicator(DISAGREE)
+    voted = vm.indicator(None)
+    stats = None
+    representative: dict[int, list[dict]] = {}
+    consensus = {"agree": [], "disagree": []}
+    gac: dict[str, dict] = {"agree": {}, "disagree": {}}
+    if k:
+        na, nd, ns = group_counts(agree[rows], disagree[rows], voted[rows], labels, k)
+        stats = group_stats(na, nd, ns)
+        reps = select_representative(stats, sids, excluded)
+        representative = {g: [_clean(r) for r in reps[g]] for g in range(k)}
+        consensus = _py_lists(select_consensus_group_aware(na, nd, ns, sids, excluded))
+        scores = group_aware_consensus(na, nd, ns)
+        act = np.flatnonzero(active)
+        sid_list = sids.tolist()
+        gac = {key: {sid_list[j]: float(scores[key][j]) for j in act} for key in ("agree", "disagree")}
+    all_na = np.asarray(agree.sum(axis=0)).ravel().astype(np.int64)
+    all_nd = np.asarray(disagree.sum(axis=0)).ravel().astype(np.int64)
+    all_ns = np.asarray(voted.sum(axis=0)).ravel().astype(np.int64)
+    consensus_overall = _py_lists(select_consensus_overall(all_na, all_nd, all_ns, sids, excluded))
 
-    in_map = in_map_participants(vm, state.get("in_map"))
-    rows = np.flatnonzero(in_map)
-    pids = vm.participant_ids[rows]
+    return stats, representative, consensus, gac, consensus_overall
 
-    # PCA over every participant, as Polis does: the not-yet-mapped voters still inform the axes.
-    means = column_means(vm, active)
-    centred = centered_matrix(vm, means, active)
-    start = _previous_components(state.get("pca"), sids)
-    comps, _variances = pca_components(centred, 2, seed=seed, start=start)
-    sub = centred[rows]
-    # Polis counts a zeroed (moderated-out) cell as a vote in the sparsity scaling
-    # (pca.clj sparsity-aware-project-ptpt runs after zero-out-columns), so we do the same.
-    n_votes_active = vm.votes_per_participant(active)[rows]
-    positions = sparsity_aware_projection(sub, comps, n_votes_active + int(excluded.sum()), n_stmt)
 
-    prev_members = _previous_base_members(state.get("base"), pids)
-    base_labels, base_centres = clustering.base_clusters(positions, k=base_k, previous_members=prev_members, seed=seed)
+def _base_clusters_out(pid_list, base_labels, base_centres, base_sizes, group_of_base, k) -> list[dict]:
+    """Each base cluster with its centre, its members and (once there are groups) its group."""
     n_base = len(base_centres)
-    base_sizes = np.bincount(base_labels, minlength=n_base) if n_base else np.zeros(0, np.int64)
+    base_out = []
+    order = np.argsort(base_labels, kind="stable")
+    splits = np.split(order, np.cumsum(base_sizes)[:-1]) if n_base else []
+    for b in range(n_base):
+        members = [pid_list[i] for i in splits[b]]
+        base_out.append(
+            {
+                "id": b,
+                "center": [float(base_centres[b, 0]), float(base_centres[b, 1])],
+                "members": members,
+                "group": int(group_of_base[b]) if k else None,
+            }
+        )
+    return base_out
 
+
+def _choose_groups(state, pids, rows, base_labels, base_centres, base_sizes, *, max_k, seed):
+    """Group the base clusters for every candidate k, choose k (smoothed), keep group ids stable across runs."""
+    n_base = len(base_centres)
     k_values = list(range(2, clustering.max_group_k(n_base, max_k) + 1))
     prev_group_centres = {
         int(k): np.asarray(v, dtype=np.float64) for k, v in (state.get("group_centres") or {}).items()
@@ -229,45 +247,53 @@ def _compute(votes, moderated_out, state, seed, *, base_k, max_k) -> OpinionMapR
         labels = mapping[labels]
         group_of_base = mapping[group_of_base]
         group_centres = group_centres[np.argsort(mapping)]
+    return labels, group_of_base, group_centres, k, smoother, clusterings, silhouettes
+
+
+def _compute(votes, moderated_out, state, seed, *, base_k, max_k) -> OpinionMapResult:
+    t0 = time.perf_counter()
+    state = dict(state or {})
+    if state and state.get("version") != STATE_VERSION:
+        state = {}
+    vm = votes
+    sids = vm.statement_ids
+    mod_set = set(_to_py(x) for x in moderated_out)
+    excluded = np.array([_to_py(s) in mod_set for s in sids.tolist()], dtype=bool)
+    active = ~excluded
+    n_stmt = len(sids)
+
+    in_map = in_map_participants(vm, state.get("in_map"))
+    rows = np.flatnonzero(in_map)
+    pids = vm.participant_ids[rows]
+
+    # PCA over every participant, as Polis does: the not-yet-mapped voters still inform the axes.
+    means = column_means(vm, active)
+    centred = centered_matrix(vm, means, active)
+    start = _previous_components(state.get("pca"), sids)
+    comps, _variances = pca_components(centred, 2, seed=seed, start=start)
+    sub = centred[rows]
+    # Polis counts a zeroed (moderated-out) cell as a vote in the sparsity scaling
+    # (pca.clj sparsity-aware-project-ptpt runs after zero-out-columns), so we do the same.
+    n_votes_active = vm.votes_per_participant(active)[rows]
+    positions = sparsity_aware_projection(sub, comps, n_votes_active + int(excluded.sum()), n_stmt)
+
+    prev_members = _previous_base_members(state.get("base"), pids)
+    base_labels, base_centres = clustering.base_clusters(positions, k=base_k, previous_members=prev_members, seed=seed)
+    n_base = len(base_centres)
+    base_sizes = np.bincount(base_labels, minlength=n_base) if n_base else np.zeros(0, np.int64)
+
+    labels, group_of_base, group_centres, k, smoother, clusterings, silhouettes = _choose_groups(
+        state, pids, rows, base_labels, base_centres, base_sizes, max_k=max_k, seed=seed
+    )
 
     # Statistics over the mapped participants (Polis: group members via base clusters).
-    agree = vm.indicator(AGREE)
-    disagree = vm.indicator(DISAGREE)
-    voted = vm.indicator(None)
-    stats = None
-    representative: dict[int, list[dict]] = {}
-    consensus = {"agree": [], "disagree": []}
-    gac: dict[str, dict] = {"agree": {}, "disagree": {}}
-    if k:
-        na, nd, ns = group_counts(agree[rows], disagree[rows], voted[rows], labels, k)
-        stats = group_stats(na, nd, ns)
-        reps = select_representative(stats, sids, excluded)
-        representative = {g: [_clean(r) for r in reps[g]] for g in range(k)}
-        consensus = _py_lists(select_consensus_group_aware(na, nd, ns, sids, excluded))
-        scores = group_aware_consensus(na, nd, ns)
-        act = np.flatnonzero(active)
-        sid_list = sids.tolist()
-        gac = {key: {sid_list[j]: float(scores[key][j]) for j in act} for key in ("agree", "disagree")}
-    all_na = np.asarray(agree.sum(axis=0)).ravel().astype(np.int64)
-    all_nd = np.asarray(disagree.sum(axis=0)).ravel().astype(np.int64)
-    all_ns = np.asarray(voted.sum(axis=0)).ravel().astype(np.int64)
-    consensus_overall = _py_lists(select_consensus_overall(all_na, all_nd, all_ns, sids, excluded))
+    stats, representative, consensus, gac, consensus_overall = _statement_statistics(
+        vm, rows, labels, k, sids, excluded, active
+    )
 
     pid_list = pids.tolist()
     group_sizes = np.bincount(labels, minlength=k).tolist() if k else []
-    base_out = []
-    order = np.argsort(base_labels, kind="stable")
-    splits = np.split(order, np.cumsum(base_sizes)[:-1]) if n_base else []
-    for b in range(n_base):
-        members = [pid_list[i] for i in splits[b]]
-        base_out.append(
-            {
-                "id": b,
-                "center": [float(base_centres[b, 0]), float(base_centres[b, 1])],
-                "members": members,
-                "group": int(group_of_base[b]) if k else None,
-            }
-        )
+    base_out = _base_clusters_out(pid_list, base_labels, base_centres, base_sizes, group_of_base, k)
     new_group_centres = {
         str(kk): np.asarray(c, dtype=np.float64).round(8).tolist() for kk, (_l, c) in clusterings.items()
     }

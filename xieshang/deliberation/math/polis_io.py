@@ -16,6 +16,8 @@ from pathlib import Path
 
 import numpy as np
 
+from xieshang.core.exports import restore_cell, safe_cell
+
 from .matrix import VoteMatrix
 
 COMMENTS_HEADER = [
@@ -159,7 +161,7 @@ def read_comments(path: Path) -> list[Statement]:
                 agrees=_int(path, line, "agrees", f[4], blank_ok=True) or 0,
                 disagrees=_int(path, line, "disagrees", f[5], blank_ok=True) or 0,
                 moderated=_int(path, line, "moderated", f[6], allowed={-1, 0, 1}),
-                body=f[7],
+                body=restore_cell(f[7]),
             )
         )
     return out
@@ -246,7 +248,7 @@ def read_summary(path: Path) -> dict[str, str]:
                 continue
             if len(fields) != 2:
                 raise PolisExportError(path, start, f"expected key,value, found {len(fields)} fields")
-            out[fields[0]] = fields[1]
+            out[fields[0]] = restore_cell(fields[1])
             start = reader.line_num + 1
     except csv.Error as exc:
         raise PolisExportError(path, reader.line_num, f"bad CSV ({exc})") from exc
@@ -294,6 +296,62 @@ def _fmt_datetime(ts_ms: int | None) -> str:
     return time.strftime("%a %b %d %H:%M:%S UTC %Y", time.gmtime(ts_ms / 1000))
 
 
+def _write_votes(d: Path, events: list[tuple[int, int, int, int]]) -> None:
+    with open(d / "votes.csv", "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh, lineterminator="\n")
+        w.writerow(VOTES_HEADER)
+        for p, s, v, ts in events:
+            w.writerow([ts, _fmt_datetime(ts), s, p, v])
+
+
+def _write_comments(d: Path, sids: list[int], stmts: dict, agrees: dict, disagrees: dict) -> None:
+    with open(d / "comments.csv", "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh, lineterminator="\n")
+        w.writerow(COMMENTS_HEADER)
+        for sid in sids:
+            st = stmts[sid]
+            w.writerow(
+                [
+                    "" if st.timestamp is None else st.timestamp,
+                    st.datetime or _fmt_datetime(st.timestamp),
+                    sid,
+                    "" if st.author_id is None else st.author_id,
+                    agrees[sid],
+                    disagrees[sid],
+                    st.moderated,
+                    safe_cell(st.body),
+                ]
+            )
+
+
+def _write_participants_votes(d: Path, final: dict, stmts: dict, sids: list[int], pids: list[int], groups: dict):
+    """participants-votes.csv; returns (statements authored per participant, latest votes per participant)."""
+    authored: dict[int, int] = {}
+    for st in stmts.values():
+        if st.author_id is not None:
+            authored[st.author_id] = authored.get(st.author_id, 0) + 1
+    by_participant: dict[int, dict[int, int]] = {}
+    for (p, s), v in final.items():
+        by_participant.setdefault(p, {})[s] = v
+    with open(d / "participants-votes.csv", "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh, lineterminator="\n")
+        w.writerow(PV_FIXED + [str(s) for s in sids])
+        for p in pids:
+            mine = by_participant.get(p, {})
+            w.writerow(
+                [
+                    p,
+                    groups.get(p, ""),
+                    authored.get(p, 0),
+                    len(mine),
+                    sum(1 for v in mine.values() if v == 1),
+                    sum(1 for v in mine.values() if v == -1),
+                ]
+                + [mine.get(s, "") for s in sids]
+            )
+    return authored, by_participant
+
+
 def write_polis_export(
     dir_path: str | Path,
     votes: Iterable[Sequence],
@@ -335,53 +393,9 @@ def write_polis_export(
     groups = {int(k): int(v) for k, v in (groups or {}).items()}
     pids = sorted({p for p, _s in final} | set(groups))
 
-    with open(d / "votes.csv", "w", newline="", encoding="utf-8") as fh:
-        w = csv.writer(fh, lineterminator="\n")
-        w.writerow(VOTES_HEADER)
-        for p, s, v, ts in events:
-            w.writerow([ts, _fmt_datetime(ts), s, p, v])
-
-    with open(d / "comments.csv", "w", newline="", encoding="utf-8") as fh:
-        w = csv.writer(fh, lineterminator="\n")
-        w.writerow(COMMENTS_HEADER)
-        for sid in sids:
-            st = stmts[sid]
-            w.writerow(
-                [
-                    "" if st.timestamp is None else st.timestamp,
-                    st.datetime or _fmt_datetime(st.timestamp),
-                    sid,
-                    "" if st.author_id is None else st.author_id,
-                    agrees[sid],
-                    disagrees[sid],
-                    st.moderated,
-                    st.body,
-                ]
-            )
-
-    authored: dict[int, int] = {}
-    for st in stmts.values():
-        if st.author_id is not None:
-            authored[st.author_id] = authored.get(st.author_id, 0) + 1
-    by_participant: dict[int, dict[int, int]] = {}
-    for (p, s), v in final.items():
-        by_participant.setdefault(p, {})[s] = v
-    with open(d / "participants-votes.csv", "w", newline="", encoding="utf-8") as fh:
-        w = csv.writer(fh, lineterminator="\n")
-        w.writerow(PV_FIXED + [str(s) for s in sids])
-        for p in pids:
-            mine = by_participant.get(p, {})
-            w.writerow(
-                [
-                    p,
-                    groups.get(p, ""),
-                    authored.get(p, 0),
-                    len(mine),
-                    sum(1 for v in mine.values() if v == 1),
-                    sum(1 for v in mine.values() if v == -1),
-                ]
-                + [mine.get(s, "") for s in sids]
-            )
+    _write_votes(d, events)
+    _write_comments(d, sids, stmts, agrees, disagrees)
+    authored, by_participant = _write_participants_votes(d, final, stmts, sids, pids, groups)
 
     values: dict[str, object] = {
         "topic": "",
@@ -398,4 +412,4 @@ def write_polis_export(
     with open(d / "summary.csv", "w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh, lineterminator="\n")
         for key, value in values.items():
-            w.writerow([key, value])
+            w.writerow([key, safe_cell(value)])

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from xieshang.accounts.models import Role
 from xieshang.accounts.selectors import has_role
+from xieshang.core.http import attachment_response
 
 from .. import documents, selectors
 from ..forms import StatsForm
@@ -63,12 +64,8 @@ def stats_xlsx_view(request):
 
 def _file(content: bytes, name: str, kind: str) -> HttpResponse:
     content_type = documents.DOCX_TYPE if kind == "docx" else "application/pdf"
-    response = HttpResponse(content, content_type=content_type)
-    # RFC 5987 form, so Chinese file names survive every browser.
-    from urllib.parse import quote
-
-    response["Content-Disposition"] = f"attachment; filename=\"proposal.{kind}\"; filename*=UTF-8''{quote(name)}.{kind}"
-    return response
+    # RFC 6266: the UTF-8 name (number and title) in filename*, an ASCII stand-in in filename.
+    return attachment_response(content, filename=f"{name}.{kind}", content_type=content_type)
 
 
 @login_required

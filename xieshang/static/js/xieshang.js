@@ -5,3 +5,12 @@ document.addEventListener("change", (event) => {
     target.form.requestSubmit();
   }
 });
+
+// "Back" on the over-size page (core/too_large.html): through the history, so the form keeps what was typed.
+document.addEventListener("click", (event) => {
+  const link = event.target instanceof Element ? event.target.closest("a[data-history-back]") : null;
+  if (link && window.history.length > 1) {
+    event.preventDefault();
+    window.history.back();
+  }
+});

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import template
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
@@ -9,25 +11,25 @@ register = template.Library()
 
 
 @register.simple_tag
-def transition_url(obj, key: str) -> str:
+def transition_url(obj: Any, key: str) -> str:
     ct = ContentType.objects.get_for_model(obj, for_concrete_model=True)
     return reverse("workflow:transition", args=[ct.pk, obj.pk, key])
 
 
 @register.filter
-def payload_items(event) -> list[tuple[str, object]]:
+def payload_items(event: Any) -> list[tuple[str, object]]:
     """(label, value) pairs of an event's payload, labelled by the transition's payload_schema where it has one."""
     fields = ((event.transition.payload_schema or {}).get("fields", {})) if event.transition_id else {}
     return [(fields.get(name, {}).get("label", name), value) for name, value in (event.payload or {}).items()]
 
 
 @register.inclusion_tag("workflow/_timeline.html")
-def workflow_timeline(obj):
+def workflow_timeline(obj: Any) -> Any:
     return {"obj": obj, "events": events_for(obj)}
 
 
 @register.inclusion_tag("workflow/_actions.html", takes_context=True)
-def workflow_actions(context, obj):
+def workflow_actions(context: Any, obj: Any) -> Any:
     request = context.get("request")
     user = getattr(request, "user", None)
     retry = None

@@ -2,7 +2,7 @@ from django.db import migrations
 
 
 def install(apps, schema_editor):
-    from tests.workflow.testapp.definition import TICKET_WORKFLOW
+    from tests.workflow.testapp.workflows import TICKET_WORKFLOW
     from xieshang.workflow.definitions import install_workflow
 
     install_workflow(TICKET_WORKFLOW, apps=apps)

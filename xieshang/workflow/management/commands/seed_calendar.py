@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.core.management.base import BaseCommand, CommandError
 
 from xieshang.workflow.calendar import package_years, seed_from_package
@@ -9,10 +11,10 @@ class Command(BaseCommand):
         "table. Rows an administrator entered or corrected are kept."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--years", help="YYYY or YYYY-YYYY (default: every year the package knows)")
 
-    def handle(self, *args, years=None, **options):
+    def handle(self, *args: Any, years: Any = None, **options: Any) -> None:
         known = package_years()
         wanted = known
         if years:

@@ -1,4 +1,5 @@
 from datetime import date
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -8,11 +9,11 @@ from xieshang.workflow.tasks import send_due_reminders
 class Command(BaseCommand):
     help = "Send deadline warnings and overdue escalations (催办) for all workflow objects; safe to rerun."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--today", help="run as if today were YYYY-MM-DD (catch-up after an outage)")
         parser.add_argument("--force", action="store_true", help="run even on a day off")
 
-    def handle(self, *args, today=None, force=False, **options):
+    def handle(self, *args: Any, today: Any = None, force: Any = False, **options: Any) -> None:
         if today:
             try:
                 date.fromisoformat(today)

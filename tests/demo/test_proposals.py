@@ -1,0 +1,36 @@
+"""The demo builder on a small scale: proposals in many states, real histories, work waiting for every role."""
+
+import random
+
+import pytest
+from django.db.models import Count
+
+from xieshang.core.workbench import sections_for
+from xieshang.demo import organization, proposals
+from xieshang.demo.registry import DemoContext
+from xieshang.proposals.models import Proposal
+from xieshang.workflow.models import WorkflowEvent
+
+pytestmark = pytest.mark.django_db
+
+
+def test_small_demo_runs_through_the_services(monkeypatch):
+    ctx = DemoContext(rng=random.Random(3))
+    organization.build(ctx)
+    proposals.build(ctx, scale=0.06)
+    org = ctx.data["organization"]
+    states = set(Proposal.objects.filter(organization=org).values_list("state__key", flat=True))
+    assert {"draft", "under_review", "handling", "replied", "archived", "not_filed"} <= states
+    # every proposal has a history that starts with its creation and ends in its state
+    for p in Proposal.objects.filter(organization=org).annotate(n=Count("id")):
+        events = list(WorkflowEvent.objects.filter(object_id=p.pk).order_by("at", "id"))
+        assert events[0].kind == "start" and events[-1].to_state_id == p.state_id
+    numbers = list(Proposal.objects.exclude(number="").values_list("number", flat=True))
+    assert len(numbers) == len(set(numbers)) > 0
+    # history spans the year, not one afternoon
+    days = {e.at.date() for e in WorkflowEvent.objects.all()}
+    assert len(days) > 20
+    for username in ("member", "proposals", "unit", "supervisor", "leader"):
+        user = ctx.data["accounts"][username]
+        sections = [s for s in sections_for(user, org) if s.key.startswith("proposals")]
+        assert sections and any(s.count for s in sections), username

@@ -1,0 +1,24 @@
+"""Who may see a ticket, written once (accounts.visibility) and read three ways: the list filter (selectors), the
+view permission (rules) and the search readers. tests/accounts/test_visibility.py proves the three agree."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+
+from xieshang.accounts.models import Role
+from xieshang.accounts.visibility import OrgRoles, RelatedUnits, RelatedUsers, UserField, Visibility
+from xieshang.workflow.selectors import state_tag
+
+from .models import Assignment, Reviewer, Ticket
+
+TICKET = Visibility(
+    # The organization's staff once it is submitted; every member once it is public.
+    OrgRoles(Role.PROPOSALS_STAFF, Role.SUPERVISOR, Role.LEADER, unless=state_tag("draft")),
+    OrgRoles(Role.MEMBER, when=state_tag("public")),
+    UserField("submitter_id"),
+    RelatedUsers(Ticket.co_handlers.through, "ticket"),
+    # Invited or accepted reviewers, not those who declined; nobody before submission.
+    RelatedUsers(Reviewer, "ticket", exclude=Q(status=Reviewer.Status.DECLINED), unless=state_tag("draft")),
+    # Officers of the units it is assigned to, once the assignment is made (not while planned).
+    RelatedUnits(Assignment, "ticket", exclude=Q(status=Assignment.Status.PLANNED)),
+)

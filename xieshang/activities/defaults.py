@@ -1,0 +1,56 @@
+"""The platform's default activity kinds (issue #13) and the duty rules that price them. An organization edits a
+kind by adding its own row with the same key, and its points by overriding the named duty rules (duties app)."""
+
+# key, name, uses_report, uses_group, uses_donation, uses_volunteer, duty kind, attendance points, leader points
+DEFAULT_KINDS = [
+    ("inspection", "视察", False, True, False, False, "inspection", 2, 3),
+    ("research", "调研", True, True, False, False, "inspection", 2, 3),
+    ("supervision", "督导", True, True, False, False, "inspection", 2, 3),
+    ("promotion", "现场推进会", False, False, False, False, "attendance", 1, 2),
+    ("training", "学习培训", False, False, False, False, "training", 1, 2),
+    ("reading", "读书活动", False, False, False, False, "training", 1, 2),
+    ("community", "委员进社区", False, False, False, False, "community", 2, 3),
+    ("studio", "委员工作室接待", False, False, False, False, "community", 2, 3),
+    ("sector", "界别活动", False, False, False, False, "community", 1, 2),
+    ("charity", "公益", False, False, True, True, "volunteer", 2, 3),
+    ("task_force", "专班", True, True, False, False, "inspection", 3, 5),
+]
+
+
+def attendance_rule_key(key: str) -> str:
+    return f"activity_{key}"
+
+
+def leader_rule_key(key: str) -> str:
+    return f"activity_{key}_lead"
+
+
+def install(ActivityKind, DutyRule) -> None:  # noqa: N803 - model classes (historical ones in migrations)
+    """Create the default kinds and their duty rules where missing; never overwrite an administrator's edits."""
+    for order, (key, name, report, group, donation, volunteer, duty_kind, points, lead_points) in enumerate(
+        DEFAULT_KINDS, start=1
+    ):
+        DutyRule.objects.get_or_create(
+            organization=None,
+            key=attendance_rule_key(key),
+            defaults={"kind": duty_kind, "label": f"参加{name}", "points": points},
+        )
+        DutyRule.objects.get_or_create(
+            organization=None,
+            key=leader_rule_key(key),
+            defaults={"kind": duty_kind, "label": f"组织或带队{name}", "points": lead_points},
+        )
+        ActivityKind.objects.get_or_create(
+            organization=None,
+            key=key,
+            defaults={
+                "name": name,
+                "order": order * 10,
+                "uses_report": report,
+                "uses_group": group,
+                "uses_donation": donation,
+                "uses_volunteer": volunteer,
+                "attendance_rule_key": attendance_rule_key(key),
+                "leader_rule_key": leader_rule_key(key),
+            },
+        )

@@ -1,0 +1,46 @@
+"""Permissions of the activities app, one per action. Organizers are the organization's committee staff (专委会
+工作人员, who organize members' activities and record attendance); a member acts only on their own participation."""
+
+import rules
+
+from xieshang.accounts.rules import is_committee_staff, is_system_admin
+
+from .visibility import ACTIVITY
+
+
+@rules.predicate
+def is_own_participation(user, participation) -> bool:
+    return participation is not None and participation.member_id == user.pk
+
+
+@rules.predicate
+def is_organizer_of_participation(user, participation) -> bool:
+    return participation is not None and is_committee_staff.test(user, participation.activity)
+
+
+# object: the organization
+rules.add_perm("activities.add_activity", is_committee_staff)
+# object: the activity
+rules.add_perm("activities.view_activity", ACTIVITY.predicate)
+for action in (
+    "change_activity",
+    "invite",
+    "publish",
+    "cancel",
+    "mark_held",
+    "close",
+    "record_attendance",
+    "show_checkin_code",
+    "add_output",
+):
+    rules.add_perm(f"activities.{action}", is_committee_staff)
+# object: a participation
+rules.add_perm("activities.sign_up", is_own_participation)
+rules.add_perm("activities.request_leave", is_own_participation)
+rules.add_perm("activities.check_in", is_own_participation)
+rules.add_perm("activities.decide_leave", is_organizer_of_participation)
+rules.add_perm("activities.record_amounts", is_organizer_of_participation)
+
+# Kinds are configuration: the system administrator edits them in the admin (a staff page is for later).
+for action in ("view", "add", "change", "delete"):
+    rules.add_perm(f"activities.{action}_activitykind", is_system_admin)

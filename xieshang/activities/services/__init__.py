@@ -1,0 +1,43 @@
+"""Every write of the activities app, by topic; callers write `from xieshang.activities import services`."""
+
+from .attendance import (
+    amounts_record,
+    attendance_record,
+    checkin_activity,
+    checkin_token,
+    checkin_window,
+    participation_check_in,
+)
+from .credit import credit_attendance
+from .importing import attendance_import
+from .outputs import output_add
+from .planning import (
+    activity_cancel,
+    activity_close,
+    activity_create,
+    activity_invite,
+    activity_mark_held,
+    activity_publish,
+)
+from .signup import participation_decide_leave, participation_request_leave, participation_sign_up
+
+__all__ = [
+    "activity_cancel",
+    "activity_close",
+    "activity_create",
+    "activity_invite",
+    "activity_mark_held",
+    "activity_publish",
+    "amounts_record",
+    "attendance_import",
+    "attendance_record",
+    "checkin_activity",
+    "checkin_token",
+    "checkin_window",
+    "credit_attendance",
+    "output_add",
+    "participation_check_in",
+    "participation_decide_leave",
+    "participation_request_leave",
+    "participation_sign_up",
+]

@@ -1,0 +1,32 @@
+"""Duty credit for an attended activity, through the duties app's one service: the kind's attendance rule, plus its
+leader rule for the organizer or group leader; dated at the activity's date, whatever day attendance was recorded.
+Idempotent: duties keeps one entry per (member, rule, source), and the source is the participation."""
+
+from __future__ import annotations
+
+from xieshang.duties.services import duty_credit
+
+from ..models import Participation
+
+
+def credit_attendance(participation: Participation, *, actor=None) -> list:
+    activity = participation.activity
+    kind = activity.kind
+    keys = [kind.attendance_rule_key]
+    if participation.part == Participation.Part.LEADER and kind.leader_rule_key:
+        keys.append(kind.leader_rule_key)
+    entries = []
+    for key in keys:
+        entry = duty_credit(
+            member=participation.member,
+            organization=activity.organization_id,
+            rule_key=key,
+            source=participation,
+            occurred_on=activity.occurred_on,
+            source_label=f"{kind.name}：{activity.title}",
+            source_url=activity.get_absolute_url(),
+            actor=actor,
+        )
+        if entry is not None:
+            entries.append(entry)
+    return entries

@@ -1,0 +1,36 @@
+"""What the activities app plugs into the base: workbench sections and menu entries. Called from
+ActivitiesConfig.ready()."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy
+
+
+def _member(user, organization) -> bool:
+    from xieshang.accounts.models import Role
+    from xieshang.accounts.selectors import has_role
+
+    return organization is not None and (
+        has_role(user, Role.MEMBER, organization) or has_role(user, Role.STANDING_MEMBER, organization)
+    )
+
+
+def _staff(user, organization) -> bool:
+    import rules
+
+    return organization is not None and rules.has_perm("activities.add_activity", user, organization)
+
+
+def register() -> None:
+    from xieshang.core import navigation, workbench
+
+    from . import workbench as providers
+
+    workbench.register(providers.member_section, order=450)
+    workbench.register(providers.staff_section, order=460)
+    navigation.register(
+        navigation.NavEntry("activities", gettext_lazy("履职活动"), "activities:list", _staff, order=430)
+    )
+    navigation.register(
+        navigation.NavEntry("activities_mine", gettext_lazy("我的活动"), "activities:mine", _member, order=590)
+    )

@@ -1,0 +1,124 @@
+"""Relational roles and conditions that the consultation, outcome and room-topic workflows name; register() hands
+them to the engine (workflow.registry). Roles read relations through selectors and rules, never through hooks."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from xieshang.workflow import registry
+
+from . import selectors
+from .rules import is_host_staff, is_outcome_owner
+
+
+def _room_of(obj):
+    if obj._meta.model_name == "topic":
+        return obj.room
+    return obj.topic.room if obj.topic_id else None
+
+
+def is_convener(user, obj) -> bool:
+    room = _room_of(obj)
+    return room is not None and room.convener_id == user.pk
+
+
+def conveners(obj) -> list:
+    room = _room_of(obj)
+    return [room.convener] if room else []
+
+
+def followers(obj) -> list:
+    room = _room_of(obj)
+    return selectors.room_followers(room) if room else []
+
+
+# ---------------------------------------------------------------------------------------------------- conditions
+def minutes_written(consultation, actor, payload):
+    return None if consultation.minutes.strip() else _("请先填写并保存协商纪要。")
+
+
+def approval_recorded(consultation, actor, payload):
+    """The approval date must be a real date, not in the future (a record of a decision already taken). Its absence
+    is left to the payload's required fields, so the button stays enabled until the form is submitted."""
+    raw = str(payload.get("approved_on") or "").strip()
+    if not raw:
+        return None
+    try:
+        when = date.fromisoformat(raw)
+    except ValueError:
+        return _("批准日期格式应为 年-月-日，如 2026-03-05。")
+    if when > timezone.localdate():
+        return _("批准日期不能晚于今天：请在党委批准后登记。")
+    return None
+
+
+def has_owner(outcome, actor, payload):
+    return None if (outcome.owner_unit_id or outcome.owner_leader_id) else _("请先指定责任单位或责任领导。")
+
+
+def has_progress(outcome, actor, payload):
+    return None if outcome.progress.exists() else _("请先填写至少一条落实进展。")
+
+
+def topic_prepared(topic, actor, payload):
+    if not topic.form or not topic.participants.exists():
+        return _("请先确定参加人员和协商方式。")
+    return None
+
+
+def has_outcomes(topic, actor, payload):
+    return None if topic.outcomes.exists() else _("请先列出至少一项协商成果。")
+
+
+def outcomes_settled(topic, actor, payload):
+    open_items = selectors.open_outcomes(topic).count()
+    if open_items:
+        return _("还有 %(n)d 项成果未落实完成。") % {"n": open_items}
+    return None
+
+
+def register() -> None:
+    role = registry.register_relational_role
+    role(
+        "consultations.Consultation",
+        "host_staff",
+        lambda user, consultation: is_host_staff(user, consultation),
+        label=gettext_lazy("主办方专委会工作人员"),
+        members=selectors.host_staff,
+    )
+    role(
+        "consultations.Outcome",
+        "owner",
+        lambda user, outcome: is_outcome_owner(user, outcome),
+        label=gettext_lazy("责任单位/责任领导"),
+        members=selectors.outcome_owners,
+    )
+    for model in ("consultations.Outcome", "consultations.Topic"):
+        role(model, "convener", is_convener, label=gettext_lazy("召集人"), members=conveners)
+        role(model, "followers", lambda u, o: False, label=gettext_lazy("关注的居民"), members=followers)
+    role(
+        "consultations.Topic",
+        "raiser",
+        lambda u, t: t.raised_by_id == u.pk,
+        label=gettext_lazy("提出人"),
+        members=lambda t: [t.raised_by],
+    )
+    role(
+        "consultations.Topic",
+        "participants",
+        lambda u, t: t.participants.filter(pk=u.pk).exists(),
+        label=gettext_lazy("参加人员"),
+        members=lambda t: list(t.participants.all()),
+    )
+    condition = registry.register_condition
+    condition("consultations.minutes_written", minutes_written, label=gettext_lazy("纪要已填写"))
+    condition("consultations.approval_recorded", approval_recorded, label=gettext_lazy("批准日期有效"))
+    condition("consultations.has_owner", has_owner, label=gettext_lazy("已指定责任方"))
+    condition("consultations.has_progress", has_progress, label=gettext_lazy("已填写落实进展"))
+    condition("consultations.topic_prepared", topic_prepared, label=gettext_lazy("已确定参加人员和方式"))
+    condition("consultations.has_outcomes", has_outcomes, label=gettext_lazy("已列出协商成果"))
+    condition("consultations.outcomes_settled", outcomes_settled, label=gettext_lazy("成果均已落实"))

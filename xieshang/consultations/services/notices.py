@@ -1,0 +1,115 @@
+"""The daily runs: notices and materials that fell due go to the invited; owners hear of milestones due or missed."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from xieshang.audit.services import audit_record
+from xieshang.core.services import lock
+from xieshang.notifications.services import notify
+from xieshang.workflow.selectors import state_ids_tagged
+
+from ..models import Dispatch, Progress
+from ..selectors import outcome_owners
+from ..workflows import IMPLEMENTING, NOTICES
+from .cross_region import outcome_staff
+
+
+def send_due_dispatches(today: date | None = None) -> int:
+    """The daily run: send every notice and set of materials that has fallen due, once. Returns how many."""
+    today = today or timezone.localdate()
+    sent = 0
+    due = Dispatch.objects.filter(
+        sent_at__isnull=True, due_on__lte=today, consultation__state_id__in=state_ids_tagged(NOTICES)
+    ).select_related("consultation")
+    for dispatch in due:
+        with transaction.atomic():
+            locked = lock(dispatch)
+            if locked.sent_at is not None:
+                continue
+            consultation = dispatch.consultation
+            titles = list(consultation.materials.values_list("title", flat=True))
+            if dispatch.kind == Dispatch.Kind.MATERIALS and not titles:
+                # Nothing to send yet: the dispatch stays due (shown late on the page) until materials are uploaded.
+                continue
+            people = [i.user for i in consultation.invitations.select_related("user")]
+            label = dispatch.get_kind_display()
+            notify(
+                recipients=people,
+                kind=f"consultations.{dispatch.kind}",
+                title=_("%(what)s：%(title)s") % {"what": label, "title": consultation.title},
+                body=(
+                    _("会议日期 %(date)s，%(where)s。")
+                    % {"date": consultation.planned_date, "where": consultation.venue or _("网络会议")}
+                )
+                + (
+                    _("会议材料：%(titles)s。请登录平台查阅。") % {"titles": "、".join(titles)}
+                    if dispatch.kind == Dispatch.Kind.MATERIALS
+                    else ""
+                ),
+                url=consultation.get_absolute_url(),
+                organization=consultation.organization_id,
+            )
+            locked.sent_at = timezone.now()
+            locked.recipients = len(people)
+            locked.save(update_fields=["sent_at", "recipients"])
+            audit_record(actor=None, action=f"consultations.{dispatch.kind}_sent", obj=consultation)
+            sent += 1
+    return sent
+
+
+MILESTONE_WARN_WORKING_DAYS = 3
+
+
+def send_milestone_reminders(today: date | None = None) -> int:
+    """The daily run for outcomes being carried out: the owners hear that the milestone they set falls due within
+    three working days, and the owners and the staff that it was missed. Only the latest progress entry of an
+    outcome counts (a later report replaces its milestone); each reminder is sent once. Returns how many."""
+    from xieshang.workflow.calendar import working_days_between
+
+    today = today or timezone.localdate()
+    sent = 0
+    # The latest entry of each outcome being carried out, whose missed-milestone notice is still to come (a warned
+    # entry stays a candidate until it is due): one query, however many outcomes and reports there are.
+    later = Progress.objects.filter(outcome_id=models.OuterRef("outcome_id"), pk__gt=models.OuterRef("pk"))
+    candidates = Progress.objects.filter(
+        milestone_due__isnull=False,
+        milestone_overdue_at__isnull=True,
+        outcome__state_id__in=state_ids_tagged(IMPLEMENTING),
+    ).filter(~models.Exists(later))
+    for entry in candidates.select_related("outcome", "outcome__consultation", "outcome__topic__room"):
+        outcome = entry.outcome
+        due = entry.milestone_due
+        missed = today > due and entry.milestone_overdue_at is None
+        warn = (
+            not missed
+            and entry.milestone_warned_at is None
+            and today <= due
+            and working_days_between(today, due) <= MILESTONE_WARN_WORKING_DAYS
+        )
+        if not (missed or warn):
+            continue
+        with transaction.atomic():
+            locked = lock(entry)
+            field = "milestone_overdue_at" if missed else "milestone_warned_at"
+            if getattr(locked, field) is not None:
+                continue
+            people = list(outcome_owners(outcome))
+            if missed:
+                people += list(outcome_staff(outcome))
+            notify(
+                recipients=people,
+                kind="consultations.milestone_overdue" if missed else "consultations.milestone_due",
+                title=(_("落实节点已超期：%(m)s") if missed else _("落实节点即将到期：%(m)s")) % {"m": entry.milestone},
+                body=_("%(title)s，节点日期 %(due)s。请及时报告落实进展。") % {"title": outcome.title, "due": due},
+                url=outcome.get_absolute_url(),
+                organization=outcome.organization_id,
+            )
+            setattr(locked, field, timezone.now())
+            locked.save(update_fields=[field])
+            sent += 1
+    return sent

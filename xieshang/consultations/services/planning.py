@@ -1,0 +1,126 @@
+"""Planning: a consultation enters the annual plan (lead host and co-hosts), moves through its workflow, and the
+party committee's approval of the year's plan is recorded in one go."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from xieshang.audit.services import audit_record
+from xieshang.core.services import require
+from xieshang.workflow import services as workflow
+from xieshang.workflow.exceptions import TransitionError
+from xieshang.workflow.selectors import state_ids_tagged
+
+from .. import search_wiring
+from ..models import Consultation, Kind
+from ..workflows import AWAITING_APPROVAL, CONSULTATION_WORKFLOW
+from ._base import NOT_PERMITTED
+
+
+def _check_consultation(kind, title, venue, video_link, hosts, organization) -> None:
+    errors = {}
+    if not (title or "").strip():
+        errors["title"] = _("请填写协商议题。")
+    if kind not in Kind.values:
+        errors["kind"] = _("请选择协商形式。")
+    if kind == Kind.ONLINE:
+        if venue:
+            errors["venue"] = _("网络议政不设会场，请清空地点。")
+        if not video_link:
+            errors["video_link"] = _("网络议政须填写视频会议链接。")
+    if kind == Kind.CROSS_REGION and len({h.pk for h in hosts} | {organization.pk}) < 2:
+        errors["hosts"] = _("跨区域协商须至少有一个合作方共同主办。")
+    if errors:
+        raise ValidationError(errors)
+
+
+def consultation_create(
+    *,
+    actor,
+    organization,
+    kind: str,
+    title: str,
+    planned_date: date,
+    hosts=(),
+    description: str = "",
+    venue: str = "",
+    video_link: str = "",
+    committee=None,
+    participants_note: str = "",
+    starts_at: datetime | None = None,
+    is_public: bool = True,
+) -> Consultation:
+    require(actor, "consultations.add_consultation", organization, NOT_PERMITTED)
+    hosts = list(hosts)
+    _check_consultation(kind, title, venue, video_link, hosts, organization)
+    consultation = Consultation(
+        organization=organization,
+        kind=kind,
+        title=title.strip(),
+        description=description,
+        plan_year=planned_date.year,
+        planned_date=planned_date,
+        starts_at=starts_at,
+        venue=venue,
+        video_link=video_link,
+        committee=committee,
+        participants_note=participants_note,
+        is_public=is_public,
+        created_by=actor,
+    )
+    with transaction.atomic():
+        workflow.start(actor=actor, obj=consultation, workflow_key=CONSULTATION_WORKFLOW["key"])
+        consultation.hosts.set({organization, *hosts})
+        search_wiring.index_consultation(consultation.pk)
+        audit_record(actor=actor, action="consultations.create", obj=consultation, detail={"kind": kind})
+    return consultation
+
+
+def consultation_transition(*, actor, consultation: Consultation, key: str, reason: str = "", payload=None):
+    return workflow.transition(actor=actor, obj=consultation, transition_key=key, reason=reason, payload=payload)
+
+
+def plan_record_approval(
+    *, actor, organization, year: int, body: str, document: str, approved_on: date | str
+) -> list[Consultation]:
+    """One party-committee document usually approves the whole annual plan: record it on every consultation of
+    the year that the lead organization has proposed, in one transaction (all or none)."""
+    require(actor, "consultations.record_approval", organization, NOT_PERMITTED)
+    errors = {}
+    if not (body or "").strip():
+        errors["body"] = _("请填写批准机关。")
+    if not (document or "").strip():
+        errors["document"] = _("请填写批准文件文号。")
+    if not approved_on:
+        errors["approved_on"] = _("请填写批准日期。")
+    elif isinstance(approved_on, date) and approved_on > timezone.localdate():
+        errors["approved_on"] = _("批准日期不能晚于今天：请在党委批准后登记。")
+    if errors:
+        raise ValidationError(errors)
+    pending = list(
+        Consultation.objects.filter(
+            organization=organization, plan_year=year, state_id__in=state_ids_tagged(AWAITING_APPROVAL)
+        ).order_by("planned_date", "id")
+    )
+    if not pending:
+        raise ValidationError({"document": _("%(year)s 年度没有待批准的协商议题。") % {"year": year}})
+    payload = {"body": body.strip(), "document": document.strip(), "approved_on": str(approved_on)}
+    try:
+        with transaction.atomic():
+            for consultation in pending:
+                workflow.transition(actor=actor, obj=consultation, transition_key="approve", payload=payload)
+            audit_record(
+                actor=actor,
+                action="consultations.plan_approval",
+                obj=organization,
+                organization=organization,
+                detail={"year": year, "document": payload["document"], "count": len(pending)},
+            )
+    except TransitionError as exc:
+        raise ValidationError({"approved_on": str(exc)}) from None
+    return pending

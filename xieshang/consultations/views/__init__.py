@@ -1,0 +1,66 @@
+"""Pages of consultations, outcomes and community rooms for people who log in, split by topic. Every write goes
+through services; a refusal is shown beside its field with what was typed kept. The public portal is in portal.py,
+the portal media pages in media.py."""
+
+from .meeting import _qr_svg, checkin_code_view, checkin_view, live_messages_view, live_view, material_download_view
+from .outcomes import outcome_detail, outcome_list, outcome_public_view, progress_view, rate_view
+from .planning import (
+    consultation_create,
+    consultation_detail,
+    consultation_list,
+    invite_view,
+    material_view,
+    minutes_view,
+    plan_approval_view,
+    plan_view,
+    recommendation_view,
+    register_view,
+    segment_view,
+)
+from .rooms import (
+    conversation_view,
+    follow_view,
+    prepare_view,
+    room_create_view,
+    room_detail,
+    room_list,
+    support_view,
+    topic_detail,
+    topic_outcome_view,
+    topic_raise_view,
+)
+
+__all__ = [
+    "_qr_svg",
+    "checkin_code_view",
+    "checkin_view",
+    "consultation_create",
+    "consultation_detail",
+    "consultation_list",
+    "conversation_view",
+    "follow_view",
+    "invite_view",
+    "live_messages_view",
+    "live_view",
+    "material_download_view",
+    "material_view",
+    "minutes_view",
+    "outcome_detail",
+    "outcome_list",
+    "outcome_public_view",
+    "plan_approval_view",
+    "plan_view",
+    "prepare_view",
+    "progress_view",
+    "rate_view",
+    "recommendation_view",
+    "register_view",
+    "room_create_view",
+    "room_detail",
+    "room_list",
+    "segment_view",
+    "support_view",
+    "topic_detail",
+    "topic_outcome_view",
+    "topic_raise_view",
+]

@@ -1,0 +1,106 @@
+"""The meeting itself: materials downloaded, the check-in QR code and check-in, live statements and questions."""
+
+from __future__ import annotations
+
+import qrcode
+import qrcode.image.svg
+import rules
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from .. import selectors, services
+from ..forms import LiveForm, apply_errors
+from ..models import Material
+from ._base import _is_htmx, _need
+
+
+@login_required
+def material_download_view(request, pk: int):
+    material = get_object_or_404(Material.objects.select_related("consultation"), pk=pk)
+    consultation = selectors.get_consultation_for_user(request.user, material.consultation_id)
+    _need(request, "consultations.view_materials", consultation)
+    try:
+        handle = material.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    return FileResponse(handle, as_attachment=True, filename=material.filename)
+
+
+def _qr_svg(url: str) -> str:
+    image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=10)
+    return image.to_string(encoding="unicode")
+
+
+@login_required
+def checkin_code_view(request, pk: int):
+    """The QR code shown at the venue (or on the staff's phone): it opens the check-in page with a signed code."""
+    consultation = selectors.get_consultation_for_user(request.user, pk)
+    _need(request, "consultations.show_checkin_code", consultation)
+    url = request.build_absolute_uri(reverse("consultations:checkin", args=[services.checkin_token(consultation)]))
+    return render(
+        request, "consultations/checkin_code.html", {"consultation": consultation, "url": url, "svg": _qr_svg(url)}
+    )
+
+
+@login_required
+def checkin_view(request, token: str):
+    error = ""
+    consultation = invitation = None
+    try:
+        consultation = services.checkin_consultation(token)
+    except ValidationError as exc:
+        error = " ".join(exc.messages)
+    if consultation is not None and request.method == "POST":
+        try:
+            invitation = services.check_in(actor=request.user, token=token)
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+    elif consultation is not None:
+        invitation = consultation.invitations.filter(user=request.user, checked_in_at__isnull=False).first()
+    return render(
+        request,
+        "consultations/checkin.html",
+        {"consultation": consultation, "invitation": invitation, "error": error},
+        status=400 if error else 200,
+    )
+
+
+@login_required
+def live_view(request, pk: int):
+    consultation = selectors.get_consultation_for_user(request.user, pk)
+    form = LiveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.live_post(actor=request.user, consultation=consultation, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        except PermissionDenied:
+            form.add_error(None, _("您未受邀参加本次协商，不能发言或提问。"))
+        else:
+            if _is_htmx(request):
+                form = LiveForm()
+            else:
+                return redirect("consultations:live", pk)
+    context = {
+        "consultation": consultation,
+        "form": form,
+        "messages_list": selectors.live_messages(consultation),
+        "can_post": rules.has_perm("consultations.post_live", request.user, consultation),
+    }
+    if _is_htmx(request) and request.method == "POST":
+        return render(request, "consultations/live.html#live-form", context)
+    return render(request, "consultations/live.html", context)
+
+
+@login_required
+def live_messages_view(request, pk: int):
+    consultation = selectors.get_consultation_for_user(request.user, pk)
+    return render(
+        request,
+        "consultations/live.html#live-feed",
+        {"consultation": consultation, "messages_list": selectors.live_messages(consultation)},
+    )

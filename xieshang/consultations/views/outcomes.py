@@ -1,0 +1,100 @@
+"""Outcomes (建议案与议事成果): lists, the page, progress reports, publication and residents' ratings."""
+
+from __future__ import annotations
+
+import rules
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from xieshang.workflow.selectors import state_has
+
+from .. import selectors, services
+from ..forms import ProgressForm, RatingForm, apply_errors
+from ..models import Rating
+from ..workflows import DONE
+from ._base import PER_PAGE, _need, _org
+
+
+@login_required
+def outcome_list(request):
+    organization = _org(request)
+    _need(request, "consultations.view_room", organization)
+    mine = request.GET.get("mine") == "1"
+    qs = selectors.outcomes_for_owner(request.user) if mine else selectors.outcomes_for_user(request.user, organization)
+    page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "consultations/outcomes.html", {"page": page, "mine": mine})
+
+
+def _outcome_context(request, outcome, **forms):
+    user = request.user
+    can_progress = rules.has_perm("consultations.add_progress", user, outcome)
+    may_rate = outcome.topic_id and rules.has_perm("consultations.rate_outcome", user, outcome)
+    my_rating = Rating.objects.filter(outcome=outcome, user=user).first() if outcome.topic_id else None
+    ratings = outcome.ratings.all()
+    return {
+        "outcome": outcome,
+        "progress": outcome.progress.all(),
+        "progress_form": forms.get("progress_form") or (ProgressForm() if can_progress else None),
+        "rating_form": forms.get("rating_form") or (RatingForm() if may_rate and not my_rating else None),
+        "my_rating": my_rating,
+        "rating_summary": {s: sum(1 for r in ratings if r.score == s) for s in Rating.Score.values},
+        "is_citizen_waiting": outcome.topic_id and not may_rate and not state_has(outcome, DONE),
+        "can_publish": rules.has_perm("consultations.publish_outcome", user, outcome),
+    }
+
+
+@login_required
+def outcome_detail(request, pk: int):
+    outcome = selectors.get_outcome_for_user(request.user, pk)
+    return render(request, "consultations/outcome.html", _outcome_context(request, outcome))
+
+
+@login_required
+@require_POST
+def progress_view(request, pk: int):
+    outcome = selectors.get_outcome_for_user(request.user, pk)
+    form = ProgressForm(request.POST)
+    if form.is_valid():
+        try:
+            services.progress_add(actor=request.user, outcome=outcome, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("已记录落实进展。"))
+            return redirect(outcome)
+    return render(
+        request, "consultations/outcome.html", _outcome_context(request, outcome, progress_form=form), status=400
+    )
+
+
+@login_required
+@require_POST
+def outcome_public_view(request, pk: int):
+    outcome = selectors.get_outcome_for_user(request.user, pk)
+    public = request.POST.get("public") == "1"
+    services.outcome_set_public(actor=request.user, outcome=outcome, public=public)
+    messages.success(request, _("办理状态已在《郑在协商》公开。") if public else _("办理状态已不再公开。"))
+    return redirect(outcome)
+
+
+@login_required
+@require_POST
+def rate_view(request, pk: int):
+    outcome = selectors.get_outcome_for_user(request.user, pk)
+    form = RatingForm(request.POST)
+    if form.is_valid():
+        try:
+            services.outcome_rate(actor=request.user, outcome=outcome, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("感谢您的评价。"))
+            return redirect(outcome)
+    return render(
+        request, "consultations/outcome.html", _outcome_context(request, outcome, rating_form=form), status=400
+    )

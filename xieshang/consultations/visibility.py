@@ -1,0 +1,88 @@
+"""Who may see a consultation and its meeting materials, written once (accounts.visibility) and read three ways: the
+list filter (selectors.consultations_for_user), the permission (rules: view_consultation, view_materials) and the
+search readers (search_wiring).
+
+A consultation may be co-hosted by partner organizations (跨区域协商): `organization` is the lead host, `hosts` lists
+them all, and each host's people see it in their own organization's lists. So its audiences are `Hosts`: holders of
+a role in any host, whose search readers are (host, role) pairs of Readers.org_roles, and the list filter of one
+organization is the consultations that organization hosts (HostedVisibility), not only those it leads.
+
+Rooms and their topics are seen by anyone with a role in the room's organization (search: ORGANIZATION visibility);
+they need no spec of their own."""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from xieshang.accounts.models import Role
+from xieshang.accounts.selectors import roles_by_organization
+from xieshang.accounts.visibility import Audience, Condition, Readers, RelatedUsers, Visibility
+from xieshang.search.registry import ANY_ROLE
+
+from .models import Consultation, Invitation
+
+
+def host_ids(consultation) -> set[int]:
+    """The lead host and the co-hosts, read once per object."""
+    cached = getattr(consultation, "_host_ids", None)
+    if cached is None:
+        cached = {consultation.organization_id, *consultation.hosts.values_list("id", flat=True)}
+        consultation._host_ids = cached
+    return cached
+
+
+class Hosts(Audience):
+    """Holders of any of `roles` (of any role when none is named) in any host of the consultation."""
+
+    def __init__(self, *roles: str, when: Condition | None = None, unless: Condition | None = None):
+        self.roles = frozenset(str(r) for r in roles)
+        self.when, self.unless = when, unless
+
+    def _organizations(self, user) -> set[int]:
+        return {org for org, held in roles_by_organization(user).items() if not self.roles or self.roles & held}
+
+    def q(self, user, org_id):
+        # The list of one organization holds what it hosts (HostedVisibility.filter), for its own people. Not a bare
+        # Q(): OR-ed with another audience's condition, an empty Q drops out instead of meaning "every row".
+        if org_id not in self._organizations(user):
+            return None
+        return Q(pk__isnull=False) & self._guard()
+
+    def holds(self, user, obj):
+        organizations = self._organizations(user)
+        return bool(organizations) and bool(host_ids(obj) & organizations) and self._applies(obj)
+
+    def readers(self, obj):
+        if not self._applies(obj):
+            return Readers()
+        roles = sorted(self.roles) or [ANY_ROLE]
+        return Readers(org_roles={(org, role) for org in host_ids(obj) for role in roles})
+
+
+class HostedVisibility(Visibility):
+    """A Visibility whose list of one organization is what it hosts (as lead or co-host), not only what it leads."""
+
+    def filter(self, queryset: QuerySet, user, organization=None) -> QuerySet:
+        """The consultations hosted by `organization` (by any of the user's organizations when None) that the user
+        may see."""
+        if organization is None:
+            org_ids = sorted(roles_by_organization(user))
+        else:
+            org_ids = [getattr(organization, "pk", organization)]
+        found: Q | None = None
+        for org_id in org_ids:
+            condition = self.condition(user, org_id)
+            if condition is None:
+                continue
+            hosted = Consultation.hosts.through.objects.filter(consultation_id=OuterRef("pk"), organization_id=org_id)
+            q = Q(Exists(hosted)) & condition
+            found = q if found is None else found | q
+        return queryset.none() if found is None else queryset.filter(found)
+
+
+# A consultation: anyone with a role in one of its hosts (its page, its minutes; the portal shows the public ones).
+CONSULTATION = HostedVisibility(Hosts())
+
+# Its meeting materials (a Visibility of the consultation): the people invited, and the hosts' committee staff and
+# leaders. Never public.
+MATERIALS = HostedVisibility(RelatedUsers(Invitation, "consultation"), Hosts(Role.COMMITTEE_STAFF, Role.LEADER))

@@ -1,0 +1,347 @@
+"""A year of consultations of every kind (among them the five-city one co-hosted with Kaifeng, Xinxiang, Jiaozuo and
+Xuchang) and a dozen community rooms with topics, supports, small conversations, outcomes and ratings in every state,
+all moved through the real services. Notifications are held back while the history loads.
+
+Left waiting for the demo accounts: `committee` has consultations to move on (it records the chairs' meeting and
+the party committee's approval), a room to convene and reports and photos on the portal; `leader` has an outcome to
+instruct; `unit` has outcomes to adopt and to report progress on; `member` has an invitation to register for and
+check in to, with the materials to read; `resident` follows a room and can rate a finished outcome."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+from django.utils import timezone
+
+from xieshang.accounts.models import Role, User
+from xieshang.consultations import services
+from xieshang.consultations.models import Kind, Outcome
+from xieshang.workflow import services as workflow
+
+from .registry import DemoContext, history
+
+# (kind, title, committee index, days from today, target state)
+CONSULTATIONS = [
+    (Kind.BIMONTHLY, "推进城市更新与老旧小区改造", 9, -290, "closed"),
+    (Kind.THEMATIC, "加快建设国家中心城市现代化产业体系", 1, -240, "closed"),
+    (Kind.ROUND_TABLE, "破解中小学课后服务师资不足", 4, -200, "reported"),
+    (Kind.SUPERVISION, "黄河流域生态保护和高质量发展政策落实情况", 3, -160, "reported"),
+    (Kind.CROSS_REGION, "郑开新焦许都市圈交通一体化", 9, -120, "reported"),
+    (Kind.ONLINE, "完善社区居家养老服务网络", 5, -90, "reported"),
+    (Kind.BIMONTHLY, "优化营商环境，激发民营经济活力", 1, -45, "held"),
+    (Kind.ROUND_TABLE, "规范电动自行车充电管理", 9, -8, "held"),
+    (Kind.CROSS_REGION, "郑开新焦许文旅融合发展", 8, 25, "approved"),
+    (Kind.BIMONTHLY, "提升城市精细化管理水平", 9, 40, "approved"),
+    (Kind.THEMATIC, "建设黄河文化传承创新区", 8, 70, "proposed"),
+    (Kind.SUPERVISION, "住房保障政策落实情况", 9, 110, "planned"),
+    (Kind.ONLINE, "推进数字政府建设", 5, 150, "planned"),
+]
+ORDER = ["planned", "proposed", "approved", "held", "reported", "closed"]
+STEPS = {"proposed": "propose", "approved": "approve", "held": "hold", "reported": "report_minutes", "closed": "close"}
+RECOMMENDATION_UNITS = ["市住房局", "市城管局", "市发改委", "市教育局", "市交通局", "市民政局"]
+OUTCOME_PATHS = [
+    [],
+    ["send"],
+    ["send", "instruct"],
+    ["send", "adopt"],
+    ["send", "adopt", "implement"],
+    ["send", "instruct", "adopt", "implement", "complete"],
+    ["send", "reject"],
+]
+ROOM_TOPICS = [
+    ("小区南门夜间照明不足", "南门到公交站一段路灯损坏多年，晚上老人出行不便。", "市城管局"),
+    ("加装电梯费用如何分摊", "3 号楼居民想加装电梯，低层住户有顾虑。", "市住房局"),
+    ("楼道堆物清理和消防通道", "部分楼道堆放杂物，消防车进不来。", "市消防支队"),
+    ("社区老年食堂开设", "独居老人多，希望有就近的助餐点。", "市民政局"),
+    ("背街小巷停车秩序", "早晚高峰乱停车，救护车曾被堵。", "市城管局"),
+]
+
+
+def _unit_officer(ctx, short_name):
+    for user, unit in ctx.data["unit_officers"]:
+        if unit.short_name == short_name:
+            return user, unit
+    return ctx.data["unit_officers"][0]
+
+
+def _payload(key, obj):
+    if key == "instruct":
+        return {"instruction": "请市直有关部门认真研究，抓好落实。"}
+    if key == "propose":
+        return {"meeting": f"十五届市政协第{obj.plan_year - 2020}次主席会议"}
+    if key == "approve":
+        # One party-committee document approves the year's plan; staff record it (the committee is not a user).
+        year = obj.plan_year
+        on = min(date(year, 1, 20), timezone.localdate())
+        return {"body": "中共郑州市委", "document": f"郑办文〔{year}〕3号", "approved_on": on.isoformat()}
+    return None
+
+
+def _advance(actor_for, obj, keys, reason="经研究暂不具备实施条件，纳入下一年度计划统筹考虑。"):
+    for key in keys:
+        workflow.transition(
+            actor=actor_for(key),
+            obj=obj,
+            transition_key=key,
+            reason=reason if key in ("reject", "drop", "decline") else "",
+            payload=_payload(key, obj),
+        )
+
+
+def build(ctx: DemoContext) -> None:
+    rng = ctx.rng
+    zz = ctx.data["organization"]
+    partners = ctx.data["partners"]
+    accounts = ctx.data["accounts"]
+    committee, leader, member, resident = (accounts[k] for k in ("committee", "leader", "member", "resident"))
+    committees = ctx.data["committees"]
+    members = ctx.data["members"]
+    residents = ctx.data["residents"]
+    today = timezone.localdate()
+    partner_staff = {p.pk: User.objects.get(username=f"{p.code}_staff") for p in partners}
+    partner_members = {
+        p.pk: list(User.objects.filter(role_grants__organization=p, role_grants__role=Role.MEMBER)[:6])
+        for p in partners
+    }
+
+    with history(services):
+        n_outcomes = 0
+        for index, (kind, title, committee_index, offset, target) in enumerate(CONSULTATIONS):
+            planned = today + timedelta(days=offset)
+            hosts = partners if kind == Kind.CROSS_REGION else []
+            online = kind == Kind.ONLINE
+            c = services.consultation_create(
+                actor=committee,
+                organization=zz,
+                kind=kind,
+                title=title,
+                planned_date=planned,
+                hosts=hosts,
+                description=f"围绕“{title}”开展协商，邀请有关部门负责同志通报情况、回答委员提问。",
+                venue="" if online else rng.choice(["市政协机关三楼会议室", "市政协会议中心", "郑州国际会展中心"]),
+                video_link="https://meeting.example.cn/zz/" + str(index) if online or hosts else "",
+                committee=committees[committee_index],
+                participants_note="部分市政协委员、界别群众代表、市直有关部门负责同志",
+                starts_at=timezone.make_aware(datetime.combine(planned, time(9, 0))),
+            )
+            steps = ORDER[1 : ORDER.index(target) + 1]
+            invited = [member, *rng.sample(members[2:], 8)]
+            actor_for = {}.get
+            for state in steps:
+                key = STEPS[state]
+                if key == "hold":
+                    # Before the meeting: invitations (each host its own), the agenda, check-in on the day.
+                    services.invite(actor=committee, consultation=c, users=invited)
+                    for p in hosts:
+                        services.invite(actor=partner_staff[p.pk], consultation=c, users=partner_members[p.pk][:3])
+                    services.segment_add(
+                        actor=committee,
+                        consultation=c,
+                        kind="briefing",
+                        title="市政府有关部门通报情况",
+                        speaker_name="市发改委副主任",
+                    )
+                    services.segment_add(
+                        actor=committee, consultation=c, kind="speeches", title="委员发言", speaker=invited[1]
+                    )
+                    services.segment_add(actor=committee, consultation=c, kind="questions", title="委员提问")
+                    services.segment_add(actor=committee, consultation=c, kind="answers", title="部门负责同志回答")
+                    token = services.checkin_token(c)
+                    for person in invited[: 6 if index else 1] + [partner_members[p.pk][0] for p in hosts]:
+                        services.check_in(actor=person, token=token)
+                    services.live_post(actor=invited[2], consultation=c, text="建议把居民满意度纳入考核。")
+                    services.live_post(actor=invited[3], consultation=c, text="资金缺口如何解决？", kind="question")
+                if key == "report_minutes":
+                    services.minutes_save(
+                        actor=committee,
+                        consultation=c,
+                        minutes=f"{planned:%Y年%m月%d日}，市政协召开{c.get_kind_display()}，围绕“{title}”协商议政。"
+                        "与会委员认为……建议：一是加强统筹；二是完善机制；三是强化督查。",
+                    )
+                    for j in range(2):
+                        unit_name = RECOMMENDATION_UNITS[(index + j) % len(RECOMMENDATION_UNITS)]
+                        officer, unit = _unit_officer(ctx, unit_name)
+                        o = services.recommendation_add(
+                            actor=committee,
+                            consultation=c,
+                            title=f"关于{title}的建议（{'一二'[j]}）",
+                            body="建议由责任单位制定工作方案，明确时间表和路线图。",
+                            owner_unit=unit if (index + j) % 5 else None,
+                            owner_leader=None if (index + j) % 5 else leader,
+                        )
+                        path = OUTCOME_PATHS[(index * 2 + j) % len(OUTCOME_PATHS)]
+                        owner = o.owner_leader or officer
+                        _outcome_path(o, path, committee, leader, owner)
+                        n_outcomes += 1
+                _advance(lambda k, f=actor_for: f(k) or committee, c, [key])
+                c.refresh_from_db()
+                if key == "approve":
+                    _material(committee, c)
+            if target == "approved":
+                services.invite(actor=committee, consultation=c, users=invited)
+                for p in hosts:
+                    services.invite(actor=partner_staff[p.pk], consultation=c, users=partner_members[p.pk][:3])
+                services.segment_add(actor=committee, consultation=c, kind="briefing", title="通报情况")
+        services.send_due_dispatches(today)
+
+        n_topics = _rooms(ctx, rng, zz, committee, leader, resident, residents, members)
+        n_articles, n_photos = _media(ctx, zz, committee)
+    ctx.say(
+        f"  {len(CONSULTATIONS)} consultations, {n_outcomes} recommendations, {n_topics} room topics, "
+        f"{n_articles} reports, {n_photos} photos"
+    )
+
+
+def _media(ctx, zz, committee):
+    from xieshang.consultations.models import Consultation, Topic
+
+    from . import consultation_media
+
+    consultations = list(Consultation.objects.filter(organization=zz).select_related("state").order_by("planned_date"))
+    finished = {}
+    for topic in Topic.objects.filter(organization=zz, state__key="done").select_related("room__community"):
+        finished.setdefault(topic.room_id, (topic.room, topic))
+    return consultation_media.build(ctx, consultations, list(finished.values()), committee)
+
+
+def _material(staff, consultation):
+    """The research report sent as the meeting's materials: a real Word document, written at demo time."""
+    from io import BytesIO
+
+    from django.core.files.base import ContentFile
+    from docx import Document
+
+    doc = Document()
+    doc.add_heading(f"关于{consultation.title}的调研报告", level=1)
+    for text in (
+        f"根据市政协年度协商计划，{consultation.committee.name if consultation.committee else '有关专门委员会'}"
+        f"组织部分委员围绕“{consultation.title}”开展专题调研。",
+        "一、基本情况。近年来，全市在这一领域出台了一系列政策措施，取得积极成效。",
+        "二、存在的问题。政策落实不够均衡，部门协同仍需加强，群众获得感有待提升。",
+        "三、意见建议。一是加强统筹规划；二是完善工作机制；三是强化督促检查。",
+    ):
+        doc.add_paragraph(text)
+    buffer = BytesIO()
+    doc.save(buffer)
+    upload = ContentFile(buffer.getvalue(), name="调研报告.docx")
+    services.material_add(actor=staff, consultation=consultation, title="专题调研报告", upload=upload)
+
+
+def _outcome_path(outcome, path, staff, leader, owner):
+    for key in path:
+        if key == "complete":
+            services.progress_add(actor=owner, outcome=outcome, text="已完成方案制定并组织实施。", percent=100)
+        actor = {"send": staff, "instruct": leader}.get(key, owner)
+        _advance(lambda k, a=actor: a, outcome, [key])
+        outcome.refresh_from_db()
+        if key == "implement":
+            services.progress_add(
+                actor=owner,
+                outcome=outcome,
+                text="已制定实施方案，正在推进。",
+                percent=40,
+                milestone="完成主体工程",
+                milestone_due=timezone.localdate() + timedelta(days=45),
+            )
+
+
+def _rooms(ctx, rng, zz, committee, leader, resident, residents, members) -> int:
+    from xieshang.accounts.models import Community
+
+    communities = list(ctx.data["communities"][:12])
+    # Towns have rooms too; they make up the dozen when the demo city has fewer communities.
+    communities += list(Community.objects.filter(organization=zz, kind="town")[: 12 - len(communities)])
+    resident_community = resident.resident_profile.community_id
+    by_community: dict[int, list] = {}
+    for r in residents:
+        by_community.setdefault(r.resident_profile.community_id, []).append(r)
+    n_topics = 0
+    for i, community in enumerate(communities):
+        convener = committee if i == 1 else members[20 + i]
+        room = services.room_create(
+            actor=committee, community=community, convener=convener, address=f"{community.name}党群服务中心二楼"
+        )
+        locals_ = by_community.get(community.pk, []) or residents[i : i + 3]
+        neighbours = [r for r in residents if r.pk != resident.pk][i : i + 6]
+        if community.pk == resident_community:
+            services.room_follow(actor=resident, room=room)
+        for f in neighbours[:2]:
+            services.room_follow(actor=f, room=room)
+        plan = ["done", "following", "selected", "raised", "declined"] if i < 6 else ["done", "raised"]
+        for j, target in enumerate(plan):
+            title, body, unit_name = ROOM_TOPICS[(i + j) % len(ROOM_TOPICS)]
+            raiser = locals_[0] if j == 0 else neighbours[j % len(neighbours)]
+            topic = services.topic_raise(actor=raiser, room=room, title=title, body=body)
+            n_topics += 1
+            for supporter in neighbours[:3]:
+                if supporter.pk != raiser.pk:
+                    services.topic_support(actor=supporter, topic=topic)
+            if target == "raised":
+                continue
+            if target == "declined":
+                _advance(lambda k, c=convener: c, topic, ["decline"], reason="已转交物业公司按合同处理。")
+                continue
+            participants = [*locals_[:2], *neighbours[:3], members[100 + i]]
+            services.topic_prepare(
+                actor=convener,
+                topic=topic,
+                participants=participants,
+                form=rng.choice(["meeting", "both", "online"]),
+                meeting_at=timezone.now() - timedelta(days=30 - j),
+            )
+            if target == "selected" or j == 0 and i < 3:
+                conversation = services.topic_open_conversation(
+                    actor=convener,
+                    topic=topic,
+                    seed_statements=[
+                        "应先征求全体住户意见",
+                        "费用应由受益住户分摊",
+                        "可申请政府补贴",
+                        "物业应承担维护责任",
+                    ],
+                )
+                _votes(conversation, neighbours[:4], rng)
+            if target == "selected":
+                continue
+            _advance(lambda k, c=convener: c, topic, ["hold"])
+            topic.refresh_from_db()
+            officer, unit = _unit_officer(ctx, unit_name)
+            outcomes = [
+                services.topic_outcome_add(
+                    actor=convener,
+                    topic=topic,
+                    title=f"{title}：落实整改",
+                    body="责任单位两个月内完成整改，社区跟踪。",
+                    owner_unit=unit,
+                ),
+                services.topic_outcome_add(
+                    actor=convener, topic=topic, title=f"{title}：建立长效机制", owner_unit=unit
+                ),
+            ]
+            _advance(lambda k, c=convener: c, topic, ["agree"])
+            topic.refresh_from_db()
+            if target == "done":
+                for o in outcomes:
+                    _outcome_path(o, ["send", "adopt", "implement", "complete"], convener, leader, officer)
+                    o.refresh_from_db()
+                    for rater in neighbours[: 2 + (i % 3)]:
+                        services.outcome_rate(actor=rater, outcome=o, score=rng.choice([3, 3, 3, 2, 1]))
+                _advance(lambda k, c=convener: c, topic, ["finish"])
+            else:
+                _outcome_path(outcomes[0], ["send", "adopt", "implement"], convener, leader, officer)
+                _outcome_path(outcomes[1], ["send"], convener, leader, officer)
+    # A finished outcome in the resident's room that the resident has not rated yet: work waiting for `resident`.
+    mine = Outcome.objects.filter(topic__room__community_id=resident_community, state__key="done").exclude(
+        ratings__user=resident
+    )
+    assert mine.exists() or not resident_community
+    return n_topics
+
+
+def _votes(conversation, people, rng):
+    from xieshang.deliberation.services import vote_cast
+
+    for statement in conversation.statements.all():
+        statement.conversation = conversation
+        for person in people:
+            vote_cast(actor=person, statement=statement, value=rng.choice([1, 1, -1, 0]))

@@ -1,0 +1,506 @@
+"""Demo proposals: a year of the Zhengzhou conference's proposals and micro-proposals in every state.
+
+Every proposal is moved by the services (so events, audit rows and notifications are real) under a simulated clock:
+each step happens some working days after the one before, so that the history reads like a year of work. Every
+demo role account finds work waiting: the member and standing member rate replies and answer co-sign invitations,
+the proposals office reviews and assigns, the 市住房局 officer signs for and answers proposals, the supervisor reviews
+replies and the leader approves assignment plans and leads key proposals."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from datetime import date, datetime, time, timedelta
+
+from django.utils import timezone
+
+from xieshang.accounts.models import Role
+from xieshang.proposals import services
+from xieshang.proposals.models import Assignment, Proposal
+from xieshang.proposals.selectors import categories_for, grounds_for
+from xieshang.workflow.calendar import add_working_days
+
+from .proposal_text import (
+    REPLY_BODIES,
+    REPLY_OPENERS,
+    SUBJECTS,
+    TOPICS,
+    compose,
+    compose_micro,
+)
+
+# The full path of a filed proposal; the demo stops each proposal at its target step.
+PATH = [
+    "draft",
+    "submitted",
+    "pre_accepted",
+    "under_review",
+    "filed",
+    "classified",
+    "numbered",
+    "assignment_pending",
+    "assignment_approved",
+    "assigned",
+    "handling",
+    "countersigning",
+    "supervisor_review",
+    "replied",
+    "rated",
+    "confirmed",
+    "closed",
+    "archived",
+]
+# Target state → share of the ~700 proposals of the year.
+TARGETS = [
+    ("draft", 14),
+    ("submitted", 14),
+    ("pre_accepted", 8),
+    ("under_review", 18),
+    ("not_filed", 40),
+    ("merged", 22),
+    ("converted", 30),
+    ("withdrawn", 4),
+    ("filed", 6),
+    ("classified", 8),
+    ("numbered", 14),
+    ("assignment_pending", 10),
+    ("assignment_approved", 6),
+    ("assigned", 22),
+    ("returned", 5),
+    ("handling", 70),
+    ("countersigning", 10),
+    ("supervisor_review", 16),
+    ("replied", 34),
+    ("rehandling", 8),
+    ("rated", 20),
+    ("confirmed", 16),
+    ("closed", 120),
+    ("archived", 185),
+]
+# Targets whose proposals may host a merge, preferred first.
+MERGE_HOSTS = ("under_review", "filed", "classified", "numbered", "assigned", "handling", "closed", "archived")
+MICRO_TARGETS = [("submitted", 8), ("not_filed", 10), ("handling", 25), ("replied", 12), ("closed", 65)]
+# Working days each step takes after the one before: (min, max).
+GAPS = {
+    "submitted": (0, 3),
+    "pre_accepted": (1, 4),
+    "under_review": (1, 3),
+    "filed": (2, 8),
+    "classified": (0, 2),
+    "numbered": (0, 2),
+    "assignment_pending": (1, 5),
+    "assignment_approved": (1, 3),
+    "assigned": (0, 2),
+    "handling": (1, 9),
+    "countersigning": (25, 70),
+    "supervisor_review": (1, 5),
+    "replied": (1, 5),
+    "rated": (2, 12),
+    "confirmed": (1, 5),
+    "closed": (1, 5),
+    "archived": (5, 20),
+}
+
+
+class Clock:
+    """A settable now() for the engine and services while the demo runs."""
+
+    def __init__(self, start: datetime):
+        self.value = start
+
+    def __call__(self) -> datetime:
+        return self.value
+
+    def advance(self, rng, days: tuple[int, int]) -> None:
+        n = rng.randint(*days)
+        day = add_working_days(timezone.localdate(self.value), n) if n else timezone.localdate(self.value)
+        minutes = rng.randint(8 * 60 + 30, 17 * 60 + 30)
+        later = timezone.make_aware(datetime.combine(day, time(minutes // 60, minutes % 60)))
+        # the same day may draw an earlier hour: time never runs backwards in a history
+        self.value = later if later > self.value else self.value + timedelta(minutes=rng.randint(5, 90))
+
+
+@contextmanager
+def simulated(clock: Clock):
+    original = timezone.now
+    timezone.now = clock
+    try:
+        yield
+    finally:
+        timezone.now = original
+
+
+class Cast:
+    """The people the demo moves proposals with."""
+
+    def __init__(self, ctx):
+        data = ctx.data
+        self.org = data["organization"]
+        self.accounts = data["accounts"]
+        self.members = [u for u in data["members"] if u.username != "newmember"]
+        self.staff = data["staff"][Role.PROPOSALS_STAFF]
+        self.supervisors = data["staff"][Role.SUPERVISOR]
+        self.leaders = data["staff"][Role.LEADER]
+        self.units = {u.short_name: u for u in data["units"]}
+        self.officer = {}
+        for user, unit in data["unit_officers"]:
+            # the first officer of each unit acts; the demo "unit" account is 市住房局's first
+            self.officer.setdefault(unit.pk, user)
+        self.categories = {c.code: c for c in categories_for(self.org)}
+        self.grounds = list(grounds_for(self.org))
+        self.committees = data["committees"]
+        # the states in which the demo accounts already got a proposal of their own
+        self.given_to_demo_member: set[str] = set()
+        self.given_to_demo_unit: set[str] = set()
+        self.sectors = data["sectors"]
+
+
+def _duration(target: str) -> int:
+    """Rough working days from submission to reaching `target`, to place the start date."""
+    steps = PATH[1 : PATH.index(target) + 1] if target in PATH else PATH[1:5]
+    return sum((GAPS[s][0] + GAPS[s][1]) // 2 for s in steps)
+
+
+def _start(rng, target: str, today: date, year_start: date) -> datetime:
+    if target in ("closed", "archived", "rated", "confirmed", "merged", "not_filed", "converted"):
+        # most proposals come in around the plenary session in January and February
+        day = year_start + timedelta(days=rng.randint(0, 55) if rng.random() < 0.85 else rng.randint(56, 120))
+    else:
+        back = _duration(target) + rng.randint(1, 12)
+        day = today - timedelta(days=int(back * 1.45))
+        day = max(day, year_start + timedelta(days=rng.randint(0, 30)))
+    return timezone.make_aware(datetime.combine(day, time(9, rng.randint(0, 59))))
+
+
+def _pick_members(rng, cast, target: str, index: int):
+    members = cast.members
+    member, standing = cast.accounts["member"], cast.accounts["standing"]
+    # the demo member and standing member lead a share of proposals in the states where they have something to do
+    first = target not in cast.given_to_demo_member
+    if target in ("replied", "draft", "closed", "handling") and (first or index % 9 == 0):
+        cast.given_to_demo_member.add(target)
+        lead = member if index % 2 == 0 or target == "replied" and first else standing
+    else:
+        lead = rng.choice(members[2:])
+    cosigners = []
+    if rng.random() < 0.45:
+        pool = [m for m in members if m.pk != lead.pk]
+        cosigners = rng.sample(pool, k=rng.randint(1, 4))
+        if target == "submitted" and index % 3 == 0 and lead != member:
+            cosigners = [member, *cosigners[:2]]  # an open invitation for the demo member
+    return lead, cosigners
+
+
+def _units_for(rng, cast, topic, target: str, index: int):
+    names = [n for n in topic[2] if n in cast.units]
+    lead = names[0] if rng.random() < 0.75 else rng.choice(names)
+    # 市住房局 must have work waiting in every handling state for the demo unit account
+    if target in ("assigned", "handling", "countersigning", "rehandling") and (
+        target not in cast.given_to_demo_unit or index % 4 == 0
+    ):
+        cast.given_to_demo_unit.add(target)
+        lead = "市住房局"
+    others = [n for n in names if n != lead]
+    co = rng.sample(others, k=min(len(others), rng.choice([0, 0, 1, 1, 2])))
+    if target == "countersigning" and not co:
+        co = [n for n in names if n != lead][:1] or ["市财政局"]
+    split = rng.random() < 0.08 and len(others) >= 1 and target not in ("countersigning",)
+    return cast.units[lead], [cast.units[n] for n in co], split
+
+
+def _reply(rng, clock, cast, proposal, grade=None):
+    grade = grade or rng.choices("ABC", weights=[55, 35, 10])[0]
+    topic_key = getattr(proposal, "_topic", "old_estates")
+    owing = Assignment.objects.filter(
+        proposal=proposal, needs_reply=True, status="received", role__in=["lead", "split"]
+    ).select_related("unit")
+    for assignment in owing:
+        officer = cast.officer[assignment.unit_id]
+        if proposal.state.key == "rehandling":
+            services.rehandle_contact(
+                actor=officer,
+                proposal=proposal,
+                assignment=assignment,
+                note="已电话联系提案人，当面沟通办理思路，提案人表示理解。",
+            )
+        opener = rng.choice(REPLY_OPENERS).format(title=proposal.title, subject=SUBJECTS.get(topic_key, "相关"))
+        services.reply_submit(
+            actor=officer,
+            proposal=proposal,
+            assignment=assignment,
+            reference_number=f"{assignment.unit.short_name[:4]}函〔{proposal.year}〕{rng.randint(1, 300)}号",
+            contact_person=f"{rng.choice('王李张刘陈杨赵黄周吴')}{rng.choice(['科长', '主任', '处长', '同志'])}",
+            contact_phone=f"0371-6{rng.randint(1000000, 9999999)}",
+            text=opener + "\n" + REPLY_BODIES[grade],
+            grade=grade,
+        )
+        if proposal.state.key != "handling" and proposal.state.key != "rehandling":
+            break
+
+
+def _step(rng, clock, cast, p: Proposal, nxt: str, plan) -> None:
+    staff = rng.choice(cast.staff)
+    if nxt == "submitted":
+        for c in p.cosignatures.filter(status="invited").select_related("user"):
+            if rng.random() < 0.9:
+                services.cosign_sign(actor=c.user, proposal=p)
+        services.proposal_submit(actor=p.entered_by or p.submitter, proposal=p)
+    elif nxt == "pre_accepted":
+        if p.cosign_deadline and timezone.localdate() <= p.cosign_deadline:
+            clock.value = timezone.make_aware(datetime.combine(add_working_days(p.cosign_deadline, 1), time(10)))
+        services.proposal_transition(actor=staff, proposal=p, key="pre_accept")
+    elif nxt == "under_review":
+        services.proposal_transition(actor=staff, proposal=p, key="start_review")
+    elif nxt == "filed":
+        services.proposal_review(actor=staff, proposal=p, outcome="filed")
+    elif nxt == "classified":
+        services.proposal_classify(actor=staff, proposal=p, category=cast.categories[plan["category"]])
+        if plan.get("fast"):
+            services.set_fast_track(actor=staff, proposal=p)
+    elif nxt == "numbered":
+        services.proposal_number(actor=staff, proposal=p)
+        if plan.get("key"):
+            services.mark_key(actor=staff, proposal=p, leader=plan["leader"], supervising_body="市政府督查室")
+    elif nxt == "assignment_pending":
+        lead, co, split = plan["units"]
+        if split:
+            services.assignment_plan(actor=staff, proposal=p, split=[lead, *co] if co else [lead, plan["extra"]])
+        else:
+            services.assignment_plan(actor=staff, proposal=p, lead=lead, co=co)
+        services.assignment_propose(actor=staff, proposal=p)
+    elif nxt == "assignment_approved":
+        services.assignment_approve(actor=plan["leader"], proposal=p)
+    elif nxt == "assigned":
+        services.proposal_assign(actor=staff, proposal=p)
+    elif nxt == "handling":
+        for a in p.assignments.filter(status="pending").select_related("unit"):
+            services.assignment_receive(actor=cast.officer[a.unit_id], assignment=a)
+    elif nxt == "countersigning":
+        for a in p.assignments.filter(role="co", status="received"):
+            services.cohandler_opinion(
+                actor=cast.officer[a.unit_id], assignment=a, text="经研究，同意主办单位办理意见，我单位将积极配合。"
+            )
+        if plan.get("extend"):
+            services.handling_extend(actor=staff, proposal=p, months=1, reason="涉及多部门协调，申请延期一个月。")
+        _reply(rng, clock, cast, p)
+    elif nxt == "supervisor_review":
+        if p.state.key == "countersigning":
+            for a in p.assignments.filter(role="co", status="received"):
+                services.reply_countersign(actor=cast.officer[a.unit_id], proposal=p, note="同意")
+    elif nxt == "replied":
+        supervisor = rng.choice(cast.supervisors)
+        if plan.get("send_back"):
+            services.reply_send_back(
+                actor=supervisor, proposal=p, reason="答复内容过于笼统，请补充具体措施和时间安排。"
+            )
+            clock.advance(rng, (3, 10))
+            _reply(rng, clock, cast, p)
+            if p.state.key == "countersigning":
+                for a in p.assignments.filter(role="co", status="received"):
+                    services.reply_countersign(actor=cast.officer[a.unit_id], proposal=p)
+        services.reply_approve(actor=supervisor, proposal=p, grade=plan.get("regrade"))
+    elif nxt == "rated":
+        _rate_all(rng, clock, cast, p, plan)
+    elif nxt == "confirmed":
+        services.proposal_confirm(actor=staff, proposal=p)
+    elif nxt == "closed":
+        services.proposal_close(actor=staff, proposal=p)
+        if rng.random() < 0.6:
+            for reply in p.replies.filter(status="sent"):
+                services.reply_publish(actor=staff, reply=reply)
+    elif nxt == "archived":
+        services.proposal_archive(actor=staff, proposal=p)
+
+
+def _rate_all(rng, clock, cast, p, plan):
+    from xieshang.proposals.workflow_hooks import signers
+
+    for signer in signers(p):
+        if p.state.key != "replied":
+            break
+        choice = rng.choices(["satisfied", "basic", "dissatisfied"], weights=[78, 18, 4])[0]
+        if plan.get("dissatisfied") and signer.pk == p.submitter_id:
+            choice = "dissatisfied"
+        comment = "答复未回应核心问题，希望进一步落实。" if choice == "dissatisfied" else ""
+        if rng.random() < 0.15:
+            services.rating_submit(
+                actor=rng.choice(cast.staff), rater=signer, proposal=p, satisfaction=choice, comment=comment
+            )
+        else:
+            services.rating_submit(actor=signer, proposal=p, satisfaction=choice, comment=comment)
+    if p.state.key == "rehandling" and plan.get("target") != "rehandling":
+        clock.advance(rng, (10, 20))
+        _reply(rng, clock, cast, p)
+        if p.state.key == "countersigning":
+            for a in p.assignments.filter(role="co", status="received"):
+                services.reply_countersign(actor=cast.officer[a.unit_id], proposal=p)
+        services.reply_approve(actor=rng.choice(cast.supervisors), proposal=p)
+        plan = {**plan, "dissatisfied": False}
+        for signer in signers(p):
+            services.rating_submit(actor=signer, proposal=p, satisfaction=rng.choice(["satisfied", "basic"]))
+
+
+def _drive(rng, clock, cast, p: Proposal, target: str, plan) -> None:
+    staff = rng.choice(cast.staff)
+    terminal = {"not_filed": "not_file", "merged": "merge", "converted": "convert"}
+    if target == "withdrawn":
+        services.proposal_submit(actor=p.submitter, proposal=p)
+        clock.advance(rng, (0, 2))
+        services.proposal_transition(actor=p.submitter, proposal=p, key="withdraw")
+        return
+    stop = "under_review" if target in terminal else target
+    stop = {"returned": "assigned", "rehandling": "rated"}.get(stop, stop)
+    for nxt in PATH[1 : PATH.index(stop) + 1]:
+        clock.advance(rng, GAPS[nxt])
+        if nxt == "rated" and target == "rehandling":
+            plan["dissatisfied"] = True
+            plan["target"] = "rehandling"
+            _rate_all(rng, clock, cast, p, plan)
+            return
+        _step(rng, clock, cast, p, nxt, plan)
+    if target in terminal:
+        clock.advance(rng, (2, 8))
+        if target == "not_filed":
+            services.proposal_review(
+                actor=staff,
+                proposal=p,
+                outcome="not_filed",
+                ground=rng.choice(cast.grounds),
+                reason="经审查，所提事项不符合立案条件，建议通过其他渠道反映。",
+            )
+        elif target == "merged":
+            into = plan.get("merge_into")
+            if into is None:
+                services.proposal_review(actor=staff, proposal=p, outcome="converted", reason="转社情民意信息办理。")
+                return
+            services.proposal_review(
+                actor=staff, proposal=p, outcome="merged", merge_into=into, reason="与同类提案内容相近，并案办理。"
+            )
+        else:
+            services.proposal_review(
+                actor=staff, proposal=p, outcome="converted", reason="所提内容更适合作为意见建议转有关部门参考。"
+            )
+    elif target == "returned":
+        clock.advance(rng, (1, 6))
+        a = p.assignments.filter(status="pending").select_related("unit").first()
+        services.assignment_return(
+            actor=cast.officer[a.unit_id], assignment=a, reason="所提事项主要职责不在我单位，建议改由其他单位主办。"
+        )
+
+
+def _micro(rng, clock, cast, target: str):
+    title, body, unit_name = compose_micro(rng)
+    lead = rng.choice(cast.members[:60]) if rng.random() < 0.5 else cast.accounts["member"]
+    p = services.proposal_create(actor=lead, organization=cast.org, title=title, body=body, kind="micro")
+    clock.advance(rng, (0, 2))
+    services.proposal_submit(actor=lead, proposal=p)
+    if target == "submitted":
+        return p
+    clock.advance(rng, (1, 3))
+    staff = rng.choice(cast.staff)
+    if target == "not_filed":
+        services.proposal_review(
+            actor=staff, proposal=p, outcome="not_filed", ground=cast.grounds[0], reason="所提事项已由区政府办理。"
+        )
+        return p
+    unit = cast.units.get(unit_name) or cast.units["市城管局"]
+    services.micro_accept(actor=staff, proposal=p, unit=unit)
+    if target == "handling":
+        return p
+    clock.advance(rng, (3, 16))
+    assignment = p.assignments.get(status="received")
+    services.reply_submit(
+        actor=cast.officer[assignment.unit_id],
+        proposal=p,
+        reference_number=f"微复〔{p.year}〕{rng.randint(1, 200)}号",
+        contact_person=f"{rng.choice('王李张刘')}同志",
+        contact_phone=f"0371-6{rng.randint(1000000, 9999999)}",
+        text="收到您的微提案后，我们立即安排现场查看，已完成整改。感谢您的关心。",
+        grade=rng.choice("AAB"),
+    )
+    if target == "replied":
+        return p
+    clock.advance(rng, (1, 6))
+    services.rating_submit(actor=lead, proposal=p, satisfaction=rng.choice(["satisfied", "satisfied", "basic"]))
+    return p
+
+
+def build(ctx, *, scale: float = 1.0) -> None:
+    rng = ctx.rng
+    cast = Cast(ctx)
+    today = timezone.localdate()
+    year_start = date(today.year, 1, 5)
+    clock = Clock(timezone.now())
+    leader = cast.accounts["leader"]
+    plans = []
+    for target, share in TARGETS:
+        for _ in range(max(1, round(share * scale))):
+            plans.append(target)
+    rng.shuffle(plans)
+    starts = sorted(((_start(rng, t, today, year_start), i, t) for i, t in enumerate(plans)), key=lambda x: x[0])
+    made: dict[str, list[Proposal]] = {}
+    counts: dict[str, int] = {}
+    with simulated(clock):
+        for index, (start, _i, target) in enumerate(starts):
+            clock.value = start
+            topic = rng.choice(TOPICS)
+            title, body = compose(rng, topic)
+            lead, cosigners = _pick_members(rng, cast, target, index)
+            kind_roll = rng.random()
+            extra = {}
+            if kind_roll < 0.06:
+                extra = {"submitter_kind": "party", "submitter_party": "cdl", "submitter_org_name": "民盟郑州市委员会"}
+            elif kind_roll < 0.09:
+                extra = {"submitter_kind": "committee", "committee": rng.choice(cast.committees)}
+            elif kind_roll < 0.11:
+                extra = {"submitter_kind": "sector", "sector": rng.choice(cast.sectors)}
+            elif kind_roll < 0.13:
+                extra = {"submitter_kind": "peoples_org", "submitter_org_name": "郑州市妇女联合会"}
+            on_behalf = rng.random() < 0.04 and extra == {}
+            p = services.proposal_create(
+                actor=rng.choice(cast.staff) if on_behalf else lead,
+                submitter=lead,
+                organization=cast.org,
+                title=title,
+                body=body,
+                cosigners=cosigners if not extra else (),
+                **extra,
+            )
+            p._topic = topic[0]
+            lead_unit, co_units, split = _units_for(rng, cast, topic, target, index)
+            others = [u for u in cast.units.values() if u.pk != lead_unit.pk and u not in co_units]
+            plan = {
+                "category": topic[1],
+                "units": (lead_unit, co_units, split),
+                "extra": rng.choice(others),
+                "leader": leader if rng.random() < 0.6 else rng.choice(cast.leaders),
+                "key": rng.random() < 0.07,
+                "fast": rng.random() < 0.05,
+                "send_back": rng.random() < 0.08,
+                "regrade": rng.choice("AB") if rng.random() < 0.05 else None,
+                "extend": rng.random() < 0.06,
+            }
+            if target in ("assignment_pending",):
+                plan["leader"] = leader
+            if target == "handling" and index % 5 == 0:
+                plan["key"] = True
+                plan["leader"] = leader
+            if target == "merged":
+                # Into an earlier proposal that was filed or is under review. At small scales none of the first two
+                # targets may exist yet, and a merge without a host turned into a conversion: no merged proposal.
+                hosts = [q for t in MERGE_HOSTS for q in made.get(t, [])]
+                plan["merge_into"] = hosts[0] if hosts else None
+            _drive(rng, clock, cast, p, target, plan)
+            made.setdefault(target, []).append(p)
+            counts[target] = counts.get(target, 0) + 1
+        for target, share in MICRO_TARGETS:
+            for _ in range(max(1, round(share * scale))):
+                back = {"submitted": 3, "handling": 10, "replied": 20, "not_filed": 60}.get(target, 200)
+                day = max(year_start, today - timedelta(days=rng.randint(back // 2 + 1, back + 5)))
+                clock.value = timezone.make_aware(datetime.combine(day, time(10)))
+                _micro(rng, clock, cast, target)
+        # The year-end selection of excellent proposals, among the closed ones.
+        closed = [p for p in made.get("archived", []) if p.replies.filter(grade="A").exists()][:12]
+        if closed:
+            services.excellent_select(actor=cast.accounts["proposals"], proposals=closed, year=today.year)
+    total = sum(counts.values())
+    ctx.say(f"  {total} proposals and {sum(round(s * scale) or 1 for _, s in MICRO_TARGETS)} micro-proposals")

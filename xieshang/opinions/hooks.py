@@ -1,0 +1,76 @@
+"""Effects of the report workflow's transitions, run by the engine inside the transition's transaction (the report
+locked and fresh): public functions `on_<transition>(report, event, payload)`, and the notifier. register() hands
+them to the engine.
+
+Everything a hook needs is on the report or the event; the records of sending up, forwarding, instructions and
+adoptions are written by the services before they transition (services/), the duty credit by the services too."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from xieshang.notifications.services import is_suppressed
+from xieshang.workflow import registry
+
+from . import search_wiring
+from .workflows import REPORT_WORKFLOW
+
+WF = REPORT_WORKFLOW["key"]
+
+
+def on_approve(report, event, payload) -> None:
+    """签批 ends the editing: the first approval dates it (statistics count edited reports by this date)."""
+    if report.edited_at is None:
+        report.edited_at = event.at
+        report.save(update_fields=["edited_at"])
+
+
+def on_close(report, event, payload) -> None:
+    """不予采用: the reason is kept on the report, which its authors read."""
+    report.close_reason = event.reason
+    report.closed_at = event.at
+    report.save(update_fields=["close_reason", "closed_at"])
+
+
+def on_archive(report, event, payload) -> None:
+    report.closed_at = event.at
+    report.save(update_fields=["closed_at"])
+
+
+# Events written while notifications were suppressed (notifications.services.suppressed(), the demo loading
+# history): the notifier runs after the commit, which may come after the suppressed block has ended.
+_suppressed_events: set[int] = set()
+
+
+def on_transition(report, event, payload) -> None:
+    """Every transition: the search document follows the new state and records (indexed after the commit), and an
+    event written under suppressed() is remembered so that its notification is not sent."""
+    search_wiring.index_report(report.pk)
+    if is_suppressed():
+        _suppressed_events.add(event.pk)
+
+
+def notifier(report, event) -> list[tuple]:
+    from xieshang.workflow.services import users_for_roles
+
+    if event.pk in _suppressed_events:
+        _suppressed_events.discard(event.pk)
+        return []
+    if event.transition_id is None:
+        return []
+    people = users_for_roles(report, event.transition.notify or [])
+    if not people:
+        return []
+    title = _("社情民意信息“%(title)s”：%(action)s") % {"title": report.title[:30], "action": event.transition_name}
+    body = _("当前状态：%(state)s。") % {"state": event.to_state_name}
+    if event.reason:
+        body += _("理由：%(reason)s") % {"reason": event.reason}
+    return [(people, title, body, report.get_absolute_url())]
+
+
+def register() -> None:
+    registry.register_hook(WF, "approve", on_approve)
+    registry.register_hook(WF, "close", on_close)
+    registry.register_hook(WF, "archive", on_archive)
+    registry.register_hook(WF, registry.ANY, on_transition)
+    registry.register_notifier(WF, notifier)
