@@ -312,7 +312,7 @@ def _step(rng, clock, cast, p: Proposal, nxt: str, plan) -> None:
 
 
 def _rate_all(rng, clock, cast, p, plan):
-    from xieshang.proposals.workflow_hooks import signers
+    from xieshang.proposals.selectors import signers
 
     for signer in signers(p):
         if p.state.key != "replied":

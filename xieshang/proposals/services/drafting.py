@@ -34,6 +34,27 @@ from ._base import (
 from .cosign import invite_members
 
 
+def _submitter_errors(
+    org_id, submitter, submitter_kind: str, party: str, org_name: str, *, committee, sector
+) -> dict[str, str]:
+    """What the chosen kind of submitter (member, party, people's organization, committee, sector) lacks."""
+    kinds = Proposal.SubmitterKind
+    errors: dict[str, str] = {}
+    if submitter_kind not in kinds.values:
+        errors["submitter_kind"] = _("提案者类型无效。")
+    if submitter_kind in (kinds.MEMBER, kinds.JOINT) and not is_member(submitter, org_id):
+        errors["submitter"] = _("领衔提案人须为本组织的委员。")
+    if submitter_kind == kinds.PARTY and not party:
+        errors["submitter_party"] = _("请选择提案的党派。")
+    if submitter_kind == kinds.PEOPLES_ORG and not org_name.strip():
+        errors["submitter_org_name"] = _("请填写人民团体名称。")
+    if submitter_kind == kinds.COMMITTEE and committee is None:
+        errors["committee"] = _("请选择专门委员会。")
+    if submitter_kind == kinds.SECTOR and sector is None:
+        errors["sector"] = _("请选择界别。")
+    return errors
+
+
 def proposal_create(
     *,
     actor,
@@ -62,21 +83,9 @@ def proposal_create(
         require(actor, "proposals.enter_on_behalf", organization, _("只有提案委员会工作人员可以代委员录入提案。"))
     else:
         require(actor, "proposals.add_proposal", organization, _("只有本组织的委员可以提交提案。"))
-    errors: dict[str, str] = {}
-    if submitter_kind not in Proposal.SubmitterKind.values:
-        errors["submitter_kind"] = _("提案者类型无效。")
-    if submitter_kind in (Proposal.SubmitterKind.MEMBER, Proposal.SubmitterKind.JOINT) and not is_member(
-        submitter, org_id
-    ):
-        errors["submitter"] = _("领衔提案人须为本组织的委员。")
-    if submitter_kind == Proposal.SubmitterKind.PARTY and not submitter_party:
-        errors["submitter_party"] = _("请选择提案的党派。")
-    if submitter_kind == Proposal.SubmitterKind.PEOPLES_ORG and not submitter_org_name.strip():
-        errors["submitter_org_name"] = _("请填写人民团体名称。")
-    if submitter_kind == Proposal.SubmitterKind.COMMITTEE and committee is None:
-        errors["committee"] = _("请选择专门委员会。")
-    if submitter_kind == Proposal.SubmitterKind.SECTOR and sector is None:
-        errors["sector"] = _("请选择界别。")
+    errors = _submitter_errors(
+        org_id, submitter, submitter_kind, submitter_party, submitter_org_name, committee=committee, sector=sector
+    )
     cosigners = [u for u in cosigners if u.pk != submitter.pk]
     if kind == Proposal.Kind.MICRO and cosigners:
         errors["cosigners"] = _("微提案不设联名。")
