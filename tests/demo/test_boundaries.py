@@ -2,8 +2,6 @@
 services and selectors (duties' models stay behind duties' services). Its history switch is notifications'."""
 
 import re
-import types
-from contextlib import contextmanager
 from pathlib import Path
 
 from xieshang.demo.registry import builders, history
@@ -38,17 +36,17 @@ def test_builders_run_in_a_plain_order():
     assert [name for name, _ in builders()] == ["accounts", "proposals", "opinions", "deliberation", "consultations"]
 
 
-def test_history_suppresses_notifications_and_enters_a_domain_quiet_while_it_exists():
-    entered = []
-
-    @contextmanager
-    def quiet():
-        entered.append(True)
-        yield
-
+def test_history_suppresses_notifications():
     assert not is_suppressed()
-    with history(types.SimpleNamespace(quiet=quiet)):
-        assert is_suppressed() and entered == [True]
-    with history(types.SimpleNamespace()):
+    with history():
         assert is_suppressed()
     assert not is_suppressed()
+
+
+def test_no_domain_service_keeps_a_quiet_switch_of_its_own():
+    from xieshang.consultations import services as consultations
+    from xieshang.opinions import services as opinions
+    from xieshang.proposals import services as proposals
+
+    for module in (consultations, opinions, proposals):
+        assert not hasattr(module, "quiet") and not hasattr(module, "is_quiet")

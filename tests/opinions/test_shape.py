@@ -66,7 +66,6 @@ def test_suppressed_silences_the_services_also_when_the_commit_comes_later(submi
         report = submit()
         drive(report, "sent")
     assert not Notification.objects.exists()
-    assert services.quiet is suppressed  # the demo's alias until it moves
 
 
 def test_settings_are_cached_and_a_save_clears_them(organization, django_assert_num_queries):

@@ -74,8 +74,10 @@ def test_tagged_states_cover_organization_copies(org, people, tickets):
 
 def test_tagged_state_ids_are_cached(db, django_assert_num_queries):
     ids = state_ids_tagged("handling")
-    expected = State.objects.filter(key__in=["handling", "replied"], workflow__key="ticket")
-    assert set(expected.values_list("pk", flat=True)) == set(ids)
+    # every workflow's states with the tag (the ticket's handling and replied, and the domains' own)
+    expected = {pk for pk, tags in State.objects.values_list("pk", "tags") if "handling" in tags}
+    ticket = State.objects.filter(key__in=["handling", "replied"], workflow__key="ticket")
+    assert set(ticket.values_list("pk", flat=True)) <= expected == set(ids)
     with django_assert_num_queries(0):
         assert state_ids_tagged("handling") == ids
 

@@ -104,7 +104,7 @@ def build(ctx: DemoContext) -> None:
         for p in partners
     }
 
-    with history(services):
+    with history():
         n_outcomes = 0
         for index, (kind, title, committee_index, offset, target) in enumerate(CONSULTATIONS):
             planned = today + timedelta(days=offset)

@@ -321,7 +321,7 @@ def build(ctx: DemoContext) -> None:
     data["opinion_recipients"] = recipients
 
     clock = Clock(timezone.now())
-    with simulated(clock), history(services):
+    with simulated(clock), history():
         counts = _history(ctx, rng, clock, org, staff, leader_users, authors_pool, members, units, by_level)
     _today(ctx, rng, org, staff, accounts, units, by_level, members)
     ctx.say(

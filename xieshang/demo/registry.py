@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from types import ModuleType
 
 from xieshang.notifications.services import suppressed
 
@@ -33,18 +32,11 @@ class DemoContext:
 
 
 @contextmanager
-def history(domain_services: ModuleType | None = None) -> Iterator[None]:
-    """Loading the past: no notifications (the demo's year must not flood today's inboxes).
-
-    notifications.services.suppressed() is the one switch. It holds back what is sent inside the block; the engine's
-    notifiers and some services send after the commit, when the block is long over, and the domains still tell those
-    apart with their own quiet() switch. While a domain's services have one (issue #12: it becomes an alias of
-    suppressed(), then goes), it is entered too, so the demo builds the same data; nothing else here names it."""
-    with ExitStack() as stack:
-        stack.enter_context(suppressed())
-        quiet = getattr(domain_services, "quiet", None)
-        if quiet is not None:
-            stack.enter_context(quiet())
+def history() -> Iterator[None]:
+    """Loading the past: no notifications (the demo's year must not flood today's inboxes). The one switch is
+    notifications.services.suppressed(); what services and the workflow engine send after the commit runs in the
+    context it was scheduled in (notifications.services.after_commit), so the block covers it too."""
+    with suppressed():
         yield
 
 

@@ -8,7 +8,6 @@ what was typed; PermissionDenied means the person may not do this at all.
 Callers write `from xieshang.consultations import services` and `services.<name>`: the public names are re-exported
 here."""
 
-from xieshang.notifications.services import suppressed
 from xieshang.workflow import services as workflow  # tests and the demo reach the engine as services.workflow
 
 from .invitations import invite, register
@@ -56,9 +55,6 @@ from .rooms import (
     topic_transition,
 )
 
-# alias for the demo until it moves; removed after merge
-quiet = suppressed
-
 __all__ = [
     "CHECKIN_SALT",
     "MATERIAL_MAX_MB",
@@ -88,7 +84,6 @@ __all__ = [
     "photo_set_published",
     "plan_record_approval",
     "progress_add",
-    "quiet",
     "recommendation_add",
     "register",
     "room_create",
@@ -96,7 +91,6 @@ __all__ = [
     "segment_add",
     "send_due_dispatches",
     "send_milestone_reminders",
-    "suppressed",
     "topic_open_conversation",
     "topic_outcome_add",
     "topic_prepare",

@@ -11,8 +11,6 @@ Each service checks permission, validates, writes inside one transaction (includ
 the duty credit) and leaves notifications and search indexing to after the commit. Refusals are ValidationErrors
 keyed by form field, so pages show them beside the field that caused them."""
 
-from xieshang.notifications.services import suppressed
-
 from ._base import AUTHOR_MEMBER_ROLES, WORKFLOW_KEY
 from .adoption import RECORDABLE_TAG, adoption_record
 from .bulletins import issue_add_reports, issue_create, issue_publish, issue_remove_report
@@ -27,8 +25,6 @@ from .sending import (
     report_send,
 )
 
-quiet = suppressed  # alias for the demo until it moves; removed after merge
-
 __all__ = [
     "AUTHOR_MEMBER_ROLES",
     "RECORDABLE_TAG",
@@ -42,7 +38,6 @@ __all__ = [
     "issue_publish",
     "issue_remove_report",
     "issue_send",
-    "quiet",
     "recipients_ensure_defaults",
     "report_edit",
     "report_forward",
