@@ -4,7 +4,8 @@ services and selectors (duties' models stay behind duties' services). Its histor
 import re
 from pathlib import Path
 
-from xieshang.demo.registry import builders, history
+from xieshang.demo.builders import builders
+from xieshang.demo.registry import history
 from xieshang.notifications.services import is_suppressed
 
 APP = Path(__file__).resolve().parents[2] / "xieshang"

@@ -1,13 +1,14 @@
-"""The demo builders, in the order `manage.py demo_data` runs them with one seeded RNG.
+"""What every demo builder shares: the context (one seeded RNG, the scale, what earlier builders left) and the
+history() block that loads the past without notifications.
 
 A builder is fn(ctx: DemoContext) -> None. The accounts builder runs first and leaves the organization, people and
-the demo accounts in ctx for the domains that follow. The list is plain and lives here: the domains do not register
-anything and do not know the demo exists."""
+the demo accounts in ctx for the domains that follow. The running order is the plain list in builders.py: the
+domains do not register anything and do not know the demo exists."""
 
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -38,16 +39,3 @@ def history() -> Iterator[None]:
     context it was scheduled in (notifications.services.after_commit), so the block covers it too."""
     with suppressed():
         yield
-
-
-def builders() -> list[tuple[str, Callable[[DemoContext], None]]]:
-    """(name, builder) in running order; `demo_data --only` names them."""
-    from . import consultations, deliberation, opinions, organization, proposals
-
-    return [
-        ("accounts", organization.build),
-        ("proposals", lambda ctx: proposals.build(ctx, scale=ctx.scale)),
-        ("opinions", opinions.build),
-        ("deliberation", deliberation.build),
-        ("consultations", consultations.build),
-    ]

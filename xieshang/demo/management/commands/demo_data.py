@@ -9,7 +9,8 @@ from django.db import connections, transaction
 from django.test.utils import override_settings
 
 from xieshang.accounts.models import Organization
-from xieshang.demo.registry import DEMO_PASSWORD, DemoContext, builders
+from xieshang.demo.builders import builders
+from xieshang.demo.registry import DEMO_PASSWORD, DemoContext
 
 
 class Command(BaseCommand):

@@ -1,0 +1,20 @@
+"""The demo builders, in the order `manage.py demo_data` runs them (each builder imports registry, not this list)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from .registry import DemoContext
+
+
+def builders() -> list[tuple[str, Callable[[DemoContext], None]]]:
+    """(name, builder) in running order; `demo_data --only` names them."""
+    from . import consultations, deliberation, opinions, organization, proposals
+
+    return [
+        ("accounts", organization.build),
+        ("proposals", lambda ctx: proposals.build(ctx, scale=ctx.scale)),
+        ("opinions", opinions.build),
+        ("deliberation", deliberation.build),
+        ("consultations", consultations.build),
+    ]
