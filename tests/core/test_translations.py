@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
+from django.test import override_settings
 from django.utils import translation
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -29,6 +31,43 @@ def test_every_entry_is_translated_and_not_fuzzy():
     assert not problems, (
         f"{len(problems)} English entries are untranslated or fuzzy in {PO.relative_to(ROOT)} "
         f"(run `python scripts/translations.py check`):\n{_describe(problems)}"
+    )
+
+
+def _ident(entry):
+    return (entry.msgctxt, entry.msgid, entry.msgid_plural)
+
+
+def _label(ident):
+    msgctxt, msgid, msgid_plural = ident
+    return (f"[{msgctxt}] " if msgctxt else "") + repr(msgid) + (f" / {msgid_plural!r}" if msgid_plural else "")
+
+
+@pytest.mark.skipif(shutil.which("xgettext") is None, reason="GNU gettext's xgettext is not installed")
+def test_catalogue_has_every_string_in_the_code(tmp_path, monkeypatch):
+    # Extract afresh, as `python scripts/translations.py update` does, from a copy of the source (so that nothing is
+    # written into the real catalogue); every msgid the code marks must be in the .po, and the .po must hold no other.
+    source = tmp_path / "xieshang"
+    shutil.copytree(
+        tr.PACKAGE_DIR,
+        source,
+        ignore=shutil.ignore_patterns("locale", "__pycache__", "*.pyc", "node_modules", ".venv"),
+        symlinks=True,
+    )
+    out = tmp_path / "locale"
+    monkeypatch.chdir(source)
+    with override_settings(LOCALE_PATHS=[out]):
+        call_command("makemessages", locale=tr.LANGUAGES, ignore_patterns=tr.IGNORE, no_obsolete=True, verbosity=0)
+    fresh = {_ident(e) for e in tr.parse_po(out / "en" / "LC_MESSAGES" / f"{tr.DOMAIN}.po") if not e.is_header}
+    catalogue = {_ident(e) for e in tr.parse_po(PO) if not e.is_header}
+    assert len(fresh) > 1000, f"makemessages found only {len(fresh)} strings in the copy of the source"
+    missing = sorted(fresh - catalogue, key=str)
+    stale = sorted(catalogue - fresh, key=str)
+    assert not (missing or stale), (
+        f"{PO.relative_to(ROOT)} is not up to date with the code (run `python scripts/translations.py update`, "
+        f"translate, then `compile`): {len(missing)} msgids missing, {len(stale)} no longer used.\n"
+        + "".join(f"  missing: {_label(i)}\n" for i in missing[:40])
+        + "".join(f"  unused: {_label(i)}\n" for i in stale[:40])
     )
 
 
@@ -81,6 +120,8 @@ def test_override_en_translates_the_interface():
         assert translation.gettext("我的待办") == "My to-do list"
         assert translation.gettext("关怀模式") == "Care mode"
         assert translation.gettext("承办单位经办人") == "Handling-unit officer"
+        assert translation.gettext("提交的内容过大，未能保存") == "The submission was too large and was not saved"
+        assert translation.gettext("阶段标签") == "Phase tags"
     with translation.override("zh-hans"):
         assert translation.gettext("我的待办") == "我的待办"
 
