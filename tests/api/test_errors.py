@@ -88,6 +88,15 @@ def signed_in(client, organization):
         "/api/deliberation/conversations?offset=99999999999999",
         "/api/search/?q=停车&page=0",
         "/api/search/?q=停车&page=-1",
+        "/api/proposals/?offset=-1",
+        "/api/proposals/?offset=99999999999999",
+        "/api/proposals/?limit=0",
+        "/api/opinions/reports?offset=-1",
+        "/api/opinions/reports?offset=99999999999999",
+        "/api/opinions/issues?limit=100000",
+        "/api/consultations/consultations?offset=-1",
+        "/api/consultations/rooms?offset=-1",
+        "/api/consultations/outcomes?limit=0",
     ],
 )
 def test_bad_paging_is_422_with_the_reason(signed_in, url):
@@ -100,7 +109,14 @@ def test_bad_paging_is_422_with_the_reason(signed_in, url):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    "url", ["/api/notifications/?offset=0&limit=10", "/api/deliberation/conversations?offset=5&limit=200"]
+    "url",
+    [
+        "/api/notifications/?offset=0&limit=10",
+        "/api/deliberation/conversations?offset=5&limit=200",
+        "/api/proposals/?offset=10&limit=5",
+        "/api/opinions/reports?offset=0&limit=5",
+        "/api/consultations/consultations?offset=0&limit=5",
+    ],
 )
 def test_valid_paging_answers(signed_in, url):
     assert signed_in.get(url).status_code == 200

@@ -1,9 +1,5 @@
-import pytest
-
 from xieshang.consultations import services
 from xieshang.consultations.models import Support
-
-pytestmark = pytest.mark.urls("tests.consultations.api_urls")
 
 
 def test_schema_lists_the_endpoints(client, member):

@@ -1,10 +1,10 @@
 """REST API: list scoped to the caller, detail with history, the caller's transitions, taking one, clear 4xx."""
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
 from ninja import NinjaAPI
 from ninja.testing import TestClient
 
+from xieshang.api import errors
 from xieshang.proposals.api import router
 from xieshang.proposals.selectors import categories_for
 
@@ -12,21 +12,9 @@ from .factories import advance, make_proposal
 
 pytestmark = pytest.mark.django_db
 
-# The router on its own API with the same error handlers as xieshang/api/main.py.
+# The router on its own API with the platform's error handlers (xieshang/api/errors.py).
 api = NinjaAPI(urls_namespace="proposals_api_test")
-
-
-@api.exception_handler(PermissionDenied)
-def _denied(request, exc):
-    return api.create_response(request, {"detail": str(exc)}, status=403)
-
-
-@api.exception_handler(ValidationError)
-def _invalid(request, exc):
-    detail = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
-    return api.create_response(request, {"detail": detail}, status=422)
-
-
+errors.register(api)
 api.add_router("/proposals/", router)
 client = TestClient(api)
 

@@ -2,7 +2,6 @@
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError  # noqa: F401  (tests/consultations/api_urls.py)
 from ninja import NinjaAPI
 from ninja.security import django_auth
 
@@ -36,15 +35,6 @@ api = XieshangAPI(
 
 # Workflow refusals, PermissionDenied, ValidationError and Http404 become 403/404/409/422 here, once for every router.
 errors.register(api)
-
-
-# Kept for tests that build their own NinjaAPI with these handlers (tests/consultations/api_urls.py).
-def permission_denied(request: Any, exc: PermissionDenied) -> Any:
-    return errors.permission_denied(api, request, exc)
-
-
-def validation_error(request: Any, exc: ValidationError) -> Any:
-    return errors.validation_error(api, request, exc)
 
 
 api.add_router("/accounts/", accounts_api.router)

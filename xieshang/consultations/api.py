@@ -9,8 +9,9 @@ import rules
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 
+from xieshang.core.api import Paging
 from xieshang.workflow.selectors import state_has
 
 from . import selectors, services
@@ -123,9 +124,9 @@ def _org(request):
 
 
 @router.get("/consultations", response=list[ConsultationOut])
-def list_consultations(request):
-    qs = selectors.consultations_for_user(request.user, _org(request))[:200]
-    return [ConsultationOut.build(c) for c in qs]
+def list_consultations(request, paging: Query[Paging]):
+    qs = selectors.consultations_for_user(request.user, _org(request))
+    return [ConsultationOut.build(c) for c in paging.page(qs)]
 
 
 @router.get("/consultations/{pk}", response=ConsultationOut)
@@ -134,13 +135,13 @@ def get_consultation(request, pk: int):
 
 
 @router.get("/rooms", response=list[RoomOut])
-def list_rooms(request):
+def list_rooms(request, paging: Query[Paging]):
     organization = _org(request)
     if not rules.has_perm("consultations.view_room", request.user, organization):
         raise PermissionDenied
     return [
         RoomOut(id=r.pk, name=r.name, community=str(r.community), convener=r.convener.display_name)
-        for r in selectors.rooms_for(organization)
+        for r in paging.page(selectors.rooms_for(organization))
     ]
 
 
@@ -152,8 +153,8 @@ def _room(request, pk):
 
 
 @router.get("/rooms/{pk}/topics", response=list[TopicOut])
-def list_topics(request, pk: int):
-    return [TopicOut.build(t) for t in selectors.topics_for_room(_room(request, pk))[:200]]
+def list_topics(request, pk: int, paging: Query[Paging]):
+    return [TopicOut.build(t) for t in paging.page(selectors.topics_for_room(_room(request, pk)))]
 
 
 @router.post("/rooms/{pk}/topics", response={201: TopicOut})
@@ -171,11 +172,11 @@ def support_topic(request, pk: int):
 
 
 @router.get("/outcomes", response=list[OutcomeOut])
-def list_outcomes(request, mine: bool = False):
+def list_outcomes(request, paging: Query[Paging], mine: bool = False):
     qs = (
         selectors.outcomes_for_owner(request.user) if mine else selectors.outcomes_for_user(request.user, _org(request))
     )
-    return [OutcomeOut.build(o) for o in qs[:200]]
+    return [OutcomeOut.build(o) for o in paging.page(qs)]
 
 
 @router.get("/outcomes/{pk}", response=OutcomeOut)

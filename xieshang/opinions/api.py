@@ -8,7 +8,9 @@ from datetime import date, datetime
 import rules
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
+
+from xieshang.core.api import Paging
 
 from . import selectors
 from .statistics import default_period, opinion_statistics
@@ -153,7 +155,7 @@ def _organization(request):
 
 
 @router.get("/reports", response=list[ReportOut])
-def list_reports(request, scope: str = "mine", state: str = "", limit: int = 50, offset: int = 0):
+def list_reports(request, paging: Query[Paging], scope: str = "mine", state: str = ""):
     """scope=mine: the reports the user (co-)wrote; scope=desk: the organization's reports (information staff)."""
     organization = _organization(request)
     if scope == "desk":
@@ -164,8 +166,7 @@ def list_reports(request, scope: str = "mine", state: str = "", limit: int = 50,
         reports = selectors.reports_for_author(request.user, organization)
         if state:
             reports = reports.filter(state__key=state)
-    limit = max(1, min(limit, 200))
-    return [ReportOut.build(r) for r in reports[offset : offset + limit]]
+    return [ReportOut.build(r) for r in paging.page(reports)]
 
 
 @router.get("/reports/{report_id}", response=ReportDetailOut)
@@ -194,7 +195,7 @@ def get_report(request, report_id: int):
 
 
 @router.get("/issues", response=list[IssueOut])
-def list_issues(request, year: int | None = None, limit: int = 50, offset: int = 0):
+def list_issues(request, paging: Query[Paging], year: int | None = None):
     organization = _organization(request)
     if not rules.has_perm("opinions.view_issue", request.user, organization):
         raise PermissionDenied
@@ -203,7 +204,6 @@ def list_issues(request, year: int | None = None, limit: int = 50, offset: int =
     issues = selectors.issues_for(organization).annotate(n=Count("reports"))
     if year:
         issues = issues.filter(year=year)
-    limit = max(1, min(limit, 200))
     return [
         IssueOut(
             id=i.pk,
@@ -215,7 +215,7 @@ def list_issues(request, year: int | None = None, limit: int = 50, offset: int =
             published_at=i.published_at,
             reports=i.n,
         )
-        for i in issues[offset : offset + limit]
+        for i in paging.page(issues)
     ]
 
 

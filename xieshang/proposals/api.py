@@ -13,35 +13,13 @@ import rules
 from ninja import Field, Query, Router, Schema, Status
 
 from xieshang.accounts.selectors import user_organization_ids
-from xieshang.workflow.exceptions import (
-    ConditionFailed,
-    Conflict,
-    InvalidEdge,
-    InvalidPayload,
-    NotAllowed,
-    ReasonRequired,
-    TransitionError,
-)
+from xieshang.core.api import ErrorOut, Paging
 from xieshang.workflow.selectors import available_transitions, events_for
 
 from . import selectors, services
 from .models import Comment
 
 router = Router(tags=["proposals"])
-
-STATUS_FOR = {
-    NotAllowed: 403,
-    InvalidEdge: 409,
-    Conflict: 409,
-    ConditionFailed: 409,
-    ReasonRequired: 422,
-    InvalidPayload: 422,
-}
-
-
-class ErrorOut(Schema):
-    detail: str | dict | list
-    code: str = ""
 
 
 class AssignmentOut(Schema):
@@ -147,7 +125,7 @@ class TakeIn(Schema):
     expected_state: str | None = Field(None, description="The state key the caller saw; a different one gives 409.")
 
 
-class ListFilters(Schema):
+class ListFilters(Paging):
     state: str | None = None
     category: int | None = None
     sector: int | None = None
@@ -158,8 +136,6 @@ class ListFilters(Schema):
     kind: str | None = None
     q: str = ""
     organization: int | None = Field(None, description="Defaults to the caller's current organization.")
-    limit: int = Field(50, ge=1, le=200)
-    offset: int = Field(0, ge=0)
 
 
 class ProposalPage(Schema):
@@ -200,10 +176,6 @@ def _out(p) -> dict:
     }
 
 
-def _error(exc: TransitionError):
-    return Status(STATUS_FOR.get(type(exc), 409), {"detail": exc.message, "code": exc.code})
-
-
 @router.get("/", response={200: ProposalPage, 400: ErrorOut})
 def list_proposals(request, filters: Query[ListFilters]):
     """Proposals the caller may see in the organization, filtered; newest first."""
@@ -223,7 +195,7 @@ def list_proposals(request, filters: Query[ListFilters]):
         search=filters.q.strip(),
     )
     qs = selectors._filter(qs, f).order_by("-created_at", "-id")
-    items = [_out(p) for p in qs[filters.offset : filters.offset + filters.limit]]
+    items = [_out(p) for p in filters.page(qs)]
     return Status(200, {"count": qs.count(), "items": items})
 
 
@@ -318,17 +290,15 @@ def take_transition(request, proposal_id: int, key: str, data: TakeIn):
     reason to refuse filing); actions that need a form of their own (reply, rating, assignment plan) are refused
     here with the reason until their data exists."""
     proposal = selectors.get_proposal_for_user(request.user, proposal_id)
-    try:
-        services.proposal_transition(
-            actor=request.user,
-            proposal=proposal,
-            key=key,
-            payload=data.payload,
-            reason=data.reason,
-            expected_state=data.expected_state,
-        )
-    except TransitionError as exc:
-        return _error(exc)
+    # A refusal (TransitionError, PermissionDenied, ValidationError) becomes 403/409/422 in xieshang.api.errors.
+    services.proposal_transition(
+        actor=request.user,
+        proposal=proposal,
+        key=key,
+        payload=data.payload,
+        reason=data.reason,
+        expected_state=data.expected_state,
+    )
     return Status(200, proposal_detail(request, proposal_id))
 
 
@@ -339,11 +309,8 @@ def take_transition(request, proposal_id: int, key: str, data: TakeIn):
 def add_comment(request, proposal_id: int, data: CommentIn):
     """Remark on the proposal. Refused with 409 and the reason when the current state does not allow comments."""
     proposal = selectors.get_proposal_for_user(request.user, proposal_id)
-    try:
-        c = services.comment_add(actor=request.user, proposal=proposal, text=data.text)
-    except TransitionError as exc:  # the state does not allow comments: 409 with the reason
-        return _error(exc)
-    # PermissionDenied (403) and ValidationError (422, the message per field) go to the API's handlers.
+    # A state that does not allow comments is a TransitionError: 409 with the reason, from xieshang.api.errors.
+    c = services.comment_add(actor=request.user, proposal=proposal, text=data.text)
     return Status(
         201, {"id": c.pk, "author": c.author.display_name, "text": c.text, "state": c.state_name, "at": c.created_at}
     )
