@@ -69,7 +69,6 @@ INSTALLED_APPS = [
     "xieshang.activities",
     # faces
     "xieshang.api",
-    "xieshang.stats",
     "xieshang.demo",
 ]
 

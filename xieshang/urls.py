@@ -23,7 +23,6 @@ for app in (
     "duties",
     "activities",
     "search",
-    "stats",
 ):
     # Domain apps mount themselves when they have pages; an app without urls.py is simply not mounted.
     try:

@@ -1,8 +1,0 @@
-from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _
-
-
-class StatsConfig(AppConfig):
-    name = "xieshang.stats"
-    label = "stats"
-    verbose_name = _("统计")
