@@ -312,6 +312,28 @@ def polis_import(
     """Load a parsed Polis export (math.PolisExport) into an empty conversation, or into a new one.
 
     All or nothing, in one transaction; participant and statement ids of the export become their numbers."""
+    _check_import_target(actor, conversation, organization)
+    now = timezone.now()
+    statements = export.statements
+    final, numbers = _polis_final_votes(export)
+    with transaction.atomic():
+        if conversation is None:
+            conversation = _new_imported_conversation(actor, export, organization, title, source, now)
+        elif source:
+            Conversation.objects.filter(pk=conversation.pk).update(source=source[:200])
+        _import_polis_rows(conversation, statements, final, numbers, now)
+        audit_record(
+            actor=actor,
+            action="deliberation.polis_import",
+            obj=conversation,
+            detail={"statements": len(statements), "participants": len(numbers), "votes": len(final)},
+        )
+        map_request(conversation.pk)
+    return conversation
+
+
+def _check_import_target(actor, conversation: Conversation | None, organization) -> None:
+    """The actor may import into the conversation (which must be empty), or into a new one of the organization."""
     if conversation is not None:
         _require(actor, "deliberation.import_polis", conversation)
         if conversation.statements.exists() or conversation.participants.exists():
@@ -320,7 +342,11 @@ def polis_import(
         if organization is None:
             raise ValueError("conversation or organization is required")
         _require(actor, "deliberation.import_polis", organization)
-    now = timezone.now()
+
+
+def _polis_final_votes(export) -> tuple[dict[tuple[int, int], tuple[int, int | None]], set[int]]:
+    """The export's last vote per (participant, statement) and every participant number (voters and authors),
+    after checking that all ids are known and not negative."""
     statements = export.statements
     events = list(
         zip(
@@ -345,65 +371,62 @@ def polis_import(
     numbers = {p for p, _s in final} | {s.author_id for s in statements if s.author_id is not None}
     if any(n < 0 for n in numbers):
         raise ValidationError(_("作者编号不能为负数。"))
+    return final, numbers
 
-    with transaction.atomic():
-        if conversation is None:
-            summary = export.summary or {}
-            conversation = Conversation(
-                organization=organization,
-                title=(title or summary.get("topic") or _("导入的意见征集"))[:200],
-                description=summary.get("conversation-description", ""),
-                moderation=Conversation.Moderation.POST,
-                is_open=False,
-                source=(source or summary.get("url", ""))[:200],
-                created_by=_actor_or_none(actor),
-                closed_at=now,
-            )
-            conversation.save()
-        elif source:
-            Conversation.objects.filter(pk=conversation.pk).update(source=source[:200])
-        Participant.objects.bulk_create(
-            [Participant(conversation=conversation, number=n, created_at=now) for n in sorted(numbers)],
-            batch_size=2000,
-        )
-        pk_of_participant = dict(conversation.participants.values_list("number", "pk"))
-        Statement.objects.bulk_create(
-            [
-                Statement(
-                    conversation=conversation,
-                    number=s.id,
-                    text=s.body,
-                    author_id=pk_of_participant.get(s.author_id) if s.author_id is not None else None,
-                    status=POLIS_STATUS[s.moderated],
-                    moderated_at=now if s.moderated else None,
-                    created_at=_from_ms(s.timestamp, now),
-                )
-                for s in statements
-            ],
-            batch_size=2000,
-        )
-        pk_of_statement = dict(conversation.statements.values_list("number", "pk"))
-        Vote.objects.bulk_create(
-            [
-                Vote(
-                    conversation=conversation,
-                    statement_id=pk_of_statement[s],
-                    participant_id=pk_of_participant[p],
-                    value=v,
-                    created_at=_from_ms(ts, now),
-                )
-                for (p, s), (v, ts) in final.items()
-            ],
-            batch_size=5000,
-        )
-        audit_record(
-            actor=actor,
-            action="deliberation.polis_import",
-            obj=conversation,
-            detail={"statements": len(statements), "participants": len(numbers), "votes": len(final)},
-        )
-        map_request(conversation.pk)
+
+def _new_imported_conversation(actor, export, organization, title: str, source: str, now) -> Conversation:
+    """A closed conversation for the export, titled and described from its summary."""
+    summary = export.summary or {}
+    conversation = Conversation(
+        organization=organization,
+        title=(title or summary.get("topic") or _("导入的意见征集"))[:200],
+        description=summary.get("conversation-description", ""),
+        moderation=Conversation.Moderation.POST,
+        is_open=False,
+        source=(source or summary.get("url", ""))[:200],
+        created_by=_actor_or_none(actor),
+        closed_at=now,
+    )
+    conversation.save()
     return conversation
+
+
+def _import_polis_rows(conversation: Conversation, statements, final, numbers: set[int], now) -> None:
+    """Bulk-create the export's participants, statements and votes in the conversation."""
+    Participant.objects.bulk_create(
+        [Participant(conversation=conversation, number=n, created_at=now) for n in sorted(numbers)],
+        batch_size=2000,
+    )
+    pk_of_participant = dict(conversation.participants.values_list("number", "pk"))
+    Statement.objects.bulk_create(
+        [
+            Statement(
+                conversation=conversation,
+                number=s.id,
+                text=s.body,
+                author_id=pk_of_participant.get(s.author_id) if s.author_id is not None else None,
+                status=POLIS_STATUS[s.moderated],
+                moderated_at=now if s.moderated else None,
+                created_at=_from_ms(s.timestamp, now),
+            )
+            for s in statements
+        ],
+        batch_size=2000,
+    )
+    pk_of_statement = dict(conversation.statements.values_list("number", "pk"))
+    Vote.objects.bulk_create(
+        [
+            Vote(
+                conversation=conversation,
+                statement_id=pk_of_statement[s],
+                participant_id=pk_of_participant[p],
+                value=v,
+                created_at=_from_ms(ts, now),
+            )
+            for (p, s), (v, ts) in final.items()
+        ],
+        batch_size=5000,
+    )
 
 
 def polis_statements(conversation: Conversation):

@@ -53,54 +53,74 @@ def _banner(draw, text, colour=(178, 34, 34)):
         draw.text(((w - (box[2] - box[0])) / 2, 45), text, font=font, fill=(255, 230, 150))
 
 
+PALETTE = [(52, 84, 140), (40, 110, 90), (120, 70, 60), (80, 80, 90), (150, 110, 50), (60, 60, 120)]
+
+
 def draw_photo(scene: str, banner: str, rng) -> ContentFile:
     """A JPEG of a meeting ("meeting"), a community room ("room") or a street after the work ("site")."""
     from PIL import Image, ImageDraw
 
     w, h = SIZE
-    palette = [(52, 84, 140), (40, 110, 90), (120, 70, 60), (80, 80, 90), (150, 110, 50), (60, 60, 120)]
     if scene == "site":
         img = Image.new("RGB", SIZE, (150, 190, 230))
         draw = ImageDraw.Draw(img)
-        for i in range(6):  # buildings
-            bx = 20 + i * 160 + rng.randint(-10, 10)
-            top = rng.randint(140, 260)
-            draw.rectangle([bx, top, bx + 130, h - 160], fill=rng.choice([(210, 200, 185), (190, 180, 170)]))
-            for fy in range(top + 20, h - 180, 40):
-                for fx in range(bx + 15, bx + 120, 35):
-                    draw.rectangle([fx, fy, fx + 18, fy + 22], fill=(120, 150, 180))
-        draw.rectangle([0, h - 160, w, h], fill=(90, 90, 95))  # road
-        for x in range(40, w, 180):  # new street lamps
-            draw.rectangle([x, h - 330, x + 8, h - 160], fill=(60, 60, 60))
-            draw.ellipse([x - 14, h - 350, x + 22, h - 320], fill=(255, 240, 170))
-        for _ in range(5):
-            _person(draw, rng.randint(60, w - 60), h - 60, 1.4, rng.choice(palette))
-        _banner(draw, banner, colour=(30, 100, 60))
+        _draw_site(draw, banner, rng)
     else:
         img = Image.new("RGB", SIZE, (238, 232, 220) if scene == "room" else (246, 240, 228))
         draw = ImageDraw.Draw(img)
         draw.rectangle([0, h - 170, w, h], fill=(170, 120, 80))  # floor
         _banner(draw, banner)
         if scene == "meeting":
-            draw.rectangle([120, 150, w - 120, 175], fill=(120, 40, 40))  # rostrum
-            for i in range(7):
-                _person(draw, 170 + i * 105, 150, 0.9, (40, 40, 50))
-            for row in range(3):  # members in rows facing the rostrum
-                y = 300 + row * 95
-                draw.rectangle([60, y + 25, w - 60, y + 40], fill=(140, 90, 60))
-                for i in range(10):
-                    _person(draw, 100 + i * 85 + rng.randint(-6, 6), y, 1.0, rng.choice(palette))
+            _draw_meeting(draw, rng)
         else:
-            draw.ellipse([250, 300, w - 250, 470], fill=(150, 100, 60))  # the round table of the room
-            for i in range(9):
-                x = 230 + i * 62
-                _person(draw, x, 300 if i % 2 else 470, 1.1, rng.choice(palette))
-            draw.rectangle([w - 220, 130, w - 70, 250], fill=(255, 255, 255), outline=(120, 120, 120), width=3)
-            for k in range(4):  # the outcome list on the board
-                draw.line([w - 205, 150 + k * 25, w - 85, 150 + k * 25], fill=(90, 90, 90), width=3)
+            _draw_room(draw, rng)
     out = BytesIO()
     img.save(out, format="JPEG", quality=82)
     return ContentFile(out.getvalue(), name="demo.jpg")
+
+
+def _draw_site(draw, banner: str, rng) -> None:
+    """A street after the work: buildings, the road, new street lamps, passers-by."""
+    w, h = SIZE
+    for i in range(6):  # buildings
+        bx = 20 + i * 160 + rng.randint(-10, 10)
+        top = rng.randint(140, 260)
+        draw.rectangle([bx, top, bx + 130, h - 160], fill=rng.choice([(210, 200, 185), (190, 180, 170)]))
+        for fy in range(top + 20, h - 180, 40):
+            for fx in range(bx + 15, bx + 120, 35):
+                draw.rectangle([fx, fy, fx + 18, fy + 22], fill=(120, 150, 180))
+    draw.rectangle([0, h - 160, w, h], fill=(90, 90, 95))  # road
+    for x in range(40, w, 180):  # new street lamps
+        draw.rectangle([x, h - 330, x + 8, h - 160], fill=(60, 60, 60))
+        draw.ellipse([x - 14, h - 350, x + 22, h - 320], fill=(255, 240, 170))
+    for _ in range(5):
+        _person(draw, rng.randint(60, w - 60), h - 60, 1.4, rng.choice(PALETTE))
+    _banner(draw, banner, colour=(30, 100, 60))
+
+
+def _draw_meeting(draw, rng) -> None:
+    """The rostrum and the members in rows facing it."""
+    w, _h = SIZE
+    draw.rectangle([120, 150, w - 120, 175], fill=(120, 40, 40))  # rostrum
+    for i in range(7):
+        _person(draw, 170 + i * 105, 150, 0.9, (40, 40, 50))
+    for row in range(3):  # members in rows facing the rostrum
+        y = 300 + row * 95
+        draw.rectangle([60, y + 25, w - 60, y + 40], fill=(140, 90, 60))
+        for i in range(10):
+            _person(draw, 100 + i * 85 + rng.randint(-6, 6), y, 1.0, rng.choice(PALETTE))
+
+
+def _draw_room(draw, rng) -> None:
+    """The round table of a community room and the outcome list on its board."""
+    w, _h = SIZE
+    draw.ellipse([250, 300, w - 250, 470], fill=(150, 100, 60))  # the round table of the room
+    for i in range(9):
+        x = 230 + i * 62
+        _person(draw, x, 300 if i % 2 else 470, 1.1, rng.choice(PALETTE))
+    draw.rectangle([w - 220, 130, w - 70, 250], fill=(255, 255, 255), outline=(120, 120, 120), width=3)
+    for k in range(4):  # the outcome list on the board
+        draw.line([w - 205, 150 + k * 25, w - 85, 150 + k * 25], fill=(90, 90, 90), width=3)
 
 
 def consultation_article(c) -> tuple[str, str]:

@@ -9,7 +9,9 @@ check in to, with the materials to read; `resident` follows a room and can rate 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from django.utils import timezone
 
@@ -88,100 +90,47 @@ def _advance(actor_for, obj, keys, reason="经研究暂不具备实施条件，�
         )
 
 
+@dataclass
+class _Cast:
+    """The people the consultations need: the demo accounts, the members, the partner cities' staff and members."""
+
+    zz: Any
+    committee: Any
+    leader: Any
+    member: Any
+    committees: list
+    members: list
+    partner_staff: dict
+    partner_members: dict
+
+
 def build(ctx: DemoContext) -> None:
     rng = ctx.rng
     zz = ctx.data["organization"]
     partners = ctx.data["partners"]
     accounts = ctx.data["accounts"]
     committee, leader, member, resident = (accounts[k] for k in ("committee", "leader", "member", "resident"))
-    committees = ctx.data["committees"]
     members = ctx.data["members"]
     residents = ctx.data["residents"]
     today = timezone.localdate()
-    partner_staff = {p.pk: User.objects.get(username=f"{p.code}_staff") for p in partners}
-    partner_members = {
-        p.pk: list(User.objects.filter(role_grants__organization=p, role_grants__role=Role.MEMBER)[:6])
-        for p in partners
-    }
+    cast = _Cast(
+        zz=zz,
+        committee=committee,
+        leader=leader,
+        member=member,
+        committees=ctx.data["committees"],
+        members=members,
+        partner_staff={p.pk: User.objects.get(username=f"{p.code}_staff") for p in partners},
+        partner_members={
+            p.pk: list(User.objects.filter(role_grants__organization=p, role_grants__role=Role.MEMBER)[:6])
+            for p in partners
+        },
+    )
 
     with history():
         n_outcomes = 0
-        for index, (kind, title, committee_index, offset, target) in enumerate(CONSULTATIONS):
-            planned = today + timedelta(days=offset)
-            hosts = partners if kind == Kind.CROSS_REGION else []
-            online = kind == Kind.ONLINE
-            c = services.consultation_create(
-                actor=committee,
-                organization=zz,
-                kind=kind,
-                title=title,
-                planned_date=planned,
-                hosts=hosts,
-                description=f"围绕“{title}”开展协商，邀请有关部门负责同志通报情况、回答委员提问。",
-                venue="" if online else rng.choice(["市政协机关三楼会议室", "市政协会议中心", "郑州国际会展中心"]),
-                video_link="https://meeting.example.cn/zz/" + str(index) if online or hosts else "",
-                committee=committees[committee_index],
-                participants_note="部分市政协委员、界别群众代表、市直有关部门负责同志",
-                starts_at=timezone.make_aware(datetime.combine(planned, time(9, 0))),
-            )
-            steps = ORDER[1 : ORDER.index(target) + 1]
-            invited = [member, *rng.sample(members[2:], 8)]
-            actor_for = {}.get
-            for state in steps:
-                key = STEPS[state]
-                if key == "hold":
-                    # Before the meeting: invitations (each host its own), the agenda, check-in on the day.
-                    services.invite(actor=committee, consultation=c, users=invited)
-                    for p in hosts:
-                        services.invite(actor=partner_staff[p.pk], consultation=c, users=partner_members[p.pk][:3])
-                    services.segment_add(
-                        actor=committee,
-                        consultation=c,
-                        kind="briefing",
-                        title="市政府有关部门通报情况",
-                        speaker_name="市发改委副主任",
-                    )
-                    services.segment_add(
-                        actor=committee, consultation=c, kind="speeches", title="委员发言", speaker=invited[1]
-                    )
-                    services.segment_add(actor=committee, consultation=c, kind="questions", title="委员提问")
-                    services.segment_add(actor=committee, consultation=c, kind="answers", title="部门负责同志回答")
-                    token = services.checkin_token(c)
-                    for person in invited[: 6 if index else 1] + [partner_members[p.pk][0] for p in hosts]:
-                        services.check_in(actor=person, token=token)
-                    services.live_post(actor=invited[2], consultation=c, text="建议把居民满意度纳入考核。")
-                    services.live_post(actor=invited[3], consultation=c, text="资金缺口如何解决？", kind="question")
-                if key == "report_minutes":
-                    services.minutes_save(
-                        actor=committee,
-                        consultation=c,
-                        minutes=f"{planned:%Y年%m月%d日}，市政协召开{c.get_kind_display()}，围绕“{title}”协商议政。"
-                        "与会委员认为……建议：一是加强统筹；二是完善机制；三是强化督查。",
-                    )
-                    for j in range(2):
-                        unit_name = RECOMMENDATION_UNITS[(index + j) % len(RECOMMENDATION_UNITS)]
-                        officer, unit = _unit_officer(ctx, unit_name)
-                        o = services.recommendation_add(
-                            actor=committee,
-                            consultation=c,
-                            title=f"关于{title}的建议（{'一二'[j]}）",
-                            body="建议由责任单位制定工作方案，明确时间表和路线图。",
-                            owner_unit=unit if (index + j) % 5 else None,
-                            owner_leader=None if (index + j) % 5 else leader,
-                        )
-                        path = OUTCOME_PATHS[(index * 2 + j) % len(OUTCOME_PATHS)]
-                        owner = o.owner_leader or officer
-                        _outcome_path(o, path, committee, leader, owner)
-                        n_outcomes += 1
-                _advance(lambda k, f=actor_for: f(k) or committee, c, [key])
-                c.refresh_from_db()
-                if key == "approve":
-                    _material(committee, c)
-            if target == "approved":
-                services.invite(actor=committee, consultation=c, users=invited)
-                for p in hosts:
-                    services.invite(actor=partner_staff[p.pk], consultation=c, users=partner_members[p.pk][:3])
-                services.segment_add(actor=committee, consultation=c, kind="briefing", title="通报情况")
+        for index, spec in enumerate(CONSULTATIONS):
+            n_outcomes += _consultation(ctx, rng, cast, index, spec, today, partners)
         services.send_due_dispatches(today)
 
         n_topics = _rooms(ctx, rng, zz, committee, leader, resident, residents, members)
@@ -190,6 +139,103 @@ def build(ctx: DemoContext) -> None:
         f"  {len(CONSULTATIONS)} consultations, {n_outcomes} recommendations, {n_topics} room topics, "
         f"{n_articles} reports, {n_photos} photos"
     )
+
+
+def _consultation(ctx, rng, cast: _Cast, index: int, spec, today: date, partners) -> int:
+    """One consultation moved to its target state; returns how many recommendations it made."""
+    kind, title, committee_index, offset, target = spec
+    committee = cast.committee
+    planned = today + timedelta(days=offset)
+    hosts = partners if kind == Kind.CROSS_REGION else []
+    online = kind == Kind.ONLINE
+    c = services.consultation_create(
+        actor=committee,
+        organization=cast.zz,
+        kind=kind,
+        title=title,
+        planned_date=planned,
+        hosts=hosts,
+        description=f"围绕“{title}”开展协商，邀请有关部门负责同志通报情况、回答委员提问。",
+        venue="" if online else rng.choice(["市政协机关三楼会议室", "市政协会议中心", "郑州国际会展中心"]),
+        video_link="https://meeting.example.cn/zz/" + str(index) if online or hosts else "",
+        committee=cast.committees[committee_index],
+        participants_note="部分市政协委员、界别群众代表、市直有关部门负责同志",
+        starts_at=timezone.make_aware(datetime.combine(planned, time(9, 0))),
+    )
+    steps = ORDER[1 : ORDER.index(target) + 1]
+    invited = [cast.member, *rng.sample(cast.members[2:], 8)]
+    actor_for = {}.get
+    n_outcomes = 0
+    for state in steps:
+        key = STEPS[state]
+        if key == "hold":
+            _meeting(cast, c, invited, hosts, index)
+        if key == "report_minutes":
+            n_outcomes += _minutes(ctx, cast, c, planned, title, index)
+        _advance(lambda k, f=actor_for: f(k) or committee, c, [key])
+        c.refresh_from_db()
+        if key == "approve":
+            _material(committee, c)
+    if target == "approved":
+        _invite(cast, c, invited, hosts)
+        services.segment_add(actor=committee, consultation=c, kind="briefing", title="通报情况")
+    return n_outcomes
+
+
+def _invite(cast: _Cast, c, invited: list, hosts) -> None:
+    """Invitations: the committee's, and each host's own."""
+    services.invite(actor=cast.committee, consultation=c, users=invited)
+    for p in hosts:
+        services.invite(actor=cast.partner_staff[p.pk], consultation=c, users=cast.partner_members[p.pk][:3])
+
+
+def _meeting(cast: _Cast, c, invited: list, hosts, index: int) -> None:
+    """Before the meeting: invitations (each host its own), the agenda, check-in on the day."""
+    committee = cast.committee
+    _invite(cast, c, invited, hosts)
+    services.segment_add(
+        actor=committee,
+        consultation=c,
+        kind="briefing",
+        title="市政府有关部门通报情况",
+        speaker_name="市发改委副主任",
+    )
+    services.segment_add(actor=committee, consultation=c, kind="speeches", title="委员发言", speaker=invited[1])
+    services.segment_add(actor=committee, consultation=c, kind="questions", title="委员提问")
+    services.segment_add(actor=committee, consultation=c, kind="answers", title="部门负责同志回答")
+    token = services.checkin_token(c)
+    for person in invited[: 6 if index else 1] + [cast.partner_members[p.pk][0] for p in hosts]:
+        services.check_in(actor=person, token=token)
+    services.live_post(actor=invited[2], consultation=c, text="建议把居民满意度纳入考核。")
+    services.live_post(actor=invited[3], consultation=c, text="资金缺口如何解决？", kind="question")
+
+
+def _minutes(ctx, cast: _Cast, c, planned: date, title: str, index: int) -> int:
+    """The minutes and two recommendations, each moved along its outcome path; returns 2."""
+    committee, leader = cast.committee, cast.leader
+    services.minutes_save(
+        actor=committee,
+        consultation=c,
+        minutes=f"{planned:%Y年%m月%d日}，市政协召开{c.get_kind_display()}，围绕“{title}”协商议政。"
+        "与会委员认为……建议：一是加强统筹；二是完善机制；三是强化督查。",
+    )
+    n_outcomes = 0
+    for j in range(2):
+        unit_name = RECOMMENDATION_UNITS[(index + j) % len(RECOMMENDATION_UNITS)]
+        officer, unit = _unit_officer(ctx, unit_name)
+        o = services.recommendation_add(
+            actor=committee,
+            consultation=c,
+            title=f"关于{title}的建议（{'一二'[j]}）",
+            body="建议由责任单位制定工作方案，明确时间表和路线图。",
+            owner_unit=unit if (index + j) % 5 else None,
+            owner_leader=None if (index + j) % 5 else leader,
+        )
+        path = OUTCOME_PATHS[(index * 2 + j) % len(OUTCOME_PATHS)]
+        owner = o.owner_leader or officer
+        _outcome_path(o, path, committee, leader, owner)
+        n_outcomes += 1
+    return n_outcomes
 
 
 def _media(ctx, zz, committee):
@@ -269,73 +315,76 @@ def _rooms(ctx, rng, zz, committee, leader, resident, residents, members) -> int
             services.room_follow(actor=f, room=room)
         plan = ["done", "following", "selected", "raised", "declined"] if i < 6 else ["done", "raised"]
         for j, target in enumerate(plan):
-            title, body, unit_name = ROOM_TOPICS[(i + j) % len(ROOM_TOPICS)]
-            raiser = locals_[0] if j == 0 else neighbours[j % len(neighbours)]
-            topic = services.topic_raise(actor=raiser, room=room, title=title, body=body)
+            _room_topic(ctx, rng, room, convener, leader, locals_, neighbours, members, i, j, target)
             n_topics += 1
-            for supporter in neighbours[:3]:
-                if supporter.pk != raiser.pk:
-                    services.topic_support(actor=supporter, topic=topic)
-            if target == "raised":
-                continue
-            if target == "declined":
-                _advance(lambda k, c=convener: c, topic, ["decline"], reason="已转交物业公司按合同处理。")
-                continue
-            participants = [*locals_[:2], *neighbours[:3], members[100 + i]]
-            services.topic_prepare(
-                actor=convener,
-                topic=topic,
-                participants=participants,
-                form=rng.choice(["meeting", "both", "online"]),
-                meeting_at=timezone.now() - timedelta(days=30 - j),
-            )
-            if target == "selected" or j == 0 and i < 3:
-                conversation = services.topic_open_conversation(
-                    actor=convener,
-                    topic=topic,
-                    seed_statements=[
-                        "应先征求全体住户意见",
-                        "费用应由受益住户分摊",
-                        "可申请政府补贴",
-                        "物业应承担维护责任",
-                    ],
-                )
-                _votes(conversation, neighbours[:4], rng)
-            if target == "selected":
-                continue
-            _advance(lambda k, c=convener: c, topic, ["hold"])
-            topic.refresh_from_db()
-            officer, unit = _unit_officer(ctx, unit_name)
-            outcomes = [
-                services.topic_outcome_add(
-                    actor=convener,
-                    topic=topic,
-                    title=f"{title}：落实整改",
-                    body="责任单位两个月内完成整改，社区跟踪。",
-                    owner_unit=unit,
-                ),
-                services.topic_outcome_add(
-                    actor=convener, topic=topic, title=f"{title}：建立长效机制", owner_unit=unit
-                ),
-            ]
-            _advance(lambda k, c=convener: c, topic, ["agree"])
-            topic.refresh_from_db()
-            if target == "done":
-                for o in outcomes:
-                    _outcome_path(o, ["send", "adopt", "implement", "complete"], convener, leader, officer)
-                    o.refresh_from_db()
-                    for rater in neighbours[: 2 + (i % 3)]:
-                        services.outcome_rate(actor=rater, outcome=o, score=rng.choice([3, 3, 3, 2, 1]))
-                _advance(lambda k, c=convener: c, topic, ["finish"])
-            else:
-                _outcome_path(outcomes[0], ["send", "adopt", "implement"], convener, leader, officer)
-                _outcome_path(outcomes[1], ["send"], convener, leader, officer)
     # A finished outcome in the resident's room that the resident has not rated yet: work waiting for `resident`.
     mine = Outcome.objects.filter(topic__room__community_id=resident_community, state__key="done").exclude(
         ratings__user=resident
     )
     assert mine.exists() or not resident_community
     return n_topics
+
+
+def _room_topic(ctx, rng, room, convener, leader, locals_, neighbours, members, i: int, j: int, target: str) -> None:
+    """Topic j of room i, raised and supported, then moved to `target` (its conversation, outcomes and ratings)."""
+    title, body, unit_name = ROOM_TOPICS[(i + j) % len(ROOM_TOPICS)]
+    raiser = locals_[0] if j == 0 else neighbours[j % len(neighbours)]
+    topic = services.topic_raise(actor=raiser, room=room, title=title, body=body)
+    for supporter in neighbours[:3]:
+        if supporter.pk != raiser.pk:
+            services.topic_support(actor=supporter, topic=topic)
+    if target == "raised":
+        return
+    if target == "declined":
+        _advance(lambda k, c=convener: c, topic, ["decline"], reason="已转交物业公司按合同处理。")
+        return
+    participants = [*locals_[:2], *neighbours[:3], members[100 + i]]
+    services.topic_prepare(
+        actor=convener,
+        topic=topic,
+        participants=participants,
+        form=rng.choice(["meeting", "both", "online"]),
+        meeting_at=timezone.now() - timedelta(days=30 - j),
+    )
+    if target == "selected" or j == 0 and i < 3:
+        conversation = services.topic_open_conversation(
+            actor=convener,
+            topic=topic,
+            seed_statements=[
+                "应先征求全体住户意见",
+                "费用应由受益住户分摊",
+                "可申请政府补贴",
+                "物业应承担维护责任",
+            ],
+        )
+        _votes(conversation, neighbours[:4], rng)
+    if target == "selected":
+        return
+    _advance(lambda k, c=convener: c, topic, ["hold"])
+    topic.refresh_from_db()
+    officer, unit = _unit_officer(ctx, unit_name)
+    outcomes = [
+        services.topic_outcome_add(
+            actor=convener,
+            topic=topic,
+            title=f"{title}：落实整改",
+            body="责任单位两个月内完成整改，社区跟踪。",
+            owner_unit=unit,
+        ),
+        services.topic_outcome_add(actor=convener, topic=topic, title=f"{title}：建立长效机制", owner_unit=unit),
+    ]
+    _advance(lambda k, c=convener: c, topic, ["agree"])
+    topic.refresh_from_db()
+    if target == "done":
+        for o in outcomes:
+            _outcome_path(o, ["send", "adopt", "implement", "complete"], convener, leader, officer)
+            o.refresh_from_db()
+            for rater in neighbours[: 2 + (i % 3)]:
+                services.outcome_rate(actor=rater, outcome=o, score=rng.choice([3, 3, 3, 2, 1]))
+        _advance(lambda k, c=convener: c, topic, ["finish"])
+    else:
+        _outcome_path(outcomes[0], ["send", "adopt", "implement"], convener, leader, officer)
+        _outcome_path(outcomes[1], ["send"], convener, leader, officer)
 
 
 def _votes(conversation, people, rng):

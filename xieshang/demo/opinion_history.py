@@ -9,7 +9,10 @@ duty_history_load."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
+from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
@@ -50,6 +53,34 @@ class _Plan:
         self.adoptions = []  # (level, adopted_on, note)
 
 
+@dataclass
+class _Load:
+    """What the weeks of history share: the people, recipients and helpers, the plans and issues written so far."""
+
+    rng: Any
+    org: Any
+    staff: Any
+    wf: Any
+    authors_pool: list
+    members: list
+    leader_users: list
+    units: dict
+    by_level: dict
+    text: Callable
+    editor_touch: Callable
+    officer_of: Callable
+    reply_text: Callable
+    constants: dict
+    national_budget: int
+    counts: dict = field(
+        default_factory=lambda: {"collected": 0, "edited": 0, "own": 0, "provincial": 0, "national_adopted": 0}
+    )
+    plans: list[_Plan] = field(default_factory=list)
+    issues: list[tuple[BulletinIssue, list[_Plan]]] = field(default_factory=list)
+    numbers: dict = field(default_factory=lambda: {BulletinIssue.Kind.REGULAR: 0, BulletinIssue.Kind.SPECIAL: 0})
+    seq: int = 0
+
+
 def load(
     ctx,
     rng,
@@ -72,183 +103,220 @@ def load(
     wf = workflow_for(org, "opinion_report")
     states = {s.key: s for s in wf.states.all()}
     transitions = {t.key: t for t in wf.transitions.select_related("target")}
-    own, provincial, national = (by_level.get(k, []) for k in (Level.OWN, Level.PROVINCIAL, Level.NATIONAL))
-    leaders, instructions_text = constants["leaders"], constants["instructions"]
-    adoption_notes, close_reasons = constants["adoption_notes"], constants["close_reasons"]
-    counts = {"collected": 0, "edited": 0, "own": 0, "provincial": 0, "national_adopted": 0}
-    plans: list[_Plan] = []
-    issues: list[tuple[BulletinIssue, list[_Plan]]] = []
-    numbers = {BulletinIssue.Kind.REGULAR: 0, BulletinIssue.Kind.SPECIAL: 0}
-    seq = 0
-    national_budget = constants["national_budget"]
-
+    run = _Load(
+        rng,
+        org,
+        staff,
+        wf,
+        authors_pool,
+        members,
+        leader_users,
+        units,
+        by_level,
+        text,
+        editor_touch,
+        officer_of,
+        reply_text,
+        constants,
+        national_budget=constants["national_budget"],
+    )
     for w, week in enumerate(weeks):
-        batch = []
-        for _ in range(rng.randint(22, 28)):
-            submitted = _at(rng, rng.choice(week))
-            author = rng.choice(authors_pool)
-            title, body, unit_names = text(rng)
-            seq += 1
-            report = Report(
-                organization=org,
-                year=2021,
-                seq=seq,
-                title=title,
-                body=body,
-                urgent=rng.random() < 0.06,
-                submitter=author,
-                submitted_at=submitted,
-                workflow=wf,
-            )
-            profile = _profiles(org).get(author.pk)
-            if profile is not None:
-                report.sector_id, report.party = profile
-            plan = _Plan(report)
-            coauthors = [c for c in (rng.sample(members[2:], k=1) if rng.random() < 0.15 else []) if c.pk != author.pk]
-            plan.authors = [author, *coauthors]
-            plan.versions.append((title, body, author, "原稿", submitted))
-            plan.events.append((None, submitted, author, {"urgent": report.urgent}, ""))
-            counts["collected"] += 1
-            plans.append(plan)
-            batch.append((plan, unit_names))
-
+        batch = _collect(run, week)
         edit_day = week[-1] + timedelta(days=3)
-        approved = []
-        for plan, unit_names in batch:
-            report = plan.report
-            at = _at(rng, edit_day, 8, 11)
-            if rng.random() < 0.11:
-                reason = rng.choice(close_reasons)
-                plan.events.append(("close", at, staff, {}, reason))
-                report.close_reason, report.closed_at = reason, at
-                continue
-            plan.events.append(("take_up", at, staff, {}, ""))
-            if rng.random() < 0.8:
-                edited = editor_touch(rng, report.body)
-                plan.versions.append((report.title, edited, staff, "文字精简", at + timedelta(minutes=20)))
-                report.body = edited
-            approved_at = at + timedelta(hours=3)
-            plan.events.append(("approve", approved_at, staff, {}, ""))
-            report.edited_at = approved_at
-            counts["edited"] += 1
-            approved.append((plan, unit_names))
-
+        approved = _edit(run, batch, edit_day)
         publish_day = edit_day + timedelta(days=2)
-        published_at = _at(rng, publish_day, 9, 11)
-        regular = [p for p in approved if not p[0].report.urgent]
-        groups = [regular[i : i + 5] for i in range(0, len(regular), 5)] + [[p] for p in approved if p[0].report.urgent]
-        for group in groups:
-            kind = BulletinIssue.Kind.SPECIAL if group[0][0].report.urgent else BulletinIssue.Kind.REGULAR
-            numbers[kind] += 1
-            issue = BulletinIssue(
-                organization=org,
-                year=2021,
-                kind=kind,
-                number=numbers[kind],
-                status=BulletinIssue.Status.PUBLISHED,
-                created_by=staff,
-                created_at=published_at - timedelta(hours=2),
-                published_at=published_at,
-                published_by=staff,
-            )
-            members_of_issue = []
-            for order, (plan, _) in enumerate(group, start=1):
-                plan.report.issue_order = order
-                plan.report.issued_at = published_at
-                members_of_issue.append(plan)
-            issues.append((issue, members_of_issue))
-            label = f"《{issue.get_kind_display()}》2021年第{issue.number}期"
-            for plan in members_of_issue:
-                plan.events.append(("publish", published_at, staff, {"issue": label}, ""))
-
+        _publish(run, approved, publish_day)
+        late_in_year = w > len(weeks) - 8
         for plan, unit_names in approved:
-            report = plan.report
-            sent_at = _at(rng, publish_day + timedelta(days=1))
-            roll = rng.random()
-            targets = []
-            if roll < 0.69:
-                targets += rng.sample(own, k=rng.randint(1, len(own)))
-            if rng.random() < 0.35:
-                targets += provincial
-            if national and rng.random() < 0.05:
-                targets += national
-            forwarded = roll < 0.69 and rng.random() < 0.35
-            chosen_units = [units[n] for n in unit_names if n in units][:2] if forwarded else []
-            if not targets and not chosen_units:
-                plan.events.append(("archive", sent_at + timedelta(hours=1), staff, {}, ""))
-                report.closed_at = sent_at + timedelta(hours=1)
-                continue
-            if targets:
-                for t in targets:
-                    plan.dispatches.append(Dispatch(recipient=t, level=t.level, sent_at=sent_at, sent_by=staff))
-                plan.events.append(("send_up", sent_at, staff, {"recipients": "、".join(t.name for t in targets)}, ""))
-                levels = {t.level for t in targets}
-                counts["own"] += Level.OWN in levels
-                counts["provincial"] += Level.PROVINCIAL in levels
-            if chosen_units:
-                forwarded_at = sent_at + timedelta(minutes=30)
-                plan.events.append(
-                    ("forward", forwarded_at, staff, {"units": "、".join(u.name for u in chosen_units)}, "")
-                )
-                replied_at = _at(rng, publish_day + timedelta(days=rng.randint(12, 30)))
-                for unit in chosen_units:
-                    forward = Forward(
-                        unit=unit, forwarded_at=forwarded_at, forwarded_by=staff, note="请研究办理并于一个月内回复。"
-                    )
-                    officer = officer_of(unit)
-                    if officer is not None and rng.random() < 0.85:
-                        forward.reply, forward.replied_at, forward.replied_by = (
-                            reply_text(rng, unit.name),
-                            replied_at,
-                            officer,
-                        )
-                        plan.events.append(("reply", replied_at, officer, {"unit": unit.name}, ""))
-                    plan.forwards.append(forward)
-            if not targets:
-                plan.events.append(("archive", replied_at + timedelta(days=1), staff, {}, ""))
-                report.closed_at = replied_at + timedelta(days=1)
-                continue
-            levels = {t.level for t in targets}
-            later = max(
-                min(publish_day + timedelta(days=rng.randint(5, 40)), weeks[-1][-1]), publish_day + timedelta(days=2)
-            )
-            later_at = _at(rng, later)
-            if Level.OWN in levels and rng.random() < 0.12:
-                title, level = rng.choice(leaders[:5])
-                leader = rng.choice(leader_users) if rng.random() < 0.3 else None
-                name = leader.display_name if leader else rng.choice("王李张刘陈杨赵黄周吴") + "某某"
-                instruction = Instruction(
-                    leader=leader,
-                    leader_name=name,
-                    leader_title=title,
-                    level=level,
-                    text=rng.choice(instructions_text).format(unit="有关部门"),
-                    instructed_on=later,
-                    recorded_by=staff,
-                    created_at=later_at,
-                )
-                plan.instructions.append(instruction)
-                plan.events.append(
-                    ("instruct", later_at, staff, {"leader": f"{title}{name}", "level": str(Level(level).label)}, "")
-                )
-            for level, chance in ((Level.OWN, 0.3), (Level.PROVINCIAL, 0.2)):
-                if level in levels and rng.random() < chance:
-                    plan.adoptions.append((level, later, adoption_notes[level]))
-            if Level.NATIONAL in levels and national_budget and (rng.random() < 0.3 or w > len(weeks) - 8):
-                plan.adoptions.append((Level.NATIONAL, later, adoption_notes[Level.NATIONAL]))
-                national_budget -= 1
-                counts["national_adopted"] += 1
-            for level, _day, _note in plan.adoptions:
-                plan.events.append(
-                    ("adopt", later_at + timedelta(minutes=5), staff, {"level": str(Level(level).label)}, "")
-                )
-            # Archived once everything else happened (a bureau's reply may come after the adoption).
-            archive_at = max(e[1] for e in plan.events) + timedelta(days=3)
-            plan.events.append(("archive", archive_at, staff, {}, ""))
-            report.closed_at = archive_at
+            _send(run, plan, unit_names, publish_day, weeks[-1][-1], late_in_year)
 
-    _write(org, staff, wf, states, transitions, plans, issues)
-    return counts
+    _write(org, staff, wf, states, transitions, run.plans, run.issues)
+    return run.counts
+
+
+def _collect(run: _Load, week) -> list:
+    rng = run.rng
+    batch = []
+    for _ in range(rng.randint(22, 28)):
+        submitted = _at(rng, rng.choice(week))
+        author = rng.choice(run.authors_pool)
+        title, body, unit_names = run.text(rng)
+        run.seq += 1
+        report = Report(
+            organization=run.org,
+            year=2021,
+            seq=run.seq,
+            title=title,
+            body=body,
+            urgent=rng.random() < 0.06,
+            submitter=author,
+            submitted_at=submitted,
+            workflow=run.wf,
+        )
+        profile = _profiles(run.org).get(author.pk)
+        if profile is not None:
+            report.sector_id, report.party = profile
+        plan = _Plan(report)
+        coauthors = [c for c in (rng.sample(run.members[2:], k=1) if rng.random() < 0.15 else []) if c.pk != author.pk]
+        plan.authors = [author, *coauthors]
+        plan.versions.append((title, body, author, "原稿", submitted))
+        plan.events.append((None, submitted, author, {"urgent": report.urgent}, ""))
+        run.counts["collected"] += 1
+        run.plans.append(plan)
+        batch.append((plan, unit_names))
+    return batch
+
+
+def _edit(run: _Load, batch: list, edit_day) -> list:
+    rng, staff = run.rng, run.staff
+    approved = []
+    for plan, unit_names in batch:
+        report = plan.report
+        at = _at(rng, edit_day, 8, 11)
+        if rng.random() < 0.11:
+            reason = rng.choice(run.constants["close_reasons"])
+            plan.events.append(("close", at, staff, {}, reason))
+            report.close_reason, report.closed_at = reason, at
+            continue
+        plan.events.append(("take_up", at, staff, {}, ""))
+        if rng.random() < 0.8:
+            edited = run.editor_touch(rng, report.body)
+            plan.versions.append((report.title, edited, staff, "文字精简", at + timedelta(minutes=20)))
+            report.body = edited
+        approved_at = at + timedelta(hours=3)
+        plan.events.append(("approve", approved_at, staff, {}, ""))
+        report.edited_at = approved_at
+        run.counts["edited"] += 1
+        approved.append((plan, unit_names))
+    return approved
+
+
+def _publish(run: _Load, approved: list, publish_day) -> None:
+    staff = run.staff
+    published_at = _at(run.rng, publish_day, 9, 11)
+    regular = [p for p in approved if not p[0].report.urgent]
+    groups = [regular[i : i + 5] for i in range(0, len(regular), 5)] + [[p] for p in approved if p[0].report.urgent]
+    for group in groups:
+        kind = BulletinIssue.Kind.SPECIAL if group[0][0].report.urgent else BulletinIssue.Kind.REGULAR
+        run.numbers[kind] += 1
+        issue = BulletinIssue(
+            organization=run.org,
+            year=2021,
+            kind=kind,
+            number=run.numbers[kind],
+            status=BulletinIssue.Status.PUBLISHED,
+            created_by=staff,
+            created_at=published_at - timedelta(hours=2),
+            published_at=published_at,
+            published_by=staff,
+        )
+        members_of_issue = []
+        for order, (plan, _) in enumerate(group, start=1):
+            plan.report.issue_order = order
+            plan.report.issued_at = published_at
+            members_of_issue.append(plan)
+        run.issues.append((issue, members_of_issue))
+        label = f"《{issue.get_kind_display()}》2021年第{issue.number}期"
+        for plan in members_of_issue:
+            plan.events.append(("publish", published_at, staff, {"issue": label}, ""))
+
+
+def _send(run: _Load, plan: _Plan, unit_names, publish_day, last_day, late_in_year: bool) -> None:
+    rng, staff, report = run.rng, run.staff, plan.report
+    own, provincial, national = (run.by_level.get(k, []) for k in (Level.OWN, Level.PROVINCIAL, Level.NATIONAL))
+    sent_at = _at(rng, publish_day + timedelta(days=1))
+    roll = rng.random()
+    targets = []
+    if roll < 0.69:
+        targets += rng.sample(own, k=rng.randint(1, len(own)))
+    if rng.random() < 0.35:
+        targets += provincial
+    if national and rng.random() < 0.05:
+        targets += national
+    forwarded = roll < 0.69 and rng.random() < 0.35
+    chosen_units = [run.units[n] for n in unit_names if n in run.units][:2] if forwarded else []
+    if not targets and not chosen_units:
+        plan.events.append(("archive", sent_at + timedelta(hours=1), staff, {}, ""))
+        report.closed_at = sent_at + timedelta(hours=1)
+        return
+    if targets:
+        for t in targets:
+            plan.dispatches.append(Dispatch(recipient=t, level=t.level, sent_at=sent_at, sent_by=staff))
+        plan.events.append(("send_up", sent_at, staff, {"recipients": "、".join(t.name for t in targets)}, ""))
+        levels = {t.level for t in targets}
+        run.counts["own"] += Level.OWN in levels
+        run.counts["provincial"] += Level.PROVINCIAL in levels
+    if chosen_units:
+        replied_at = _forward(run, plan, chosen_units, sent_at, publish_day)
+    if not targets:
+        plan.events.append(("archive", replied_at + timedelta(days=1), staff, {}, ""))
+        report.closed_at = replied_at + timedelta(days=1)
+        return
+    _follow_up(run, plan, {t.level for t in targets}, publish_day, last_day, late_in_year)
+
+
+def _forward(run: _Load, plan: _Plan, chosen_units: list, sent_at, publish_day):
+    """The forwards to the bureaus and their replies; returns when the replies came."""
+    rng, staff = run.rng, run.staff
+    forwarded_at = sent_at + timedelta(minutes=30)
+    plan.events.append(("forward", forwarded_at, staff, {"units": "、".join(u.name for u in chosen_units)}, ""))
+    replied_at = _at(rng, publish_day + timedelta(days=rng.randint(12, 30)))
+    for unit in chosen_units:
+        forward = Forward(unit=unit, forwarded_at=forwarded_at, forwarded_by=staff, note="请研究办理并于一个月内回复。")
+        officer = run.officer_of(unit)
+        if officer is not None and rng.random() < 0.85:
+            forward.reply, forward.replied_at, forward.replied_by = (
+                run.reply_text(rng, unit.name),
+                replied_at,
+                officer,
+            )
+            plan.events.append(("reply", replied_at, officer, {"unit": unit.name}, ""))
+        plan.forwards.append(forward)
+    return replied_at
+
+
+def _follow_up(run: _Load, plan: _Plan, levels: set, publish_day, last_day, late_in_year: bool) -> None:
+    """Instructions and adoptions some days after sending, then the archive."""
+    rng, staff = run.rng, run.staff
+    adoption_notes = run.constants["adoption_notes"]
+    later = max(min(publish_day + timedelta(days=rng.randint(5, 40)), last_day), publish_day + timedelta(days=2))
+    later_at = _at(rng, later)
+    if Level.OWN in levels and rng.random() < 0.12:
+        _instruct(run, plan, later, later_at)
+    for level, chance in ((Level.OWN, 0.3), (Level.PROVINCIAL, 0.2)):
+        if level in levels and rng.random() < chance:
+            plan.adoptions.append((level, later, adoption_notes[level]))
+    if Level.NATIONAL in levels and run.national_budget and (rng.random() < 0.3 or late_in_year):
+        plan.adoptions.append((Level.NATIONAL, later, adoption_notes[Level.NATIONAL]))
+        run.national_budget -= 1
+        run.counts["national_adopted"] += 1
+    for level, _day, _note in plan.adoptions:
+        plan.events.append(("adopt", later_at + timedelta(minutes=5), staff, {"level": str(Level(level).label)}, ""))
+    # Archived once everything else happened (a bureau's reply may come after the adoption).
+    archive_at = max(e[1] for e in plan.events) + timedelta(days=3)
+    plan.events.append(("archive", archive_at, staff, {}, ""))
+    plan.report.closed_at = archive_at
+
+
+def _instruct(run: _Load, plan: _Plan, later, later_at) -> None:
+    rng, staff = run.rng, run.staff
+    title, level = rng.choice(run.constants["leaders"][:5])
+    leader = rng.choice(run.leader_users) if rng.random() < 0.3 else None
+    name = leader.display_name if leader else rng.choice("王李张刘陈杨赵黄周吴") + "某某"
+    instruction = Instruction(
+        leader=leader,
+        leader_name=name,
+        leader_title=title,
+        level=level,
+        text=rng.choice(run.constants["instructions"]).format(unit="有关部门"),
+        instructed_on=later,
+        recorded_by=staff,
+        created_at=later_at,
+    )
+    plan.instructions.append(instruction)
+    plan.events.append(
+        ("instruct", later_at, staff, {"leader": f"{title}{name}", "level": str(Level(level).label)}, "")
+    )
 
 
 _profile_cache: dict[int, dict] = {}

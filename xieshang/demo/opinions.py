@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from xieshang.accounts.models import HandlingUnit, Role, RoleGrant, User
 from xieshang.opinions import services
-from xieshang.opinions.models import BulletinIssue, Level, Report
+from xieshang.opinions.models import Level
 
 from .registry import DemoContext, history
 
@@ -378,11 +378,19 @@ def data_org(ctx, key):
 
 def _history(ctx, rng, clock, org, staff, leader_users, authors_pool, members, units, by_level) -> dict:
     """Weeks of 2021: most written in bulk (opinion_history), the last one moved by the services."""
-    from . import opinion_history
+    from . import opinion_history, opinion_service
 
     days = _weekdays(2021)
     weeks = [days[i : i + 5] for i in range(0, len(days), 5)]
     bulk_weeks, service_weeks = weeks[:-1], weeks[-1:]
+    helpers = {"text": _text, "editor_touch": _editor_touch, "officer_of": _officer, "reply_text": _reply_text}
+    constants = {
+        "leaders": LEADERS,
+        "instructions": INSTRUCTIONS,
+        "adoption_notes": ADOPTION_NOTES,
+        "close_reasons": CLOSE_REASONS,
+        "national_budget": 9,
+    }
     counts = opinion_history.load(
         ctx,
         rng,
@@ -394,19 +402,10 @@ def _history(ctx, rng, clock, org, staff, leader_users, authors_pool, members, u
         leader_users=leader_users,
         units=units,
         by_level=by_level,
-        text=_text,
-        editor_touch=_editor_touch,
-        officer_of=_officer,
-        reply_text=_reply_text,
-        constants={
-            "leaders": LEADERS,
-            "instructions": INSTRUCTIONS,
-            "adoption_notes": ADOPTION_NOTES,
-            "close_reasons": CLOSE_REASONS,
-            "national_budget": 9,
-        },
+        constants=constants,
+        **helpers,
     )
-    more = _service_weeks(
+    more = opinion_service.service_weeks(
         rng,
         clock,
         org,
@@ -418,148 +417,10 @@ def _history(ctx, rng, clock, org, staff, leader_users, authors_pool, members, u
         by_level,
         service_weeks,
         national_budget=9 - counts["national_adopted"],
+        constants=constants,
+        **helpers,
     )
     return {k: counts[k] + more[k] for k in counts}
-
-
-def _service_weeks(
-    rng, clock, org, staff, leader_users, authors_pool, members, units, by_level, weeks, national_budget
-) -> dict:
-    own, provincial, national = (
-        by_level.get(Level.OWN, []),
-        by_level.get(Level.PROVINCIAL, []),
-        by_level.get(Level.NATIONAL, []),
-    )
-    counts = {"collected": 0, "edited": 0, "own": 0, "provincial": 0, "national_adopted": 0}
-    for week in weeks:
-        batch = []
-        for _ in range(rng.randint(21, 27)):
-            day = rng.choice(week)
-            clock.at(day, rng)
-            author = rng.choice(authors_pool)
-            title, body, unit_names = _text(rng)
-            coauthors = rng.sample(members[2:], k=1) if rng.random() < 0.15 else []
-            coauthors = [c for c in coauthors if c.pk != author.pk]
-            report = services.report_submit(
-                actor=author,
-                organization=org,
-                title=title,
-                body=body,
-                urgent=rng.random() < 0.06,
-                coauthors=coauthors,
-            )
-            counts["collected"] += 1
-            batch.append((report, unit_names))
-        # Edited within days; about one in ten is not used.
-        edit_day = week[-1] + timedelta(days=3)
-        approved = []
-        for report, unit_names in batch:
-            clock.at(edit_day, rng)
-            if rng.random() < 0.11:
-                services.report_transition(actor=staff, report=report, key="close", reason=rng.choice(CLOSE_REASONS))
-                continue
-            services.report_transition(actor=staff, report=report, key="take_up")
-            if rng.random() < 0.8:
-                services.report_edit(
-                    actor=staff,
-                    report=report,
-                    title=report.title,
-                    body=_editor_touch(rng, report.body),
-                    note="文字精简",
-                )
-            services.report_transition(actor=staff, report=report, key="approve")
-            approved.append((report, unit_names))
-            counts["edited"] += 1
-        # Issues of four to six reports; urgent ones go out alone as 专报.
-        publish_day = edit_day + timedelta(days=2)
-        clock.at(publish_day, rng)
-        regular = [(r, u) for r, u in approved if not r.urgent]
-        groups = [regular[i : i + 5] for i in range(0, len(regular), 5)] + [[p] for p in approved if p[0].urgent]
-        for group in groups:
-            kind = BulletinIssue.Kind.SPECIAL if group[0][0].urgent else BulletinIssue.Kind.REGULAR
-            issue = services.issue_create(actor=staff, organization=org, kind=kind)
-            services.issue_add_reports(actor=staff, issue=issue, reports=[r for r, _ in group])
-            services.issue_publish(actor=staff, issue=issue)
-        fresh = Report.objects.select_related("state").in_bulk([r.pk for r, _ in approved])
-        approved = [(fresh[r.pk], u) for r, u in approved]
-        # Sending up and forwarding; then instructions, replies, adoptions, archive.
-        for report, unit_names in approved:
-            clock.at(publish_day + timedelta(days=1), rng)
-            roll = rng.random()
-            targets = []
-            if roll < 0.677:
-                targets += rng.sample(own, k=rng.randint(1, len(own)))
-            if rng.random() < 0.323:
-                targets += provincial
-            if national and (rng.random() < 0.05 or national_budget > 0):
-                # The year's last national adoptions come from these weeks' reports.
-                targets += national
-            forwarded = roll < 0.677 and rng.random() < 0.35
-            if not targets and not forwarded:
-                services.report_transition(actor=staff, report=report, key="archive")
-                continue
-            if targets:
-                services.report_send(actor=staff, report=report, recipients=targets)
-                levels = {t.level for t in targets}
-                counts["own"] += Level.OWN in levels
-                counts["provincial"] += Level.PROVINCIAL in levels
-            if forwarded:
-                chosen = [units[n] for n in unit_names if n in units][:2]
-                if chosen:
-                    forwards = services.report_forward(
-                        actor=staff, report=report, units=chosen, note="请研究办理并于一个月内回复。"
-                    )
-                    clock.at(publish_day + timedelta(days=rng.randint(12, 30)), rng)
-                    for f in forwards:
-                        officer = _officer(f.unit)
-                        if officer is not None and rng.random() < 0.85:
-                            services.forward_reply(actor=officer, forward=f, text=_reply_text(rng, f.unit.name))
-            if not targets:
-                services.report_transition(actor=staff, report=report, key="archive")
-                continue
-            levels = {t.level for t in targets}
-            # Never before what already happened to this report (a bureau's reply may have come first).
-            later = max(publish_day + timedelta(days=rng.randint(5, 40)), timezone.localdate(clock.value))
-            clock.at(later, rng)
-            if Level.OWN in levels and rng.random() < 0.12:
-                title, level = rng.choice(LEADERS[:5])
-                leader = rng.choice(leader_users) if rng.random() < 0.3 else None
-                services.instruction_record(
-                    actor=staff,
-                    report=report,
-                    level=level,
-                    leader=leader,
-                    leader_name="" if leader else rng.choice("王李张刘陈杨赵黄周吴") + "某某",
-                    leader_title=title,
-                    text=rng.choice(INSTRUCTIONS).format(unit="有关部门"),
-                    instructed_on=later,
-                )
-            if Level.OWN in levels and rng.random() < 0.3:
-                services.adoption_record(
-                    actor=staff, report=report, level=Level.OWN, adopted_on=later, note=ADOPTION_NOTES[Level.OWN]
-                )
-            if Level.PROVINCIAL in levels and rng.random() < 0.2:
-                services.adoption_record(
-                    actor=staff,
-                    report=report,
-                    level=Level.PROVINCIAL,
-                    adopted_on=later,
-                    note=ADOPTION_NOTES[Level.PROVINCIAL],
-                )
-            if Level.NATIONAL in levels and national_budget > 0:
-                services.adoption_record(
-                    actor=staff,
-                    report=report,
-                    level=Level.NATIONAL,
-                    adopted_on=later,
-                    note=ADOPTION_NOTES[Level.NATIONAL],
-                )
-                national_budget -= 1
-                counts["national_adopted"] += 1
-            if rng.random() < 0.5:
-                clock.at(later + timedelta(days=3), rng)
-                services.report_transition(actor=staff, report=report, key="archive")
-    return counts
 
 
 _officers: dict[int, User | None] = {}

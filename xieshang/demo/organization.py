@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from typing import Any
+
 from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -209,11 +212,35 @@ def _name(rng, used: set[str]) -> str:
             return name
 
 
-def build(ctx: DemoContext) -> None:
-    rng = ctx.rng
-    password = make_password(DEMO_PASSWORD)
-    now = timezone.now()
+@dataclass
+class _People:
+    """The demo's accounts before they are saved, in creation order, by the part they play."""
 
+    password: str
+    now: Any
+    users: list[User] = field(default_factory=list)
+    members: list[User] = field(default_factory=list)
+    staff: dict[str, list[User]] = field(default_factory=dict)
+    unit_officers: list[tuple[User, HandlingUnit]] = field(default_factory=list)
+    residents: list[User] = field(default_factory=list)
+    partners: list[tuple[User, Organization]] = field(default_factory=list)
+
+    def add(self, username, name, phone=None, **extra) -> User:
+        user = User(
+            username=username,
+            name=name,
+            phone=phone,
+            password=self.password,
+            password_changed_at=self.now,
+            email=f"{username}@demo.xieshang.org",
+            **extra,
+        )
+        self.users.append(user)
+        return user
+
+
+def _organizations() -> tuple[Organization, Organization, Organization, list[Organization]]:
+    """The national, Henan and Zhengzhou conferences, the four partner cities (and two Zhengzhou districts)."""
     national = Organization.objects.create(
         name="中国人民政治协商会议全国委员会", short_name="全国政协", code="national", level="national", region="全国"
     )
@@ -259,7 +286,11 @@ def build(ctx: DemoContext) -> None:
         since=timezone.localdate().replace(year=2021, month=4, day=1),
     )
     pact.organizations.set([zz, *partners])
+    return national, henan, zz, partners
 
+
+def _structure(rng, zz: Organization) -> tuple[list, list, list, list]:
+    """Zhengzhou's sectors, special committees, handling units and communities."""
     sectors = Sector.objects.bulk_create(
         [Sector(organization=zz, name=name, order=i) for i, name in enumerate(SECTORS)]
     )
@@ -287,33 +318,20 @@ def build(ctx: DemoContext) -> None:
                 Community.objects.create(organization=zz, name=c, kind="community", district=district, parent=town_obj)
                 for c in comms
             ]
+    return sectors, committees, units, communities
 
+
+def _people(rng, people: _People, committees: list, units: list, partners: list[Organization]) -> None:
+    """Every account: members, staff by role, unit officers, residents and the partner cities' people."""
     used_names: set[str] = {"张明远", "李淑珍"}
-    users: list[User] = []
-    grants: list[RoleGrant] = []
-    profiles: list[tuple[int, MemberProfile, SpecialCommittee]] = []
-
-    def add_user(username, name, phone=None, **extra) -> User:
-        user = User(
-            username=username,
-            name=name,
-            phone=phone,
-            password=password,
-            password_changed_at=now,
-            email=f"{username}@demo.xieshang.org",
-            **extra,
-        )
-        users.append(user)
-        return user
-
+    add_user = people.add
     # ~500 members of the 15th committee; about one in ten is a standing member.
-    member_users = []
     for i in range(500):
         name = "张明远" if i == 0 else "李淑珍" if i == 1 else _name(rng, used_names)
         username = "member" if i == 0 else "standing" if i == 1 else f"m{i:03d}"
-        member_users.append(add_user(username, name, phone=f"135{i:08d}"))
+        people.members.append(add_user(username, name, phone=f"135{i:08d}"))
     newmember = add_user("newmember", _name(rng, used_names), phone="13500099999", must_change_password=True)
-    member_users.append(newmember)
+    people.members.append(newmember)
 
     staff_specs = [
         ("proposals", Role.PROPOSALS_STAFF, 4),
@@ -326,38 +344,36 @@ def build(ctx: DemoContext) -> None:
         ("secadmin", Role.SECURITY_ADMIN, 1),
         ("auditadmin", Role.AUDIT_ADMIN, 1),
     ]
-    staff_users: dict[str, list[User]] = {}
     for prefix, role, count in staff_specs:
-        staff_users[role] = [
+        people.staff[role] = [
             add_user(
                 prefix if j == 0 else f"{prefix}{j + 1}",
                 _name(rng, used_names),
-                phone=f"136{len(users):08d}",
+                phone=f"136{len(people.users):08d}",
                 is_staff=role in (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN),
             )
             for j in range(count)
         ]
-    unit_users = []
     for j, unit in enumerate(units):
         for k in range(2 if j < 20 else 1):
             username = "unit" if unit.short_name == "市住房局" and k == 0 else f"unit{j:02d}{k}"
-            unit_users.append((add_user(username, _name(rng, used_names), phone=f"138{j:04d}{k:04d}"), unit))
-    resident_users = []
+            people.unit_officers.append((add_user(username, _name(rng, used_names), phone=f"138{j:04d}{k:04d}"), unit))
     for j in range(40):
         username = "resident" if j == 0 else f"r{j:03d}"
-        resident_users.append(
+        people.residents.append(
             add_user(username, _name(rng, used_names), phone="13700000001" if j == 0 else f"1370001{j:04d}")
         )
-    partner_users = []
     for org in partners:
         for j in range(20):
-            partner_users.append((add_user(f"{org.code}{j:02d}", _name(rng, used_names), phone=None), org))
-        partner_users.append((add_user(f"{org.code}_staff", _name(rng, used_names), phone=None), org))
+            people.partners.append((add_user(f"{org.code}{j:02d}", _name(rng, used_names), phone=None), org))
+        people.partners.append((add_user(f"{org.code}_staff", _name(rng, used_names), phone=None), org))
 
-    User.objects.bulk_create(users, batch_size=500)
-    by_username = {u.username: u for u in User.objects.filter(username__in=[u.username for u in users])}
 
-    for i, user in enumerate(member_users):
+def _member_profiles(rng, people: _People, by_username: dict, zz, sectors: list, committees: list) -> tuple:
+    """The members' role grants and profiles (each with one special committee), not yet saved."""
+    grants: list[RoleGrant] = []
+    profiles: list[tuple[int, MemberProfile, SpecialCommittee]] = []
+    for i, user in enumerate(people.members):
         user = by_username[user.username]
         standing = i == 1 or (i > 1 and rng.random() < 0.1)
         sector = sectors[0 if i == 1 else rng.randrange(len(sectors))] if i else sectors[21]  # member: 教育界
@@ -377,19 +393,25 @@ def build(ctx: DemoContext) -> None:
             workplace=rng.choice(WORKPLACES),
         )
         profiles.append((i, profile, committees[rng.randrange(len(committees))]))
-    for role, people in staff_users.items():
-        for j, user in enumerate(people):
+    return grants, profiles
+
+
+def _other_grants(people: _People, by_username: dict, zz, committees: list, communities: list) -> tuple:
+    """The role grants of staff, unit officers, residents and partner people, and the residents' profiles."""
+    grants: list[RoleGrant] = []
+    for role, staff in people.staff.items():
+        for j, user in enumerate(staff):
             user = by_username[user.username]
             committee = committees[j] if role == Role.COMMITTEE_STAFF else None
             if role == Role.COMMITTEE_STAFF and j == 0:
                 committee = committees[-1]  # the demo committee account works for 城建委
             grants.append(RoleGrant(user=user, organization=zz, role=role, committee=committee))
-    for user, unit in unit_users:
+    for user, unit in people.unit_officers:
         grants.append(
             RoleGrant(user=by_username[user.username], organization=zz, role=Role.UNIT_OFFICER, handling_unit=unit)
         )
     residents = []
-    for j, user in enumerate(resident_users):
+    for j, user in enumerate(people.residents):
         user = by_username[user.username]
         grants.append(RoleGrant(user=user, organization=zz, role=Role.CITIZEN))
         residents.append(
@@ -398,12 +420,16 @@ def build(ctx: DemoContext) -> None:
                 organization=zz,
                 community=communities[j % len(communities)],
                 consent_version="2026-1",
-                consent_at=now,
+                consent_at=people.now,
             )
         )
-    for user, org in partner_users:
+    for user, org in people.partners:
         role = Role.COMMITTEE_STAFF if user.username.endswith("_staff") else Role.MEMBER
         grants.append(RoleGrant(user=by_username[user.username], organization=org, role=role))
+    return grants, residents
+
+
+def _save_profiles(zz, by_username: dict, grants: list, profiles: list, residents: list) -> None:
     RoleGrant.objects.bulk_create(grants, batch_size=1000)
     MemberProfile.objects.bulk_create([p for _, p, _ in profiles], batch_size=500)
     ResidentProfile.objects.bulk_create(residents)
@@ -424,6 +450,20 @@ def build(ctx: DemoContext) -> None:
         ]
     )
 
+
+def build(ctx: DemoContext) -> None:
+    rng = ctx.rng
+    people = _People(password=make_password(DEMO_PASSWORD), now=timezone.now())
+    national, henan, zz, partners = _organizations()
+    sectors, committees, units, communities = _structure(rng, zz)
+    _people(rng, people, committees, units, partners)
+    users = people.users
+    User.objects.bulk_create(users, batch_size=500)
+    by_username = {u.username: u for u in User.objects.filter(username__in=[u.username for u in users])}
+    grants, profiles = _member_profiles(rng, people, by_username, zz, sectors, committees)
+    other_grants, residents = _other_grants(people, by_username, zz, committees, communities)
+    _save_profiles(zz, by_username, grants + other_grants, profiles, residents)
+
     ctx.data.update(
         organization=zz,
         partners=partners,
@@ -433,10 +473,10 @@ def build(ctx: DemoContext) -> None:
         committees=committees,
         units=units,
         communities=communities,
-        members=[by_username[u.username] for u in member_users],
-        staff={role: [by_username[u.username] for u in people] for role, people in staff_users.items()},
-        unit_officers=[(by_username[u.username], unit) for u, unit in unit_users],
-        residents=[by_username[u.username] for u in resident_users],
+        members=[by_username[u.username] for u in people.members],
+        staff={role: [by_username[u.username] for u in staff] for role, staff in people.staff.items()},
+        unit_officers=[(by_username[u.username], unit) for u, unit in people.unit_officers],
+        residents=[by_username[u.username] for u in people.residents],
         accounts={username: by_username[username] for _, username, _ in DEMO_ACCOUNTS},
     )
     ctx.say(

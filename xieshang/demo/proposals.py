@@ -238,77 +238,134 @@ def _reply(rng, clock, cast, proposal, grade=None):
 
 
 def _step(rng, clock, cast, p: Proposal, nxt: str, plan) -> None:
+    """Move p one step along PATH, to `nxt`, as the staff member drawn for it (and the people the step needs)."""
     staff = rng.choice(cast.staff)
-    if nxt == "submitted":
-        for c in p.cosignatures.filter(status="invited").select_related("user"):
-            if rng.random() < 0.9:
-                services.cosign_sign(actor=c.user, proposal=p)
-        services.proposal_submit(actor=p.entered_by or p.submitter, proposal=p)
-    elif nxt == "pre_accepted":
-        if p.cosign_deadline and timezone.localdate() <= p.cosign_deadline:
-            clock.value = timezone.make_aware(datetime.combine(add_working_days(p.cosign_deadline, 1), time(10)))
-        services.proposal_transition(actor=staff, proposal=p, key="pre_accept")
-    elif nxt == "under_review":
-        services.proposal_transition(actor=staff, proposal=p, key="start_review")
-    elif nxt == "filed":
-        services.proposal_review(actor=staff, proposal=p, outcome="filed")
-    elif nxt == "classified":
-        services.proposal_classify(actor=staff, proposal=p, category=cast.categories[plan["category"]])
-        if plan.get("fast"):
-            services.set_fast_track(actor=staff, proposal=p)
-    elif nxt == "numbered":
-        services.proposal_number(actor=staff, proposal=p)
-        if plan.get("key"):
-            services.mark_key(actor=staff, proposal=p, leader=plan["leader"], supervising_body="市政府督查室")
-    elif nxt == "assignment_pending":
-        lead, co, split = plan["units"]
-        if split:
-            services.assignment_plan(actor=staff, proposal=p, split=[lead, *co] if co else [lead, plan["extra"]])
-        else:
-            services.assignment_plan(actor=staff, proposal=p, lead=lead, co=co)
-        services.assignment_propose(actor=staff, proposal=p)
-    elif nxt == "assignment_approved":
-        services.assignment_approve(actor=plan["leader"], proposal=p)
-    elif nxt == "assigned":
-        services.proposal_assign(actor=staff, proposal=p)
-    elif nxt == "handling":
-        for a in p.assignments.filter(status="pending").select_related("unit"):
-            services.assignment_receive(actor=cast.officer[a.unit_id], assignment=a)
-    elif nxt == "countersigning":
+    move = _STEP.get(nxt)
+    if move is not None:
+        move(rng, clock, cast, p, plan, staff)
+
+
+def _to_submitted(rng, clock, cast, p, plan, staff) -> None:
+    for c in p.cosignatures.filter(status="invited").select_related("user"):
+        if rng.random() < 0.9:
+            services.cosign_sign(actor=c.user, proposal=p)
+    services.proposal_submit(actor=p.entered_by or p.submitter, proposal=p)
+
+
+def _to_pre_accepted(rng, clock, cast, p, plan, staff) -> None:
+    if p.cosign_deadline and timezone.localdate() <= p.cosign_deadline:
+        clock.value = timezone.make_aware(datetime.combine(add_working_days(p.cosign_deadline, 1), time(10)))
+    services.proposal_transition(actor=staff, proposal=p, key="pre_accept")
+
+
+def _to_under_review(rng, clock, cast, p, plan, staff) -> None:
+    services.proposal_transition(actor=staff, proposal=p, key="start_review")
+
+
+def _to_filed(rng, clock, cast, p, plan, staff) -> None:
+    services.proposal_review(actor=staff, proposal=p, outcome="filed")
+
+
+def _to_classified(rng, clock, cast, p, plan, staff) -> None:
+    services.proposal_classify(actor=staff, proposal=p, category=cast.categories[plan["category"]])
+    if plan.get("fast"):
+        services.set_fast_track(actor=staff, proposal=p)
+
+
+def _to_numbered(rng, clock, cast, p, plan, staff) -> None:
+    services.proposal_number(actor=staff, proposal=p)
+    if plan.get("key"):
+        services.mark_key(actor=staff, proposal=p, leader=plan["leader"], supervising_body="市政府督查室")
+
+
+def _to_assignment_pending(rng, clock, cast, p, plan, staff) -> None:
+    lead, co, split = plan["units"]
+    if split:
+        services.assignment_plan(actor=staff, proposal=p, split=[lead, *co] if co else [lead, plan["extra"]])
+    else:
+        services.assignment_plan(actor=staff, proposal=p, lead=lead, co=co)
+    services.assignment_propose(actor=staff, proposal=p)
+
+
+def _to_assignment_approved(rng, clock, cast, p, plan, staff) -> None:
+    services.assignment_approve(actor=plan["leader"], proposal=p)
+
+
+def _to_assigned(rng, clock, cast, p, plan, staff) -> None:
+    services.proposal_assign(actor=staff, proposal=p)
+
+
+def _to_handling(rng, clock, cast, p, plan, staff) -> None:
+    for a in p.assignments.filter(status="pending").select_related("unit"):
+        services.assignment_receive(actor=cast.officer[a.unit_id], assignment=a)
+
+
+def _to_countersigning(rng, clock, cast, p, plan, staff) -> None:
+    for a in p.assignments.filter(role="co", status="received"):
+        services.cohandler_opinion(
+            actor=cast.officer[a.unit_id], assignment=a, text="经研究，同意主办单位办理意见，我单位将积极配合。"
+        )
+    if plan.get("extend"):
+        services.handling_extend(actor=staff, proposal=p, months=1, reason="涉及多部门协调，申请延期一个月。")
+    _reply(rng, clock, cast, p)
+
+
+def _to_supervisor_review(rng, clock, cast, p, plan, staff) -> None:
+    if p.state.key == "countersigning":
         for a in p.assignments.filter(role="co", status="received"):
-            services.cohandler_opinion(
-                actor=cast.officer[a.unit_id], assignment=a, text="经研究，同意主办单位办理意见，我单位将积极配合。"
-            )
-        if plan.get("extend"):
-            services.handling_extend(actor=staff, proposal=p, months=1, reason="涉及多部门协调，申请延期一个月。")
+            services.reply_countersign(actor=cast.officer[a.unit_id], proposal=p, note="同意")
+
+
+def _to_replied(rng, clock, cast, p, plan, staff) -> None:
+    supervisor = rng.choice(cast.supervisors)
+    if plan.get("send_back"):
+        services.reply_send_back(actor=supervisor, proposal=p, reason="答复内容过于笼统，请补充具体措施和时间安排。")
+        clock.advance(rng, (3, 10))
         _reply(rng, clock, cast, p)
-    elif nxt == "supervisor_review":
         if p.state.key == "countersigning":
             for a in p.assignments.filter(role="co", status="received"):
-                services.reply_countersign(actor=cast.officer[a.unit_id], proposal=p, note="同意")
-    elif nxt == "replied":
-        supervisor = rng.choice(cast.supervisors)
-        if plan.get("send_back"):
-            services.reply_send_back(
-                actor=supervisor, proposal=p, reason="答复内容过于笼统，请补充具体措施和时间安排。"
-            )
-            clock.advance(rng, (3, 10))
-            _reply(rng, clock, cast, p)
-            if p.state.key == "countersigning":
-                for a in p.assignments.filter(role="co", status="received"):
-                    services.reply_countersign(actor=cast.officer[a.unit_id], proposal=p)
-        services.reply_approve(actor=supervisor, proposal=p, grade=plan.get("regrade"))
-    elif nxt == "rated":
-        _rate_all(rng, clock, cast, p, plan)
-    elif nxt == "confirmed":
-        services.proposal_confirm(actor=staff, proposal=p)
-    elif nxt == "closed":
-        services.proposal_close(actor=staff, proposal=p)
-        if rng.random() < 0.6:
-            for reply in p.replies.filter(status="sent"):
-                services.reply_publish(actor=staff, reply=reply)
-    elif nxt == "archived":
-        services.proposal_archive(actor=staff, proposal=p)
+                services.reply_countersign(actor=cast.officer[a.unit_id], proposal=p)
+    services.reply_approve(actor=supervisor, proposal=p, grade=plan.get("regrade"))
+
+
+def _to_rated(rng, clock, cast, p, plan, staff) -> None:
+    _rate_all(rng, clock, cast, p, plan)
+
+
+def _to_confirmed(rng, clock, cast, p, plan, staff) -> None:
+    services.proposal_confirm(actor=staff, proposal=p)
+
+
+def _to_closed(rng, clock, cast, p, plan, staff) -> None:
+    services.proposal_close(actor=staff, proposal=p)
+    if rng.random() < 0.6:
+        for reply in p.replies.filter(status="sent"):
+            services.reply_publish(actor=staff, reply=reply)
+
+
+def _to_archived(rng, clock, cast, p, plan, staff) -> None:
+    services.proposal_archive(actor=staff, proposal=p)
+
+
+_STEP = {
+    "submitted": _to_submitted,
+    "pre_accepted": _to_pre_accepted,
+    "under_review": _to_under_review,
+    "filed": _to_filed,
+    "classified": _to_classified,
+    "numbered": _to_numbered,
+    "assignment_pending": _to_assignment_pending,
+    "assignment_approved": _to_assignment_approved,
+    "assigned": _to_assigned,
+    "handling": _to_handling,
+    "countersigning": _to_countersigning,
+    "supervisor_review": _to_supervisor_review,
+    "replied": _to_replied,
+    "rated": _to_rated,
+    "confirmed": _to_confirmed,
+    "closed": _to_closed,
+    "archived": _to_archived,
+}
 
 
 def _rate_all(rng, clock, cast, p, plan):
@@ -430,7 +487,6 @@ def build(ctx, *, scale: float = 1.0) -> None:
     today = timezone.localdate()
     year_start = date(today.year, 1, 5)
     clock = Clock(timezone.now())
-    leader = cast.accounts["leader"]
     plans = []
     for target, share in TARGETS:
         for _ in range(max(1, round(share * scale))):
@@ -442,65 +498,83 @@ def build(ctx, *, scale: float = 1.0) -> None:
     with simulated(clock):
         for index, (start, _i, target) in enumerate(starts):
             clock.value = start
-            topic = rng.choice(TOPICS)
-            title, body = compose(rng, topic)
-            lead, cosigners = _pick_members(rng, cast, target, index)
-            kind_roll = rng.random()
-            extra = {}
-            if kind_roll < 0.06:
-                extra = {"submitter_kind": "party", "submitter_party": "cdl", "submitter_org_name": "民盟郑州市委员会"}
-            elif kind_roll < 0.09:
-                extra = {"submitter_kind": "committee", "committee": rng.choice(cast.committees)}
-            elif kind_roll < 0.11:
-                extra = {"submitter_kind": "sector", "sector": rng.choice(cast.sectors)}
-            elif kind_roll < 0.13:
-                extra = {"submitter_kind": "peoples_org", "submitter_org_name": "郑州市妇女联合会"}
-            on_behalf = rng.random() < 0.04 and extra == {}
-            p = services.proposal_create(
-                actor=rng.choice(cast.staff) if on_behalf else lead,
-                submitter=lead,
-                organization=cast.org,
-                title=title,
-                body=body,
-                cosigners=cosigners if not extra else (),
-                **extra,
-            )
-            p._topic = topic[0]
-            lead_unit, co_units, split = _units_for(rng, cast, topic, target, index)
-            others = [u for u in cast.units.values() if u.pk != lead_unit.pk and u not in co_units]
-            plan = {
-                "category": topic[1],
-                "units": (lead_unit, co_units, split),
-                "extra": rng.choice(others),
-                "leader": leader if rng.random() < 0.6 else rng.choice(cast.leaders),
-                "key": rng.random() < 0.07,
-                "fast": rng.random() < 0.05,
-                "send_back": rng.random() < 0.08,
-                "regrade": rng.choice("AB") if rng.random() < 0.05 else None,
-                "extend": rng.random() < 0.06,
-            }
-            if target in ("assignment_pending",):
-                plan["leader"] = leader
-            if target == "handling" and index % 5 == 0:
-                plan["key"] = True
-                plan["leader"] = leader
-            if target == "merged":
-                # Into an earlier proposal that was filed or is under review. At small scales none of the first two
-                # targets may exist yet, and a merge without a host turned into a conversion: no merged proposal.
-                hosts = [q for t in MERGE_HOSTS for q in made.get(t, [])]
-                plan["merge_into"] = hosts[0] if hosts else None
-            _drive(rng, clock, cast, p, target, plan)
+            p = _proposal(rng, clock, cast, index, target, made)
             made.setdefault(target, []).append(p)
             counts[target] = counts.get(target, 0) + 1
-        for target, share in MICRO_TARGETS:
-            for _ in range(max(1, round(share * scale))):
-                back = {"submitted": 3, "handling": 10, "replied": 20, "not_filed": 60}.get(target, 200)
-                day = max(year_start, today - timedelta(days=rng.randint(back // 2 + 1, back + 5)))
-                clock.value = timezone.make_aware(datetime.combine(day, time(10)))
-                _micro(rng, clock, cast, target)
+        _micros(rng, clock, cast, scale, today, year_start)
         # The year-end selection of excellent proposals, among the closed ones.
         closed = [p for p in made.get("archived", []) if p.replies.filter(grade="A").exists()][:12]
         if closed:
             services.excellent_select(actor=cast.accounts["proposals"], proposals=closed, year=today.year)
     total = sum(counts.values())
     ctx.say(f"  {total} proposals and {sum(round(s * scale) or 1 for _, s in MICRO_TARGETS)} micro-proposals")
+
+
+def _submitter_extra(rng, cast) -> dict:
+    """Who submits besides a member, now and then: a party, a special committee, a sector, a people's organization."""
+    kind_roll = rng.random()
+    extra: dict = {}
+    if kind_roll < 0.06:
+        extra = {"submitter_kind": "party", "submitter_party": "cdl", "submitter_org_name": "民盟郑州市委员会"}
+    elif kind_roll < 0.09:
+        extra = {"submitter_kind": "committee", "committee": rng.choice(cast.committees)}
+    elif kind_roll < 0.11:
+        extra = {"submitter_kind": "sector", "sector": rng.choice(cast.sectors)}
+    elif kind_roll < 0.13:
+        extra = {"submitter_kind": "peoples_org", "submitter_org_name": "郑州市妇女联合会"}
+    return extra
+
+
+def _proposal(rng, clock, cast, index: int, target: str, made: dict) -> Proposal:
+    """Proposal number `index` of the year, written and driven to `target`."""
+    leader = cast.accounts["leader"]
+    topic = rng.choice(TOPICS)
+    title, body = compose(rng, topic)
+    lead, cosigners = _pick_members(rng, cast, target, index)
+    extra = _submitter_extra(rng, cast)
+    on_behalf = rng.random() < 0.04 and extra == {}
+    p = services.proposal_create(
+        actor=rng.choice(cast.staff) if on_behalf else lead,
+        submitter=lead,
+        organization=cast.org,
+        title=title,
+        body=body,
+        cosigners=cosigners if not extra else (),
+        **extra,
+    )
+    p._topic = topic[0]
+    lead_unit, co_units, split = _units_for(rng, cast, topic, target, index)
+    others = [u for u in cast.units.values() if u.pk != lead_unit.pk and u not in co_units]
+    plan = {
+        "category": topic[1],
+        "units": (lead_unit, co_units, split),
+        "extra": rng.choice(others),
+        "leader": leader if rng.random() < 0.6 else rng.choice(cast.leaders),
+        "key": rng.random() < 0.07,
+        "fast": rng.random() < 0.05,
+        "send_back": rng.random() < 0.08,
+        "regrade": rng.choice("AB") if rng.random() < 0.05 else None,
+        "extend": rng.random() < 0.06,
+    }
+    if target in ("assignment_pending",):
+        plan["leader"] = leader
+    if target == "handling" and index % 5 == 0:
+        plan["key"] = True
+        plan["leader"] = leader
+    if target == "merged":
+        # Into an earlier proposal that was filed or is under review. At small scales none of the first two
+        # targets may exist yet, and a merge without a host turned into a conversion: no merged proposal.
+        hosts = [q for t in MERGE_HOSTS for q in made.get(t, [])]
+        plan["merge_into"] = hosts[0] if hosts else None
+    _drive(rng, clock, cast, p, target, plan)
+    return p
+
+
+def _micros(rng, clock, cast, scale: float, today: date, year_start: date) -> None:
+    """The year's micro-proposals, each started some days back according to how far it got."""
+    for target, share in MICRO_TARGETS:
+        for _ in range(max(1, round(share * scale))):
+            back = {"submitted": 3, "handling": 10, "replied": 20, "not_filed": 60}.get(target, 200)
+            day = max(year_start, today - timedelta(days=rng.randint(back // 2 + 1, back + 5)))
+            clock.value = timezone.make_aware(datetime.combine(day, time(10)))
+            _micro(rng, clock, cast, target)

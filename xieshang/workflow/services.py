@@ -141,64 +141,9 @@ def transition(
     try:
         with transaction.atomic():
             locked = _lock(obj)
-            if locked.state_id is None:
-                raise InvalidEdge(_("该事项尚未进入流程。"))
-            definition = _started_definition(locked)
-            current = definition.state(locked.state_id) or State.objects.get(pk=locked.state_id)
-            if isinstance(seen, str):  # a state key: resolved in the object's own workflow
-                found = definition.state_by_key(seen)
-                # An unknown key can never match the row's state: report it as a conflict rather than ignore it.
-                seen = found.pk if found is not None else -1
-            if seen is not None and locked.state_id != seen:
-                raise Conflict(
-                    _("该事项已被他人处理，当前状态为“%(state)s”。请刷新页面后再操作。") % {"state": current.name}
-                )
-            chosen = definition.transition(transition_key)
-            if chosen is None or not definition.leaves(chosen, current.pk):
-                raise InvalidEdge(
-                    _("当前状态“%(state)s”下不能执行此操作。") % {"state": current.name}
-                    if chosen is None
-                    else _("当前状态“%(state)s”下不能执行“%(action)s”。")
-                    % {"state": current.name, "action": chosen.name}
-                )
-            refusal = permission_failure(actor, locked, chosen)
-            if refusal:
-                raise NotAllowed(refusal)
-            blocked = condition_failure(locked, actor, chosen, payload)
-            if blocked:
-                raise ConditionFailed(blocked)
-            if chosen.requires_reason and not reason:
-                raise ReasonRequired(_("“%(action)s”须填写理由。") % {"action": chosen.name})
-            _check_payload(chosen, payload)
-
-            now = timezone.now()
-            target_state = chosen.target
-            locked.state = target_state
-            locked.state_entered_at = now
-            locked.due_on = _due_for(locked, definition.workflow.key, target_state, timezone.localdate(now))
-            locked.deadline_extensions = 0
-            locked.overdue = False
-            locked.save(update_fields=_WORKFLOW_FIELDS[1:])
-            event = record_event(
-                obj=locked,
-                kind=WorkflowEvent.Kind.TRANSITION,
-                actor=actor,
-                from_state=current,
-                to_state=target_state,
-                transition_obj=chosen,
-                payload=payload,
-                reason=reason,
-                at=now,
-            )
-            audit_record(
-                actor=actor,
-                action=f"{definition.workflow.key}.{chosen.key}",
-                obj=locked,
-                detail={"event": event.pk, "from": current.key, "to": target_state.key, "reason": reason},
-            )
-            for hook in registry.hooks_for(definition.workflow.key, chosen.key):
-                hook(locked, event, payload)
-            _notify_after_commit(locked, event, chosen, definition.workflow.key)
+            definition, current = _current_state(locked, seen)
+            chosen = _allowed_transition(definition, current, locked, actor, transition_key, payload, reason)
+            event = _move(locked, definition, current, chosen, actor, payload, reason)
     except TransitionError as exc:
         audit_record(
             actor=actor,
@@ -209,6 +154,93 @@ def transition(
         )
         raise
     _copy_fields(locked, obj)
+    return event
+
+
+def _current_state(locked: Any, seen: int | str | None) -> tuple[cache.Definition, State]:
+    """The locked object's definition and state; Conflict when the state is not the one the caller saw."""
+    if locked.state_id is None:
+        raise InvalidEdge(_("该事项尚未进入流程。"))
+    definition = _started_definition(locked)
+    current = definition.state(locked.state_id) or State.objects.get(pk=locked.state_id)
+    if isinstance(seen, str):  # a state key: resolved in the object's own workflow
+        found = definition.state_by_key(seen)
+        # An unknown key can never match the row's state: report it as a conflict rather than ignore it.
+        seen = found.pk if found is not None else -1
+    if seen is not None and locked.state_id != seen:
+        raise Conflict(_("该事项已被他人处理，当前状态为“%(state)s”。请刷新页面后再操作。") % {"state": current.name})
+    return definition, current
+
+
+def _allowed_transition(
+    definition: cache.Definition,
+    current: State,
+    locked: Any,
+    actor: Any,
+    transition_key: str,
+    payload: dict[str, Any],
+    reason: str,
+) -> Transition:
+    """The transition `transition_key` out of `current`, once the actor, its conditions, the reason and the payload
+    have been checked (each failure raises its TransitionError)."""
+    chosen = definition.transition(transition_key)
+    if chosen is None or not definition.leaves(chosen, current.pk):
+        raise InvalidEdge(
+            _("当前状态“%(state)s”下不能执行此操作。") % {"state": current.name}
+            if chosen is None
+            else _("当前状态“%(state)s”下不能执行“%(action)s”。") % {"state": current.name, "action": chosen.name}
+        )
+    refusal = permission_failure(actor, locked, chosen)
+    if refusal:
+        raise NotAllowed(refusal)
+    blocked = condition_failure(locked, actor, chosen, payload)
+    if blocked:
+        raise ConditionFailed(blocked)
+    if chosen.requires_reason and not reason:
+        raise ReasonRequired(_("“%(action)s”须填写理由。") % {"action": chosen.name})
+    _check_payload(chosen, payload)
+    return chosen
+
+
+def _move(
+    locked: Any,
+    definition: cache.Definition,
+    current: State,
+    chosen: Transition,
+    actor: Any,
+    payload: dict[str, Any],
+    reason: str,
+) -> WorkflowEvent:
+    """Write the move along `chosen`: the locked row's new state and deadline, its event, the audit entry, the
+    workflow's hooks, and the notifications queued for after the commit."""
+    now = timezone.now()
+    target_state = chosen.target
+    locked.state = target_state
+    locked.state_entered_at = now
+    locked.due_on = _due_for(locked, definition.workflow.key, target_state, timezone.localdate(now))
+    locked.deadline_extensions = 0
+    locked.overdue = False
+    locked.save(update_fields=_WORKFLOW_FIELDS[1:])
+    event = record_event(
+        obj=locked,
+        kind=WorkflowEvent.Kind.TRANSITION,
+        actor=actor,
+        from_state=current,
+        to_state=target_state,
+        transition_obj=chosen,
+        payload=payload,
+        reason=reason,
+        at=now,
+    )
+    audit_record(
+        actor=actor,
+        action=f"{definition.workflow.key}.{chosen.key}",
+        obj=locked,
+        detail={"event": event.pk, "from": current.key, "to": target_state.key, "reason": reason},
+    )
+    for hook in registry.hooks_for(definition.workflow.key, chosen.key):
+        hook(locked, event, payload)
+    _notify_after_commit(locked, event, chosen, definition.workflow.key)
     return event
 
 

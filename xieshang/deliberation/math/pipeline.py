@@ -250,6 +250,47 @@ def _choose_groups(state, pids, rows, base_labels, base_centres, base_sizes, *, 
     return labels, group_of_base, group_centres, k, smoother, clusterings, silhouettes
 
 
+def _project(vm, state: dict, rows, excluded, seed):
+    """The two principal components and the mapped participants' positions on them."""
+    active = ~excluded
+    sids = vm.statement_ids
+    # PCA over every participant, as Polis does: the not-yet-mapped voters still inform the axes.
+    means = column_means(vm, active)
+    centred = centered_matrix(vm, means, active)
+    start = _previous_components(state.get("pca"), sids)
+    comps, _variances = pca_components(centred, 2, seed=seed, start=start)
+    sub = centred[rows]
+    # Polis counts a zeroed (moderated-out) cell as a vote in the sparsity scaling
+    # (pca.clj sparsity-aware-project-ptpt runs after zero-out-columns), so we do the same.
+    n_votes_active = vm.votes_per_participant(active)[rows]
+    positions = sparsity_aware_projection(sub, comps, n_votes_active + int(excluded.sum()), len(sids))
+    return comps, positions
+
+
+def _next_state(pid_list, sids, comps, base_centres, base_out, clusterings, group_centres, k, smoother, labels) -> dict:
+    """The state the next run starts from (components, base clusters, group centres, the k smoother)."""
+    new_group_centres = {
+        str(kk): np.asarray(c, dtype=np.float64).round(8).tolist() for kk, (_l, c) in clusterings.items()
+    }
+    if k >= 2:
+        new_group_centres[str(k)] = np.asarray(group_centres).round(8).tolist()
+    return {
+        "version": STATE_VERSION,
+        "in_map": pid_list,
+        "pca": {
+            "statement_ids": sids.tolist(),
+            "components": np.asarray(comps).round(10).tolist(),
+        },
+        "base": {
+            "centers": base_centres.round(8).tolist(),
+            "members": [b["members"] for b in base_out],
+        },
+        "group_centres": new_group_centres,
+        "k_smoother": smoother,
+        "groups": {"participants": pid_list, "labels": labels.tolist()},
+    }
+
+
 def _compute(votes, moderated_out, state, seed, *, base_k, max_k) -> OpinionMapResult:
     t0 = time.perf_counter()
     state = dict(state or {})
@@ -260,22 +301,12 @@ def _compute(votes, moderated_out, state, seed, *, base_k, max_k) -> OpinionMapR
     mod_set = set(_to_py(x) for x in moderated_out)
     excluded = np.array([_to_py(s) in mod_set for s in sids.tolist()], dtype=bool)
     active = ~excluded
-    n_stmt = len(sids)
 
     in_map = in_map_participants(vm, state.get("in_map"))
     rows = np.flatnonzero(in_map)
     pids = vm.participant_ids[rows]
 
-    # PCA over every participant, as Polis does: the not-yet-mapped voters still inform the axes.
-    means = column_means(vm, active)
-    centred = centered_matrix(vm, means, active)
-    start = _previous_components(state.get("pca"), sids)
-    comps, _variances = pca_components(centred, 2, seed=seed, start=start)
-    sub = centred[rows]
-    # Polis counts a zeroed (moderated-out) cell as a vote in the sparsity scaling
-    # (pca.clj sparsity-aware-project-ptpt runs after zero-out-columns), so we do the same.
-    n_votes_active = vm.votes_per_participant(active)[rows]
-    positions = sparsity_aware_projection(sub, comps, n_votes_active + int(excluded.sum()), n_stmt)
+    comps, positions = _project(vm, state, rows, excluded, seed)
 
     prev_members = _previous_base_members(state.get("base"), pids)
     base_labels, base_centres = clustering.base_clusters(positions, k=base_k, previous_members=prev_members, seed=seed)
@@ -294,26 +325,9 @@ def _compute(votes, moderated_out, state, seed, *, base_k, max_k) -> OpinionMapR
     pid_list = pids.tolist()
     group_sizes = np.bincount(labels, minlength=k).tolist() if k else []
     base_out = _base_clusters_out(pid_list, base_labels, base_centres, base_sizes, group_of_base, k)
-    new_group_centres = {
-        str(kk): np.asarray(c, dtype=np.float64).round(8).tolist() for kk, (_l, c) in clusterings.items()
-    }
-    if k >= 2:
-        new_group_centres[str(k)] = np.asarray(group_centres).round(8).tolist()
-    new_state = {
-        "version": STATE_VERSION,
-        "in_map": pid_list,
-        "pca": {
-            "statement_ids": sids.tolist(),
-            "components": np.asarray(comps).round(10).tolist(),
-        },
-        "base": {
-            "centers": base_centres.round(8).tolist(),
-            "members": [b["members"] for b in base_out],
-        },
-        "group_centres": new_group_centres,
-        "k_smoother": smoother,
-        "groups": {"participants": pid_list, "labels": labels.tolist()},
-    }
+    new_state = _next_state(
+        pid_list, sids, comps, base_centres, base_out, clusterings, group_centres, k, smoother, labels
+    )
     return OpinionMapResult(
         k=int(k),
         participant_ids=pid_list,
