@@ -410,7 +410,8 @@ def proposal_detail(user, pk: int) -> ProposalPage:
     proposal = get_proposal_for_user(user, pk)
     assignments = list(proposal.assignments.select_related("unit").order_by("role", "id"))
     # The relational-role checks below read the prefetched assignments instead of querying per transition.
-    proposal._prefetched_objects_cache = {"assignments": assignments}
+    # (Django's private prefetch cache, which the stubs do not declare: written through __dict__ as it is cleared.)
+    proposal.__dict__["_prefetched_objects_cache"] = {"assignments": assignments}
     replies = []
     if assignments:
         replies = list(
@@ -460,7 +461,7 @@ def public_replies(organization, *, year: int | None = None) -> list[dict]:
             "id": r.pk,
             "proposal_number": r.proposal.number,
             "title": r.proposal.title,
-            "category": r.proposal.category.name if r.proposal.category_id else "",
+            "category": r.proposal.category.name if r.proposal.category is not None else "",
             "unit": r.assignment.unit.name,
             "reference_number": r.reference_number,
             "grade": r.grade,

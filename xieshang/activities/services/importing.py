@@ -110,6 +110,8 @@ def _plan(activity: Activity, rows) -> list[Planned]:
         if problems:
             errors.append(_("第 %(n)d 行：%(problems)s。") % {"n": number, "problems": "；".join(problems)})
         else:
+            # No problem reported: _member found the participation and _attendance read the status.
+            assert participation is not None and attended is not None
             plan.append((participation, attended, amounts))
     if errors:
         raise ValidationError({"file": errors})

@@ -46,7 +46,7 @@ def output_add(
     linked=None,
 ) -> ActivityOutput:
     require(actor, "activities.add_output", activity)
-    errors = {}
+    errors: dict[str, str | list[str]] = {}
     if kind not in Kind.values:
         errors["kind"] = _("请选择成果类型。")
     if message := text_error(title, 120, _("标题")):
@@ -61,8 +61,8 @@ def output_add(
     errors.update(_content_errors(actor, activity, kind, text, file, linked))
     if kind == Kind.RECOMMENDATION and not (addressed_to or "").strip():
         errors["addressed_to"] = _("请填写意见建议报送或交办的单位。")
-    elif len(addressed_to or "") > 120:
-        errors["addressed_to"] = text_error(addressed_to, 120, _("建议对象"))
+    elif len(addressed_to or "") > 120 and (too_long := text_error(addressed_to, 120, _("建议对象"))):
+        errors["addressed_to"] = too_long
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():

@@ -169,7 +169,7 @@ def photo_add(*, actor, parent, image, alt_text: str, caption: str, publish: boo
     (alt text) and a caption shown beneath it. Nothing is stored when anything is refused."""
     require(actor, "consultations.add_media", parent, NOT_PERMITTED)
     alt_text, caption = (alt_text or "").strip(), (caption or "").strip()
-    errors = {}
+    errors: dict[str, str | list[str]] = {}
     if not alt_text:
         errors["alt_text"] = _("请描述图片内容（如“委员在会上发言”），供视障读者的读屏软件朗读。")
     elif len(alt_text) > 200:

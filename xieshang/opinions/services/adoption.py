@@ -42,7 +42,7 @@ RECORDABLE_TAG = "sent"
 def check_recordable(locked: Report, field: str, *, instruction: bool) -> None:
     if state_has(locked, RECORDABLE_TAG):
         return
-    state = locked.state.name if locked.state_id else ""
+    state = locked.state.name if locked.state is not None else ""
     if state_has(locked, "done"):
         message = (
             _("信息已结束流程（%(state)s），不能再记录批示。")

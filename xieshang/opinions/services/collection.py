@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from xieshang.accounts.models import Organization, Role
+from xieshang.accounts.models import Organization, Role, SpecialCommittee
 from xieshang.accounts.selectors import has_role
 from xieshang.audit.services import audit_record
 from xieshang.workflow import services as workflow
@@ -145,7 +145,7 @@ def report_submit(
     return report
 
 
-def _kind_from_proposal(proposal) -> tuple[str, str, object]:
+def _kind_from_proposal(proposal) -> tuple[str, str, SpecialCommittee | None]:
     """(author kind, unit name, committee) of a proposal submitted in the name of a party, people's organization,
     special committee or sector: the report keeps it."""
     submitter_kind = getattr(proposal, "submitter_kind", "")

@@ -33,7 +33,7 @@ def recipients_ensure_defaults(organization) -> list[Recipient]:
     if existing:
         return existing
     region = org.region.split("省")[-1] if org.region else org.short_name
-    specs = [
+    specs: list[tuple[str, Level, Organization | None]] = [
         (_("中共%(region)s委员会") % {"region": region}, Level.OWN, None),
         (_("%(region)s人民政府") % {"region": region}, Level.OWN, None),
     ]

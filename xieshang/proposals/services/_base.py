@@ -42,7 +42,7 @@ def refresh(target: Proposal, source: Proposal) -> Proposal:
 def in_phase(proposal: Proposal, *tags: str) -> None:
     """InvalidEdge unless the proposal's state carries one of the phase tags."""
     if not any(state_has(proposal, tag) for tag in tags):
-        name = proposal.state.name if proposal.state_id else _("未进入流程")
+        name = proposal.state.name if proposal.state is not None else _("未进入流程")
         raise InvalidEdge(_("当前状态“%(state)s”下不能执行此操作。") % {"state": name})
 
 

@@ -111,7 +111,7 @@ def bulk_assign(
 ) -> list[tuple[Proposal, str | None]]:
     """Plan (and by default send for approval) many proposals at once: [(proposal, lead, co_units), ...].
     Each proposal succeeds or fails on its own; returns [(proposal, None or the reason it was refused)]."""
-    results = []
+    results: list[tuple[Proposal, str | None]] = []
     for proposal, lead, co in plans:
         try:
             with transaction.atomic():

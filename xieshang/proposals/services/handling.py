@@ -73,7 +73,8 @@ def _extend_handling(actor, proposal: Proposal, months: int, reason: str):
     with transaction.atomic():
         locked = lock(proposal)
         state = locked.state
-        if not _handling_from_assignment(locked):
+        # A state tagged "handling" (which _handling_from_assignment requires) is never None.
+        if state is None or not _handling_from_assignment(locked):
             raise Conflict(
                 _("该事项已被他人处理，当前状态为“%(state)s”。请刷新页面后再操作。")
                 % {"state": state.name if state else ""}

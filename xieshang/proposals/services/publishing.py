@@ -66,7 +66,9 @@ def comment_add(*, actor, proposal: Proposal, text: str) -> Comment:
         require(actor, "proposals.view_proposal", locked)
         if not rules.has_perm("proposals.comment_proposal", actor, locked):
             # Refused like any action the current state does not allow: with the reason, nothing written.
-            raise InvalidEdge(_("当前环节“%(state)s”不能留言。") % {"state": locked.state.name})
+            name = locked.state.name if locked.state is not None else _("未进入流程")
+            raise InvalidEdge(_("当前环节“%(state)s”不能留言。") % {"state": name})
+        assert locked.state is not None  # the comment permission is granted by the current state's actions
         comment = Comment.objects.create(proposal=locked, author=actor, text=text, state_name=locked.state.name)
         audit(actor, "comment", locked, comment=comment.pk)
     return comment

@@ -50,10 +50,10 @@ def _replying_assignment(actor, locked: Proposal, assignment: Assignment | None)
     )
     if assignment is not None:
         rows = rows.filter(pk=assignment.pk)
-    rows = [a for a in rows if a.unit_id in mine]
-    if not rows:
+    replying = [a for a in rows if a.unit_id in mine]
+    if not replying:
         raise PermissionDenied(_("只有主办（或分办）单位的经办人可以答复。"))
-    return rows[0]
+    return replying[0]
 
 
 def reply_submit(
@@ -157,9 +157,10 @@ def reply_countersign(*, actor, proposal: Proposal, note: str = "", text: str | 
         )
         if Countersign.objects.filter(reply=reply, assignment=assignment).exists():
             raise ValidationError({"note": _("本单位已会签。")})
-        edited = text is not None and text.strip() and text.strip() != reply.text
+        new_text = (text or "").strip()
+        edited = bool(new_text) and new_text != reply.text
         if edited:
-            reply.text = text.strip()
+            reply.text = new_text
             reply.save(update_fields=["text"])
             search_wiring.index_reply(reply)
         sign = Countersign.objects.create(

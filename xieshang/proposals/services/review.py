@@ -62,12 +62,13 @@ def proposal_review(
     organization's grounds and a reason the submitter sees)."""
     reason = (reason or "").strip()
     errors = {}
-    key = {
+    keys: dict[str, str] = {
         Proposal.Outcome.FILED: "file",
         Proposal.Outcome.MERGED: "merge",
         Proposal.Outcome.CONVERTED: "convert",
         Proposal.Outcome.NOT_FILED: "not_file",
-    }.get(outcome)
+    }
+    key = keys.get(outcome)
     if key is None:
         raise ValidationError({"outcome": _("请选择审查结果。")})
     payload = {}
@@ -107,7 +108,7 @@ def set_fast_track(*, actor, proposal: Proposal, fast_track: bool = True) -> Pro
         locked = lock(proposal)
         require(actor, "proposals.manage_proposal", locked)
         if locked.state is None or locked.state.is_final or state_has(locked, "draft") or state_has(locked, "closed"):
-            name = locked.state.name if locked.state_id else _("未进入流程")
+            name = locked.state.name if locked.state is not None else _("未进入流程")
             raise InvalidEdge(_("提案处于“%(state)s”状态，不能再设置快速办理。") % {"state": name})
         locked.fast_track = fast_track
         locked.save(update_fields=["fast_track"])
