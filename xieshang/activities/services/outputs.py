@@ -3,6 +3,8 @@ opinion report that came out of it."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import rules
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -20,9 +22,9 @@ PHOTO_TYPES = ("jpg", "jpeg", "png")
 LINKABLE = {"proposals.proposal": "proposals.view_proposal", "opinions.report": "opinions.view_report"}
 
 
-def _content_errors(actor, activity: Activity, kind: str, text: str, file, linked) -> dict:
+def _content_errors(actor: Any, activity: Activity, kind: str, text: str, file: Any, linked: Any) -> dict[str, str]:
     """What a link or a written output lacks."""
-    errors = {}
+    errors: dict[str, str] = {}
     if kind == Kind.LINK:
         label = linked._meta.label_lower if linked is not None else None
         if label not in LINKABLE:
@@ -36,14 +38,14 @@ def _content_errors(actor, activity: Activity, kind: str, text: str, file, linke
 
 def output_add(
     *,
-    actor,
+    actor: Any,
     activity: Activity,
     kind: str,
     title: str,
     text: str = "",
     addressed_to: str = "",
-    file=None,
-    linked=None,
+    file: Any = None,
+    linked: Any = None,
 ) -> ActivityOutput:
     require(actor, "activities.add_output", activity)
     errors: dict[str, str | list[str]] = {}
