@@ -56,7 +56,8 @@ lint: install
 	$(VENV)/bin/ruff check xieshang tests bench
 	$(VENV)/bin/ruff format --check xieshang tests bench
 	$(VENV)/bin/lint-imports --no-cache
-	$(VENV)/bin/mypy xieshang/workflow xieshang/core
+	$(VENV)/bin/mypy xieshang/workflow xieshang/core \
+	  $(foreach app,proposals opinions consultations activities,xieshang/$(app)/services xieshang/$(app)/selectors.py)
 
 format: install
 	$(VENV)/bin/ruff format xieshang tests bench

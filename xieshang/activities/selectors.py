@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from .models import Activity, ActivityKind, Participation
+from .models import Activity, ActivityKind, ActivityOutput, Participation
 from .visibility import ACTIVITY
 
 
-def kinds_for(organization, *, active_only: bool = True) -> list[ActivityKind]:
+def kinds_for(organization: Any, *, active_only: bool = True) -> list[ActivityKind]:
     """The kinds in force for the organization: its own rows replace the platform defaults with the same key."""
     org_id = getattr(organization, "pk", organization)
     found: dict[str, ActivityKind] = {}
@@ -24,10 +26,10 @@ def kinds_for(organization, *, active_only: bool = True) -> list[ActivityKind]:
     return [k for k in kinds if k.is_active] if active_only else kinds
 
 
-def activities_for_user(user, organization) -> QuerySet[Activity]:
+def activities_for_user(user: Any, organization: Any) -> QuerySet[Activity]:
+    visible: QuerySet[Activity] = ACTIVITY.filter(Activity.objects.all(), user, organization)
     return (
-        ACTIVITY.filter(Activity.objects.all(), user, organization)
-        .select_related("kind")
+        visible.select_related("kind")
         .annotate(
             n_invited=Count("participations", distinct=True),
             n_places=Count(
@@ -40,15 +42,16 @@ def activities_for_user(user, organization) -> QuerySet[Activity]:
     )
 
 
-def get_activity_for_user(user, organization, pk: int) -> Activity:
-    return get_object_or_404(ACTIVITY.filter(Activity.objects.select_related("kind"), user, organization), pk=pk)
+def get_activity_for_user(user: Any, organization: Any, pk: int) -> Activity:
+    visible: QuerySet[Activity] = ACTIVITY.filter(Activity.objects.select_related("kind"), user, organization)
+    return get_object_or_404(visible, pk=pk)
 
 
 def participations_of(activity: Activity) -> QuerySet[Participation]:
     return activity.participations.select_related("member", "recorded_by").order_by("member__name", "id")
 
 
-def participation_of(activity: Activity, user) -> Participation | None:
+def participation_of(activity: Activity, user: Any) -> Participation | None:
     return activity.participations.filter(member=user).first()
 
 
@@ -56,7 +59,7 @@ def places_taken(activity: Activity) -> int:
     return activity.participations.filter(status__in=Participation.HOLDS_PLACE).count()
 
 
-def my_participations(user, organization) -> QuerySet[Participation]:
+def my_participations(user: Any, organization: Any) -> QuerySet[Participation]:
     """The member's participations in published activities of the organization, the next ones first."""
     return (
         Participation.objects.filter(member=user, organization_id=getattr(organization, "pk", organization))
@@ -66,7 +69,7 @@ def my_participations(user, organization) -> QuerySet[Participation]:
     )
 
 
-def upcoming_for_member(user, organization) -> QuerySet[Participation]:
+def upcoming_for_member(user: Any, organization: Any) -> QuerySet[Participation]:
     return (
         my_participations(user, organization)
         .filter(activity__state=Activity.State.OPEN, activity__ends_at__gte=timezone.now())
@@ -75,7 +78,7 @@ def upcoming_for_member(user, organization) -> QuerySet[Participation]:
     )
 
 
-def leave_requests(organization) -> QuerySet[Participation]:
+def leave_requests(organization: Any) -> QuerySet[Participation]:
     return (
         Participation.objects.filter(
             organization_id=getattr(organization, "pk", organization), status=Participation.Status.LEAVE_REQUESTED
@@ -85,5 +88,5 @@ def leave_requests(organization) -> QuerySet[Participation]:
     )
 
 
-def outputs_of(activity: Activity):
+def outputs_of(activity: Activity) -> QuerySet[ActivityOutput]:
     return activity.outputs.select_related("added_by", "linked_type").order_by("id")

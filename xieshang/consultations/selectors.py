@@ -4,6 +4,8 @@ A co-hosted consultation is visible to every host; its invitations only to the h
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
@@ -17,21 +19,24 @@ from .models import Article, Consultation, Follow, Invitation, LiveMessage, Outc
 from .visibility import CONSULTATION, host_ids
 from .workflows import CANCELLED, DECLINED, DONE, DRAFT, MEETING, SETTLED, TOOK_PLACE
 
+if TYPE_CHECKING:
+    from xieshang.accounts.models import User
+
 
 def _consultations() -> QuerySet[Consultation]:
     return Consultation.objects.select_related("state", "committee", "organization").prefetch_related("hosts")
 
 
-def consultations_for_user(user, organization=None) -> QuerySet[Consultation]:
+def consultations_for_user(user: Any, organization: Any = None) -> QuerySet[Consultation]:
     """Consultations hosted by one of the user's organizations (or by `organization`, if the user belongs to it)."""
     return CONSULTATION.filter(_consultations(), user, organization).order_by("-planned_date", "-id")
 
 
-def plan_for(user, organization, year: int) -> QuerySet[Consultation]:
+def plan_for(user: Any, organization: Any, year: int) -> QuerySet[Consultation]:
     return consultations_for_user(user, organization).filter(plan_year=year).order_by("planned_date", "id")
 
 
-def get_consultation_for_user(user, pk: int) -> Consultation:
+def get_consultation_for_user(user: Any, pk: int) -> Consultation:
     consultation = get_object_or_404(_consultations(), pk=pk)
     import rules
 
@@ -40,13 +45,13 @@ def get_consultation_for_user(user, pk: int) -> Consultation:
     return consultation
 
 
-def staff_host_ids(user, consultation) -> set[int]:
+def staff_host_ids(user: Any, consultation: Consultation) -> set[int]:
     """The hosts in which the user is committee staff or leader: whose invitations and attendance they see."""
     roles = roles_by_organization(user)
     return {o for o in host_ids(consultation) if roles.get(o, set()) & {Role.COMMITTEE_STAFF, Role.LEADER}}
 
 
-def timeline_for(user, consultation) -> list:
+def timeline_for(user: Any, consultation: Consultation) -> list[Any]:
     """The consultation's workflow events as this user may read them. Co-hosts share the timeline of a cross-region
     consultation, but not each other's staff: an action by someone of another host shows that host's name instead
     of the person's (the user's own organizations keep the names)."""
@@ -73,7 +78,7 @@ def timeline_for(user, consultation) -> list:
     return events
 
 
-def invitations_visible(user, consultation) -> QuerySet[Invitation]:
+def invitations_visible(user: Any, consultation: Consultation) -> QuerySet[Invitation]:
     own_hosts = staff_host_ids(user, consultation)
     return (
         consultation.invitations.filter(Q(organization_id__in=own_hosts) | Q(user=user))
@@ -82,11 +87,11 @@ def invitations_visible(user, consultation) -> QuerySet[Invitation]:
     )
 
 
-def live_messages(consultation, after: int = 0) -> QuerySet[LiveMessage]:
+def live_messages(consultation: Consultation, after: int = 0) -> QuerySet[LiveMessage]:
     return consultation.live_messages.filter(pk__gt=after).select_related("author", "organization")
 
 
-def invitations_for_member(user) -> QuerySet[Invitation]:
+def invitations_for_member(user: Any) -> QuerySet[Invitation]:
     return (
         Invitation.objects.filter(user=user, consultation__state_id__in=state_ids_tagged(MEETING))
         .select_related("consultation", "consultation__state")
@@ -95,7 +100,7 @@ def invitations_for_member(user) -> QuerySet[Invitation]:
 
 
 # ---------------------------------------------------------------------------------------------------- rooms
-def rooms_for(organization) -> QuerySet[Room]:
+def rooms_for(organization: Any) -> QuerySet[Room]:
     return (
         Room.objects.filter(organization=organization)
         .select_related("community", "convener")
@@ -104,11 +109,11 @@ def rooms_for(organization) -> QuerySet[Room]:
     )
 
 
-def topics_for_room(room) -> QuerySet[Topic]:
+def topics_for_room(room: Room) -> QuerySet[Topic]:
     return room.topics.select_related("state", "raised_by").order_by("-support_count", "-raised_at")
 
 
-def topics_for_convener(user) -> QuerySet[Topic]:
+def topics_for_convener(user: Any) -> QuerySet[Topic]:
     return (
         Topic.objects.filter(room__convener=user)
         .exclude(state__is_final=True)
@@ -117,11 +122,11 @@ def topics_for_convener(user) -> QuerySet[Topic]:
     )
 
 
-def followed_rooms(user) -> QuerySet[Room]:
+def followed_rooms(user: Any) -> QuerySet[Room]:
     return Room.objects.filter(follows__user=user).select_related("community").order_by("name")
 
 
-def practical_matters_done(organization, year: int | None = None) -> int:
+def practical_matters_done(organization: Any, year: int | None = None) -> int:
     """办实事: room topics brought to completion (every outcome done or settled), for the annual statistics."""
     qs = Topic.objects.filter(organization=organization, state_id__in=state_ids_tagged(DONE))
     if year is not None:
@@ -129,7 +134,7 @@ def practical_matters_done(organization, year: int | None = None) -> int:
     return qs.count()
 
 
-def consultations_by_kind(organization, year: int) -> dict[str, int]:
+def consultations_by_kind(organization: Any, year: int) -> dict[str, int]:
     rows = (
         Consultation.objects.filter(hosts=organization, plan_year=year, state_id__in=state_ids_tagged(TOOK_PLACE))
         .values("kind")
@@ -143,7 +148,7 @@ def _outcomes() -> QuerySet[Outcome]:
     return Outcome.objects.select_related("state", "owner_unit", "owner_leader", "consultation", "topic__room")
 
 
-def outcomes_for_user(user, organization) -> QuerySet[Outcome]:
+def outcomes_for_user(user: Any, organization: Any) -> QuerySet[Outcome]:
     """Outcomes of the organization's consultations and rooms, and of consultations it co-hosts."""
     if organization is None or organization.pk not in user_organization_ids(user):
         return Outcome.objects.none()
@@ -155,7 +160,7 @@ def outcomes_for_user(user, organization) -> QuerySet[Outcome]:
     )
 
 
-def outcomes_for_owner(user) -> QuerySet[Outcome]:
+def outcomes_for_owner(user: Any) -> QuerySet[Outcome]:
     units = [
         unit
         for unit in user.role_grants.filter(role=Role.UNIT_OFFICER, handling_unit__isnull=False).values_list(
@@ -170,7 +175,7 @@ def outcomes_for_owner(user) -> QuerySet[Outcome]:
     )
 
 
-def get_outcome_for_user(user, pk: int) -> Outcome:
+def get_outcome_for_user(user: Any, pk: int) -> Outcome:
     outcome = get_object_or_404(_outcomes().prefetch_related("progress"), pk=pk)
     import rules
 
@@ -179,7 +184,7 @@ def get_outcome_for_user(user, pk: int) -> Outcome:
     return outcome
 
 
-def is_following(user, room) -> bool:
+def is_following(user: Any, room: Room) -> bool:
     return getattr(user, "is_authenticated", False) and Follow.objects.filter(room=room, user=user).exists()
 
 
@@ -193,7 +198,7 @@ def public_consultations() -> QuerySet[Consultation]:
     )
 
 
-def public_outcomes(**filters) -> QuerySet[Outcome]:
+def public_outcomes(**filters: Any) -> QuerySet[Outcome]:
     """Published outcomes (sent on), with residents' ratings counted: how many rated, how many were satisfied."""
     return (
         Outcome.objects.filter(is_public=True, **filters)
@@ -207,7 +212,7 @@ def public_rooms() -> QuerySet[Room]:
     return Room.objects.filter(is_public=True).select_related("community").order_by("name")
 
 
-def public_topics(room) -> QuerySet[Topic]:
+def public_topics(room: Room) -> QuerySet[Topic]:
     return (
         room.topics.exclude(state_id__in=state_ids_tagged(DECLINED))
         .select_related("state")
@@ -224,21 +229,21 @@ def _public_parent() -> Q:
     ) & Q(is_published=True)
 
 
-def public_articles(parent=None) -> QuerySet[Article]:
+def public_articles(parent: Any = None) -> QuerySet[Article]:
     qs = Article.objects.filter(_public_parent()).select_related("consultation", "room")
     if parent is not None:
         qs = qs.filter(**{parent._meta.model_name: parent})
     return qs.order_by("-published_at", "-id")
 
 
-def public_photos(parent=None) -> QuerySet[Photo]:
+def public_photos(parent: Any = None) -> QuerySet[Photo]:
     qs = Photo.objects.filter(_public_parent())
     if parent is not None:
         qs = qs.filter(**{parent._meta.model_name: parent})
     return qs.order_by("-created_at", "-id")
 
 
-def media_for_staff(user, parent) -> tuple[QuerySet[Article], QuerySet[Photo]]:
+def media_for_staff(user: Any, parent: Any) -> tuple[QuerySet[Article], QuerySet[Photo]]:
     """Every article and photo of the parent, published or not, for its staff page. Co-hosts see each other's
     published items on the portal; here each host's staff see their own organization's drafts and everything
     published."""
@@ -252,28 +257,28 @@ def media_for_staff(user, parent) -> tuple[QuerySet[Article], QuerySet[Photo]]:
 
 
 # ---------------------------------------------------------------------------------------------------- people
-def room_followers(room) -> list:
+def room_followers(room: Room) -> list[User]:
     """The residents following a room (told of new topics and of outcomes done)."""
     return [f.user for f in room.follows.select_related("user")]
 
 
-def outcome_owners(outcome) -> list:
+def outcome_owners(outcome: Outcome) -> list[User]:
     """The people responsible for an outcome: the officers of its responsible unit and its responsible leader."""
     from xieshang.accounts.models import User
 
-    people = []
+    people: list[User] = []
     if outcome.owner_unit_id:
         people += list(
             User.objects.filter(
                 is_active=True, role_grants__role=Role.UNIT_OFFICER, role_grants__handling_unit_id=outcome.owner_unit_id
             ).distinct()
         )
-    if outcome.owner_leader_id:
+    if outcome.owner_leader is not None:
         people.append(outcome.owner_leader)
     return people
 
 
-def host_staff(consultation):
+def host_staff(consultation: Consultation) -> QuerySet[User]:
     """The committee staff of every host of the consultation."""
     from xieshang.accounts.models import User
 
@@ -282,6 +287,6 @@ def host_staff(consultation):
     ).distinct()
 
 
-def open_outcomes(topic) -> QuerySet[Outcome]:
+def open_outcomes(topic: Topic) -> QuerySet[Outcome]:
     """The topic's outcomes not yet settled (neither done nor not adopted)."""
     return topic.outcomes.exclude(state_id__in=state_ids_tagged(SETTLED))

@@ -1,6 +1,8 @@
 """Default workflows of consultations, outcomes and room topics (installed by migration 0002; organizations edit
 their copies). The schedule of notices and materials is data too: the consultation workflow's settings."""
 
+from typing import Any
+
 from xieshang.workflow.registry import register_requirements
 
 STAFF = "committee_staff"
@@ -46,7 +48,7 @@ APPROVE_PAYLOAD = {
     },
 }
 
-CONSULTATION_WORKFLOW = {
+CONSULTATION_WORKFLOW: dict[str, Any] = {
     "key": "consultation",
     "name": "协商活动",
     "description": (
@@ -160,7 +162,7 @@ CONSULTATION_WORKFLOW = {
 
 OWNER = "owner"  # officers of the responsible bureau, or the responsible leader
 
-OUTCOME_WORKFLOW = {
+OUTCOME_WORKFLOW: dict[str, Any] = {
     "key": "consultation_outcome",
     "name": "协商成果",
     "description": "报送 → 领导批示 → 采纳 → 落实（进展、节点）→ 办结；或不予采纳（注明理由）。",
@@ -268,7 +270,7 @@ OUTCOME_WORKFLOW = {
     ],
 }
 
-TOPIC_WORKFLOW = {
+TOPIC_WORKFLOW: dict[str, Any] = {
     "key": "room_topic",
     "name": "议事议题",
     "description": "提出 → 召集人选定（确定参加人员、协商方式）→ 协商 → 达成成果清单 → 跟踪落实 → 办实事完成。",

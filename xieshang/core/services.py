@@ -7,15 +7,18 @@ fields back into the caller's object with `refresh()` so that the caller's page 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import rules
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils.translation import gettext as _
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
-def require(actor: Any, perm: str, obj: Any, message: str | None = None) -> None:
+
+def require(actor: Any, perm: str, obj: Any, message: StrOrPromise | None = None) -> None:
     """PermissionDenied (with the message shown to the user) unless the actor holds `perm` on `obj`."""
     if not rules.has_perm(perm, actor, obj):
         raise PermissionDenied(message or _("您没有执行此操作的权限。"))

@@ -2,19 +2,31 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 import rules
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
-from xieshang.accounts.models import Role, RoleGrant
+from xieshang.accounts.models import Role, RoleGrant, User
 from xieshang.workflow.selectors import state_tag
 
-from .models import BulletinIssue, Dispatch, Forward, OpinionSettings, Recipient, Report, ReportAuthor
+from .models import (
+    BulletinIssue,
+    Dispatch,
+    Forward,
+    Instruction,
+    OpinionSettings,
+    Recipient,
+    Report,
+    ReportAuthor,
+)
 from .visibility import INBOX_ROLES, REPORT, inbox_organization_ids, recipient_reader_q
 
 
-def settings_for(organization) -> OpinionSettings:
+def settings_for(organization: Any) -> OpinionSettings:
     """The organization's limits, or the defaults (an unsaved row) when it has none; cached, cleared when the row is
     saved or deleted (OrganizationSettings.for_organization, receivers in apps.py)."""
     return OpinionSettings.for_organization(organization)
@@ -26,7 +38,7 @@ def _base() -> QuerySet[Report]:
     )
 
 
-def reports_for_author(user, organization=None) -> QuerySet[Report]:
+def reports_for_author(user: Any, organization: Any = None) -> QuerySet[Report]:
     """The reports the user wrote or co-wrote, newest first."""
     reports = _base().filter(Q(submitter=user) | Q(author_links__user=user)).distinct()
     if organization is not None:
@@ -34,7 +46,9 @@ def reports_for_author(user, organization=None) -> QuerySet[Report]:
     return reports.order_by("-submitted_at", "-id")
 
 
-def desk_reports(organization, state_keys=None, *, tag: str | None = None) -> QuerySet[Report]:
+def desk_reports(
+    organization: Any, state_keys: Iterable[str] | None = None, *, tag: str | None = None
+) -> QuerySet[Report]:
     """The information staff's queue: urgent ones first, then oldest first (first in, first edited). Narrowed to
     states carrying the phase `tag`, or to the state keys an API caller names."""
     reports = _base().filter(organization=organization)
@@ -45,25 +59,24 @@ def desk_reports(organization, state_keys=None, *, tag: str | None = None) -> Qu
     return reports.order_by("-urgent", "submitted_at", "id")
 
 
-def visible_reports(user, organization) -> QuerySet[Report]:
+def visible_reports(user: Any, organization: Any) -> QuerySet[Report]:
     """Every report of the organization the user may open (visibility.REPORT), newest first."""
     return REPORT.filter(_base(), user, organization).order_by("-submitted_at", "-id")
 
 
-def is_author(user, report) -> bool:
+def is_author(user: Any, report: Report) -> bool:
     """The user wrote or co-wrote the report."""
     if report.submitter_id == user.pk:
         return True
     return report.author_links.filter(user_id=user.pk).exists()
 
 
-def report_authors(report) -> list:
+def report_authors(report: Report) -> list[User]:
     return [link.user for link in report.author_links.select_related("user")]
 
 
-def forwarded_unit_officers(report) -> QuerySet:
+def forwarded_unit_officers(report: Report) -> QuerySet[User]:
     """Active officers of the units the report was forwarded to."""
-    from xieshang.accounts.models import User
 
     return User.objects.filter(
         is_active=True,
@@ -72,14 +85,14 @@ def forwarded_unit_officers(report) -> QuerySet:
     ).distinct()
 
 
-def is_forwarded_unit_officer(user, report) -> bool:
+def is_forwarded_unit_officer(user: Any, report: Report) -> bool:
     units = RoleGrant.objects.filter(user=user, role=Role.UNIT_OFFICER, handling_unit__isnull=False).values(
         "handling_unit_id"
     )
     return report.forwards.filter(unit_id__in=units).exists()
 
 
-def get_report_for_user(user, pk: int, perm: str = "opinions.view_report", for_update: bool = False) -> Report:
+def get_report_for_user(user: Any, pk: int, perm: str = "opinions.view_report", for_update: bool = False) -> Report:
     """The report if the user may see it; 404 otherwise, so outsiders learn nothing of its existence."""
     queryset = Report.objects.select_related("state", "workflow", "issue", "organization", "submitter", "sector")
     if for_update:
@@ -90,26 +103,26 @@ def get_report_for_user(user, pk: int, perm: str = "opinions.view_report", for_u
     return report
 
 
-def issues_for(organization) -> QuerySet[BulletinIssue]:
+def issues_for(organization: Any) -> QuerySet[BulletinIssue]:
     return BulletinIssue.objects.filter(organization=organization).order_by("status", "-year", "-number", "-id")
 
 
-def get_issue_for_user(user, pk: int, perm: str = "opinions.view_issue") -> BulletinIssue:
+def get_issue_for_user(user: Any, pk: int, perm: str = "opinions.view_issue") -> BulletinIssue:
     issue = BulletinIssue.objects.select_related("organization").filter(pk=pk).first()
     if issue is None or not rules.has_perm(perm, user, issue):
         raise Http404
     return issue
 
 
-def issue_reports(issue) -> QuerySet[Report]:
+def issue_reports(issue: BulletinIssue) -> QuerySet[Report]:
     return _base().filter(issue=issue).order_by("issue_order", "id")
 
 
-def recipients_of(organization) -> QuerySet[Recipient]:
+def recipients_of(organization: Any) -> QuerySet[Recipient]:
     return Recipient.objects.filter(organization=organization, is_active=True).order_by("order", "id")
 
 
-def inbox_for(user) -> QuerySet[Dispatch]:
+def inbox_for(user: Any) -> QuerySet[Dispatch]:
     """What was sent to recipients whose inbox this user reads, newest first."""
     return (
         Dispatch.objects.filter(recipient_reader_q(user))
@@ -119,7 +132,7 @@ def inbox_for(user) -> QuerySet[Dispatch]:
     )
 
 
-def forwards_for_officer(user, pending_only: bool = False) -> QuerySet[Forward]:
+def forwards_for_officer(user: Any, pending_only: bool = False) -> QuerySet[Forward]:
     units = RoleGrant.objects.filter(user=user, role=Role.UNIT_OFFICER, handling_unit__isnull=False).values(
         "handling_unit_id"
     )
@@ -129,12 +142,12 @@ def forwards_for_officer(user, pending_only: bool = False) -> QuerySet[Forward]:
     return forwards.order_by("replied_at", "-forwarded_at", "-id")
 
 
-def instruction_leader(instruction) -> str:
+def instruction_leader(instruction: Instruction) -> str:
     """How an instruction's leader is named in its event ("副市长王某某")."""
     return f"{instruction.leader_title}{instruction.leader_name}"
 
 
-def report_records(report) -> dict:
+def report_records(report: Report) -> dict[str, list[Any]]:
     """Everything the detail page shows besides the report itself, in one query per kind."""
     return {
         "authors": list(report.author_links.select_related("user")),
@@ -147,11 +160,11 @@ def report_records(report) -> dict:
     }
 
 
-def sent_levels(report) -> set[str]:
+def sent_levels(report: Report) -> set[str]:
     return set(report.dispatches.values_list("level", flat=True))
 
 
-def report_for_source(source) -> Report | None:
+def report_for_source(source: Any) -> Report | None:
     """The report a proposal (or another record) was handed over as, if any."""
     if source is None or source.pk is None:
         return None

@@ -8,6 +8,7 @@ valid. Duty credit (duty.py) is called from the review outcomes' hooks."""
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q
@@ -196,7 +197,7 @@ def on_rehandle(obj, event, payload):
     obj.save(update_fields=["reply_round"])
 
 
-def sync_due(obj, event=None, payload=None):
+def sync_due(obj: Any, event: Any = None, payload: Any = None) -> None:
     """Copy the proposal's state and due date onto its assignments (the unit inbox filters and sorts by them)."""
     Assignment.objects.filter(proposal_id=obj.pk).exclude(
         Q(proposal_due_on=obj.due_on) & Q(proposal_state_id=obj.state_id)

@@ -5,6 +5,7 @@ Statistics live in statistics.py."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, Exists, OuterRef, Prefetch, Q, QuerySet, Value, When
@@ -15,11 +16,21 @@ from django.utils.translation import gettext as _
 from xieshang.accounts.models import Role, RoleGrant, User
 from xieshang.accounts.selectors import has_role
 from xieshang.core.privacy import mask_name, mask_personal_data, mask_phone
-from xieshang.workflow.models import State
+from xieshang.workflow.models import State, WorkflowEvent
 from xieshang.workflow.selectors import available_transitions, events_for, state_ids_tagged, state_tag
 
 from . import visibility
-from .models import Assignment, Category, CoSignature, NotFiledGround, Proposal, ProposalSettings, Rating, Reply
+from .models import (
+    Assignment,
+    Category,
+    CoSignature,
+    Countersign,
+    NotFiledGround,
+    Proposal,
+    ProposalSettings,
+    Rating,
+    Reply,
+)
 
 OVERSEER_ROLES = visibility.OVERSEER_ROLES
 # The queues' default filters are phase tags of the state (workflows.py): where the proposals office acts (closed
@@ -30,7 +41,7 @@ ASSIGNMENT_TAG = "assignment_queue"
 UNIT_TAG = "unit"
 
 
-def _org_id(organization):
+def _org_id(organization: Any) -> Any:
     return getattr(organization, "pk", organization)
 
 
@@ -41,7 +52,7 @@ ACTIVE = (Assignment.Status.PENDING, Assignment.Status.RECEIVED)
 _UNITS_ATTR = "_proposal_officer_units"
 
 
-def officer_unit_ids(user, organization_id) -> set[int]:
+def officer_unit_ids(user: Any, organization_id: Any) -> set[int]:
     """The handling units of the organization the user answers for, cached on the user object for the request."""
     if user is None or not getattr(user, "is_authenticated", False):
         return set()
@@ -64,36 +75,37 @@ def officer_unit_ids(user, organization_id) -> set[int]:
                 handling_unit__organization_id=organization_id,
             ).values_list("handling_unit_id", flat=True)
         )
-    return cache[organization_id]
+    units: set[int] = cache[organization_id]
+    return units
 
 
-def current_assignments(obj, roles=None, statuses=ACTIVE):
+def current_assignments(obj: Any, roles: Any = None, statuses: Any = ACTIVE) -> list[Assignment]:
     """The proposal's assignments in the statuses (active by default), of the roles (any by default)."""
     found = [a for a in all_assignments(obj) if a.status in statuses]
     return [a for a in found if roles is None or a.role in roles]
 
 
-def all_assignments(obj):
+def all_assignments(obj: Any) -> list[Assignment]:
     """Every assignment of the proposal, read once per instance."""
     # Prefetched by the selectors; otherwise read once per instance (the engine hands conditions, hooks and the
     # notifier a freshly locked instance per transition; hooks that change assignments call forget_assignments).
     cache = getattr(obj, "_prefetched_objects_cache", {})
     if "assignments" in cache:
         return list(cache["assignments"])
-    found = obj.__dict__.get("_assignments_cache")
+    found: list[Assignment] | None = obj.__dict__.get("_assignments_cache")
     if found is None:
         found = list(Assignment.objects.filter(proposal_id=obj.pk))
         obj.__dict__["_assignments_cache"] = found
     return found
 
 
-def forget_assignments(obj) -> None:
+def forget_assignments(obj: Any) -> None:
     """Drop the assignments read for this instance (after a write that changes them)."""
     obj.__dict__.pop("_assignments_cache", None)
     getattr(obj, "_prefetched_objects_cache", {}).pop("assignments", None)
 
 
-def unit_officers(unit_ids, organization_id):
+def unit_officers(unit_ids: Any, organization_id: Any) -> list[User]:
     """The active officers of the units in the organization."""
     if not unit_ids:
         return []
@@ -107,7 +119,7 @@ def unit_officers(unit_ids, organization_id):
     )
 
 
-def is_signer(user, obj) -> bool:
+def is_signer(user: Any, obj: Any) -> bool:
     """The lead and every co-signer whose signature counts (given before the deadline)."""
     if user is None or not getattr(user, "is_authenticated", False):
         return False
@@ -118,7 +130,7 @@ def is_signer(user, obj) -> bool:
     ).exists()
 
 
-def signers(obj) -> list:
+def signers(obj: Any) -> list[Any]:
     """The lead first, then the co-signers whose signature counts, in the order they were invited."""
     people = [obj.submitter]
     people += [
@@ -130,7 +142,7 @@ def signers(obj) -> list:
     return people
 
 
-def current_replies(obj) -> list[Reply]:
+def current_replies(obj: Any) -> list[Reply]:
     """The replies of the proposal's current round that reached the signers."""
     return list(Reply.objects.filter(proposal_id=obj.pk, round=obj.reply_round, status=Reply.Status.SENT))
 
@@ -138,13 +150,13 @@ def current_replies(obj) -> list[Reply]:
 # settings and reference lists
 
 
-def settings_for(organization) -> ProposalSettings:
+def settings_for(organization: Any) -> ProposalSettings:
     """The organization's ProposalSettings, or an unsaved row with the defaults (core.models.OrganizationSettings:
     cached, cleared when the row is saved or deleted)."""
     return ProposalSettings.for_organization(organization)
 
 
-def categories_for(organization) -> QuerySet[Category]:
+def categories_for(organization: Any) -> QuerySet[Category]:
     """The organization's own active categories if it has any, else the seeded defaults."""
     org_id = _org_id(organization)
     own = Category.objects.filter(organization_id=org_id, is_active=True)
@@ -153,7 +165,7 @@ def categories_for(organization) -> QuerySet[Category]:
     return Category.objects.filter(organization__isnull=True, is_active=True).order_by("order", "id")
 
 
-def grounds_for(organization) -> QuerySet[NotFiledGround]:
+def grounds_for(organization: Any) -> QuerySet[NotFiledGround]:
     org_id = _org_id(organization)
     own = NotFiledGround.objects.filter(organization_id=org_id, is_active=True)
     if own.exists():
@@ -161,7 +173,7 @@ def grounds_for(organization) -> QuerySet[NotFiledGround]:
     return NotFiledGround.objects.filter(organization__isnull=True, is_active=True).order_by("order", "id")
 
 
-def workflow_setting(proposal: Proposal, key: str, default=None):
+def workflow_setting(proposal: Proposal, key: str, default: Any = None) -> Any:
     """A value from the proposal's workflow settings (signing days, fast-track deadlines …)."""
     workflow = proposal.workflow if proposal.workflow_id else None
     return (workflow.settings or {}).get(key, default) if workflow else default
@@ -170,7 +182,7 @@ def workflow_setting(proposal: Proposal, key: str, default=None):
 # base querysets
 
 
-def _assignment_prefetch():
+def _assignment_prefetch() -> Prefetch[Any, Any, Any]:
     return Prefetch(
         "assignments",
         queryset=Assignment.objects.select_related("unit").order_by("role", "id"),
@@ -184,17 +196,17 @@ def list_queryset() -> QuerySet[Proposal]:
     )
 
 
-def _is_overseer(user, organization) -> bool:
+def _is_overseer(user: Any, organization: Any) -> bool:
     return any(has_role(user, role, organization) for role in OVERSEER_ROLES)
 
 
-def visible_proposals(user, organization) -> QuerySet[Proposal]:
+def visible_proposals(user: Any, organization: Any) -> QuerySet[Proposal]:
     """What the user may see in the organization (visibility.PROPOSAL): overseers every submitted proposal; members
     their own and co-signed; unit officers what their units were assigned."""
     return visibility.PROPOSAL.filter(list_queryset(), user, organization)
 
 
-def get_proposal_for_user(user, pk: int, *, for_update: bool = False) -> Proposal:
+def get_proposal_for_user(user: Any, pk: int, *, for_update: bool = False) -> Proposal:
     """The proposal if the user may see it: 404 when it does not exist or belongs to an organization the user is
     not in (outsiders learn nothing), 403 when the user is in the organization but has no right to it."""
     from xieshang.accounts.selectors import user_organization_ids
@@ -216,7 +228,7 @@ def get_proposal_for_user(user, pk: int, *, for_update: bool = False) -> Proposa
 # queues
 
 
-def member_proposals(user, organization) -> QuerySet[Proposal]:
+def member_proposals(user: Any, organization: Any) -> QuerySet[Proposal]:
     """The member's own proposals (as lead) and those co-signed, newest first."""
     org_id = _org_id(organization)
     cosigned = CoSignature.objects.filter(proposal=OuterRef("pk"), user_id=user.pk, status="signed")
@@ -229,7 +241,7 @@ def member_proposals(user, organization) -> QuerySet[Proposal]:
     )
 
 
-def cosign_invitations(user, organization) -> QuerySet[CoSignature]:
+def cosign_invitations(user: Any, organization: Any) -> QuerySet[CoSignature]:
     """Open invitations to co-sign, with the proposal and its lead."""
     return (
         CoSignature.objects.filter(
@@ -241,7 +253,7 @@ def cosign_invitations(user, organization) -> QuerySet[CoSignature]:
     )
 
 
-def awaiting_rating(user, organization) -> QuerySet[Proposal]:
+def awaiting_rating(user: Any, organization: Any) -> QuerySet[Proposal]:
     """Replies the member (lead or counted co-signer) still has to rate."""
     org_id = _org_id(organization)
     signed = CoSignature.objects.filter(proposal=OuterRef("pk"), user_id=user.pk, status="signed", counts=True)
@@ -304,7 +316,7 @@ def _filter(qs: QuerySet[Proposal], f: QueueFilters) -> QuerySet[Proposal]:
     return qs
 
 
-def staff_queue(organization, filters: QueueFilters | None = None) -> QuerySet[Proposal]:
+def staff_queue(organization: Any, filters: QueueFilters | None = None) -> QuerySet[Proposal]:
     """The proposals office's queue: by default every proposal in a state where the office acts, oldest due first."""
     f = filters or QueueFilters()
     if not f.states and not f.tag:
@@ -313,18 +325,18 @@ def staff_queue(organization, filters: QueueFilters | None = None) -> QuerySet[P
     return _filter(qs, f).order_by("due_on", "submitted_at", "id")
 
 
-def micro_queue(organization) -> QuerySet[Proposal]:
+def micro_queue(organization: Any) -> QuerySet[Proposal]:
     return staff_queue(organization, QueueFilters(kind=Proposal.Kind.MICRO, tag="review"))
 
 
-def assignment_queue(organization, filters: QueueFilters | None = None) -> QuerySet[Proposal]:
+def assignment_queue(organization: Any, filters: QueueFilters | None = None) -> QuerySet[Proposal]:
     """Numbered proposals awaiting an assignment plan, approved plans to send, and returns to decide."""
     f = filters or QueueFilters()
     f = QueueFilters(**{**f.__dict__, "tag": f.tag or ASSIGNMENT_TAG})
     return staff_queue(organization, f)
 
 
-def unit_inbox(user, organization, *, include_done: bool = False) -> QuerySet[Assignment]:
+def unit_inbox(user: Any, organization: Any, *, include_done: bool = False) -> QuerySet[Assignment]:
     """The assignments of the officer's units, with the proposal, its state and due date, and an overdue mark
     (Assignment.is_overdue): receipts awaiting signature, proposals being handled, replies to countersign, rehandling.
 
@@ -353,7 +365,7 @@ def unit_inbox(user, organization, *, include_done: bool = False) -> QuerySet[As
     )
 
 
-def supervisor_queue(organization) -> QuerySet[Proposal]:
+def supervisor_queue(organization: Any) -> QuerySet[Proposal]:
     """Replies awaiting the supervisor's review, with the current round's replies prefetched."""
     return (
         list_queryset()
@@ -369,7 +381,7 @@ def supervisor_queue(organization) -> QuerySet[Proposal]:
     )
 
 
-def key_proposals(user, organization, *, only_mine: bool = True) -> QuerySet[Proposal]:
+def key_proposals(user: Any, organization: Any, *, only_mine: bool = True) -> QuerySet[Proposal]:
     """Key proposals (重点提案): the leader's own by default, or all of the organization."""
     qs = list_queryset().filter(organization_id=_org_id(organization), is_key=True).select_related("key_leader")
     if only_mine:
@@ -377,7 +389,7 @@ def key_proposals(user, organization, *, only_mine: bool = True) -> QuerySet[Pro
     return qs.order_by("state__is_final", "due_on", "id")
 
 
-def leader_approvals(organization) -> QuerySet[Proposal]:
+def leader_approvals(organization: Any) -> QuerySet[Proposal]:
     """Assignment plans awaiting a leader's approval."""
     return (
         list_queryset()
@@ -392,16 +404,16 @@ def leader_approvals(organization) -> QuerySet[Proposal]:
 @dataclass
 class ProposalPage:
     proposal: Proposal
-    events: list
-    cosignatures: list
-    assignments: list
-    replies: list
-    ratings: list
-    attachments: list
-    transitions: list
+    events: list[Any]
+    cosignatures: list[Any]
+    assignments: list[Any]
+    replies: list[Any]
+    ratings: list[Any]
+    attachments: list[Any]
+    transitions: list[Any]
 
 
-def proposal_detail(user, pk: int) -> ProposalPage:
+def proposal_detail(user: Any, pk: int) -> ProposalPage:
     """Everything the proposal page shows, in a fixed number of queries: the proposal, its history (events_for),
     co-signatures, assignments with units, replies with countersigns, ratings, attachments and the transitions the
     user may take (refused ones with the reason, from the cached workflow definition: the proposal comes with its
@@ -410,7 +422,8 @@ def proposal_detail(user, pk: int) -> ProposalPage:
     proposal = get_proposal_for_user(user, pk)
     assignments = list(proposal.assignments.select_related("unit").order_by("role", "id"))
     # The relational-role checks below read the prefetched assignments instead of querying per transition.
-    proposal._prefetched_objects_cache = {"assignments": assignments}
+    # (Django's private prefetch cache, which the stubs do not declare: written through __dict__ as it is cleared.)
+    proposal.__dict__["_prefetched_objects_cache"] = {"assignments": assignments}
     replies = []
     if assignments:
         replies = list(
@@ -433,20 +446,18 @@ def proposal_detail(user, pk: int) -> ProposalPage:
     )
 
 
-def _countersigns():
-    from .models import Countersign
-
+def _countersigns() -> QuerySet[Countersign]:
     return Countersign.objects.select_related("assignment__unit", "user").order_by("signed_at", "id")
 
 
-def proposal_history(proposal: Proposal):
+def proposal_history(proposal: Proposal) -> QuerySet[WorkflowEvent]:
     return events_for(proposal)
 
 
 # public disclosure
 
 
-def public_replies(organization, *, year: int | None = None) -> list[dict]:
+def public_replies(organization: Any, *, year: int | None = None) -> list[dict[str, Any]]:
     """Published replies with contact data masked (the person's name and phone), newest first."""
     qs = (
         Reply.objects.filter(proposal__organization_id=_org_id(organization), is_published=True)
@@ -460,7 +471,7 @@ def public_replies(organization, *, year: int | None = None) -> list[dict]:
             "id": r.pk,
             "proposal_number": r.proposal.number,
             "title": r.proposal.title,
-            "category": r.proposal.category.name if r.proposal.category_id else "",
+            "category": r.proposal.category.name if r.proposal.category is not None else "",
             "unit": r.assignment.unit.name,
             "reference_number": r.reference_number,
             "grade": r.grade,
@@ -474,7 +485,7 @@ def public_replies(organization, *, year: int | None = None) -> list[dict]:
     ]
 
 
-def replies_to_publish(organization) -> QuerySet[Reply]:
+def replies_to_publish(organization: Any) -> QuerySet[Reply]:
     """Sent replies not yet published, soonest publication deadline first (overdue ones included): the staff's
     publication queue."""
     return (

@@ -2,21 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xieshang.accounts.models import Role, User
-from xieshang.core.services import lock, refresh, require, text_error  # noqa: F401 - re-exported for the topics
+from xieshang.core.services import lock, refresh, require, text_error
 from xieshang.notifications.services import notify
 
 from ..models import Activity
 
+# lock, refresh, require and text_error are re-exported for the topics.
+__all__ = ["lock", "member_ids", "not_started", "now", "refresh", "require", "staff_of", "tell", "text_error", "when"]
 
-def now():
+
+def now() -> datetime:
     return timezone.now()
 
 
-def when(value) -> str:
+def when(value: datetime) -> str:
     """A moment as the page shows it (local time, minutes)."""
     return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
 
@@ -27,7 +35,7 @@ def not_started(activity: Activity, message: str | None = None) -> str | None:
     return None
 
 
-def member_ids(organization_id: int, users) -> set[int]:
+def member_ids(organization_id: int, users: Iterable[Any]) -> set[int]:
     """Of `users`, those who are members or standing members of the organization."""
     return set(
         User.objects.filter(
@@ -39,13 +47,13 @@ def member_ids(organization_id: int, users) -> set[int]:
     )
 
 
-def staff_of(organization_id: int):
+def staff_of(organization_id: int) -> QuerySet[User]:
     return User.objects.filter(
         is_active=True, role_grants__organization_id=organization_id, role_grants__role=Role.COMMITTEE_STAFF
     ).distinct()
 
 
-def tell(recipients, *, kind: str, title: str, body: str, activity: Activity) -> None:
+def tell(recipients: Iterable[Any], *, kind: str, title: str, body: str, activity: Activity) -> None:
     notify(
         recipients=recipients,
         kind=f"activities.{kind}",

@@ -4,7 +4,9 @@ activity. Both are idempotent: a second check-in or record changes nothing and c
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
 
 from django.core import signing
 from django.core.exceptions import ValidationError
@@ -39,7 +41,7 @@ def checkin_activity(token: str) -> Activity:
     return activity
 
 
-def checkin_window(activity: Activity) -> tuple:
+def checkin_window(activity: Activity) -> tuple[datetime, datetime]:
     kind = activity.kind
     return (
         activity.starts_at - timedelta(minutes=kind.checkin_before_minutes),
@@ -47,7 +49,9 @@ def checkin_window(activity: Activity) -> tuple:
     )
 
 
-def _attend(participation: Participation, *, actor, recorded_by=None, at=None) -> Participation:
+def _attend(
+    participation: Participation, *, actor: Any, recorded_by: Any = None, at: datetime | None = None
+) -> Participation:
     """Mark attended and credit, on a locked participation; returns it (already attended: unchanged)."""
     locked = lock(participation)
     if locked.status == Status.ATTENDED:
@@ -61,7 +65,7 @@ def _attend(participation: Participation, *, actor, recorded_by=None, at=None) -
     return participation
 
 
-def participation_check_in(*, actor, token: str) -> Participation:
+def participation_check_in(*, actor: Any, token: str) -> Participation:
     activity = checkin_activity(token)
     participation = activity.participations.select_related("member").filter(member=actor).first()
     if participation is None:
@@ -87,7 +91,7 @@ def participation_check_in(*, actor, token: str) -> Participation:
     return participation
 
 
-def attendance_record(*, actor, participation: Participation, attended: bool) -> Participation:
+def attendance_record(*, actor: Any, participation: Participation, attended: bool) -> Participation:
     """Staff record that the member attended (credited as a check-in is) or was absent. An attendance already
     credited is not turned into an absence here."""
     activity = participation.activity
@@ -121,12 +125,17 @@ def attendance_record(*, actor, participation: Participation, attended: bool) ->
 
 
 def amounts_record(
-    *, actor, participation: Participation, donation_money=None, donation_goods=None, volunteer_hours=None
+    *,
+    actor: Any,
+    participation: Participation,
+    donation_money: Decimal | None = None,
+    donation_goods: Decimal | None = None,
+    volunteer_hours: Decimal | None = None,
 ) -> Participation:
     """Donations and volunteer hours of one participant, where the activity's kind uses them."""
     require(actor, "activities.record_amounts", participation)
     kind = participation.activity.kind
-    errors = {}
+    errors: dict[str, str] = {}
     values = {"donation_money": donation_money, "donation_goods": donation_goods, "volunteer_hours": volunteer_hours}
     for name, value in values.items():
         if value is not None and value < 0:

@@ -4,18 +4,23 @@ Idempotent: duties keeps one entry per (member, rule, source), and the source is
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from xieshang.duties.services import duty_credit
 
 from ..models import Participation
 
+if TYPE_CHECKING:
+    from xieshang.duties.services import DutyEntry  # the services return its rows; the models are not ours to import
 
-def credit_attendance(participation: Participation, *, actor=None) -> list:
+
+def credit_attendance(participation: Participation, *, actor: Any = None) -> list[DutyEntry]:
     activity = participation.activity
     kind = activity.kind
     keys = [kind.attendance_rule_key]
     if participation.part == Participation.Part.LEADER and kind.leader_rule_key:
         keys.append(kind.leader_rule_key)
-    entries = []
+    entries: list[DutyEntry] = []
     for key in keys:
         entry = duty_credit(
             member=participation.member,

@@ -7,7 +7,9 @@ C–E only where the activity's kind records donations or volunteer hours; empty
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -16,7 +18,7 @@ from django.utils.translation import gettext as _
 from xieshang.audit.services import audit_record
 from xieshang.core.uploads import validate_upload
 
-from ..models import Activity, Participation
+from ..models import Activity, ActivityKind, Participation
 from ._base import now, require
 from .attendance import ATTENDABLE, checkin_window
 from .credit import credit_attendance
@@ -27,7 +29,7 @@ ABSENT_WORDS = {"缺席", "未出席", "否", "0", "absent", "no"}
 MAX_ROWS = 5000
 
 
-def _text(value) -> str:
+def _text(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -35,7 +37,7 @@ def _text(value) -> str:
     return str(value).strip()
 
 
-def _amount(value, label: str, problems: list[str]) -> Decimal | None:
+def _amount(value: object, label: str, problems: list[str]) -> Decimal | None:
     text = _text(value)
     if not text:
         return None
@@ -49,7 +51,7 @@ def _amount(value, label: str, problems: list[str]) -> Decimal | None:
     return amount
 
 
-def _rows(file):
+def _rows(file: Any) -> list[tuple[Any, ...]]:
     from openpyxl import load_workbook
 
     try:
@@ -62,7 +64,7 @@ def _rows(file):
     return rows
 
 
-def attendance_import(*, actor, activity: Activity, file) -> dict:
+def attendance_import(*, actor: Any, activity: Activity, file: Any) -> dict[str, int]:
     """Check every row, then record them all (attendance credited as a check-in is); returns the counts."""
     require(actor, "activities.record_attendance", activity)
     if activity.state not in ATTENDABLE:
@@ -80,7 +82,7 @@ def attendance_import(*, actor, activity: Activity, file) -> dict:
     return counts
 
 
-Planned = tuple[Participation, bool, dict]
+Planned = tuple[Participation, bool, dict[str, Decimal]]
 
 
 def _members_by_key(activity: Activity) -> dict[str, list[Participation]]:
@@ -93,7 +95,7 @@ def _members_by_key(activity: Activity) -> dict[str, list[Participation]]:
     return by_key
 
 
-def _plan(activity: Activity, rows) -> list[Planned]:
+def _plan(activity: Activity, rows: Sequence[Sequence[Any]]) -> list[Planned]:
     """Every row checked; ValidationError listing each wrong row, or what to record."""
     by_key = _members_by_key(activity)
     errors: list[str] = []
@@ -110,6 +112,8 @@ def _plan(activity: Activity, rows) -> list[Planned]:
         if problems:
             errors.append(_("第 %(n)d 行：%(problems)s。") % {"n": number, "problems": "；".join(problems)})
         else:
+            # No problem reported: _member found the participation and _attendance read the status.
+            assert participation is not None and attended is not None
             plan.append((participation, attended, amounts))
     if errors:
         raise ValidationError({"file": errors})
@@ -118,7 +122,9 @@ def _plan(activity: Activity, rows) -> list[Planned]:
     return plan
 
 
-def _member(who: str, by_key, seen: dict[int, int], number: int, problems: list[str]) -> Participation | None:
+def _member(
+    who: str, by_key: dict[str, list[Participation]], seen: dict[int, int], number: int, problems: list[str]
+) -> Participation | None:
     found = by_key.get(who, [])
     if not who:
         problems.append(_("未填写委员"))
@@ -146,7 +152,7 @@ def _attendance(status: str, participation: Participation | None, problems: list
     return False
 
 
-def _amounts(kind, row, problems: list[str]) -> dict:
+def _amounts(kind: ActivityKind, row: Sequence[Any], problems: list[str]) -> dict[str, Decimal]:
     amounts = {
         "donation_money": _amount(row[2], _("捐款"), problems),
         "donation_goods": _amount(row[3], _("捐物"), problems),
@@ -159,7 +165,7 @@ def _amounts(kind, row, problems: list[str]) -> dict:
     return {k: v for k, v in amounts.items() if v is not None}
 
 
-def _record(actor, activity: Activity, plan: list[Planned]) -> dict:
+def _record(actor: Any, activity: Activity, plan: list[Planned]) -> dict[str, int]:
     """Lock the activity's participation rows once, write the statuses in two statements, then credit each new
     attendance through the duties service (which keeps one entry per member, rule and source)."""
     counts = {"attended": 0, "absent": 0}

@@ -3,6 +3,8 @@ opinion report that came out of it."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import rules
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -20,9 +22,9 @@ PHOTO_TYPES = ("jpg", "jpeg", "png")
 LINKABLE = {"proposals.proposal": "proposals.view_proposal", "opinions.report": "opinions.view_report"}
 
 
-def _content_errors(actor, activity: Activity, kind: str, text: str, file, linked) -> dict:
+def _content_errors(actor: Any, activity: Activity, kind: str, text: str, file: Any, linked: Any) -> dict[str, str]:
     """What a link or a written output lacks."""
-    errors = {}
+    errors: dict[str, str] = {}
     if kind == Kind.LINK:
         label = linked._meta.label_lower if linked is not None else None
         if label not in LINKABLE:
@@ -36,17 +38,17 @@ def _content_errors(actor, activity: Activity, kind: str, text: str, file, linke
 
 def output_add(
     *,
-    actor,
+    actor: Any,
     activity: Activity,
     kind: str,
     title: str,
     text: str = "",
     addressed_to: str = "",
-    file=None,
-    linked=None,
+    file: Any = None,
+    linked: Any = None,
 ) -> ActivityOutput:
     require(actor, "activities.add_output", activity)
-    errors = {}
+    errors: dict[str, str | list[str]] = {}
     if kind not in Kind.values:
         errors["kind"] = _("请选择成果类型。")
     if message := text_error(title, 120, _("标题")):
@@ -61,8 +63,8 @@ def output_add(
     errors.update(_content_errors(actor, activity, kind, text, file, linked))
     if kind == Kind.RECOMMENDATION and not (addressed_to or "").strip():
         errors["addressed_to"] = _("请填写意见建议报送或交办的单位。")
-    elif len(addressed_to or "") > 120:
-        errors["addressed_to"] = text_error(addressed_to, 120, _("建议对象"))
+    elif len(addressed_to or "") > 120 and (too_long := text_error(addressed_to, 120, _("建议对象"))):
+        errors["addressed_to"] = too_long
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():

@@ -3,13 +3,17 @@ notice to the invited), cancel it, mark it held (no-shows become absent) and clo
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from xieshang.audit.services import audit_record
 
-from ..models import Activity, Participation
+from ..models import Activity, ActivityKind, Participation
 from ..selectors import kinds_for
 from ._base import lock, member_ids, not_started, now, refresh, require, tell, text_error, when
 
@@ -17,8 +21,17 @@ State = Activity.State
 Status = Participation.Status
 
 
-def _check_fields(organization, kind, title, organizer_kind, organizer_name, starts_at, ends_at, signup_limit):
-    errors = {}
+def _check_fields(
+    organization: Any,
+    kind: ActivityKind | None,
+    title: str,
+    organizer_kind: str,
+    organizer_name: str,
+    starts_at: datetime | None,
+    ends_at: datetime | None,
+    signup_limit: int | None,
+) -> None:
+    errors: dict[str, str] = {}
     if kind is None or kind.pk not in {k.pk for k in kinds_for(organization)}:
         errors["kind"] = _("请选择本组织启用的活动类型。")
     if message := text_error(title, 120, _("活动名称")):
@@ -41,20 +54,21 @@ def _check_fields(organization, kind, title, organizer_kind, organizer_name, sta
 
 def activity_create(
     *,
-    actor,
-    organization,
-    kind,
+    actor: Any,
+    organization: Any,
+    kind: ActivityKind | None,
     title: str,
     organizer_kind: str,
     organizer_name: str,
-    starts_at,
-    ends_at,
+    starts_at: datetime | None,
+    ends_at: datetime | None,
     description: str = "",
     place: str = "",
     signup_limit: int | None = None,
 ) -> Activity:
     require(actor, "activities.add_activity", organization)
     _check_fields(organization, kind, title, organizer_kind, organizer_name, starts_at, ends_at, signup_limit)
+    assert kind is not None and starts_at is not None and ends_at is not None  # _check_fields refuses them
     with transaction.atomic():
         activity = Activity.objects.create(
             organization=organization,
@@ -73,7 +87,7 @@ def activity_create(
     return activity
 
 
-def _notice(activity: Activity, participations) -> None:
+def _notice(activity: Activity, participations: Iterable[Participation]) -> None:
     tell(
         [p.member for p in participations],
         kind="invitation",
@@ -84,7 +98,9 @@ def _notice(activity: Activity, participations) -> None:
     )
 
 
-def activity_invite(*, actor, activity: Activity, members, part: str = Participation.Part.MEMBER) -> list:
+def activity_invite(
+    *, actor: Any, activity: Activity, members: Iterable[Any], part: str = Participation.Part.MEMBER
+) -> list[Participation]:
     """Invite members (only members and standing members of the organization); already invited ones are kept, and
     named leaders become leaders. A published activity notifies the newly invited at once."""
     require(actor, "activities.invite", activity)
@@ -99,7 +115,7 @@ def activity_invite(*, actor, activity: Activity, members, part: str = Participa
         raise ValidationError(
             {"members": _("只能邀请本组织的委员：%(names)s 不是。") % {"names": "、".join(str(m) for m in refused)}}
         )
-    created = []
+    created: list[Participation] = []
     with transaction.atomic():
         existing = {p.member_id: p for p in activity.participations.select_for_update()}
         for member in members:
@@ -121,7 +137,7 @@ def activity_invite(*, actor, activity: Activity, members, part: str = Participa
     return created
 
 
-def activity_publish(*, actor, activity: Activity) -> Activity:
+def activity_publish(*, actor: Any, activity: Activity) -> Activity:
     """Send the notice to everyone invited; sign-up and leave requests open."""
     require(actor, "activities.publish", activity)
     with transaction.atomic():
@@ -140,7 +156,7 @@ def activity_publish(*, actor, activity: Activity) -> Activity:
     return activity
 
 
-def activity_cancel(*, actor, activity: Activity, reason: str) -> Activity:
+def activity_cancel(*, actor: Any, activity: Activity, reason: str) -> Activity:
     require(actor, "activities.cancel", activity)
     if message := text_error(reason, 200, _("取消原因")):
         raise ValidationError({"reason": message})
@@ -164,7 +180,7 @@ def activity_cancel(*, actor, activity: Activity, reason: str) -> Activity:
     return activity
 
 
-def activity_mark_held(*, actor, activity: Activity) -> Activity:
+def activity_mark_held(*, actor: Any, activity: Activity) -> Activity:
     """After the start: the activity took place; whoever was expected and has not attended is recorded absent
     (staff may still record their attendance afterwards)."""
     require(actor, "activities.mark_held", activity)
@@ -184,7 +200,7 @@ def activity_mark_held(*, actor, activity: Activity) -> Activity:
     return activity
 
 
-def activity_close(*, actor, activity: Activity) -> Activity:
+def activity_close(*, actor: Any, activity: Activity) -> Activity:
     require(actor, "activities.close", activity)
     with transaction.atomic():
         locked = lock(activity)

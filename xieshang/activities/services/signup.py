@@ -3,6 +3,8 @@ staff approve or refuse the leave request."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -22,7 +24,7 @@ def _open(activity: Activity, what: str) -> None:
         )
 
 
-def participation_sign_up(*, actor, participation: Participation) -> Participation:
+def participation_sign_up(*, actor: Any, participation: Participation) -> Participation:
     require(actor, "activities.sign_up", participation)
     if participation.status == Status.SIGNED_UP:
         return participation
@@ -48,9 +50,9 @@ def participation_sign_up(*, actor, participation: Participation) -> Participati
     return participation
 
 
-def participation_request_leave(*, actor, participation: Participation, reason: str) -> Participation:
+def participation_request_leave(*, actor: Any, participation: Participation, reason: str) -> Participation:
     require(actor, "activities.request_leave", participation)
-    errors = {}
+    errors: dict[str, str] = {}
     if message := text_error(reason, 200, _("请假理由")):
         errors["reason"] = message
     with transaction.atomic():
@@ -73,7 +75,7 @@ def participation_request_leave(*, actor, participation: Participation, reason: 
     return participation
 
 
-def participation_decide_leave(*, actor, participation: Participation, approve: bool) -> Participation:
+def participation_decide_leave(*, actor: Any, participation: Participation, approve: bool) -> Participation:
     require(actor, "activities.decide_leave", participation)
     with transaction.atomic():
         locked = lock(participation)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.translation import gettext_lazy
 
 from xieshang.accounts.models import Role
@@ -14,7 +16,7 @@ MEMBER_ROLES = (Role.MEMBER, Role.STANDING_MEMBER)
 NOT_PERMITTED = gettext_lazy("您没有办理此项的权限。")
 
 
-def settings_for(consultation) -> dict:
+def settings_for(consultation: Any) -> dict[str, Any]:
     """The consultation workflow's settings (notice and materials lead times, check-in hours …): the defaults, with
     what the organization's copy of the workflow overrides."""
     merged = dict(CONSULTATION_WORKFLOW["settings"])

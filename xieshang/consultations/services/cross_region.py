@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django.core.exceptions import PermissionDenied
 
 from xieshang.accounts.models import Role
@@ -11,8 +13,13 @@ from ..models import Room
 from ..visibility import host_ids
 from ._base import MEMBER_ROLES, NOT_PERMITTED
 
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
 
-def member_org(user, consultation) -> int | None:
+    from xieshang.accounts.models import User
+
+
+def member_org(user: Any, consultation: Any) -> int | None:
     roles = roles_by_organization(user)
     for org_id in sorted(host_ids(consultation)):
         if roles.get(org_id, set()) & set(MEMBER_ROLES):
@@ -20,7 +27,7 @@ def member_org(user, consultation) -> int | None:
     return None
 
 
-def inviting_org(actor, consultation) -> int:
+def inviting_org(actor: Any, consultation: Any) -> int:
     roles = roles_by_organization(actor)
     for org_id in sorted(host_ids(consultation)):
         if Role.COMMITTEE_STAFF in roles.get(org_id, ()):
@@ -28,25 +35,26 @@ def inviting_org(actor, consultation) -> int:
     raise PermissionDenied(NOT_PERMITTED)
 
 
-def host_people(consultation) -> set[int]:
+def host_people(consultation: Any) -> set[int]:
     from xieshang.accounts.models import RoleGrant
 
     return set(RoleGrant.objects.filter(organization_id__in=host_ids(consultation)).values_list("user_id", flat=True))
 
 
-def media_organization(actor, parent) -> int:
+def media_organization(actor: Any, parent: Any) -> int:
     """The organization an article or photo is written under: the room's, or the actor's own host (the lead host
     first) for a co-hosted consultation."""
     if isinstance(parent, Room):
         return parent.organization_id
     roles = roles_by_organization(actor)
-    for org_id in [parent.organization_id, *sorted(host_ids(parent) - {parent.organization_id})]:
+    org_ids: list[int] = [parent.organization_id, *sorted(host_ids(parent) - {parent.organization_id})]
+    for org_id in org_ids:
         if Role.COMMITTEE_STAFF in roles.get(org_id, ()):
             return org_id
     raise PermissionDenied(NOT_PERMITTED)
 
 
-def outcome_staff(outcome):
+def outcome_staff(outcome: Any) -> QuerySet[User]:
     from xieshang.accounts.models import User
 
     org_ids = host_ids(outcome.consultation) if outcome.consultation_id else {outcome.organization_id}

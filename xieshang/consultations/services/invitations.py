@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -19,7 +21,9 @@ from ._base import NOT_PERMITTED
 from .cross_region import inviting_org
 
 
-def invite(*, actor, consultation: Consultation, users, mode: str = Invitation.Mode.PRESENT, organization=None):
+def invite(
+    *, actor: Any, consultation: Consultation, users: Any, mode: str = Invitation.Mode.PRESENT, organization: Any = None
+) -> list[Invitation]:
     """Each host invites its own people only: the invitation belongs to the inviting host."""
     require(actor, "consultations.invite", consultation, NOT_PERMITTED)
     org_id = getattr(organization, "pk", organization) or inviting_org(actor, consultation)
@@ -31,7 +35,7 @@ def invite(*, actor, consultation: Consultation, users, mode: str = Invitation.M
         raise ValidationError(
             {"users": _("%(names)s 不是本组织人员，请由其所在组织邀请。") % {"names": "、".join(map(str, outsiders))}}
         )
-    created = []
+    created: list[Invitation] = []
     with transaction.atomic():
         existing = set(consultation.invitations.values_list("user_id", flat=True))
         for user in users:
@@ -54,7 +58,7 @@ def invite(*, actor, consultation: Consultation, users, mode: str = Invitation.M
     return created
 
 
-def register(*, actor, consultation: Consultation, mode: str) -> Invitation:
+def register(*, actor: Any, consultation: Consultation, mode: str) -> Invitation:
     require(actor, "consultations.register", consultation, NOT_PERMITTED)
     if mode not in Invitation.Mode.values:
         raise ValidationError({"mode": _("请选择参加方式。")})

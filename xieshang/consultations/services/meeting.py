@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import rules
 from django.core import signing
@@ -48,7 +49,7 @@ def checkin_consultation(token: str) -> Consultation:
     return consultation
 
 
-def check_in(*, actor, token: str) -> Invitation:
+def check_in(*, actor: Any, token: str) -> Invitation:
     consultation = checkin_consultation(token)
     invitation = Invitation.objects.filter(consultation=consultation, user=actor).first()
     if invitation is None:
@@ -77,7 +78,9 @@ def check_in(*, actor, token: str) -> Invitation:
     return invitation
 
 
-def segment_add(*, actor, consultation, kind: str, title: str, speaker=None, speaker_name: str = "") -> Segment:
+def segment_add(
+    *, actor: Any, consultation: Consultation, kind: str, title: str, speaker: Any = None, speaker_name: str = ""
+) -> Segment:
     require(actor, "consultations.edit_agenda", consultation, NOT_PERMITTED)
     errors = {}
     if kind not in Segment.Kind.values:
@@ -111,7 +114,7 @@ MATERIAL_MAX_MB = 20
 MATERIAL_TYPES = ("pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "jpg", "jpeg", "png")
 
 
-def material_add(*, actor, consultation: Consultation, title: str, upload) -> Material:
+def material_add(*, actor: Any, consultation: Consultation, title: str, upload: Any) -> Material:
     """A document of the meeting's materials. Checked by content and size; stored under a name of ours (the
     original file name is kept for the download)."""
     import os
@@ -154,7 +157,9 @@ def material_add(*, actor, consultation: Consultation, title: str, upload) -> Ma
     return material
 
 
-def live_post(*, actor, consultation, text: str, kind: str = LiveMessage.Kind.STATEMENT) -> LiveMessage:
+def live_post(
+    *, actor: Any, consultation: Consultation, text: str, kind: str = LiveMessage.Kind.STATEMENT
+) -> LiveMessage:
     require(actor, "consultations.post_live", consultation, NOT_PERMITTED)
     text = (text or "").strip()
     if not text:

@@ -84,6 +84,7 @@ def send_milestone_reminders(today: date | None = None) -> int:
     for entry in candidates.select_related("outcome", "outcome__consultation", "outcome__topic__room"):
         outcome = entry.outcome
         due = entry.milestone_due
+        assert due is not None  # candidates are filtered on milestone_due__isnull=False
         missed = today > due and entry.milestone_overdue_at is None
         warn = (
             not missed

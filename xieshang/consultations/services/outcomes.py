@@ -3,7 +3,9 @@ ratings."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -14,6 +16,7 @@ from xieshang.accounts.selectors import has_role
 from xieshang.audit.services import audit_record
 from xieshang.core.services import require
 from xieshang.workflow import services as workflow
+from xieshang.workflow.models import WorkflowEvent
 from xieshang.workflow.selectors import state_has
 
 from .. import search_wiring
@@ -23,7 +26,7 @@ from ..workflows import DONE, OUTCOME_WORKFLOW
 from ._base import NOT_PERMITTED
 
 
-def minutes_save(*, actor, consultation, minutes: str) -> Consultation:
+def minutes_save(*, actor: Any, consultation: Consultation, minutes: str) -> Consultation:
     require(actor, "consultations.write_minutes", consultation, NOT_PERMITTED)
     minutes = (minutes or "").strip()
     if not minutes:
@@ -37,14 +40,24 @@ def minutes_save(*, actor, consultation, minutes: str) -> Consultation:
     return consultation
 
 
-def _check_owner(owner_unit, owner_leader, organization_ids) -> None:
+def _check_owner(owner_unit: Any, owner_leader: Any, organization_ids: Collection[int]) -> None:
     if owner_unit is None and owner_leader is None:
         raise ValidationError({"owner_unit": _("请指定责任单位或责任领导。")})
     if owner_unit is not None and owner_unit.organization_id not in organization_ids:
         raise ValidationError({"owner_unit": _("责任单位须属于本组织。")})
 
 
-def _outcome_create(*, actor, organization_id, source, title, body, owner_unit, owner_leader, **links) -> Outcome:
+def _outcome_create(
+    *,
+    actor: Any,
+    organization_id: int,
+    source: str,
+    title: str,
+    body: str,
+    owner_unit: Any,
+    owner_leader: Any,
+    **links: Any,
+) -> Outcome:
     title = (title or "").strip()
     if not title:
         raise ValidationError({"title": _("请填写事项。")})
@@ -63,7 +76,15 @@ def _outcome_create(*, actor, organization_id, source, title, body, owner_unit, 
     return outcome
 
 
-def recommendation_add(*, actor, consultation, title: str, body: str = "", owner_unit=None, owner_leader=None):
+def recommendation_add(
+    *,
+    actor: Any,
+    consultation: Consultation,
+    title: str,
+    body: str = "",
+    owner_unit: Any = None,
+    owner_leader: Any = None,
+) -> Outcome:
     require(actor, "consultations.add_recommendation", consultation, NOT_PERMITTED)
     _check_owner(owner_unit, owner_leader, host_ids(consultation))
     with transaction.atomic():
@@ -79,7 +100,9 @@ def recommendation_add(*, actor, consultation, title: str, body: str = "", owner
         )
 
 
-def topic_outcome_add(*, actor, topic: Topic, title: str, body: str = "", owner_unit=None, owner_leader=None):
+def topic_outcome_add(
+    *, actor: Any, topic: Topic, title: str, body: str = "", owner_unit: Any = None, owner_leader: Any = None
+) -> Outcome:
     require(actor, "consultations.add_outcome", topic, NOT_PERMITTED)
     _check_owner(owner_unit, owner_leader, {topic.organization_id})
     with transaction.atomic():
@@ -95,11 +118,13 @@ def topic_outcome_add(*, actor, topic: Topic, title: str, body: str = "", owner_
         )
 
 
-def outcome_transition(*, actor, outcome: Outcome, key: str, reason: str = "", payload=None):
+def outcome_transition(
+    *, actor: Any, outcome: Outcome, key: str, reason: str = "", payload: Any = None
+) -> WorkflowEvent:
     return workflow.transition(actor=actor, obj=outcome, transition_key=key, reason=reason, payload=payload)
 
 
-def outcome_set_public(*, actor, outcome: Outcome, public: bool) -> Outcome:
+def outcome_set_public(*, actor: Any, outcome: Outcome, public: bool) -> Outcome:
     """Whether the outcome's handling status appears on the public portal (《郑在协商》)."""
     require(actor, "consultations.publish_outcome", outcome, NOT_PERMITTED)
     with transaction.atomic():
@@ -114,7 +139,7 @@ def outcome_set_public(*, actor, outcome: Outcome, public: bool) -> Outcome:
 
 
 def progress_add(
-    *, actor, outcome, text: str, percent: int = 0, milestone: str = "", milestone_due: date | None = None
+    *, actor: Any, outcome: Outcome, text: str, percent: int = 0, milestone: str = "", milestone_due: date | None = None
 ) -> Progress:
     require(actor, "consultations.add_progress", outcome, NOT_PERMITTED)
     text = (text or "").strip()
@@ -140,7 +165,7 @@ def progress_add(
     return entry
 
 
-def outcome_rate(*, actor, outcome: Outcome, score, comment: str = "") -> Rating:
+def outcome_rate(*, actor: Any, outcome: Outcome, score: Any, comment: str = "") -> Rating:
     if outcome.topic_id is None or not has_role(actor, Role.CITIZEN, outcome.organization_id):
         raise PermissionDenied(_("只有本地居民可以评价议事成果。"))
     if not state_has(outcome, DONE):

@@ -4,6 +4,7 @@ party committee's approval of the year's plan is recorded in one go."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -14,6 +15,7 @@ from xieshang.audit.services import audit_record
 from xieshang.core.services import require
 from xieshang.workflow import services as workflow
 from xieshang.workflow.exceptions import TransitionError
+from xieshang.workflow.models import WorkflowEvent
 from xieshang.workflow.selectors import state_ids_tagged
 
 from .. import search_wiring
@@ -22,7 +24,7 @@ from ..workflows import AWAITING_APPROVAL, CONSULTATION_WORKFLOW
 from ._base import NOT_PERMITTED
 
 
-def _check_consultation(kind, title, venue, video_link, hosts, organization) -> None:
+def _check_consultation(kind: str, title: str, venue: str, video_link: str, hosts: Any, organization: Any) -> None:
     errors = {}
     if not (title or "").strip():
         errors["title"] = _("请填写协商议题。")
@@ -41,16 +43,16 @@ def _check_consultation(kind, title, venue, video_link, hosts, organization) -> 
 
 def consultation_create(
     *,
-    actor,
-    organization,
+    actor: Any,
+    organization: Any,
     kind: str,
     title: str,
     planned_date: date,
-    hosts=(),
+    hosts: Any = (),
     description: str = "",
     venue: str = "",
     video_link: str = "",
-    committee=None,
+    committee: Any = None,
     participants_note: str = "",
     starts_at: datetime | None = None,
     is_public: bool = True,
@@ -81,12 +83,14 @@ def consultation_create(
     return consultation
 
 
-def consultation_transition(*, actor, consultation: Consultation, key: str, reason: str = "", payload=None):
+def consultation_transition(
+    *, actor: Any, consultation: Consultation, key: str, reason: str = "", payload: Any = None
+) -> WorkflowEvent:
     return workflow.transition(actor=actor, obj=consultation, transition_key=key, reason=reason, payload=payload)
 
 
 def plan_record_approval(
-    *, actor, organization, year: int, body: str, document: str, approved_on: date | str
+    *, actor: Any, organization: Any, year: int, body: str, document: str, approved_on: date | str
 ) -> list[Consultation]:
     """One party-committee document usually approves the whole annual plan: record it on every consultation of
     the year that the lead organization has proposed, in one transaction (all or none)."""

@@ -3,6 +3,8 @@ a room's organization."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -14,6 +16,9 @@ from xieshang.core.services import lock, refresh, require
 from ..models import Article, Consultation, Photo, Room
 from ._base import NOT_PERMITTED
 from .cross_region import media_organization
+
+if TYPE_CHECKING:
+    from django.core.files.base import ContentFile
 
 PHOTO_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 
@@ -30,7 +35,7 @@ def photo_max_mb() -> int:
     return int(getattr(settings, "CONSULTATIONS_PHOTO_MAX_MB", 5))
 
 
-def _parent_links(parent) -> dict:
+def _parent_links(parent: Any) -> dict[str, Any]:
     if isinstance(parent, Consultation):
         return {"consultation": parent, "room": None}
     if isinstance(parent, Room):
@@ -38,7 +43,7 @@ def _parent_links(parent) -> dict:
     raise ValueError("an article or photo belongs to a consultation or a room")
 
 
-def _check_article(title, body) -> tuple[str, str]:
+def _check_article(title: str, body: str) -> tuple[str, str]:
     title, body = (title or "").strip(), (body or "").strip()
     errors = {}
     if not title:
@@ -54,7 +59,7 @@ def _check_article(title, body) -> tuple[str, str]:
     return title, body
 
 
-def article_create(*, actor, parent, title: str, body: str, publish: bool = True) -> Article:
+def article_create(*, actor: Any, parent: Any, title: str, body: str, publish: bool = True) -> Article:
     """A report on a consultation or a room, written by committee staff; published at once or kept as a draft."""
     require(actor, "consultations.add_media", parent, NOT_PERMITTED)
     title, body = _check_article(title, body)
@@ -78,7 +83,7 @@ def article_create(*, actor, parent, title: str, body: str, publish: bool = True
     return article
 
 
-def article_update(*, actor, article: Article, title: str, body: str) -> Article:
+def article_update(*, actor: Any, article: Article, title: str, body: str) -> Article:
     require(actor, "consultations.change_media", article, NOT_PERMITTED)
     title, body = _check_article(title, body)
     with transaction.atomic():
@@ -88,7 +93,7 @@ def article_update(*, actor, article: Article, title: str, body: str) -> Article
     return article
 
 
-def article_set_published(*, actor, article: Article, published: bool) -> Article:
+def article_set_published(*, actor: Any, article: Article, published: bool) -> Article:
     """Publish (again) or take off the portal; publishing for the first time after a draft dates it today."""
     require(actor, "consultations.change_media", article, NOT_PERMITTED)
     with transaction.atomic():
@@ -109,7 +114,7 @@ def article_set_published(*, actor, article: Article, published: bool) -> Articl
     return refresh(article, locked)
 
 
-def clean_photo(upload):
+def clean_photo(upload: Any) -> ContentFile[bytes]:
     """Check an upload by its content (never its name or declared type) and return it re-encoded without metadata
     (EXIF may carry the GPS position of a resident's home) under a name of ours. ValidationError keyed "image"."""
     import uuid
@@ -152,8 +157,8 @@ def clean_photo(upload):
         )
     try:
         upload.seek(0)
-        with Image.open(upload) as img:
-            img = ImageOps.exif_transpose(img)
+        with Image.open(upload) as opened:
+            img = ImageOps.exif_transpose(opened)
             if fmt == "JPEG" and img.mode not in ("RGB", "L"):
                 img = img.convert("RGB")
             out = BytesIO()
@@ -164,12 +169,12 @@ def clean_photo(upload):
     return ContentFile(out.getvalue(), name=f"{uuid.uuid4().hex}.{PHOTO_FORMATS[fmt]}")
 
 
-def photo_add(*, actor, parent, image, alt_text: str, caption: str, publish: bool = True) -> Photo:
+def photo_add(*, actor: Any, parent: Any, image: Any, alt_text: str, caption: str, publish: bool = True) -> Photo:
     """A photo for the portal: validated by content, size-limited, with a description read out by screen readers
     (alt text) and a caption shown beneath it. Nothing is stored when anything is refused."""
     require(actor, "consultations.add_media", parent, NOT_PERMITTED)
     alt_text, caption = (alt_text or "").strip(), (caption or "").strip()
-    errors = {}
+    errors: dict[str, str | list[str]] = {}
     if not alt_text:
         errors["alt_text"] = _("请描述图片内容（如“委员在会上发言”），供视障读者的读屏软件朗读。")
     elif len(alt_text) > 200:
@@ -194,6 +199,7 @@ def photo_add(*, actor, parent, image, alt_text: str, caption: str, publish: boo
             created_by=actor,
             **_parent_links(parent),
         )
+        assert cleaned.name is not None  # clean_photo names the file it returns
         photo.image.save(cleaned.name, cleaned, save=False)
         # The file is written before the row; if the row fails, remove the file so nothing is left half-saved.
         try:
@@ -205,7 +211,7 @@ def photo_add(*, actor, parent, image, alt_text: str, caption: str, publish: boo
     return photo
 
 
-def photo_set_published(*, actor, photo: Photo, published: bool) -> Photo:
+def photo_set_published(*, actor: Any, photo: Photo, published: bool) -> Photo:
     require(actor, "consultations.change_media", photo, NOT_PERMITTED)
     with transaction.atomic():
         updated = (

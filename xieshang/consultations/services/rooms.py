@@ -4,6 +4,7 @@ conversation opened on a topic."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -15,6 +16,7 @@ from xieshang.audit.services import audit_record
 from xieshang.core.services import require
 from xieshang.notifications.services import notify
 from xieshang.workflow import services as workflow
+from xieshang.workflow.models import WorkflowEvent
 from xieshang.workflow.selectors import state_has
 
 from .. import search_wiring
@@ -24,7 +26,7 @@ from ..workflows import COLLECTING, TOPIC_WORKFLOW
 from ._base import NOT_PERMITTED
 
 
-def room_create(*, actor, community, convener, name: str = "", address: str = "") -> Room:
+def room_create(*, actor: Any, community: Any, convener: Any, name: str = "", address: str = "") -> Room:
     """One room per town or community, with a convener of the organization."""
     if community is None:
         raise ValidationError({"community": _("请选择街道或社区。")})
@@ -50,7 +52,7 @@ def room_create(*, actor, community, convener, name: str = "", address: str = ""
     return room
 
 
-def topic_raise(*, actor, room: Room, title: str, body: str = "") -> Topic:
+def topic_raise(*, actor: Any, room: Room, title: str, body: str = "") -> Topic:
     require(actor, "consultations.raise_topic", room, NOT_PERMITTED)
     title = (title or "").strip()
     errors = {}
@@ -79,7 +81,7 @@ def topic_raise(*, actor, room: Room, title: str, body: str = "") -> Topic:
     return topic
 
 
-def topic_support(*, actor, topic: Topic) -> Support:
+def topic_support(*, actor: Any, topic: Topic) -> Support:
     require(actor, "consultations.raise_topic", topic.room, NOT_PERMITTED)
     if not state_has(topic, COLLECTING):
         raise ValidationError(_("该议题已不在征集阶段，不能再表示支持。"))
@@ -96,7 +98,9 @@ def topic_support(*, actor, topic: Topic) -> Support:
     return support
 
 
-def topic_prepare(*, actor, topic: Topic, participants, form: str, meeting_at: datetime | None = None) -> Topic:
+def topic_prepare(
+    *, actor: Any, topic: Topic, participants: Any, form: str, meeting_at: datetime | None = None
+) -> Topic:
     """The convener picks the participants (the residents affected among them) and the form, then selects it."""
     require(actor, "consultations.prepare_topic", topic, NOT_PERMITTED)
     participants = list(participants)
@@ -119,11 +123,11 @@ def topic_prepare(*, actor, topic: Topic, participants, form: str, meeting_at: d
     return topic
 
 
-def topic_transition(*, actor, topic: Topic, key: str, reason: str = ""):
+def topic_transition(*, actor: Any, topic: Topic, key: str, reason: str = "") -> WorkflowEvent:
     return workflow.transition(actor=actor, obj=topic, transition_key=key, reason=reason)
 
 
-def topic_open_conversation(*, actor, topic: Topic, seed_statements=()):
+def topic_open_conversation(*, actor: Any, topic: Topic, seed_statements: Any = ()) -> Any:
     from xieshang.deliberation.services import SystemActor, conversation_create
 
     require(actor, "consultations.open_conversation", topic, NOT_PERMITTED)
@@ -143,7 +147,7 @@ def topic_open_conversation(*, actor, topic: Topic, seed_statements=()):
     return conversation
 
 
-def room_follow(*, actor, room: Room, follow: bool = True) -> bool:
+def room_follow(*, actor: Any, room: Room, follow: bool = True) -> bool:
     require(actor, "consultations.follow_room", room, NOT_PERMITTED)
     with transaction.atomic():
         if follow:

@@ -3,6 +3,9 @@ engine's lock. Nothing here is public: callers use the functions re-exported by 
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
@@ -26,20 +29,21 @@ AUTHOR_MEMBER_ROLES = (Role.MEMBER, Role.STANDING_MEMBER)
 REPORT_SCOPE = "opinions.report"
 
 
-def require(perm: str, actor, obj) -> None:
+def require(perm: str, actor: Any, obj: Any) -> None:
     core.require(actor, perm, obj, _("您没有办理此项的权限。"))
 
 
 def lock(report: Report) -> Report:
     """The report under a row lock, with its current state (workflow.services.lock: no joins under the lock)."""
-    return workflow.lock(report)
+    locked: Report = workflow.lock(report)
+    return locked
 
 
 def refresh(report: Report, locked: Report) -> Report:
     return core.refresh(report, locked, "state")
 
 
-def check_text(organization, title: str, body: str) -> tuple[str, str]:
+def check_text(organization: Any, title: str, body: str) -> tuple[str, str]:
     """The stripped title and body, or a ValidationError keyed by field. The over-limit messages are the domain's
     own (they tell the author how long the text is and to keep to one matter)."""
     limits = settings_for(organization)
@@ -64,7 +68,7 @@ def check_text(organization, title: str, body: str) -> tuple[str, str]:
     return title, body
 
 
-def check_attachments(organization, files) -> None:
+def check_attachments(organization: Any, files: Any) -> None:
     """Count, type (by content, not only by name) and size: xieshang.core.uploads, shared with proposals."""
     limits = settings_for(organization)
     try:
@@ -92,11 +96,11 @@ def next_issue_number(issue: BulletinIssue, year: int) -> int:
     return next_number(f"opinions.issue:{issue.kind}", issue.organization_id, year, start_after=stored)
 
 
-def profile(user, organization_id):
+def profile(user: Any, organization_id: int) -> MemberProfile | None:
     return MemberProfile.objects.filter(user=user, organization_id=organization_id).select_related("sector").first()
 
 
-def author_users(report) -> list[User]:
+def author_users(report: Report) -> list[User]:
     return [link.user for link in report.author_links.select_related("user")]
 
 
@@ -105,7 +109,9 @@ def index_later(report: Report) -> None:
     search_wiring.index_report(report.pk)
 
 
-def notify_after_commit(*, recipients, kind: str, title: str, url: str, organization) -> None:
+def notify_after_commit(
+    *, recipients: Callable[[], Iterable[User]] | Iterable[User], kind: str, title: str, url: str, organization: Any
+) -> None:
     """A notification sent once the transaction commits, unless notifications are suppressed now (the demo loading
     history inside one long transaction: the commit comes after its suppressed() block)."""
     if is_suppressed():
@@ -116,7 +122,7 @@ def notify_after_commit(*, recipients, kind: str, title: str, url: str, organiza
     )
 
 
-def information_staff(organization) -> list[User]:
+def information_staff(organization: Any) -> list[User]:
     return list(users_with_role(organization, Role.INFORMATION_STAFF))
 
 

@@ -4,6 +4,7 @@ instruction or an adoption (duties.services.duty_credit, in the same transaction
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -18,7 +19,7 @@ from ..models import Adoption, Level, Report
 from ._base import author_users, lock, refresh, require
 
 
-def credit_authors(*, actor, report: Report, rule_key: str, source, occurred_on: date, note: str) -> None:
+def credit_authors(*, actor: Any, report: Report, rule_key: str, source: Any, occurred_on: date, note: str) -> None:
     for author in author_users(report):
         duty_credit(
             member=author,
@@ -42,7 +43,7 @@ RECORDABLE_TAG = "sent"
 def check_recordable(locked: Report, field: str, *, instruction: bool) -> None:
     if state_has(locked, RECORDABLE_TAG):
         return
-    state = locked.state.name if locked.state_id else ""
+    state = locked.state.name if locked.state is not None else ""
     if state_has(locked, "done"):
         message = (
             _("信息已结束流程（%(state)s），不能再记录批示。")
@@ -58,7 +59,9 @@ def check_recordable(locked: Report, field: str, *, instruction: bool) -> None:
     raise ValidationError({field: message})
 
 
-def adoption_record(*, actor, report: Report, level: str, adopted_on: date | None = None, note: str = "") -> Adoption:
+def adoption_record(
+    *, actor: Any, report: Report, level: str, adopted_on: date | None = None, note: str = ""
+) -> Adoption:
     """采用 at a level the report was sent to; credits every author by the level's rule."""
     require("opinions.manage_report", actor, report)
     if level not in Level.values:

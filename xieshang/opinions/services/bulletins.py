@@ -4,6 +4,8 @@ the issue is published with it)."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -22,7 +24,7 @@ from ._base import lock, next_issue_number, require
 
 
 def issue_create(
-    *, actor, organization, kind: str = BulletinIssue.Kind.REGULAR, editor_note: str = ""
+    *, actor: Any, organization: Any, kind: str = BulletinIssue.Kind.REGULAR, editor_note: str = ""
 ) -> BulletinIssue:
     org_id = getattr(organization, "pk", organization)
     org = Organization.objects.get(pk=org_id)
@@ -40,7 +42,7 @@ def issue_create(
     return issue
 
 
-def issue_add_reports(*, actor, issue: BulletinIssue, reports: Iterable[Report]) -> int:
+def issue_add_reports(*, actor: Any, issue: BulletinIssue, reports: Iterable[Report]) -> int:
     """Put approved reports into a draft issue, after those already in it."""
     require("opinions.manage_issue", actor, issue)
     reports = list(reports)
@@ -68,7 +70,7 @@ def issue_add_reports(*, actor, issue: BulletinIssue, reports: Iterable[Report])
     return order
 
 
-def issue_remove_report(*, actor, issue: BulletinIssue, report: Report) -> None:
+def issue_remove_report(*, actor: Any, issue: BulletinIssue, report: Report) -> None:
     require("opinions.manage_issue", actor, issue)
     with transaction.atomic():
         locked_issue = core.lock(issue)
@@ -78,7 +80,7 @@ def issue_remove_report(*, actor, issue: BulletinIssue, report: Report) -> None:
         audit_record(actor=actor, action="opinions.issue_remove", obj=issue, detail={"report": report.pk})
 
 
-def issue_publish(*, actor, issue: BulletinIssue, published_at=None) -> BulletinIssue:
+def issue_publish(*, actor: Any, issue: BulletinIssue, published_at: datetime | None = None) -> BulletinIssue:
     """Number the issue (its own sequence per organization, year and kind, from the locked counter) and publish
     every report in it. The transition "publish" is allowed once the report's issue is published
     (roles.in_published_issue), which this does first."""

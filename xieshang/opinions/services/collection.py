@@ -5,6 +5,8 @@ workflow, tell the information staff after the commit and index the report."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -12,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from xieshang.accounts.models import Organization, Role
+from xieshang.accounts.models import Organization, Role, SpecialCommittee
 from xieshang.accounts.selectors import has_role
 from xieshang.audit.services import audit_record
 from xieshang.workflow import services as workflow
@@ -32,7 +34,7 @@ from ._base import (
 )
 
 
-def _author_kind(actor, org, author_kind: str, author_org_name: str, committee) -> str:
+def _author_kind(actor: Any, org: Any, author_kind: str, author_org_name: str, committee: Any) -> str:
     """The kind the report is submitted as, checked against what the actor may claim."""
     if author_kind not in Report.AuthorKind.values:
         raise ValidationError({"author_kind": _("请选择报送方式。")})
@@ -51,7 +53,7 @@ def _author_kind(actor, org, author_kind: str, author_org_name: str, committee) 
     return author_kind
 
 
-def _coauthors(actor, org, coauthors: Iterable) -> list:
+def _coauthors(actor: Any, org: Any, coauthors: Iterable[Any]) -> list[Any]:
     coauthors = [u for u in coauthors if u.pk != actor.pk]
     outsiders = [u for u in coauthors if not any(has_role(u, r, org) for r in (*AUTHOR_MEMBER_ROLES, Role.INFORMANT))]
     if outsiders:
@@ -61,7 +63,7 @@ def _coauthors(actor, org, coauthors: Iterable) -> list:
     return coauthors
 
 
-def _store(report: Report, authors: list, *, editor, note: str, created_at=None) -> Report:
+def _store(report: Report, authors: list[Any], *, editor: Any, note: str, created_at: datetime | None = None) -> Report:
     """Number and save the report with its authors and version 1 (inside the caller's transaction)."""
     report.seq = next_seq(report.organization_id, report.year)
     report.save()
@@ -82,18 +84,18 @@ def _store(report: Report, authors: list, *, editor, note: str, created_at=None)
 
 def report_submit(
     *,
-    actor,
-    organization,
+    actor: Any,
+    organization: Any,
     title: str,
     body: str,
     urgent: bool = False,
     author_kind: str = Report.AuthorKind.MEMBER,
-    coauthors: Iterable = (),
+    coauthors: Iterable[Any] = (),
     author_org_name: str = "",
-    committee=None,
-    attachments: Iterable = (),
-    submitted_at=None,
-    source=None,
+    committee: Any = None,
+    attachments: Iterable[Any] = (),
+    submitted_at: datetime | None = None,
+    source: Any = None,
     source_label: str = "",
     source_url: str = "",
 ) -> Report:
@@ -145,7 +147,7 @@ def report_submit(
     return report
 
 
-def _kind_from_proposal(proposal) -> tuple[str, str, object]:
+def _kind_from_proposal(proposal: Any) -> tuple[str, str, SpecialCommittee | None]:
     """(author kind, unit name, committee) of a proposal submitted in the name of a party, people's organization,
     special committee or sector: the report keeps it."""
     submitter_kind = getattr(proposal, "submitter_kind", "")
@@ -159,7 +161,7 @@ def _kind_from_proposal(proposal) -> tuple[str, str, object]:
     return Report.AuthorKind.MEMBER, "", None
 
 
-def report_from_proposal(*, actor, proposal, authors: Iterable | None = None, note: str = "") -> Report:
+def report_from_proposal(*, actor: Any, proposal: Any, authors: Iterable[Any] | None = None, note: str = "") -> Report:
     """A proposal converted to a suggestion in review (转为意见建议) becomes an opinion report.
 
     Reads proposal.organization, .title, .body, .submitter, .get_absolute_url(); `authors` (default: the submitter)

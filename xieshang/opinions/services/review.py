@@ -3,6 +3,8 @@ take the transitions that carry no records of their own (start editing, approve,
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
@@ -10,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from xieshang.audit.services import audit_record
 from xieshang.workflow import services as workflow
+from xieshang.workflow.models import WorkflowEvent
 from xieshang.workflow.selectors import state_allows
 
 from ..models import Report, ReportVersion
@@ -19,7 +22,7 @@ from ._base import check_text, index_later, lock, refresh, require
 SIMPLE_TRANSITIONS = ("take_up", "approve", "reopen", "archive", "close")
 
 
-def report_edit(*, actor, report: Report, title: str, body: str, note: str = "") -> ReportVersion | None:
+def report_edit(*, actor: Any, report: Report, title: str, body: str, note: str = "") -> ReportVersion | None:
     """Information staff edit the text; each change is kept as a version the author sees. None when unchanged."""
     require("opinions.manage_report", actor, report)
     title, body = check_text(report.organization_id, title, body)
@@ -49,7 +52,9 @@ def report_edit(*, actor, report: Report, title: str, body: str, note: str = "")
     return version
 
 
-def report_transition(*, actor, report: Report, key: str, reason: str = "", expected_state=None):
+def report_transition(
+    *, actor: Any, report: Report, key: str, reason: str = "", expected_state: Any = None
+) -> WorkflowEvent:
     """The transitions without records of their own (start editing, approve, send back, archive, close). The
     engine runs hooks.on_<key> and re-indexes the report (hooks.on_transition)."""
     if key not in SIMPLE_TRANSITIONS:

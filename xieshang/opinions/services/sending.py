@@ -7,7 +7,8 @@ Each writes its rows first and then takes the transition that records them: the 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -25,7 +26,7 @@ from ._base import lock, notify_after_commit, published, refresh, require
 from .adoption import check_recordable, credit_authors
 
 
-def recipients_ensure_defaults(organization) -> list[Recipient]:
+def recipients_ensure_defaults(organization: Any) -> list[Recipient]:
     """The organization's recipients; the first call creates the usual ones from the hierarchy: its own party
     committee and government, then each conference up the parent chain."""
     org = organization if isinstance(organization, Organization) else Organization.objects.get(pk=organization)
@@ -33,7 +34,7 @@ def recipients_ensure_defaults(organization) -> list[Recipient]:
     if existing:
         return existing
     region = org.region.split("省")[-1] if org.region else org.short_name
-    specs = [
+    specs: list[tuple[str, Level, Organization | None]] = [
         (_("中共%(region)s委员会") % {"region": region}, Level.OWN, None),
         (_("%(region)s人民政府") % {"region": region}, Level.OWN, None),
     ]
@@ -50,7 +51,7 @@ def recipients_ensure_defaults(organization) -> list[Recipient]:
         ]
 
 
-def _inbox_users(recipients) -> list[User]:
+def _inbox_users(recipients: Iterable[Recipient]) -> list[User]:
     people = {}
     for recipient in recipients:
         for user in recipient.users.all():
@@ -61,7 +62,9 @@ def _inbox_users(recipients) -> list[User]:
     return list(people.values())
 
 
-def _new_dispatches(locked: Report, recipients, *, actor, now, note: str) -> list[Dispatch]:
+def _new_dispatches(
+    locked: Report, recipients: Iterable[Recipient], *, actor: Any, now: datetime, note: str
+) -> list[Dispatch]:
     already = set(locked.dispatches.values_list("recipient_id", flat=True))
     new = []
     for recipient in recipients:
@@ -78,7 +81,9 @@ def _new_dispatches(locked: Report, recipients, *, actor, now, note: str) -> lis
     return new
 
 
-def report_send(*, actor, report: Report, recipients: Iterable[Recipient], note: str = "", sent_at=None):
+def report_send(
+    *, actor: Any, report: Report, recipients: Iterable[Recipient], note: str = "", sent_at: datetime | None = None
+) -> list[Dispatch]:
     """报送 to recipients it has not gone to yet; returns the new Dispatch rows."""
     require("opinions.manage_report", actor, report)
     recipients = list(recipients)
@@ -110,7 +115,7 @@ def report_send(*, actor, report: Report, recipients: Iterable[Recipient], note:
     return new
 
 
-def issue_send(*, actor, issue: BulletinIssue, recipients: Iterable[Recipient], note: str = "") -> int:
+def issue_send(*, actor: Any, issue: BulletinIssue, recipients: Iterable[Recipient], note: str = "") -> int:
     """Send every report of a published issue to the recipients; returns how many dispatches were made."""
     require("opinions.manage_issue", actor, issue)
     recipients = list(recipients)
@@ -129,7 +134,9 @@ def issue_send(*, actor, issue: BulletinIssue, recipients: Iterable[Recipient], 
     return made
 
 
-def report_forward(*, actor, report: Report, units: Iterable[HandlingUnit], note: str = "", forwarded_at=None):
+def report_forward(
+    *, actor: Any, report: Report, units: Iterable[HandlingUnit], note: str = "", forwarded_at: datetime | None = None
+) -> list[Forward]:
     """转办 to bureaus, which reply on their own page."""
     require("opinions.manage_report", actor, report)
     units = list(units)
@@ -157,7 +164,7 @@ def report_forward(*, actor, report: Report, units: Iterable[HandlingUnit], note
     return new
 
 
-def forward_reply(*, actor, forward: Forward, text: str, replied_at=None) -> Forward:
+def forward_reply(*, actor: Any, forward: Forward, text: str, replied_at: datetime | None = None) -> Forward:
     require("opinions.reply_forward", actor, forward)
     text = (text or "").strip()
     if not text:
@@ -173,7 +180,7 @@ def forward_reply(*, actor, forward: Forward, text: str, replied_at=None) -> For
     return locked
 
 
-def _instruction_errors(level: str, text: str, leader_name: str, instructed_on: date) -> dict:
+def _instruction_errors(level: str, text: str, leader_name: str, instructed_on: date) -> dict[str, str]:
     errors = {}
     if not leader_name:
         errors["leader_name"] = _("请填写批示领导（选择平台用户或填写姓名）。")
@@ -188,12 +195,12 @@ def _instruction_errors(level: str, text: str, leader_name: str, instructed_on: 
 
 def instruction_record(
     *,
-    actor,
+    actor: Any,
     report: Report,
     level: str,
     text: str,
     instructed_on: date | None = None,
-    leader=None,
+    leader: Any = None,
     leader_name: str = "",
     leader_title: str = "",
 ) -> Instruction:

@@ -4,6 +4,8 @@ caller's object."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 
@@ -13,6 +15,7 @@ from xieshang.audit.services import audit_record
 from xieshang.core import services as core
 from xieshang.workflow import services as engine
 from xieshang.workflow.exceptions import InvalidEdge
+from xieshang.workflow.models import WorkflowEvent
 from xieshang.workflow.selectors import state_has
 
 from ..models import Assignment, Proposal
@@ -23,7 +26,8 @@ MEMBER_ROLES = (Role.MEMBER, Role.STANDING_MEMBER)
 
 def lock(proposal: Proposal) -> Proposal:
     """The proposal's row under a row lock, its state and workflow from the engine's definition cache."""
-    return engine.lock(proposal)
+    locked: Proposal = engine.lock(proposal)
+    return locked
 
 
 def forget_related(proposal: Proposal) -> Proposal:
@@ -42,26 +46,26 @@ def refresh(target: Proposal, source: Proposal) -> Proposal:
 def in_phase(proposal: Proposal, *tags: str) -> None:
     """InvalidEdge unless the proposal's state carries one of the phase tags."""
     if not any(state_has(proposal, tag) for tag in tags):
-        name = proposal.state.name if proposal.state_id else _("未进入流程")
+        name = proposal.state.name if proposal.state is not None else _("未进入流程")
         raise InvalidEdge(_("当前状态“%(state)s”下不能执行此操作。") % {"state": name})
 
 
-def audit(actor, action: str, obj, **detail) -> None:
+def audit(actor: Any, action: str, obj: Any, **detail: Any) -> None:
     audit_record(actor=actor, action=f"proposal.{action}", obj=obj, detail=detail)
 
 
-def move(actor, locked: Proposal, key: str, *, payload=None, reason: str = ""):
+def move(actor: Any, locked: Proposal, key: str, *, payload: Any = None, reason: str = "") -> WorkflowEvent:
     return engine.transition(actor=actor, obj=locked, transition_key=key, payload=payload or {}, reason=reason)
 
 
-def move_now(actor, proposal: Proposal, key: str, *, payload=None, reason: str = ""):
+def move_now(actor: Any, proposal: Proposal, key: str, *, payload: Any = None, reason: str = "") -> WorkflowEvent:
     """A transition with no domain writes of its own: the engine locks the row once and updates `proposal`."""
     event = engine.transition(actor=actor, obj=proposal, transition_key=key, payload=payload or {}, reason=reason)
     forget_related(proposal)
     return event
 
 
-def validate_content(organization_id, kind: str, title: str, body: str) -> None:
+def validate_content(organization_id: Any, kind: str, title: str, body: str) -> None:
     limits = settings_for(organization_id)
     body_limit = limits.micro_body_max_chars if kind == Proposal.Kind.MICRO else limits.body_max_chars
     errors = {
@@ -76,10 +80,10 @@ def validate_content(organization_id, kind: str, title: str, body: str) -> None:
         raise ValidationError(errors)
 
 
-def is_member(user, organization_id) -> bool:
+def is_member(user: Any, organization_id: Any) -> bool:
     return any(has_role(user, r, organization_id) for r in MEMBER_ROLES)
 
 
-def own_assignment(actor, assignment: Assignment) -> None:
+def own_assignment(actor: Any, assignment: Assignment) -> None:
     if assignment.unit_id not in officer_unit_ids(actor, assignment.proposal.organization_id):
         raise PermissionDenied(_("只有%(unit)s的经办人可以办理此交办。") % {"unit": assignment.unit})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -13,6 +14,7 @@ from xieshang.accounts.models import HandlingUnit
 from xieshang.core.services import require
 from xieshang.workflow.calendar import add_working_days
 from xieshang.workflow.exceptions import InvalidEdge, TransitionError
+from xieshang.workflow.models import WorkflowEvent
 
 from .. import search_wiring
 from ..models import (
@@ -30,7 +32,7 @@ from ._base import (
 )
 
 
-def _units(organization_id, units) -> list[HandlingUnit]:
+def _units(organization_id: Any, units: Any) -> list[HandlingUnit]:
     found = []
     for unit in units or ():
         if unit is None:
@@ -43,7 +45,7 @@ def _units(organization_id, units) -> list[HandlingUnit]:
 
 def assignment_plan(
     *,
-    actor,
+    actor: Any,
     proposal: Proposal,
     lead: HandlingUnit | None = None,
     co: Iterable[HandlingUnit] = (),
@@ -86,32 +88,32 @@ def assignment_plan(
     return rows
 
 
-def assignment_propose(*, actor, proposal: Proposal):
+def assignment_propose(*, actor: Any, proposal: Proposal) -> WorkflowEvent:
     """Send the assignment plan to the leader for approval."""
     return move_now(actor, proposal, "propose_assignment")
 
 
-def assignment_approve(*, actor, proposal: Proposal):
+def assignment_approve(*, actor: Any, proposal: Proposal) -> WorkflowEvent:
     return move_now(actor, proposal, "approve_assignment")
 
 
-def assignment_reject(*, actor, proposal: Proposal, reason: str):
+def assignment_reject(*, actor: Any, proposal: Proposal, reason: str) -> WorkflowEvent:
     if not (reason or "").strip():
         raise ValidationError({"reason": _("请填写退回交办方案的理由。")})
     return move_now(actor, proposal, "reject_assignment", reason=reason)
 
 
-def proposal_assign(*, actor, proposal: Proposal):
+def proposal_assign(*, actor: Any, proposal: Proposal) -> WorkflowEvent:
     """交办: the planned units receive the proposal and have 10 working days to sign for it or return it."""
     return move_now(actor, proposal, "assign")
 
 
 def bulk_assign(
-    *, actor, plans: Iterable[tuple[Proposal, HandlingUnit, Iterable[HandlingUnit]]], propose: bool = True
+    *, actor: Any, plans: Iterable[tuple[Proposal, HandlingUnit, Iterable[HandlingUnit]]], propose: bool = True
 ) -> list[tuple[Proposal, str | None]]:
     """Plan (and by default send for approval) many proposals at once: [(proposal, lead, co_units), ...].
     Each proposal succeeds or fails on its own; returns [(proposal, None or the reason it was refused)]."""
-    results = []
+    results: list[tuple[Proposal, str | None]] = []
     for proposal, lead, co in plans:
         try:
             with transaction.atomic():
@@ -128,7 +130,7 @@ def bulk_assign(
     return results
 
 
-def micro_accept(*, actor, proposal: Proposal, unit: HandlingUnit):
+def micro_accept(*, actor: Any, proposal: Proposal, unit: HandlingUnit) -> WorkflowEvent:
     """The office's one review of a micro-proposal: accept and hand it to one unit (reply due in 15 working days)."""
     with transaction.atomic():
         assignment_plan(actor=actor, proposal=proposal, lead=unit)
@@ -138,7 +140,7 @@ def micro_accept(*, actor, proposal: Proposal, unit: HandlingUnit):
     return event
 
 
-def assignment_receive(*, actor, assignment: Assignment) -> Assignment:
+def assignment_receive(*, actor: Any, assignment: Assignment) -> Assignment:
     """签收. When the last assigned unit has signed for it, the proposal moves to handling."""
     with transaction.atomic():
         locked = lock(assignment.proposal)
@@ -158,7 +160,7 @@ def assignment_receive(*, actor, assignment: Assignment) -> Assignment:
     return row
 
 
-def assignment_return(*, actor, assignment: Assignment, reason: str) -> Assignment:
+def assignment_return(*, actor: Any, assignment: Assignment, reason: str) -> Assignment:
     """退回 with a reason, within the receipt period. The unit never passes the proposal on itself: staff decide."""
     reason = (reason or "").strip()
     if not reason:
@@ -185,7 +187,7 @@ def assignment_return(*, actor, assignment: Assignment, reason: str) -> Assignme
     return row
 
 
-def return_reassign(*, actor, assignment: Assignment, unit: HandlingUnit, reason: str) -> Assignment:
+def return_reassign(*, actor: Any, assignment: Assignment, unit: HandlingUnit, reason: str) -> Assignment:
     """Staff accept a return and give the part to another unit (same role)."""
     reason = (reason or "").strip()
     errors = {}
@@ -222,7 +224,7 @@ def return_reassign(*, actor, assignment: Assignment, unit: HandlingUnit, reason
     return new
 
 
-def return_refuse(*, actor, assignment: Assignment, reason: str) -> Assignment:
+def return_refuse(*, actor: Any, assignment: Assignment, reason: str) -> Assignment:
     """Staff refuse a return: the same unit must handle it, with a fresh receipt period."""
     reason = (reason or "").strip()
     if not reason:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from datetime import date
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -15,6 +16,7 @@ from xieshang.accounts.models import MemberProfile, User
 from xieshang.core.services import require
 from xieshang.core.uploads import upload_problem
 from xieshang.workflow import services as engine
+from xieshang.workflow.models import WorkflowEvent
 
 from .. import search_wiring
 from ..models import (
@@ -35,7 +37,7 @@ from .cosign import invite_members
 
 
 def _submitter_errors(
-    org_id, submitter, submitter_kind: str, party: str, org_name: str, *, committee, sector
+    org_id: Any, submitter: Any, submitter_kind: str, party: str, org_name: str, *, committee: Any, sector: Any
 ) -> dict[str, str]:
     """What the chosen kind of submitter (member, party, people's organization, committee, sector) lacks."""
     kinds = Proposal.SubmitterKind
@@ -57,8 +59,8 @@ def _submitter_errors(
 
 def proposal_create(
     *,
-    actor,
-    organization,
+    actor: Any,
+    organization: Any,
     title: str,
     body: str,
     kind: str = Proposal.Kind.PROPOSAL,
@@ -66,8 +68,8 @@ def proposal_create(
     submitter_kind: str = Proposal.SubmitterKind.MEMBER,
     submitter_party: str = "",
     submitter_org_name: str = "",
-    committee=None,
-    sector=None,
+    committee: Any = None,
+    sector: Any = None,
     category: Category | None = None,
     fast_track: bool = False,
     cosigners: Iterable[User] = (),
@@ -124,7 +126,7 @@ def proposal_create(
     return proposal
 
 
-def proposal_update(*, actor, proposal: Proposal, **changes) -> Proposal:
+def proposal_update(*, actor: Any, proposal: Proposal, **changes: Any) -> Proposal:
     """Edit a draft: title, body, category, submitter_kind and its details, cosign_deadline."""
     editable = {
         "title",
@@ -154,13 +156,13 @@ def proposal_update(*, actor, proposal: Proposal, **changes) -> Proposal:
     return refresh(proposal, locked)
 
 
-def proposal_submit(*, actor, proposal: Proposal):
+def proposal_submit(*, actor: Any, proposal: Proposal) -> WorkflowEvent:
     """Submit the draft (by the lead, or by the staff who entered it). The signing deadline starts now unless set."""
     validate_content(proposal.organization_id, proposal.kind, proposal.title, proposal.body)
     return move_now(actor, proposal, "submit")
 
 
-def attachment_add(*, actor, proposal: Proposal, file) -> Attachment:
+def attachment_add(*, actor: Any, proposal: Proposal, file: Any) -> Attachment:
     """Attach a file to a draft, within the organization's size, type and count limits."""
     limits = settings_for(proposal.organization_id)
     name = os.path.basename(getattr(file, "name", "") or "")
@@ -180,7 +182,7 @@ def attachment_add(*, actor, proposal: Proposal, file) -> Attachment:
     return attachment
 
 
-def attachment_remove(*, actor, attachment: Attachment) -> None:
+def attachment_remove(*, actor: Any, attachment: Attachment) -> None:
     with transaction.atomic():
         locked = lock(attachment.proposal)
         require(actor, "proposals.change_proposal", locked, _("只有提案人可以在草稿状态删除附件。"))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -12,6 +14,7 @@ from xieshang.audit.services import audit_record
 from xieshang.workflow import services as engine
 from xieshang.workflow.calendar import add_months, compute_due, next_workday
 from xieshang.workflow.exceptions import Conflict, DeadlineError, InvalidEdge, NotAllowed, TransitionError
+from xieshang.workflow.models import WorkflowEvent
 from xieshang.workflow.selectors import holds_role, state_has
 
 from .. import search_wiring
@@ -29,7 +32,7 @@ from ._base import (
 )
 
 
-def handling_extend(*, actor, proposal: Proposal, months: int = 1, reason: str):
+def handling_extend(*, actor: Any, proposal: Proposal, months: int = 1, reason: str) -> WorkflowEvent:
     """Grant an extension of the handling deadline (1 month by default). domain.md: the reply is due 3 months after
     assignment and extensions reach 6 months at most in all, so a proposal's handling limit counts from the
     assignment (交办), not from the day the last unit signed for it, nor from re-entering handling after the
@@ -69,11 +72,12 @@ def _handling_from_assignment(proposal: Proposal) -> bool:
     return first and not proposal.is_micro and proposal.assigned_at is not None
 
 
-def _extend_handling(actor, proposal: Proposal, months: int, reason: str):
+def _extend_handling(actor: Any, proposal: Proposal, months: int, reason: str) -> WorkflowEvent:
     with transaction.atomic():
         locked = lock(proposal)
         state = locked.state
-        if not _handling_from_assignment(locked):
+        # A state tagged "handling" (which _handling_from_assignment requires) is never None.
+        if state is None or not _handling_from_assignment(locked):
             raise Conflict(
                 _("该事项已被他人处理，当前状态为“%(state)s”。请刷新页面后再操作。")
                 % {"state": state.name if state else ""}
@@ -110,7 +114,7 @@ def _extend_handling(actor, proposal: Proposal, months: int, reason: str):
     return event
 
 
-def cohandler_opinion(*, actor, assignment: Assignment, text: str) -> Assignment:
+def cohandler_opinion(*, actor: Any, assignment: Assignment, text: str) -> Assignment:
     """A co-handler sends its opinion to the lead unit (not to the member)."""
     if not (text or "").strip():
         raise ValidationError({"text": _("请填写协办意见。")})

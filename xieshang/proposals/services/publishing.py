@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 import rules
 from django.core.exceptions import ValidationError
@@ -12,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from xieshang.core.services import require
 from xieshang.workflow.exceptions import InvalidEdge
+from xieshang.workflow.models import WorkflowEvent
 
 from .. import search_wiring
 from ..models import (
@@ -27,11 +29,11 @@ from ._base import (
 from .review import proposal_transition
 
 
-def proposal_archive(*, actor, proposal: Proposal):
+def proposal_archive(*, actor: Any, proposal: Proposal) -> WorkflowEvent:
     return proposal_transition(actor=actor, proposal=proposal, key="archive")
 
 
-def reply_publish(*, actor, reply: Reply) -> Reply:
+def reply_publish(*, actor: Any, reply: Reply) -> Reply:
     """Publish a reply that reached the member (public disclosure; contact data is masked by the public selector)."""
     with transaction.atomic():
         row = Reply.objects.select_for_update().get(pk=reply.pk)
@@ -52,7 +54,7 @@ def reply_publish(*, actor, reply: Reply) -> Reply:
 COMMENT_MAX_CHARS = 1000
 
 
-def comment_add(*, actor, proposal: Proposal, text: str) -> Comment:
+def comment_add(*, actor: Any, proposal: Proposal, text: str) -> Comment:
     """A remark on the proposal, while its state allows comments (the workflow's "comment" flag)."""
     text = (text or "").strip()
     if not text:
@@ -66,13 +68,15 @@ def comment_add(*, actor, proposal: Proposal, text: str) -> Comment:
         require(actor, "proposals.view_proposal", locked)
         if not rules.has_perm("proposals.comment_proposal", actor, locked):
             # Refused like any action the current state does not allow: with the reason, nothing written.
-            raise InvalidEdge(_("当前环节“%(state)s”不能留言。") % {"state": locked.state.name})
+            name = locked.state.name if locked.state is not None else _("未进入流程")
+            raise InvalidEdge(_("当前环节“%(state)s”不能留言。") % {"state": name})
+        assert locked.state is not None  # the comment permission is granted by the current state's actions
         comment = Comment.objects.create(proposal=locked, author=actor, text=text, state_name=locked.state.name)
         audit(actor, "comment", locked, comment=comment.pk)
     return comment
 
 
-def excellent_select(*, actor, proposals: Iterable[Proposal], year: int) -> int:
+def excellent_select(*, actor: Any, proposals: Iterable[Proposal], year: int) -> int:
     """Year-end selection of excellent proposals (优秀提案) among the filed proposals of that year."""
     proposals = list(proposals)
     if not proposals:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -9,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from xieshang.accounts.models import User
 from xieshang.core.services import require
+from xieshang.workflow.models import WorkflowEvent
 
 from ..models import (
     Proposal,
@@ -28,7 +31,7 @@ from .review import proposal_transition
 
 def rating_submit(
     *,
-    actor,
+    actor: Any,
     proposal: Proposal,
     satisfaction: str,
     comment: str = "",
@@ -84,9 +87,9 @@ def rating_submit(
     return ratings
 
 
-def proposal_confirm(*, actor, proposal: Proposal):
+def proposal_confirm(*, actor: Any, proposal: Proposal) -> WorkflowEvent:
     return proposal_transition(actor=actor, proposal=proposal, key="confirm")
 
 
-def proposal_close(*, actor, proposal: Proposal):
+def proposal_close(*, actor: Any, proposal: Proposal) -> WorkflowEvent:
     return proposal_transition(actor=actor, proposal=proposal, key="close")

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xieshang.workflow.exceptions import InvalidEdge
+from xieshang.workflow.models import WorkflowEvent
 from xieshang.workflow.selectors import state_has
 
 from .. import search_wiring
@@ -28,7 +31,7 @@ from ._base import (
 )
 
 
-def rehandle_contact(*, actor, proposal: Proposal, note: str, assignment: Assignment | None = None) -> Assignment:
+def rehandle_contact(*, actor: Any, proposal: Proposal, note: str, assignment: Assignment | None = None) -> Assignment:
     """Record that the unit contacted the member again in rehandling (重办); required before the new reply."""
     if not (note or "").strip():
         raise ValidationError({"note": _("请填写与提案人再次沟通的情况。")})
@@ -43,22 +46,22 @@ def rehandle_contact(*, actor, proposal: Proposal, note: str, assignment: Assign
     return row
 
 
-def _replying_assignment(actor, locked: Proposal, assignment: Assignment | None) -> Assignment:
+def _replying_assignment(actor: Any, locked: Proposal, assignment: Assignment | None) -> Assignment:
     mine = officer_unit_ids(actor, locked.organization_id)
     rows = Assignment.objects.select_for_update().filter(
         proposal=locked, status=Assignment.Status.RECEIVED, role__in=[Assignment.Role.LEAD, Assignment.Role.SPLIT]
     )
     if assignment is not None:
         rows = rows.filter(pk=assignment.pk)
-    rows = [a for a in rows if a.unit_id in mine]
-    if not rows:
+    replying = [a for a in rows if a.unit_id in mine]
+    if not replying:
         raise PermissionDenied(_("只有主办（或分办）单位的经办人可以答复。"))
-    return rows[0]
+    return replying[0]
 
 
 def reply_submit(
     *,
-    actor,
+    actor: Any,
     proposal: Proposal,
     reference_number: str,
     contact_person: str,
@@ -129,11 +132,11 @@ def reply_submit(
     return reply
 
 
-def _submit_for_review(actor, locked: Proposal):
+def _submit_for_review(actor: Any, locked: Proposal) -> WorkflowEvent:
     return move(actor, locked, "submit_for_review")
 
 
-def reply_countersign(*, actor, proposal: Proposal, note: str = "", text: str | None = None) -> Countersign:
+def reply_countersign(*, actor: Any, proposal: Proposal, note: str = "", text: str | None = None) -> Countersign:
     """A co-handler countersigns (会签) the lead unit's reply, and may edit its text. When the last co-handler has
     signed, the reply goes to supervisor review."""
     with transaction.atomic():
@@ -157,9 +160,10 @@ def reply_countersign(*, actor, proposal: Proposal, note: str = "", text: str | 
         )
         if Countersign.objects.filter(reply=reply, assignment=assignment).exists():
             raise ValidationError({"note": _("本单位已会签。")})
-        edited = text is not None and text.strip() and text.strip() != reply.text
+        new_text = (text or "").strip()
+        edited = bool(new_text) and new_text != reply.text
         if edited:
-            reply.text = text.strip()
+            reply.text = new_text
             reply.save(update_fields=["text"])
             search_wiring.index_reply(reply)
         sign = Countersign.objects.create(
@@ -180,14 +184,14 @@ def reply_countersign(*, actor, proposal: Proposal, note: str = "", text: str | 
     return sign
 
 
-def reply_approve(*, actor, proposal: Proposal, grade: str | None = None, note: str = ""):
+def reply_approve(*, actor: Any, proposal: Proposal, grade: str | None = None, note: str = "") -> WorkflowEvent:
     """The supervisor approves the reply (may change its grade); it reaches the member, who rates it."""
     if grade not in (None, "") and grade not in Reply.Grade.values:
         raise ValidationError({"grade": _("请选择答复类别（A、B 或 C）。")})
     return move_now(actor, proposal, "approve_reply", payload={"grade": grade or ""}, reason=note)
 
 
-def reply_send_back(*, actor, proposal: Proposal, reason: str):
+def reply_send_back(*, actor: Any, proposal: Proposal, reason: str) -> WorkflowEvent:
     if not (reason or "").strip():
         raise ValidationError({"reason": _("退回答复须说明理由。")})
     return move_now(actor, proposal, "send_back", reason=reason)

@@ -3,6 +3,8 @@ key proposals."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -12,6 +14,7 @@ from xieshang.accounts.selectors import has_role
 from xieshang.core.services import require
 from xieshang.workflow import services as engine
 from xieshang.workflow.exceptions import InvalidEdge
+from xieshang.workflow.models import WorkflowEvent
 from xieshang.workflow.selectors import state_has
 
 from .. import search_wiring
@@ -31,8 +34,14 @@ from ._base import (
 
 
 def proposal_transition(
-    *, actor, proposal: Proposal, key: str, payload: dict | None = None, reason: str = "", expected_state=None
-):
+    *,
+    actor: Any,
+    proposal: Proposal,
+    key: str,
+    payload: dict[str, Any] | None = None,
+    reason: str = "",
+    expected_state: Any = None,
+) -> WorkflowEvent:
     """Take any transition through the engine (the API's and simple buttons' path). Domain data the transition
     needs comes in `payload` and is applied by the registered hooks; conditions refuse what is missing."""
     # No transaction of our own around it: the engine's is enough, and a refusal's audit row (written by the engine
@@ -51,23 +60,24 @@ def proposal_transition(
 
 def proposal_review(
     *,
-    actor,
+    actor: Any,
     proposal: Proposal,
     outcome: str,
     reason: str = "",
     ground: NotFiledGround | None = None,
     merge_into: Proposal | None = None,
-):
+) -> WorkflowEvent:
     """The review outcome: filed / merged into another / converted to a suggestion / not filed (with one of the
     organization's grounds and a reason the submitter sees)."""
     reason = (reason or "").strip()
     errors = {}
-    key = {
+    keys: dict[str, str] = {
         Proposal.Outcome.FILED: "file",
         Proposal.Outcome.MERGED: "merge",
         Proposal.Outcome.CONVERTED: "convert",
         Proposal.Outcome.NOT_FILED: "not_file",
-    }.get(outcome)
+    }
+    key = keys.get(outcome)
     if key is None:
         raise ValidationError({"outcome": _("请选择审查结果。")})
     payload = {}
@@ -90,24 +100,24 @@ def proposal_review(
     return move_now(actor, proposal, key, payload=payload, reason=reason)
 
 
-def proposal_classify(*, actor, proposal: Proposal, category: Category):
+def proposal_classify(*, actor: Any, proposal: Proposal, category: Category) -> WorkflowEvent:
     if category is None or not categories_for(proposal.organization_id).filter(pk=category.pk).exists():
         raise ValidationError({"category": _("请从列表中选择提案类别。")})
     return move_now(actor, proposal, "classify", payload={"category": category.pk})
 
 
-def proposal_number(*, actor, proposal: Proposal):
+def proposal_number(*, actor: Any, proposal: Proposal) -> WorkflowEvent:
     """Give the proposal the next number of its organization and year (format from ProposalSettings)."""
     return move_now(actor, proposal, "number")
 
 
-def set_fast_track(*, actor, proposal: Proposal, fast_track: bool = True) -> Proposal:
+def set_fast_track(*, actor: Any, proposal: Proposal, fast_track: bool = True) -> Proposal:
     """Flag a time-sensitive proposal: later steps get the workflow's shorter fast-track deadlines."""
     with transaction.atomic():
         locked = lock(proposal)
         require(actor, "proposals.manage_proposal", locked)
         if locked.state is None or locked.state.is_final or state_has(locked, "draft") or state_has(locked, "closed"):
-            name = locked.state.name if locked.state_id else _("未进入流程")
+            name = locked.state.name if locked.state is not None else _("未进入流程")
             raise InvalidEdge(_("提案处于“%(state)s”状态，不能再设置快速办理。") % {"state": name})
         locked.fast_track = fast_track
         locked.save(update_fields=["fast_track"])
@@ -117,7 +127,7 @@ def set_fast_track(*, actor, proposal: Proposal, fast_track: bool = True) -> Pro
 
 
 def mark_key(
-    *, actor, proposal: Proposal, leader: User | None, supervising_body: str = "", is_key: bool = True
+    *, actor: Any, proposal: Proposal, leader: User | None, supervising_body: str = "", is_key: bool = True
 ) -> Proposal:
     """Make a filed proposal a key proposal (重点提案) led by a leader with a supervising body, or undo it."""
     errors = {}
