@@ -29,3 +29,10 @@ def test_home_page_title_does_not_repeat_the_site_name(client, db):
     title = body.split("<title>", 1)[1].split("</title>", 1)[0]
     parts = [part.strip() for part in title.split("·")]
     assert len(parts) == len(set(parts)) and "政协履职与协商平台" in parts, title
+
+
+def test_admin_pages_name_the_platform_icon(client):
+    # Otherwise the browser asks the application for /favicon.ico on every admin page.
+    response = client.get("/admin/login/")
+    assert response.status_code == 200
+    assert b'rel="icon"' in response.content and b"favicon.svg" in response.content
