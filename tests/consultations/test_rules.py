@@ -72,7 +72,8 @@ def test_consultation_permissions(action, state, allowed, organization, consulta
 
 
 TOPIC_TABLE = [
-    ("support_topic", "raised", {"resident", "member", "convener", "staff"}),
+    # the resident raised it: he supports it by raising it, not once more (issue #11)
+    ("support_topic", "raised", {"member", "convener", "staff"}),
     ("support_topic", "selected", set()),
     ("prepare_topic", "raised", {"convener", "staff"}),
     ("prepare_topic", "selected", set()),

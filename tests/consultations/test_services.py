@@ -4,6 +4,7 @@ schedule, sent once; check-in by signed, expiring code credits the duty record; 
 import datetime
 
 import pytest
+import rules
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -113,6 +114,14 @@ def test_one_support_per_person(room, resident, neighbour):
         services.topic_support(actor=neighbour, topic=topic)
     assert Support.objects.filter(topic=topic).count() == 1
     assert Topic.objects.get(pk=topic.pk).support_count == 1
+
+
+def test_the_resident_who_raised_a_topic_cannot_support_it(room, resident):
+    topic = services.topic_raise(actor=resident, room=room, title="路灯不亮")
+    assert not rules.has_perm("consultations.support_topic", resident, topic)
+    with pytest.raises(ValidationError, match="您提出的议题"):
+        services.topic_support(actor=resident, topic=topic)
+    assert Topic.objects.get(pk=topic.pk).support_count == 0 and not Support.objects.exists()
 
 
 def test_outsiders_cannot_raise_topics(room, other_organization):

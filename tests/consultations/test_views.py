@@ -31,6 +31,16 @@ def test_second_support_is_refused_with_a_message(client, room, resident, neighb
     assert response.status_code == 400 and "每人只能支持一次" in response.content.decode()
 
 
+def test_own_topic_page_offers_no_support_and_a_post_is_refused(client, room, resident):
+    topic = services.topic_raise(actor=resident, room=room, title="路灯不亮")
+    client.force_login(resident)
+    page = client.get(topic.get_absolute_url()).content.decode()
+    assert "我也支持" not in page
+    response = client.post(f"/consultations/topics/{topic.pk}/support/")
+    assert response.status_code in (400, 403)
+    assert Topic.objects.get(pk=topic.pk).support_count == 0
+
+
 def test_check_in_page_refuses_a_foreign_code(client, organization, staff, leader, member, future):
     other = services.consultation_create(
         actor=staff, organization=organization, kind="round_table", title="另一场", planned_date=future, venue="x"

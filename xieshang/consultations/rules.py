@@ -109,6 +109,12 @@ def topic_raised(user, topic=None) -> bool:
 
 
 @rules.predicate
+def raised_topic(user, topic=None) -> bool:
+    """The user raised this topic (he supports it by raising it; a support of his own would count him twice)."""
+    return topic is not None and topic.raised_by_id == getattr(user, "pk", None)
+
+
+@rules.predicate
 def topic_open_for_outcomes(user, topic=None) -> bool:
     return topic is not None and state_has(topic, AGREEING)
 
@@ -220,7 +226,7 @@ rules.add_perm("consultations.add_recommendation", is_host_staff & (minutes_edit
 rules.add_perm("consultations.view_room", in_organization)
 rules.add_perm("consultations.add_room", is_committee_staff)
 rules.add_perm("consultations.raise_topic", may_raise_in)
-rules.add_perm("consultations.support_topic", may_raise_in & topic_raised)
+rules.add_perm("consultations.support_topic", may_raise_in & topic_raised & ~raised_topic)
 rules.add_perm("consultations.manage_topic", is_convener | is_org_committee_staff)
 rules.add_perm("consultations.prepare_topic", (is_convener | is_org_committee_staff) & topic_raised)
 rules.add_perm("consultations.open_conversation", (is_convener | is_org_committee_staff) & topic_may_open_conversation)

@@ -85,6 +85,8 @@ def topic_support(*, actor: Any, topic: Topic) -> Support:
     require(actor, "consultations.raise_topic", topic.room, NOT_PERMITTED)
     if not state_has(topic, COLLECTING):
         raise ValidationError(_("该议题已不在征集阶段，不能再表示支持。"))
+    if topic.raised_by_id == actor.pk:
+        raise ValidationError(_("这是您提出的议题，不能再为它表示支持。"))
     if topic.supports.filter(user=actor).exists():
         raise ValidationError(_("您已经支持过这个议题，每人只能支持一次。"))
     try:
