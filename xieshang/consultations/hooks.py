@@ -17,7 +17,7 @@ from xieshang.accounts.models import Role
 from xieshang.accounts.selectors import has_role
 from xieshang.core.services import text_error
 from xieshang.duties.services import duty_credit
-from xieshang.notifications.services import is_suppressed, notify
+from xieshang.notifications.services import notify
 from xieshang.workflow import registry
 from xieshang.workflow.calendar import add_working_days
 
@@ -145,22 +145,10 @@ def on_topic_any(topic, event, payload) -> None:
     search_wiring.index_topic(topic.pk)
 
 
-# Events written while notifications were suppressed: their notifier runs after the commit, when the block is over.
-_suppressed_events: set[int] = set()
-
-
-def remember_suppressed(obj, event, payload) -> None:
-    if is_suppressed():
-        _suppressed_events.add(event.pk)
-
-
 def notifier(obj, event):
     """The engine's notification of a transition: its `notify` roles, with the state reached and the reason."""
     from xieshang.workflow.services import users_for_roles
 
-    if event.pk in _suppressed_events:
-        _suppressed_events.discard(event.pk)
-        return []
     if event.transition_id is None:
         return []
     people = users_for_roles(obj, event.transition.notify or [])
@@ -187,5 +175,4 @@ def register() -> None:
     registry.register_hook(O_WF, registry.ANY, on_outcome_any)
     registry.register_hook(T_WF, registry.ANY, on_topic_any)
     for key in (C_WF, O_WF, T_WF):
-        registry.register_hook(key, registry.ANY, remember_suppressed)
         registry.register_notifier(key, notifier)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from xieshang.notifications.services import is_suppressed
 from xieshang.workflow import registry
 
 from . import search_wiring
@@ -37,25 +36,14 @@ def on_archive(report, event, payload) -> None:
     report.save(update_fields=["closed_at"])
 
 
-# Events written while notifications were suppressed (notifications.services.suppressed(), the demo loading
-# history): the notifier runs after the commit, which may come after the suppressed block has ended.
-_suppressed_events: set[int] = set()
-
-
 def on_transition(report, event, payload) -> None:
-    """Every transition: the search document follows the new state and records (indexed after the commit), and an
-    event written under suppressed() is remembered so that its notification is not sent."""
+    """Every transition: the search document follows the new state and records (indexed after the commit)."""
     search_wiring.index_report(report.pk)
-    if is_suppressed():
-        _suppressed_events.add(event.pk)
 
 
 def notifier(report, event) -> list[tuple]:
     from xieshang.workflow.services import users_for_roles
 
-    if event.pk in _suppressed_events:
-        _suppressed_events.discard(event.pk)
-        return []
     if event.transition_id is None:
         return []
     people = users_for_roles(report, event.transition.notify or [])

@@ -79,14 +79,10 @@ FROM_A_PROPOSAL = Condition(
     test=_from_a_proposal,
 )
 
-# Every report of the organization. Stated as a condition because accounts.visibility's OrgRoles without one gives
-# an empty Q(), which Visibility.condition's `|` drops (Q(a) | Q() is Q(a)): the role would then open nothing in lists.
-ANY_REPORT = Condition(q=lambda: Q(pk__isnull=False), test=lambda report: True)
-
 REPORT = Visibility(
     UserField("submitter_id"),
     RelatedUsers(ReportAuthor, "report"),
-    OrgRoles(*READERS, when=ANY_REPORT),
+    OrgRoles(*READERS),
     RecipientReaders(),
     RelatedUnits(Forward, "report"),
     OrgRoles(Role.PROPOSALS_STAFF, when=FROM_A_PROPOSAL),
