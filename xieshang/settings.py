@@ -67,8 +67,10 @@ INSTALLED_APPS = [
     "xieshang.consultations",
     "xieshang.duties",
     "xieshang.activities",
+    "xieshang.registers",
     # faces
     "xieshang.api",
+    "xieshang.stats",
     "xieshang.demo",
 ]
 

@@ -22,7 +22,9 @@ for app in (
     "deliberation",
     "duties",
     "activities",
+    "registers",
     "search",
+    "stats",
 ):
     # Domain apps mount themselves when they have pages; an app without urls.py is simply not mounted.
     try:

@@ -9,8 +9,10 @@ class ActivitiesConfig(AppConfig):
 
     def ready(self):
         from . import (
+            figures,
             rules,  # noqa: F401 - registers the permissions
             wiring,
         )
 
         wiring.register()
+        figures.register()

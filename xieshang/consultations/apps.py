@@ -9,6 +9,7 @@ class ConsultationsConfig(AppConfig):
 
     def ready(self):
         from . import (
+            figures,
             hooks,
             roles,
             rules,  # noqa: F401 - registers the permissions
@@ -20,3 +21,4 @@ class ConsultationsConfig(AppConfig):
         hooks.register()
         search_wiring.register()
         wiring.register()
+        figures.register()

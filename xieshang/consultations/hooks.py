@@ -18,6 +18,7 @@ from xieshang.accounts.selectors import has_role
 from xieshang.core.services import text_error
 from xieshang.duties.services import duty_credit
 from xieshang.notifications.services import notify
+from xieshang.registers import services as registers
 from xieshang.workflow import registry
 from xieshang.workflow.calendar import add_working_days
 
@@ -128,8 +129,17 @@ def on_topic_hold(topic, event, payload) -> None:
 
 
 def on_topic_finish(topic, event, payload) -> None:
+    """A topic carried out is a practical matter done for residents: it enters the registers' ledger (办实事台账)."""
     topic.done_at = event.at
     topic.save(update_fields=["done_at"])
+    registers.record_matter_from(
+        topic,
+        organization_id=topic.organization_id,
+        title=topic.title,
+        done_on=timezone.localdate(event.at),
+        source="room",
+        place=topic.room.name,
+    )
 
 
 # ---------------------------------------------------------------------------------------------------- every transition

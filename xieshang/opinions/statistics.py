@@ -11,6 +11,7 @@ from django.db.models import Count
 from xieshang.accounts.models import MemberProfile
 from xieshang.workflow.selectors import state_tag
 
+from . import figures
 from .models import Adoption, BulletinIssue, Dispatch, Forward, Instruction, Level, Report, ReportAuthor
 
 
@@ -70,8 +71,9 @@ def opinion_statistics(organization, start: date, end: date, *, top_authors: int
     span = (start, end)
     reports = Report.objects.filter(organization_id=org_id)
     stats = Statistics(start=start, end=end)
-    stats.collected = reports.filter(submitted_at__date__range=span).count()
-    stats.edited = reports.filter(edited_at__date__range=span).count()
+    # The report's figures are the statistics face's (figures.py): one counting for the page, the report, the API.
+    stats.collected = figures.collected(org_id, start, end).count()
+    stats.edited = figures.edited(org_id, start, end).count()
     stats.issued = reports.filter(issued_at__date__range=span).count()
     stats.closed = reports.filter(state_tag("not_adopted").q(), closed_at__date__range=span).count()
     issues = BulletinIssue.objects.filter(
@@ -85,8 +87,7 @@ def opinion_statistics(organization, start: date, end: date, *, top_authors: int
     forwards = Forward.objects.filter(report__organization_id=org_id, forwarded_at__date__range=span)
     stats.forwards = forwards.count()
     stats.forwarded = forwards.values("report_id").distinct().count()
-    own_ids = set(dispatches.filter(level=Level.OWN).values_list("report_id", flat=True))
-    stats.sent_own_or_forwarded = len(own_ids | set(forwards.values_list("report_id", flat=True)))
+    stats.sent_own_or_forwarded = figures.to_own_level(org_id, start, end).count()
     stats.replied = Forward.objects.filter(report__organization_id=org_id, replied_at__date__range=span).count()
 
     instructions = Instruction.objects.filter(report__organization_id=org_id, instructed_on__range=span)

@@ -11,6 +11,7 @@ class ProposalsConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from . import (
+            figures,
             hooks,
             roles,
             rules,  # noqa: F401 - registers the permissions
@@ -25,6 +26,7 @@ class ProposalsConfig(AppConfig):
         hooks.register()
         search_wiring.register()
         wiring.register()
+        figures.register()
 
         # Cache coherence (decision 0008): a saved or deleted settings row is read again.
         def settings_changed(instance, **kwargs):

@@ -1,0 +1,125 @@
+"""The statistics face's registry: every figure the platform reports (the annual work report, the leaders'
+dashboard, the statistics pages, the API) is registered here once by the app that owns its records.
+
+A figure is a count of records. It says what it counts (a name and a unit in both languages, the question it
+answers), how a record falls into a period (`period`: by the date it was submitted, by the date of the event it
+records, or by the session year), and it gives the query that lists the records behind it: the figure's value is
+that query's count, and the drill-down page lists the same query, so a figure and its records cannot disagree.
+
+Domain apps register in their AppConfig.ready() (their `figures.py`); the base stays free of domain imports.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.db.models import Count, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+# How a record falls into a period: stated on every figure, never implied.
+BY_SUBMISSION = "submission"
+BY_EVENT = "event"
+BY_SESSION_YEAR = "session_year"
+PERIODS = {
+    BY_SUBMISSION: _("按提交日期计入"),
+    BY_EVENT: _("按事项发生日期计入"),
+    BY_SESSION_YEAR: _("按会议年度计入"),
+}
+
+# The report's chapters, in the report's order.
+SECTIONS = {
+    "proposals": _("提案工作"),
+    "opinions": _("社情民意信息"),
+    "consultations": _("协商议政"),
+    "activities": _("委员履职活动"),
+    "people": _("为民办实事"),
+    "party": _("请示报告"),
+    "members": _("委员队伍"),
+}
+
+Records = Callable[[int, date, date], QuerySet[Any]]
+Row = Callable[[Any], tuple[str, str, date | None]]
+
+
+@dataclass(frozen=True)
+class Dimension:
+    """A breakdown of a figure's records by one field (category, sector, unit …)."""
+
+    key: str
+    label: Any
+    field: str  # a lookup path on the records' model, e.g. "category__name"
+    choices: dict[str, Any] = field(default_factory=dict)  # stored value -> label, for choice fields
+
+
+@dataclass(frozen=True)
+class Figure:
+    key: str  # stable name, read by the annual_report command's consumers: never rename
+    label: Any
+    unit: Any
+    question: Any
+    period: str
+    section: str
+    records: Records
+    row: Row  # one record as (title, url, date) for the drill-down list
+    order: int = 100
+    dimensions: tuple[Dimension, ...] = ()
+    # The report's sentence, with {value} for the figure (e.g. "编发社情民意信息{value}件"); "" keeps it out of
+    # the Word draft's paragraphs (it still appears in the tables).
+    sentence: Any = ""
+
+    def queryset(self, organization_id: int, start: date, end: date) -> QuerySet[Any]:
+        return self.records(organization_id, start, end)
+
+    def value(self, organization_id: int, start: date, end: date) -> int:
+        return self.queryset(organization_id, start, end).count()
+
+    def dimension(self, key: str) -> Dimension | None:
+        return next((d for d in self.dimensions if d.key == key), None)
+
+    def breakdown(
+        self, dimension: Dimension, organization_id: int, start: date, end: date
+    ) -> list[tuple[str, Any, int]]:
+        """[(stored value, label, count)], largest first."""
+        rows = (
+            self.queryset(organization_id, start, end)
+            .order_by()
+            .values(dimension.field)
+            .annotate(n=Count("pk", distinct=True))
+            .order_by("-n", dimension.field)
+        )
+        result = []
+        for row in rows:
+            raw = row[dimension.field]
+            key = "" if raw is None else str(raw)
+            label = dimension.choices.get(key, key) if key else _("未填写")
+            result.append((key, label, row["n"]))
+        return result
+
+
+_figures: dict[str, Figure] = {}
+
+
+def register(*figures: Figure) -> None:
+    for figure in figures:
+        if figure.period not in PERIODS:
+            raise ValueError(f"figure {figure.key}: unknown period {figure.period!r}")
+        if figure.section not in SECTIONS:
+            raise ValueError(f"figure {figure.key}: unknown section {figure.section!r}")
+        _figures[figure.key] = figure
+
+
+def figures(section: str | None = None) -> list[Figure]:
+    ordered = sorted(_figures.values(), key=lambda f: (list(SECTIONS).index(f.section), f.order, f.key))
+    return [f for f in ordered if section is None or f.section == section]
+
+
+def get(key: str) -> Figure | None:
+    return _figures.get(key)
+
+
+def values(organization_id: int, start: date, end: date, keys: Iterable[str] | None = None) -> dict[str, int]:
+    chosen = [f for f in figures() if keys is None or f.key in set(keys)]
+    return {f.key: f.value(organization_id, start, end) for f in chosen}

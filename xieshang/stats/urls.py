@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "stats"
+
+urlpatterns = [
+    path("report/", views.report, name="report"),
+    path("report/draft.docx", views.report_docx, name="report_docx"),
+    path("report/figures.xlsx", views.report_xlsx, name="report_xlsx"),
+    path("figures/<slug:key>/", views.figure, name="figure"),
+]
