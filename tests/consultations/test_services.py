@@ -260,3 +260,18 @@ def test_milestones_are_reminded_once_before_and_once_when_missed(consultation, 
     services.progress_add(actor=officer, outcome=other, text="a", milestone="节点", milestone_due=due)
     services.progress_add(actor=officer, outcome=other, text="节点已提前完成", percent=60)
     assert services.send_milestone_reminders(late) == 0
+
+
+def test_a_room_topic_carried_out_enters_the_ledger_of_matters_done(room, convener, resident, officer, unit):
+    from django.utils import timezone as django_timezone
+
+    from xieshang.registers.models import Matter
+
+    topic, outcome = _done_room_topic(room, convener, resident, officer, unit)
+    services.progress_add(actor=officer, outcome=outcome, text="已修好", percent=100)
+    advance({"complete": officer}, outcome, "complete")
+    assert not Matter.objects.exists()
+    topic = advance({"finish": convener}, topic, "finish")
+    matter = Matter.objects.get()
+    assert (matter.source, matter.title, matter.place) == ("room", "路灯不亮", room.name)
+    assert matter.source_url == topic.get_absolute_url() and matter.done_on == django_timezone.localdate(topic.done_at)

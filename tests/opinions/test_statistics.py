@@ -93,3 +93,49 @@ def test_default_period_is_the_calendar_year():
     from xieshang.opinions.statistics import default_period
 
     assert default_period(date(2021, 5, 3)) == (date(2021, 1, 1), date(2021, 12, 31))
+
+
+def test_the_report_figures_are_the_statistics_page_figures(populated, organization, staff, client):
+    """The statistics face (core.figures) counts what this page counts, its drill-down lists exactly the records
+    counted, and `annual_report --json` prints the same numbers."""
+    import json
+    import re
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from xieshang.core import figures
+
+    start, end = _period()
+    stats = opinion_statistics(organization, start, end)
+    expected = {
+        "opinion_reports_collected": stats.collected,
+        "opinion_reports_edited": stats.edited,
+        "opinion_reports_to_city": stats.sent_own_or_forwarded,
+        "opinion_reports_to_province": stats.sent_by_level["provincial"],
+        "opinion_reports_to_national": stats.sent_by_level["national"],
+        "opinion_reports_adopted_national": stats.adopted_by_level["national"],
+        "opinion_reports_adopted_provincial": stats.adopted_by_level["provincial"],
+        "opinion_reports_instructed": stats.instructed,
+    }
+    assert expected == {"opinion_reports_collected": 5, "opinion_reports_edited": 3, "opinion_reports_to_city": 3,
+                        "opinion_reports_to_province": 1, "opinion_reports_to_national": 1,
+                        "opinion_reports_adopted_national": 1, "opinion_reports_adopted_provincial": 1,
+                        "opinion_reports_instructed": 1}  # fmt: skip
+    assert {k: figures.get(k).value(organization.pk, start, end) for k in expected} == expected
+
+    from tests.accounts.test_isolation import _verified_login
+
+    _verified_login(client, staff)
+    query = {"start": start.isoformat(), "end": end.isoformat()}
+    for key, value in expected.items():
+        page = client.get(f"/stats/figures/{key}/", query)
+        assert page.status_code == 200
+        total = re.search(r'data-testid="total">\D*(\d+)', page.content.decode())
+        assert int(total.group(1)) == value, key
+        assert page.content.decode().count('<tr><td><a href="/opinions/') == value, key
+
+    out = StringIO()
+    call_command("annual_report", "--start", start.isoformat(), "--end", end.isoformat(), "--json", stdout=out)
+    printed = json.loads(out.getvalue())
+    assert {k: printed[k] for k in expected} == expected
