@@ -64,6 +64,7 @@ def _activities(key, kind_key, label, question, order, sentence="", unit=None) -
         order=order,
         dimensions=(ORGANIZER,),
         sentence=sentence,
+        day="starts_at",
     )
 
 
@@ -90,6 +91,7 @@ FIGURES = (
         order=40,
         dimensions=(Dimension("kind", _("活动类型"), "activity__kind__name"),),
         sentence=_("提交调研报告{value}篇"),
+        day="activity__starts_at",
     ),
     _activities(
         "promotion_meetings",

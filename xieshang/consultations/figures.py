@@ -9,7 +9,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from xieshang.core import figures
-from xieshang.core.figures import BY_EVENT, Dimension, Figure
+from xieshang.core.figures import BY_EVENT, BY_PLAN_YEAR, Dimension, Figure
 from xieshang.workflow.selectors import state_tag
 
 from .models import Consultation, Kind, Outcome, Topic
@@ -20,6 +20,11 @@ def held(organization_id: int, start: date, end: date) -> QuerySet[Consultation]
     """Consultations that took place, by the meeting's date (the planned date where no start time was kept)."""
     on_day = Q(starts_at__date__range=(start, end)) | Q(starts_at__isnull=True, planned_date__range=(start, end))
     return Consultation.objects.filter(state_tag(TOOK_PLACE).q(), on_day, organization_id=organization_id)
+
+
+def planned(organization_id: int, start: date, end: date) -> QuerySet[Consultation]:
+    """The annual plan's consultations for the years the period covers (dropped ones included: the plan as made)."""
+    return Consultation.objects.filter(organization_id=organization_id, plan_year__range=(start.year, end.year))
 
 
 def topics_done(organization_id: int, start: date, end: date) -> QuerySet[Topic]:
@@ -61,6 +66,20 @@ FIGURES = (
         order=10,
         dimensions=(Dimension("kind", _("协商形式"), "kind", {str(k): v for k, v in Kind.choices}),),
         sentence=_("开展各类协商活动{value}次"),
+        day="planned_date",
+    ),
+    Figure(
+        key="consultations_planned",
+        label=_("年度协商计划"),
+        unit=_("次"),
+        question=_("期间所含年度的协商计划安排了多少次协商？"),
+        period=BY_PLAN_YEAR,
+        section="consultations",
+        records=planned,
+        row=_consultation_row,
+        order=5,
+        dimensions=(Dimension("kind", _("协商形式"), "kind", {str(k): v for k, v in Kind.choices}),),
+        day="planned_date",
     ),
     Figure(
         key="consultation_outcomes_done",
@@ -73,6 +92,7 @@ FIGURES = (
         row=_outcome_row,
         order=20,
         dimensions=(Dimension("source", _("来源"), "source", {str(k): v for k, v in Outcome.Source.choices}),),
+        day="done_at",
     ),
     Figure(
         key="room_topics_done",
@@ -84,8 +104,12 @@ FIGURES = (
         records=topics_done,
         row=_topic_row,
         order=10,
-        dimensions=(Dimension("room", _("议事室"), "room__name"),),
+        dimensions=(
+            Dimension("room", _("议事室"), "room__name"),
+            Dimension("district", _("所在区县"), "room__community__district"),
+        ),
         sentence=_("通过“有事好商量”协商议事室办结群众身边事{value}件"),
+        day="done_at",
     ),
 )
 

@@ -23,10 +23,12 @@ from django.utils.translation import gettext_lazy as _
 BY_SUBMISSION = "submission"
 BY_EVENT = "event"
 BY_SESSION_YEAR = "session_year"
+BY_PLAN_YEAR = "plan_year"
 PERIODS = {
     BY_SUBMISSION: _("按提交日期计入"),
     BY_EVENT: _("按事项发生日期计入"),
     BY_SESSION_YEAR: _("按会议年度计入"),
+    BY_PLAN_YEAR: _("按计划年度计入（期间所含年度的计划）"),
 }
 
 # The report's chapters, in the report's order.
@@ -69,6 +71,9 @@ class Figure:
     # The report's sentence, with {value} for the figure (e.g. "编发社情民意信息{value}件"); "" keeps it out of
     # the Word draft's paragraphs (it still appears in the tables).
     sentence: Any = ""
+    # The lookup path of the date that places a record in a period (e.g. "submitted_at", "done_on"), for trends by
+    # month; "" where that date lives elsewhere (the figure then has no monthly trend).
+    day: str = ""
 
     def queryset(self, organization_id: int, start: date, end: date) -> QuerySet[Any]:
         return self.records(organization_id, start, end)
@@ -109,6 +114,22 @@ def register(*figures: Figure) -> None:
         if figure.section not in SECTIONS:
             raise ValueError(f"figure {figure.key}: unknown section {figure.section!r}")
         _figures[figure.key] = figure
+
+
+def monthly(figure: Figure, organization_id: int, start: date, end: date) -> dict[str, int]:
+    """{"YYYY-MM": count} of the figure's records by the month of `figure.day`; {} without a day."""
+    from django.db.models.functions import TruncMonth
+
+    if not figure.day:
+        return {}
+    rows = (
+        figure.queryset(organization_id, start, end)
+        .order_by()
+        .annotate(month=TruncMonth(figure.day))
+        .values("month")
+        .annotate(n=Count("pk", distinct=True))
+    )
+    return {row["month"].strftime("%Y-%m"): row["n"] for row in rows if row["month"]}
 
 
 def figures(section: str | None = None) -> list[Figure]:

@@ -68,7 +68,7 @@ DIMENSIONS = (
 )
 
 
-def _figure(key, label, question, records, period=BY_EVENT, order=100, sentence="") -> Figure:
+def _figure(key, label, question, records, period=BY_EVENT, order=100, sentence="", day="") -> Figure:
     return Figure(
         key=key,
         label=label,
@@ -81,6 +81,7 @@ def _figure(key, label, question, records, period=BY_EVENT, order=100, sentence=
         order=order,
         dimensions=DIMENSIONS,
         sentence=sentence,
+        day=day,
     )
 
 
@@ -92,6 +93,7 @@ FIGURES = (
         collected,
         period=BY_SUBMISSION,
         order=10,
+        day="submitted_at",
     ),
     _figure(
         "opinion_reports_edited",
@@ -99,6 +101,7 @@ FIGURES = (
         _("期间编辑完成了多少篇信息？"),
         edited,
         order=20,
+        day="edited_at",
         sentence=_("编发社情民意信息{value}件"),
     ),
     _figure(

@@ -61,7 +61,9 @@ DIMENSIONS = (
 )
 
 
-def _figure(key, label, question, records, *, period=BY_SUBMISSION, order=100, sentence="", unit=None) -> Figure:
+def _figure(
+    key, label, question, records, *, period=BY_SUBMISSION, order=100, sentence="", unit=None, day="submitted_at"
+) -> Figure:
     return Figure(
         key=key,
         label=label,
@@ -74,6 +76,7 @@ def _figure(key, label, question, records, *, period=BY_SUBMISSION, order=100, s
         order=order,
         dimensions=DIMENSIONS,
         sentence=sentence,
+        day=day,
     )
 
 
@@ -108,6 +111,7 @@ FIGURES = (
         _("期间有多少件提案的答复送达提案人？"),
         replied,
         period=BY_EVENT,
+        day="replied_at",
         order=40,
         sentence=_("已答复{value}件"),
     ),

@@ -38,6 +38,7 @@ FIGURES = (
             Dimension("place", _("地点或社区"), "place"),
         ),
         sentence=_("为群众办实事{value}件"),
+        day="done_on",
     ),
     Figure(
         key="reports_to_party_committee",
@@ -51,6 +52,7 @@ FIGURES = (
         order=1,
         dimensions=(Dimension("form", _("报告方式"), "form", {str(k): v for k, v in PartyReport.Form.choices}),),
         sentence=_("向市委报告重要事项{value}次"),
+        day="reported_on",
     ),
 )
 

@@ -6,3 +6,4 @@ import rules
 from xieshang.accounts.rules import is_conference_staff, is_leader
 
 rules.add_perm("stats.view_report", is_conference_staff | is_leader)
+rules.add_perm("stats.view_dashboard", is_leader | is_conference_staff)

@@ -9,4 +9,6 @@ urlpatterns = [
     path("report/draft.docx", views.report_docx, name="report_docx"),
     path("report/figures.xlsx", views.report_xlsx, name="report_xlsx"),
     path("figures/<slug:key>/", views.figure, name="figure"),
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("dashboard/data.json", views.dashboard_data, name="dashboard_data"),
 ]

@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
@@ -16,6 +16,7 @@ from xieshang.core import figures
 from xieshang.core.documents import DOCX_TYPE, XLSX_TYPE
 from xieshang.core.http import attachment_response
 
+from . import dashboard as board
 from . import documents
 from .forms import PeriodForm, period_query
 from .selectors import report_rows
@@ -23,11 +24,11 @@ from .selectors import report_rows
 PAGE_SIZE = 50
 
 
-def _organization(request):
+def _organization(request, perm: str = "stats.view_report"):
     organization = getattr(request, "organization", None)
     if organization is None:
         raise Http404
-    if not rules.has_perm("stats.view_report", request.user, organization):
+    if not rules.has_perm(perm, request.user, organization):
         raise PermissionDenied(_("只有本会机关工作人员和领导可以查看工作报告数据。"))
     return organization
 
@@ -103,3 +104,29 @@ def figure(request, key: str):
             "period_label": figures.PERIODS[found.period],
         },
     )
+
+
+@login_required
+def dashboard(request):
+    """数据驾驶舱: the first paint carries the data (no second request); the page then refreshes it every minute."""
+    organization = _organization(request, "stats.view_dashboard")
+    form, period = _period(request)
+    return render(
+        request,
+        "stats/dashboard.html",
+        {
+            "form": form,
+            "period": period,
+            "query": period_query(period),
+            "data": board.dashboard_data(organization.pk, period),
+        },
+    )
+
+
+@login_required
+def dashboard_data(request):
+    organization = _organization(request, "stats.view_dashboard")
+    _form, period = _period(request)
+    response = JsonResponse(board.dashboard_data(organization.pk, period))
+    response["Cache-Control"] = "private, max-age=30"
+    return response
