@@ -54,6 +54,32 @@ class _Plan:
 
 
 @dataclass
+class _Fates:
+    """What becomes of each report of the bulk weeks (by its index), drawn up front so that the year's figures are
+    exactly the work report's: edited, sent to the city or forwarded, sent to the province, adopted nationally."""
+
+    edited: set[int]
+    city: set[int]
+    provincial: set[int]
+    national: set[int]
+    adopted_national: set[int]
+
+
+def _fates(rng, total: int, targets: dict) -> _Fates:
+    if total < targets["edited"]:
+        raise ValueError(f"{total} reports collected, fewer than the {targets['edited']} to edit")
+    edited = sorted(rng.sample(range(total), targets["edited"]))
+    national = sorted(rng.sample(edited, max(3 * targets["national_adopted"], round(0.05 * len(edited)))))
+    return _Fates(
+        edited=set(edited),
+        city=set(rng.sample(edited, targets["to_city"])),
+        provincial=set(rng.sample(edited, targets["provincial"])),
+        national=set(national),
+        adopted_national=set(rng.sample(national, targets["national_adopted"])),
+    )
+
+
+@dataclass
 class _Load:
     """What the weeks of history share: the people, recipients and helpers, the plans and issues written so far."""
 
@@ -71,7 +97,7 @@ class _Load:
     officer_of: Callable
     reply_text: Callable
     constants: dict
-    national_budget: int
+    fates: _Fates
     counts: dict = field(
         default_factory=lambda: {"collected": 0, "edited": 0, "own": 0, "provincial": 0, "national_adopted": 0}
     )
@@ -118,26 +144,25 @@ def load(
         officer_of,
         reply_text,
         constants,
-        national_budget=constants["national_budget"],
+        fates=_fates(rng, sum(sizes := [rng.randint(22, 28) for _ in weeks]), constants["targets"]),
     )
-    for w, week in enumerate(weeks):
-        batch = _collect(run, week)
+    for week, size in zip(weeks, sizes, strict=True):
+        batch = _collect(run, week, size)
         edit_day = week[-1] + timedelta(days=3)
         approved = _edit(run, batch, edit_day)
         publish_day = edit_day + timedelta(days=2)
         _publish(run, approved, publish_day)
-        late_in_year = w > len(weeks) - 8
         for plan, unit_names in approved:
-            _send(run, plan, unit_names, publish_day, weeks[-1][-1], late_in_year)
+            _send(run, plan, unit_names, publish_day, weeks[-1][-1])
 
     _write(org, staff, wf, states, transitions, run.plans, run.issues)
     return run.counts
 
 
-def _collect(run: _Load, week) -> list:
+def _collect(run: _Load, week, size: int) -> list:
     rng = run.rng
     batch = []
-    for _ in range(rng.randint(22, 28)):
+    for _ in range(size):
         submitted = _at(rng, rng.choice(week))
         author = rng.choice(run.authors_pool)
         title, body, unit_names = run.text(rng)
@@ -173,7 +198,7 @@ def _edit(run: _Load, batch: list, edit_day) -> list:
     for plan, unit_names in batch:
         report = plan.report
         at = _at(rng, edit_day, 8, 11)
-        if rng.random() < 0.11:
+        if report.seq - 1 not in run.fates.edited:
             reason = rng.choice(run.constants["close_reasons"])
             plan.events.append(("close", at, staff, {}, reason))
             report.close_reason, report.closed_at = reason, at
@@ -221,19 +246,19 @@ def _publish(run: _Load, approved: list, publish_day) -> None:
             plan.events.append(("publish", published_at, staff, {"issue": label}, ""))
 
 
-def _send(run: _Load, plan: _Plan, unit_names, publish_day, last_day, late_in_year: bool) -> None:
+def _send(run: _Load, plan: _Plan, unit_names, publish_day, last_day) -> None:
     rng, staff, report = run.rng, run.staff, plan.report
     own, provincial, national = (run.by_level.get(k, []) for k in (Level.OWN, Level.PROVINCIAL, Level.NATIONAL))
     sent_at = _at(rng, publish_day + timedelta(days=1))
-    roll = rng.random()
+    index, fates = report.seq - 1, run.fates
     targets = []
-    if roll < 0.69:
+    if index in fates.city:
         targets += rng.sample(own, k=rng.randint(1, len(own)))
-    if rng.random() < 0.35:
+    if index in fates.provincial:
         targets += provincial
-    if national and rng.random() < 0.05:
+    if national and index in fates.national:
         targets += national
-    forwarded = roll < 0.69 and rng.random() < 0.35
+    forwarded = index in fates.city and rng.random() < 0.35
     chosen_units = [run.units[n] for n in unit_names if n in run.units][:2] if forwarded else []
     if not targets and not chosen_units:
         plan.events.append(("archive", sent_at + timedelta(hours=1), staff, {}, ""))
@@ -252,7 +277,7 @@ def _send(run: _Load, plan: _Plan, unit_names, publish_day, last_day, late_in_ye
         plan.events.append(("archive", replied_at + timedelta(days=1), staff, {}, ""))
         report.closed_at = replied_at + timedelta(days=1)
         return
-    _follow_up(run, plan, {t.level for t in targets}, publish_day, last_day, late_in_year)
+    _follow_up(run, plan, {t.level for t in targets}, publish_day, last_day)
 
 
 def _forward(run: _Load, plan: _Plan, chosen_units: list, sent_at, publish_day):
@@ -275,7 +300,7 @@ def _forward(run: _Load, plan: _Plan, chosen_units: list, sent_at, publish_day):
     return replied_at
 
 
-def _follow_up(run: _Load, plan: _Plan, levels: set, publish_day, last_day, late_in_year: bool) -> None:
+def _follow_up(run: _Load, plan: _Plan, levels: set, publish_day, last_day) -> None:
     """Instructions and adoptions some days after sending, then the archive."""
     rng, staff = run.rng, run.staff
     adoption_notes = run.constants["adoption_notes"]
@@ -286,9 +311,8 @@ def _follow_up(run: _Load, plan: _Plan, levels: set, publish_day, last_day, late
     for level, chance in ((Level.OWN, 0.3), (Level.PROVINCIAL, 0.2)):
         if level in levels and rng.random() < chance:
             plan.adoptions.append((level, later, adoption_notes[level]))
-    if Level.NATIONAL in levels and run.national_budget and (rng.random() < 0.3 or late_in_year):
+    if Level.NATIONAL in levels and plan.report.seq - 1 in run.fates.adopted_national:
         plan.adoptions.append((Level.NATIONAL, later, adoption_notes[Level.NATIONAL]))
-        run.national_budget -= 1
         run.counts["national_adopted"] += 1
     for level, _day, _note in plan.adoptions:
         plan.events.append(("adopt", later_at + timedelta(minutes=5), staff, {"level": str(Level(level).label)}, ""))

@@ -11,6 +11,7 @@ from datetime import date, datetime, time, timedelta
 from django.utils import timezone
 
 from xieshang.accounts.models import HandlingUnit, Role, RoleGrant, User
+from xieshang.core import figures
 from xieshang.opinions import services
 from xieshang.opinions.models import Level
 
@@ -301,6 +302,14 @@ def _editor_touch(rng, body: str) -> str:
     return body
 
 
+SUMMARY = (
+    "opinion_reports_edited",
+    "opinion_reports_to_city",
+    "opinion_reports_to_province",
+    "opinion_reports_adopted_national",
+)
+
+
 def build(ctx: DemoContext) -> None:
     rng = ctx.rng
     data = ctx.data
@@ -322,11 +331,15 @@ def build(ctx: DemoContext) -> None:
 
     clock = Clock(timezone.now())
     with simulated(clock), history():
-        counts = _history(ctx, rng, clock, org, staff, leader_users, authors_pool, members, units, by_level)
+        _history(ctx, rng, clock, org, staff, leader_users, authors_pool, members, units, by_level)
     _today(ctx, rng, org, staff, accounts, units, by_level, members)
+    # The summary reads the statistics face, as the report page does (not the builder's own tally).
+    year = figures.values(org.pk, date(2021, 1, 1), date(2021, 12, 31), keys=SUMMARY)
     ctx.say(
-        "  opinions 2021: {collected} collected, {edited} edited, {own} to the city, {provincial} to the province, "
-        "{national_adopted} adopted nationally".format(**counts)
+        "  opinions 2021: {opinion_reports_edited} edited, {opinion_reports_to_city} to the city or forwarded, "
+        "{opinion_reports_to_province} to the province, {opinion_reports_adopted_national} adopted nationally".format(
+            **year
+        )
     )
 
 
@@ -389,7 +402,8 @@ def _history(ctx, rng, clock, org, staff, leader_users, authors_pool, members, u
         "instructions": INSTRUCTIONS,
         "adoption_notes": ADOPTION_NOTES,
         "close_reasons": CLOSE_REASONS,
-        "national_budget": 9,
+        # The work report's figures for 2021 (shared/domain.md), which the bulk weeks reproduce exactly.
+        "targets": {"edited": 1151, "to_city": 779, "provincial": 372, "national_adopted": 9},
     }
     counts = opinion_history.load(
         ctx,
