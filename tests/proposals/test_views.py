@@ -277,3 +277,39 @@ def test_public_list_query_count_is_constant(client, world, django_assert_num_qu
     _grow(w, 4, "replied")
     with django_assert_num_queries(6):
         client.get(url)
+
+
+def test_open_data_zip_holds_what_the_public_pages_show_masked_and_described(client, world):
+    """Anyone downloads the year's open data from the portal: every dataset as CSV and JSON with the same rows, the
+    README describing every field; only published replies' proposals, contact data masked as on the public page."""
+    import csv
+    import io
+    import json
+    import zipfile
+
+    from xieshang.core import opendata
+
+    w = world
+    body = "建议加装电梯。" * 20 + "本人电话13700001111，邮箱 lead.member@example.com。"
+    p = make_proposal(w, body=body, to="replied")
+    reply = p.replies.get()
+    Reply.objects.filter(pk=reply.pk).update(text="经办人电话 0371-67181234。", contact_phone="0371-67189999")
+    services.reply_publish(actor=w.staff, reply=reply)
+    hidden = make_proposal(w, title="未公开的提案", to="replied")
+
+    assert w.org.code in client.get(reverse("stats:open_data")).content.decode()
+    response = client.get(reverse("stats:open_data_file", args=[w.org.code, p.year]))
+    assert response.status_code == 200 and "filename*=UTF-8''" in response["Content-Disposition"]
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    readme = archive.read("README.md").decode()
+    for dataset in opendata.datasets():
+        rows = list(csv.reader(io.StringIO(archive.read(f"{dataset.key}.csv").decode("utf-8-sig"))))
+        assert rows[0] == [name for name, _meaning in dataset.fields]
+        assert len(json.loads(archive.read(f"{dataset.key}.json"))) == len(rows) - 1
+        assert all(f"| {name} |" in readme for name, _meaning in dataset.fields)
+    everything = "".join(archive.read(n).decode("utf-8-sig") for n in archive.namelist())
+    assert p.title in everything and hidden.title not in everything
+    for secret in ("13700001111", "lead.member@", "67181234", "67189999", "王科长"):
+        assert secret not in everything, secret
+    assert "137****1111" in everything
+    assert client.get(reverse("stats:open_data_file", args=[w.org.code, 1999])).status_code == 404

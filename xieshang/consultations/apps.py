@@ -11,6 +11,7 @@ class ConsultationsConfig(AppConfig):
         from . import (
             figures,
             hooks,
+            opendata,
             roles,
             rules,  # noqa: F401 - registers the permissions
             search_wiring,
@@ -22,3 +23,4 @@ class ConsultationsConfig(AppConfig):
         search_wiring.register()
         wiring.register()
         figures.register()
+        opendata.register()

@@ -13,6 +13,7 @@ class ProposalsConfig(AppConfig):
         from . import (
             figures,
             hooks,
+            opendata,
             roles,
             rules,  # noqa: F401 - registers the permissions
             search_wiring,
@@ -27,6 +28,7 @@ class ProposalsConfig(AppConfig):
         search_wiring.register()
         wiring.register()
         figures.register()
+        opendata.register()
 
         # Cache coherence (decision 0008): a saved or deleted settings row is read again.
         def settings_changed(instance, **kwargs):

@@ -11,4 +11,6 @@ urlpatterns = [
     path("figures/<slug:key>/", views.figure, name="figure"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("dashboard/data.json", views.dashboard_data, name="dashboard_data"),
+    path("open-data/", views.open_data, name="open_data"),
+    path("open-data/<slug:org>/<int:year>.zip", views.open_data_file, name="open_data_file"),
 ]

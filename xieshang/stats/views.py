@@ -4,20 +4,23 @@ Word draft and the Excel workbook."""
 from __future__ import annotations
 
 import rules
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, JsonResponse
-from django.shortcuts import render
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xieshang.core import figures
 from xieshang.core.documents import DOCX_TYPE, XLSX_TYPE
-from xieshang.core.http import attachment_response
+from xieshang.core.http import attachment_response, content_disposition
 
 from . import dashboard as board
-from . import documents
+from . import documents, opendata, tasks
 from .forms import PeriodForm, period_query
 from .selectors import report_rows
 
@@ -129,4 +132,48 @@ def dashboard_data(request):
     _form, period = _period(request)
     response = JsonResponse(board.dashboard_data(organization.pk, period))
     response["Cache-Control"] = "private, max-age=30"
+    return response
+
+
+FIRST_OPEN_DATA_YEAR = 2021
+
+
+def _open_years() -> list[int]:
+    return list(range(timezone.localdate().year, FIRST_OPEN_DATA_YEAR - 1, -1))
+
+
+def open_data(request):
+    """公开数据: for each active conference, one zip per year (no login). Staff may ask for a rebuild."""
+    from xieshang.accounts.models import Organization
+
+    organizations = list(Organization.objects.filter(is_active=True).order_by("level", "code"))
+    mine = getattr(request, "organization", None)
+    can_rebuild = mine is not None and rules.has_perm("stats.view_report", request.user, mine)
+    if request.method == "POST" and can_rebuild:
+        year = int(request.POST.get("year") or 0)
+        if year in _open_years():
+            tasks.rebuild_open_data.enqueue(mine.pk, year)
+            messages.success(request, _("已安排重新生成 %(year)s 年的公开数据，稍后刷新本页。") % {"year": year})
+        return redirect("stats:open_data")
+    files = [
+        (o, [(y, default_storage.exists(opendata.path_for(o.code, y))) for y in _open_years()]) for o in organizations
+    ]
+    return render(request, "stats/open_data.html", {"files": files, "can_rebuild": can_rebuild, "mine": mine})
+
+
+def open_data_file(request, org: str, year: int):
+    """The stored zip; a year never built yet is built now (and kept), so every listed year downloads."""
+    from xieshang.accounts.models import Organization
+
+    organization = get_object_or_404(Organization, code=org, is_active=True)
+    if year not in _open_years():
+        raise Http404
+    path = opendata.path_for(organization.code, year)
+    if not default_storage.exists(path):
+        path = opendata.rebuild(organization, year)
+    response = FileResponse(default_storage.open(path, "rb"), content_type="application/zip")
+    response["Content-Disposition"] = content_disposition(
+        _("%(org)s%(year)s年公开数据.zip") % {"org": organization.short_name, "year": year},
+        ascii_filename=f"open-data-{organization.code}-{year}.zip",
+    )
     return response
