@@ -181,6 +181,8 @@ def test_detail_access(world, other_organization):
 
 
 def test_statistics(world):
+    from xieshang.core import figures as registry
+
     w = world
     closed = advance(w, make_proposal(w), "closed", co=False)
     advance(w, make_proposal(w, title="待审查"), "under_review")
@@ -190,14 +192,18 @@ def test_statistics(world):
     services.proposal_review(actor=w.staff, proposal=p, outcome="not_filed", ground=grounds_for(w.org)[0], reason="x")
     today = timezone.localdate()
     start, end = today.replace(month=1, day=1), today.replace(month=12, day=31)
-    figures = statistics.summary(w.org, start, end)
-    assert figures["outcomes"]["filed"] == 1 and figures["outcomes"]["not_filed"] == 1
-    assert figures["outcomes"]["pending"] == 1 and figures["outcomes"]["total"] == 3
-    assert figures["grades"]["B"] == 1
-    assert figures["on_time"].value == 1.0 and figures["satisfaction"].percent == "100.0%"
-    assert figures["categories"][0]["count"] == 1
-    [unit] = figures["units"]
+    outcomes = statistics.by_outcome(w.org, start, end)
+    assert outcomes["filed"] == 1 and outcomes["not_filed"] == 1
+    assert outcomes["pending"] == 1 and outcomes["total"] == 3
+    assert statistics.by_grade(w.org, start, end)["B"] == 1
+    satisfaction, _answers = statistics.satisfaction_rate(w.org, start, end)
+    assert statistics.on_time_rate(w.org, start, end).value == 1.0 and satisfaction.percent == "100.0%"
+    assert statistics.by_category(w.org, start, end)[0]["count"] == 1
+    [unit] = statistics.by_unit(w.org, start, end)
     assert (unit["unit"], unit["lead"], unit["replied"], unit["on_time"]) == (w.units[0].name, 1, 1, 1)
+    # The statistics face (the work report, the dashboard, the API) counts the same proposals.
+    assert registry.get("proposals_submitted").value(w.org.pk, start, end) == outcomes["total"]
+    assert registry.get("proposals_filed").value(w.org.pk, start, end) == outcomes["filed"]
     assert closed.closed_at
 
 

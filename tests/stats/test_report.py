@@ -179,3 +179,16 @@ def test_staff_record_through_the_registers_pages_and_a_refused_form_keeps_the_t
         "/registers/matters/", {"title": "修好单元门", "done_on": timezone.localdate().isoformat(), "source": "other"}
     )
     assert ok.status_code == 302 and Matter.objects.get().title == "修好单元门"
+
+
+def test_the_api_gives_the_same_figures(client, staff, member, records):
+    _verified_login(client, staff)
+    answer = client.get("/api/stats/figures", {"year": records.year})
+    assert answer.status_code == 200
+    found = {f["key"]: f for f in answer.json()}
+    assert set(found) == {f.key for f in figures.figures()}
+    assert (found["matters_done_for_residents"]["value"], found["matters_done_for_residents"]["previous"]) == (2, 1)
+    assert found["reports_to_party_committee"]["period"] == "event"
+    assert client.get("/api/stats/figures", {"start": "2026-05-01"}).status_code == 422
+    client.force_login(member)
+    assert client.get("/api/stats/figures").status_code == 403

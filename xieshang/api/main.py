@@ -15,6 +15,7 @@ from xieshang.search import api as search_api
 from . import accounts as accounts_api
 from . import errors
 from . import notifications as notifications_api
+from . import stats as stats_api
 
 
 class XieshangAPI(NinjaAPI):
@@ -44,3 +45,4 @@ api.add_router("/deliberation/", deliberation_api.router)
 api.add_router("/opinions/", opinions_api.router)
 api.add_router("/proposals/", proposals_api.router)
 api.add_router("/search/", search_api.router)
+api.add_router("/stats/", stats_api.router)

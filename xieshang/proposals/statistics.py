@@ -185,23 +185,6 @@ def satisfaction_rate(
     return Rate(total - counts[Rating.Satisfaction.DISSATISFIED], total), counts
 
 
-def summary(organization, start: date | None, end: date | None) -> dict:
-    """Every figure above in one dict, for the annual work report."""
-    satisfaction, answers = satisfaction_rate(organization, start, end)
-    return {
-        "outcomes": by_outcome(organization, start, end),
-        "micro_outcomes": by_outcome(organization, start, end, Proposal.Kind.MICRO),
-        "categories": by_category(organization, start, end),
-        "units": by_unit(organization, start, end),
-        "grades": by_grade(organization, start, end),
-        "on_time": on_time_rate(organization, start, end),
-        "satisfaction": satisfaction,
-        "satisfaction_counts": answers,
-        "key": submitted(organization, start, end).filter(is_key=True).count(),
-        "excellent": submitted(organization, start, end).filter(is_excellent=True).count(),
-    }
-
-
 # The statistics page and its Excel workbook: the figures above as tables and charts.
 
 
