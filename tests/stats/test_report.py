@@ -192,3 +192,19 @@ def test_the_api_gives_the_same_figures(client, staff, member, records):
     assert client.get("/api/stats/figures", {"start": "2026-05-01"}).status_code == 422
     client.force_login(member)
     assert client.get("/api/stats/figures").status_code == 403
+
+
+def test_a_city_sees_its_districts_figures_rolled_up(client, staff, organization, records):
+    from tests.factories import OrganizationFactory
+    from xieshang.accounts.models import Organization
+
+    district = OrganizationFactory(
+        name="金水区政协", short_name="金水区", code="jinshui", level=Organization.Level.DISTRICT, parent=organization
+    )
+    district_staff = make_user(Role.COMMITTEE_STAFF, district, username="jinshui-staff")
+    services.record_matter(district_staff, district, title="金水区的实事", done_on=records)
+    _verified_login(client, staff)
+    page = client.get("/stats/report/districts/", {"year": records.year}).content.decode()
+    row = page[page.index('data-figure="matters_done_for_residents"') :].split("</tr>")[0]
+    assert "<td>2</td><td>1</td><td><strong>3</strong></td>" in row.replace("\n", "").replace("    ", "")
+    assert "金水区" in page

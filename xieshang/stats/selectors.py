@@ -82,3 +82,15 @@ def report_rows(organization_id: int, period: Period) -> list[tuple[str, object,
 def report_values(organization_id: int, period: Period) -> dict[str, int]:
     """Every registered figure keyed by its stable name: what `annual_report --json` prints."""
     return figures.values(organization_id, period.start, period.end)
+
+
+def district_rows(organization: object, period: Period) -> tuple[list[object], list[tuple[object, list[int], int]]]:
+    """The conference's own figures beside each of its districts' (child organizations), and their sum:
+    (districts, [(figure, [own, district 1, …], total)])."""
+    districts = list(organization.children.filter(is_active=True).order_by("code"))  # type: ignore[attr-defined]
+    ids = [organization.pk] + [d.pk for d in districts]  # type: ignore[attr-defined]
+    rows = []
+    for figure in figures.figures():
+        values = [figure.value(org_id, period.start, period.end) for org_id in ids]
+        rows.append((figure, values, sum(values)))
+    return districts, rows

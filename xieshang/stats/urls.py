@@ -6,6 +6,7 @@ app_name = "stats"
 
 urlpatterns = [
     path("report/", views.report, name="report"),
+    path("report/districts/", views.districts, name="districts"),
     path("report/draft.docx", views.report_docx, name="report_docx"),
     path("report/figures.xlsx", views.report_xlsx, name="report_xlsx"),
     path("figures/<slug:key>/", views.figure, name="figure"),

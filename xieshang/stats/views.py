@@ -22,7 +22,7 @@ from xieshang.core.http import attachment_response, content_disposition
 from . import dashboard as board
 from . import documents, opendata, tasks
 from .forms import PeriodForm, period_query
-from .selectors import report_rows
+from .selectors import district_rows, report_rows
 
 PAGE_SIZE = 50
 
@@ -55,6 +55,19 @@ def report(request):
             "sections": report_rows(organization.pk, period),
             "periods": figures.PERIODS,
         },
+    )
+
+
+@login_required
+def districts(request):
+    """The city's figures beside its districts' (where the districts use the platform), and the sum."""
+    organization = _organization(request)
+    form, period = _period(request)
+    children, rows = district_rows(organization, period)
+    return render(
+        request,
+        "stats/districts.html",
+        {"form": form, "period": period, "query": period_query(period), "districts": children, "rows": rows},
     )
 
 
