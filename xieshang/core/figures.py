@@ -52,7 +52,7 @@ class Dimension:
 
     key: str
     label: Any
-    field: str  # a lookup path on the records' model, e.g. "category__name"
+    lookup: str  # a lookup path on the records' model, e.g. "category__name"
     choices: dict[str, Any] = field(default_factory=dict)  # stored value -> label, for choice fields
 
 
@@ -91,13 +91,13 @@ class Figure:
         rows = (
             self.queryset(organization_id, start, end)
             .order_by()
-            .values(dimension.field)
+            .values(dimension.lookup)
             .annotate(n=Count("pk", distinct=True))
-            .order_by("-n", dimension.field)
+            .order_by("-n", dimension.lookup)
         )
         result = []
         for row in rows:
-            raw = row[dimension.field]
+            raw = row[dimension.lookup]
             key = "" if raw is None else str(raw)
             label = dimension.choices.get(key, key) if key else _("未填写")
             result.append((key, label, row["n"]))

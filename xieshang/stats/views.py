@@ -102,8 +102,8 @@ def figure(request, key: str):
     breakdown = dimension and found.breakdown(dimension, organization.pk, period.start, period.end)
     chosen = request.GET.get("value")
     if dimension and chosen is not None:
-        blank = Q(**{f"{dimension.field}__isnull": True}) | Q(**{dimension.field: ""})
-        records = records.filter(Q(**{dimension.field: chosen}) if chosen else blank).distinct()
+        blank = Q(**{f"{dimension.lookup}__isnull": True}) | Q(**{dimension.lookup: ""})
+        records = records.filter(Q(**{dimension.lookup: chosen}) if chosen else blank).distinct()
     page = Paginator(records.order_by("pk"), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
