@@ -1,7 +1,13 @@
 import pytest
+from hypothesis import settings
 
 from tests.factories import OrganizationFactory, make_user
 from xieshang.accounts.models import Role
+
+# Property tests judge by their examples, not by the wall clock: on a shared two-core machine (CI runs the suite
+# beside other work) hypothesis's 200 ms per-example deadline fails tests that are correct.
+settings.register_profile("xieshang", deadline=None)
+settings.load_profile("xieshang")
 
 
 @pytest.fixture(autouse=True)
