@@ -19,6 +19,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from xieshang.core.idempotency import once_per_submission
+
 from . import polis, selectors, services
 from .forms import ConversationForm, PolisImportForm, StatementForm
 from .models import Conversation, Statement
@@ -100,6 +102,7 @@ def conversation_list(request):
 
 
 @login_required
+@once_per_submission
 def conversation_create(request):
     organization = request.organization
     if organization is None or not rules.has_perm("deliberation.add_conversation", request.user, organization):
@@ -216,6 +219,7 @@ def vote(request, pk: int):
 
 @_login_redirect
 @require_POST
+@once_per_submission
 def statement_add(request, pk: int):
     conversation = _conversation(request, pk)
     token, new_token = _ensure_token(request) if conversation.allow_anonymous else (_anonymous_token(request), False)
