@@ -177,7 +177,17 @@ def once_per_submission(view: View) -> View:
             replay=lambda first: _land_on_first(request, first),
         )
 
+    wrapper.acts_once = True  # type: ignore[attr-defined]  # tests/core/test_idempotency.py finds the creating views
     return wrapper
+
+
+def acts_once(view: Any) -> bool:
+    """Whether a view (under any other decorators) is wrapped by once_per_submission."""
+    while view is not None:
+        if getattr(view, "acts_once", False):
+            return True
+        view = getattr(view, "__wrapped__", None)
+    return False
 
 
 def _fingerprint(request: HttpRequest) -> str:
