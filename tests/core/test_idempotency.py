@@ -1,7 +1,8 @@
 """Every creating view acts once per submission (issue #11 item 9), and so does every one added later: a view whose
-code calls a creating service must carry core.idempotency.once_per_submission, and its page renders the token.
-The proposal-form behaviour is proven in tests/proposals/test_double_submit.py; the race on PostgreSQL in
-tests/proposals/test_double_submit_race.py; a room topic in tests/consultations/test_double_submit.py; here, that no creating view is left without it."""
+code calls a creating service must carry core.idempotency.once_per_submission.
+
+The behaviour: tests/proposals/test_double_submit.py (forms, API), tests/proposals/test_double_submit_race.py (the
+race on PostgreSQL), tests/consultations/test_double_submit.py (a room topic)."""
 
 import inspect
 import re
