@@ -6,6 +6,7 @@ does the same with an Idempotency-Key header."""
 import re
 
 import pytest
+from django.conf import settings
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
@@ -41,8 +42,7 @@ def fields(token, **extra):
 )
 def test_the_same_proposal_form_posted_twice_creates_one_and_lands_on_it(client, world, language, says):
     w = world
-    w.lead.language = language
-    w.lead.save(update_fields=["language"])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
     login(client, w.lead)
     token = token_on(client.get(reverse("proposals:create")).content.decode())
     first = client.post(reverse("proposals:create"), fields(token))

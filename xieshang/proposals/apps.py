@@ -15,6 +15,7 @@ class ProposalsConfig(AppConfig):
             roles,
             rules,  # noqa: F401 - registers the permissions
             search_wiring,
+            timeline,
             wiring,
             workflows,
         )
@@ -24,6 +25,7 @@ class ProposalsConfig(AppConfig):
         roles.register()
         hooks.register()
         search_wiring.register()
+        timeline.register()
         wiring.register()
 
         # Cache coherence (decision 0008): a saved or deleted settings row is read again.
