@@ -162,6 +162,8 @@ def list_topics(request, pk: int, paging: Query[Paging]):
 @router.post("/rooms/{pk}/topics", response={201: TopicOut})
 @decorate_view(once_per_key)
 def raise_topic(request, pk: int, data: TopicIn):
+    """Raise a topic in the room. An `Idempotency-Key` header makes a retry safe: the same key answers the first 201
+    again (header `Idempotent-Replayed: true`) without raising a second topic; with another body, 422."""
     topic = services.topic_raise(actor=request.user, room=_room(request, pk), title=data.title, body=data.body)
     return 201, TopicOut.build(topic)
 

@@ -310,7 +310,9 @@ def take_transition(request, proposal_id: int, key: str, data: TakeIn):
 )
 @decorate_view(once_per_key)
 def add_comment(request, proposal_id: int, data: CommentIn):
-    """Remark on the proposal. Refused with 409 and the reason when the current state does not allow comments."""
+    """Remark on the proposal. Refused with 409 and the reason when the current state does not allow comments.
+    An `Idempotency-Key` header makes a retry safe: the same key answers the first 201 again (header
+    `Idempotent-Replayed: true`) without writing a second comment; with another body it is refused with 422."""
     proposal = selectors.get_proposal_for_user(request.user, proposal_id)
     # A state that does not allow comments is a TransitionError: 409 with the reason, from xieshang.api.errors.
     c = services.comment_add(actor=request.user, proposal=proposal, text=data.text)
