@@ -3,6 +3,7 @@ Polis import and export. Every write goes through services."""
 
 from __future__ import annotations
 
+import functools
 import secrets
 from datetime import timedelta
 
@@ -70,14 +71,13 @@ class _LoginNeeded(Exception):
 
 
 def _login_redirect(view):
+    @functools.wraps(view)
     def wrapped(request, *args, **kwargs):
         try:
             return view(request, *args, **kwargs)
         except _LoginNeeded:
             return redirect_to_login(request.get_full_path())
 
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
     return wrapped
 
 
