@@ -25,7 +25,7 @@ def test_timeline_shows_every_event_with_reason_and_labelled_payload(ticket, peo
     assert html.count('class="wf-event ') == 4
     assert "草稿 → 已提交" in html and "提案工作人员" in html
     assert "理由：测试理由" in html
-    assert "<dt>答复类别</dt><dd>B</dd>" in html
+    assert "<dt>答复类别</dt><dd>B类</dd>" in html  # the label the ticket app registered (testapp/timeline.py)
 
 
 def test_actions_offer_forms_and_explain_disabled_ones(ticket, people):

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from xieshang.core.idempotency import once_per_submission
 from xieshang.core.services import require
 
 from . import selectors, services
@@ -77,6 +78,7 @@ def activity_list(request):
 
 
 @login_required
+@once_per_submission
 def activity_create(request):
     organization = _org(request)
     require(request.user, "activities.add_activity", organization)
@@ -202,6 +204,7 @@ def activity_cancel(request, pk: int):
 
 @login_required
 @require_POST
+@once_per_submission
 def activity_output(request, pk: int):
     activity = _activity(request, pk)
     form = OutputForm(request.POST, request.FILES)

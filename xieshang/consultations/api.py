@@ -10,8 +10,10 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema
+from ninja.decorators import decorate_view
 
 from xieshang.core.api import Paging
+from xieshang.core.idempotency import once_per_key
 from xieshang.workflow.selectors import state_has
 
 from . import selectors, services
@@ -158,7 +160,10 @@ def list_topics(request, pk: int, paging: Query[Paging]):
 
 
 @router.post("/rooms/{pk}/topics", response={201: TopicOut})
+@decorate_view(once_per_key)
 def raise_topic(request, pk: int, data: TopicIn):
+    """Raise a topic in the room. An `Idempotency-Key` header makes a retry safe: the same key answers the first 201
+    again (header `Idempotent-Replayed: true`) without raising a second topic; with another body, 422."""
     topic = services.topic_raise(actor=request.user, room=_room(request, pk), title=data.title, body=data.body)
     return 201, TopicOut.build(topic)
 

@@ -15,12 +15,14 @@ class ConsultationsConfig(AppConfig):
             roles,
             rules,  # noqa: F401 - registers the permissions
             search_wiring,
+            timeline,
             wiring,
         )
 
         roles.register()
         hooks.register()
         search_wiring.register()
+        timeline.register()
         wiring.register()
         figures.register()
         opendata.register()

@@ -13,6 +13,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from xieshang.core.idempotency import once_per_submission
+
 from . import selectors, services
 from .forms import ArticleEditForm, ArticleForm, PhotoForm, apply_errors
 from .models import Article, Photo, Room
@@ -59,6 +61,7 @@ def media_page(request, pk: int, kind: str = "consultation"):
 
 @login_required
 @require_POST
+@once_per_submission
 def article_create_view(request, pk: int, kind: str = "consultation"):
     parent = _parent(request, kind, pk)
     form = ArticleForm(request.POST)
@@ -75,6 +78,7 @@ def article_create_view(request, pk: int, kind: str = "consultation"):
 
 @login_required
 @require_POST
+@once_per_submission
 def photo_create_view(request, pk: int, kind: str = "consultation"):
     parent = _parent(request, kind, pk)
     form = PhotoForm(request.POST, request.FILES)

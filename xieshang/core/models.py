@@ -135,3 +135,30 @@ def next_number(scope: str, organization_id: int, year: int = 0, *, start_after:
     Counter.objects.filter(pk=counter.pk).update(last=F("last") + 1)
     counter.refresh_from_db(fields=["last"])
     return counter.last
+
+
+class Submission(models.Model):
+    """One creating form post (or API call) that went through: its one-time token, the user who posted it, the path
+    it was posted to, and where it landed. core.idempotency inserts the row first, in the transaction that creates
+    the object, so a second post with the same token either waits for the first (PostgreSQL) or finds its row and
+    lands on the first result; a rejected post rolls the row back with everything else and the token stays usable.
+
+    Plain ids rather than foreign keys, like Counter: the base knows no account model, and the row is a receipt."""
+
+    token = models.CharField(max_length=64)
+    user_id = models.BigIntegerField()
+    path = models.CharField(max_length=255)
+    result = models.CharField(max_length=500, blank=True)
+    # The API replays the first answer itself (status and body), and refuses the key for a different request body.
+    status = models.PositiveSmallIntegerField(default=302)
+    body = models.TextField(blank=True)
+    fingerprint = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["token", "user_id", "path"], name="uniq_core_submission"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.path} → {self.result or self.status}"

@@ -3,6 +3,7 @@ Polis import and export. Every write goes through services."""
 
 from __future__ import annotations
 
+import functools
 import secrets
 from datetime import timedelta
 
@@ -18,6 +19,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+
+from xieshang.core.idempotency import once_per_submission
 
 from . import polis, selectors, services
 from .forms import ConversationForm, PolisImportForm, StatementForm
@@ -68,14 +71,13 @@ class _LoginNeeded(Exception):
 
 
 def _login_redirect(view):
+    @functools.wraps(view)
     def wrapped(request, *args, **kwargs):
         try:
             return view(request, *args, **kwargs)
         except _LoginNeeded:
             return redirect_to_login(request.get_full_path())
 
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
     return wrapped
 
 
@@ -100,6 +102,7 @@ def conversation_list(request):
 
 
 @login_required
+@once_per_submission
 def conversation_create(request):
     organization = request.organization
     if organization is None or not rules.has_perm("deliberation.add_conversation", request.user, organization):
@@ -216,6 +219,7 @@ def vote(request, pk: int):
 
 @_login_redirect
 @require_POST
+@once_per_submission
 def statement_add(request, pk: int):
     conversation = _conversation(request, pk)
     token, new_token = _ensure_token(request) if conversation.allow_anonymous else (_anonymous_token(request), False)

@@ -14,7 +14,7 @@ class OpinionsConfig(AppConfig):
     verbose_name = _("社情民意")
 
     def ready(self):
-        from . import figures, hooks, roles, rules, search_wiring, wiring, workflows
+        from . import figures, hooks, roles, rules, search_wiring, timeline, wiring, workflows
         from .models import OpinionSettings
 
         del rules  # imported for its permissions
@@ -22,6 +22,7 @@ class OpinionsConfig(AppConfig):
         roles.register()
         hooks.register()
         search_wiring.register()
+        timeline.register()
         wiring.register()
         figures.register()
         post_save.connect(_forget_settings, sender=OpinionSettings, dispatch_uid="opinions_settings_saved")

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from xieshang.core.idempotency import once_per_submission
 from xieshang.workflow.exceptions import TransitionError
 from xieshang.workflow.models import WorkflowEvent
 from xieshang.workflow.selectors import available_transitions, state_has
@@ -66,6 +67,7 @@ def my_reports_view(request):
 
 
 @login_required
+@once_per_submission
 def submit_view(request):
     organization = _org_or_404(request)
     _need(request, "opinions.submit_report", organization)
@@ -356,6 +358,7 @@ def desk_view(request):
 
 
 @login_required
+@once_per_submission
 def issues_view(request):
     organization = _org_or_404(request)
     _need(request, "opinions.view_issue", organization)

@@ -11,9 +11,11 @@ from datetime import date, datetime
 
 import rules
 from ninja import Field, Query, Router, Schema, Status
+from ninja.decorators import decorate_view
 
 from xieshang.accounts.selectors import user_organization_ids
 from xieshang.core.api import ErrorOut, Paging
+from xieshang.core.idempotency import once_per_key
 from xieshang.workflow.selectors import available_transitions, events_for
 
 from . import selectors, services
@@ -306,8 +308,11 @@ def take_transition(request, proposal_id: int, key: str, data: TakeIn):
     "/{int:proposal_id}/comments",
     response={201: CommentOut, 403: ErrorOut, 409: ErrorOut, 422: ErrorOut},
 )
+@decorate_view(once_per_key)
 def add_comment(request, proposal_id: int, data: CommentIn):
-    """Remark on the proposal. Refused with 409 and the reason when the current state does not allow comments."""
+    """Remark on the proposal. Refused with 409 and the reason when the current state does not allow comments.
+    An `Idempotency-Key` header makes a retry safe: the same key answers the first 201 again (header
+    `Idempotent-Replayed: true`) without writing a second comment; with another body it is refused with 422."""
     proposal = selectors.get_proposal_for_user(request.user, proposal_id)
     # A state that does not allow comments is a TransitionError: 409 with the reason, from xieshang.api.errors.
     c = services.comment_add(actor=request.user, proposal=proposal, text=data.text)

@@ -17,6 +17,7 @@ class ProposalsConfig(AppConfig):
             roles,
             rules,  # noqa: F401 - registers the permissions
             search_wiring,
+            timeline,
             wiring,
             workflows,
         )
@@ -26,6 +27,7 @@ class ProposalsConfig(AppConfig):
         roles.register()
         hooks.register()
         search_wiring.register()
+        timeline.register()
         wiring.register()
         figures.register()
         opendata.register()

@@ -12,8 +12,10 @@ class WorkflowConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
-        from . import cache, calendar, checks  # noqa: F401 - registers the system check
+        from . import cache, calendar, checks, timeline  # noqa: F401 - checks registers the system check
         from .models import CalendarDay, State, Transition
+
+        timeline.register()
 
         def forget_calendar(**kwargs: Any) -> None:
             calendar.invalidate()

@@ -57,7 +57,7 @@ def events_for(obj: Any) -> QuerySet[WorkflowEvent]:
     ct = ContentType.objects.get_for_model(obj, for_concrete_model=True)
     return (
         WorkflowEvent.objects.filter(content_type=ct, object_id=obj.pk)
-        .select_related("actor", "transition")
+        .select_related("actor", "transition", "workflow")
         .order_by("at", "id")
     )
 

@@ -14,9 +14,11 @@ class TestAppConfig(AppConfig):
             hooks,
             roles,
             rules,  # noqa: F401 - registers the permissions
+            timeline,
             workflows,
         )
 
         workflows.register()
         roles.register()
         hooks.register()
+        timeline.register()

@@ -12,6 +12,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from xieshang.core.idempotency import mark_done, once_per_submission
+
 from .. import selectors, services
 from ..forms import LiveForm, apply_errors
 from ..models import Material
@@ -70,6 +72,7 @@ def checkin_view(request, token: str):
 
 
 @login_required
+@once_per_submission
 def live_view(request, pk: int):
     consultation = selectors.get_consultation_for_user(request.user, pk)
     form = LiveForm(request.POST or None)
@@ -82,6 +85,7 @@ def live_view(request, pk: int):
             form.add_error(None, _("您未受邀参加本次协商，不能发言或提问。"))
         else:
             if _is_htmx(request):
+                mark_done(request, reverse("consultations:live", args=[pk]))
                 form = LiveForm()
             else:
                 return redirect("consultations:live", pk)

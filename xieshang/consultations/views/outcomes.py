@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from xieshang.core.idempotency import once_per_submission
 from xieshang.workflow.selectors import state_has
 
 from .. import selectors, services
@@ -56,6 +57,7 @@ def outcome_detail(request, pk: int):
 
 @login_required
 @require_POST
+@once_per_submission
 def progress_view(request, pk: int):
     outcome = selectors.get_outcome_for_user(request.user, pk)
     form = ProgressForm(request.POST)

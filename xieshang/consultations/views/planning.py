@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from xieshang.core.idempotency import once_per_submission
 from xieshang.workflow.selectors import state_has
 
 from .. import selectors, services
@@ -96,6 +97,7 @@ def plan_approval_view(request):
 
 
 @login_required
+@once_per_submission
 def consultation_create(request):
     organization = _org(request)
     _need(request, "consultations.add_consultation", organization)
@@ -206,6 +208,7 @@ def register_view(request, pk: int):
 
 @login_required
 @require_POST
+@once_per_submission
 def segment_view(request, pk: int):
     return _post_form(
         request,
@@ -231,6 +234,7 @@ def minutes_view(request, pk: int):
 
 @login_required
 @require_POST
+@once_per_submission
 def recommendation_view(request, pk: int):
     return _post_form(
         request,
@@ -243,6 +247,7 @@ def recommendation_view(request, pk: int):
 
 @login_required
 @require_POST
+@once_per_submission
 def material_view(request, pk: int):
     return _post_form(
         request,

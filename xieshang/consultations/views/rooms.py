@@ -10,6 +10,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from xieshang.core.idempotency import once_per_submission
+
 from .. import selectors, services
 from ..forms import OutcomeForm, PrepareForm, RoomForm, TopicForm, apply_errors
 from ..models import Room, Topic
@@ -33,6 +35,7 @@ def room_list(request):
 
 @login_required
 @require_POST
+@once_per_submission
 def room_create_view(request):
     organization = _org(request)
     _need(request, "consultations.add_room", organization)
@@ -74,6 +77,7 @@ def room_detail(request, pk: int):
 
 @login_required
 @require_POST
+@once_per_submission
 def topic_raise_view(request, pk: int):
     room = _room(request, pk)
     form = TopicForm(request.POST)
@@ -182,6 +186,7 @@ def conversation_view(request, pk: int):
 
 @login_required
 @require_POST
+@once_per_submission
 def topic_outcome_view(request, pk: int):
     topic = _topic(request, pk)
     form = OutcomeForm(request.POST, organization_ids={topic.organization_id})

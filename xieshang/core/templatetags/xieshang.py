@@ -1,6 +1,7 @@
 from django import template
+from django.utils.html import format_html
 
-from xieshang.core import privacy, workbench
+from xieshang.core import idempotency, privacy, workbench
 
 register = template.Library()
 
@@ -21,3 +22,11 @@ def mask_phone(value: str) -> str:
 def mask_personal_data(value: str) -> str:
     """Phone numbers, e-mail addresses and identity-card numbers inside a published text, masked."""
     return privacy.mask_personal_data(value)
+
+
+@register.simple_tag(takes_context=True)
+def submission_token(context: template.Context) -> str:
+    """The one-time token of a creating form (core.idempotency): a new one, or the one a rejected post carried."""
+    return format_html(
+        '<input type="hidden" name="{}" value="{}">', idempotency.FIELD, idempotency.token_for(context.get("request"))
+    )

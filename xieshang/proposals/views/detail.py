@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from xieshang.core.idempotency import once_per_submission
 from xieshang.workflow.exceptions import Conflict, TransitionError
 
 from .. import selectors, services
@@ -357,6 +358,7 @@ def send_back_view(request, pk: int):
 
 @require_POST
 @login_required
+@once_per_submission
 def comment_view(request, pk: int):
     return _act(
         request,

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from xieshang.accounts.models import Role, User
 from xieshang.accounts.selectors import has_role
+from xieshang.core.idempotency import once_per_submission
 from xieshang.workflow.exceptions import TransitionError
 
 from .. import page_queries, selectors, services
@@ -86,6 +87,7 @@ def _form_page(request, form, *, proposal=None, status=200, results=None):
 
 
 @login_required
+@once_per_submission
 def create_view(request, kind: str = Proposal.Kind.PROPOSAL):
     organization = org_or_404(request)
     user = request.user
@@ -247,6 +249,7 @@ def cosign_view(request, pk: int):
 
 @require_POST
 @login_required
+@once_per_submission
 def attachment_add_view(request, pk: int):
     proposal = _proposal_or_404(request, pk)
     form = AttachmentForm(request.POST, request.FILES)

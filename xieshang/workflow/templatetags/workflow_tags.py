@@ -3,7 +3,9 @@ from typing import Any
 from django import template
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
+from django.utils.safestring import SafeString
 
+from .. import timeline
 from ..retry import take_retry
 from ..selectors import available_transitions, events_for
 
@@ -17,10 +19,9 @@ def transition_url(obj: Any, key: str) -> str:
 
 
 @register.filter
-def payload_items(event: Any) -> list[tuple[str, object]]:
-    """(label, value) pairs of an event's payload, labelled by the transition's payload_schema where it has one."""
-    fields = ((event.transition.payload_schema or {}).get("fields", {})) if event.transition_id else {}
-    return [(fields.get(name, {}).get("label", name), value) for name, value in (event.payload or {}).items()]
+def payload_items(event: Any) -> list[tuple[SafeString, SafeString]]:
+    """(label, readable html) pairs of an event's payload, as the domains registered them (workflow.timeline)."""
+    return timeline.payload_items(event)
 
 
 @register.inclusion_tag("workflow/_timeline.html")
