@@ -12,7 +12,9 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from xieshang.core.idempotency import acts_once
 
 # Services that create a new row from a form (a service call to one of these makes a view a creating view).
-CREATING = re.compile(r"services\.(\w+_create|\w+_add|topic_raise|report_submit|live_post|statement_submit)\(")
+CREATING = re.compile(
+    r"services\.(\w+_create|\w+_add|topic_raise|report_submit|live_post|statement_submit|record_matter|record_party_report)\("
+)
 
 
 def views():

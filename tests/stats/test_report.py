@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -208,3 +209,14 @@ def test_a_city_sees_its_districts_figures_rolled_up(client, staff, organization
     row = page[page.index('data-figure="matters_done_for_residents"') :].split("</tr>")[0]
     assert "<td>2</td><td>1</td><td><strong>3</strong></td>" in row.replace("\n", "").replace("    ", "")
     assert "金水区" in page
+
+
+def test_a_register_form_posted_twice_records_once(client, staff):
+    _verified_login(client, staff)
+    form = client.get("/registers/matters/").content.decode()
+    token = re.search(r'name="submission_token" value="([^"]+)"', form).group(1)
+    data = {"title": "修好单元门", "done_on": timezone.localdate().isoformat(), "source": "other"}
+    data["submission_token"] = token
+    assert client.post("/registers/matters/", data).status_code == 302
+    assert client.post("/registers/matters/", data).status_code == 302
+    assert Matter.objects.count() == 1

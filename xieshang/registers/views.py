@@ -11,6 +11,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from xieshang.core.idempotency import once_per_submission
+
 from . import selectors, services
 from .forms import MatterForm, PartyReportForm, ReplyForm
 
@@ -39,6 +41,7 @@ def _save(request, form, write) -> bool:
 
 
 @login_required
+@once_per_submission
 def party_reports(request):
     organization = _organization(request)
     can_record = rules.has_perm("registers.record", request.user, organization)
@@ -67,6 +70,7 @@ def party_report(request, pk: int):
 
 
 @login_required
+@once_per_submission
 def matters(request):
     organization = _organization(request)
     can_record = rules.has_perm("registers.record", request.user, organization)
