@@ -17,7 +17,7 @@ from xieshang.duties.models import DutyEntry
 from xieshang.notifications.models import Notification
 from xieshang.workflow.calendar import add_working_days, working_days_between
 
-from .conftest import advance
+from .conftest import advance, starting_in
 
 
 def test_online_consultation_has_no_venue_and_needs_a_link(organization, staff, future):
@@ -74,7 +74,7 @@ def test_minutes_due_seven_working_days_after_the_meeting(consultation, staff, l
 def test_check_in_credits_the_duty_record_once(consultation, staff, leader, member):
     services.invite(actor=staff, consultation=consultation, users=[member])
     c = advance({"propose": staff, "approve": staff}, consultation, "propose", "approve")
-    token = services.checkin_token(c)
+    token = services.checkin_token(starting_in(c, 30))
     services.check_in(actor=member, token=token)
     services.check_in(actor=member, token=token)
     entries = DutyEntry.objects.filter(member=member, rule_key="consultation_attendance")
