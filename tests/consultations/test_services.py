@@ -254,6 +254,11 @@ def test_milestones_are_reminded_once_before_and_once_when_missed(consultation, 
     assert services.send_milestone_reminders(late) == 1
     assert services.send_milestone_reminders(late) == 0
     assert told(officer, "milestone_overdue") == 1 and told(staff, "milestone_overdue") == 1
+    # Each is told his own part: the owner to report progress, staff to follow it up (issue #11, item 6).
+    owner_text = Notification.objects.get(recipient=officer, kind="consultations.milestone_overdue").body
+    staff_text = Notification.objects.get(recipient=staff, kind="consultations.milestone_overdue").body
+    assert "请及时报告落实进展" in owner_text and "请督促" not in owner_text
+    assert "请督促" in staff_text and "请及时报告落实进展" not in staff_text
     # A later report without a milestone replaces it: nothing more is said about the old one.
     other = services.recommendation_add(actor=staff, consultation=c, title="另一项", owner_unit=unit)
     other = advance({"send": staff, "adopt": officer}, other, "send", "adopt")
