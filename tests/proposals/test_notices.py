@@ -73,7 +73,9 @@ def test_rehandling_asks_the_unit_to_contact_the_member_and_tells_staff(world, s
 
 def test_micro_accept_tells_the_unit_and_the_member_each_his_part(world, sent):
     w = world
-    p = services.proposal_create(actor=w.lead, organization=w.org, title="背街小巷路灯", body="路灯坏了" * 10, kind="micro")
+    p = services.proposal_create(
+        actor=w.lead, organization=w.org, title="背街小巷路灯", body="路灯坏了" * 10, kind="micro"
+    )
     services.proposal_submit(actor=w.lead, proposal=p)
     with sent() as s:
         services.micro_accept(actor=w.staff, proposal=p, unit=w.units[1])

@@ -27,7 +27,7 @@ class Window(NamedTuple):
         return self.opens <= moment <= self.closes
 
     def refusal(self, moment: datetime | None = None, *, early: str = "", late: str = "") -> str:
-        """"" inside the window; outside it, the message saying when it opens (or that it has closed). `early` and
+        """ "" inside the window; outside it, the message saying when it opens (or that it has closed). `early` and
         `late` replace the check-in wording (they may name %(opens)s and %(closes)s)."""
         moment = moment or timezone.now()
         if self.contains(moment):

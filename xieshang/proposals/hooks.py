@@ -21,8 +21,8 @@ from xieshang.workflow.calendar import add_working_days, compute_due
 from xieshang.workflow.services import object_url, users_for_roles
 
 from . import duty, search_wiring
-from .notices import transition_messages
 from .models import Assignment, Category, NotFiledGround, Proposal, Rating, Reply
+from .notices import transition_messages
 from .selectors import (
     categories_for,
     current_replies,

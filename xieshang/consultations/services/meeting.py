@@ -68,7 +68,7 @@ def meeting_window(consultation: Consultation) -> Window:
 
 
 def live_refusal(consultation: Consultation) -> str:
-    """"" while live statements and questions are accepted; otherwise the message saying when they open."""
+    """ "" while live statements and questions are accepted; otherwise the message saying when they open."""
     return meeting_window(consultation).refusal(
         early=_("现场发言和提问将于 %(opens)s 开放，%(closes)s 截止。"),
         late=_("现场发言和提问已于 %(closes)s 截止。"),
