@@ -1,9 +1,10 @@
 """Browser tests of consultations and community rooms: a resident raises a topic (a missing title is refused beside
 the field, the text typed kept), a neighbour supports it, the resident votes in the room's conversation and rates
-the finished outcome; a member checks in on a phone through the URL the QR code encodes (too early: told when check-in opens; in the
-window: checked in, the duty record dated at the meeting), in Chinese and in English; a five-city consultation
-seen by two of its hosts, each seeing only its own people; an online participant's question reaching the live page
-of the others without a reload; staff publishing a report and a photo that the public portal then shows."""
+the finished outcome; a member checks in on a phone through the URL the QR code encodes (too early: told when
+check-in opens; in the window: checked in, the duty record dated at the meeting), in Chinese and in English; a
+five-city consultation seen by two of its hosts, each seeing only its own people; an online participant's question
+reaching the live page of the others without a reload; staff publishing a report and a photo that the public portal
+then shows."""
 
 import datetime
 import re
