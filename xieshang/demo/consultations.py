@@ -4,8 +4,9 @@ all moved through the real services. Notifications are held back while the histo
 
 Left waiting for the demo accounts: `committee` has consultations to move on (it records the chairs' meeting and
 the party committee's approval), a room to convene and reports and photos on the portal; `leader` has an outcome to
-instruct; `unit` has outcomes to adopt and to report progress on; `member` has an invitation to register for and
-check in to, with the materials to read; `resident` follows a room and can rate a finished outcome."""
+instruct; `unit` has outcomes to adopt and to report progress on; `member` has an invitation to register for, with
+the materials to read (check-in opens an hour before the meeting starts); `resident` follows a room and can rate a
+finished outcome."""
 
 from __future__ import annotations
 
