@@ -52,6 +52,21 @@ def room(organization, staff, convener):
     return services.room_create(actor=staff, community=community, convener=convener)
 
 
+def starting_in(consultation, minutes: int):
+    """The consultation's meeting moved to start `minutes` from now (negative: it began that long ago), the planned
+    date following it; check-in and live posts are accepted only in the window around the meeting."""
+    from django.utils import timezone
+
+    from xieshang.consultations.models import Consultation
+
+    starts_at = timezone.now() + datetime.timedelta(minutes=minutes)
+    Consultation.objects.filter(pk=consultation.pk).update(
+        starts_at=starts_at, planned_date=timezone.localdate(starts_at)
+    )
+    consultation.starts_at, consultation.planned_date = starts_at, timezone.localdate(starts_at)
+    return consultation
+
+
 @pytest.fixture
 def future():
     return datetime.date.today() + datetime.timedelta(days=60)

@@ -7,7 +7,7 @@ from tests.factories import make_user
 from xieshang.accounts.models import Role
 from xieshang.consultations import selectors, services
 
-from .conftest import advance
+from .conftest import advance, starting_in
 
 
 @pytest.fixture
@@ -29,6 +29,7 @@ def five_city(organization, partners, staff, leader, future):
     services.invite(actor=staff, consultation=c, users=[zz_member])
     services.invite(actor=kf_staff, consultation=c, users=[kf_member])
     services.segment_add(actor=kf_staff, consultation=c, kind="briefing", title="开封通报")
+    starting_in(c, 30)  # live posts open an hour before the meeting
     services.live_post(actor=kf_member, consultation=c, text="开封的意见")
     services.live_post(actor=zz_member, consultation=c, text="郑州的意见")
     return c, kf_staff, zz_member, kf_member

@@ -17,7 +17,7 @@ from xieshang.duties.models import DutyEntry
 from xieshang.notifications.models import Notification
 from xieshang.workflow.calendar import add_working_days, working_days_between
 
-from .conftest import advance
+from .conftest import advance, starting_in
 
 
 def test_online_consultation_has_no_venue_and_needs_a_link(organization, staff, future):
@@ -74,7 +74,7 @@ def test_minutes_due_seven_working_days_after_the_meeting(consultation, staff, l
 def test_check_in_credits_the_duty_record_once(consultation, staff, leader, member):
     services.invite(actor=staff, consultation=consultation, users=[member])
     c = advance({"propose": staff, "approve": staff}, consultation, "propose", "approve")
-    token = services.checkin_token(c)
+    token = services.checkin_token(starting_in(c, 30))
     services.check_in(actor=member, token=token)
     services.check_in(actor=member, token=token)
     entries = DutyEntry.objects.filter(member=member, rule_key="consultation_attendance")
@@ -254,6 +254,11 @@ def test_milestones_are_reminded_once_before_and_once_when_missed(consultation, 
     assert services.send_milestone_reminders(late) == 1
     assert services.send_milestone_reminders(late) == 0
     assert told(officer, "milestone_overdue") == 1 and told(staff, "milestone_overdue") == 1
+    # Each is told his own part: the owner to report progress, staff to follow it up (issue #11, item 6).
+    owner_text = Notification.objects.get(recipient=officer, kind="consultations.milestone_overdue").body
+    staff_text = Notification.objects.get(recipient=staff, kind="consultations.milestone_overdue").body
+    assert "请及时报告落实进展" in owner_text and "请督促" not in owner_text
+    assert "请督促" in staff_text and "请及时报告落实进展" not in staff_text
     # A later report without a milestone replaces it: nothing more is said about the old one.
     other = services.recommendation_add(actor=staff, consultation=c, title="另一项", owner_unit=unit)
     other = advance({"send": staff, "adopt": officer}, other, "send", "adopt")

@@ -1,6 +1,6 @@
 from xieshang.consultations import services
 
-from .conftest import advance
+from .conftest import advance, starting_in
 
 
 def test_consultation_lifecycle(consultation, staff, leader, member, unit, officer):
@@ -9,7 +9,7 @@ def test_consultation_lifecycle(consultation, staff, leader, member, unit, offic
     assert c.dispatches.count() == 2
     services.invite(actor=staff, consultation=c, users=[member])
     services.segment_add(actor=staff, consultation=c, kind="speeches", title="发言", speaker=member)
-    inv = services.check_in(actor=member, token=services.checkin_token(c))
+    inv = services.check_in(actor=member, token=services.checkin_token(starting_in(c, 30)))
     assert inv.checked_in_at
     c = advance({"hold": staff}, c, "hold")
     assert c.due_on

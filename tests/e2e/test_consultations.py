@@ -1,18 +1,21 @@
 """Browser tests of consultations and community rooms: a resident raises a topic (a missing title is refused beside
 the field, the text typed kept), a neighbour supports it, the resident votes in the room's conversation and rates
-the finished outcome; a member checks in on a phone through the URL the QR code encodes; a five-city consultation
-seen by two of its hosts, each seeing only its own people; an online participant's question reaching the live page
-of the others without a reload; staff publishing a report and a photo that the public portal then shows."""
+the finished outcome; a member checks in on a phone through the URL the QR code encodes (too early: told when
+check-in opens; in the window: checked in, the duty record dated at the meeting), in Chinese and in English; a
+five-city consultation seen by two of its hosts, each seeing only its own people; an online participant's question
+reaching the live page of the others without a reload; staff publishing a report and a photo that the public portal
+then shows."""
 
 import datetime
 import re
 
 import pytest
+from django.utils import timezone
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
-from tests.consultations.conftest import advance
+from tests.consultations.conftest import advance, starting_in
 from tests.e2e.conftest import login
 from tests.factories import PASSWORD, CommunityFactory, HandlingUnitFactory, OrganizationFactory, make_user
 from xieshang.accounts.models import Partnership, Role, RoleGrant
@@ -129,7 +132,7 @@ def test_member_checks_in_by_qr_on_a_phone(page, phone_page, organization):
         organization=organization,
         kind="bimonthly",
         title="推进城市更新",
-        planned_date=datetime.date.today() + datetime.timedelta(days=1),
+        planned_date=timezone.localdate(),  # no start time: check-in is open on the planned day
         venue="市政协",
     )
     services.invite(actor=staff, consultation=c, users=[member])
@@ -178,6 +181,7 @@ def test_five_city_consultation_seen_from_two_hosts(browser, live_server, organi
     services.invite(actor=zz_staff, consultation=c, users=[zz_member])
     services.invite(actor=kf_staff, consultation=c, users=[kf_member])
     services.segment_add(actor=kf_staff, consultation=c, kind="briefing", title="开封市交通局通报")
+    starting_in(c, 30)  # live posts open an hour before the meeting
     services.live_post(actor=kf_member, consultation=c, text="建议开通城际公交")
     for staff, own, foreign in ((zz_staff, zz_member, kf_member), (kf_staff, kf_member, zz_member)):
         context = browser.new_context(base_url=live_server.url, locale="zh-CN")
@@ -202,7 +206,7 @@ def test_live_page_shows_a_question_from_an_online_participant(page, phone_page,
         organization=organization,
         kind="online",
         title="推进数字政府建设",
-        planned_date=datetime.date.today(),
+        planned_date=timezone.localdate(),
         video_link="https://meeting.example.cn/zz/1",
     )
     services.invite(actor=staff, consultation=c, users=[member], mode="online")
@@ -240,3 +244,52 @@ def test_live_page_shows_a_question_from_an_online_participant(page, phone_page,
     phone_page.goto(f"/consultations/{c.pk}/live/")
     expect(phone_page.get_by_test_id("live-feed")).to_contain_text("一网通办")
     expect(phone_page.locator("#live-form")).to_have_count(0)
+
+
+@pytest.mark.parametrize("lang", ["zh-hans", "en"])
+def test_member_scanning_too_early_is_told_when_then_checks_in_dated_at_the_meeting(
+    phone_page, organization, monkeypatch, lang
+):
+    """A meeting at 00:20 (window from 23:20 the evening before): scanned at 23:18 the member is told when check-in
+    opens; at 23:35 he checks in, and his duty record names the meeting's day, not the evening he checked in."""
+    from xieshang.core.windows import when
+
+    staff = make_user(Role.COMMITTEE_STAFF, organization, username="committee")
+    member = make_user(Role.MEMBER, organization, username="member", language=lang)
+    day = timezone.localdate() + datetime.timedelta(days=3)
+    starts_at = timezone.make_aware(datetime.datetime.combine(day, datetime.time(0, 20)))
+    c = services.consultation_create(
+        actor=staff,
+        organization=organization,
+        kind="bimonthly",
+        title="推进城市更新",
+        planned_date=day,
+        starts_at=starts_at,
+        venue="市政协",
+    )
+    services.invite(actor=staff, consultation=c, users=[member])
+    advance({"propose": staff, "approve": staff}, c, "propose", "approve")
+    url = f"/consultations/checkin/{services.checkin_token(c)}/"
+    english = lang == "en"
+
+    # The live server runs in this process: its clock is the one set here.
+    monkeypatch.setattr(timezone, "now", lambda: starts_at - datetime.timedelta(minutes=62))
+    login(phone_page, "member", PASSWORD)
+    phone_page.goto(url)
+    closed = phone_page.get_by_test_id("checkin-closed")
+    opens = when(starts_at - datetime.timedelta(minutes=60))
+    expect(closed).to_contain_text(f"Check-in opens at {opens}" if english else f"签到将于 {opens} 开始")
+    confirm = phone_page.get_by_role("button", name="Confirm check-in" if english else "确认签到")
+    expect(confirm).to_have_count(0)
+    assert not DutyEntry.objects.filter(member=member).exists()
+
+    monkeypatch.setattr(timezone, "now", lambda: starts_at - datetime.timedelta(minutes=45))
+    phone_page.reload()
+    confirm.click()
+    expect(phone_page.get_by_test_id("checked-in")).to_be_visible()
+    assert DutyEntry.objects.get(member=member, rule_key="consultation_attendance").occurred_on == day
+
+    phone_page.goto("/duties/")
+    row = phone_page.get_by_test_id("duty-entries").locator("tr", has_text="推进城市更新")
+    expect(row).to_contain_text(day.isoformat())
+    assert phone_page.evaluate("document.documentElement.scrollWidth") <= 390

@@ -34,6 +34,12 @@ class ConsultationForm(forms.Form):
     title = forms.CharField(label=_("协商议题"), max_length=120, required=False)
     description = forms.CharField(label=_("议题说明"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
     planned_date = forms.DateField(label=_("计划日期"), widget=DateInput)
+    starts_at = forms.DateTimeField(
+        label=_("开始时间"),
+        widget=DateTimeInput,
+        required=False,
+        help_text=_("签到和现场发言在开始前一段时间开放、会议结束时截止；未填时为计划日期当天。"),
+    )
     committee = forms.ModelChoiceField(label=_("承办专委会"), queryset=SpecialCommittee.objects.none(), required=False)
     participants_note = forms.CharField(label=_("参加对象"), max_length=200, required=False)
     venue = forms.CharField(label=_("地点"), max_length=120, required=False, help_text=_("网络议政不设会场。"))

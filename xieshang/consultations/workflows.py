@@ -59,7 +59,12 @@ CONSULTATION_WORKFLOW: dict[str, Any] = {
         "notice_working_days": 15,
         "materials_working_days": 10,
         "minutes_recipients": ["中共市委", "市人民政府"],
-        "checkin_hours": 12,
+        "checkin_hours": 12,  # how long a QR code shown at the venue stays valid
+        # Check-in and live posts are accepted from so many minutes before the start until so many after the
+        # meeting ends; a meeting without a recorded end lasts meeting_minutes (services.meeting.meeting_window).
+        "checkin_before_minutes": 60,
+        "checkin_after_minutes": 0,
+        "meeting_minutes": 180,
     },
     "states": [
         {

@@ -4,11 +4,14 @@ all moved through the real services. Notifications are held back while the histo
 
 Left waiting for the demo accounts: `committee` has consultations to move on (it records the chairs' meeting and
 the party committee's approval), a room to convene and reports and photos on the portal; `leader` has an outcome to
-instruct; `unit` has outcomes to adopt and to report progress on; `member` has an invitation to register for and
-check in to, with the materials to read; `resident` follows a room and can rate a finished outcome."""
+instruct; `unit` has outcomes to adopt and to report progress on; `member` has an invitation to register for, with
+the materials to read (check-in opens an hour before the meeting starts); `resident` follows a room and can rate a
+finished outcome."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -204,10 +207,23 @@ def _meeting(cast: _Cast, c, invited: list, hosts, index: int) -> None:
     services.segment_add(actor=committee, consultation=c, kind="questions", title="委员提问")
     services.segment_add(actor=committee, consultation=c, kind="answers", title="部门负责同志回答")
     token = services.checkin_token(c)
-    for person in invited[: 6 if index else 1] + [cast.partner_members[p.pk][0] for p in hosts]:
-        services.check_in(actor=person, token=token)
-    services.live_post(actor=invited[2], consultation=c, text="建议把居民满意度纳入考核。")
-    services.live_post(actor=invited[3], consultation=c, text="资金缺口如何解决？", kind="question")
+    # Check-in and live posts are accepted only around the meeting: they happen at its start, as they did.
+    with _at(c.starts_at + timedelta(minutes=5)):
+        for person in invited[: 6 if index else 1] + [cast.partner_members[p.pk][0] for p in hosts]:
+            services.check_in(actor=person, token=token)
+        services.live_post(actor=invited[2], consultation=c, text="建议把居民满意度纳入考核。")
+        services.live_post(actor=invited[3], consultation=c, text="资金缺口如何解决？", kind="question")
+
+
+@contextmanager
+def _at(moment: datetime) -> Iterator[None]:
+    """timezone.now() reads `moment` inside the block (the meeting's time in the demo's history)."""
+    original = timezone.now
+    timezone.now = lambda: moment
+    try:
+        yield
+    finally:
+        timezone.now = original
 
 
 def _minutes(ctx, cast: _Cast, c, planned: date, title: str, index: int) -> int:

@@ -22,6 +22,7 @@ from xieshang.workflow.services import object_url, users_for_roles
 
 from . import duty, search_wiring
 from .models import Assignment, Category, NotFiledGround, Proposal, Rating, Reply
+from .notices import transition_messages
 from .selectors import (
     categories_for,
     current_replies,
@@ -245,41 +246,15 @@ def notifier(obj, event):
             "due": event.due_on.isoformat() if event.due_on else _("不限"),
         }
         return [(users_for_roles(obj, roles), title, event.reason, object_url(obj))]
-    roles = transition.notify or []
-    if not roles:
+    if not transition.notify:
         return []
-    name = obj.number or obj.title
-    messages = {
-        "submit": _("委员提交了新提案《%(title)s》，请审查。"),
-        "file": _("您领衔或联名的提案《%(title)s》已立案。"),
-        "merge": _("您的提案《%(title)s》已并案办理。"),
-        "convert": _("您的提案《%(title)s》已转为意见建议办理。"),
-        "not_file": _("您的提案《%(title)s》未予立案。"),
-        "return_for_revision": _("您的提案《%(title)s》被退回修改。"),
-        "propose_assignment": _("提案《%(title)s》的交办方案待您审批。"),
-        "reject_assignment": _("提案《%(title)s》的交办方案被退回。"),
-        "assign": _("提案 %(number)s《%(title)s》已交办，请在期限内签收。"),
-        "start_handling": _("您的提案《%(title)s》已由承办单位签收办理。"),
-        "unit_return": _("承办单位退回了提案《%(title)s》的交办，请处理。"),
-        "reassign": _("提案 %(number)s《%(title)s》已重新交办，请签收。"),
-        "refuse_return": _("提案 %(number)s《%(title)s》的退回未获同意，请继续办理。"),
-        "submit_for_review": _("提案 %(number)s《%(title)s》的答复待督办审核。"),
-        "approve_reply": _("您的提案《%(title)s》已收到答复，请查看并评价。"),
-        "send_back": _("提案 %(number)s《%(title)s》的答复被退回，请修改后重新答复。"),
-        "rehandle": _("提案 %(number)s《%(title)s》的答复未获满意评价，转入重办，请再次联系提案人。"),
-        "close": _("您的提案《%(title)s》已办结。"),
-        "accept": _("微提案《%(title)s》已受理交办。"),
-        "reply": _("您的微提案《%(title)s》已收到答复，请查看并评价。"),
-    }
-    template = messages.get(transition.key, _("提案《%(title)s》：%(action)s"))
-    title = template % {"title": obj.title, "number": obj.number, "action": event.transition_name}
     body = _("当前状态：%(state)s。") % {"state": event.to_state_name}
     if event.reason:
         body += _("理由：%(reason)s") % {"reason": event.reason}
     if obj.due_on:
         body += _("办理期限：%(due)s。") % {"due": obj.due_on.isoformat()}
-    del name
-    return [(users_for_roles(obj, roles), title, body, object_url(obj))]
+    # Each notified role gets the message written for it (notices.py).
+    return transition_messages(obj, event, body, object_url(obj))
 
 
 # the review outcomes credit the members' duty records (duty.py)

@@ -37,6 +37,24 @@ class SimilarDocument:
     title: str
     url: str
     score: float
+    # False: a match the user may not read (returned only with include_hidden; title and url are blank).
+    visible: bool = True
+
+
+@dataclass(frozen=True)
+class SimilarityPolicy:
+    """One threshold policy for every panel that lists similar documents (the member's panel while writing, the
+    staff's merge candidates): the same function scores the same pairs, and these numbers decide what is shown.
+
+    Scores are the cosine of character 2-3-gram TF-IDF vectors (search.text.similarity); near-duplicates score above
+    0.5, unrelated texts of the same field below 0.15."""
+
+    min_score: float = 0.2  # below this a "similar" document is noise
+    near_duplicate: float = 0.5  # from here on it is the same matter: reported even to someone who may not read it
+    shown: int = 5  # how many a panel lists
+
+
+POLICY = SimilarityPolicy()
 
 
 _lock = threading.Lock()
@@ -116,9 +134,11 @@ def similar_documents(
     user=None,
     exclude: list[tuple[str, int]] = (),
     min_score: float = 0.0,
+    include_hidden: bool = False,
 ) -> list[SimilarDocument]:
     """The ``k`` indexed documents of ``organization`` most similar to ``text`` (best first). With ``user``, only
-    documents that user may see are returned."""
+    documents that user may see are returned; with ``include_hidden`` too, the others come back as well, marked
+    ``visible=False`` and without title or url (so a panel may say that a near-duplicate exists)."""
     from .selectors import visibility_condition
 
     if not (text or "").strip():
@@ -151,6 +171,8 @@ def similar_documents(
         if (key, oid) in rows:
             title, url = rows[(key, oid)]
             out.append(SimilarDocument(key, oid, title, url, round(score, 4)))
+        elif include_hidden:
+            out.append(SimilarDocument(key, oid, "", "", round(score, 4), visible=False))
     return out[:k]
 
 

@@ -12,21 +12,17 @@ from django.utils.translation import gettext as _
 
 from xieshang.accounts.models import Role, User
 from xieshang.core.services import lock, refresh, require, text_error
+from xieshang.core.windows import when
 from xieshang.notifications.services import notify
 
 from ..models import Activity
 
-# lock, refresh, require and text_error are re-exported for the topics.
+# lock, refresh, require, text_error and when (core.windows) are re-exported for the topics.
 __all__ = ["lock", "member_ids", "not_started", "now", "refresh", "require", "staff_of", "tell", "text_error", "when"]
 
 
 def now() -> datetime:
     return timezone.now()
-
-
-def when(value: datetime) -> str:
-    """A moment as the page shows it (local time, minutes)."""
-    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
 
 
 def not_started(activity: Activity, message: str | None = None) -> str | None:

@@ -4,7 +4,7 @@ activity. Both are idempotent: a second check-in or record changes nothing and c
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -14,9 +14,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from xieshang.audit.services import audit_record
+from xieshang.core.windows import Window, around
 
 from ..models import Activity, Participation
-from ._base import lock, now, refresh, require, when
+from ._base import lock, now, refresh, require
 from .credit import credit_attendance
 
 CHECKIN_SALT = "xieshang.activities.checkin"
@@ -41,11 +42,14 @@ def checkin_activity(token: str) -> Activity:
     return activity
 
 
-def checkin_window(activity: Activity) -> tuple[datetime, datetime]:
+def checkin_window(activity: Activity) -> Window:
+    """The kind's window around the start (core.windows, shared with consultations)."""
     kind = activity.kind
-    return (
-        activity.starts_at - timedelta(minutes=kind.checkin_before_minutes),
-        activity.starts_at + timedelta(minutes=kind.checkin_after_minutes),
+    return around(
+        activity.starts_at,
+        activity.starts_at,
+        before_minutes=kind.checkin_before_minutes,
+        after_minutes=kind.checkin_after_minutes,
     )
 
 
@@ -76,15 +80,10 @@ def participation_check_in(*, actor: Any, token: str) -> Participation:
         return participation
     if activity.state not in ATTENDABLE:
         raise ValidationError({"code": _("活动%(state)s，不能签到。") % {"state": activity.get_state_display()}})
-    opens, closes = checkin_window(activity)
     moment = now()
-    if not opens <= moment <= closes:
-        raise ValidationError(
-            {
-                "code": _("现在不在签到时间内：本次活动的签到时间为 %(opens)s 至 %(closes)s。")
-                % {"opens": when(opens), "closes": when(closes)}
-            }
-        )
+    refusal = checkin_window(activity).refusal(moment)
+    if refusal:
+        raise ValidationError({"code": refusal})
     with transaction.atomic():
         _attend(participation, actor=actor, at=moment)
         audit_record(actor=actor, action="activities.check_in", obj=activity)

@@ -19,7 +19,9 @@ from .meeting import (
     checkin_consultation,
     checkin_token,
     live_post,
+    live_refusal,
     material_add,
+    meeting_window,
     segment_add,
 )
 from .notices import MILESTONE_WARN_WORKING_DAYS, send_due_dispatches, send_milestone_reminders
@@ -74,7 +76,9 @@ __all__ = [
     "consultation_transition",
     "invite",
     "live_post",
+    "live_refusal",
     "material_add",
+    "meeting_window",
     "minutes_save",
     "outcome_rate",
     "outcome_set_public",

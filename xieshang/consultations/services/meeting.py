@@ -16,6 +16,7 @@ from xieshang.accounts.models import Role
 from xieshang.accounts.selectors import has_role
 from xieshang.audit.services import audit_record
 from xieshang.core.services import lock, require
+from xieshang.core.windows import Window, around, whole_day
 from xieshang.duties.services import duty_credit
 
 from .. import search_wiring
@@ -49,6 +50,31 @@ def checkin_consultation(token: str) -> Consultation:
     return consultation
 
 
+def meeting_window(consultation: Consultation) -> Window:
+    """When check-in and live posts are accepted (core.windows, the primitive activities use too): from
+    `checkin_before_minutes` before the start to `checkin_after_minutes` after the meeting ends (the start plus
+    `meeting_minutes`), by the organization's copy of the consultation workflow's settings; the whole planned day
+    while no start time is set."""
+    if consultation.starts_at is None:
+        return whole_day(consultation.planned_date)
+    conf = settings_for(consultation)
+    ends_at = consultation.starts_at + timedelta(minutes=int(conf.get("meeting_minutes", 180)))
+    return around(
+        consultation.starts_at,
+        ends_at,
+        before_minutes=int(conf.get("checkin_before_minutes", 60)),
+        after_minutes=int(conf.get("checkin_after_minutes", 0)),
+    )
+
+
+def live_refusal(consultation: Consultation) -> str:
+    """ "" while live statements and questions are accepted; otherwise the message saying when they open."""
+    return meeting_window(consultation).refusal(
+        early=_("现场发言和提问将于 %(opens)s 开放，%(closes)s 截止。"),
+        late=_("现场发言和提问已于 %(closes)s 截止。"),
+    )
+
+
 def check_in(*, actor: Any, token: str) -> Invitation:
     consultation = checkin_consultation(token)
     invitation = Invitation.objects.filter(consultation=consultation, user=actor).first()
@@ -56,6 +82,9 @@ def check_in(*, actor: Any, token: str) -> Invitation:
         raise ValidationError({"code": _("您不在本次协商活动的邀请名单中，此签到码不适用于您。")})
     if not rules.has_perm("consultations.check_in", actor, consultation):
         raise ValidationError({"code": _("本次协商活动当前不在签到时间。")})
+    refusal = meeting_window(consultation).refusal()
+    if refusal and invitation.checked_in_at is None:
+        raise ValidationError({"code": refusal})
     with transaction.atomic():
         invitation = lock(invitation)
         if invitation.checked_in_at is not None:
@@ -71,7 +100,7 @@ def check_in(*, actor: Any, token: str) -> Invitation:
                 organization=invitation.organization_id,
                 rule_key="consultation_attendance",
                 source=consultation,
-                occurred_on=timezone.localdate(invitation.checked_in_at),
+                occurred_on=consultation.planned_date,  # the meeting's day, not the day of the check-in
                 actor=actor,
             )
         audit_record(actor=actor, action="consultations.check_in", obj=consultation)
@@ -161,6 +190,9 @@ def live_post(
     *, actor: Any, consultation: Consultation, text: str, kind: str = LiveMessage.Kind.STATEMENT
 ) -> LiveMessage:
     require(actor, "consultations.post_live", consultation, NOT_PERMITTED)
+    refusal = live_refusal(consultation)
+    if refusal:
+        raise ValidationError({"text": refusal})
     text = (text or "").strip()
     if not text:
         raise ValidationError({"text": _("请填写内容。")})

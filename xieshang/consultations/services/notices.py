@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from django.db import models, transaction
 from django.utils import timezone
@@ -99,18 +100,35 @@ def send_milestone_reminders(today: date | None = None) -> int:
             field = "milestone_overdue_at" if missed else "milestone_warned_at"
             if getattr(locked, field) is not None:
                 continue
-            people = list(outcome_owners(outcome))
-            if missed:
-                people += list(outcome_staff(outcome))
-            notify(
-                recipients=people,
-                kind="consultations.milestone_overdue" if missed else "consultations.milestone_due",
-                title=(_("落实节点已超期：%(m)s") if missed else _("落实节点即将到期：%(m)s")) % {"m": entry.milestone},
-                body=_("%(title)s，节点日期 %(due)s。请及时报告落实进展。") % {"title": outcome.title, "due": due},
-                url=outcome.get_absolute_url(),
-                organization=outcome.organization_id,
-            )
+            _tell_milestone(outcome, entry.milestone, due, missed)
             setattr(locked, field, timezone.now())
             locked.save(update_fields=[field])
             sent += 1
     return sent
+
+
+def _tell_milestone(outcome: Any, milestone: str, due: date, missed: bool) -> None:
+    """The owners are asked to report progress; when the milestone was missed, the staff (who are not owners) are
+    asked to follow it up. Each is told his own part."""
+    kind = "consultations.milestone_overdue" if missed else "consultations.milestone_due"
+    title = (_("落实节点已超期：%(m)s") if missed else _("落实节点即将到期：%(m)s")) % {"m": milestone}
+    owners = list(outcome_owners(outcome))
+    facts = {"title": outcome.title, "due": due}
+    notify(
+        recipients=owners,
+        kind=kind,
+        title=title,
+        body=_("%(title)s，节点日期 %(due)s。请及时报告落实进展。") % facts,
+        url=outcome.get_absolute_url(),
+        organization=outcome.organization_id,
+    )
+    if missed:
+        owner_ids = {u.pk for u in owners}
+        notify(
+            recipients=[u for u in outcome_staff(outcome) if u.pk not in owner_ids],
+            kind=kind,
+            title=title,
+            body=_("%(title)s，节点日期 %(due)s。责任方尚未报告落实进展，请督促。") % facts,
+            url=outcome.get_absolute_url(),
+            organization=outcome.organization_id,
+        )

@@ -60,6 +60,8 @@ def consultation_create(
     require(actor, "consultations.add_consultation", organization, NOT_PERMITTED)
     hosts = list(hosts)
     _check_consultation(kind, title, venue, video_link, hosts, organization)
+    if starts_at is not None and timezone.localdate(starts_at) != planned_date:
+        raise ValidationError({"starts_at": _("开始时间须在计划日期当天。")})
     consultation = Consultation(
         organization=organization,
         kind=kind,

@@ -63,10 +63,12 @@ def checkin_view(request, token: str):
             error = " ".join(exc.messages)
     elif consultation is not None:
         invitation = consultation.invitations.filter(user=request.user, checked_in_at__isnull=False).first()
+    # Scanned outside the window: say when it opens, and offer no button (not an error of the request).
+    closed = services.meeting_window(consultation).refusal() if consultation and not (invitation or error) else ""
     return render(
         request,
         "consultations/checkin.html",
-        {"consultation": consultation, "invitation": invitation, "error": error},
+        {"consultation": consultation, "invitation": invitation, "error": error, "closed": closed},
         status=400 if error else 200,
     )
 
@@ -94,6 +96,7 @@ def live_view(request, pk: int):
         "form": form,
         "messages_list": selectors.live_messages(consultation),
         "can_post": rules.has_perm("consultations.post_live", request.user, consultation),
+        "closed": services.live_refusal(consultation),
     }
     if _is_htmx(request) and request.method == "POST":
         return render(request, "consultations/live.html#live-form", context)

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from xieshang.search.routing_store import UnitSuggestion, suggest_units, suggest_units_many
 from xieshang.search.selectors import routing_accuracy, top_terms
-from xieshang.search.similar import similar_documents
+from xieshang.search.similar import POLICY, SimilarDocument, similar_documents
 from xieshang.search.text.similarity import shared_passages
 from xieshang.workflow.selectors import state_has, state_tag
 
@@ -26,11 +26,6 @@ from ..models import Proposal, Reply
 from ..search_wiring import MICRO, PROPOSAL, doc_type_of
 from .common import org_or_404
 
-# Below this score a "similar" proposal is noise (char n-gram TF-IDF cosine; near-duplicates score above 0.5).
-SIMILAR_MIN_SCORE = 0.25
-SIMILAR_SHOWN = 5
-MERGE_MIN_SCORE = 0.2
-MERGE_SHOWN = 5
 # Shorter common runs are set phrases (建议、政府部门…), not copied passages.
 PASSAGE_MIN_CHARS = 8
 MAX_TEXT = 4000
@@ -52,40 +47,64 @@ def _text(title: str, body: str) -> str:
     return f"{title or ''}\n{body or ''}"[:MAX_TEXT]
 
 
-def similar_proposals(user, organization, title: str, body: str, *, exclude: int | None = None) -> list:
-    """Earlier proposals of the organization most like the text, that the user may see, with the replies the user
-    may read (all sent replies of a proposal the user may open; published ones otherwise)."""
+def neighbours(user, organization, title: str, body: str, *, exclude: int | None = None) -> list[SimilarDocument]:
+    """The one similarity query of the proposal pages: the proposals and micro-proposals of the organization most
+    like the text, by search's similarity function and POLICY, best first. Those the user may not read come back
+    marked visible=False. The writing panel and the merge candidates both start from this list, so a pair the merge
+    list scores the writing panel scores the same."""
     text = _text(title, body)
     if len(text.strip()) < 6:
         return []
     skip = [(PROPOSAL, exclude), (MICRO, exclude)] if exclude else []
-    found = similar_documents(
+    return similar_documents(
         text,
         [PROPOSAL, MICRO],
         organization,
-        k=SIMILAR_SHOWN,
+        k=POLICY.shown * 2,
         user=user,
         exclude=skip,
-        min_score=SIMILAR_MIN_SCORE,
+        min_score=POLICY.min_score,
+        include_hidden=True,
     )
+
+
+@dataclass
+class Similar:
+    """The writing panel: the similar proposals the member may read, and how many near-duplicates he may not."""
+
+    shown: list[SimilarProposal]
+    hidden: int = 0
+    hidden_score: float = 0.0
+
+    def __bool__(self) -> bool:
+        return bool(self.shown or self.hidden)
+
+
+def similar_proposals(user, organization, title: str, body: str, *, exclude: int | None = None) -> Similar:
+    """Earlier proposals of the organization most like the text, that the user may see, with the replies the user
+    may read (all sent replies of a proposal the user may open; published ones otherwise); and the count of
+    near-duplicates (POLICY.near_duplicate) submitted by others that the user may not read, without naming them."""
+    found = neighbours(user, organization, title, body, exclude=exclude)
     if not found:
-        return []
+        return Similar([])
     scores = {d.object_id: d.score for d in found}
     sent = Reply.objects.filter(status=Reply.Status.SENT).select_related("assignment__unit").order_by("round", "id")
-    rows = (
+    rows = list(
         Proposal.objects.filter(organization=organization, pk__in=scores)
         .exclude(state_tag("draft").q())  # a draft is its member's own
         .select_related("state")
         .prefetch_related(Prefetch("replies", queryset=sent, to_attr="sent_replies"))
     )
-    rows = list(rows)
-    openable = set(selectors.visible_proposals(user, organization).filter(pk__in=scores).values_list("pk", flat=True))
-    out = [
+    visible = {d.object_id for d in found if d.visible}
+    openable = set(selectors.visible_proposals(user, organization).filter(pk__in=visible).values_list("pk", flat=True))
+    shown = [
         SimilarProposal(p, scores[p.pk], [r for r in p.sent_replies if p.pk in openable or r.is_published])
         for p in rows
+        if p.pk in visible
     ]
-    out.sort(key=lambda s: (-s.score, -s.proposal.pk))
-    return out
+    shown.sort(key=lambda s: (-s.score, -s.proposal.pk))
+    hidden = [scores[p.pk] for p in rows if p.pk not in visible and scores[p.pk] >= POLICY.near_duplicate]
+    return Similar(shown[: POLICY.shown], len(hidden), max(hidden, default=0.0))
 
 
 @require_POST
@@ -138,18 +157,10 @@ def merge_candidates(user, proposal: Proposal) -> list[MergeCandidate]:
     both share marked in each text."""
     if proposal.is_micro:
         return []
-    found = similar_documents(
-        _text(proposal.title, proposal.body),
-        [PROPOSAL],
-        proposal.organization_id,
-        k=MERGE_SHOWN * 2,
-        user=user,
-        exclude=[(PROPOSAL, proposal.pk)],
-        min_score=MERGE_MIN_SCORE,
-    )
-    if not found:
+    found = neighbours(user, proposal.organization_id, proposal.title, proposal.body, exclude=proposal.pk)
+    scores = {d.object_id: d.score for d in found if d.visible}
+    if not scores:
         return []
-    scores = {d.object_id: d.score for d in found}
     targets = ReviewForm(proposal=proposal).fields["merge_into"].queryset.filter(pk__in=scores).select_related("state")
     own = proposal.body or ""
     out = []
@@ -166,7 +177,7 @@ def merge_candidates(user, proposal: Proposal) -> list[MergeCandidate]:
             )
         )
     out.sort(key=lambda c: (-c.score, -c.proposal.pk))
-    return out[:MERGE_SHOWN]
+    return out[: POLICY.shown]
 
 
 # --- handling-unit suggestions (staff assigning)
