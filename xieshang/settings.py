@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "xieshang.consultations",
     "xieshang.duties",
     "xieshang.activities",
+    "xieshang.assemblies",
     # faces
     "xieshang.api",
     "xieshang.demo",

@@ -22,6 +22,7 @@ for app in (
     "deliberation",
     "duties",
     "activities",
+    "assemblies",
     "search",
 ):
     # Domain apps mount themselves when they have pages; an app without urls.py is simply not mounted.
