@@ -132,7 +132,7 @@ def test_refused_vote_keeps_what_was_typed(client, staff, published):
     response = client.post(f"/assemblies/{published.pk}/votes/", {**data, "votes_for": "2"})
     assert response.status_code == 302
     body = client.get(published.get_absolute_url()).content.decode()
-    assert "赞成 2，反对 1，弃权 0" in body and "通过" in body
+    assert "赞成 2，反对 1，弃权 0" in body and "表决通过" in body
 
 
 def test_session_page_query_count_does_not_grow_with_the_invited(client, staff, organization, published):

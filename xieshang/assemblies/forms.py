@@ -19,6 +19,16 @@ def apply_errors(form: forms.Form, exc: ValidationError) -> None:
         form.add_error(None, exc)
 
 
+class PageForm(forms.Form):
+    """A form sharing the session's page with others: its ids carry its own prefix, so each label names its field."""
+
+    id_prefix = "f"
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", f"{self.id_prefix}_%s")
+        super().__init__(*args, **kwargs)
+
+
 class DateTimeInput(forms.DateTimeInput):
     input_type = "datetime-local"
 
@@ -52,29 +62,39 @@ class SessionForm(forms.Form):
     )
 
 
-class AgendaForm(forms.Form):
+class AgendaForm(PageForm):
+    id_prefix = "agenda"
+
     title = forms.CharField(label=_("议程"), max_length=200, required=False)
     presenter = forms.CharField(label=_("报告人/主持人"), max_length=80, required=False)
     scheduled_at = forms.DateTimeField(label=_("时间"), required=False, widget=DateTimeInput)
 
 
-class DocumentForm(forms.Form):
+class DocumentForm(PageForm):
+    id_prefix = "document"
+
     title = forms.CharField(label=_("文件名称"), max_length=120, required=False)
     upload = forms.FileField(label=_("文件"), required=False, help_text=_("PDF、Word、Excel、PPT 或图片，20MB 以内。"))
 
 
-class LeaveForm(forms.Form):
+class LeaveForm(PageForm):
+    id_prefix = "leave"
+
     reason = forms.CharField(
         label=_("请假理由"), max_length=200, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
-class SpeechForm(forms.Form):
+class SpeechForm(PageForm):
+    id_prefix = "speech"
+
     title = forms.CharField(label=_("发言题目"), max_length=120, required=False)
     text = forms.CharField(label=_("发言稿"), required=False, widget=forms.Textarea(attrs={"rows": 8}))
 
 
-class VoteForm(forms.Form):
+class VoteForm(PageForm):
+    id_prefix = "vote"
+
     kind = forms.ChoiceField(label=_("表决类型"), choices=Vote.Kind.choices)
     method = forms.ChoiceField(label=_("表决方式"), choices=Vote.Method.choices)
     title = forms.CharField(label=_("表决事项"), max_length=200, required=False)
