@@ -149,3 +149,24 @@ def test_session_page_query_count_does_not_grow_with_the_invited(client, staff, 
         make_user(Role.MEMBER, organization, name=f"新委员{i}")
     services.session_invite(actor=staff, session=published)
     assert count() == before
+
+
+def test_election_tally_typed_one_candidate_a_line(client, staff, published):
+    shift(published, -datetime.timedelta(hours=1))
+    _verified_login(client, staff)
+    data = {
+        "kind": "election",
+        "method": "ballot",
+        "title": "增选常务委员",
+        "present": "3",
+        "candidates": "张三 2\n李四",
+    }
+    response = client.post(f"/assemblies/{published.pk}/votes/", data)
+    body = response.content.decode()
+    assert response.status_code == 400 and "第 2 行应为" in body and "张三 2" in body
+    assert not published.votes.exists()
+    response = client.post(f"/assemblies/{published.pk}/votes/", {**data, "candidates": "张三 2\n李四　1\n"})
+    assert response.status_code == 302
+    vote = published.votes.get()
+    assert [(c.name, c.votes, c.elected) for c in vote.candidates.all()] == [("张三", 2, True), ("李四", 1, False)]
+    assert "当选" in client.get(published.get_absolute_url()).content.decode()
