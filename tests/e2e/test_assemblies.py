@@ -153,7 +153,7 @@ def _record_vote(page, t):
 
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
-def test_plenary_leave_speech_check_in_and_vote(page, browser, live_server, organization, language):
+def test_plenary_leave_speech_check_in_and_vote(page, browser, live_server, organization, language, axe):
     t = Words(language)
     staff = make_user(Role.COMMITTEE_STAFF, organization, username="committee", name="赵工作", language=language)
     absentee = make_user(Role.MEMBER, organization, username="absentee", name="李委员", language=language)
@@ -199,6 +199,7 @@ def test_plenary_leave_speech_check_in_and_vote(page, browser, live_server, orga
     page.get_by_test_id(f"speech-{speech.pk}").get_by_role("button", name=t("登记已发言")).click()
     expect(page.get_by_test_id(f"speech-{speech.pk}")).to_contain_text(t("已口头发言"))
     _record_vote(page, t)
+    assert axe(page) == []
     page.get_by_test_id("close").click()
     expect(page.get_by_test_id("state")).to_have_text(t("已闭会"))
 
