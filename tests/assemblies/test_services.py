@@ -185,6 +185,10 @@ def test_speech_submitted_selected_delivered_and_credited(staff, published, memb
         actor=member, session=published, title="推动黄河流域生态保护", text="建议建立流域生态补偿机制。"
     )
     assert DutyEntry.objects.get(member=member).rule_key == "session_speech_submitted"
+    again = services.speech_submit(
+        actor=member, session=published, title="推动黄河流域生态保护", text="建议建立流域生态补偿机制。"
+    )
+    assert again == speech and published.speeches.count() == 1  # a repeated post is the same speech
     outsider = make_user(Role.CITIZEN, published.organization)
     with pytest.raises(PermissionDenied):
         services.speech_submit(actor=outsider, session=published, title="题目", text="内容")
@@ -223,6 +227,9 @@ def test_vote_counts_cannot_exceed_those_present(staff, published):
     assert not published.votes.exists()
     vote = services.vote_record(**base, kind="resolution", present=3, votes_for=2, votes_against=0, abstentions=1)
     assert (vote.members, vote.present, vote.needed, vote.passed) == (3, 3, 2, True)
+    with pytest.raises(ValidationError, match="已登记"):  # a repeated post records nothing more
+        services.vote_record(**base, kind="resolution", present=3, votes_for=2, votes_against=0, abstentions=1)
+    assert published.votes.count() == 1
     election = services.vote_record(
         **{**base, "method": "ballot", "title": "增选常委"},
         kind="election",

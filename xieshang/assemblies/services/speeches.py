@@ -30,6 +30,11 @@ def speech_submit(*, actor: Any, session: Session, title: str, text: str) -> Spe
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
+        # A repeated post (a double click, a resent form) is the same speech, not a second one.
+        lock(session)
+        same = session.speeches.filter(member=actor, title=title.strip(), text=text.strip()).first()
+        if same is not None:
+            return same
         speech = Speech.objects.create(
             session=session,
             organization_id=session.organization_id,

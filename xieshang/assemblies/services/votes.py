@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from xieshang.audit.services import audit_record
 
 from ..models import Candidate, Session, Vote
-from ._base import must_be_open, now, require, text_error
+from ._base import lock, must_be_open, now, require, text_error
 
 Kind = Vote.Kind
 
@@ -91,6 +91,9 @@ def vote_record(
     assert present is not None
     resolution = kind == Kind.RESOLUTION
     with transaction.atomic():
+        lock(session)
+        if session.votes.filter(title=title.strip()).exists():
+            raise ValidationError({"title": _("“%(title)s”的表决结果已登记。") % {"title": title.strip()}})
         vote = Vote.objects.create(
             session=session,
             organization_id=session.organization_id,
