@@ -105,7 +105,14 @@ def test_documents_uploaded_by_staff_and_read_by_the_invited(client, staff, orga
     assert response.status_code == 400 and 'value="常委会工作报告"' in response.content.decode()
     good = SimpleUploadedFile("report.pdf", PDF, content_type="application/pdf")
     client.post(f"/assemblies/{published.pk}/documents/", {"title": "常委会工作报告", "upload": good})
-    document = published.documents.get()
+    again = SimpleUploadedFile("report.pdf", PDF, content_type="application/pdf")
+    client.post(f"/assemblies/{published.pk}/documents/", {"title": "常委会工作报告", "upload": again})
+    document = published.documents.get()  # a repeated post uploads nothing more
+    for _ in range(2):
+        client.post(
+            f"/assemblies/{published.pk}/agenda/", {"title": "听取常委会工作报告", "presenter": "", "scheduled_at": ""}
+        )
+    assert published.agenda.count() == 1
     client.force_login(member)
     response = client.get(f"/assemblies/documents/{document.pk}/")
     assert response.status_code == 200 and b"".join(response.streaming_content) == PDF

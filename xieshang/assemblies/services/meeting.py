@@ -18,7 +18,7 @@ from xieshang.consultations.services import MATERIAL_MAX_MB, MATERIAL_TYPES
 from xieshang.core.uploads import upload_problem
 
 from ..models import AgendaItem, Document, Session
-from ._base import require, text_error
+from ._base import lock, require, text_error
 
 
 def _not_closed(session: Session) -> None:
@@ -39,6 +39,10 @@ def agenda_add(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
+        lock(session)
+        same = session.agenda.filter(title=title.strip(), presenter=(presenter or "").strip()).first()
+        if same is not None:  # a repeated post: the item is already there
+            return same
         last = session.agenda.aggregate(last=Max("order"))["last"] or 0
         item = AgendaItem.objects.create(
             session=session,
@@ -64,6 +68,9 @@ def document_add(*, actor: Any, session: Session, title: str, upload: Any) -> Do
     if errors:
         raise ValidationError(errors)
     original = os.path.basename(upload.name or "document")[:200]
+    same = session.documents.filter(title=title.strip(), filename=original, size=upload.size or 0).first()
+    if same is not None:  # a repeated post: the document is already there
+        return same
     ext = os.path.splitext(original)[1].lower()[:8]
     document = Document(
         session=session,
