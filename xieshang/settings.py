@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "xieshang.consultations",
     "xieshang.duties",
     "xieshang.activities",
+    "xieshang.assemblies",
     "xieshang.registers",
     # faces
     "xieshang.api",

@@ -22,6 +22,7 @@ for app in (
     "deliberation",
     "duties",
     "activities",
+    "assemblies",
     "registers",
     "search",
     "stats",

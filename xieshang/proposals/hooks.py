@@ -37,8 +37,14 @@ WORKFLOW_KEYS = ("proposal", "micro_proposal")
 
 
 def on_submit(obj, event, payload):
+    from xieshang.assemblies.selectors import session_for_proposal
+
     obj.submitted_at = event.at
-    fields = ["submitted_at"]
+    # Filed during a session's proposal window: the proposal belongs to that session ("proposals of the fifth
+    # session"); micro-proposals, written any time of year, are not. A resubmission keeps its session.
+    if obj.session_id is None and not obj.is_micro:
+        obj.session_id = getattr(session_for_proposal(obj.organization_id, event.at), "pk", None)
+    fields = ["submitted_at", "session"]
     if obj.cosign_deadline is None and not obj.is_micro:
         obj.cosign_deadline = add_working_days(timezone.localdate(event.at), workflow_setting(obj, "cosign_days", 5))
         fields.append("cosign_deadline")

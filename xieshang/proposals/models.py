@@ -182,6 +182,15 @@ class Proposal(WorkflowObject):
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
     updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    # The plenary or standing-committee session during whose proposal window it was submitted (hooks.on_submit).
+    session = models.ForeignKey(
+        "assemblies.Session",
+        verbose_name=_("所属会议"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="proposals",
+    )
     filed_at = models.DateTimeField(_("立案时间"), null=True, blank=True)
     assigned_at = models.DateTimeField(_("交办时间"), null=True, blank=True)
     replied_at = models.DateTimeField(_("答复送达时间"), null=True, blank=True)
