@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from xieshang.core.idempotency import once_per_submission
 from xieshang.core.services import require
 
 from . import selectors, services
@@ -77,6 +78,7 @@ def session_list(request):
 
 
 @login_required
+@once_per_submission
 def session_create(request):
     organization = _org(request)
     require(request.user, "assemblies.add_session", organization)
@@ -190,6 +192,7 @@ def _form_post(request, pk: int, form_class, key: str, call, done: str, files: b
 
 @login_required
 @require_POST
+@once_per_submission
 def agenda_add(request, pk: int):
     return _form_post(
         request,
@@ -203,6 +206,7 @@ def agenda_add(request, pk: int):
 
 @login_required
 @require_POST
+@once_per_submission
 def document_add(request, pk: int):
     return _form_post(
         request,
