@@ -151,6 +151,9 @@ def test_leave_before_the_opening_decided_by_staff_refused_after_it(staff, publi
     assert other.status == Status.INVITED and other.leave_reason == ""
 
 
+FIGURE_KEYS = ("sessions_held", "session_attendances", "session_absences")
+
+
 def test_close_records_absence_once_with_the_penalty(staff, published, member, member_b, standing):
     services.attendance_request_leave(actor=member, attendance=_attendance(published, member), reason="出国访问")
     services.attendance_decide_leave(actor=staff, attendance=_attendance(published, member), approve=True)
@@ -174,6 +177,12 @@ def test_close_records_absence_once_with_the_penalty(staff, published, member, m
         services.session_close(actor=staff, session=published)
     assert services.absences_record(actor=staff, session=published) == 1
     assert DutyEntry.objects.filter(member=standing).count() == 1
+    # The work report counts the same records (statistics face).
+    from xieshang.core import figures
+
+    day = published.occurred_on
+    counted = {k: figures.get(k).value(published.organization_id, day, day) for k in FIGURE_KEYS}
+    assert counted == {"sessions_held": 1, "session_attendances": 1, "session_absences": 1}
 
 
 def test_speech_submitted_selected_delivered_and_credited(staff, published, member, member_b):
@@ -208,6 +217,11 @@ def test_speech_submitted_selected_delivered_and_credited(staff, published, memb
     # Dated at the meeting's opening day (the test moved it between the two credits, across midnight at worst).
     delivered = DutyEntry.objects.get(member=member, rule_key="session_speech_delivered")
     assert delivered.occurred_on == published.occurred_on
+    from xieshang.core import figures
+
+    day = published.occurred_on
+    assert figures.get("session_speeches").value(published.organization_id, day, day) == 1
+    assert figures.get("session_speeches_delivered").value(published.organization_id, day, day) == 1
     with pytest.raises(ValidationError):
         services.speech_select(actor=staff, speech=speech, selected=False)
 

@@ -12,8 +12,10 @@ class AssembliesConfig(AppConfig):
 
     def ready(self):
         from . import (
+            figures,
             rules,  # noqa: F401 - registers the permissions
             wiring,
         )
 
         wiring.register()
+        figures.register()
