@@ -27,7 +27,7 @@ def _units(proposal: Proposal) -> str:
     rows = (
         proposal.assignments.exclude(status__in=[Assignment.Status.RETURNED, Assignment.Status.REPLACED])
         .select_related("unit")
-        .order_by("role", "id")
+        .lead_first()
     )
     return "；".join(f"{a.get_role_display()}：{a.unit.name}" for a in rows)
 

@@ -215,7 +215,7 @@ class ClassifyForm(forms.Form):
 
 
 class KeyForm(forms.Form):
-    is_key = forms.BooleanField(label=_("确定为重点提案"), required=False, initial=True)
+    is_key = forms.BooleanField(label=_("确定为重点提案"), required=False)
     leader = forms.ModelChoiceField(label=_("领衔督办领导"), queryset=User.objects.none(), required=False)
     supervising_body = forms.CharField(label=_("督办单位"), max_length=80, required=False)
 
