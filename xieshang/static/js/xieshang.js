@@ -52,3 +52,20 @@ document.addEventListener("click", (event) => {
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", setUp);
   else setUp();
 })();
+
+// Member pickers (accounts.pickers): a person or group ticked in the results joins the chosen list, so the next
+// search keeps it; Enter in the search box searches instead of sending the form.
+document.addEventListener("change", (event) => {
+  const box = event.target;
+  if (!(box instanceof HTMLInputElement) || box.type !== "checkbox" || !box.checked) return;
+  if (!box.closest("[data-picker-results]")) return;
+  const chosen = box.closest("[data-member-picker]").querySelector("[data-picker-chosen]");
+  if (chosen) chosen.appendChild(box.closest("li"));
+});
+document.addEventListener("keydown", (event) => {
+  const field = event.target;
+  if (event.key === "Enter" && field instanceof HTMLInputElement && field.hasAttribute("data-picker-search")) {
+    event.preventDefault();
+    field.dispatchEvent(new Event("search"));
+  }
+});
