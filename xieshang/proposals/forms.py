@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from xieshang.accounts.models import HandlingUnit, MemberProfile, Role, Sector, SpecialCommittee, User
+from xieshang.accounts.pickers import MemberPickerField, Pool
 from xieshang.core.uploads import validate_uploads
 from xieshang.workflow.selectors import state_tag
 
@@ -160,13 +161,13 @@ class AttachmentForm(forms.Form):
 
 
 class InviteForm(forms.Form):
-    cosigners = forms.ModelMultipleChoiceField(
-        label=_("邀请联名委员"), queryset=User.objects.none(), widget=MemberCheckboxes
-    )
+    cosigners = MemberPickerField(label=_("邀请联名委员"))
 
     def __init__(self, *args, organization, exclude=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["cosigners"].queryset = members_of(organization).exclude(pk__in=list(exclude))
+        field = self.fields["cosigners"]
+        field.set_pool(Pool((organization.pk,), tuple(MEMBER_ROLES)))
+        field.queryset = field.queryset.exclude(pk__in=list(exclude))
 
 
 class ReasonForm(forms.Form):
