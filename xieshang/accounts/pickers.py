@@ -125,10 +125,23 @@ class MemberPicker(forms.SelectMultiple):
 
     template_name = "accounts/member_picker.html"
 
-    def __init__(self, attrs=None, *, search_help: str = ""):
+    def __init__(self, attrs=None, *, search_help: str = "", nojs_search: str = ""):
         super().__init__(attrs)
         self.pool: Pool | None = None
         self.search_help = search_help
+        # Without scripts: a submit button of this name asks the view for results, which it hands back through
+        # show_results() (the proposal form does; other forms are used with scripts on).
+        self.nojs_search = nojs_search
+        self.results: list[User] | None = None
+        self.groups: list[Group] = []
+        self.query = ""
+
+    def show_results(self, query: str, *, exclude: Sequence[int] = ()) -> None:
+        """The no-script search: render the matches for `query` under the box."""
+        self.query = query
+        if self.pool is not None:
+            self.results = search(self.pool, query, exclude=exclude)
+            self.groups = groups_matching(self.pool, query) if query.strip() else []
 
     def value_from_datadict(self, data, files, name):
         values = list(super().value_from_datadict(data, files, name) or [])
@@ -151,6 +164,10 @@ class MemberPicker(forms.SelectMultiple):
                 "pool": self.pool.token() if self.pool is not None else "",
                 "search_help": self.search_help or _("输入姓名、界别或专委会；勾选结果即加入，可整组选择。"),
                 "group_name": name + GROUP_SUFFIX,
+                "nojs_search": self.nojs_search,
+                "results": self.results,
+                "groups": self.groups,
+                "query": self.query,
             }
         )
         return context

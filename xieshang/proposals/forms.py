@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from xieshang.accounts.models import HandlingUnit, MemberProfile, Role, Sector, SpecialCommittee, User
-from xieshang.accounts.pickers import MemberPickerField, Pool
+from xieshang.accounts.pickers import MemberPicker, MemberPickerField, Pool
 from xieshang.core.uploads import validate_uploads
 from xieshang.workflow.selectors import state_tag
 
@@ -56,16 +56,6 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
-class MemberCheckboxes(forms.CheckboxSelectMultiple):
-    """Only the chosen members are rendered as checked boxes; the search box adds others (htmx), so a page of a
-    conference with hundreds of members stays short."""
-
-    def optgroups(self, name, value, attrs=None):
-        chosen = {str(v) for v in value}
-        groups = super().optgroups(name, value, attrs)
-        return [(g, [o for o in opts if str(o["value"]) in chosen], i) for g, opts, i in groups if g is None or opts]
-
-
 class ProposalForm(forms.Form):
     """The proposal (or, with kind=micro, the short micro-proposal) form; staff entering on behalf of a member see
     the submitter field."""
@@ -91,8 +81,8 @@ class ProposalForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("不填则为提交后 5 个工作日。截止后的联名不计入。"),
     )
-    cosigners = forms.ModelMultipleChoiceField(
-        label=_("邀请联名委员"), queryset=User.objects.none(), required=False, widget=MemberCheckboxes
+    cosigners = MemberPickerField(
+        label=_("邀请联名委员"), required=False, widget=MemberPicker(nojs_search="search_members")
     )
     attachments = MultipleFileField(label=_("附件"), required=False)
 
@@ -123,7 +113,8 @@ class ProposalForm(forms.Form):
         self.fields["category"].queryset = categories_for(organization)
         self.fields["committee"].queryset = SpecialCommittee.objects.filter(organization=organization)
         self.fields["sector"].queryset = Sector.objects.filter(organization=organization)
-        self.fields["cosigners"].queryset = members.exclude(pk=user.pk)
+        self.fields["cosigners"].set_pool(Pool((organization.pk,), tuple(MEMBER_ROLES)))
+        self.fields["cosigners"].queryset = self.fields["cosigners"].queryset.exclude(pk=user.pk)
         if on_behalf and not editing:
             self.fields["submitter"].queryset = members
             self.fields["submitter"].required = True

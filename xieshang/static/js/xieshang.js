@@ -62,6 +62,14 @@ document.addEventListener("change", (event) => {
   const chosen = box.closest("[data-member-picker]").querySelector("[data-picker-chosen]");
   if (chosen) chosen.appendChild(box.closest("li"));
 });
+// With scripts the results come as one types: the no-script "搜索" button is not needed.
+function hidePickerButtons() {
+  document.querySelectorAll("[data-picker-nojs]").forEach((button) => {
+    button.hidden = true;
+  });
+}
+if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", hidePickerButtons);
+else hidePickerButtons();
 document.addEventListener("keydown", (event) => {
   const field = event.target;
   if (event.key === "Enter" && field instanceof HTMLInputElement && field.hasAttribute("data-picker-search")) {
