@@ -90,3 +90,42 @@ def test_downloads_for_those_allowed(client, world):
     assert response.status_code == 200 and response["Content-Type"] == documents.DOCX_TYPE
     login(client, w.outsider)
     assert client.get(reverse("proposals:document", args=[p.pk, "pdf"])).status_code == 403
+
+
+def _header_lines(document, css_class: str) -> list[str]:
+    """The lines WeasyPrint set for the block of `css_class` on the first page."""
+
+    def text(box) -> str:
+        return getattr(box, "text", "") + "".join(text(c) for c in getattr(box, "children", []))
+
+    def blocks(box):
+        element = getattr(box, "element", None)
+        if element is not None and css_class in (element.get("class") or "").split():
+            yield box
+        for child in getattr(box, "children", []):
+            yield from blocks(child)
+
+    block = next(blocks(document.pages[0]._page_box))
+    return [text(line) for line in block.children]
+
+
+def test_red_headers_never_break_inside_a_name(world):
+    """Issue #11: "…管理 / 局". A long conference or unit name is set whole on its line, smaller if need be."""
+    w = world
+    w.org.name = "中国人民政治协商会议郑州市委员会"
+    w.org.save()
+    unit = w.units[0]
+    unit.name = "郑州市城市管理和综合行政执法局"
+    unit.save()
+    p = make_proposal(w, to="replied")
+    context = documents.proposal_context(p, for_pdf=True)
+    lines = _header_lines(documents.render_pdf("proposals/print_proposal.html", context), "heading")
+    assert lines == ["中国人民政治协商会议郑州市委员会提案"], lines
+    reply = p.replies.get()
+    context = documents.reply_context(reply, for_pdf=True)
+    lines = _header_lines(documents.render_pdf("proposals/print_reply.html", context), "letterhead")
+    assert lines == ["郑州市城市管理和综合行政执法局"], lines
+    # Parts too long for one line together go on lines of their own, each whole.
+    context["header"] = {"parts": ["中国人民政治协商会议郑州市金水区委员会", "提案"], "size": 22}
+    lines = _header_lines(documents.render_pdf("proposals/print_reply.html", context), "letterhead")
+    assert lines == ["中国人民政治协商会议郑州市金水区委员会", "提案"], lines

@@ -2,6 +2,8 @@
 outsiders get 404/403, the workflow's history and actions show on the proposal page, list pages keep a constant
 number of queries as data grows."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -87,7 +89,10 @@ def test_member_search_is_scoped_to_the_organization(client, world, other_organi
     w = world
     make_user(Role.MEMBER, other_organization, name="外市委员")
     login(client, w.lead)
-    html = client.get(reverse("proposals:member_search"), {"member_q": "委员"}).content.decode()
+    form = client.get(reverse("proposals:create")).content.decode()
+    pool = re.search(r'"pool": "([^"]+)"', form).group(1)
+    html = client.get("/accounts/members/search/", {"pool": pool, "name": "cosigners", "cosigners__q": "委员"})
+    html = html.content.decode()
     assert "联名委员甲" in html and "外市委员" not in html and "领衔委员" not in html
 
 

@@ -228,6 +228,19 @@ def test_search_page_shows_topics_with_links_and_marks(client, room, resident, p
     assert topic.get_absolute_url() not in html and "找到 0 条结果" in html
 
 
+def test_a_room_topic_hit_names_its_room_with_a_link(client, room, resident, people, indexing, no_second_factor):
+    """Issue #11: a topic found by search says which room it was raised in, and links there, in both languages."""
+    with indexing():
+        services.topic_raise(actor=resident, room=room, title="小区排水管网堵塞", body="雨后排水不畅。")
+    client.force_login(people["member"])
+    html = client.get("/search/", {"q": "排水"}).content.decode()
+    place = f'议事室 <a href="{room.get_absolute_url()}">{room.name}</a>'
+    assert place in html
+    client.cookies["xieshang_language"] = "en"
+    html = client.get("/search/", {"q": "排水"}).content.decode()
+    assert f'Community room <a href="{room.get_absolute_url()}">{room.name}</a>' in html
+
+
 def test_meeting_materials_are_found_by_their_text_by_those_who_may_read_them(
     consultation, staff, leader, people, indexing, settings, tmp_path
 ):

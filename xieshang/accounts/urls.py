@@ -11,4 +11,5 @@ urlpatterns = [
     path("register/code/", views.sms_code_view, name="sms_code"),
     path("second-factor/", views.otp_verify_view, name="otp_verify"),
     path("organization/", views.switch_organization_view, name="switch_organization"),
+    path("members/search/", views.member_search_view, name="member_search"),
 ]

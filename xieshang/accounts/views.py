@@ -230,3 +230,32 @@ def switch_organization_view(request):
     if org_id in {o.pk for o in request.organizations}:
         request.session[SESSION_ORGANIZATION] = org_id
     return redirect(_next_url(request))
+
+
+@login_required
+def member_search_view(request):
+    """htmx: the people and groups of a member picker's pool matching the query (accounts.pickers). Only someone
+    with a role in one of the pool's organizations may search it."""
+    from django.core import signing
+    from django.core.exceptions import PermissionDenied
+
+    from . import pickers
+    from .selectors import roles_by_organization
+
+    try:
+        pool = pickers.Pool.from_token(request.GET.get("pool", ""))
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        raise PermissionDenied from None
+    if not set(roles_by_organization(request.user)) & set(pool.organization_ids):
+        raise PermissionDenied
+    name = request.GET.get("name", "")
+    query = request.GET.get(name + "__q", "")
+    chosen = [int(v) for v in request.GET.getlist(name) if v.isdigit()]
+    context = {
+        "name": name,
+        "group_name": name + pickers.GROUP_SUFFIX,
+        "people": pickers.search(pool, query, exclude=[request.user.pk, *chosen]),
+        "groups": pickers.groups_matching(pool, query) if query.strip() else [],
+        "query": query,
+    }
+    return render(request, "accounts/_picker_results.html", context)

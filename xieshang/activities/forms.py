@@ -7,7 +7,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from xieshang.accounts.models import Role, User
+from xieshang.accounts.models import Role
+from xieshang.accounts.pickers import MemberPickerField, Pool
 
 from .models import Activity, ActivityKind, ActivityOutput, Participation
 from .selectors import kinds_for
@@ -50,23 +51,12 @@ class ActivityForm(forms.Form):
 
 
 class InviteForm(forms.Form):
-    members = forms.ModelMultipleChoiceField(
-        label=_("邀请委员"), queryset=User.objects.none(), widget=forms.CheckboxSelectMultiple
-    )
+    members = MemberPickerField(label=_("邀请委员"))
     part = forms.ChoiceField(label=_("角色"), choices=Participation.Part.choices, initial=Participation.Part.MEMBER)
 
     def __init__(self, *args, organization, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["members"].queryset = (
-            User.objects.filter(
-                is_active=True,
-                role_grants__organization=organization,
-                role_grants__role__in=[Role.MEMBER, Role.STANDING_MEMBER],
-            )
-            .distinct()
-            .order_by("name")
-        )
-        self.fields["members"].label_from_instance = lambda u: u.display_name
+        self.fields["members"].set_pool(Pool((organization.pk,), (Role.MEMBER, Role.STANDING_MEMBER)))
 
 
 class LeaveForm(forms.Form):

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from xieshang.accounts.models import HandlingUnit, Organization, Role, SpecialCommittee, User
+from xieshang.accounts.pickers import MemberPickerField, Pool
 
 from .models import Form, Invitation, Kind, LiveMessage, Rating, Segment
 
@@ -61,21 +62,13 @@ class ConsultationForm(forms.Form):
 
 
 class InviteForm(forms.Form):
-    users = forms.ModelMultipleChoiceField(label=_("邀请人员"), queryset=User.objects.none())
+    users = MemberPickerField(label=_("邀请人员"))
     mode = forms.ChoiceField(label=_("参加方式"), choices=Invitation.Mode.choices)
 
     def __init__(self, *args, organization_ids, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["users"].queryset = (
-            User.objects.filter(
-                is_active=True,
-                role_grants__organization_id__in=organization_ids,
-                role_grants__role__in=[Role.MEMBER, Role.STANDING_MEMBER, Role.LEADER, Role.UNIT_OFFICER],
-            )
-            .distinct()
-            .order_by("name")
-        )
-        self.fields["users"].widget.attrs["size"] = 8
+        roles = (Role.MEMBER, Role.STANDING_MEMBER, Role.LEADER, Role.UNIT_OFFICER)
+        self.fields["users"].set_pool(Pool(tuple(sorted(organization_ids)), roles))
 
 
 class MaterialForm(forms.Form):

@@ -184,6 +184,15 @@ def topic_document(topic: Topic) -> SearchDoc | None:
     )
 
 
+def topic_places(topic_ids) -> dict[int, registry.HitPlace]:
+    """The room of each room topic found: its readers (a role in the room's organization) may open the room."""
+    from django.utils.translation import gettext
+
+    rows = Topic.objects.filter(pk__in=topic_ids).select_related("room").only("id", "room_id", "room__id", "room__name")
+    label = gettext("议事室")
+    return {t.pk: registry.HitPlace(label, t.room.name, t.room.get_absolute_url()) for t in rows}
+
+
 def _consultations():
     return Consultation.objects.select_related("state")
 
@@ -300,5 +309,11 @@ def register() -> None:
         states=_states(OUTCOME_WORKFLOW),
     )
     registry.register_document_type(
-        TOPIC, _("议事议题"), Topic, topic_document, queryset=_topics, states=_states(TOPIC_WORKFLOW)
+        TOPIC,
+        _("议事议题"),
+        Topic,
+        topic_document,
+        queryset=_topics,
+        states=_states(TOPIC_WORKFLOW),
+        places=topic_places,
     )

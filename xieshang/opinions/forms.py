@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from xieshang.accounts.models import HandlingUnit, Role, SpecialCommittee, User
+from xieshang.accounts.pickers import MemberPickerField, Pool
 from xieshang.core.uploads import DEFAULT_TYPES, validate_uploads
 from xieshang.workflow.selectors import state_tag
 
@@ -49,22 +50,13 @@ class ReportForm(forms.Form):
         label=_("报送单位名称"), required=False, help_text=_("以党派团体或界别名义报送时填写。")
     )
     committee = forms.ModelChoiceField(label=_("专门委员会"), queryset=SpecialCommittee.objects.none(), required=False)
-    coauthors = forms.ModelMultipleChoiceField(
-        label=_("共同作者"), queryset=User.objects.none(), required=False, help_text=_("可多选；只能选择本组织委员。")
-    )
+    coauthors = MemberPickerField(label=_("共同作者"), required=False, help_text=_("可多选；只能选择本组织委员。"))
     attachments = MultipleFileField(label=_("附件"), required=False)
 
     def __init__(self, *args, organization, limits, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["committee"].queryset = SpecialCommittee.objects.filter(organization=organization)
-        self.fields["coauthors"].queryset = (
-            User.objects.filter(
-                role_grants__organization=organization,
-                role_grants__role__in=[Role.MEMBER, Role.STANDING_MEMBER, Role.INFORMANT],
-            )
-            .distinct()
-            .order_by("name")
-        )
+        self.fields["coauthors"].set_pool(Pool((organization.pk,), (Role.MEMBER, Role.STANDING_MEMBER, Role.INFORMANT)))
         self.fields["body"].help_text = _("一事一报，正文不超过 %(n)s 字。") % {"n": limits.body_max_chars}
         self.limits = limits
         self.fields["attachments"].help_text = _("最多 %(n)s 个，每个不超过 %(mb)s MB；类型：%(types)s。") % {

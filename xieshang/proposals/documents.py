@@ -27,9 +27,32 @@ def _units(proposal: Proposal) -> str:
     rows = (
         proposal.assignments.exclude(status__in=[Assignment.Status.RETURNED, Assignment.Status.REPLACED])
         .select_related("unit")
-        .order_by("role", "id")
+        .lead_first()
     )
     return "；".join(f"{a.get_role_display()}：{a.unit.name}" for a in rows)
+
+
+# The red headers (the proposal's heading, the reply letter's letterhead) must not break inside a name ("…管理 / 局"):
+# each name is one unbreakable part (white-space: nowrap), set in the largest size (a class of print.css) at which
+# the whole header, or else its longest part, fits the A4 text width. CJK glyphs are 1 em wide, plus the letter
+# spacing print.css gives the header.
+TEXT_WIDTH_PT = 440  # A4 less the page margins (2 × 2.2 cm) and the page's padding
+HEADING_SIZES = (26, 22, 20, 18, 16)
+LETTERHEAD_SIZES = (30, 26, 22, 18, 16)
+
+
+def header_size(parts: list[str], sizes: tuple[int, ...], spacing: float) -> int:
+    """The largest size at which the parts fit on one line, else at which the longest part fits on its own line."""
+    for needed in (sum(len(p) for p in parts), max(len(p) for p in parts)):
+        for size in sizes:
+            if needed * size * (1 + spacing) <= TEXT_WIDTH_PT:
+                return size
+    return sizes[-1]
+
+
+def _header(parts: list[str], sizes: tuple[int, ...], spacing: float) -> dict:
+    parts = [p for p in parts if p]
+    return {"parts": parts, "size": header_size(parts, sizes, spacing)}
 
 
 def proposal_context(proposal: Proposal, *, for_pdf: bool = False) -> dict:
@@ -46,8 +69,10 @@ def proposal_context(proposal: Proposal, *, for_pdf: bool = False) -> dict:
     ]
     if proposal.is_key:
         rows.append(("重点提案", f"领衔督办：{proposal.key_leader.display_name if proposal.key_leader_id else ''}"))
-    heading = f"{proposal.organization.name}{'微提案' if proposal.is_micro else '提案'}"
-    return {"proposal": proposal, "heading": heading, "rows": rows, "for_pdf": for_pdf}
+    kind = "微提案" if proposal.is_micro else "提案"
+    heading = f"{proposal.organization.name}{kind}"
+    header = _header([proposal.organization.name, kind], HEADING_SIZES, 0.15)
+    return {"proposal": proposal, "heading": heading, "header": header, "rows": rows, "for_pdf": for_pdf}
 
 
 CPPCC_FULL = "中国人民政治协商会议"
@@ -90,6 +115,7 @@ def reply_context(reply: Reply, *, for_pdf: bool = False) -> dict:
         "proposal": proposal,
         "unit": unit,
         "letterhead": f"{unit.name}",
+        "header": _header([unit.name], LETTERHEAD_SIZES, 0.1),
         "subject": letter_subject(proposal),
         "addressee": addressee,
         "grade_label": f"{reply.grade}类",
@@ -99,13 +125,18 @@ def reply_context(reply: Reply, *, for_pdf: bool = False) -> dict:
     }
 
 
-def _pdf(template: str, context: dict) -> bytes:
+def render_pdf(template: str, context: dict):
+    """The laid-out WeasyPrint document (its pages' boxes hold the lines as set)."""
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
 
     html = render_to_string(template, context)
     fonts = FontConfiguration()
-    return HTML(string=html).write_pdf(stylesheets=[CSS(filename=str(CSS_PATH), font_config=fonts)], font_config=fonts)
+    return HTML(string=html).render(stylesheets=[CSS(filename=str(CSS_PATH), font_config=fonts)], font_config=fonts)
+
+
+def _pdf(template: str, context: dict) -> bytes:
+    return render_pdf(template, context).write_pdf()
 
 
 def proposal_pdf(proposal: Proposal) -> bytes:

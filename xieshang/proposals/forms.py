@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from xieshang.accounts.models import HandlingUnit, MemberProfile, Role, Sector, SpecialCommittee, User
+from xieshang.accounts.pickers import MemberPicker, MemberPickerField, Pool
 from xieshang.core.uploads import validate_uploads
 from xieshang.workflow.selectors import state_tag
 
@@ -55,16 +56,6 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
-class MemberCheckboxes(forms.CheckboxSelectMultiple):
-    """Only the chosen members are rendered as checked boxes; the search box adds others (htmx), so a page of a
-    conference with hundreds of members stays short."""
-
-    def optgroups(self, name, value, attrs=None):
-        chosen = {str(v) for v in value}
-        groups = super().optgroups(name, value, attrs)
-        return [(g, [o for o in opts if str(o["value"]) in chosen], i) for g, opts, i in groups if g is None or opts]
-
-
 class ProposalForm(forms.Form):
     """The proposal (or, with kind=micro, the short micro-proposal) form; staff entering on behalf of a member see
     the submitter field."""
@@ -90,8 +81,8 @@ class ProposalForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("不填则为提交后 5 个工作日。截止后的联名不计入。"),
     )
-    cosigners = forms.ModelMultipleChoiceField(
-        label=_("邀请联名委员"), queryset=User.objects.none(), required=False, widget=MemberCheckboxes
+    cosigners = MemberPickerField(
+        label=_("邀请联名委员"), required=False, widget=MemberPicker(nojs_search="search_members")
     )
     attachments = MultipleFileField(label=_("附件"), required=False)
 
@@ -122,7 +113,8 @@ class ProposalForm(forms.Form):
         self.fields["category"].queryset = categories_for(organization)
         self.fields["committee"].queryset = SpecialCommittee.objects.filter(organization=organization)
         self.fields["sector"].queryset = Sector.objects.filter(organization=organization)
-        self.fields["cosigners"].queryset = members.exclude(pk=user.pk)
+        self.fields["cosigners"].set_pool(Pool((organization.pk,), tuple(MEMBER_ROLES)))
+        self.fields["cosigners"].queryset = self.fields["cosigners"].queryset.exclude(pk=user.pk)
         if on_behalf and not editing:
             self.fields["submitter"].queryset = members
             self.fields["submitter"].required = True
@@ -160,13 +152,13 @@ class AttachmentForm(forms.Form):
 
 
 class InviteForm(forms.Form):
-    cosigners = forms.ModelMultipleChoiceField(
-        label=_("邀请联名委员"), queryset=User.objects.none(), widget=MemberCheckboxes
-    )
+    cosigners = MemberPickerField(label=_("邀请联名委员"))
 
     def __init__(self, *args, organization, exclude=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["cosigners"].queryset = members_of(organization).exclude(pk__in=list(exclude))
+        field = self.fields["cosigners"]
+        field.set_pool(Pool((organization.pk,), tuple(MEMBER_ROLES)))
+        field.queryset = field.queryset.exclude(pk__in=list(exclude))
 
 
 class ReasonForm(forms.Form):
@@ -215,7 +207,7 @@ class ClassifyForm(forms.Form):
 
 
 class KeyForm(forms.Form):
-    is_key = forms.BooleanField(label=_("确定为重点提案"), required=False, initial=True)
+    is_key = forms.BooleanField(label=_("确定为重点提案"), required=False)
     leader = forms.ModelChoiceField(label=_("领衔督办领导"), queryset=User.objects.none(), required=False)
     supervising_body = forms.CharField(label=_("督办单位"), max_length=80, required=False)
 

@@ -299,6 +299,19 @@ class CoSignature(models.Model):
         return f"{self.user} · {self.get_status_display()}"
 
 
+class AssignmentQuerySet(models.QuerySet):
+    def lead_first(self) -> AssignmentQuerySet:
+        """The one order in which a proposal's units are listed (pages, letters, Word and PDF): the lead unit, then
+        the co-handlers, then split units, each in the order they were assigned. The role's key would sort "co"
+        before "lead"."""
+        rank = models.Case(
+            models.When(role=Assignment.Role.LEAD, then=models.Value(0)),
+            models.When(role=Assignment.Role.CO, then=models.Value(1)),
+            default=models.Value(2),
+        )
+        return self.order_by(rank, "id")
+
+
 class Assignment(models.Model):
     """A handling unit's part in a proposal: lead (主办), co-handler (协办) or split unit (分办, replies on its own)."""
 
@@ -347,6 +360,8 @@ class Assignment(models.Model):
     opinion_at = models.DateTimeField(null=True, blank=True)
     recontacted_at = models.DateTimeField(_("重办沟通时间"), null=True, blank=True)
     recontact_note = models.TextField(_("重办沟通情况"), blank=True)
+
+    objects = AssignmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("交办")

@@ -12,24 +12,8 @@ from xieshang.accounts.selectors import has_role
 from xieshang.core.privacy import mask_personal_data
 from xieshang.workflow.models import State
 
-from .forms import members_of
 from .models import Proposal, Reply
 from .selectors import is_signer, list_queryset, officer_unit_ids
-
-SEARCH_LIMIT = 20
-
-
-def search_members(organization, query: str, *, exclude=()) -> QuerySet:
-    """Members of the organization whose name, username or sector matches, for the co-signer picker."""
-    query = (query or "").strip()
-    qs = members_of(organization).exclude(pk__in=list(exclude))
-    if query:
-        qs = qs.filter(
-            Q(name__icontains=query)
-            | Q(username__icontains=query)
-            | Q(member_profiles__organization=organization, member_profiles__sector__name__icontains=query)
-        ).distinct()
-    return qs[:SEARCH_LIMIT]
 
 
 def state_choices(workflow_key: str = "proposal") -> list[tuple[str, str]]:

@@ -185,7 +185,7 @@ def workflow_setting(proposal: Proposal, key: str, default: Any = None) -> Any:
 def _assignment_prefetch() -> Prefetch[Any, Any, Any]:
     return Prefetch(
         "assignments",
-        queryset=Assignment.objects.select_related("unit").order_by("role", "id"),
+        queryset=Assignment.objects.select_related("unit").lead_first(),
     )
 
 
@@ -420,7 +420,7 @@ def proposal_detail(user: Any, pk: int) -> ProposalPage:
     workflow row, whose version says whether the cache is current). A reply needs an assignment and a rating a reply,
     so a proposal without assignments skips those reads (fewer queries, never more)."""
     proposal = get_proposal_for_user(user, pk)
-    assignments = list(proposal.assignments.select_related("unit").order_by("role", "id"))
+    assignments = list(proposal.assignments.select_related("unit").lead_first())
     # The relational-role checks below read the prefetched assignments instead of querying per transition.
     # (Django's private prefetch cache, which the stubs do not declare: written through __dict__ as it is cleared.)
     proposal.__dict__["_prefetched_objects_cache"] = {"assignments": assignments}

@@ -9,7 +9,6 @@ urlpatterns = [
     path("mine/", member.mine_view, name="mine"),
     path("new/", member.create_view, name="create"),
     path("micro/new/", member.create_view, {"kind": Proposal.Kind.MICRO}, name="create_micro"),
-    path("members/search/", member.member_search_view, name="member_search"),
     path("similar/", similar.similar_view, name="similar"),
     path("<int:pk>/", detail.detail_view, name="detail"),
     path("<int:pk>/edit/", member.edit_view, name="edit"),

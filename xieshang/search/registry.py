@@ -44,6 +44,21 @@ class SearchDoc:
 
 
 @dataclass(frozen=True)
+class HitPlace:
+    """Where a hit belongs, shown beside it ("议事室：黄河路社区议事室"): a label for the kind of place, its name and
+    a link to it (empty when the reader cannot open it)."""
+
+    label: str
+    name: str
+    url: str = ""
+
+
+# Given the object ids of one type on a page of hits, the place of each (ids without a place are left out): one
+# query per type and page, not one per hit.
+PlaceLookup = Callable[[Sequence[int]], dict[int, HitPlace]]
+
+
+@dataclass(frozen=True)
 class DocumentType:
     key: str
     label: str
@@ -54,6 +69,7 @@ class DocumentType:
     can_view: Callable[[object, object], bool] | None = None
     states: Sequence[tuple[str, str]] = field(default_factory=tuple)
     similarity: bool = True
+    places: PlaceLookup | None = None
 
     def objects(self) -> models.QuerySet:
         return self.queryset() if self.queryset is not None else self.model._default_manager.all()
@@ -74,12 +90,14 @@ def register_document_type(
     can_view: Callable[[object, object], bool] | None = None,
     states: Sequence[tuple[str, str]] = (),
     similarity: bool = True,
+    places: PlaceLookup | None = None,
 ) -> DocumentType:
     """Register (or re-register) a type. ``to_document`` returns None for an object that must not be searchable
-    (a draft, a withdrawn report): indexing it then removes it from the index."""
+    (a draft, a withdrawn report): indexing it then removes it from the index. ``places`` names where each hit
+    belongs (a room topic's room), shown beside the hit."""
     if not key or len(key) > 40:
         raise ValueError("document type key must be 1-40 characters")
-    doc_type = DocumentType(key, label, model, to_document, queryset, can_view, tuple(states), similarity)
+    doc_type = DocumentType(key, label, model, to_document, queryset, can_view, tuple(states), similarity, places)
     _types[key] = doc_type
     return doc_type
 

@@ -101,6 +101,7 @@ class Hit:
     score: float
     year: int | None = None
     state: str = ""
+    place: registry.HitPlace | None = None
 
 
 @dataclass
@@ -239,7 +240,22 @@ def _hits(user, ranked: list[tuple[int, float]], terms: list[str], docs: dict[in
                 state=row.state,
             )
         )
+    _add_places(hits)
     return hits
+
+
+def _add_places(hits: list[Hit]) -> None:
+    """Each hit's place (a room topic's room), one lookup per document type on the page."""
+    by_type: dict[str, list[Hit]] = {}
+    for hit in hits:
+        by_type.setdefault(hit.doc_type, []).append(hit)
+    for key, group in by_type.items():
+        lookup = registry.get_document_type(key).places
+        if lookup is None:
+            continue
+        places = lookup([hit.object_id for hit in group])
+        for hit in group:
+            hit.place = places.get(hit.object_id)
 
 
 def suggestions(user, terms: list[str], filters=None, *, where=None, params=None, limit: int = 5) -> list[Suggestion]:

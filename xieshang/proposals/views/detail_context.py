@@ -106,7 +106,8 @@ def _office_forms(ctx, page, may, forms: _Forms) -> None:
                 "classify", lambda: ClassifyForm(organization=p.organization, initial={"category": p.category_id})
             )
         if not p.is_micro and p.outcome == Proposal.Outcome.FILED and not p.state.is_final:
-            initial = {"is_key": True, "leader": p.key_leader_id, "supervising_body": p.key_supervising_body}
+            # The box shows what the proposal is: ticked only on a key proposal.
+            initial = {"is_key": p.is_key, "leader": p.key_leader_id, "supervising_body": p.key_supervising_body}
             forms.add("key", lambda: KeyForm(organization=p.organization, initial=initial))
         if not p.state.is_final and not state_has(p, "draft") and not state_has(p, "closed"):
             forms.add("fast_track", lambda: FastTrackForm(initial={"fast_track": not p.fast_track}))

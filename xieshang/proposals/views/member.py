@@ -12,14 +12,14 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST
 
 from xieshang.accounts.models import Role, User
 from xieshang.accounts.selectors import has_role
 from xieshang.core.idempotency import once_per_submission
 from xieshang.workflow.exceptions import TransitionError
 
-from .. import page_queries, selectors, services
+from .. import selectors, services
 from ..forms import AttachmentForm, InviteForm, ProposalForm, apply_errors
 from ..models import Attachment, CoSignature, Proposal
 from .common import org_or_404, paginate, refusal_text
@@ -61,27 +61,11 @@ def mine_view(request):
     return render(request, "proposals/mine.html", context)
 
 
-def _chosen_members(request, form) -> list:
-    """Members ticked in the (possibly invalid) form, so a re-rendered form keeps them checked."""
-    field = form.fields.get("cosigners")
-    if field is None or request.method != "POST":
-        return []
-    ids = [v for v in request.POST.getlist("cosigners") if str(v).isdigit()]
-    return list(field.queryset.filter(pk__in=ids))
-
-
-def _form_page(request, form, *, proposal=None, status=200, results=None):
+def _form_page(request, form, *, proposal=None, status=200):
     return render(
         request,
         "proposals/form.html",
-        {
-            "form": form,
-            "proposal": proposal,
-            "micro": form.kind == Proposal.Kind.MICRO,
-            "chosen": _chosen_members(request, form),
-            "results": results,
-            "query": request.POST.get("member_q", "") if request.method == "POST" else "",
-        },
+        {"form": form, "proposal": proposal, "micro": form.kind == Proposal.Kind.MICRO},
         status=status,
     )
 
@@ -102,9 +86,11 @@ def create_view(request, kind: str = Proposal.Kind.PROPOSAL):
         # The no-JavaScript path of the co-signer search: show the matches, save nothing, keep what was typed
         # (an unbound form with the typed values, so no "required" errors appear yet).
         typed = {k: request.POST.get(k) for k in request.POST if k not in ("cosigners", "csrfmiddlewaretoken")}
+        typed["cosigners"] = [v for v in request.POST.getlist("cosigners") if v.isdigit()]
         form = ProposalForm(initial=typed, **options)
-        results = page_queries.search_members(organization, request.POST.get("member_q", ""), exclude=[user.pk])
-        return _form_page(request, form, results=results)
+        picker = form.fields["cosigners"].widget
+        picker.show_results(request.POST.get("cosigners__q", ""), exclude=[user.pk, *typed["cosigners"]])
+        return _form_page(request, form)
     form = ProposalForm(request.POST or None, request.FILES or None, **options)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -181,18 +167,6 @@ def edit_view(request, pk: int):
             messages.success(request, _("已提交。") if "submit" in request.POST else _("草稿已保存。"))
             return redirect(proposal)
     return _form_page(request, form, proposal=proposal, status=422 if request.method == "POST" else 200)
-
-
-@require_GET
-@login_required
-def member_search_view(request):
-    """htmx: members matching the query, as checkboxes named like the form field."""
-    organization = org_or_404(request)
-    if not rules.has_perm("proposals.add_proposal", request.user, organization):
-        raise PermissionDenied
-    exclude = [request.user.pk, *[v for v in request.GET.getlist("cosigners") if v.isdigit()]]
-    results = page_queries.search_members(organization, request.GET.get("member_q", ""), exclude=exclude)
-    return render(request, "proposals/_member_results.html", {"results": results})
 
 
 def _proposal_or_404(request, pk):

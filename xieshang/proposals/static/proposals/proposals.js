@@ -48,19 +48,7 @@
     });
   }
 
-  // A member ticked in the search results joins the chosen list, so the next search does not drop them.
-  function picker() {
-    const results = document.getElementById("member-results");
-    const chosen = document.getElementById("chosen-members");
-    if (!results || !chosen) return;
-    results.addEventListener("change", (event) => {
-      const box = event.target;
-      if (box instanceof HTMLInputElement && box.checked) chosen.appendChild(box.closest("li"));
-    });
-  }
-
   function ready() {
-    picker();
     counters();
     selectAll();
     toggles();
