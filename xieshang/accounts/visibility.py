@@ -116,6 +116,10 @@ class Audience:
     def readers(self, obj) -> Readers:
         raise NotImplementedError
 
+    def through(self, path: str) -> Audience:
+        """The same audience read from a related object (`path`: the lookup from the object to it)."""
+        raise TypeError(f"{type(self).__name__} is not read through a related object")
+
 
 class OrgRoles(Audience):
     """Holders of any of the roles in the object's organization."""
@@ -136,21 +140,37 @@ class OrgRoles(Audience):
         return Readers(roles=set(self.roles)) if self._applies(obj) else Readers()
 
 
+def _follow(obj, path: str):
+    """The value at a Django lookup path ("topic__room__convener_id"), None where a link on the way is empty."""
+    *links, last = path.split("__")
+    for link in links:
+        obj = getattr(obj, link)
+        if obj is None:
+            return None
+    return getattr(obj, last)
+
+
 class UserField(Audience):
-    """The user named by a foreign key of the object (submitter_id, entered_by_id …)."""
+    """The user named by a foreign key of the object (submitter_id, entered_by_id …), or at the end of a lookup path
+    through its foreign keys ("topic__room__convener_id")."""
 
     def __init__(self, attname: str, when: Condition | None = None, unless: Condition | None = None):
         self.attname = attname
         self.when, self.unless = when, unless
 
+    def through(self, path):
+        if self.when is not None or self.unless is not None:
+            raise TypeError("a conditional audience is not read through a related object")
+        return UserField(f"{path}__{self.attname}")
+
     def q(self, user, org_id):
         return Q(**{self.attname: user.pk}) & self._guard()
 
     def holds(self, user, obj):
-        return getattr(obj, self.attname) == user.pk and self._applies(obj)
+        return _follow(obj, self.attname) == user.pk and self._applies(obj)
 
     def readers(self, obj):
-        value = getattr(obj, self.attname)
+        value = _follow(obj, self.attname)
         return Readers(user_ids={value}) if value and self._applies(obj) else Readers()
 
 
@@ -244,6 +264,34 @@ class RelatedUnits(Audience):
         if not self._applies(obj):
             return Readers()
         return Readers(unit_ids=set(self._rows(**{self.fk: obj.pk}).values_list(self.unit_field, flat=True)))
+
+
+class UnitField(Audience):
+    """Officers of the handling unit named by a foreign key of the object (an outcome's responsible unit), in
+    whichever organization they were granted the role (as RelatedUnits)."""
+
+    def __init__(self, attname: str, when: Condition | None = None, unless: Condition | None = None):
+        self.attname = attname
+        self.when, self.unless = when, unless
+
+    def through(self, path):
+        if self.when is not None or self.unless is not None:
+            raise TypeError("a conditional audience is not read through a related object")
+        return UnitField(f"{path}__{self.attname}")
+
+    def q(self, user, org_id):
+        units = officer_unit_ids(user)
+        if not units:
+            return None
+        return Q(**{f"{self.attname}__in": sorted(units)}) & self._guard()
+
+    def holds(self, user, obj):
+        value = _follow(obj, self.attname)
+        return value is not None and value in officer_unit_ids(user) and self._applies(obj)
+
+    def readers(self, obj):
+        value = _follow(obj, self.attname)
+        return Readers(unit_ids={value}) if value and self._applies(obj) else Readers()
 
 
 class Visibility:

@@ -16,11 +16,11 @@ from xieshang.accounts.selectors import roles_by_organization, user_organization
 from xieshang.workflow.selectors import state_ids_tagged
 
 from .models import Article, Consultation, Follow, Invitation, LiveMessage, Outcome, Photo, Room, Topic
-from .visibility import CONSULTATION, host_ids
+from .visibility import CONSULTATION, OUTCOME, OWNER, host_ids
 from .workflows import CANCELLED, DECLINED, DONE, DRAFT, MEETING, SETTLED, TOOK_PLACE
 
 if TYPE_CHECKING:
-    from xieshang.accounts.models import User
+    from xieshang.accounts.models import Organization, User
 
 
 def _consultations() -> QuerySet[Consultation]:
@@ -148,31 +148,17 @@ def _outcomes() -> QuerySet[Outcome]:
     return Outcome.objects.select_related("state", "owner_unit", "owner_leader", "consultation", "topic__room")
 
 
-def outcomes_for_user(user: Any, organization: Any) -> QuerySet[Outcome]:
-    """Outcomes of the organization's consultations and rooms, and of consultations it co-hosts."""
-    if organization is None or organization.pk not in user_organization_ids(user):
+def outcomes_for_user(user: User, organization: Organization | None) -> QuerySet[Outcome]:
+    """Outcomes of the organization's consultations and rooms, and of consultations it co-hosts, that the user may
+    see (visibility.OUTCOME)."""
+    if organization is None:
         return Outcome.objects.none()
-    return (
-        _outcomes()
-        .filter(Q(organization=organization) | Q(consultation__hosts=organization))
-        .distinct()
-        .order_by("-created_at", "-id")
-    )
+    return OUTCOME.filter(_outcomes(), user, organization).order_by("-created_at", "-id")
 
 
-def outcomes_for_owner(user: Any) -> QuerySet[Outcome]:
-    units = [
-        unit
-        for unit in user.role_grants.filter(role=Role.UNIT_OFFICER, handling_unit__isnull=False).values_list(
-            "handling_unit_id", flat=True
-        )
-    ]
-    return (
-        _outcomes()
-        .filter(Q(owner_unit_id__in=units) | Q(owner_leader=user))
-        .exclude(state__is_final=True)
-        .order_by("due_on", "id")
-    )
+def outcomes_for_owner(user: User) -> QuerySet[Outcome]:
+    """The open outcomes the user is responsible for (visibility.OWNER), in every organization."""
+    return _outcomes().filter(OWNER.q(user)).exclude(state__is_final=True).order_by("due_on", "id")
 
 
 def get_outcome_for_user(user: Any, pk: int) -> Outcome:

@@ -10,7 +10,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
-from xieshang.accounts.models import Role, RoleGrant, User
+from xieshang.accounts.models import Role, RoleGrant
 from xieshang.workflow.selectors import state_tag
 
 from .models import (
@@ -62,34 +62,6 @@ def desk_reports(
 def visible_reports(user: Any, organization: Any) -> QuerySet[Report]:
     """Every report of the organization the user may open (visibility.REPORT), newest first."""
     return REPORT.filter(_base(), user, organization).order_by("-submitted_at", "-id")
-
-
-def is_author(user: Any, report: Report) -> bool:
-    """The user wrote or co-wrote the report."""
-    if report.submitter_id == user.pk:
-        return True
-    return report.author_links.filter(user_id=user.pk).exists()
-
-
-def report_authors(report: Report) -> list[User]:
-    return [link.user for link in report.author_links.select_related("user")]
-
-
-def forwarded_unit_officers(report: Report) -> QuerySet[User]:
-    """Active officers of the units the report was forwarded to."""
-
-    return User.objects.filter(
-        is_active=True,
-        role_grants__role=Role.UNIT_OFFICER,
-        role_grants__handling_unit__in=report.forwards.values("unit_id"),
-    ).distinct()
-
-
-def is_forwarded_unit_officer(user: Any, report: Report) -> bool:
-    units = RoleGrant.objects.filter(user=user, role=Role.UNIT_OFFICER, handling_unit__isnull=False).values(
-        "handling_unit_id"
-    )
-    return report.forwards.filter(unit_id__in=units).exists()
 
 
 def get_report_for_user(user: Any, pk: int, perm: str = "opinions.view_report", for_update: bool = False) -> Report:
@@ -180,18 +152,14 @@ def report_for_source(source: Any) -> Report | None:
 __all__ = [
     "INBOX_ROLES",
     "desk_reports",
-    "forwarded_unit_officers",
     "get_issue_for_user",
     "get_report_for_user",
     "inbox_for",
     "inbox_organization_ids",
     "instruction_leader",
-    "is_author",
-    "is_forwarded_unit_officer",
     "issue_reports",
     "issues_for",
     "recipients_of",
-    "report_authors",
     "report_for_source",
     "report_records",
     "reports_for_author",
