@@ -22,7 +22,7 @@ workflow.selectors.state_tag (the state's phase tags), which gives both forms.""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -150,9 +150,8 @@ def _follow(obj, path: str):
     return getattr(obj, last)
 
 
-class UserField(Audience):
-    """The user named by a foreign key of the object (submitter_id, entered_by_id …), or at the end of a lookup path
-    through its foreign keys ("topic__room__convener_id")."""
+class _FieldAudience(Audience):
+    """An audience named by a field of the object, or at the end of a lookup path through its foreign keys."""
 
     def __init__(self, attname: str, when: Condition | None = None, unless: Condition | None = None):
         self.attname = attname
@@ -161,7 +160,12 @@ class UserField(Audience):
     def through(self, path):
         if self.when is not None or self.unless is not None:
             raise TypeError("a conditional audience is not read through a related object")
-        return UserField(f"{path}__{self.attname}")
+        return type(self)(f"{path}__{self.attname}")
+
+
+class UserField(_FieldAudience):
+    """The user named by a foreign key of the object (submitter_id, entered_by_id …), or at the end of a lookup path
+    through its foreign keys ("topic__room__convener_id")."""
 
     def q(self, user, org_id):
         return Q(**{self.attname: user.pk}) & self._guard()
@@ -266,18 +270,9 @@ class RelatedUnits(Audience):
         return Readers(unit_ids=set(self._rows(**{self.fk: obj.pk}).values_list(self.unit_field, flat=True)))
 
 
-class UnitField(Audience):
+class UnitField(_FieldAudience):
     """Officers of the handling unit named by a foreign key of the object (an outcome's responsible unit), in
     whichever organization they were granted the role (as RelatedUnits)."""
-
-    def __init__(self, attname: str, when: Condition | None = None, unless: Condition | None = None):
-        self.attname = attname
-        self.when, self.unless = when, unless
-
-    def through(self, path):
-        if self.when is not None or self.unless is not None:
-            raise TypeError("a conditional audience is not read through a related object")
-        return UnitField(f"{path}__{self.attname}")
 
     def q(self, user, org_id):
         units = officer_unit_ids(user)
@@ -356,7 +351,3 @@ def agree(visibility: Visibility, user, obj, queryset: QuerySet) -> tuple[bool, 
         or any(org in held_by_org and (role == "*" or role in held_by_org[org]) for org, role in readers.org_roles)
     )
     return in_list, allowed, bool(by_search)
-
-
-def visible_ids(visibility: Visibility, user, objs: Iterable) -> set[int]:
-    return {o.pk for o in objs if visibility.can_view(user, o)}
