@@ -6,9 +6,14 @@ from collections import defaultdict
 
 from django.db.models import QuerySet
 
-from .models import STAFF_ROLES, HandlingUnit, MemberProfile, Organization, Partnership, Role, RoleGrant, User
+from .models import STAFF_ROLES, HandlingUnit, MemberProfile, Organization, Partnership, RoleGrant, User
 
 _CACHE_ATTR = "_xieshang_roles"
+
+
+def organization_id(organization: Organization | int) -> int:
+    """The id of an organization given as a row or as its id (services and selectors accept either)."""
+    return organization if isinstance(organization, int) else organization.pk
 
 
 def roles_by_organization(user) -> dict[int, set[str]]:
@@ -69,13 +74,6 @@ def partner_organization_ids(organization) -> set[int]:
     )
     ids.discard(organization.pk)
     return ids
-
-
-def units_of_officer(user, organization=None) -> QuerySet[HandlingUnit]:
-    grants = RoleGrant.objects.filter(user=user, role=Role.UNIT_OFFICER, handling_unit__isnull=False)
-    if organization is not None:
-        grants = grants.filter(organization=organization)
-    return HandlingUnit.objects.filter(pk__in=grants.values("handling_unit_id"))
 
 
 def members_for_user(user, organization) -> QuerySet[MemberProfile]:

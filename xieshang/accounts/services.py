@@ -30,7 +30,7 @@ from .models import (
     User,
 )
 from .policy import current_policy, forget_policy
-from .selectors import find_user_by_login, forget_roles
+from .selectors import find_user_by_login
 
 PRIVACY_NOTICE_VERSION = "2026-1"
 
@@ -191,31 +191,6 @@ def user_unlock(*, actor: User, user: User) -> None:
             Q(key=f"acct:user:{user.pk}") | Q(key__startswith=f"pair:user:{user.pk}|")
         ).delete()
         audit_record(actor=actor, action="account.unlocked", obj=user)
-
-
-def role_grant(*, actor: User, user: User, organization: Organization, role: str, handling_unit=None, committee=None):
-    if not actor.has_perm("accounts.add_rolegrant", organization):
-        raise PermissionDenied
-    if role == Role.UNIT_OFFICER and handling_unit is None:
-        raise ValidationError(_("承办单位经办人须指定所在承办单位。"))
-    with transaction.atomic():
-        grant, created = RoleGrant.objects.get_or_create(
-            user=user,
-            organization=organization,
-            role=role,
-            handling_unit=handling_unit,
-            committee=committee,
-            defaults={"granted_by": actor},
-        )
-        audit_record(
-            actor=actor,
-            action="role.granted",
-            obj=grant,
-            organization=organization,
-            detail={"role": role, "user": user.pk},
-        )
-    forget_roles(user)
-    return grant
 
 
 def security_policy_update(*, actor: User, **values) -> SecurityPolicy:

@@ -22,7 +22,7 @@ workflow.selectors.state_tag (the state's phase tags), which gives both forms.""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -116,6 +116,10 @@ class Audience:
     def readers(self, obj) -> Readers:
         raise NotImplementedError
 
+    def through(self, path: str) -> Audience:
+        """The same audience read from a related object (`path`: the lookup from the object to it)."""
+        raise TypeError(f"{type(self).__name__} is not read through a related object")
+
 
 class OrgRoles(Audience):
     """Holders of any of the roles in the object's organization."""
@@ -136,21 +140,41 @@ class OrgRoles(Audience):
         return Readers(roles=set(self.roles)) if self._applies(obj) else Readers()
 
 
-class UserField(Audience):
-    """The user named by a foreign key of the object (submitter_id, entered_by_id …)."""
+def _follow(obj, path: str):
+    """The value at a Django lookup path ("topic__room__convener_id"), None where a link on the way is empty."""
+    *links, last = path.split("__")
+    for link in links:
+        obj = getattr(obj, link)
+        if obj is None:
+            return None
+    return getattr(obj, last)
+
+
+class _FieldAudience(Audience):
+    """An audience named by a field of the object, or at the end of a lookup path through its foreign keys."""
 
     def __init__(self, attname: str, when: Condition | None = None, unless: Condition | None = None):
         self.attname = attname
         self.when, self.unless = when, unless
 
+    def through(self, path):
+        if self.when is not None or self.unless is not None:
+            raise TypeError("a conditional audience is not read through a related object")
+        return type(self)(f"{path}__{self.attname}")
+
+
+class UserField(_FieldAudience):
+    """The user named by a foreign key of the object (submitter_id, entered_by_id …), or at the end of a lookup path
+    through its foreign keys ("topic__room__convener_id")."""
+
     def q(self, user, org_id):
         return Q(**{self.attname: user.pk}) & self._guard()
 
     def holds(self, user, obj):
-        return getattr(obj, self.attname) == user.pk and self._applies(obj)
+        return _follow(obj, self.attname) == user.pk and self._applies(obj)
 
     def readers(self, obj):
-        value = getattr(obj, self.attname)
+        value = _follow(obj, self.attname)
         return Readers(user_ids={value}) if value and self._applies(obj) else Readers()
 
 
@@ -246,6 +270,25 @@ class RelatedUnits(Audience):
         return Readers(unit_ids=set(self._rows(**{self.fk: obj.pk}).values_list(self.unit_field, flat=True)))
 
 
+class UnitField(_FieldAudience):
+    """Officers of the handling unit named by a foreign key of the object (an outcome's responsible unit), in
+    whichever organization they were granted the role (as RelatedUnits)."""
+
+    def q(self, user, org_id):
+        units = officer_unit_ids(user)
+        if not units:
+            return None
+        return Q(**{f"{self.attname}__in": sorted(units)}) & self._guard()
+
+    def holds(self, user, obj):
+        value = _follow(obj, self.attname)
+        return value is not None and value in officer_unit_ids(user) and self._applies(obj)
+
+    def readers(self, obj):
+        value = _follow(obj, self.attname)
+        return Readers(unit_ids={value}) if value and self._applies(obj) else Readers()
+
+
 class Visibility:
     """The audiences of one kind of object; see the module's docstring."""
 
@@ -308,7 +351,3 @@ def agree(visibility: Visibility, user, obj, queryset: QuerySet) -> tuple[bool, 
         or any(org in held_by_org and (role == "*" or role in held_by_org[org]) for org, role in readers.org_roles)
     )
     return in_list, allowed, bool(by_search)
-
-
-def visible_ids(visibility: Visibility, user, objs: Iterable) -> set[int]:
-    return {o.pk for o in objs if visibility.can_view(user, o)}

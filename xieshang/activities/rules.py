@@ -5,17 +5,10 @@ import rules
 
 from xieshang.accounts.rules import is_committee_staff, is_system_admin
 
-from .visibility import ACTIVITY
+from .visibility import ACTIVITY, ORGANIZER, PARTICIPANT
 
-
-@rules.predicate
-def is_own_participation(user, participation) -> bool:
-    return participation is not None and participation.member_id == user.pk
-
-
-@rules.predicate
-def is_organizer_of_participation(user, participation) -> bool:
-    return participation is not None and is_committee_staff.test(user, participation.activity)
+is_organizer = ORGANIZER.predicate  # object: an activity, or a participation (its activity)
+is_own_participation = PARTICIPANT.predicate
 
 
 # object: the organization
@@ -33,13 +26,13 @@ for action in (
     "show_checkin_code",
     "add_output",
 ):
-    rules.add_perm(f"activities.{action}", is_committee_staff)
+    rules.add_perm(f"activities.{action}", is_organizer)
 # object: a participation
 rules.add_perm("activities.sign_up", is_own_participation)
 rules.add_perm("activities.request_leave", is_own_participation)
 rules.add_perm("activities.check_in", is_own_participation)
-rules.add_perm("activities.decide_leave", is_organizer_of_participation)
-rules.add_perm("activities.record_amounts", is_organizer_of_participation)
+rules.add_perm("activities.decide_leave", is_organizer)
+rules.add_perm("activities.record_amounts", is_organizer)
 
 # Kinds are configuration: the system administrator edits them in the admin (a staff page is for later).
 for action in ("view", "add", "change", "delete"):

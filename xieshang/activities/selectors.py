@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
@@ -11,8 +11,11 @@ from django.utils import timezone
 from .models import Activity, ActivityKind, ActivityOutput, Participation
 from .visibility import ACTIVITY
 
+if TYPE_CHECKING:
+    from xieshang.accounts.models import Organization, User
 
-def kinds_for(organization: Any, *, active_only: bool = True) -> list[ActivityKind]:
+
+def kinds_for(organization: Organization | int, *, active_only: bool = True) -> list[ActivityKind]:
     """The kinds in force for the organization: its own rows replace the platform defaults with the same key."""
     org_id = getattr(organization, "pk", organization)
     found: dict[str, ActivityKind] = {}
@@ -26,7 +29,7 @@ def kinds_for(organization: Any, *, active_only: bool = True) -> list[ActivityKi
     return [k for k in kinds if k.is_active] if active_only else kinds
 
 
-def activities_for_user(user: Any, organization: Any) -> QuerySet[Activity]:
+def activities_for_user(user: User, organization: Organization) -> QuerySet[Activity]:
     visible: QuerySet[Activity] = ACTIVITY.filter(Activity.objects.all(), user, organization)
     return (
         visible.select_related("kind")
@@ -42,7 +45,7 @@ def activities_for_user(user: Any, organization: Any) -> QuerySet[Activity]:
     )
 
 
-def get_activity_for_user(user: Any, organization: Any, pk: int) -> Activity:
+def get_activity_for_user(user: User, organization: Organization, pk: int) -> Activity:
     visible: QuerySet[Activity] = ACTIVITY.filter(Activity.objects.select_related("kind"), user, organization)
     return get_object_or_404(visible, pk=pk)
 
@@ -51,7 +54,7 @@ def participations_of(activity: Activity) -> QuerySet[Participation]:
     return activity.participations.select_related("member", "recorded_by").order_by("member__name", "id")
 
 
-def participation_of(activity: Activity, user: Any) -> Participation | None:
+def participation_of(activity: Activity, user: User) -> Participation | None:
     return activity.participations.filter(member=user).first()
 
 
@@ -59,7 +62,7 @@ def places_taken(activity: Activity) -> int:
     return activity.participations.filter(status__in=Participation.HOLDS_PLACE).count()
 
 
-def my_participations(user: Any, organization: Any) -> QuerySet[Participation]:
+def my_participations(user: User, organization: Organization | int) -> QuerySet[Participation]:
     """The member's participations in published activities of the organization, the next ones first."""
     return (
         Participation.objects.filter(member=user, organization_id=getattr(organization, "pk", organization))
@@ -69,7 +72,7 @@ def my_participations(user: Any, organization: Any) -> QuerySet[Participation]:
     )
 
 
-def upcoming_for_member(user: Any, organization: Any) -> QuerySet[Participation]:
+def upcoming_for_member(user: User, organization: Organization) -> QuerySet[Participation]:
     return (
         my_participations(user, organization)
         .filter(activity__state=Activity.State.OPEN, activity__ends_at__gte=timezone.now())
@@ -78,7 +81,7 @@ def upcoming_for_member(user: Any, organization: Any) -> QuerySet[Participation]
     )
 
 
-def leave_requests(organization: Any) -> QuerySet[Participation]:
+def leave_requests(organization: Organization | int) -> QuerySet[Participation]:
     return (
         Participation.objects.filter(
             organization_id=getattr(organization, "pk", organization), status=Participation.Status.LEAVE_REQUESTED

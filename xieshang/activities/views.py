@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from xieshang.core.idempotency import once_per_submission
 from xieshang.core.services import require
+from xieshang.core.views import act, submit
 
 from . import selectors, services
 from .forms import (
@@ -128,37 +129,24 @@ def activity_detail(request, pk: int):
     return _detail(request, _activity(request, pk))
 
 
-def _refused(request, exc: ValidationError):
-    for message in exc.messages:
-        messages.error(request, message)
-
-
 @login_required
 @require_POST
 def activity_invite(request, pk: int):
     activity = _activity(request, pk)
     require(request.user, "activities.invite", activity)
-    form = InviteForm(request.POST, organization=activity.organization)
-    if form.is_valid():
-        try:
-            created = services.activity_invite(actor=request.user, activity=activity, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("已邀请 %(n)d 位委员。") % {"n": len(created)})
-            return redirect(activity)
-    return _detail(request, activity, status=400, invite_form=form)
+    return submit(
+        request,
+        InviteForm(request.POST, organization=activity.organization),
+        lambda data: services.activity_invite(actor=request.user, activity=activity, **data),
+        success=lambda created: _("已邀请 %(n)d 位委员。") % {"n": len(created)},
+        to=activity,
+        page=lambda form: _detail(request, activity, status=400, invite_form=form),
+    )
 
 
 def _simple(request, pk: int, call, done: str):
     activity = _activity(request, pk)
-    try:
-        call(activity)
-    except ValidationError as exc:
-        _refused(request, exc)
-    else:
-        messages.success(request, done)
-    return redirect(activity)
+    return act(request, lambda: call(activity), success=done, to=activity, refusals=(ValidationError,))
 
 
 @login_required
@@ -190,16 +178,14 @@ def activity_close(request, pk: int):
 @require_POST
 def activity_cancel(request, pk: int):
     activity = _activity(request, pk)
-    form = CancelForm(request.POST)
-    if form.is_valid():
-        try:
-            services.activity_cancel(actor=request.user, activity=activity, reason=form.cleaned_data["reason"])
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("活动已取消。"))
-            return redirect(activity)
-    return _detail(request, activity, status=400, cancel_form=form)
+    return submit(
+        request,
+        CancelForm(request.POST),
+        lambda data: services.activity_cancel(actor=request.user, activity=activity, reason=data["reason"]),
+        success=_("活动已取消。"),
+        to=activity,
+        page=lambda form: _detail(request, activity, status=400, cancel_form=form),
+    )
 
 
 @login_required
@@ -207,16 +193,14 @@ def activity_cancel(request, pk: int):
 @once_per_submission
 def activity_output(request, pk: int):
     activity = _activity(request, pk)
-    form = OutputForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            services.output_add(actor=request.user, activity=activity, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("成果已添加。"))
-            return redirect(activity)
-    return _detail(request, activity, status=400, output_form=form)
+    return submit(
+        request,
+        OutputForm(request.POST, request.FILES),
+        lambda data: services.output_add(actor=request.user, activity=activity, **data),
+        success=_("成果已添加。"),
+        to=activity,
+        page=lambda form: _detail(request, activity, status=400, output_form=form),
+    )
 
 
 @login_required
@@ -243,41 +227,37 @@ def attendance_import(request, pk: int):
 
 # ------------------------------------------------------------------------------------------------ participations
 def _back(request, participation: Participation):
-    """Back to where the member acted: "my activities" or the activity's page."""
-    if request.POST.get("back") == "mine":
-        return redirect("activities:mine")
-    return redirect(participation.activity)
+    """Where the member acted, to go back to: "my activities" or the activity's page."""
+    return "activities:mine" if request.POST.get("back") == "mine" else participation.activity
 
 
 @login_required
 @require_POST
 def sign_up(request, pk: int):
     participation = _participation(request, pk)
-    try:
-        services.participation_sign_up(actor=request.user, participation=participation)
-    except ValidationError as exc:
-        _refused(request, exc)
-    else:
-        messages.success(request, _("报名成功。"))
-    return _back(request, participation)
+    return act(
+        request,
+        lambda: services.participation_sign_up(actor=request.user, participation=participation),
+        success=_("报名成功。"),
+        to=_back(request, participation),
+        refusals=(ValidationError,),
+    )
 
 
 @login_required
 @require_POST
 def request_leave(request, pk: int):
     participation = _participation(request, pk)
-    form = LeaveForm(request.POST)
-    if form.is_valid():
-        try:
-            services.participation_request_leave(
-                actor=request.user, participation=participation, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("请假申请已提交，等待审批。"))
-            return _back(request, participation)
-    return _detail(request, participation.activity, status=400, leave_form=form)
+    return submit(
+        request,
+        LeaveForm(request.POST),
+        lambda data: services.participation_request_leave(
+            actor=request.user, participation=participation, reason=data["reason"]
+        ),
+        success=_("请假申请已提交，等待审批。"),
+        to=_back(request, participation),
+        page=lambda form: _detail(request, participation.activity, status=400, leave_form=form),
+    )
 
 
 @login_required
@@ -285,15 +265,13 @@ def request_leave(request, pk: int):
 def decide_leave(request, pk: int):
     participation = _participation(request, pk)
     approve = request.POST.get("approve") == "1"
-    try:
-        services.participation_decide_leave(actor=request.user, participation=participation, approve=approve)
-    except ValidationError as exc:
-        _refused(request, exc)
-    else:
-        messages.success(request, _("已准假。") if approve else _("已不准假。"))
-    if request.POST.get("back") == "workbench":
-        return redirect("core:workbench")
-    return redirect(participation.activity)
+    return act(
+        request,
+        lambda: services.participation_decide_leave(actor=request.user, participation=participation, approve=approve),
+        success=_("已准假。") if approve else _("已不准假。"),
+        to="core:workbench" if request.POST.get("back") == "workbench" else participation.activity,
+        refusals=(ValidationError,),
+    )
 
 
 @login_required
@@ -301,13 +279,13 @@ def decide_leave(request, pk: int):
 def record_attendance(request, pk: int):
     participation = _participation(request, pk)
     attended = request.POST.get("attended") == "1"
-    try:
-        services.attendance_record(actor=request.user, participation=participation, attended=attended)
-    except ValidationError as exc:
-        _refused(request, exc)
-    else:
-        messages.success(request, _("已登记出勤。"))
-    return redirect(participation.activity)
+    return act(
+        request,
+        lambda: services.attendance_record(actor=request.user, participation=participation, attended=attended),
+        success=_("已登记出勤。"),
+        to=participation.activity,
+        refusals=(ValidationError,),
+    )
 
 
 @login_required

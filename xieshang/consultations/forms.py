@@ -9,17 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 from xieshang.accounts.models import HandlingUnit, Organization, Role, SpecialCommittee, User
 from xieshang.accounts.pickers import MemberPickerField, Pool
+from xieshang.core.views import apply_errors  # noqa: F401 (the views import it from here)
 
 from .models import Form, Invitation, Kind, LiveMessage, Rating, Segment
-
-
-def apply_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Put a service's refusal beside the field it names; anything else on top of the form."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 class DateInput(forms.DateInput):

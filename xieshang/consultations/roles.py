@@ -1,5 +1,6 @@
 """Relational roles and conditions that the consultation, outcome and room-topic workflows name; register() hands
-them to the engine (workflow.registry). Roles read relations through selectors and rules, never through hooks."""
+them to the engine (workflow.registry). Roles are accounts.relations.Relation objects, each declared once: here, or
+in visibility.py where it is also an audience of who may see the object; rules.py takes their predicates."""
 
 from __future__ import annotations
 
@@ -9,31 +10,30 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from xieshang.accounts.relations import Relation
+from xieshang.accounts.visibility import RelatedUsers, UserField
 from xieshang.workflow import registry
 
 from . import selectors
-from .rules import is_host_staff, is_outcome_owner
-
-
-def _room_of(obj):
-    if obj._meta.model_name == "topic":
-        return obj.room
-    return obj.topic.room if obj.topic_id else None
-
-
-def is_convener(user, obj) -> bool:
-    room = _room_of(obj)
-    return room is not None and room.convener_id == user.pk
-
-
-def conveners(obj) -> list:
-    room = _room_of(obj)
-    return [room.convener] if room else []
+from .models import Topic
+from .visibility import CONVENER, HOST_STAFF, OWNER, room_of
 
 
 def followers(obj) -> list:
-    room = _room_of(obj)
+    room = room_of(obj)
     return selectors.room_followers(room) if room else []
+
+
+# Roles of topics and outcomes only (host staff, owner and convener are in visibility.py, with the audiences).
+RAISER = Relation("raiser", UserField("raised_by_id"), members=lambda t: [t.raised_by], label=gettext_lazy("提出人"))
+PARTICIPANTS = Relation(
+    "participants",
+    RelatedUsers(Topic.participants.through, "topic"),
+    members=lambda t: list(t.participants.all()),
+    label=gettext_lazy("参加人员"),
+)
+# Told of a topic's and an outcome's progress, never acting: the role holds for nobody.
+FOLLOWERS = Relation("followers", test=lambda user, obj: False, members=followers, label=gettext_lazy("关注的居民"))
 
 
 # ---------------------------------------------------------------------------------------------------- conditions
@@ -82,38 +82,9 @@ def outcomes_settled(topic, actor, payload):
 
 
 def register() -> None:
-    role = registry.register_relational_role
-    role(
-        "consultations.Consultation",
-        "host_staff",
-        lambda user, consultation: is_host_staff(user, consultation),
-        label=gettext_lazy("主办方专委会工作人员"),
-        members=selectors.host_staff,
-    )
-    role(
-        "consultations.Outcome",
-        "owner",
-        lambda user, outcome: is_outcome_owner(user, outcome),
-        label=gettext_lazy("责任单位/责任领导"),
-        members=selectors.outcome_owners,
-    )
-    for model in ("consultations.Outcome", "consultations.Topic"):
-        role(model, "convener", is_convener, label=gettext_lazy("召集人"), members=conveners)
-        role(model, "followers", lambda u, o: False, label=gettext_lazy("关注的居民"), members=followers)
-    role(
-        "consultations.Topic",
-        "raiser",
-        lambda u, t: t.raised_by_id == u.pk,
-        label=gettext_lazy("提出人"),
-        members=lambda t: [t.raised_by],
-    )
-    role(
-        "consultations.Topic",
-        "participants",
-        lambda u, t: t.participants.filter(pk=u.pk).exists(),
-        label=gettext_lazy("参加人员"),
-        members=lambda t: list(t.participants.all()),
-    )
+    registry.register_relations("consultations.Consultation", HOST_STAFF)
+    registry.register_relations("consultations.Outcome", OWNER, CONVENER, FOLLOWERS)
+    registry.register_relations("consultations.Topic", CONVENER, FOLLOWERS, RAISER, PARTICIPANTS)
     condition = registry.register_condition
     condition("consultations.minutes_written", minutes_written, label=gettext_lazy("纪要已填写"))
     condition("consultations.approval_recorded", approval_recorded, label=gettext_lazy("批准日期有效"))

@@ -12,7 +12,8 @@ from xieshang.accounts.rules import is_committee_staff, is_leader, is_system_adm
 from xieshang.accounts.selectors import roles_by_organization
 from xieshang.workflow.selectors import state_has
 
-from .visibility import CONSULTATION, MATERIALS, host_ids
+from .roles import RAISER
+from .visibility import CONSULTATION, CONVENER, HOST_STAFF, MATERIALS, OUTCOME, OWNER, host_ids
 from .workflows import (
     AGREEING,
     CANCELLED,
@@ -31,16 +32,11 @@ def _roles(user) -> dict[int, set[str]]:
     return roles_by_organization(user) if getattr(user, "is_authenticated", False) else {}
 
 
-# Anyone with a role in one of the consultation's hosts (visibility.CONSULTATION).
-in_host = rules.predicate(CONSULTATION.can_view, name="in_host")
-
-
-@rules.predicate
-def is_host_staff(user, consultation=None) -> bool:
-    if consultation is None:
-        return False
-    roles = _roles(user)
-    return any(Role.COMMITTEE_STAFF in roles.get(org_id, ()) for org_id in host_ids(consultation))
+# Relations written once (visibility.py, roles.py) for the engine's roles and these permissions.
+is_host_staff = HOST_STAFF.predicate
+is_convener = CONVENER.predicate
+is_outcome_owner = OWNER.predicate
+raised_topic = RAISER.predicate
 
 
 @rules.predicate
@@ -89,16 +85,6 @@ def in_organization(user, obj=None) -> bool:
 
 
 @rules.predicate
-def is_convener(user, obj=None) -> bool:
-    if obj is None or not getattr(user, "is_authenticated", False):
-        return False
-    room = obj if obj.__class__.__name__ == "Room" else getattr(obj, "room", None)
-    if room is None and obj.__class__.__name__ == "Outcome" and obj.topic_id:
-        room = obj.topic.room
-    return room is not None and room.convener_id == user.pk
-
-
-@rules.predicate
 def is_org_committee_staff(user, obj=None) -> bool:
     return obj is not None and Role.COMMITTEE_STAFF in _roles(user).get(_org_id(obj), ())
 
@@ -106,12 +92,6 @@ def is_org_committee_staff(user, obj=None) -> bool:
 @rules.predicate
 def topic_raised(user, topic=None) -> bool:
     return topic is not None and state_has(topic, COLLECTING)
-
-
-@rules.predicate
-def raised_topic(user, topic=None) -> bool:
-    """The user raised this topic (he supports it by raising it; a support of his own would count him twice)."""
-    return topic is not None and topic.raised_by_id == getattr(user, "pk", None)
 
 
 @rules.predicate
@@ -131,28 +111,6 @@ def may_raise_in(user, obj=None) -> bool:
 
 
 # ---------------------------------------------------------------------------------------------------- outcomes
-@rules.predicate
-def is_outcome_owner(user, outcome=None) -> bool:
-    if outcome is None or not getattr(user, "is_authenticated", False):
-        return False
-    if outcome.owner_leader_id == user.pk:
-        return True
-    if not outcome.owner_unit_id:
-        return False
-    from xieshang.accounts.models import RoleGrant
-
-    return RoleGrant.objects.filter(user=user, role=Role.UNIT_OFFICER, handling_unit_id=outcome.owner_unit_id).exists()
-
-
-@rules.predicate
-def outcome_in_host(user, outcome=None) -> bool:
-    if outcome is None:
-        return False
-    if outcome.consultation_id:
-        return in_host(user, outcome.consultation)
-    return outcome.organization_id in _roles(user)
-
-
 @rules.predicate
 def is_outcome_staff(user, outcome=None) -> bool:
     """Committee staff of the outcome's consultation hosts, or of the room's organization."""
@@ -234,7 +192,7 @@ rules.add_perm("consultations.add_outcome", (is_convener | is_org_committee_staf
 rules.add_perm("consultations.follow_room", rules.is_authenticated)
 
 # Outcomes
-rules.add_perm("consultations.view_outcome", outcome_in_host | is_outcome_owner | is_convener)
+rules.add_perm("consultations.view_outcome", OUTCOME.predicate)
 rules.add_perm("consultations.add_progress", is_outcome_owner & outcome_progressing)
 rules.add_perm("consultations.publish_outcome", is_outcome_staff | (outcome_from_room & is_convener))
 rules.add_perm("consultations.rate_outcome", is_citizen_of_outcome_org & outcome_from_room & outcome_done)

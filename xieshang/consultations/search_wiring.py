@@ -8,8 +8,9 @@ Who finds what is who may open it (rules.py, portal.py):
   everyone signed in once the portal shows them (a public consultation not dropped; the minutes once reported);
 - a meeting material: the people invited and the hosts' committee staff and leaders ("consultations.view_materials");
   never public;
-- an outcome: anyone with a role in the consultation's hosts (a room outcome: in its organization), the responsible
-  leader, the responsible unit's officers, the room's convener ("consultations.view_outcome"). The portal lists an
+- an outcome: visibility.OUTCOME, anyone with a role in the consultation's hosts (a room outcome: in its
+  organization), the responsible leader, the responsible unit's officers, the room's convener
+  ("consultations.view_outcome"). The portal lists an
   outcome's title and state but never its text, so outcomes are never public in search;
 - a room topic: anyone with a role in the room's organization ("consultations.view_room"); the portal shows only
   titles, so topics are not public either.
@@ -25,12 +26,13 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from xieshang.search import registry
-from xieshang.search.registry import ANY_ROLE, ORGANIZATION, PUBLIC, RESTRICTED, SearchDoc
+from xieshang.search.registry import ORGANIZATION, PUBLIC, RESTRICTED, SearchDoc
 from xieshang.workflow.selectors import state_has
 
 from .models import Consultation, Material, Outcome, Topic
 from .visibility import CONSULTATION as CONSULTATION_VISIBILITY
-from .visibility import MATERIALS, host_ids
+from .visibility import MATERIALS
+from .visibility import OUTCOME as OUTCOME_VISIBILITY
 from .workflows import CANCELLED, CONSULTATION_WORKFLOW, MINUTES_PUBLIC, OUTCOME_WORKFLOW, TOPIC_WORKFLOW
 
 CONSULTATION = "consultation"
@@ -42,10 +44,6 @@ TOPIC = "room_topic"
 
 def _state(obj) -> str:
     return obj.state.key if obj.state_id else ""
-
-
-def _hosts(consultation: Consultation) -> list[int]:
-    return sorted(host_ids(consultation))
 
 
 def _on_portal(consultation: Consultation) -> bool:
@@ -144,15 +142,7 @@ def minutes_document(consultation: Consultation) -> SearchDoc | None:
 
 
 def outcome_document(outcome: Outcome) -> SearchDoc | None:
-    users = {outcome.owner_leader_id}
-    if outcome.consultation_id:
-        orgs = _hosts(outcome.consultation)
-        year = outcome.consultation.plan_year
-    else:
-        orgs = [outcome.organization_id]
-        year = outcome.created_at.year
-        if outcome.topic_id:
-            users.add(outcome.topic.room.convener_id)
+    year = outcome.consultation.plan_year if outcome.consultation_id else outcome.created_at.year
     units = [outcome.owner_unit_id] if outcome.owner_unit_id else []
     return SearchDoc(
         title=outcome.title,
@@ -165,9 +155,7 @@ def outcome_document(outcome: Outcome) -> SearchDoc | None:
         url=outcome.get_absolute_url(),
         doc_date=outcome.created_at.date(),
         visibility=RESTRICTED,
-        viewer_user_ids=sorted(u for u in users if u),
-        viewer_org_roles=[(org_id, ANY_ROLE) for org_id in orgs],
-        viewer_unit_ids=units,
+        **OUTCOME_VISIBILITY.reader_fields(outcome),
     )
 
 

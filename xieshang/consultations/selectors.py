@@ -16,27 +16,27 @@ from xieshang.accounts.selectors import roles_by_organization, user_organization
 from xieshang.workflow.selectors import state_ids_tagged
 
 from .models import Article, Consultation, Follow, Invitation, LiveMessage, Outcome, Photo, Room, Topic
-from .visibility import CONSULTATION, host_ids
+from .visibility import CONSULTATION, OUTCOME, OWNER, host_ids
 from .workflows import CANCELLED, DECLINED, DONE, DRAFT, MEETING, SETTLED, TOOK_PLACE
 
 if TYPE_CHECKING:
-    from xieshang.accounts.models import User
+    from xieshang.accounts.models import Organization, User
 
 
 def _consultations() -> QuerySet[Consultation]:
     return Consultation.objects.select_related("state", "committee", "organization").prefetch_related("hosts")
 
 
-def consultations_for_user(user: Any, organization: Any = None) -> QuerySet[Consultation]:
+def consultations_for_user(user: User, organization: Organization | None = None) -> QuerySet[Consultation]:
     """Consultations hosted by one of the user's organizations (or by `organization`, if the user belongs to it)."""
     return CONSULTATION.filter(_consultations(), user, organization).order_by("-planned_date", "-id")
 
 
-def plan_for(user: Any, organization: Any, year: int) -> QuerySet[Consultation]:
+def plan_for(user: User, organization: Organization, year: int) -> QuerySet[Consultation]:
     return consultations_for_user(user, organization).filter(plan_year=year).order_by("planned_date", "id")
 
 
-def get_consultation_for_user(user: Any, pk: int) -> Consultation:
+def get_consultation_for_user(user: User, pk: int) -> Consultation:
     consultation = get_object_or_404(_consultations(), pk=pk)
     import rules
 
@@ -45,13 +45,13 @@ def get_consultation_for_user(user: Any, pk: int) -> Consultation:
     return consultation
 
 
-def staff_host_ids(user: Any, consultation: Consultation) -> set[int]:
+def staff_host_ids(user: User, consultation: Consultation) -> set[int]:
     """The hosts in which the user is committee staff or leader: whose invitations and attendance they see."""
     roles = roles_by_organization(user)
     return {o for o in host_ids(consultation) if roles.get(o, set()) & {Role.COMMITTEE_STAFF, Role.LEADER}}
 
 
-def timeline_for(user: Any, consultation: Consultation) -> list[Any]:
+def timeline_for(user: User, consultation: Consultation) -> list[Any]:
     """The consultation's workflow events as this user may read them. Co-hosts share the timeline of a cross-region
     consultation, but not each other's staff: an action by someone of another host shows that host's name instead
     of the person's (the user's own organizations keep the names)."""
@@ -78,7 +78,7 @@ def timeline_for(user: Any, consultation: Consultation) -> list[Any]:
     return events
 
 
-def invitations_visible(user: Any, consultation: Consultation) -> QuerySet[Invitation]:
+def invitations_visible(user: User, consultation: Consultation) -> QuerySet[Invitation]:
     own_hosts = staff_host_ids(user, consultation)
     return (
         consultation.invitations.filter(Q(organization_id__in=own_hosts) | Q(user=user))
@@ -91,7 +91,7 @@ def live_messages(consultation: Consultation, after: int = 0) -> QuerySet[LiveMe
     return consultation.live_messages.filter(pk__gt=after).select_related("author", "organization")
 
 
-def invitations_for_member(user: Any) -> QuerySet[Invitation]:
+def invitations_for_member(user: User) -> QuerySet[Invitation]:
     return (
         Invitation.objects.filter(user=user, consultation__state_id__in=state_ids_tagged(MEETING))
         .select_related("consultation", "consultation__state")
@@ -100,7 +100,7 @@ def invitations_for_member(user: Any) -> QuerySet[Invitation]:
 
 
 # ---------------------------------------------------------------------------------------------------- rooms
-def rooms_for(organization: Any) -> QuerySet[Room]:
+def rooms_for(organization: Organization) -> QuerySet[Room]:
     return (
         Room.objects.filter(organization=organization)
         .select_related("community", "convener")
@@ -113,7 +113,7 @@ def topics_for_room(room: Room) -> QuerySet[Topic]:
     return room.topics.select_related("state", "raised_by").order_by("-support_count", "-raised_at")
 
 
-def topics_for_convener(user: Any) -> QuerySet[Topic]:
+def topics_for_convener(user: User) -> QuerySet[Topic]:
     return (
         Topic.objects.filter(room__convener=user)
         .exclude(state__is_final=True)
@@ -122,11 +122,11 @@ def topics_for_convener(user: Any) -> QuerySet[Topic]:
     )
 
 
-def followed_rooms(user: Any) -> QuerySet[Room]:
+def followed_rooms(user: User) -> QuerySet[Room]:
     return Room.objects.filter(follows__user=user).select_related("community").order_by("name")
 
 
-def practical_matters_done(organization: Any, year: int | None = None) -> int:
+def practical_matters_done(organization: Organization, year: int | None = None) -> int:
     """办实事: room topics brought to completion (every outcome done or settled), for the annual statistics."""
     qs = Topic.objects.filter(organization=organization, state_id__in=state_ids_tagged(DONE))
     if year is not None:
@@ -134,7 +134,7 @@ def practical_matters_done(organization: Any, year: int | None = None) -> int:
     return qs.count()
 
 
-def consultations_by_kind(organization: Any, year: int) -> dict[str, int]:
+def consultations_by_kind(organization: Organization, year: int) -> dict[str, int]:
     rows = (
         Consultation.objects.filter(hosts=organization, plan_year=year, state_id__in=state_ids_tagged(TOOK_PLACE))
         .values("kind")
@@ -148,34 +148,20 @@ def _outcomes() -> QuerySet[Outcome]:
     return Outcome.objects.select_related("state", "owner_unit", "owner_leader", "consultation", "topic__room")
 
 
-def outcomes_for_user(user: Any, organization: Any) -> QuerySet[Outcome]:
-    """Outcomes of the organization's consultations and rooms, and of consultations it co-hosts."""
-    if organization is None or organization.pk not in user_organization_ids(user):
+def outcomes_for_user(user: User, organization: Organization | None) -> QuerySet[Outcome]:
+    """Outcomes of the organization's consultations and rooms, and of consultations it co-hosts, that the user may
+    see (visibility.OUTCOME)."""
+    if organization is None:
         return Outcome.objects.none()
-    return (
-        _outcomes()
-        .filter(Q(organization=organization) | Q(consultation__hosts=organization))
-        .distinct()
-        .order_by("-created_at", "-id")
-    )
+    return OUTCOME.filter(_outcomes(), user, organization).order_by("-created_at", "-id")
 
 
-def outcomes_for_owner(user: Any) -> QuerySet[Outcome]:
-    units = [
-        unit
-        for unit in user.role_grants.filter(role=Role.UNIT_OFFICER, handling_unit__isnull=False).values_list(
-            "handling_unit_id", flat=True
-        )
-    ]
-    return (
-        _outcomes()
-        .filter(Q(owner_unit_id__in=units) | Q(owner_leader=user))
-        .exclude(state__is_final=True)
-        .order_by("due_on", "id")
-    )
+def outcomes_for_owner(user: User) -> QuerySet[Outcome]:
+    """The open outcomes the user is responsible for (visibility.OWNER), in every organization."""
+    return _outcomes().filter(OWNER.q(user)).exclude(state__is_final=True).order_by("due_on", "id")
 
 
-def get_outcome_for_user(user: Any, pk: int) -> Outcome:
+def get_outcome_for_user(user: User, pk: int) -> Outcome:
     outcome = get_object_or_404(_outcomes().prefetch_related("progress"), pk=pk)
     import rules
 
@@ -184,7 +170,7 @@ def get_outcome_for_user(user: Any, pk: int) -> Outcome:
     return outcome
 
 
-def is_following(user: Any, room: Room) -> bool:
+def is_following(user: User, room: Room) -> bool:
     return getattr(user, "is_authenticated", False) and Follow.objects.filter(room=room, user=user).exists()
 
 
@@ -243,7 +229,7 @@ def public_photos(parent: Any = None) -> QuerySet[Photo]:
     return qs.order_by("-created_at", "-id")
 
 
-def media_for_staff(user: Any, parent: Any) -> tuple[QuerySet[Article], QuerySet[Photo]]:
+def media_for_staff(user: User, parent: Any) -> tuple[QuerySet[Article], QuerySet[Photo]]:
     """Every article and photo of the parent, published or not, for its staff page. Co-hosts see each other's
     published items on the portal; here each host's staff see their own organization's drafts and everything
     published."""
@@ -276,15 +262,6 @@ def outcome_owners(outcome: Outcome) -> list[User]:
     if outcome.owner_leader is not None:
         people.append(outcome.owner_leader)
     return people
-
-
-def host_staff(consultation: Consultation) -> QuerySet[User]:
-    """The committee staff of every host of the consultation."""
-    from xieshang.accounts.models import User
-
-    return User.objects.filter(
-        is_active=True, role_grants__role=Role.COMMITTEE_STAFF, role_grants__organization_id__in=host_ids(consultation)
-    ).distinct()
 
 
 def open_outcomes(topic: Topic) -> QuerySet[Outcome]:

@@ -18,6 +18,13 @@ if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
 
+class Refusal(Exception):  # noqa: N818 (a refusal is what it is, not an "Error")
+    """A service's refusal whose message is meant for the person who tried (workflow.exceptions.TransitionError
+    is one). Pages show it with core.views.refusal_text; the API maps its subclasses to HTTP (api.errors)."""
+
+    message: str = ""
+
+
 def require(actor: Any, perm: str, obj: Any, message: StrOrPromise | None = None) -> None:
     """PermissionDenied (with the message shown to the user) unless the actor holds `perm` on `obj`."""
     if not rules.has_perm(perm, actor, obj):

@@ -1,18 +1,101 @@
-from collections.abc import Callable
-from typing import Any
+from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from django import forms
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .context_processors import CARE_COOKIE
+from .services import Refusal
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 from .workbench import roles_of, sections_for
 
 ONE_YEAR = 365 * 24 * 3600
+
+# What a page shows as a refusal of the action it asked for: the service's message, in the user's language.
+REFUSALS: tuple[type[Exception], ...] = (ValidationError, PermissionDenied, Refusal)
+
+
+def refusal_text(exc: Exception) -> str:
+    """The text of a service's refusal: a ValidationError's messages, a Refusal's message, or the exception."""
+    if isinstance(exc, ValidationError):
+        return "；".join(str(m) for m in exc.messages)
+    message = getattr(exc, "message", None)
+    if message:
+        return str(message)
+    return str(exc) or _("您没有执行此操作的权限。")
+
+
+def apply_errors(form: forms.BaseForm, exc: ValidationError) -> None:
+    """Put a service's refusal beside the field it names; anything else on top of the form."""
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+def act(
+    request: HttpRequest,
+    call: Callable[[], Any],
+    *,
+    success: StrOrPromise | Callable[[Any], StrOrPromise] | None,
+    to: Any,
+    refusals: tuple[type[Exception], ...] = REFUSALS,
+) -> HttpResponse:
+    """A posted action without a form of its own: run the service (`call()`); on a refusal (`refusals`) show its
+    message, else `success` (a text, or a function of what the service returned); then redirect to `to` (what
+    django.shortcuts.redirect takes: an object, a URL or a URL name). The refused write left nothing behind: the
+    service ran in its own transaction."""
+    try:
+        result = call()
+    except refusals as exc:
+        messages.error(request, refusal_text(exc))
+    else:
+        if success is not None:
+            messages.success(request, success(result) if callable(success) else success)
+    return redirect(to)
+
+
+def submit(
+    request: HttpRequest,
+    form: forms.BaseForm,
+    call: Callable[[dict[str, Any]], Any],
+    *,
+    success: StrOrPromise | Callable[[Any], StrOrPromise] | None,
+    to: Any,
+    page: Callable[[forms.BaseForm], HttpResponse],
+    refusals: tuple[type[Exception], ...] = (),
+) -> HttpResponse:
+    """A posted form: when it is valid, run the service (`call(form.cleaned_data)`); a ValidationError goes beside
+    the fields it names, another refusal (`refusals`) on top of the form; on success show `success` and redirect to
+    `to`. Otherwise `page(form)`: the page again with the form as typed and its errors (the caller sets the
+    status)."""
+    if form.is_valid():
+        try:
+            result = call(form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        except refusals as exc:
+            form.add_error(None, refusal_text(exc))
+        else:
+            if success is not None:
+                messages.success(request, success(result) if callable(success) else success)
+            return redirect(to(result) if callable(to) else to)
+    return page(form)
+
 
 # What the anonymous home page shows besides its fixed links: domains register a function returning template context
 # (consultations: the public rooms), so that the base knows no domain.

@@ -474,13 +474,6 @@ TOPICS = [
 ]
 
 
-def topic_by_key(key: str):
-    for topic in TOPICS:
-        if topic[0] == key:
-            return topic
-    raise KeyError(key)
-
-
 MICRO_TEMPLATES = [
     (
         "关于{street}路段增设人行横道的建议",

@@ -19,17 +19,6 @@ def rule_for(organization, key: str) -> DutyRule | None:
     return rules.get(None)
 
 
-def rules_for(organization) -> list[DutyRule]:
-    """Every rule in force for the organization (its own rows replace the defaults with the same key)."""
-    org_id = getattr(organization, "pk", organization)
-    found: dict[str, DutyRule] = {}
-    for rule in DutyRule.objects.filter(organization_id__isnull=True).order_by("key"):
-        found[rule.key] = rule
-    for rule in DutyRule.objects.filter(organization_id=org_id).order_by("key"):
-        found[rule.key] = rule
-    return list(found.values())
-
-
 def entries_for_member(member, organization=None, year: int | None = None) -> QuerySet[DutyEntry]:
     entries = DutyEntry.objects.filter(member=member)
     if organization is not None:
@@ -66,10 +55,3 @@ def member_ranking(organization, year: int | None = None) -> QuerySet:
         .annotate(points=Sum("points"), entries=Count("id"))
         .order_by("-points", "member__name")
     )
-
-
-def entries_for_source(source) -> QuerySet[DutyEntry]:
-    from django.contrib.contenttypes.models import ContentType
-
-    ct = ContentType.objects.get_for_model(source, for_concrete_model=True)
-    return DutyEntry.objects.filter(content_type=ct, object_id=source.pk).select_related("member")

@@ -4,13 +4,13 @@ field and keep what was typed."""
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from xieshang.accounts.models import HandlingUnit, Role, SpecialCommittee, User
 from xieshang.accounts.pickers import MemberPickerField, Pool
 from xieshang.core.uploads import DEFAULT_TYPES, validate_uploads
+from xieshang.core.views import apply_errors  # noqa: F401 (the views import it from here)
 from xieshang.workflow.selectors import state_tag
 
 from .models import BulletinIssue, Level, Recipient, Report
@@ -30,15 +30,6 @@ class MultipleFileField(forms.FileField):
         if isinstance(data, (list, tuple)):
             return [single(d, initial) for d in data]
         return [single(data, initial)] if data else []
-
-
-def apply_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Put a service's refusal beside the field it names; anything else on top of the form."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 class ReportForm(forms.Form):

@@ -1,6 +1,7 @@
 """The relational roles and conditions the report workflow names; register() hands them to the engine.
 
-Roles read relations through selectors. The conditions guard the transitions that carry records (publish, send up,
+The roles are the relations visibility.py declares (AUTHOR, FORWARDED_UNIT), each also an audience of
+who may open a report. The conditions guard the transitions that carry records (publish, send up,
 forward, reply, instruction, adoption): each checks that rows back what the event will say, so the services (which
 write the rows first, in the same transaction) pass and the generic workflow endpoint, which writes no rows, is
 refused with the hint to use the report page's form."""
@@ -14,6 +15,7 @@ from xieshang.workflow import registry
 
 from . import selectors
 from .models import BulletinIssue, Level
+from .visibility import AUTHOR, FORWARDED_UNIT
 from .workflows import (
     ADOPTION_RECORDED,
     DISPATCH_RECORDED,
@@ -102,19 +104,6 @@ CONDITIONS = {
 
 
 def register() -> None:
-    registry.register_relational_role(
-        MODEL,
-        "author",
-        selectors.is_author,
-        label=gettext_lazy("作者"),
-        members=selectors.report_authors,
-    )
-    registry.register_relational_role(
-        MODEL,
-        "forwarded_unit",
-        selectors.is_forwarded_unit_officer,
-        label=gettext_lazy("转办承办单位"),
-        members=selectors.forwarded_unit_officers,
-    )
+    registry.register_relations(MODEL, AUTHOR, FORWARDED_UNIT)
     for key, (fn, label) in CONDITIONS.items():
         registry.register_condition(key, fn, label=label)

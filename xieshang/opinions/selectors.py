@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import rules
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
-from xieshang.accounts.models import Role, RoleGrant, User
+from xieshang.accounts.models import Role, RoleGrant
 from xieshang.workflow.selectors import state_tag
 
 from .models import (
@@ -25,8 +25,11 @@ from .models import (
 )
 from .visibility import INBOX_ROLES, REPORT, inbox_organization_ids, recipient_reader_q
 
+if TYPE_CHECKING:
+    from xieshang.accounts.models import Organization, User
 
-def settings_for(organization: Any) -> OpinionSettings:
+
+def settings_for(organization: Organization | int) -> OpinionSettings:
     """The organization's limits, or the defaults (an unsaved row) when it has none; cached, cleared when the row is
     saved or deleted (OrganizationSettings.for_organization, receivers in apps.py)."""
     return OpinionSettings.for_organization(organization)
@@ -38,7 +41,7 @@ def _base() -> QuerySet[Report]:
     )
 
 
-def reports_for_author(user: Any, organization: Any = None) -> QuerySet[Report]:
+def reports_for_author(user: User, organization: Organization | None = None) -> QuerySet[Report]:
     """The reports the user wrote or co-wrote, newest first."""
     reports = _base().filter(Q(submitter=user) | Q(author_links__user=user)).distinct()
     if organization is not None:
@@ -47,7 +50,7 @@ def reports_for_author(user: Any, organization: Any = None) -> QuerySet[Report]:
 
 
 def desk_reports(
-    organization: Any, state_keys: Iterable[str] | None = None, *, tag: str | None = None
+    organization: Organization, state_keys: Iterable[str] | None = None, *, tag: str | None = None
 ) -> QuerySet[Report]:
     """The information staff's queue: urgent ones first, then oldest first (first in, first edited). Narrowed to
     states carrying the phase `tag`, or to the state keys an API caller names."""
@@ -59,40 +62,12 @@ def desk_reports(
     return reports.order_by("-urgent", "submitted_at", "id")
 
 
-def visible_reports(user: Any, organization: Any) -> QuerySet[Report]:
+def visible_reports(user: User, organization: Organization) -> QuerySet[Report]:
     """Every report of the organization the user may open (visibility.REPORT), newest first."""
     return REPORT.filter(_base(), user, organization).order_by("-submitted_at", "-id")
 
 
-def is_author(user: Any, report: Report) -> bool:
-    """The user wrote or co-wrote the report."""
-    if report.submitter_id == user.pk:
-        return True
-    return report.author_links.filter(user_id=user.pk).exists()
-
-
-def report_authors(report: Report) -> list[User]:
-    return [link.user for link in report.author_links.select_related("user")]
-
-
-def forwarded_unit_officers(report: Report) -> QuerySet[User]:
-    """Active officers of the units the report was forwarded to."""
-
-    return User.objects.filter(
-        is_active=True,
-        role_grants__role=Role.UNIT_OFFICER,
-        role_grants__handling_unit__in=report.forwards.values("unit_id"),
-    ).distinct()
-
-
-def is_forwarded_unit_officer(user: Any, report: Report) -> bool:
-    units = RoleGrant.objects.filter(user=user, role=Role.UNIT_OFFICER, handling_unit__isnull=False).values(
-        "handling_unit_id"
-    )
-    return report.forwards.filter(unit_id__in=units).exists()
-
-
-def get_report_for_user(user: Any, pk: int, perm: str = "opinions.view_report", for_update: bool = False) -> Report:
+def get_report_for_user(user: User, pk: int, perm: str = "opinions.view_report", for_update: bool = False) -> Report:
     """The report if the user may see it; 404 otherwise, so outsiders learn nothing of its existence."""
     queryset = Report.objects.select_related("state", "workflow", "issue", "organization", "submitter", "sector")
     if for_update:
@@ -103,11 +78,11 @@ def get_report_for_user(user: Any, pk: int, perm: str = "opinions.view_report", 
     return report
 
 
-def issues_for(organization: Any) -> QuerySet[BulletinIssue]:
+def issues_for(organization: Organization) -> QuerySet[BulletinIssue]:
     return BulletinIssue.objects.filter(organization=organization).order_by("status", "-year", "-number", "-id")
 
 
-def get_issue_for_user(user: Any, pk: int, perm: str = "opinions.view_issue") -> BulletinIssue:
+def get_issue_for_user(user: User, pk: int, perm: str = "opinions.view_issue") -> BulletinIssue:
     issue = BulletinIssue.objects.select_related("organization").filter(pk=pk).first()
     if issue is None or not rules.has_perm(perm, user, issue):
         raise Http404
@@ -118,11 +93,11 @@ def issue_reports(issue: BulletinIssue) -> QuerySet[Report]:
     return _base().filter(issue=issue).order_by("issue_order", "id")
 
 
-def recipients_of(organization: Any) -> QuerySet[Recipient]:
+def recipients_of(organization: Organization) -> QuerySet[Recipient]:
     return Recipient.objects.filter(organization=organization, is_active=True).order_by("order", "id")
 
 
-def inbox_for(user: Any) -> QuerySet[Dispatch]:
+def inbox_for(user: User) -> QuerySet[Dispatch]:
     """What was sent to recipients whose inbox this user reads, newest first."""
     return (
         Dispatch.objects.filter(recipient_reader_q(user))
@@ -132,7 +107,7 @@ def inbox_for(user: Any) -> QuerySet[Dispatch]:
     )
 
 
-def forwards_for_officer(user: Any, pending_only: bool = False) -> QuerySet[Forward]:
+def forwards_for_officer(user: User, pending_only: bool = False) -> QuerySet[Forward]:
     units = RoleGrant.objects.filter(user=user, role=Role.UNIT_OFFICER, handling_unit__isnull=False).values(
         "handling_unit_id"
     )
@@ -180,18 +155,14 @@ def report_for_source(source: Any) -> Report | None:
 __all__ = [
     "INBOX_ROLES",
     "desk_reports",
-    "forwarded_unit_officers",
     "get_issue_for_user",
     "get_report_for_user",
     "inbox_for",
     "inbox_organization_ids",
     "instruction_leader",
-    "is_author",
-    "is_forwarded_unit_officer",
     "issue_reports",
     "issues_for",
     "recipients_of",
-    "report_authors",
     "report_for_source",
     "report_records",
     "reports_for_author",

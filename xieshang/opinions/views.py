@@ -11,12 +11,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from xieshang.core.idempotency import once_per_submission
+from xieshang.core.views import REFUSALS, submit
 from xieshang.workflow.exceptions import TransitionError
 from xieshang.workflow.models import WorkflowEvent
 from xieshang.workflow.selectors import available_transitions, state_has
@@ -171,19 +171,17 @@ def _post_action(request, pk, form_class, name, call, success, form_kwargs=None)
     report = selectors.get_report_for_user(request.user, pk)
     # Several forms share a page (and field names such as "level" and "note"): each has its own prefix.
     form = form_class(request.POST, prefix=name.removesuffix("_form"), **(form_kwargs(report) if form_kwargs else {}))
-    if form.is_valid():
-        try:
-            call(report, form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        except (TransitionError, PermissionDenied) as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, success)
-            return redirect(report)
-    response = render(request, "opinions/detail.html", _detail_context(request, report, **{name: form}))
-    response.status_code = 422
-    return response
+    return submit(
+        request,
+        form,
+        lambda data: call(report, data),
+        success=success,
+        to=report,
+        page=lambda form: render(
+            request, "opinions/detail.html", _detail_context(request, report, **{name: form}), status=422
+        ),
+        refusals=REFUSALS,
+    )
 
 
 def _org_kwargs(report):
@@ -504,7 +502,3 @@ def stats_view(request):
         "opinions/stats.html",
         {"form": form, "stats": stats, "levels": Level, "years": range(timezone.localdate().year, 2019, -1)},
     )
-
-
-def detail_url(report) -> str:
-    return reverse("opinions:detail", args=[report.pk])

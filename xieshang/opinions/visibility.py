@@ -12,8 +12,10 @@
 from __future__ import annotations
 
 from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy
 
 from xieshang.accounts.models import Role
+from xieshang.accounts.relations import Relation
 from xieshang.accounts.selectors import roles_by_organization
 from xieshang.accounts.visibility import (
     Audience,
@@ -79,11 +81,21 @@ FROM_A_PROPOSAL = Condition(
     test=_from_a_proposal,
 )
 
-REPORT = Visibility(
+# Relations the report workflow names as roles (roles.py registers them): each is also an audience of REPORT.
+AUTHOR = Relation(
+    "author",
     UserField("submitter_id"),
     RelatedUsers(ReportAuthor, "report"),
+    label=gettext_lazy("作者"),
+    # whom the engine tells: the authors in their order
+    members=lambda report: [link.user for link in report.author_links.select_related("user")],
+)
+FORWARDED_UNIT = Relation("forwarded_unit", RelatedUnits(Forward, "report"), label=gettext_lazy("转办承办单位"))
+
+REPORT = Visibility(
+    *AUTHOR.audiences,
     OrgRoles(*READERS),
     RecipientReaders(),
-    RelatedUnits(Forward, "report"),
+    *FORWARDED_UNIT.audiences,
     OrgRoles(Role.PROPOSALS_STAFF, when=FROM_A_PROPOSAL),
 )

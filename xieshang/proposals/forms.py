@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from xieshang.accounts.models import HandlingUnit, MemberProfile, Role, Sector, SpecialCommittee, User
 from xieshang.accounts.pickers import MemberPicker, MemberPickerField, Pool
 from xieshang.core.uploads import validate_uploads
+from xieshang.core.views import apply_errors  # noqa: F401 (the views import it from here)
 from xieshang.workflow.selectors import state_tag
 
 from .models import Category, NotFiledGround, Proposal, Rating, Reply
@@ -29,15 +30,6 @@ def members_of(organization):
 
 def units_of(organization):
     return HandlingUnit.objects.filter(organization=organization, is_active=True).order_by("name")
-
-
-def apply_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Put a service's refusal beside the field it names; anything else on top of the form."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 class MultipleFileInput(forms.ClearableFileInput):

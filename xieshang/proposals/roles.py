@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from xieshang.accounts.models import Role
+from xieshang.accounts.relations import Relation
 from xieshang.accounts.selectors import has_role
 from xieshang.workflow import registry
 
@@ -30,60 +31,64 @@ from .selectors import (
 MODEL = "proposals.Proposal"
 
 
-def _unit_role(roles, statuses=ACTIVE):
+def _proposal(obj):
+    """The proposal a permission is asked about: the object itself, or the proposal of a row of it."""
+    return getattr(obj, "proposal", obj)
+
+
+def _unit_relation(name, label, roles, statuses=ACTIVE) -> Relation:
+    """Officers of the units holding a current assignment of the roles (any role when None) in the statuses."""
     statuses = tuple(statuses)
 
-    def check(user, obj):
+    def test(user, obj):
         mine = officer_unit_ids(user, obj.organization_id)
         return bool(mine) and any(a.unit_id in mine for a in current_assignments(obj, roles, statuses))
 
     def members(obj):
         return unit_officers({a.unit_id for a in current_assignments(obj, roles, statuses)}, obj.organization_id)
 
-    return check, members
+    return Relation(name, test=test, members=members, label=label, subject=_proposal)
 
 
-def _register_roles() -> None:
-    registry.register_relational_role(
-        MODEL,
-        "submitter",
-        lambda user, obj: obj.submitter_id == user.pk,
-        label=gettext_lazy("领衔提案人"),
-        members=lambda obj: [obj.submitter],
-    )
-    registry.register_relational_role(
-        MODEL,
-        "entering_staff",
-        lambda user, obj: obj.entered_by_id == user.pk and has_role(user, Role.PROPOSALS_STAFF, obj.organization_id),
-        label=gettext_lazy("代录入的工作人员"),
-        members=lambda obj: [obj.entered_by] if obj.entered_by_id else [],
-    )
-    registry.register_relational_role(
-        MODEL,
-        "cosigner",
-        lambda user, obj: CoSignature.objects.filter(
-            proposal_id=obj.pk, user_id=user.pk, status=CoSignature.Status.INVITED
-        ).exists(),
-        label=gettext_lazy("受邀联名委员"),
-        members=lambda obj: [
-            c.user for c in obj.cosignatures.filter(status=CoSignature.Status.INVITED).select_related("user")
-        ],
-    )
-    registry.register_relational_role(MODEL, "signer", is_signer, label=gettext_lazy("提案人"), members=signers)
-    # A unit that just returned the assignment still holds the role for the "unit_return" edge itself.
-    check, members = _unit_role(None, (*ACTIVE, Assignment.Status.RETURNED))
-    registry.register_relational_role(MODEL, "assigned_unit", check, label=gettext_lazy("承办单位"), members=members)
-    check, members = _unit_role((Assignment.Role.LEAD, Assignment.Role.SPLIT))
-    registry.register_relational_role(MODEL, "lead_unit", check, label=gettext_lazy("主办单位"), members=members)
-    check, members = _unit_role((Assignment.Role.CO,))
-    registry.register_relational_role(MODEL, "co_handler", check, label=gettext_lazy("协办单位"), members=members)
-    registry.register_relational_role(
-        MODEL,
-        "key_leader",
-        lambda user, obj: obj.is_key and obj.key_leader_id == user.pk,
-        label=gettext_lazy("领衔督办领导"),
-        members=lambda obj: [obj.key_leader] if obj.key_leader_id else [],
-    )
+# The relations the workflow tables name as roles; rules.py takes its predicates from the same objects.
+SUBMITTER = Relation(
+    "submitter",
+    test=lambda user, obj: obj.submitter_id == user.pk,
+    members=lambda obj: [obj.submitter],
+    label=gettext_lazy("领衔提案人"),
+    subject=_proposal,
+)
+ENTERING_STAFF = Relation(
+    "entering_staff",
+    test=lambda user, obj: obj.entered_by_id == user.pk and has_role(user, Role.PROPOSALS_STAFF, obj.organization_id),
+    members=lambda obj: [obj.entered_by] if obj.entered_by_id else [],
+    label=gettext_lazy("代录入的工作人员"),
+    subject=_proposal,
+)
+INVITED_COSIGNER = Relation(
+    "cosigner",
+    test=lambda user, obj: CoSignature.objects.filter(
+        proposal_id=obj.pk, user_id=user.pk, status=CoSignature.Status.INVITED
+    ).exists(),
+    members=lambda obj: [
+        c.user for c in obj.cosignatures.filter(status=CoSignature.Status.INVITED).select_related("user")
+    ],
+    label=gettext_lazy("受邀联名委员"),
+    subject=_proposal,
+)
+SIGNER = Relation("signer", test=is_signer, members=signers, label=gettext_lazy("提案人"), subject=_proposal)
+# A unit that just returned the assignment still holds the role for the "unit_return" edge itself.
+ASSIGNED_UNIT = _unit_relation("assigned_unit", gettext_lazy("承办单位"), None, (*ACTIVE, Assignment.Status.RETURNED))
+LEAD_UNIT = _unit_relation("lead_unit", gettext_lazy("主办单位"), (Assignment.Role.LEAD, Assignment.Role.SPLIT))
+CO_HANDLER = _unit_relation("co_handler", gettext_lazy("协办单位"), (Assignment.Role.CO,))
+KEY_LEADER = Relation(
+    "key_leader",
+    test=lambda user, obj: obj.is_key and obj.key_leader_id == user.pk,
+    members=lambda obj: [obj.key_leader] if obj.key_leader_id else [],
+    label=gettext_lazy("领衔督办领导"),
+    subject=_proposal,
+)
+RELATIONS = (SUBMITTER, ENTERING_STAFF, INVITED_COSIGNER, SIGNER, ASSIGNED_UNIT, LEAD_UNIT, CO_HANDLER, KEY_LEADER)
 
 
 # conditions: fn(obj, actor, payload) -> None or the reason shown to the person
@@ -202,6 +207,6 @@ CONDITIONS = {
 
 
 def register() -> None:
-    _register_roles()
+    registry.register_relations(MODEL, *RELATIONS)
     for key, (fn, label) in CONDITIONS.items():
         registry.register_condition(key, fn, label=label)

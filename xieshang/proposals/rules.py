@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import rules
 
-from xieshang.accounts.models import Role
 from xieshang.accounts.rules import (
     is_leader,
     is_member,
@@ -15,47 +14,21 @@ from xieshang.accounts.rules import (
     is_supervisor,
     is_unit_officer,
 )
-from xieshang.accounts.selectors import has_role
 from xieshang.workflow.selectors import state_allows
 
-from . import visibility
-from .models import Assignment, CoSignature
+from . import roles, visibility
+from .models import Assignment
 
 
 def _proposal(obj):
     return getattr(obj, "proposal", obj)
 
 
-@rules.predicate
-def is_submitter(user, obj=None) -> bool:
-    return obj is not None and _proposal(obj).submitter_id == user.pk
-
-
-@rules.predicate
-def is_entering_staff(user, obj=None) -> bool:
-    proposal = _proposal(obj) if obj is not None else None
-    return (
-        proposal is not None
-        and proposal.entered_by_id == user.pk
-        and has_role(user, Role.PROPOSALS_STAFF, proposal.organization_id)
-    )
-
-
-@rules.predicate
-def is_invited_cosigner(user, obj=None) -> bool:
-    return (
-        obj is not None
-        and CoSignature.objects.filter(
-            proposal_id=_proposal(obj).pk, user_id=user.pk, status=CoSignature.Status.INVITED
-        ).exists()
-    )
-
-
-@rules.predicate
-def is_signer(user, obj=None) -> bool:
-    from .selectors import is_signer as check
-
-    return obj is not None and check(user, _proposal(obj))
+# The relations of people to a proposal are written once, in roles.py, for the engine and for these permissions.
+is_submitter = roles.SUBMITTER.predicate
+is_entering_staff = roles.ENTERING_STAFF.predicate
+is_invited_cosigner = roles.INVITED_COSIGNER.predicate
+is_signer = roles.SIGNER.predicate
 
 
 @rules.predicate
@@ -71,11 +44,6 @@ def officer_of_assigned_unit(user, obj=None) -> bool:
     if isinstance(obj, Assignment):
         return obj.unit_id in mine
     return Assignment.objects.filter(proposal_id=proposal.pk, unit_id__in=mine).exclude(status="planned").exists()
-
-
-@rules.predicate
-def is_key_leader(user, obj=None) -> bool:
-    return obj is not None and _proposal(obj).key_leader_id == user.pk
 
 
 def _allows(flag):

@@ -5,7 +5,7 @@ Statistics live in statistics.py."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, Exists, OuterRef, Prefetch, Q, QuerySet, Value, When
@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from xieshang.accounts.models import Role, RoleGrant, User
 from xieshang.accounts.selectors import has_role
 from xieshang.core.privacy import mask_name, mask_personal_data, mask_phone
-from xieshang.workflow.models import State, WorkflowEvent
+from xieshang.workflow.models import State
 from xieshang.workflow.selectors import available_transitions, events_for, state_ids_tagged, state_tag
 
 from . import visibility
@@ -32,6 +32,9 @@ from .models import (
     Reply,
 )
 
+if TYPE_CHECKING:
+    from xieshang.accounts.models import Organization
+
 OVERSEER_ROLES = visibility.OVERSEER_ROLES
 # The queues' default filters are phase tags of the state (workflows.py): where the proposals office acts (closed
 # proposals wait for the year-end archiving run, not in the daily queue: filter states=("closed",) for them), the
@@ -41,7 +44,7 @@ ASSIGNMENT_TAG = "assignment_queue"
 UNIT_TAG = "unit"
 
 
-def _org_id(organization: Any) -> Any:
+def _org_id(organization: Organization | int) -> Any:
     return getattr(organization, "pk", organization)
 
 
@@ -52,7 +55,7 @@ ACTIVE = (Assignment.Status.PENDING, Assignment.Status.RECEIVED)
 _UNITS_ATTR = "_proposal_officer_units"
 
 
-def officer_unit_ids(user: Any, organization_id: Any) -> set[int]:
+def officer_unit_ids(user: User, organization_id: Any) -> set[int]:
     """The handling units of the organization the user answers for, cached on the user object for the request."""
     if user is None or not getattr(user, "is_authenticated", False):
         return set()
@@ -119,7 +122,7 @@ def unit_officers(unit_ids: Any, organization_id: Any) -> list[User]:
     )
 
 
-def is_signer(user: Any, obj: Any) -> bool:
+def is_signer(user: User, obj: Any) -> bool:
     """The lead and every co-signer whose signature counts (given before the deadline)."""
     if user is None or not getattr(user, "is_authenticated", False):
         return False
@@ -150,13 +153,13 @@ def current_replies(obj: Any) -> list[Reply]:
 # settings and reference lists
 
 
-def settings_for(organization: Any) -> ProposalSettings:
+def settings_for(organization: Organization | int) -> ProposalSettings:
     """The organization's ProposalSettings, or an unsaved row with the defaults (core.models.OrganizationSettings:
     cached, cleared when the row is saved or deleted)."""
     return ProposalSettings.for_organization(organization)
 
 
-def categories_for(organization: Any) -> QuerySet[Category]:
+def categories_for(organization: Organization | int) -> QuerySet[Category]:
     """The organization's own active categories if it has any, else the seeded defaults."""
     org_id = _org_id(organization)
     own = Category.objects.filter(organization_id=org_id, is_active=True)
@@ -165,7 +168,7 @@ def categories_for(organization: Any) -> QuerySet[Category]:
     return Category.objects.filter(organization__isnull=True, is_active=True).order_by("order", "id")
 
 
-def grounds_for(organization: Any) -> QuerySet[NotFiledGround]:
+def grounds_for(organization: Organization | int) -> QuerySet[NotFiledGround]:
     org_id = _org_id(organization)
     own = NotFiledGround.objects.filter(organization_id=org_id, is_active=True)
     if own.exists():
@@ -196,17 +199,17 @@ def list_queryset() -> QuerySet[Proposal]:
     )
 
 
-def _is_overseer(user: Any, organization: Any) -> bool:
+def _is_overseer(user: User, organization: Organization) -> bool:
     return any(has_role(user, role, organization) for role in OVERSEER_ROLES)
 
 
-def visible_proposals(user: Any, organization: Any) -> QuerySet[Proposal]:
+def visible_proposals(user: User, organization: Organization) -> QuerySet[Proposal]:
     """What the user may see in the organization (visibility.PROPOSAL): overseers every submitted proposal; members
     their own and co-signed; unit officers what their units were assigned."""
     return visibility.PROPOSAL.filter(list_queryset(), user, organization)
 
 
-def get_proposal_for_user(user: Any, pk: int, *, for_update: bool = False) -> Proposal:
+def get_proposal_for_user(user: User, pk: int, *, for_update: bool = False) -> Proposal:
     """The proposal if the user may see it: 404 when it does not exist or belongs to an organization the user is
     not in (outsiders learn nothing), 403 when the user is in the organization but has no right to it."""
     from xieshang.accounts.selectors import user_organization_ids
@@ -228,7 +231,7 @@ def get_proposal_for_user(user: Any, pk: int, *, for_update: bool = False) -> Pr
 # queues
 
 
-def member_proposals(user: Any, organization: Any) -> QuerySet[Proposal]:
+def member_proposals(user: User, organization: Organization | int) -> QuerySet[Proposal]:
     """The member's own proposals (as lead) and those co-signed, newest first."""
     org_id = _org_id(organization)
     cosigned = CoSignature.objects.filter(proposal=OuterRef("pk"), user_id=user.pk, status="signed")
@@ -241,7 +244,7 @@ def member_proposals(user: Any, organization: Any) -> QuerySet[Proposal]:
     )
 
 
-def cosign_invitations(user: Any, organization: Any) -> QuerySet[CoSignature]:
+def cosign_invitations(user: User, organization: Organization | int) -> QuerySet[CoSignature]:
     """Open invitations to co-sign, with the proposal and its lead."""
     return (
         CoSignature.objects.filter(
@@ -253,7 +256,7 @@ def cosign_invitations(user: Any, organization: Any) -> QuerySet[CoSignature]:
     )
 
 
-def awaiting_rating(user: Any, organization: Any) -> QuerySet[Proposal]:
+def awaiting_rating(user: User, organization: Organization | int) -> QuerySet[Proposal]:
     """Replies the member (lead or counted co-signer) still has to rate."""
     org_id = _org_id(organization)
     signed = CoSignature.objects.filter(proposal=OuterRef("pk"), user_id=user.pk, status="signed", counts=True)
@@ -316,7 +319,7 @@ def _filter(qs: QuerySet[Proposal], f: QueueFilters) -> QuerySet[Proposal]:
     return qs
 
 
-def staff_queue(organization: Any, filters: QueueFilters | None = None) -> QuerySet[Proposal]:
+def staff_queue(organization: Organization | int, filters: QueueFilters | None = None) -> QuerySet[Proposal]:
     """The proposals office's queue: by default every proposal in a state where the office acts, oldest due first."""
     f = filters or QueueFilters()
     if not f.states and not f.tag:
@@ -325,18 +328,14 @@ def staff_queue(organization: Any, filters: QueueFilters | None = None) -> Query
     return _filter(qs, f).order_by("due_on", "submitted_at", "id")
 
 
-def micro_queue(organization: Any) -> QuerySet[Proposal]:
-    return staff_queue(organization, QueueFilters(kind=Proposal.Kind.MICRO, tag="review"))
-
-
-def assignment_queue(organization: Any, filters: QueueFilters | None = None) -> QuerySet[Proposal]:
+def assignment_queue(organization: Organization, filters: QueueFilters | None = None) -> QuerySet[Proposal]:
     """Numbered proposals awaiting an assignment plan, approved plans to send, and returns to decide."""
     f = filters or QueueFilters()
     f = QueueFilters(**{**f.__dict__, "tag": f.tag or ASSIGNMENT_TAG})
     return staff_queue(organization, f)
 
 
-def unit_inbox(user: Any, organization: Any, *, include_done: bool = False) -> QuerySet[Assignment]:
+def unit_inbox(user: User, organization: Organization | int, *, include_done: bool = False) -> QuerySet[Assignment]:
     """The assignments of the officer's units, with the proposal, its state and due date, and an overdue mark
     (Assignment.is_overdue): receipts awaiting signature, proposals being handled, replies to countersign, rehandling.
 
@@ -365,7 +364,7 @@ def unit_inbox(user: Any, organization: Any, *, include_done: bool = False) -> Q
     )
 
 
-def supervisor_queue(organization: Any) -> QuerySet[Proposal]:
+def supervisor_queue(organization: Organization | int) -> QuerySet[Proposal]:
     """Replies awaiting the supervisor's review, with the current round's replies prefetched."""
     return (
         list_queryset()
@@ -381,7 +380,7 @@ def supervisor_queue(organization: Any) -> QuerySet[Proposal]:
     )
 
 
-def key_proposals(user: Any, organization: Any, *, only_mine: bool = True) -> QuerySet[Proposal]:
+def key_proposals(user: User, organization: Organization | int, *, only_mine: bool = True) -> QuerySet[Proposal]:
     """Key proposals (重点提案): the leader's own by default, or all of the organization."""
     qs = list_queryset().filter(organization_id=_org_id(organization), is_key=True).select_related("key_leader")
     if only_mine:
@@ -389,7 +388,7 @@ def key_proposals(user: Any, organization: Any, *, only_mine: bool = True) -> Qu
     return qs.order_by("state__is_final", "due_on", "id")
 
 
-def leader_approvals(organization: Any) -> QuerySet[Proposal]:
+def leader_approvals(organization: Organization | int) -> QuerySet[Proposal]:
     """Assignment plans awaiting a leader's approval."""
     return (
         list_queryset()
@@ -413,7 +412,7 @@ class ProposalPage:
     transitions: list[Any]
 
 
-def proposal_detail(user: Any, pk: int) -> ProposalPage:
+def proposal_detail(user: User, pk: int) -> ProposalPage:
     """Everything the proposal page shows, in a fixed number of queries: the proposal, its history (events_for),
     co-signatures, assignments with units, replies with countersigns, ratings, attachments and the transitions the
     user may take (refused ones with the reason, from the cached workflow definition: the proposal comes with its
@@ -450,14 +449,10 @@ def _countersigns() -> QuerySet[Countersign]:
     return Countersign.objects.select_related("assignment__unit", "user").order_by("signed_at", "id")
 
 
-def proposal_history(proposal: Proposal) -> QuerySet[WorkflowEvent]:
-    return events_for(proposal)
-
-
 # public disclosure
 
 
-def public_replies(organization: Any, *, year: int | None = None) -> list[dict[str, Any]]:
+def public_replies(organization: Organization | int, *, year: int | None = None) -> list[dict[str, Any]]:
     """Published replies with contact data masked (the person's name and phone), newest first."""
     qs = (
         Reply.objects.filter(proposal__organization_id=_org_id(organization), is_published=True)
@@ -485,7 +480,7 @@ def public_replies(organization: Any, *, year: int | None = None) -> list[dict[s
     ]
 
 
-def replies_to_publish(organization: Any) -> QuerySet[Reply]:
+def replies_to_publish(organization: Organization | int) -> QuerySet[Reply]:
     """Sent replies not yet published, soonest publication deadline first (overdue ones included): the staff's
     publication queue."""
     return (

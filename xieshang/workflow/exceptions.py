@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from xieshang.core.services import Refusal
 
-class TransitionError(Exception):
+
+class TransitionError(Refusal):
     code = "transition_error"
     audit_result = "failure"
 

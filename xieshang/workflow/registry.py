@@ -8,7 +8,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from xieshang.accounts.relations import Relation
 
 # Hooks registered under this key run when services.start() puts an object in its initial state; "*" matches only
 # transitions, so a numbering hook on "*" is not surprised by creation.
@@ -45,6 +48,20 @@ def register_relational_role(
     _roles[(model_label.lower(), role_name)] = RelationalRole(check=fn, label=label, members=members)
     if label:
         _role_labels[role_name] = label
+
+
+def register_relations(model_label: str, *relations: Relation) -> None:
+    """Register each accounts.relations.Relation as the relational role of its name: its test as the check, its
+    members as the people the engine notifies and reminds, its label as the name shown. The same objects give the
+    domain's rules their predicates, so a relation is written once."""
+    for relation in relations:
+        register_relational_role(
+            model_label,
+            relation.name,
+            relation.test,
+            label=relation.label,
+            members=relation.members if relation.has_members else None,
+        )
 
 
 def relational_role(model_label: str, role_name: str) -> RelationalRole | None:

@@ -3,17 +3,25 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
-from xieshang.accounts.selectors import has_role
+from xieshang.accounts.selectors import has_role, organization_id
 
 from . import cache, registry
 from .models import Transition, Workflow, WorkflowEvent, WorkflowObject
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from xieshang.accounts.models import Organization, User
+
+    # Who asks the engine: a person (signed in or not), or None for the system (reminders, deadlines).
+    Actor = User | AnonymousUser | None
 
 SYSTEM_ROLE = "system"
 
@@ -30,9 +38,9 @@ class Available:
         return self.transition.key
 
 
-def workflow_for(organization: Any, key: str) -> Workflow | None:
+def workflow_for(organization: Organization | int | None, key: str) -> Workflow | None:
     """The organization's own active copy of workflow `key`, else the platform default."""
-    org_id = getattr(organization, "pk", organization)
+    org_id = None if organization is None else organization_id(organization)
     candidates = Workflow.objects.filter(key=key, is_active=True)
     if org_id is not None:
         own = candidates.filter(organization_id=org_id).first()
@@ -62,7 +70,7 @@ def events_for(obj: Any) -> QuerySet[WorkflowEvent]:
     )
 
 
-def holds_role(user: Any, role: str, obj: Any) -> bool:
+def holds_role(user: Actor, role: str, obj: Any) -> bool:
     if role == SYSTEM_ROLE:
         return user is None
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
@@ -73,7 +81,7 @@ def holds_role(user: Any, role: str, obj: Any) -> bool:
     return has_role(user, role, obj.organization_id)
 
 
-def permission_failure(user: Any, obj: Any, transition: Transition) -> str | None:
+def permission_failure(user: Actor, obj: Any, transition: Transition) -> str | None:
     """None when the user may take the transition, else why not."""
     if any(holds_role(user, role, obj) for role in transition.roles or ()):
         return None
@@ -83,7 +91,7 @@ def permission_failure(user: Any, obj: Any, transition: Transition) -> str | Non
     return _("您没有执行“%(action)s”的权限（需要：%(roles)s）。") % {"action": transition.name, "roles": names}
 
 
-def condition_failure(obj: Any, actor: Any, transition: Transition, payload: dict[str, Any] | None) -> str | None:
+def condition_failure(obj: Any, actor: Actor, transition: Transition, payload: dict[str, Any] | None) -> str | None:
     """The first unmet condition's reason, or None. An unknown key fails closed: a typo must not open a gate."""
     for key in transition.conditions or ():
         check = registry.condition(key)
@@ -112,7 +120,7 @@ def outgoing_transitions(obj: Any) -> list[Transition]:
     return list(definition_of(obj).outgoing_from(obj.state_id))
 
 
-def available_transitions(actor: Any, obj: Any) -> list[Available]:
+def available_transitions(actor: Actor, obj: Any) -> list[Available]:
     """Every active transition out of the object's state, with whether this actor may take it now and why not.
     Pages show the refused ones disabled with the reason, so people see what is missing."""
     result = []

@@ -1,5 +1,7 @@
 """The relational roles and conditions the "ticket" workflow table names (transitions' `roles` and `conditions`).
-They read relations through selectors, never through hooks. register() hands them to the engine."""
+A role is an accounts.relations.Relation, written once: here when only the workflow and the rules name it, in
+visibility.py when it is also an audience of who may see the ticket (SUBMITTER, CO_HANDLER). Conditions read
+through selectors, never through hooks. register() hands both to the engine."""
 
 from __future__ import annotations
 
@@ -8,12 +10,9 @@ from django.utils.translation import gettext_lazy as _
 from xieshang.workflow import registry
 
 from . import selectors
+from .visibility import CO_HANDLER, SUBMITTER
 
 MODEL = "workflow_testapp.Ticket"
-
-
-def is_submitter(user, ticket) -> bool:
-    return ticket.submitter_id == user.pk
 
 
 def all_countersigned(ticket, actor, payload) -> str | None:
@@ -25,10 +24,5 @@ def all_countersigned(ticket, actor, payload) -> str | None:
 
 
 def register() -> None:
-    registry.register_relational_role(
-        MODEL, "submitter", is_submitter, label=_("提交人"), members=lambda ticket: [ticket.submitter]
-    )
-    registry.register_relational_role(
-        MODEL, "co_handler", selectors.is_co_handler, label=_("协办人"), members=selectors.co_handlers_of
-    )
+    registry.register_relations(MODEL, SUBMITTER, CO_HANDLER)
     registry.register_condition("all_countersigned", all_countersigned, label=_("协办人全部会签"))

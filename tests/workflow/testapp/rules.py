@@ -1,6 +1,7 @@
 """Permissions of tickets, one per action (django-rules). Views, templates and services ask the same has_perm; the
 workflow's transitions are checked by the engine from the workflow table's roles. The view permission is the
-visibility spec's predicate, so it cannot drift from the list filter and the search readers."""
+visibility spec's predicate, so it cannot drift from the list filter and the search readers; a relation (the
+submitter) is the Relation the engine's role is, not a second test of the same thing."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from xieshang.accounts.models import Role
 from xieshang.accounts.selectors import has_role
 from xieshang.workflow.selectors import state_allows, state_has
 
-from .visibility import TICKET
+from .visibility import SUBMITTER, TICKET
 
 can_view_ticket = TICKET.predicate
 
@@ -26,8 +27,8 @@ def is_ticket_staff(user, ticket) -> bool:
 
 
 @rules.predicate
-def is_own_editable_ticket(user, ticket) -> bool:
-    return ticket is not None and ticket.submitter_id == user.pk and state_allows(ticket, "edit")
+def allows_edit(user, ticket) -> bool:
+    return ticket is not None and state_allows(ticket, "edit")
 
 
 @rules.predicate
@@ -47,7 +48,7 @@ def is_invited_reviewer(user, reviewer) -> bool:
 
 rules.add_perm("workflow_testapp.view_ticket", can_view_ticket)
 rules.add_perm("workflow_testapp.add_ticket", is_member_of_organization)  # obj: the organization
-rules.add_perm("workflow_testapp.change_ticket", is_own_editable_ticket)
+rules.add_perm("workflow_testapp.change_ticket", SUBMITTER.predicate & allows_edit)
 rules.add_perm("workflow_testapp.add_note", can_view_ticket & is_not_done)
 rules.add_perm("workflow_testapp.invite_reviewer", is_ticket_staff & is_open_for_work)
 rules.add_perm("workflow_testapp.assign_unit", is_ticket_staff & is_not_done)

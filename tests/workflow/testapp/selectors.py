@@ -23,14 +23,6 @@ def tickets_in_phase(organization, tag: str) -> QuerySet[Ticket]:
     return Ticket.objects.filter(state_tag(tag).q(), organization_id=org_id)
 
 
-def is_co_handler(user, ticket: Ticket) -> bool:
-    return user is not None and ticket.co_handlers.filter(pk=user.pk).exists()
-
-
-def co_handlers_of(ticket: Ticket) -> list:
-    return list(ticket.co_handlers.all())
-
-
 def missing_countersignatures(ticket: Ticket) -> int:
     """How many co-handlers have not countersigned yet."""
     return ticket.co_handlers.exclude(pk__in=ticket.signed_by.values("pk")).count()

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core import signing
 from django.core.exceptions import ValidationError
@@ -19,6 +19,9 @@ from xieshang.core.windows import Window, around
 from ..models import Activity, Participation
 from ._base import lock, now, refresh, require
 from .credit import credit_attendance
+
+if TYPE_CHECKING:
+    from xieshang.accounts.models import User
 
 CHECKIN_SALT = "xieshang.activities.checkin"
 Status = Participation.Status
@@ -54,7 +57,7 @@ def checkin_window(activity: Activity) -> Window:
 
 
 def _attend(
-    participation: Participation, *, actor: Any, recorded_by: Any = None, at: datetime | None = None
+    participation: Participation, *, actor: User, recorded_by: Any = None, at: datetime | None = None
 ) -> Participation:
     """Mark attended and credit, on a locked participation; returns it (already attended: unchanged)."""
     locked = lock(participation)
@@ -69,7 +72,7 @@ def _attend(
     return participation
 
 
-def participation_check_in(*, actor: Any, token: str) -> Participation:
+def participation_check_in(*, actor: User, token: str) -> Participation:
     activity = checkin_activity(token)
     participation = activity.participations.select_related("member").filter(member=actor).first()
     if participation is None:
@@ -90,7 +93,7 @@ def participation_check_in(*, actor: Any, token: str) -> Participation:
     return participation
 
 
-def attendance_record(*, actor: Any, participation: Participation, attended: bool) -> Participation:
+def attendance_record(*, actor: User, participation: Participation, attended: bool) -> Participation:
     """Staff record that the member attended (credited as a check-in is) or was absent. An attendance already
     credited is not turned into an absence here."""
     activity = participation.activity
@@ -125,7 +128,7 @@ def attendance_record(*, actor: Any, participation: Participation, attended: boo
 
 def amounts_record(
     *,
-    actor: Any,
+    actor: User,
     participation: Participation,
     donation_money: Decimal | None = None,
     donation_goods: Decimal | None = None,

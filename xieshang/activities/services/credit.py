@@ -4,17 +4,18 @@ Idempotent: duties keeps one entry per (member, rule, source), and the source is
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from xieshang.duties.services import duty_credit
 
 from ..models import Participation
 
 if TYPE_CHECKING:
+    from xieshang.accounts.models import User
     from xieshang.duties.services import DutyEntry  # the services return its rows; the models are not ours to import
 
 
-def credit_attendance(participation: Participation, *, actor: Any = None) -> list[DutyEntry]:
+def credit_attendance(participation: Participation, *, actor: User | None = None) -> list[DutyEntry]:
     activity = participation.activity
     kind = activity.kind
     keys = [kind.attendance_rule_key]

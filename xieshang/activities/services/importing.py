@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -22,6 +22,9 @@ from ..models import Activity, ActivityKind, Participation
 from ._base import now, require
 from .attendance import ATTENDABLE, checkin_window
 from .credit import credit_attendance
+
+if TYPE_CHECKING:
+    from xieshang.accounts.models import User
 
 Status = Participation.Status
 ATTENDED_WORDS = {"出席", "已出席", "参加", "是", "1", "attended", "present", "yes"}
@@ -64,7 +67,7 @@ def _rows(file: Any) -> list[tuple[Any, ...]]:
     return rows
 
 
-def attendance_import(*, actor: Any, activity: Activity, file: Any) -> dict[str, int]:
+def attendance_import(*, actor: User, activity: Activity, file: Any) -> dict[str, int]:
     """Check every row, then record them all (attendance credited as a check-in is); returns the counts."""
     require(actor, "activities.record_attendance", activity)
     if activity.state not in ATTENDABLE:
@@ -165,7 +168,7 @@ def _amounts(kind: ActivityKind, row: Sequence[Any], problems: list[str]) -> dic
     return {k: v for k, v in amounts.items() if v is not None}
 
 
-def _record(actor: Any, activity: Activity, plan: list[Planned]) -> dict[str, int]:
+def _record(actor: User, activity: Activity, plan: list[Planned]) -> dict[str, int]:
     """Lock the activity's participation rows once, write the statuses in two statements, then credit each new
     attendance through the duties service (which keeps one entry per member, rule and source)."""
     counts = {"attended": 0, "absent": 0}

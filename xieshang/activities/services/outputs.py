@@ -3,7 +3,7 @@ opinion report that came out of it."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import rules
 from django.core.exceptions import ValidationError
@@ -16,13 +16,16 @@ from xieshang.core.uploads import DEFAULT_TYPES, validate_upload
 from ..models import Activity, ActivityOutput
 from ._base import require, text_error
 
+if TYPE_CHECKING:
+    from xieshang.accounts.models import User
+
 Kind = ActivityOutput.Kind
 PHOTO_TYPES = ("jpg", "jpeg", "png")
 # The records an output may link to, and the permission that says the actor may see the one named.
 LINKABLE = {"proposals.proposal": "proposals.view_proposal", "opinions.report": "opinions.view_report"}
 
 
-def _content_errors(actor: Any, activity: Activity, kind: str, text: str, file: Any, linked: Any) -> dict[str, str]:
+def _content_errors(actor: User, activity: Activity, kind: str, text: str, file: Any, linked: Any) -> dict[str, str]:
     """What a link or a written output lacks."""
     errors: dict[str, str] = {}
     if kind == Kind.LINK:
@@ -38,7 +41,7 @@ def _content_errors(actor: Any, activity: Activity, kind: str, text: str, file: 
 
 def output_add(
     *,
-    actor: Any,
+    actor: User,
     activity: Activity,
     kind: str,
     title: str,

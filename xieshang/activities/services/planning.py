@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -17,12 +17,15 @@ from ..models import Activity, ActivityKind, Participation
 from ..selectors import kinds_for
 from ._base import lock, member_ids, not_started, now, refresh, require, tell, text_error, when
 
+if TYPE_CHECKING:
+    from xieshang.accounts.models import Organization, User
+
 State = Activity.State
 Status = Participation.Status
 
 
 def _check_fields(
-    organization: Any,
+    organization: Organization,
     kind: ActivityKind | None,
     title: str,
     organizer_kind: str,
@@ -54,8 +57,8 @@ def _check_fields(
 
 def activity_create(
     *,
-    actor: Any,
-    organization: Any,
+    actor: User,
+    organization: Organization,
     kind: ActivityKind | None,
     title: str,
     organizer_kind: str,
@@ -99,7 +102,7 @@ def _notice(activity: Activity, participations: Iterable[Participation]) -> None
 
 
 def activity_invite(
-    *, actor: Any, activity: Activity, members: Iterable[Any], part: str = Participation.Part.MEMBER
+    *, actor: User, activity: Activity, members: Iterable[Any], part: str = Participation.Part.MEMBER
 ) -> list[Participation]:
     """Invite members (only members and standing members of the organization); already invited ones are kept, and
     named leaders become leaders. A published activity notifies the newly invited at once."""
@@ -137,7 +140,7 @@ def activity_invite(
     return created
 
 
-def activity_publish(*, actor: Any, activity: Activity) -> Activity:
+def activity_publish(*, actor: User, activity: Activity) -> Activity:
     """Send the notice to everyone invited; sign-up and leave requests open."""
     require(actor, "activities.publish", activity)
     with transaction.atomic():
@@ -156,7 +159,7 @@ def activity_publish(*, actor: Any, activity: Activity) -> Activity:
     return activity
 
 
-def activity_cancel(*, actor: Any, activity: Activity, reason: str) -> Activity:
+def activity_cancel(*, actor: User, activity: Activity, reason: str) -> Activity:
     require(actor, "activities.cancel", activity)
     if message := text_error(reason, 200, _("取消原因")):
         raise ValidationError({"reason": message})
@@ -180,7 +183,7 @@ def activity_cancel(*, actor: Any, activity: Activity, reason: str) -> Activity:
     return activity
 
 
-def activity_mark_held(*, actor: Any, activity: Activity) -> Activity:
+def activity_mark_held(*, actor: User, activity: Activity) -> Activity:
     """After the start: the activity took place; whoever was expected and has not attended is recorded absent
     (staff may still record their attendance afterwards)."""
     require(actor, "activities.mark_held", activity)
@@ -200,7 +203,7 @@ def activity_mark_held(*, actor: Any, activity: Activity) -> Activity:
     return activity
 
 
-def activity_close(*, actor: Any, activity: Activity) -> Activity:
+def activity_close(*, actor: User, activity: Activity) -> Activity:
     require(actor, "activities.close", activity)
     with transaction.atomic():
         locked = lock(activity)

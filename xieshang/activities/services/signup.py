@@ -3,7 +3,7 @@ staff approve or refuse the leave request."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -13,6 +13,9 @@ from xieshang.audit.services import audit_record
 
 from ..models import Activity, Participation
 from ._base import lock, not_started, now, refresh, require, tell, text_error
+
+if TYPE_CHECKING:
+    from xieshang.accounts.models import User
 
 Status = Participation.Status
 
@@ -24,7 +27,7 @@ def _open(activity: Activity, what: str) -> None:
         )
 
 
-def participation_sign_up(*, actor: Any, participation: Participation) -> Participation:
+def participation_sign_up(*, actor: User, participation: Participation) -> Participation:
     require(actor, "activities.sign_up", participation)
     if participation.status == Status.SIGNED_UP:
         return participation
@@ -50,7 +53,7 @@ def participation_sign_up(*, actor: Any, participation: Participation) -> Partic
     return participation
 
 
-def participation_request_leave(*, actor: Any, participation: Participation, reason: str) -> Participation:
+def participation_request_leave(*, actor: User, participation: Participation, reason: str) -> Participation:
     require(actor, "activities.request_leave", participation)
     errors: dict[str, str] = {}
     if message := text_error(reason, 200, _("请假理由")):
@@ -75,7 +78,7 @@ def participation_request_leave(*, actor: Any, participation: Participation, rea
     return participation
 
 
-def participation_decide_leave(*, actor: Any, participation: Participation, approve: bool) -> Participation:
+def participation_decide_leave(*, actor: User, participation: Participation, approve: bool) -> Participation:
     require(actor, "activities.decide_leave", participation)
     with transaction.atomic():
         locked = lock(participation)

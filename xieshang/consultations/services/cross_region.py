@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from xieshang.accounts.models import User
 
 
-def member_org(user: Any, consultation: Any) -> int | None:
+def member_org(user: User, consultation: Any) -> int | None:
     roles = roles_by_organization(user)
     for org_id in sorted(host_ids(consultation)):
         if roles.get(org_id, set()) & set(MEMBER_ROLES):
@@ -27,7 +27,7 @@ def member_org(user: Any, consultation: Any) -> int | None:
     return None
 
 
-def inviting_org(actor: Any, consultation: Any) -> int:
+def inviting_org(actor: User, consultation: Any) -> int:
     roles = roles_by_organization(actor)
     for org_id in sorted(host_ids(consultation)):
         if Role.COMMITTEE_STAFF in roles.get(org_id, ()):
@@ -41,7 +41,7 @@ def host_people(consultation: Any) -> set[int]:
     return set(RoleGrant.objects.filter(organization_id__in=host_ids(consultation)).values_list("user_id", flat=True))
 
 
-def media_organization(actor: Any, parent: Any) -> int:
+def media_organization(actor: User, parent: Any) -> int:
     """The organization an article or photo is written under: the room's, or the actor's own host (the lead host
     first) for a co-hosted consultation."""
     if isinstance(parent, Room):

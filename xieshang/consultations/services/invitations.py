@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xieshang.accounts.models import Role
-from xieshang.accounts.selectors import roles_by_organization
+from xieshang.accounts.selectors import organization_id, roles_by_organization
 from xieshang.audit.services import audit_record
 from xieshang.core.services import require
 from xieshang.notifications.services import notify
@@ -20,13 +20,21 @@ from ..models import Consultation, Invitation
 from ._base import NOT_PERMITTED
 from .cross_region import inviting_org
 
+if TYPE_CHECKING:
+    from xieshang.accounts.models import Organization, User
+
 
 def invite(
-    *, actor: Any, consultation: Consultation, users: Any, mode: str = Invitation.Mode.PRESENT, organization: Any = None
+    *,
+    actor: User,
+    consultation: Consultation,
+    users: Any,
+    mode: str = Invitation.Mode.PRESENT,
+    organization: Organization | int | None = None,
 ) -> list[Invitation]:
     """Each host invites its own people only: the invitation belongs to the inviting host."""
     require(actor, "consultations.invite", consultation, NOT_PERMITTED)
-    org_id = getattr(organization, "pk", organization) or inviting_org(actor, consultation)
+    org_id = (organization_id(organization) if organization is not None else None) or inviting_org(actor, consultation)
     if Role.COMMITTEE_STAFF not in roles_by_organization(actor).get(org_id, ()):
         raise PermissionDenied(NOT_PERMITTED)
     users = list(users)
@@ -58,7 +66,7 @@ def invite(
     return created
 
 
-def register(*, actor: Any, consultation: Consultation, mode: str) -> Invitation:
+def register(*, actor: User, consultation: Consultation, mode: str) -> Invitation:
     require(actor, "consultations.register", consultation, NOT_PERMITTED)
     if mode not in Invitation.Mode.values:
         raise ValidationError({"mode": _("请选择参加方式。")})

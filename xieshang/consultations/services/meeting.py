@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import rules
 from django.core import signing
@@ -23,6 +23,9 @@ from .. import search_wiring
 from ..models import Consultation, Invitation, LiveMessage, Material, Segment
 from ._base import NOT_PERMITTED, settings_for
 from .cross_region import host_people, inviting_org
+
+if TYPE_CHECKING:
+    from xieshang.accounts.models import User
 
 CHECKIN_SALT = "consultations.checkin"
 
@@ -75,7 +78,7 @@ def live_refusal(consultation: Consultation) -> str:
     )
 
 
-def check_in(*, actor: Any, token: str) -> Invitation:
+def check_in(*, actor: User, token: str) -> Invitation:
     consultation = checkin_consultation(token)
     invitation = Invitation.objects.filter(consultation=consultation, user=actor).first()
     if invitation is None:
@@ -108,7 +111,7 @@ def check_in(*, actor: Any, token: str) -> Invitation:
 
 
 def segment_add(
-    *, actor: Any, consultation: Consultation, kind: str, title: str, speaker: Any = None, speaker_name: str = ""
+    *, actor: User, consultation: Consultation, kind: str, title: str, speaker: Any = None, speaker_name: str = ""
 ) -> Segment:
     require(actor, "consultations.edit_agenda", consultation, NOT_PERMITTED)
     errors = {}
@@ -143,7 +146,7 @@ MATERIAL_MAX_MB = 20
 MATERIAL_TYPES = ("pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "jpg", "jpeg", "png")
 
 
-def material_add(*, actor: Any, consultation: Consultation, title: str, upload: Any) -> Material:
+def material_add(*, actor: User, consultation: Consultation, title: str, upload: Any) -> Material:
     """A document of the meeting's materials. Checked by content and size; stored under a name of ours (the
     original file name is kept for the download)."""
     import os
@@ -187,7 +190,7 @@ def material_add(*, actor: Any, consultation: Consultation, title: str, upload: 
 
 
 def live_post(
-    *, actor: Any, consultation: Consultation, text: str, kind: str = LiveMessage.Kind.STATEMENT
+    *, actor: User, consultation: Consultation, text: str, kind: str = LiveMessage.Kind.STATEMENT
 ) -> LiveMessage:
     require(actor, "consultations.post_live", consultation, NOT_PERMITTED)
     refusal = live_refusal(consultation)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -25,8 +25,11 @@ from ..visibility import host_ids
 from ..workflows import DONE, OUTCOME_WORKFLOW
 from ._base import NOT_PERMITTED
 
+if TYPE_CHECKING:
+    from xieshang.accounts.models import User
 
-def minutes_save(*, actor: Any, consultation: Consultation, minutes: str) -> Consultation:
+
+def minutes_save(*, actor: User, consultation: Consultation, minutes: str) -> Consultation:
     require(actor, "consultations.write_minutes", consultation, NOT_PERMITTED)
     minutes = (minutes or "").strip()
     if not minutes:
@@ -49,7 +52,7 @@ def _check_owner(owner_unit: Any, owner_leader: Any, organization_ids: Collectio
 
 def _outcome_create(
     *,
-    actor: Any,
+    actor: User,
     organization_id: int,
     source: str,
     title: str,
@@ -78,7 +81,7 @@ def _outcome_create(
 
 def recommendation_add(
     *,
-    actor: Any,
+    actor: User,
     consultation: Consultation,
     title: str,
     body: str = "",
@@ -101,7 +104,7 @@ def recommendation_add(
 
 
 def topic_outcome_add(
-    *, actor: Any, topic: Topic, title: str, body: str = "", owner_unit: Any = None, owner_leader: Any = None
+    *, actor: User, topic: Topic, title: str, body: str = "", owner_unit: Any = None, owner_leader: Any = None
 ) -> Outcome:
     require(actor, "consultations.add_outcome", topic, NOT_PERMITTED)
     _check_owner(owner_unit, owner_leader, {topic.organization_id})
@@ -119,12 +122,12 @@ def topic_outcome_add(
 
 
 def outcome_transition(
-    *, actor: Any, outcome: Outcome, key: str, reason: str = "", payload: Any = None
+    *, actor: User, outcome: Outcome, key: str, reason: str = "", payload: Any = None
 ) -> WorkflowEvent:
     return workflow.transition(actor=actor, obj=outcome, transition_key=key, reason=reason, payload=payload)
 
 
-def outcome_set_public(*, actor: Any, outcome: Outcome, public: bool) -> Outcome:
+def outcome_set_public(*, actor: User, outcome: Outcome, public: bool) -> Outcome:
     """Whether the outcome's handling status appears on the public portal (《郑在协商》)."""
     require(actor, "consultations.publish_outcome", outcome, NOT_PERMITTED)
     with transaction.atomic():
@@ -139,7 +142,13 @@ def outcome_set_public(*, actor: Any, outcome: Outcome, public: bool) -> Outcome
 
 
 def progress_add(
-    *, actor: Any, outcome: Outcome, text: str, percent: int = 0, milestone: str = "", milestone_due: date | None = None
+    *,
+    actor: User,
+    outcome: Outcome,
+    text: str,
+    percent: int = 0,
+    milestone: str = "",
+    milestone_due: date | None = None,
 ) -> Progress:
     require(actor, "consultations.add_progress", outcome, NOT_PERMITTED)
     text = (text or "").strip()
@@ -165,7 +174,7 @@ def progress_add(
     return entry
 
 
-def outcome_rate(*, actor: Any, outcome: Outcome, score: Any, comment: str = "") -> Rating:
+def outcome_rate(*, actor: User, outcome: Outcome, score: Any, comment: str = "") -> Rating:
     if outcome.topic_id is None or not has_role(actor, Role.CITIZEN, outcome.organization_id):
         raise PermissionDenied(_("只有本地居民可以评价议事成果。"))
     if not state_has(outcome, DONE):

@@ -4,7 +4,7 @@ party committee's approval of the year's plan is recorded in one go."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -23,8 +23,13 @@ from ..models import Consultation, Kind
 from ..workflows import AWAITING_APPROVAL, CONSULTATION_WORKFLOW
 from ._base import NOT_PERMITTED
 
+if TYPE_CHECKING:
+    from xieshang.accounts.models import Organization, User
 
-def _check_consultation(kind: str, title: str, venue: str, video_link: str, hosts: Any, organization: Any) -> None:
+
+def _check_consultation(
+    kind: str, title: str, venue: str, video_link: str, hosts: Any, organization: Organization
+) -> None:
     errors = {}
     if not (title or "").strip():
         errors["title"] = _("请填写协商议题。")
@@ -43,8 +48,8 @@ def _check_consultation(kind: str, title: str, venue: str, video_link: str, host
 
 def consultation_create(
     *,
-    actor: Any,
-    organization: Any,
+    actor: User,
+    organization: Organization,
     kind: str,
     title: str,
     planned_date: date,
@@ -86,13 +91,13 @@ def consultation_create(
 
 
 def consultation_transition(
-    *, actor: Any, consultation: Consultation, key: str, reason: str = "", payload: Any = None
+    *, actor: User, consultation: Consultation, key: str, reason: str = "", payload: Any = None
 ) -> WorkflowEvent:
     return workflow.transition(actor=actor, obj=consultation, transition_key=key, reason=reason, payload=payload)
 
 
 def plan_record_approval(
-    *, actor: Any, organization: Any, year: int, body: str, document: str, approved_on: date | str
+    *, actor: User, organization: Organization, year: int, body: str, document: str, approved_on: date | str
 ) -> list[Consultation]:
     """One party-committee document usually approves the whole annual plan: record it on every consultation of
     the year that the lead organization has proposed, in one transaction (all or none)."""

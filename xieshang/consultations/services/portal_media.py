@@ -20,6 +20,8 @@ from .cross_region import media_organization
 if TYPE_CHECKING:
     from django.core.files.base import ContentFile
 
+    from xieshang.accounts.models import User
+
 PHOTO_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 
 
@@ -59,7 +61,7 @@ def _check_article(title: str, body: str) -> tuple[str, str]:
     return title, body
 
 
-def article_create(*, actor: Any, parent: Any, title: str, body: str, publish: bool = True) -> Article:
+def article_create(*, actor: User, parent: Any, title: str, body: str, publish: bool = True) -> Article:
     """A report on a consultation or a room, written by committee staff; published at once or kept as a draft."""
     require(actor, "consultations.add_media", parent, NOT_PERMITTED)
     title, body = _check_article(title, body)
@@ -83,7 +85,7 @@ def article_create(*, actor: Any, parent: Any, title: str, body: str, publish: b
     return article
 
 
-def article_update(*, actor: Any, article: Article, title: str, body: str) -> Article:
+def article_update(*, actor: User, article: Article, title: str, body: str) -> Article:
     require(actor, "consultations.change_media", article, NOT_PERMITTED)
     title, body = _check_article(title, body)
     with transaction.atomic():
@@ -93,7 +95,7 @@ def article_update(*, actor: Any, article: Article, title: str, body: str) -> Ar
     return article
 
 
-def article_set_published(*, actor: Any, article: Article, published: bool) -> Article:
+def article_set_published(*, actor: User, article: Article, published: bool) -> Article:
     """Publish (again) or take off the portal; publishing for the first time after a draft dates it today."""
     require(actor, "consultations.change_media", article, NOT_PERMITTED)
     with transaction.atomic():
@@ -169,7 +171,7 @@ def clean_photo(upload: Any) -> ContentFile[bytes]:
     return ContentFile(out.getvalue(), name=f"{uuid.uuid4().hex}.{PHOTO_FORMATS[fmt]}")
 
 
-def photo_add(*, actor: Any, parent: Any, image: Any, alt_text: str, caption: str, publish: bool = True) -> Photo:
+def photo_add(*, actor: User, parent: Any, image: Any, alt_text: str, caption: str, publish: bool = True) -> Photo:
     """A photo for the portal: validated by content, size-limited, with a description read out by screen readers
     (alt text) and a caption shown beneath it. Nothing is stored when anything is refused."""
     require(actor, "consultations.add_media", parent, NOT_PERMITTED)
@@ -211,7 +213,7 @@ def photo_add(*, actor: Any, parent: Any, image: Any, alt_text: str, caption: st
     return photo
 
 
-def photo_set_published(*, actor: Any, photo: Photo, published: bool) -> Photo:
+def photo_set_published(*, actor: User, photo: Photo, published: bool) -> Photo:
     require(actor, "consultations.change_media", photo, NOT_PERMITTED)
     with transaction.atomic():
         updated = (

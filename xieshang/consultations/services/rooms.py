@@ -4,7 +4,7 @@ conversation opened on a topic."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -25,8 +25,11 @@ from ..selectors import room_followers
 from ..workflows import COLLECTING, TOPIC_WORKFLOW
 from ._base import NOT_PERMITTED
 
+if TYPE_CHECKING:
+    from xieshang.accounts.models import User
 
-def room_create(*, actor: Any, community: Any, convener: Any, name: str = "", address: str = "") -> Room:
+
+def room_create(*, actor: User, community: Any, convener: Any, name: str = "", address: str = "") -> Room:
     """One room per town or community, with a convener of the organization."""
     if community is None:
         raise ValidationError({"community": _("请选择街道或社区。")})
@@ -52,7 +55,7 @@ def room_create(*, actor: Any, community: Any, convener: Any, name: str = "", ad
     return room
 
 
-def topic_raise(*, actor: Any, room: Room, title: str, body: str = "") -> Topic:
+def topic_raise(*, actor: User, room: Room, title: str, body: str = "") -> Topic:
     require(actor, "consultations.raise_topic", room, NOT_PERMITTED)
     title = (title or "").strip()
     errors = {}
@@ -81,7 +84,7 @@ def topic_raise(*, actor: Any, room: Room, title: str, body: str = "") -> Topic:
     return topic
 
 
-def topic_support(*, actor: Any, topic: Topic) -> Support:
+def topic_support(*, actor: User, topic: Topic) -> Support:
     require(actor, "consultations.raise_topic", topic.room, NOT_PERMITTED)
     if not state_has(topic, COLLECTING):
         raise ValidationError(_("该议题已不在征集阶段，不能再表示支持。"))
@@ -101,7 +104,7 @@ def topic_support(*, actor: Any, topic: Topic) -> Support:
 
 
 def topic_prepare(
-    *, actor: Any, topic: Topic, participants: Any, form: str, meeting_at: datetime | None = None
+    *, actor: User, topic: Topic, participants: Any, form: str, meeting_at: datetime | None = None
 ) -> Topic:
     """The convener picks the participants (the residents affected among them) and the form, then selects it."""
     require(actor, "consultations.prepare_topic", topic, NOT_PERMITTED)
@@ -125,11 +128,11 @@ def topic_prepare(
     return topic
 
 
-def topic_transition(*, actor: Any, topic: Topic, key: str, reason: str = "") -> WorkflowEvent:
+def topic_transition(*, actor: User, topic: Topic, key: str, reason: str = "") -> WorkflowEvent:
     return workflow.transition(actor=actor, obj=topic, transition_key=key, reason=reason)
 
 
-def topic_open_conversation(*, actor: Any, topic: Topic, seed_statements: Any = ()) -> Any:
+def topic_open_conversation(*, actor: User, topic: Topic, seed_statements: Any = ()) -> Any:
     from xieshang.deliberation.services import SystemActor, conversation_create
 
     require(actor, "consultations.open_conversation", topic, NOT_PERMITTED)
@@ -149,7 +152,7 @@ def topic_open_conversation(*, actor: Any, topic: Topic, seed_statements: Any = 
     return conversation
 
 
-def room_follow(*, actor: Any, room: Room, follow: bool = True) -> bool:
+def room_follow(*, actor: User, room: Room, follow: bool = True) -> bool:
     require(actor, "consultations.follow_room", room, NOT_PERMITTED)
     with transaction.atomic():
         if follow:

@@ -5,17 +5,17 @@ from __future__ import annotations
 import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from xieshang.core.idempotency import once_per_submission
+from xieshang.core.views import submit
 from xieshang.workflow.selectors import state_has
 
 from .. import selectors, services
-from ..forms import ProgressForm, RatingForm, apply_errors
+from ..forms import ProgressForm, RatingForm
 from ..models import Rating
 from ..workflows import DONE
 from ._base import PER_PAGE, _need, _org
@@ -49,6 +49,11 @@ def _outcome_context(request, outcome, **forms):
     }
 
 
+def _outcome_page(request, outcome, **forms):
+    """The outcome's page again with a refused form (status 400)."""
+    return render(request, "consultations/outcome.html", _outcome_context(request, outcome, **forms), status=400)
+
+
 @login_required
 def outcome_detail(request, pk: int):
     outcome = selectors.get_outcome_for_user(request.user, pk)
@@ -60,17 +65,13 @@ def outcome_detail(request, pk: int):
 @once_per_submission
 def progress_view(request, pk: int):
     outcome = selectors.get_outcome_for_user(request.user, pk)
-    form = ProgressForm(request.POST)
-    if form.is_valid():
-        try:
-            services.progress_add(actor=request.user, outcome=outcome, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("已记录落实进展。"))
-            return redirect(outcome)
-    return render(
-        request, "consultations/outcome.html", _outcome_context(request, outcome, progress_form=form), status=400
+    return submit(
+        request,
+        ProgressForm(request.POST),
+        lambda data: services.progress_add(actor=request.user, outcome=outcome, **data),
+        success=_("已记录落实进展。"),
+        to=outcome,
+        page=lambda form: _outcome_page(request, outcome, progress_form=form),
     )
 
 
@@ -88,15 +89,11 @@ def outcome_public_view(request, pk: int):
 @require_POST
 def rate_view(request, pk: int):
     outcome = selectors.get_outcome_for_user(request.user, pk)
-    form = RatingForm(request.POST)
-    if form.is_valid():
-        try:
-            services.outcome_rate(actor=request.user, outcome=outcome, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("感谢您的评价。"))
-            return redirect(outcome)
-    return render(
-        request, "consultations/outcome.html", _outcome_context(request, outcome, rating_form=form), status=400
+    return submit(
+        request,
+        RatingForm(request.POST),
+        lambda data: services.outcome_rate(actor=request.user, outcome=outcome, **data),
+        success=_("感谢您的评价。"),
+        to=outcome,
+        page=lambda form: _outcome_page(request, outcome, rating_form=form),
     )

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from xieshang.core.idempotency import once_per_submission
+from xieshang.core.views import submit
 from xieshang.workflow.selectors import state_has
 
 from .. import selectors, services
@@ -80,19 +81,18 @@ def plan_approval_view(request):
     organization = _org(request)
     _need(request, "consultations.record_approval", organization)
     year = _year(request)
-    form = PlanApprovalForm(request.POST)
-    if form.is_valid():
-        try:
-            done = services.plan_record_approval(
-                actor=request.user, organization=organization, year=year, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("已登记党委批准，共 %(n)d 项议题。") % {"n": len(done)})
-            return redirect(f"{reverse('consultations:plan')}?year={year}")
-    return render(
-        request, "consultations/plan.html", _plan_context(request, organization, year, approval_form=form), status=400
+    return submit(
+        request,
+        PlanApprovalForm(request.POST),
+        lambda data: services.plan_record_approval(actor=request.user, organization=organization, year=year, **data),
+        success=lambda done: _("已登记党委批准，共 %(n)d 项议题。") % {"n": len(done)},
+        to=f"{reverse('consultations:plan')}?year={year}",
+        page=lambda form: render(
+            request,
+            "consultations/plan.html",
+            _plan_context(request, organization, year, approval_form=form),
+            status=400,
+        ),
     )
 
 
@@ -165,17 +165,18 @@ def consultation_detail(request, pk: int):
 
 def _post_form(request, pk, form_name, form, perform):
     consultation = selectors.get_consultation_for_user(request.user, pk)
-    bound = form(consultation)
-    if bound.is_valid():
-        try:
-            perform(consultation, bound.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(bound, exc)
-        else:
-            messages.success(request, _("已保存。"))
-            return redirect(consultation)
-    return render(
-        request, "consultations/detail.html", _detail_context(request, consultation, **{form_name: bound}), status=400
+    return submit(
+        request,
+        form(consultation),
+        lambda data: perform(consultation, data),
+        success=_("已保存。"),
+        to=consultation,
+        page=lambda bound: render(
+            request,
+            "consultations/detail.html",
+            _detail_context(request, consultation, **{form_name: bound}),
+            status=400,
+        ),
     )
 
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from xieshang.core.idempotency import once_per_submission
+from xieshang.core.views import submit
 
 from .. import selectors, services
 from ..forms import OutcomeForm, PrepareForm, RoomForm, TopicForm, apply_errors
@@ -133,6 +134,11 @@ def _topic_context(request, topic, **forms):
     }
 
 
+def _topic_page(request, topic, **forms):
+    """The topic's page again with a refused form (status 400)."""
+    return render(request, "consultations/topic.html", _topic_context(request, topic, **forms), status=400)
+
+
 @login_required
 def topic_detail(request, pk: int):
     topic = _topic(request, pk)
@@ -161,16 +167,14 @@ def support_view(request, pk: int):
 def prepare_view(request, pk: int):
     topic = _topic(request, pk)
     _need(request, "consultations.prepare_topic", topic)
-    form = PrepareForm(request.POST, organization_id=topic.organization_id)
-    if form.is_valid():
-        try:
-            services.topic_prepare(actor=request.user, topic=topic, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("议题已选定，参加人员会收到通知。"))
-            return redirect(topic)
-    return render(request, "consultations/topic.html", _topic_context(request, topic, prepare_form=form), status=400)
+    return submit(
+        request,
+        PrepareForm(request.POST, organization_id=topic.organization_id),
+        lambda data: services.topic_prepare(actor=request.user, topic=topic, **data),
+        success=_("议题已选定，参加人员会收到通知。"),
+        to=topic,
+        page=lambda form: _topic_page(request, topic, prepare_form=form),
+    )
 
 
 @login_required
@@ -189,13 +193,11 @@ def conversation_view(request, pk: int):
 @once_per_submission
 def topic_outcome_view(request, pk: int):
     topic = _topic(request, pk)
-    form = OutcomeForm(request.POST, organization_ids={topic.organization_id})
-    if form.is_valid():
-        try:
-            services.topic_outcome_add(actor=request.user, topic=topic, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("已加入成果清单。"))
-            return redirect(topic)
-    return render(request, "consultations/topic.html", _topic_context(request, topic, outcome_form=form), status=400)
+    return submit(
+        request,
+        OutcomeForm(request.POST, organization_ids={topic.organization_id}),
+        lambda data: services.topic_outcome_add(actor=request.user, topic=topic, **data),
+        success=_("已加入成果清单。"),
+        to=topic,
+        page=lambda form: _topic_page(request, topic, outcome_form=form),
+    )

@@ -4,7 +4,7 @@ engine's lock. Nothing here is public: callers use the functions re-exported by 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Max
@@ -23,12 +23,15 @@ from .. import search_wiring
 from ..models import BulletinIssue, Report
 from ..selectors import settings_for
 
+if TYPE_CHECKING:
+    from xieshang.accounts.models import Organization
+
 WORKFLOW_KEY = "opinion_report"
 AUTHOR_MEMBER_ROLES = (Role.MEMBER, Role.STANDING_MEMBER)
 REPORT_SCOPE = "opinions.report"
 
 
-def require(perm: str, actor: Any, obj: Any) -> None:
+def require(perm: str, actor: User, obj: Any) -> None:
     core.require(actor, perm, obj, _("您没有办理此项的权限。"))
 
 
@@ -42,7 +45,7 @@ def refresh(report: Report, locked: Report) -> Report:
     return core.refresh(report, locked, "state")
 
 
-def check_text(organization: Any, title: str, body: str) -> tuple[str, str]:
+def check_text(organization: Organization | int, title: str, body: str) -> tuple[str, str]:
     """The stripped title and body, or a ValidationError keyed by field. The over-limit messages are the domain's
     own (they tell the author how long the text is and to keep to one matter)."""
     limits = settings_for(organization)
@@ -67,7 +70,7 @@ def check_text(organization: Any, title: str, body: str) -> tuple[str, str]:
     return title, body
 
 
-def check_attachments(organization: Any, files: Any) -> None:
+def check_attachments(organization: Organization | int, files: Any) -> None:
     """Count, type (by content, not only by name) and size: xieshang.core.uploads, shared with proposals."""
     limits = settings_for(organization)
     try:
@@ -95,7 +98,7 @@ def next_issue_number(issue: BulletinIssue, year: int) -> int:
     return next_number(f"opinions.issue:{issue.kind}", issue.organization_id, year, start_after=stored)
 
 
-def profile(user: Any, organization_id: int) -> MemberProfile | None:
+def profile(user: User, organization_id: int) -> MemberProfile | None:
     return MemberProfile.objects.filter(user=user, organization_id=organization_id).select_related("sector").first()
 
 
@@ -109,7 +112,12 @@ def index_later(report: Report) -> None:
 
 
 def notify_after_commit(
-    *, recipients: Callable[[], Iterable[User]] | Iterable[User], kind: str, title: str, url: str, organization: Any
+    *,
+    recipients: Callable[[], Iterable[User]] | Iterable[User],
+    kind: str,
+    title: str,
+    url: str,
+    organization: Organization | int,
 ) -> None:
     """A notification sent once the transaction commits; notifications.after_commit keeps the suppressed() block it
     was scheduled in (the demo loading history inside one long transaction)."""
@@ -121,7 +129,7 @@ def notify_after_commit(
     )
 
 
-def information_staff(organization: Any) -> list[User]:
+def information_staff(organization: Organization) -> list[User]:
     return list(users_with_role(organization, Role.INFORMATION_STAFF))
 
 

@@ -4,7 +4,7 @@ instruction or an adoption (duties.services.duty_credit, in the same transaction
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -18,8 +18,11 @@ from xieshang.workflow.selectors import state_has
 from ..models import Adoption, Level, Report
 from ._base import author_users, lock, refresh, require
 
+if TYPE_CHECKING:
+    from xieshang.accounts.models import User
 
-def credit_authors(*, actor: Any, report: Report, rule_key: str, source: Any, occurred_on: date, note: str) -> None:
+
+def credit_authors(*, actor: User, report: Report, rule_key: str, source: Any, occurred_on: date, note: str) -> None:
     for author in author_users(report):
         duty_credit(
             member=author,
@@ -60,7 +63,7 @@ def check_recordable(locked: Report, field: str, *, instruction: bool) -> None:
 
 
 def adoption_record(
-    *, actor: Any, report: Report, level: str, adopted_on: date | None = None, note: str = ""
+    *, actor: User, report: Report, level: str, adopted_on: date | None = None, note: str = ""
 ) -> Adoption:
     """采用 at a level the report was sent to; credits every author by the level's rule."""
     require("opinions.manage_report", actor, report)

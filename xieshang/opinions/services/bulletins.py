@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xieshang.accounts.models import Organization
+from xieshang.accounts.selectors import organization_id
 from xieshang.audit.services import audit_record
 from xieshang.core import services as core
 from xieshang.workflow import services as workflow
@@ -22,12 +23,14 @@ from xieshang.workflow.selectors import state_has
 from ..models import BulletinIssue, Report
 from ._base import lock, next_issue_number, require
 
+if TYPE_CHECKING:
+    from xieshang.accounts.models import User
+
 
 def issue_create(
-    *, actor: Any, organization: Any, kind: str = BulletinIssue.Kind.REGULAR, editor_note: str = ""
+    *, actor: User, organization: Organization | int, kind: str = BulletinIssue.Kind.REGULAR, editor_note: str = ""
 ) -> BulletinIssue:
-    org_id = getattr(organization, "pk", organization)
-    org = Organization.objects.get(pk=org_id)
+    org = Organization.objects.get(pk=organization_id(organization))
     require("opinions.manage_issue", actor, org)
     if kind not in BulletinIssue.Kind.values:
         raise ValidationError({"kind": _("请选择刊物类型。")})
@@ -42,7 +45,7 @@ def issue_create(
     return issue
 
 
-def issue_add_reports(*, actor: Any, issue: BulletinIssue, reports: Iterable[Report]) -> int:
+def issue_add_reports(*, actor: User, issue: BulletinIssue, reports: Iterable[Report]) -> int:
     """Put approved reports into a draft issue, after those already in it."""
     require("opinions.manage_issue", actor, issue)
     reports = list(reports)
@@ -70,7 +73,7 @@ def issue_add_reports(*, actor: Any, issue: BulletinIssue, reports: Iterable[Rep
     return order
 
 
-def issue_remove_report(*, actor: Any, issue: BulletinIssue, report: Report) -> None:
+def issue_remove_report(*, actor: User, issue: BulletinIssue, report: Report) -> None:
     require("opinions.manage_issue", actor, issue)
     with transaction.atomic():
         locked_issue = core.lock(issue)
@@ -80,7 +83,7 @@ def issue_remove_report(*, actor: Any, issue: BulletinIssue, report: Report) -> 
         audit_record(actor=actor, action="opinions.issue_remove", obj=issue, detail={"report": report.pk})
 
 
-def issue_publish(*, actor: Any, issue: BulletinIssue, published_at: datetime | None = None) -> BulletinIssue:
+def issue_publish(*, actor: User, issue: BulletinIssue, published_at: datetime | None = None) -> BulletinIssue:
     """Number the issue (its own sequence per organization, year and kind, from the locked counter) and publish
     every report in it. The transition "publish" is allowed once the report's issue is published
     (roles.in_published_issue), which this does first."""

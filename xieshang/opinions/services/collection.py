@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -33,8 +33,11 @@ from ._base import (
     require,
 )
 
+if TYPE_CHECKING:
+    from xieshang.accounts.models import User
 
-def _author_kind(actor: Any, org: Any, author_kind: str, author_org_name: str, committee: Any) -> str:
+
+def _author_kind(actor: User, org: Any, author_kind: str, author_org_name: str, committee: Any) -> str:
     """The kind the report is submitted as, checked against what the actor may claim."""
     if author_kind not in Report.AuthorKind.values:
         raise ValidationError({"author_kind": _("请选择报送方式。")})
@@ -53,7 +56,7 @@ def _author_kind(actor: Any, org: Any, author_kind: str, author_org_name: str, c
     return author_kind
 
 
-def _coauthors(actor: Any, org: Any, coauthors: Iterable[Any]) -> list[Any]:
+def _coauthors(actor: User, org: Any, coauthors: Iterable[Any]) -> list[Any]:
     coauthors = [u for u in coauthors if u.pk != actor.pk]
     outsiders = [u for u in coauthors if not any(has_role(u, r, org) for r in (*AUTHOR_MEMBER_ROLES, Role.INFORMANT))]
     if outsiders:
@@ -84,8 +87,8 @@ def _store(report: Report, authors: list[Any], *, editor: Any, note: str, create
 
 def report_submit(
     *,
-    actor: Any,
-    organization: Any,
+    actor: User,
+    organization: Organization,
     title: str,
     body: str,
     urgent: bool = False,
@@ -161,7 +164,7 @@ def _kind_from_proposal(proposal: Any) -> tuple[str, str, SpecialCommittee | Non
     return Report.AuthorKind.MEMBER, "", None
 
 
-def report_from_proposal(*, actor: Any, proposal: Any, authors: Iterable[Any] | None = None, note: str = "") -> Report:
+def report_from_proposal(*, actor: User, proposal: Any, authors: Iterable[Any] | None = None, note: str = "") -> Report:
     """A proposal converted to a suggestion in review (转为意见建议) becomes an opinion report.
 
     Reads proposal.organization, .title, .body, .submitter, .get_absolute_url(); `authors` (default: the submitter)

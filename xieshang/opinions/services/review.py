@@ -3,7 +3,7 @@ take the transitions that carry no records of their own (start editing, approve,
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -18,11 +18,14 @@ from xieshang.workflow.selectors import state_allows
 from ..models import Report, ReportVersion
 from ._base import check_text, index_later, lock, refresh, require
 
+if TYPE_CHECKING:
+    from xieshang.accounts.models import User
+
 # Transitions the generic endpoint may take: they carry no records of their own.
 SIMPLE_TRANSITIONS = ("take_up", "approve", "reopen", "archive", "close")
 
 
-def report_edit(*, actor: Any, report: Report, title: str, body: str, note: str = "") -> ReportVersion | None:
+def report_edit(*, actor: User, report: Report, title: str, body: str, note: str = "") -> ReportVersion | None:
     """Information staff edit the text; each change is kept as a version the author sees. None when unchanged."""
     require("opinions.manage_report", actor, report)
     title, body = check_text(report.organization_id, title, body)
@@ -53,7 +56,7 @@ def report_edit(*, actor: Any, report: Report, title: str, body: str, note: str 
 
 
 def report_transition(
-    *, actor: Any, report: Report, key: str, reason: str = "", expected_state: Any = None
+    *, actor: User, report: Report, key: str, reason: str = "", expected_state: Any = None
 ) -> WorkflowEvent:
     """The transitions without records of their own (start editing, approve, send back, archive, close). The
     engine runs hooks.on_<key> and re-indexes the report (hooks.on_transition)."""

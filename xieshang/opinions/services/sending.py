@@ -26,7 +26,7 @@ from ._base import lock, notify_after_commit, published, refresh, require
 from .adoption import check_recordable, credit_authors
 
 
-def recipients_ensure_defaults(organization: Any) -> list[Recipient]:
+def recipients_ensure_defaults(organization: Organization) -> list[Recipient]:
     """The organization's recipients; the first call creates the usual ones from the hierarchy: its own party
     committee and government, then each conference up the parent chain."""
     org = organization if isinstance(organization, Organization) else Organization.objects.get(pk=organization)
@@ -63,7 +63,7 @@ def _inbox_users(recipients: Iterable[Recipient]) -> list[User]:
 
 
 def _new_dispatches(
-    locked: Report, recipients: Iterable[Recipient], *, actor: Any, now: datetime, note: str
+    locked: Report, recipients: Iterable[Recipient], *, actor: User, now: datetime, note: str
 ) -> list[Dispatch]:
     already = set(locked.dispatches.values_list("recipient_id", flat=True))
     new = []
@@ -82,7 +82,7 @@ def _new_dispatches(
 
 
 def report_send(
-    *, actor: Any, report: Report, recipients: Iterable[Recipient], note: str = "", sent_at: datetime | None = None
+    *, actor: User, report: Report, recipients: Iterable[Recipient], note: str = "", sent_at: datetime | None = None
 ) -> list[Dispatch]:
     """报送 to recipients it has not gone to yet; returns the new Dispatch rows."""
     require("opinions.manage_report", actor, report)
@@ -115,7 +115,7 @@ def report_send(
     return new
 
 
-def issue_send(*, actor: Any, issue: BulletinIssue, recipients: Iterable[Recipient], note: str = "") -> int:
+def issue_send(*, actor: User, issue: BulletinIssue, recipients: Iterable[Recipient], note: str = "") -> int:
     """Send every report of a published issue to the recipients; returns how many dispatches were made."""
     require("opinions.manage_issue", actor, issue)
     recipients = list(recipients)
@@ -135,7 +135,7 @@ def issue_send(*, actor: Any, issue: BulletinIssue, recipients: Iterable[Recipie
 
 
 def report_forward(
-    *, actor: Any, report: Report, units: Iterable[HandlingUnit], note: str = "", forwarded_at: datetime | None = None
+    *, actor: User, report: Report, units: Iterable[HandlingUnit], note: str = "", forwarded_at: datetime | None = None
 ) -> list[Forward]:
     """转办 to bureaus, which reply on their own page."""
     require("opinions.manage_report", actor, report)
@@ -164,7 +164,7 @@ def report_forward(
     return new
 
 
-def forward_reply(*, actor: Any, forward: Forward, text: str, replied_at: datetime | None = None) -> Forward:
+def forward_reply(*, actor: User, forward: Forward, text: str, replied_at: datetime | None = None) -> Forward:
     require("opinions.reply_forward", actor, forward)
     text = (text or "").strip()
     if not text:
@@ -195,7 +195,7 @@ def _instruction_errors(level: str, text: str, leader_name: str, instructed_on: 
 
 def instruction_record(
     *,
-    actor: Any,
+    actor: User,
     report: Report,
     level: str,
     text: str,

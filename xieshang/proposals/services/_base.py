@@ -4,7 +4,7 @@ caller's object."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
@@ -20,6 +20,9 @@ from xieshang.workflow.selectors import state_has
 
 from ..models import Assignment, Proposal
 from ..selectors import officer_unit_ids, settings_for
+
+if TYPE_CHECKING:
+    from xieshang.accounts.models import User
 
 MEMBER_ROLES = (Role.MEMBER, Role.STANDING_MEMBER)
 
@@ -50,15 +53,15 @@ def in_phase(proposal: Proposal, *tags: str) -> None:
         raise InvalidEdge(_("当前状态“%(state)s”下不能执行此操作。") % {"state": name})
 
 
-def audit(actor: Any, action: str, obj: Any, **detail: Any) -> None:
+def audit(actor: User, action: str, obj: Any, **detail: Any) -> None:
     audit_record(actor=actor, action=f"proposal.{action}", obj=obj, detail=detail)
 
 
-def move(actor: Any, locked: Proposal, key: str, *, payload: Any = None, reason: str = "") -> WorkflowEvent:
+def move(actor: User, locked: Proposal, key: str, *, payload: Any = None, reason: str = "") -> WorkflowEvent:
     return engine.transition(actor=actor, obj=locked, transition_key=key, payload=payload or {}, reason=reason)
 
 
-def move_now(actor: Any, proposal: Proposal, key: str, *, payload: Any = None, reason: str = "") -> WorkflowEvent:
+def move_now(actor: User, proposal: Proposal, key: str, *, payload: Any = None, reason: str = "") -> WorkflowEvent:
     """A transition with no domain writes of its own: the engine locks the row once and updates `proposal`."""
     event = engine.transition(actor=actor, obj=proposal, transition_key=key, payload=payload or {}, reason=reason)
     forget_related(proposal)
@@ -80,10 +83,10 @@ def validate_content(organization_id: Any, kind: str, title: str, body: str) -> 
         raise ValidationError(errors)
 
 
-def is_member(user: Any, organization_id: Any) -> bool:
+def is_member(user: User, organization_id: Any) -> bool:
     return any(has_role(user, r, organization_id) for r in MEMBER_ROLES)
 
 
-def own_assignment(actor: Any, assignment: Assignment) -> None:
+def own_assignment(actor: User, assignment: Assignment) -> None:
     if assignment.unit_id not in officer_unit_ids(actor, assignment.proposal.organization_id):
         raise PermissionDenied(_("只有%(unit)s的经办人可以办理此交办。") % {"unit": assignment.unit})

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -31,6 +31,9 @@ from ._base import (
     refresh,
 )
 
+if TYPE_CHECKING:
+    from xieshang.accounts.models import User
+
 
 def _units(organization_id: Any, units: Any) -> list[HandlingUnit]:
     found = []
@@ -45,7 +48,7 @@ def _units(organization_id: Any, units: Any) -> list[HandlingUnit]:
 
 def assignment_plan(
     *,
-    actor: Any,
+    actor: User,
     proposal: Proposal,
     lead: HandlingUnit | None = None,
     co: Iterable[HandlingUnit] = (),
@@ -88,28 +91,28 @@ def assignment_plan(
     return rows
 
 
-def assignment_propose(*, actor: Any, proposal: Proposal) -> WorkflowEvent:
+def assignment_propose(*, actor: User, proposal: Proposal) -> WorkflowEvent:
     """Send the assignment plan to the leader for approval."""
     return move_now(actor, proposal, "propose_assignment")
 
 
-def assignment_approve(*, actor: Any, proposal: Proposal) -> WorkflowEvent:
+def assignment_approve(*, actor: User, proposal: Proposal) -> WorkflowEvent:
     return move_now(actor, proposal, "approve_assignment")
 
 
-def assignment_reject(*, actor: Any, proposal: Proposal, reason: str) -> WorkflowEvent:
+def assignment_reject(*, actor: User, proposal: Proposal, reason: str) -> WorkflowEvent:
     if not (reason or "").strip():
         raise ValidationError({"reason": _("请填写退回交办方案的理由。")})
     return move_now(actor, proposal, "reject_assignment", reason=reason)
 
 
-def proposal_assign(*, actor: Any, proposal: Proposal) -> WorkflowEvent:
+def proposal_assign(*, actor: User, proposal: Proposal) -> WorkflowEvent:
     """交办: the planned units receive the proposal and have 10 working days to sign for it or return it."""
     return move_now(actor, proposal, "assign")
 
 
 def bulk_assign(
-    *, actor: Any, plans: Iterable[tuple[Proposal, HandlingUnit, Iterable[HandlingUnit]]], propose: bool = True
+    *, actor: User, plans: Iterable[tuple[Proposal, HandlingUnit, Iterable[HandlingUnit]]], propose: bool = True
 ) -> list[tuple[Proposal, str | None]]:
     """Plan (and by default send for approval) many proposals at once: [(proposal, lead, co_units), ...].
     Each proposal succeeds or fails on its own; returns [(proposal, None or the reason it was refused)]."""
@@ -130,7 +133,7 @@ def bulk_assign(
     return results
 
 
-def micro_accept(*, actor: Any, proposal: Proposal, unit: HandlingUnit) -> WorkflowEvent:
+def micro_accept(*, actor: User, proposal: Proposal, unit: HandlingUnit) -> WorkflowEvent:
     """The office's one review of a micro-proposal: accept and hand it to one unit (reply due in 15 working days)."""
     with transaction.atomic():
         assignment_plan(actor=actor, proposal=proposal, lead=unit)
@@ -140,7 +143,7 @@ def micro_accept(*, actor: Any, proposal: Proposal, unit: HandlingUnit) -> Workf
     return event
 
 
-def assignment_receive(*, actor: Any, assignment: Assignment) -> Assignment:
+def assignment_receive(*, actor: User, assignment: Assignment) -> Assignment:
     """签收. When the last assigned unit has signed for it, the proposal moves to handling."""
     with transaction.atomic():
         locked = lock(assignment.proposal)
@@ -160,7 +163,7 @@ def assignment_receive(*, actor: Any, assignment: Assignment) -> Assignment:
     return row
 
 
-def assignment_return(*, actor: Any, assignment: Assignment, reason: str) -> Assignment:
+def assignment_return(*, actor: User, assignment: Assignment, reason: str) -> Assignment:
     """退回 with a reason, within the receipt period. The unit never passes the proposal on itself: staff decide."""
     reason = (reason or "").strip()
     if not reason:
@@ -187,7 +190,7 @@ def assignment_return(*, actor: Any, assignment: Assignment, reason: str) -> Ass
     return row
 
 
-def return_reassign(*, actor: Any, assignment: Assignment, unit: HandlingUnit, reason: str) -> Assignment:
+def return_reassign(*, actor: User, assignment: Assignment, unit: HandlingUnit, reason: str) -> Assignment:
     """Staff accept a return and give the part to another unit (same role)."""
     reason = (reason or "").strip()
     errors = {}
@@ -224,7 +227,7 @@ def return_reassign(*, actor: Any, assignment: Assignment, unit: HandlingUnit, r
     return new
 
 
-def return_refuse(*, actor: Any, assignment: Assignment, reason: str) -> Assignment:
+def return_refuse(*, actor: User, assignment: Assignment, reason: str) -> Assignment:
     """Staff refuse a return: the same unit must handle it, with a fresh receipt period."""
     reason = (reason or "").strip()
     if not reason:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -28,7 +27,7 @@ from ._base import (
 )
 
 
-def invite_members(actor: Any, proposal: Proposal, users: Iterable[User]) -> list[CoSignature]:
+def invite_members(actor: User, proposal: Proposal, users: Iterable[User]) -> list[CoSignature]:
     """Invite members (drafting invites at once; cosign_invite later); re-invites withdrawn or declined rows."""
     errors = []
     invited = []
@@ -69,7 +68,7 @@ def invite_members(actor: Any, proposal: Proposal, users: Iterable[User]) -> lis
     return invited
 
 
-def cosign_invite(*, actor: Any, proposal: Proposal, users: Iterable[User]) -> list[CoSignature]:
+def cosign_invite(*, actor: User, proposal: Proposal, users: Iterable[User]) -> list[CoSignature]:
     """Invite members to co-sign, while the draft is open or the signing period runs."""
     if proposal.is_micro:
         raise ValidationError({"cosigners": _("微提案不设联名。")})
@@ -81,7 +80,7 @@ def cosign_invite(*, actor: Any, proposal: Proposal, users: Iterable[User]) -> l
         return invite_members(actor, locked, users)
 
 
-def cosign_withdraw(*, actor: Any, proposal: Proposal, user: User) -> CoSignature:
+def cosign_withdraw(*, actor: User, proposal: Proposal, user: User) -> CoSignature:
     """The lead withdraws an invitation (or a signature not yet counted, while the proposal is a draft)."""
     with transaction.atomic():
         locked = lock(proposal)
@@ -100,7 +99,7 @@ def cosign_withdraw(*, actor: Any, proposal: Proposal, user: User) -> CoSignatur
     return row
 
 
-def _respond(actor: Any, proposal: Proposal, sign: bool) -> CoSignature:
+def _respond(actor: User, proposal: Proposal, sign: bool) -> CoSignature:
     with transaction.atomic():
         locked = lock(proposal)
         row = CoSignature.objects.select_for_update().filter(proposal=locked, user=actor).first()
@@ -127,12 +126,12 @@ def _respond(actor: Any, proposal: Proposal, sign: bool) -> CoSignature:
     return row
 
 
-def cosign_sign(*, actor: Any, proposal: Proposal) -> CoSignature:
+def cosign_sign(*, actor: User, proposal: Proposal) -> CoSignature:
     """The invited member co-signs; refused after the signing deadline."""
     return _respond(actor, proposal, True)
 
 
-def cosign_decline(*, actor: Any, proposal: Proposal) -> CoSignature:
+def cosign_decline(*, actor: User, proposal: Proposal) -> CoSignature:
     return _respond(actor, proposal, False)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xieshang.accounts.models import MemberProfile, User
+from xieshang.accounts.selectors import organization_id
 from xieshang.core.services import require
 from xieshang.core.uploads import upload_problem
 from xieshang.workflow import services as engine
@@ -34,6 +35,9 @@ from ._base import (
     validate_content,
 )
 from .cosign import invite_members
+
+if TYPE_CHECKING:
+    from xieshang.accounts.models import Organization
 
 
 def _submitter_errors(
@@ -59,8 +63,8 @@ def _submitter_errors(
 
 def proposal_create(
     *,
-    actor: Any,
-    organization: Any,
+    actor: User,
+    organization: Organization | int,
     title: str,
     body: str,
     kind: str = Proposal.Kind.PROPOSAL,
@@ -78,7 +82,7 @@ def proposal_create(
 ) -> Proposal:
     """A draft proposal led by `submitter` (default: the actor). Proposals staff may enter one on behalf of a member
     (submitter=the member); the draft then remembers who typed it (entered_by). Co-signers are invited at once."""
-    org_id = getattr(organization, "pk", organization)
+    org_id = organization_id(organization)
     submitter = submitter or actor
     on_behalf = submitter.pk != actor.pk
     if on_behalf:
@@ -126,7 +130,7 @@ def proposal_create(
     return proposal
 
 
-def proposal_update(*, actor: Any, proposal: Proposal, **changes: Any) -> Proposal:
+def proposal_update(*, actor: User, proposal: Proposal, **changes: Any) -> Proposal:
     """Edit a draft: title, body, category, submitter_kind and its details, cosign_deadline."""
     editable = {
         "title",
@@ -156,13 +160,13 @@ def proposal_update(*, actor: Any, proposal: Proposal, **changes: Any) -> Propos
     return refresh(proposal, locked)
 
 
-def proposal_submit(*, actor: Any, proposal: Proposal) -> WorkflowEvent:
+def proposal_submit(*, actor: User, proposal: Proposal) -> WorkflowEvent:
     """Submit the draft (by the lead, or by the staff who entered it). The signing deadline starts now unless set."""
     validate_content(proposal.organization_id, proposal.kind, proposal.title, proposal.body)
     return move_now(actor, proposal, "submit")
 
 
-def attachment_add(*, actor: Any, proposal: Proposal, file: Any) -> Attachment:
+def attachment_add(*, actor: User, proposal: Proposal, file: Any) -> Attachment:
     """Attach a file to a draft, within the organization's size, type and count limits."""
     limits = settings_for(proposal.organization_id)
     name = os.path.basename(getattr(file, "name", "") or "")
@@ -182,7 +186,7 @@ def attachment_add(*, actor: Any, proposal: Proposal, file: Any) -> Attachment:
     return attachment
 
 
-def attachment_remove(*, actor: Any, attachment: Attachment) -> None:
+def attachment_remove(*, actor: User, attachment: Attachment) -> None:
     with transaction.atomic():
         locked = lock(attachment.proposal)
         require(actor, "proposals.change_proposal", locked, _("只有提案人可以在草稿状态删除附件。"))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -31,8 +31,11 @@ from ._base import (
     refresh,
 )
 
+if TYPE_CHECKING:
+    from xieshang.accounts.models import User
 
-def handling_extend(*, actor: Any, proposal: Proposal, months: int = 1, reason: str) -> WorkflowEvent:
+
+def handling_extend(*, actor: User, proposal: Proposal, months: int = 1, reason: str) -> WorkflowEvent:
     """Grant an extension of the handling deadline (1 month by default). domain.md: the reply is due 3 months after
     assignment and extensions reach 6 months at most in all, so a proposal's handling limit counts from the
     assignment (交办), not from the day the last unit signed for it, nor from re-entering handling after the
@@ -72,7 +75,7 @@ def _handling_from_assignment(proposal: Proposal) -> bool:
     return first and not proposal.is_micro and proposal.assigned_at is not None
 
 
-def _extend_handling(actor: Any, proposal: Proposal, months: int, reason: str) -> WorkflowEvent:
+def _extend_handling(actor: User, proposal: Proposal, months: int, reason: str) -> WorkflowEvent:
     with transaction.atomic():
         locked = lock(proposal)
         state = locked.state
@@ -114,7 +117,7 @@ def _extend_handling(actor: Any, proposal: Proposal, months: int, reason: str) -
     return event
 
 
-def cohandler_opinion(*, actor: Any, assignment: Assignment, text: str) -> Assignment:
+def cohandler_opinion(*, actor: User, assignment: Assignment, text: str) -> Assignment:
     """A co-handler sends its opinion to the lead unit (not to the member)."""
     if not (text or "").strip():
         raise ValidationError({"text": _("请填写协办意见。")})

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING
 
 import rules
 from django.core.exceptions import ValidationError
@@ -28,12 +28,15 @@ from ._base import (
 )
 from .review import proposal_transition
 
+if TYPE_CHECKING:
+    from xieshang.accounts.models import User
 
-def proposal_archive(*, actor: Any, proposal: Proposal) -> WorkflowEvent:
+
+def proposal_archive(*, actor: User, proposal: Proposal) -> WorkflowEvent:
     return proposal_transition(actor=actor, proposal=proposal, key="archive")
 
 
-def reply_publish(*, actor: Any, reply: Reply) -> Reply:
+def reply_publish(*, actor: User, reply: Reply) -> Reply:
     """Publish a reply that reached the member (public disclosure; contact data is masked by the public selector)."""
     with transaction.atomic():
         row = Reply.objects.select_for_update().get(pk=reply.pk)
@@ -54,7 +57,7 @@ def reply_publish(*, actor: Any, reply: Reply) -> Reply:
 COMMENT_MAX_CHARS = 1000
 
 
-def comment_add(*, actor: Any, proposal: Proposal, text: str) -> Comment:
+def comment_add(*, actor: User, proposal: Proposal, text: str) -> Comment:
     """A remark on the proposal, while its state allows comments (the workflow's "comment" flag)."""
     text = (text or "").strip()
     if not text:
@@ -76,7 +79,7 @@ def comment_add(*, actor: Any, proposal: Proposal, text: str) -> Comment:
     return comment
 
 
-def excellent_select(*, actor: Any, proposals: Iterable[Proposal], year: int) -> int:
+def excellent_select(*, actor: User, proposals: Iterable[Proposal], year: int) -> int:
     """Year-end selection of excellent proposals (优秀提案) among the filed proposals of that year."""
     proposals = list(proposals)
     if not proposals:

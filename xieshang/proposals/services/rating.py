@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -31,7 +29,7 @@ from .review import proposal_transition
 
 def rating_submit(
     *,
-    actor: Any,
+    actor: User,
     proposal: Proposal,
     satisfaction: str,
     comment: str = "",
@@ -87,9 +85,9 @@ def rating_submit(
     return ratings
 
 
-def proposal_confirm(*, actor: Any, proposal: Proposal) -> WorkflowEvent:
+def proposal_confirm(*, actor: User, proposal: Proposal) -> WorkflowEvent:
     return proposal_transition(actor=actor, proposal=proposal, key="confirm")
 
 
-def proposal_close(*, actor: Any, proposal: Proposal) -> WorkflowEvent:
+def proposal_close(*, actor: User, proposal: Proposal) -> WorkflowEvent:
     return proposal_transition(actor=actor, proposal=proposal, key="close")

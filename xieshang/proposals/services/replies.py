@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -30,8 +30,11 @@ from ._base import (
     refresh,
 )
 
+if TYPE_CHECKING:
+    from xieshang.accounts.models import User
 
-def rehandle_contact(*, actor: Any, proposal: Proposal, note: str, assignment: Assignment | None = None) -> Assignment:
+
+def rehandle_contact(*, actor: User, proposal: Proposal, note: str, assignment: Assignment | None = None) -> Assignment:
     """Record that the unit contacted the member again in rehandling (重办); required before the new reply."""
     if not (note or "").strip():
         raise ValidationError({"note": _("请填写与提案人再次沟通的情况。")})
@@ -46,7 +49,7 @@ def rehandle_contact(*, actor: Any, proposal: Proposal, note: str, assignment: A
     return row
 
 
-def _replying_assignment(actor: Any, locked: Proposal, assignment: Assignment | None) -> Assignment:
+def _replying_assignment(actor: User, locked: Proposal, assignment: Assignment | None) -> Assignment:
     mine = officer_unit_ids(actor, locked.organization_id)
     rows = Assignment.objects.select_for_update().filter(
         proposal=locked, status=Assignment.Status.RECEIVED, role__in=[Assignment.Role.LEAD, Assignment.Role.SPLIT]
@@ -61,7 +64,7 @@ def _replying_assignment(actor: Any, locked: Proposal, assignment: Assignment | 
 
 def reply_submit(
     *,
-    actor: Any,
+    actor: User,
     proposal: Proposal,
     reference_number: str,
     contact_person: str,
@@ -132,11 +135,11 @@ def reply_submit(
     return reply
 
 
-def _submit_for_review(actor: Any, locked: Proposal) -> WorkflowEvent:
+def _submit_for_review(actor: User, locked: Proposal) -> WorkflowEvent:
     return move(actor, locked, "submit_for_review")
 
 
-def reply_countersign(*, actor: Any, proposal: Proposal, note: str = "", text: str | None = None) -> Countersign:
+def reply_countersign(*, actor: User, proposal: Proposal, note: str = "", text: str | None = None) -> Countersign:
     """A co-handler countersigns (会签) the lead unit's reply, and may edit its text. When the last co-handler has
     signed, the reply goes to supervisor review."""
     with transaction.atomic():
@@ -184,14 +187,14 @@ def reply_countersign(*, actor: Any, proposal: Proposal, note: str = "", text: s
     return sign
 
 
-def reply_approve(*, actor: Any, proposal: Proposal, grade: str | None = None, note: str = "") -> WorkflowEvent:
+def reply_approve(*, actor: User, proposal: Proposal, grade: str | None = None, note: str = "") -> WorkflowEvent:
     """The supervisor approves the reply (may change its grade); it reaches the member, who rates it."""
     if grade not in (None, "") and grade not in Reply.Grade.values:
         raise ValidationError({"grade": _("请选择答复类别（A、B 或 C）。")})
     return move_now(actor, proposal, "approve_reply", payload={"grade": grade or ""}, reason=note)
 
 
-def reply_send_back(*, actor: Any, proposal: Proposal, reason: str) -> WorkflowEvent:
+def reply_send_back(*, actor: User, proposal: Proposal, reason: str) -> WorkflowEvent:
     if not (reason or "").strip():
         raise ValidationError({"reason": _("退回答复须说明理由。")})
     return move_now(actor, proposal, "send_back", reason=reason)

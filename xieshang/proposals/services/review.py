@@ -35,7 +35,7 @@ from ._base import (
 
 def proposal_transition(
     *,
-    actor: Any,
+    actor: User,
     proposal: Proposal,
     key: str,
     payload: dict[str, Any] | None = None,
@@ -60,7 +60,7 @@ def proposal_transition(
 
 def proposal_review(
     *,
-    actor: Any,
+    actor: User,
     proposal: Proposal,
     outcome: str,
     reason: str = "",
@@ -100,18 +100,18 @@ def proposal_review(
     return move_now(actor, proposal, key, payload=payload, reason=reason)
 
 
-def proposal_classify(*, actor: Any, proposal: Proposal, category: Category) -> WorkflowEvent:
+def proposal_classify(*, actor: User, proposal: Proposal, category: Category) -> WorkflowEvent:
     if category is None or not categories_for(proposal.organization_id).filter(pk=category.pk).exists():
         raise ValidationError({"category": _("请从列表中选择提案类别。")})
     return move_now(actor, proposal, "classify", payload={"category": category.pk})
 
 
-def proposal_number(*, actor: Any, proposal: Proposal) -> WorkflowEvent:
+def proposal_number(*, actor: User, proposal: Proposal) -> WorkflowEvent:
     """Give the proposal the next number of its organization and year (format from ProposalSettings)."""
     return move_now(actor, proposal, "number")
 
 
-def set_fast_track(*, actor: Any, proposal: Proposal, fast_track: bool = True) -> Proposal:
+def set_fast_track(*, actor: User, proposal: Proposal, fast_track: bool = True) -> Proposal:
     """Flag a time-sensitive proposal: later steps get the workflow's shorter fast-track deadlines."""
     with transaction.atomic():
         locked = lock(proposal)
@@ -127,7 +127,7 @@ def set_fast_track(*, actor: Any, proposal: Proposal, fast_track: bool = True) -
 
 
 def mark_key(
-    *, actor: Any, proposal: Proposal, leader: User | None, supervising_body: str = "", is_key: bool = True
+    *, actor: User, proposal: Proposal, leader: User | None, supervising_body: str = "", is_key: bool = True
 ) -> Proposal:
     """Make a filed proposal a key proposal (重点提案) led by a leader with a supervising body, or undo it."""
     errors = {}

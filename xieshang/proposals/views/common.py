@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import rules
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.utils.translation import gettext as _
 
 from xieshang.accounts.models import Role
 from xieshang.accounts.selectors import has_role
+from xieshang.core.views import refusal_text  # noqa: F401 (the pages' import)
 
 PER_PAGE = 30
 
@@ -32,16 +32,6 @@ def need_role(request, organization, *roles) -> None:
 
 def paginate(request, queryset, per_page: int = PER_PAGE):
     return Paginator(queryset, per_page).get_page(request.GET.get("page"))
-
-
-def refusal_text(exc) -> str:
-    """The text of a service's refusal: TransitionError.message, a ValidationError's messages, or the exception."""
-    if isinstance(exc, ValidationError):
-        return "；".join(str(m) for m in exc.messages)
-    message = getattr(exc, "message", None)
-    if message:
-        return str(message)
-    return str(exc) or _("您没有执行此操作的权限。")
 
 
 STAFF = Role.PROPOSALS_STAFF

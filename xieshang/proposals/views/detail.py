@@ -4,15 +4,14 @@ service shows the page again with the reason beside the field and the typed valu
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from xieshang.core.idempotency import once_per_submission
-from xieshang.workflow.exceptions import Conflict, TransitionError
+from xieshang.core.views import REFUSALS, act, submit
+from xieshang.workflow.exceptions import Conflict
 
 from .. import selectors, services
 from ..forms import (
@@ -34,11 +33,9 @@ from ..forms import (
     ReturnForm,
     ReviewForm,
     SendBackForm,
-    apply_errors,
 )
 from ..models import Assignment, Reply
 from ..selectors import signers
-from .common import refusal_text
 from .detail_context import page_context
 
 # Simple transitions that have a service of their own (the rest go through services.proposal_transition).
@@ -73,18 +70,15 @@ def _check_expected(request, proposal) -> None:
 def _act(request, pk, name, form, call, success):
     """Validate `form`, call the service; on refusal show the page again with the errors beside the fields."""
     proposal = selectors.get_proposal_for_user(request.user, pk)
-    if form.is_valid():
-        try:
-            _check_expected(request, proposal)
-            call(proposal, form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        except (TransitionError, PermissionDenied) as exc:
-            form.add_error(None, refusal_text(exc))
-        else:
-            messages.success(request, success)
-            return redirect(proposal)
-    return render_detail(request, pk, status=422, **{name: form})
+
+    def run(data):
+        _check_expected(request, proposal)
+        call(proposal, data)
+
+    def page(form):
+        return render_detail(request, pk, status=422, **{name: form})
+
+    return submit(request, form, run, success=success, to=proposal, page=page, refusals=REFUSALS)
 
 
 @require_POST
@@ -93,22 +87,20 @@ def transition_view(request, pk: int, key: str):
     """The simple transitions (buttons with an optional reason)."""
     proposal = selectors.get_proposal_for_user(request.user, pk)
     reason = (request.POST.get("reason") or "").strip()
-    try:
+
+    def run():
         _check_expected(request, proposal)
         if key == "reject_assignment":
-            event = services.assignment_reject(actor=request.user, proposal=proposal, reason=reason)
-        elif key in SERVICE_FOR:
-            event = SERVICE_FOR[key](actor=request.user, proposal=proposal)
-        else:
-            event = services.proposal_transition(actor=request.user, proposal=proposal, key=key, reason=reason)
-    except (TransitionError, ValidationError, PermissionDenied) as exc:
-        messages.error(request, refusal_text(exc))
-    else:
-        messages.success(
-            request,
-            _("已%(action)s，当前状态：%(state)s。") % {"action": event.transition_name, "state": event.to_state_name},
-        )
-    return redirect(proposal)
+            return services.assignment_reject(actor=request.user, proposal=proposal, reason=reason)
+        if key in SERVICE_FOR:
+            return SERVICE_FOR[key](actor=request.user, proposal=proposal)
+        return services.proposal_transition(actor=request.user, proposal=proposal, key=key, reason=reason)
+
+    def done(event):
+        names = {"action": event.transition_name, "state": event.to_state_name}
+        return _("已%(action)s，当前状态：%(state)s。") % names
+
+    return act(request, run, success=done, to=proposal)
 
 
 @require_POST
@@ -218,13 +210,12 @@ def _assignment(request, pk, assignment_id) -> Assignment:
 @login_required
 def receive_view(request, pk: int, assignment_id: int):
     assignment = _assignment(request, pk, assignment_id)
-    try:
-        services.assignment_receive(actor=request.user, assignment=assignment)
-    except (TransitionError, ValidationError, PermissionDenied) as exc:
-        messages.error(request, refusal_text(exc))
-    else:
-        messages.success(request, _("已签收。"))
-    return redirect(assignment.proposal)
+    return act(
+        request,
+        lambda: services.assignment_receive(actor=request.user, assignment=assignment),
+        success=_("已签收。"),
+        to=assignment.proposal,
+    )
 
 
 @require_POST
@@ -407,12 +398,10 @@ def paper_rating_view(request, pk: int):
 def publish_view(request, pk: int, reply_id: int):
     proposal = selectors.get_proposal_for_user(request.user, pk)
     reply = get_object_or_404(Reply, pk=reply_id, proposal=proposal)
-    try:
-        services.reply_publish(actor=request.user, reply=reply)
-    except (TransitionError, ValidationError, PermissionDenied) as exc:
-        messages.error(request, refusal_text(exc))
-    else:
-        messages.success(request, _("答复已公开，联系方式已隐去。"))
-    if request.POST.get("back") == "queue":
-        return redirect("proposals:publish_queue")
-    return redirect(proposal)
+    back = "proposals:publish_queue" if request.POST.get("back") == "queue" else proposal
+    return act(
+        request,
+        lambda: services.reply_publish(actor=request.user, reply=reply),
+        success=_("答复已公开，联系方式已隐去。"),
+        to=back,
+    )

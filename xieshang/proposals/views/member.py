@@ -17,11 +17,12 @@ from django.views.decorators.http import require_POST
 from xieshang.accounts.models import Role, User
 from xieshang.accounts.selectors import has_role
 from xieshang.core.idempotency import once_per_submission
+from xieshang.core.views import act
 from xieshang.workflow.exceptions import TransitionError
 
 from .. import selectors, services
 from ..forms import AttachmentForm, InviteForm, ProposalForm, apply_errors
-from ..models import Attachment, CoSignature, Proposal
+from ..models import Attachment, Proposal
 from .common import org_or_404, paginate, refusal_text
 
 MEMBER_ROLES = (Role.MEMBER, Role.STANDING_MEMBER)
@@ -178,16 +179,16 @@ def _proposal_or_404(request, pk):
 def invite_view(request, pk: int):
     proposal = _proposal_or_404(request, pk)
     form = InviteForm(request.POST, organization=proposal.organization, exclude=[proposal.submitter_id])
-    if form.is_valid():
-        try:
-            services.cosign_invite(actor=request.user, proposal=proposal, users=list(form.cleaned_data["cosigners"]))
-        except (ValidationError, TransitionError, PermissionDenied) as exc:
-            messages.error(request, refusal_text(exc))
-        else:
-            messages.success(request, _("已发出联名邀请。"))
-    else:
+    if not form.is_valid():
         messages.error(request, _("请先搜索并勾选要邀请的委员。"))
-    return redirect(proposal)
+        return redirect(proposal)
+    users = list(form.cleaned_data["cosigners"])
+    return act(
+        request,
+        lambda: services.cosign_invite(actor=request.user, proposal=proposal, users=users),
+        success=_("已发出联名邀请。"),
+        to=proposal,
+    )
 
 
 @require_POST
@@ -195,13 +196,12 @@ def invite_view(request, pk: int):
 def withdraw_invitation_view(request, pk: int, user_id: int):
     proposal = _proposal_or_404(request, pk)
     person = get_object_or_404(User, pk=user_id, cosignatures__proposal=proposal)
-    try:
-        services.cosign_withdraw(actor=request.user, proposal=proposal, user=person)
-    except (ValidationError, TransitionError, PermissionDenied) as exc:
-        messages.error(request, refusal_text(exc))
-    else:
-        messages.success(request, _("已撤回对 %(name)s 的联名邀请。") % {"name": person.display_name})
-    return redirect(proposal)
+    return act(
+        request,
+        lambda: services.cosign_withdraw(actor=request.user, proposal=proposal, user=person),
+        success=_("已撤回对 %(name)s 的联名邀请。") % {"name": person.display_name},
+        to=proposal,
+    )
 
 
 @require_POST
@@ -209,16 +209,13 @@ def withdraw_invitation_view(request, pk: int, user_id: int):
 def cosign_view(request, pk: int):
     proposal = _proposal_or_404(request, pk)
     sign = request.POST.get("decision") == "sign"
-    try:
-        if sign:
-            services.cosign_sign(actor=request.user, proposal=proposal)
-        else:
-            services.cosign_decline(actor=request.user, proposal=proposal)
-    except (ValidationError, TransitionError, PermissionDenied) as exc:
-        messages.error(request, refusal_text(exc))
-    else:
-        messages.success(request, _("已联名。") if sign else _("已谢绝联名。"))
-    return redirect(proposal)
+    service = services.cosign_sign if sign else services.cosign_decline
+    return act(
+        request,
+        lambda: service(actor=request.user, proposal=proposal),
+        success=_("已联名。") if sign else _("已谢绝联名。"),
+        to=proposal,
+    )
 
 
 @require_POST
@@ -230,13 +227,13 @@ def attachment_add_view(request, pk: int):
     if not form.is_valid():
         messages.error(request, _("请选择要上传的文件。"))
         return redirect(proposal)
-    try:
-        services.attachment_add(actor=request.user, proposal=proposal, file=form.cleaned_data["file"])
-    except (ValidationError, TransitionError, PermissionDenied) as exc:
-        messages.error(request, refusal_text(exc))
-    else:
-        messages.success(request, _("附件已上传。"))
-    return redirect(proposal)
+    upload = form.cleaned_data["file"]
+    return act(
+        request,
+        lambda: services.attachment_add(actor=request.user, proposal=proposal, file=upload),
+        success=_("附件已上传。"),
+        to=proposal,
+    )
 
 
 @require_POST
@@ -244,13 +241,12 @@ def attachment_add_view(request, pk: int):
 def attachment_remove_view(request, pk: int, attachment_id: int):
     proposal = _proposal_or_404(request, pk)
     attachment = get_object_or_404(Attachment, pk=attachment_id, proposal=proposal)
-    try:
-        services.attachment_remove(actor=request.user, attachment=attachment)
-    except (ValidationError, TransitionError, PermissionDenied) as exc:
-        messages.error(request, refusal_text(exc))
-    else:
-        messages.success(request, _("附件已删除。"))
-    return redirect(proposal)
+    return act(
+        request,
+        lambda: services.attachment_remove(actor=request.user, attachment=attachment),
+        success=_("附件已删除。"),
+        to=proposal,
+    )
 
 
 @login_required
@@ -263,7 +259,3 @@ def attachment_download_view(request, pk: int, attachment_id: int):
     except FileNotFoundError:
         raise Http404 from None
     return FileResponse(handle, as_attachment=True, filename=attachment.name)
-
-
-def invitation_for(user, proposal) -> CoSignature | None:
-    return CoSignature.objects.filter(proposal=proposal, user=user, status=CoSignature.Status.INVITED).first()
