@@ -103,6 +103,11 @@ def _detail(request, activity: Activity, status: int = 200, **forms):
         "places_taken": selectors.places_taken(activity),
         "outputs": selectors.outputs_of(activity),
         "window": services.checkin_window(activity),
+        "groups": selectors.groups_of(activity),
+        "visits": selectors.visits_of(activity) if activity.kind.uses_visits else None,
+        "can_group": rules.has_perm("activities.manage_groups", user, activity)
+        and activity.state in (Activity.State.PLANNED, Activity.State.OPEN),
+        "can_visit": activity.kind.uses_visits and rules.has_perm("activities.record_visit", user, activity),
     }
     if can["invite"] or can["record_attendance"]:
         context["participations"] = selectors.participations_of(activity)
