@@ -238,7 +238,9 @@ def attendance_import(request, pk: int):
             except ValidationError as exc:
                 apply_errors(form, exc)
             else:
-                messages.success(request, _("已导入：出席 %(attended)d 人，缺席 %(absent)d 人。") % counts)
+                messages.success(
+                    request, _("已导入：出席 %(attended)d 人，缺席 %(absent)d 人，准假 %(on_leave)d 人。") % counts
+                )
                 return redirect(activity)
     return _detail(request, activity, status=400, import_form=form)
 
