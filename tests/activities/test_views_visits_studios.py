@@ -9,7 +9,7 @@ from django.utils import timezone
 from tests.accounts.test_isolation import _verified_login
 from tests.factories import HandlingUnitFactory, make_user
 from xieshang.accounts.models import Role
-from xieshang.activities import selectors, services
+from xieshang.activities import selectors
 from xieshang.activities.models import ActivityGroup, ActivityKind, Booking, Studio, Visit
 from xieshang.consultations.models import Outcome
 from xieshang.proposals.models import Proposal
