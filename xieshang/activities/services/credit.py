@@ -26,7 +26,7 @@ def credit_attendances(activity: Any, participations: list[Participation], *, ac
     """credit_attendance for many participations of one activity, in a constant number of queries (an imported
     sheet); returns how many entries were written."""
     label, url = f"{activity.kind.name}：{activity.title}", activity.get_absolute_url()
-    credits = []
+    credits: list[Credit] = []
     for participation in participations:
         participation.activity = activity
         credits.extend(
