@@ -105,7 +105,8 @@ def _detail(request, activity: Activity, status: int = 200, **forms):
         "window": services.checkin_window(activity),
         "groups": selectors.groups_of(activity),
         "visits": selectors.visits_of(activity) if activity.kind.uses_visits else None,
-        "can_group": rules.has_perm("activities.manage_groups", user, activity)
+        "can_group": activity.kind.uses_group
+        and rules.has_perm("activities.manage_groups", user, activity)
         and activity.state in (Activity.State.PLANNED, Activity.State.OPEN),
         "can_visit": activity.kind.uses_visits and rules.has_perm("activities.record_visit", user, activity),
     }
