@@ -151,6 +151,11 @@ def get_reception(organization: Any, pk: int) -> Reception:
     )
 
 
+def reception_of(activity: Activity) -> Reception | None:
+    """The reception day an activity of the studio kind stands for, if any."""
+    return Reception.objects.filter(activity=activity).select_related("studio").first()
+
+
 def slots_of(reception: Reception) -> list[datetime]:
     """The bookable slots of a reception day, from its start, every slot_minutes, each ending by the day's end."""
     step = timedelta(minutes=reception.slot_minutes)

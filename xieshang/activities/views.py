@@ -104,6 +104,7 @@ def _detail(request, activity: Activity, status: int = 200, **forms):
         "outputs": selectors.outputs_of(activity),
         "window": services.checkin_window(activity),
         "groups": selectors.groups_of(activity),
+        "reception": selectors.reception_of(activity),
         "visits": selectors.visits_of(activity) if activity.kind.uses_visits else None,
         "can_group": activity.kind.uses_group
         and rules.has_perm("activities.manage_groups", user, activity)
