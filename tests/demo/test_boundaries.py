@@ -34,7 +34,14 @@ def test_the_demo_does_not_reach_into_duties_models():
 
 
 def test_builders_run_in_a_plain_order():
-    assert [name for name, _ in builders()] == ["accounts", "proposals", "opinions", "deliberation", "consultations"]
+    assert [name for name, _ in builders()] == [
+        "accounts",
+        "proposals",
+        "opinions",
+        "deliberation",
+        "consultations",
+        "activities",
+    ]
 
 
 def test_history_suppresses_notifications():
