@@ -9,7 +9,7 @@ from django.utils import timezone
 from tests.accounts.test_isolation import _verified_login
 from tests.factories import HandlingUnitFactory, make_user
 from xieshang.accounts.models import Role
-from xieshang.activities import selectors
+from xieshang.activities import selectors, services
 from xieshang.activities.models import ActivityGroup, ActivityKind, Booking, Studio, Visit
 from xieshang.consultations.models import Outcome
 from xieshang.proposals.models import Proposal
@@ -116,3 +116,27 @@ def test_studio_reception_booking_and_issue(client, staff, organization, member)
     proposal = Proposal.objects.get()
     assert issue.linked == proposal and proposal.submitter == member
     assert proposal.get_absolute_url() in client.get(reception.get_absolute_url()).content.decode()
+
+
+def test_a_task_force_has_research_groups_with_experts_and_a_plan(client, staff, organization, member, member_b):
+    task_force = make_activity(
+        staff, organization, ActivityKind.objects.get(organization=None, key="task_force"), title="“设计郑州”专班"
+    )
+    expert = services.expert_add(
+        actor=staff, organization=organization, name="王建国", field="城市规划", title="教授", unit="郑州大学"
+    )
+    _verified_login(client, staff)
+    page = client.get(task_force.get_absolute_url()).content.decode()
+    assert 'data-testid="group-new"' in page and 'data-testid="visit-new"' not in page
+    client.post(
+        f"/activities/{task_force.pk}/groups/new/",
+        {
+            "name": "城市更新研究组",
+            "leader": member.pk,
+            "members": [member_b.pk],
+            "experts": [expert.pk],
+            "plan": "三月完成现状调研，五月形成研究报告初稿，六月提交专班会议审议。",
+        },
+    )
+    page = client.get(task_force.get_absolute_url()).content.decode()
+    assert "城市更新研究组" in page and "王建国（城市规划）" in page and "五月形成研究报告初稿" in page
