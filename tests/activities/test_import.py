@@ -65,7 +65,7 @@ def test_a_good_sheet_records_and_credits_once(held, staff, member, member_b):
     counts = services.attendance_import(
         actor=staff, activity=held, file=_sheet((member.phone, "出席"), (member_b.name, "缺席"), (None, None))
     )
-    assert counts == {"attended": 1, "absent": 1}
+    assert counts == {"attended": 1, "absent": 1, "on_leave": 0}
     assert selectors.participation_of(held, member).status == Status.ATTENDED
     absent = selectors.participation_of(held, member_b)
     assert absent.status == Status.ABSENT and absent.recorded_by == staff
@@ -110,3 +110,40 @@ def test_import_page_lists_the_bad_rows(client, held, staff, member):
     assert not DutyEntry.objects.exists()
     response = client.post(f"/activities/{held.pk}/attendance-import/", {"file": _sheet((member.username, "出席"))})
     assert response.status_code == 302 and DutyEntry.objects.count() == 1
+
+
+def test_an_absence_on_approved_leave_stays_leave(published, staff, member, member_b):
+    mine = selectors.participation_of(published, member_b)
+    services.participation_request_leave(actor=member_b, participation=mine, reason="赴外地参加全国会议")
+    services.participation_decide_leave(actor=staff, participation=mine, approve=True)
+    held = shift(published, -datetime.timedelta(days=1))
+    counts = services.attendance_import(
+        actor=staff, activity=held, file=_sheet((member.phone, "缺席"), (member_b.phone, "缺席"))
+    )
+    assert counts == {"attended": 0, "absent": 1, "on_leave": 1}
+    assert selectors.participation_of(held, member_b).status == Status.LEAVE_APPROVED
+    with pytest.raises(ValidationError, match="已准假，不计为缺席"):
+        services.attendance_record(actor=staff, participation=mine, attended=False)
+
+
+def test_queries_do_not_grow_with_the_sheet(staff, organization):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import make_user
+    from xieshang.accounts.models import Role
+
+    kind = ActivityKind.objects.get(organization=None, key="charity")
+    sizes = {}
+    for n in (3, 40):
+        people = [make_user(Role.MEMBER, organization, username=f"n{n}m{i}") for i in range(n)]
+        activity = make_activity(staff, organization, kind)
+        services.activity_invite(actor=staff, activity=activity, members=people)
+        services.activity_publish(actor=staff, activity=activity)
+        activity = shift(activity, -datetime.timedelta(hours=1))
+        sheet = _sheet(*[(p.username, "出席", 100, None, 2) for p in people])
+        with CaptureQueriesContext(connection) as captured:
+            services.attendance_import(actor=staff, activity=activity, file=sheet)
+        sizes[n] = len(captured)
+    assert sizes[40] == sizes[3]
+    assert DutyEntry.objects.count() == 43

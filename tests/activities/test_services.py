@@ -122,6 +122,8 @@ def test_leave_needs_a_reason_and_staff_approval(published, staff, member):
     assert "reason" in exc.value.message_dict
     services.participation_request_leave(actor=member, participation=participation, reason="出差")
     assert list(selectors.leave_requests(published.organization)) == [participation]
+    told = Notification.objects.get(recipient=staff, kind="activities.leave_requested")
+    assert told.body == "出差" and told.url == published.get_absolute_url()
     with pytest.raises(PermissionDenied):
         services.participation_decide_leave(actor=member, participation=participation, approve=True)
     services.participation_decide_leave(actor=staff, participation=participation, approve=True)

@@ -185,6 +185,8 @@ ORGANIZATION_TABLE = [
     ("record_approval", {Role.COMMITTEE_STAFF}),
     ("view_plan", {Role.COMMITTEE_STAFF, Role.LEADER}),
     ("add_room", {Role.COMMITTEE_STAFF}),
+    # another record's recommendation tracked as an outcome (its origin has the organization's id, as here)
+    ("track_outcome", {Role.COMMITTEE_STAFF}),
     ("view_room", {Role.COMMITTEE_STAFF, Role.LEADER, Role.MEMBER, Role.CITIZEN, Role.UNIT_OFFICER}),
 ]
 

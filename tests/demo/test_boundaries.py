@@ -40,6 +40,7 @@ def test_builders_run_in_a_plain_order():
         "opinions",
         "deliberation",
         "consultations",
+        "activities",
         "registers",
     ]
 

@@ -16,6 +16,9 @@ DEFAULT_KINDS = [
     ("task_force", "专班", True, True, False, False, "inspection", 3, 5),
 ]
 
+# Kinds whose visits (走访) are recorded, with recommendations tracked as outcomes.
+VISIT_KINDS = {"inspection", "research", "supervision"}
+
 
 def attendance_rule_key(key: str) -> str:
     return f"activity_{key}"
@@ -23,6 +26,10 @@ def attendance_rule_key(key: str) -> str:
 
 def leader_rule_key(key: str) -> str:
     return f"activity_{key}_lead"
+
+
+def _has_field(model, name: str) -> bool:
+    return any(f.name == name for f in model._meta.get_fields())
 
 
 def install(ActivityKind, DutyRule) -> None:  # noqa: N803 - model classes (historical ones in migrations)
@@ -40,10 +47,13 @@ def install(ActivityKind, DutyRule) -> None:  # noqa: N803 - model classes (hist
             key=leader_rule_key(key),
             defaults={"kind": duty_kind, "label": f"组织或带队{name}", "points": lead_points},
         )
+        # Migration 0002's historical model has no uses_visits yet (migration 0005 sets it there).
+        extra = {"uses_visits": key in VISIT_KINDS} if _has_field(ActivityKind, "uses_visits") else {}
         ActivityKind.objects.get_or_create(
             organization=None,
             key=key,
-            defaults={
+            defaults=extra
+            | {
                 "name": name,
                 "order": order * 10,
                 "uses_report": report,

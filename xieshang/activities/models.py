@@ -37,6 +37,9 @@ class ActivityKind(models.Model):
     uses_group = models.BooleanField(_("设督导组/调研组"), default=False)
     uses_donation = models.BooleanField(_("登记捐款捐物"), default=False)
     uses_volunteer = models.BooleanField(_("登记志愿服务时长"), default=False)
+    uses_visits = models.BooleanField(
+        _("记录走访（视察、调研、督导）"), default=False, help_text=_("走访的意见建议交责任单位跟踪落实。")
+    )
     attendance_rule_key = models.SlugField(_("参加积分规则"), max_length=60)
     leader_rule_key = models.SlugField(_("组织/带队积分规则"), max_length=60, blank=True)
     checkin_before_minutes = models.PositiveIntegerField(_("开始前可签到（分钟）"), default=60)
@@ -201,6 +204,197 @@ class ActivityOutput(models.Model):
         verbose_name = _("活动成果")
         verbose_name_plural = _("活动成果")
         ordering = ["activity_id", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Expert(models.Model):
+    """An expert of the organization's pool (专家库), on whom task forces and research groups draw."""
+
+    organization = models.ForeignKey(
+        "accounts.Organization", verbose_name=_("组织"), on_delete=models.CASCADE, related_name="activity_experts"
+    )
+    name = models.CharField(_("姓名"), max_length=40)
+    field = models.CharField(_("专业领域"), max_length=80)
+    title = models.CharField(_("职称职务"), max_length=80, blank=True)
+    unit = models.CharField(_("工作单位"), max_length=120, blank=True)
+    is_active = models.BooleanField(_("在库"), default=True)
+
+    class Meta:
+        verbose_name = _("专家")
+        verbose_name_plural = _("专家库")
+        ordering = ["organization_id", "field", "name", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.field}）"
+
+
+class ActivityGroup(models.Model):
+    """A group working inside an activity: a supervision group (督导组) or survey group (调研组) with its leader and
+    members, or a task force's research group (专班研究组), which also has experts from the pool and a plan."""
+
+    activity = models.ForeignKey(Activity, verbose_name=_("活动"), on_delete=models.CASCADE, related_name="groups")
+    name = models.CharField(_("组名"), max_length=80)
+    leader = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("组长"), on_delete=models.PROTECT, related_name="+"
+    )
+    members = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name=_("成员"), blank=True, related_name="+")
+    experts = models.ManyToManyField(Expert, verbose_name=_("专家"), blank=True, related_name="groups")
+    plan = models.TextField(_("工作计划"), blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("工作组")
+        verbose_name_plural = _("工作组")
+        ordering = ["activity_id", "id"]
+        constraints = [models.UniqueConstraint(fields=["activity", "name"], name="uniq_activity_group_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Visit(models.Model):
+    """One supervision or survey visit (督导、视察、调研): where, when, who led it and what was found. What was
+    recommended, and to whom, is tracked as consultation outcomes whose origin is the visit."""
+
+    activity = models.ForeignKey(Activity, verbose_name=_("活动"), on_delete=models.CASCADE, related_name="visits")
+    organization = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT, related_name="+")
+    group = models.ForeignKey(
+        ActivityGroup, verbose_name=_("工作组"), null=True, blank=True, on_delete=models.PROTECT, related_name="visits"
+    )
+    place = models.CharField(_("走访地点"), max_length=120)
+    visited_at = models.DateTimeField(_("走访时间"))
+    led_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("带队"), on_delete=models.PROTECT, related_name="+"
+    )
+    findings = models.TextField(_("发现的问题"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("走访记录")
+        verbose_name_plural = _("走访记录")
+        ordering = ["-visited_at", "-id"]
+        indexes = [models.Index(fields=["activity", "visited_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.place} · {timezone.localtime(self.visited_at):%Y-%m-%d}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("activities:visit", args=[self.pk])
+
+
+class Studio(models.Model):
+    """A members' studio (委员工作室): a place in a community where members on duty receive residents."""
+
+    organization = models.ForeignKey(
+        "accounts.Organization", verbose_name=_("组织"), on_delete=models.CASCADE, related_name="studios"
+    )
+    name = models.CharField(_("工作室名称"), max_length=80)
+    place = models.CharField(_("地址"), max_length=120)
+    description = models.TextField(_("简介"), blank=True)
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("入驻委员"), blank=True, related_name="studios"
+    )
+    is_active = models.BooleanField(_("开放"), default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("委员工作室")
+        verbose_name_plural = _("委员工作室")
+        ordering = ["organization_id", "name", "id"]
+        constraints = [models.UniqueConstraint(fields=["organization", "name"], name="uniq_studio_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("activities:studio", args=[self.pk])
+
+
+class Reception(models.Model):
+    """A reception day (接待日) of a studio. It is an activity of the studio kind, so the members on duty are its
+    invited participants and are credited for it as for any activity; residents book its slots."""
+
+    activity = models.OneToOneField(
+        Activity, verbose_name=_("活动"), on_delete=models.CASCADE, related_name="reception"
+    )
+    studio = models.ForeignKey(Studio, verbose_name=_("工作室"), on_delete=models.PROTECT, related_name="receptions")
+    organization = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT, related_name="+")
+    slot_minutes = models.PositiveSmallIntegerField(_("每时段（分钟）"), default=30)
+    per_slot = models.PositiveSmallIntegerField(_("每时段接待人数"), default=2)
+
+    class Meta:
+        verbose_name = _("接待日")
+        verbose_name_plural = _("接待日")
+        ordering = ["-activity__starts_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.studio} · {timezone.localtime(self.activity.starts_at):%Y-%m-%d}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("activities:reception", args=[self.pk])
+
+
+class Booking(models.Model):
+    """A resident's booked slot on a reception day, with what he wants to raise."""
+
+    class Status(models.TextChoices):
+        BOOKED = "booked", _("已预约")
+        CANCELLED = "cancelled", _("已取消")
+
+    reception = models.ForeignKey(
+        Reception, verbose_name=_("接待日"), on_delete=models.CASCADE, related_name="bookings"
+    )
+    organization = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT, related_name="+")
+    resident = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("居民"), on_delete=models.PROTECT, related_name="studio_bookings"
+    )
+    slot_at = models.DateTimeField(_("预约时段"))
+    subject = models.CharField(_("反映事项"), max_length=200)
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.BOOKED)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("接待预约")
+        verbose_name_plural = _("接待预约")
+        ordering = ["reception_id", "slot_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reception", "resident"], condition=models.Q(status="booked"), name="uniq_booking_resident"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.resident} · {timezone.localtime(self.slot_at):%H:%M}"
+
+
+class ReceptionIssue(models.Model):
+    """An issue a resident raised at a reception. A member may turn it into a room topic, an opinion report or a
+    proposal draft; `linked` is the record created."""
+
+    reception = models.ForeignKey(Reception, verbose_name=_("接待日"), on_delete=models.CASCADE, related_name="issues")
+    organization = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT, related_name="+")
+    booking = models.ForeignKey(
+        Booking, verbose_name=_("预约"), null=True, blank=True, on_delete=models.SET_NULL, related_name="issues"
+    )
+    title = models.CharField(_("问题"), max_length=80)
+    text = models.TextField(_("具体情况"), blank=True)
+    raised_by = models.CharField(_("反映人"), max_length=40, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+    linked_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    linked_id = models.BigIntegerField(null=True, blank=True)
+    linked = GenericForeignKey("linked_type", "linked_id")
+    turned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("接待反映问题")
+        verbose_name_plural = _("接待反映问题")
+        ordering = ["reception_id", "id"]
 
     def __str__(self) -> str:
         return self.title

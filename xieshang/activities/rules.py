@@ -3,7 +3,7 @@
 
 import rules
 
-from xieshang.accounts.rules import is_committee_staff, is_system_admin
+from xieshang.accounts.rules import belongs_to_object_organization, is_citizen, is_committee_staff, is_system_admin
 
 from .visibility import ACTIVITY, ORGANIZER, PARTICIPANT
 
@@ -33,6 +33,30 @@ rules.add_perm("activities.request_leave", is_own_participation)
 rules.add_perm("activities.check_in", is_own_participation)
 rules.add_perm("activities.decide_leave", is_organizer)
 rules.add_perm("activities.record_amounts", is_organizer)
+
+
+@rules.predicate
+def is_on_duty(user, obj) -> bool:
+    """A member on duty at the reception (or at the issue's reception): invited to its activity."""
+    reception = getattr(obj, "reception", obj)
+    return reception is not None and reception.activity.participations.filter(member_id=user.pk).exists()
+
+
+@rules.predicate
+def is_own_booking(user, booking) -> bool:
+    return booking is not None and booking.resident_id == user.pk
+
+
+# object: the organization (experts, studios), the activity (groups, visits), a studio, a reception, an issue
+rules.add_perm("activities.manage_experts", is_committee_staff)
+rules.add_perm("activities.manage_groups", is_committee_staff)
+rules.add_perm("activities.record_visit", is_committee_staff)
+rules.add_perm("activities.manage_studios", is_committee_staff)
+rules.add_perm("activities.view_studio", belongs_to_object_organization)
+rules.add_perm("activities.book_reception", is_citizen)
+rules.add_perm("activities.cancel_booking", is_own_booking)
+rules.add_perm("activities.record_issue", is_on_duty | is_committee_staff)
+rules.add_perm("activities.turn_issue", is_on_duty)
 
 # Kinds are configuration: the system administrator edits them in the admin (a staff page is for later).
 for action in ("view", "add", "change", "delete"):

@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from .models import Activity, ActivityKind, ActivityOutput, Participation
+from .models import (
+    Activity,
+    ActivityGroup,
+    ActivityKind,
+    ActivityOutput,
+    Booking,
+    Expert,
+    Participation,
+    Reception,
+    ReceptionIssue,
+    Studio,
+    Visit,
+)
 from .visibility import ACTIVITY
 
 if TYPE_CHECKING:
@@ -93,3 +106,101 @@ def leave_requests(organization: Organization | int) -> QuerySet[Participation]:
 
 def outputs_of(activity: Activity) -> QuerySet[ActivityOutput]:
     return activity.outputs.select_related("added_by", "linked_type").order_by("id")
+
+
+# ------------------------------------------------------------------------------------------ groups, experts, visits
+def groups_of(activity: Activity) -> QuerySet[ActivityGroup]:
+    return activity.groups.select_related("leader").prefetch_related("members", "experts").order_by("id")
+
+
+def experts_for(organization: Any) -> QuerySet[Expert]:
+    return Expert.objects.filter(organization_id=getattr(organization, "pk", organization), is_active=True)
+
+
+def visits_of(activity: Activity) -> QuerySet[Visit]:
+    return activity.visits.select_related("group", "led_by").order_by("-visited_at", "-id")
+
+
+def get_visit_for_user(user: Any, organization: Any, pk: int) -> Visit:
+    visit = get_object_or_404(Visit.objects.select_related("activity", "group", "led_by"), pk=pk)
+    visit.activity = get_activity_for_user(user, organization, visit.activity_id)
+    return visit
+
+
+# ---------------------------------------------------------------------------------------------------- studios
+def studios_for(organization: Any) -> QuerySet[Studio]:
+    now = timezone.now()
+    upcoming = (
+        Reception.objects.filter(activity__state=Activity.State.OPEN, activity__ends_at__gte=now)
+        .select_related("activity")
+        .order_by("activity__starts_at")
+    )
+    return (
+        Studio.objects.filter(organization_id=getattr(organization, "pk", organization), is_active=True)
+        .prefetch_related("members", Prefetch("receptions", queryset=upcoming, to_attr="upcoming"))
+        .order_by("name", "id")
+    )
+
+
+def get_studio(organization: Any, pk: int) -> Studio:
+    return get_object_or_404(studios_for(organization), pk=pk)
+
+
+def get_reception(organization: Any, pk: int) -> Reception:
+    return get_object_or_404(
+        Reception.objects.select_related("studio", "activity", "activity__kind"),
+        pk=pk,
+        studio__organization_id=getattr(organization, "pk", organization),
+    )
+
+
+def reception_of(activity: Activity) -> Reception | None:
+    """The reception day an activity of the studio kind stands for, if any."""
+    return Reception.objects.filter(activity=activity).select_related("studio").first()
+
+
+def slots_of(reception: Reception) -> list[datetime]:
+    """The bookable slots of a reception day, from its start, every slot_minutes, each ending by the day's end."""
+    step = timedelta(minutes=reception.slot_minutes)
+    activity = reception.activity
+    slots: list[datetime] = []
+    moment = activity.starts_at
+    while moment + step <= activity.ends_at:
+        slots.append(moment)
+        moment += step
+    return slots
+
+
+def slot_table(reception: Reception) -> list[tuple[datetime, int]]:
+    """Each slot with the places left in it."""
+    taken = dict(
+        reception.bookings.filter(status=Booking.Status.BOOKED)
+        .values("slot_at")
+        .annotate(n=Count("id"))
+        .values_list("slot_at", "n")
+    )
+    return [(slot, max(0, reception.per_slot - taken.get(slot, 0))) for slot in slots_of(reception)]
+
+
+def bookings_of(reception: Reception) -> QuerySet[Booking]:
+    return reception.bookings.filter(status=Booking.Status.BOOKED).select_related("resident").order_by("slot_at", "id")
+
+
+def booking_of(reception: Reception, user: Any) -> Booking | None:
+    return reception.bookings.filter(resident=user, status=Booking.Status.BOOKED).first()
+
+
+def issues_of(reception: Reception) -> QuerySet[ReceptionIssue]:
+    return reception.issues.select_related("booking", "linked_type", "recorded_by").order_by("id")
+
+
+def get_issue(organization: Any, pk: int) -> ReceptionIssue:
+    return get_object_or_404(
+        ReceptionIssue.objects.select_related("reception__activity", "reception__studio"),
+        pk=pk,
+        organization_id=getattr(organization, "pk", organization),
+    )
+
+
+def on_duty_ids(reception: Reception) -> set[int]:
+    return set(reception.activity.participations.values_list("member_id", flat=True))

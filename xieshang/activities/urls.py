@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_studios, views_visits
 
 app_name = "activities"
 urlpatterns = [
@@ -22,4 +22,16 @@ urlpatterns = [
     path("participations/<int:pk>/attendance/", views.record_attendance, name="attendance"),
     path("participations/<int:pk>/amounts/", views.record_amounts, name="amounts"),
     path("checkin/<str:token>/", views.checkin, name="checkin"),
+    path("<int:pk>/groups/new/", views_visits.group_new, name="group_new"),
+    path("<int:pk>/visits/new/", views_visits.visit_new, name="visit_new"),
+    path("visits/<int:pk>/", views_visits.visit_detail, name="visit"),
+    path("visits/<int:pk>/recommend/", views_visits.visit_recommend, name="visit_recommend"),
+    path("experts/", views_visits.experts, name="experts"),
+    path("studios/", views_studios.studio_list, name="studios"),
+    path("studios/<int:pk>/", views_studios.studio_detail, name="studio"),
+    path("receptions/<int:pk>/", views_studios.reception_detail, name="reception"),
+    path("receptions/<int:pk>/book/", views_studios.reception_book, name="book"),
+    path("receptions/<int:pk>/issues/", views_studios.issue_add, name="issue_add"),
+    path("bookings/<int:pk>/cancel/", views_studios.booking_cancel, name="booking_cancel"),
+    path("issues/<int:pk>/turn/", views_studios.issue_turn, name="issue_turn"),
 ]

@@ -106,6 +106,13 @@ def _detail(request, activity: Activity, status: int = 200, **forms):
         "places_taken": selectors.places_taken(activity),
         "outputs": selectors.outputs_of(activity),
         "window": services.checkin_window(activity),
+        "groups": selectors.groups_of(activity),
+        "reception": selectors.reception_of(activity),
+        "visits": selectors.visits_of(activity) if activity.kind.uses_visits else None,
+        "can_group": activity.kind.uses_group
+        and rules.has_perm("activities.manage_groups", user, activity)
+        and activity.state in (Activity.State.PLANNED, Activity.State.OPEN),
+        "can_visit": activity.kind.uses_visits and rules.has_perm("activities.record_visit", user, activity),
     }
     if can["invite"] or can["record_attendance"]:
         context["participations"] = selectors.participations_of(activity)
@@ -220,7 +227,9 @@ def attendance_import(request, pk: int):
             except ValidationError as exc:
                 apply_errors(form, exc)
             else:
-                messages.success(request, _("已导入：出席 %(attended)d 人，缺席 %(absent)d 人。") % counts)
+                messages.success(
+                    request, _("已导入：出席 %(attended)d 人，缺席 %(absent)d 人，准假 %(on_leave)d 人。") % counts
+                )
                 return redirect(activity)
     return _detail(request, activity, status=400, import_form=form)
 

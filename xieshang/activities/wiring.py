@@ -21,6 +21,12 @@ def _staff(user, organization) -> bool:
     return organization is not None and rules.has_perm("activities.add_activity", user, organization)
 
 
+def _in_organization(user, organization) -> bool:
+    import rules
+
+    return organization is not None and rules.has_perm("activities.view_studio", user, organization)
+
+
 def register() -> None:
     from xieshang.core import navigation, workbench
 
@@ -33,4 +39,7 @@ def register() -> None:
     )
     navigation.register(
         navigation.NavEntry("activities_mine", gettext_lazy("我的活动"), "activities:mine", _member, order=590)
+    )
+    navigation.register(
+        navigation.NavEntry("studios", gettext_lazy("委员工作室"), "activities:studios", _in_organization, order=595)
     )

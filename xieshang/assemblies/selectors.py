@@ -72,7 +72,7 @@ def proposals_of(session: Session, user: Any) -> QuerySet[Any]:
     """The proposals filed during the session that the user may see (proposals' own visibility)."""
     from xieshang.proposals.selectors import visible_proposals
 
-    return visible_proposals(user, session.organization_id).filter(session=session).order_by("submitted_at", "id")
+    return visible_proposals(user, session.organization).filter(session=session).order_by("submitted_at", "id")
 
 
 def session_for_proposal(organization: Any, moment: datetime) -> Session | None:

@@ -10,6 +10,8 @@ invitations and attendance."""
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -298,11 +300,14 @@ class Follow(models.Model):
 
 class Outcome(WorkflowObject):
     """One recommendation (建议案) of a consultation or one item of a room's outcome list (协商成果清单), tracked
-    until done; its owner is a bureau or a leader."""
+    until done; its owner is a bureau or a leader. Another domain's record may also hand a recommendation here to be
+    tracked the same way (a supervision or survey visit's 意见建议): it is the outcome's `origin`, a generic
+    relation, so this app knows no other domain's models."""
 
     class Source(models.TextChoices):
         RECOMMENDATION = "recommendation", _("建议案")
         ROOM = "room", _("议事成果")
+        VISIT = "visit", _("视察调研建议")
 
     organization = models.ForeignKey("accounts.Organization", on_delete=models.CASCADE, related_name="outcomes")
     source = models.CharField(_("来源"), max_length=16, choices=Source.choices)
@@ -310,6 +315,9 @@ class Outcome(WorkflowObject):
         Consultation, null=True, blank=True, on_delete=models.CASCADE, related_name="outcomes"
     )
     topic = models.ForeignKey(Topic, null=True, blank=True, on_delete=models.CASCADE, related_name="outcomes")
+    origin_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    origin_id = models.BigIntegerField(null=True, blank=True)
+    origin = GenericForeignKey("origin_type", "origin_id")
     title = models.CharField(_("事项"), max_length=160)
     body = models.TextField(_("内容"), blank=True)
     owner_unit = models.ForeignKey(
@@ -338,6 +346,7 @@ class Outcome(WorkflowObject):
         verbose_name = _("协商成果")
         verbose_name_plural = _("协商成果")
         ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["origin_type", "origin_id"])]
 
     def __str__(self) -> str:
         return self.title

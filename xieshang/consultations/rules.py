@@ -194,6 +194,8 @@ rules.add_perm("consultations.follow_room", rules.is_authenticated)
 # Outcomes
 rules.add_perm("consultations.view_outcome", OUTCOME.predicate)
 rules.add_perm("consultations.add_progress", is_outcome_owner & outcome_progressing)
+# object: the record whose recommendation is tracked (any row with an organization_id)
+rules.add_perm("consultations.track_outcome", is_org_committee_staff)
 rules.add_perm("consultations.publish_outcome", is_outcome_staff | (outcome_from_room & is_convener))
 rules.add_perm("consultations.rate_outcome", is_citizen_of_outcome_org & outcome_from_room & outcome_done)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
@@ -159,6 +160,19 @@ def outcomes_for_user(user: User, organization: Organization | None) -> QuerySet
 def outcomes_for_owner(user: User) -> QuerySet[Outcome]:
     """The open outcomes the user is responsible for (visibility.OWNER), in every organization."""
     return _outcomes().filter(OWNER.q(user)).exclude(state__is_final=True).order_by("due_on", "id")
+
+
+def outcomes_of_origins(origins: Any) -> QuerySet[Outcome]:
+    """The outcomes tracking the recommendations of the given records (all of one model), oldest first."""
+    origins = list(origins)
+    if not origins:
+        return Outcome.objects.none()
+    origin_type = ContentType.objects.get_for_model(origins[0], for_concrete_model=True)
+    return (
+        Outcome.objects.filter(origin_type=origin_type, origin_id__in=[o.pk for o in origins])
+        .select_related("state", "owner_unit", "owner_leader")
+        .order_by("created_at", "id")
+    )
 
 
 def get_outcome_for_user(user: User, pk: int) -> Outcome:

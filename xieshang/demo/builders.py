@@ -9,7 +9,7 @@ from .registry import DemoContext
 
 def builders() -> list[tuple[str, Callable[[DemoContext], None]]]:
     """(name, builder) in running order; `demo_data --only` names them."""
-    from . import consultations, deliberation, opinions, organization, proposals, registers
+    from . import activities, consultations, deliberation, opinions, organization, proposals, registers
 
     return [
         ("accounts", organization.build),
@@ -17,5 +17,6 @@ def builders() -> list[tuple[str, Callable[[DemoContext], None]]]:
         ("opinions", opinions.build),
         ("deliberation", deliberation.build),
         ("consultations", consultations.build),
+        ("activities", activities.build),
         ("registers", registers.build),
     ]

@@ -146,3 +146,101 @@ def duty_history_load(*, organization, acts: Iterable[PastAct]) -> int:
         )
     DutyEntry.objects.bulk_create(entries, batch_size=1000)
     return len(entries)
+
+
+class Credit(NamedTuple):
+    """One act to credit with credit_many, as duty_credit's arguments."""
+
+    member: Any
+    rule_key: str
+    source: Any  # a saved model instance
+    occurred_on: date
+    source_label: str = ""
+    source_url: str = ""
+    note: str = ""
+
+
+def credit_many(*, organization, credits: Iterable[Credit], actor=None) -> list[DutyEntry]:
+    """duty_credit for many acts at once, in a number of queries that does not grow with the acts (an attendance
+    sheet of a thousand rows): the same rule lookup, idempotence per (member, rule, source), yearly caps applied in
+    the order given, inactive rules crediting nothing. Returns the entries written (not those that existed).
+
+    One audit row records the batch (rule keys and how many were credited), not one per entry."""
+    org_id = getattr(organization, "pk", organization)
+    credits = list(credits)
+    rules: dict = {}
+    for key in dict.fromkeys(c.rule_key for c in credits):
+        rules[key] = rule_for(org_id, key)
+        if rules[key] is None:
+            raise ValidationError(_("未找到履职积分规则“%(key)s”。") % {"key": key})
+    credits = [c for c in credits if rules[c.rule_key].is_active]
+    if not credits:
+        return []
+    content_types = {
+        type(c.source): ContentType.objects.get_for_model(c.source, for_concrete_model=True) for c in credits
+    }
+    existing: set[tuple[int, str, int, int]] = set()
+    for model, content_type in content_types.items():
+        ids = {c.source.pk for c in credits if type(c.source) is model}
+        existing.update(
+            (member_id, key, content_type.pk, object_id)
+            for member_id, key, object_id in DutyEntry.objects.filter(
+                content_type=content_type, object_id__in=ids, rule_key__in=rules
+            ).values_list("member_id", "rule_key", "object_id")
+        )
+    members = {c.member.pk for c in credits}
+    used: dict[tuple[int, str, int], Decimal] = {}
+    capped = [key for key, rule in rules.items() if rule.cap_per_year is not None]
+    if capped:
+        for row in (
+            DutyEntry.objects.filter(member_id__in=members, organization_id=org_id, rule_key__in=capped)
+            .values("member_id", "rule_key", "year")
+            .annotate(total=Sum("points"))
+        ):
+            used[(row["member_id"], row["rule_key"], row["year"])] = row["total"]
+    terms = dict(
+        MemberProfile.objects.filter(organization_id=org_id, user_id__in=members).values_list("user_id", "term")
+    )
+    entries = []
+    for c in credits:
+        rule, content_type = rules[c.rule_key], content_types[type(c.source)]
+        key = (c.member.pk, c.rule_key, content_type.pk, c.source.pk)
+        if key in existing:
+            continue
+        existing.add(key)
+        points = rule.points
+        if rule.cap_per_year is not None:
+            spent = used.get((c.member.pk, c.rule_key, c.occurred_on.year), Decimal(0))
+            points = max(Decimal(0), min(points, rule.cap_per_year - spent))
+            used[(c.member.pk, c.rule_key, c.occurred_on.year)] = spent + points
+        get_url = getattr(c.source, "get_absolute_url", None)
+        entries.append(
+            DutyEntry(
+                member=c.member,
+                organization_id=org_id,
+                term=terms.get(c.member.pk, ""),
+                year=c.occurred_on.year,
+                kind=rule.kind,
+                rule_key=rule.key,
+                points=points,
+                rule_points=rule.points,
+                content_type=content_type,
+                object_id=c.source.pk,
+                source_label=(c.source_label or str(c.source))[:200],
+                source_url=(c.source_url or (get_url() if get_url else ""))[:300],
+                note=c.note[:200],
+                occurred_on=c.occurred_on,
+            )
+        )
+    with transaction.atomic():
+        # A concurrent credit of the same act is left standing (the unique constraint), as in duty_credit.
+        DutyEntry.objects.bulk_create(entries, batch_size=500, ignore_conflicts=True)
+        if entries:
+            audit_record(
+                actor=actor,
+                action="duties.credit_many",
+                organization=org_id,
+                object_type="duties.dutyentry",
+                detail={"rules": sorted({e.rule_key for e in entries}), "count": len(entries)},
+            )
+    return entries

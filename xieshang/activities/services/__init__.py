@@ -9,6 +9,7 @@ from .attendance import (
     participation_check_in,
 )
 from .credit import credit_attendance
+from .groups import expert_add, group_create
 from .importing import attendance_import
 from .outputs import output_add
 from .planning import (
@@ -20,8 +21,28 @@ from .planning import (
     activity_publish,
 )
 from .signup import participation_decide_leave, participation_request_leave, participation_sign_up
+from .studios import (
+    booking_cancel,
+    booking_make,
+    issue_record,
+    issue_turn,
+    reception_schedule,
+    studio_create,
+)
+from .visits import Recommendation, visit_recommend, visit_record
 
 __all__ = [
+    "Recommendation",
+    "booking_cancel",
+    "booking_make",
+    "expert_add",
+    "group_create",
+    "issue_record",
+    "issue_turn",
+    "reception_schedule",
+    "studio_create",
+    "visit_recommend",
+    "visit_record",
     "activity_cancel",
     "activity_close",
     "activity_create",

@@ -112,6 +112,8 @@ def attendance_record(*, actor: User, participation: Participation, attended: bo
                 raise ValidationError(
                     _("%(name)s 已出席并记入履职档案，不能改为缺席。") % {"name": participation.member}
                 )
+            if locked.status == Status.LEAVE_APPROVED:
+                raise ValidationError(_("%(name)s 已准假，不计为缺席。") % {"name": participation.member})
             if locked.status != Status.ABSENT:
                 locked.status = Status.ABSENT
                 locked.recorded_by = actor

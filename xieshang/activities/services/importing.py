@@ -21,7 +21,7 @@ from xieshang.core.uploads import validate_upload
 from ..models import Activity, ActivityKind, Participation
 from ._base import now, require
 from .attendance import ATTENDABLE, checkin_window
-from .credit import credit_attendance
+from .credit import credit_attendances
 
 if TYPE_CHECKING:
     from xieshang.accounts.models import User
@@ -169,22 +169,32 @@ def _amounts(kind: ActivityKind, row: Sequence[Any], problems: list[str]) -> dic
 
 
 def _record(actor: User, activity: Activity, plan: list[Planned]) -> dict[str, int]:
-    """Lock the activity's participation rows once, write the statuses in two statements, then credit each new
-    attendance through the duties service (which keeps one entry per member, rule and source)."""
-    counts = {"attended": 0, "absent": 0}
+    """Lock the activity's participation rows once, write the statuses in two statements and the amounts in one
+    bulk update, then credit the new attendances in one batch (duties.credit_many keeps one entry per member, rule
+    and source): a constant number of queries whatever the sheet's length. An absence recorded for a member whose
+    leave was approved keeps the approved leave: it is not counted as an absence."""
+    counts = {"attended": 0, "absent": 0, "on_leave": 0}
     current = dict(activity.participations.select_for_update().values_list("pk", "status"))
     newly_attended = [p for p, attended, _a in plan if attended and current[p.pk] != Status.ATTENDED]
-    newly_absent = [p.pk for p, attended, _a in plan if not attended and current[p.pk] != Status.ABSENT]
+    newly_absent = [
+        p.pk for p, attended, _a in plan if not attended and current[p.pk] not in (Status.ABSENT, Status.LEAVE_APPROVED)
+    ]
     Participation.objects.filter(pk__in=[p.pk for p in newly_attended]).update(
         status=Status.ATTENDED, checked_in_at=None, recorded_by=actor
     )
     Participation.objects.filter(pk__in=newly_absent).update(status=Status.ABSENT, recorded_by=actor)
+    by_field: dict[str, list[Participation]] = {}
     for participation, attended, amounts in plan:
-        counts["attended" if attended else "absent"] += 1
-        if amounts:
-            Participation.objects.filter(pk=participation.pk).update(**amounts)
+        if attended:
+            counts["attended"] += 1
+        else:
+            counts["on_leave" if current[participation.pk] == Status.LEAVE_APPROVED else "absent"] += 1
+        for name, value in amounts.items():
+            setattr(participation, name, value)
+            by_field.setdefault(name, []).append(participation)
+    for name, rows in by_field.items():
+        Participation.objects.bulk_update(rows, [name], batch_size=500)
     for participation in newly_attended:
-        participation.activity = activity
         participation.status = Status.ATTENDED
-        credit_attendance(participation, actor=actor)
+    credit_attendances(activity, newly_attended, actor=actor)
     return counts

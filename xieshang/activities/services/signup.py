@@ -74,6 +74,14 @@ def participation_request_leave(*, actor: User, participation: Participation, re
         locked.leave_decided_at = None
         locked.save(update_fields=["status", "leave_reason", "leave_decided_by", "leave_decided_at"])
         refresh(participation, locked)
+        # The organizer who planned the activity decides; the leave requests also wait on staff's workbench.
+        tell(
+            [activity.created_by],
+            kind="leave_requested",
+            title=_("%(name)s 请假：%(title)s") % {"name": participation.member, "title": activity.title},
+            body=participation.leave_reason,
+            activity=activity,
+        )
         audit_record(actor=actor, action="activities.request_leave", obj=activity)
     return participation
 

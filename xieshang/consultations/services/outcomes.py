@@ -121,6 +121,33 @@ def topic_outcome_add(
         )
 
 
+def outcome_track(
+    *,
+    actor: Any,
+    origin: Any,
+    title: str,
+    body: str = "",
+    owner_unit: Any = None,
+    owner_leader: Any = None,
+) -> Outcome:
+    """Track another record's recommendation as an outcome (a supervision or survey visit's 意见建议): the same
+    workflow, owners, progress and reminders as a consultation's. `origin` is any saved row with an organization_id;
+    the actor must be committee staff of that organization. Inside the caller's transaction when there is one."""
+    require(actor, "consultations.track_outcome", origin, NOT_PERMITTED)
+    _check_owner(owner_unit, owner_leader, {origin.organization_id})
+    with transaction.atomic():
+        return _outcome_create(
+            actor=actor,
+            organization_id=origin.organization_id,
+            source=Outcome.Source.VISIT,
+            title=title,
+            body=body,
+            owner_unit=owner_unit,
+            owner_leader=owner_leader,
+            origin=origin,
+        )
+
+
 def outcome_transition(
     *, actor: User, outcome: Outcome, key: str, reason: str = "", payload: Any = None
 ) -> WorkflowEvent:
