@@ -54,6 +54,12 @@ def test_a_visit_tracks_its_recommendation_as_an_outcome(supervision, staff, mem
     assert outcome.origin == visit and outcome.source == Outcome.Source.VISIT
     assert outcome.owner_unit == unit and outcome.organization_id == supervision.organization_id
     assert list(consultation_selectors.outcomes_of_origins([visit])) == [outcome]
+    # The work report counts visits ("督导指导68次") on the visit's day, per supervision kind.
+    from xieshang.core import figures
+
+    day = timezone.localdate(visit.visited_at)
+    assert figures.get("supervision_visits").value(visit.organization_id, day, day) == 1
+    assert figures.get("survey_visits").value(visit.organization_id, day, day) == 0
     # It runs the outcome workflow: staff send it to the bureau, whose officer adopts it.
     consultation_services.outcome_transition(actor=staff, outcome=outcome, key="send")
     officer = make_user(Role.UNIT_OFFICER, supervision.organization, username="officer")

@@ -8,12 +8,13 @@ from __future__ import annotations
 from datetime import date
 
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from xieshang.core import figures
 from xieshang.core.figures import BY_EVENT, Dimension, Figure
 
-from .models import Activity, ActivityOutput
+from .models import Activity, ActivityOutput, Visit
 
 TOOK_PLACE = (Activity.State.HELD, Activity.State.CLOSED)
 
@@ -30,6 +31,24 @@ def held(kind_key: str):
     return records
 
 
+def visits(kind_key: str):
+    """The visits recorded by the groups of activities of one kind (a supervision's 68 visits), by the visit's day."""
+
+    def records(organization_id: int, start: date, end: date) -> QuerySet[Visit]:
+        return Visit.objects.filter(
+            organization_id=organization_id, activity__kind__key=kind_key, visited_at__date__range=(start, end)
+        ).select_related("activity", "group")
+
+    return records
+
+
+def _visit_row(obj: Visit) -> tuple[str, str, date | None]:
+    return f"{obj.activity.title} · {obj.place}", obj.activity.get_absolute_url(), timezone.localdate(obj.visited_at)
+
+
+GROUP = Dimension("group", _("工作组"), "group__name")
+
+
 def research_reports(organization_id: int, start: date, end: date) -> QuerySet[ActivityOutput]:
     """Research reports handed in from activities that took place in the period (by the activity's day)."""
     return ActivityOutput.objects.filter(
@@ -41,11 +60,11 @@ def research_reports(organization_id: int, start: date, end: date) -> QuerySet[A
 
 
 def _activity_row(obj: Activity) -> tuple[str, str, date | None]:
-    return obj.title, obj.get_absolute_url(), obj.starts_at.date()
+    return obj.title, obj.get_absolute_url(), timezone.localdate(obj.starts_at)
 
 
 def _output_row(obj: ActivityOutput) -> tuple[str, str, date | None]:
-    return obj.title, obj.activity.get_absolute_url(), obj.activity.starts_at.date()
+    return obj.title, obj.activity.get_absolute_url(), timezone.localdate(obj.activity.starts_at)
 
 
 ORGANIZER = Dimension("organizer", _("组织方"), "organizer_kind", {str(k): v for k, v in Activity.Organizer.choices})
@@ -69,13 +88,40 @@ def _activities(key, kind_key, label, question, order, sentence="", unit=None) -
 
 
 FIGURES = (
+    Figure(
+        key="supervision_visits",
+        label=_("督导走访"),
+        unit=_("次"),
+        question=_("期间各督导组走访督导了多少次（按走访日期）？"),
+        period=BY_EVENT,
+        section="activities",
+        records=visits("supervision"),
+        row=_visit_row,
+        order=10,
+        dimensions=(GROUP,),
+        sentence=_("督导指导{value}次"),
+        day="visited_at",
+    ),
+    Figure(
+        key="survey_visits",
+        label=_("调研走访"),
+        unit=_("次"),
+        question=_("期间各调研组调研督导了多少次（按走访日期）？"),
+        period=BY_EVENT,
+        section="activities",
+        records=visits("research"),
+        row=_visit_row,
+        order=15,
+        dimensions=(GROUP,),
+        sentence=_("调研督导{value}次"),
+        day="visited_at",
+    ),
     _activities(
-        "supervision_visits",
+        "supervision_activities",
         "supervision",
-        _("督导"),
-        _("期间开展了多少次督导活动？"),
-        10,
-        _("开展督导{value}次"),
+        _("督导活动"),
+        _("期间开展了多少项督导活动（每项可有多个督导组和多次走访）？"),
+        12,
     ),
     _activities("inspections", "inspection", _("视察"), _("期间组织了多少次视察？"), 20, _("组织委员视察{value}次")),
     _activities("surveys", "research", _("调研"), _("期间开展了多少次调研？"), 30, _("开展调研{value}次")),

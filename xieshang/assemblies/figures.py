@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from xieshang.core import figures
@@ -47,15 +48,19 @@ def speeches(status: str | None):
 
 
 def _session_row(obj: Session) -> tuple[str, str, date | None]:
-    return obj.title, obj.get_absolute_url(), obj.starts_at.date()
+    return obj.title, obj.get_absolute_url(), timezone.localdate(obj.starts_at)
 
 
 def _attendance_row(obj: Attendance) -> tuple[str, str, date | None]:
-    return f"{obj.member.display_name} · {obj.session.title}", obj.get_absolute_url(), obj.session.starts_at.date()
+    return (
+        f"{obj.member.display_name} · {obj.session.title}",
+        obj.get_absolute_url(),
+        timezone.localdate(obj.session.starts_at),
+    )
 
 
 def _speech_row(obj: Speech) -> tuple[str, str, date | None]:
-    return obj.title, obj.get_absolute_url(), obj.session.starts_at.date()
+    return obj.title, obj.get_absolute_url(), timezone.localdate(obj.session.starts_at)
 
 
 def _figure(key, label, unit, question, records, row, order, *, day, dimension=None, sentence="") -> Figure:

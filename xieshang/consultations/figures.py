@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from xieshang.core import figures
@@ -41,16 +42,20 @@ def outcomes_done(organization_id: int, start: date, end: date) -> QuerySet[Outc
 
 
 def _consultation_row(obj: Consultation) -> tuple[str, str, date | None]:
-    day = obj.starts_at.date() if obj.starts_at else obj.planned_date
+    day = timezone.localdate(obj.starts_at) if obj.starts_at else obj.planned_date
     return obj.title, obj.get_absolute_url(), day
 
 
 def _topic_row(obj: Topic) -> tuple[str, str, date | None]:
-    return f"{obj.title}（{obj.room.name}）", obj.get_absolute_url(), obj.done_at.date() if obj.done_at else None
+    return (
+        f"{obj.title}（{obj.room.name}）",
+        obj.get_absolute_url(),
+        timezone.localdate(obj.done_at) if obj.done_at else None,
+    )
 
 
 def _outcome_row(obj: Outcome) -> tuple[str, str, date | None]:
-    return obj.title, obj.get_absolute_url(), obj.done_at.date() if obj.done_at else None
+    return obj.title, obj.get_absolute_url(), timezone.localdate(obj.done_at) if obj.done_at else None
 
 
 FIGURES = (

@@ -4,8 +4,10 @@ the topics residents raised in the public community rooms (no resident's name; c
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from xieshang.core import opendata
@@ -19,7 +21,9 @@ from .workflows import DECLINED
 
 
 def _day(value: Any) -> str:
-    return value.date().isoformat() if hasattr(value, "date") else (value.isoformat() if value else "")
+    if isinstance(value, datetime):
+        return timezone.localdate(value).isoformat()
+    return value.isoformat() if value else ""
 
 
 def consultation_rows(organization_id: int, year: int) -> Iterator[dict[str, Any]]:

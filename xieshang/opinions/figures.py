@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from xieshang.accounts.models import MemberProfile
@@ -59,7 +60,11 @@ def instructed(organization_id: int, start: date, end: date) -> QuerySet[Report]
 
 
 def _row(report: Report) -> tuple[str, str, date | None]:
-    return report.title, report.get_absolute_url(), report.submitted_at.date() if report.submitted_at else None
+    return (
+        report.title,
+        report.get_absolute_url(),
+        timezone.localdate(report.submitted_at) if report.submitted_at else None,
+    )
 
 
 DIMENSIONS = (

@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from xieshang.accounts.models import MemberProfile
@@ -48,7 +49,11 @@ def replied(organization_id: int, start: date, end: date) -> QuerySet[Proposal]:
 
 def _row(proposal: Proposal) -> tuple[str, str, date | None]:
     title = f"{proposal.number} {proposal.title}" if proposal.number else proposal.title
-    return title, proposal.get_absolute_url(), proposal.submitted_at.date() if proposal.submitted_at else None
+    return (
+        title,
+        proposal.get_absolute_url(),
+        timezone.localdate(proposal.submitted_at) if proposal.submitted_at else None,
+    )
 
 
 DIMENSIONS = (

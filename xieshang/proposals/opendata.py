@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from xieshang.core import opendata
@@ -17,7 +18,7 @@ from .models import Reply
 
 
 def _day(value: Any) -> str:
-    return value.date().isoformat() if value else ""
+    return timezone.localdate(value).isoformat() if value else ""
 
 
 def proposal_rows(organization_id: int, year: int) -> Iterator[dict[str, Any]]:
