@@ -20,8 +20,8 @@ def test_htmx_injects_no_inline_style_against_the_csp(page):
 
 
 def test_link_buttons_keep_their_contrast_in_care_mode(page, axe):
-    """Care mode's dark-blue link colour also painted the text of links styled as buttons (white on red, red on white), dark
-    blue on red: axe's colour-contrast rule failed on every page with such a button."""
+    """Care mode's dark-blue link colour also painted the text of links styled as buttons (white on red), dark blue on
+    red: axe's colour-contrast rule failed on every page with such a button."""
     page.goto("/")
     page.get_by_test_id("care").click()
     expect(page.get_by_test_id("care")).to_have_attribute("aria-pressed", "true")
