@@ -223,6 +223,8 @@ def test_consultation_page_has_unique_ids_and_binds_each_form(client, consultati
     ids = Counter(re.findall(r'\sid="([^"]+)"', page))
     assert [i for i, n in ids.items() if n > 1] == []
     assert {"id_segment-title", "id_material-title"} <= set(ids)
-    response = client.post(f"/consultations/{consultation.pk}/agenda/", {"segment-kind": "briefing", "segment-title": "开场"})
+    response = client.post(
+        f"/consultations/{consultation.pk}/agenda/", {"segment-kind": "briefing", "segment-title": "开场"}
+    )
     assert response.status_code == 302
     assert list(consultation.segments.values_list("title", flat=True)) == ["开场"]
