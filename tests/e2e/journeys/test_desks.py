@@ -56,7 +56,7 @@ def test_information_staff_edit_publish_and_send_an_issue(walk, city):
     guard.data.add("文字修改")
     page.get_by_role("button", name=_("保存修改")).click()
     page.get_by_role("button", name=_("签批")).click()
-    expect(page.get_by_test_id("state")).to_have_text(_("已签批"))
+    expect(page.get_by_test_id("state")).to_have_text(guard.name("已签批"))
     guard.check("approved")
 
     _menu(guard, _("信息编辑"))
@@ -98,9 +98,10 @@ def test_committee_staff_plan_a_consultation(walk, organization, consultation_de
     consultation = Consultation.objects.get()
 
     page.get_by_text(_("添加议程")).click()
-    page.get_by_label(_("环节")).select_option(index=0)
-    page.get_by_label(_("内容"), exact=True).fill("城市更新工作情况通报")
-    page.get_by_role("button", name=_("添加"), exact=True).click()
+    agenda = page.locator("form[action$='/agenda/']")
+    agenda.get_by_label(_("环节")).select_option(index=0)
+    agenda.get_by_label(_("内容")).fill("城市更新工作情况通报")
+    agenda.get_by_role("button", name=_("添加"), exact=True).click()
     expect(page.get_by_test_id("agenda")).to_contain_text("城市更新工作情况通报")
     page.get_by_label(_("邀请人员")).select_option(label="孙委员")
     page.get_by_role("button", name=_("发出邀请")).click()

@@ -44,12 +44,12 @@ def _open_from_workbench(guard, section):
 
 
 def _state(guard, name):
-    expect(guard.page.get_by_test_id("state")).to_have_text(guard._(name))
+    expect(guard.page.get_by_test_id("state")).to_have_text(guard.name(name))
 
 
 def _press(guard, name, within=None):
     scope = guard.page.locator(within) if within else guard.page
-    scope.get_by_role("button", name=guard._(name), exact=True).click()
+    scope.get_by_role("button", name=guard.name(name)).click()
 
 
 def test_proposals_staff_files_and_plans(walk, world):
@@ -69,7 +69,7 @@ def test_proposals_staff_files_and_plans(walk, world):
     _press(guard, "编号")
     _state(guard, "已编号")
     guard.check("numbered")
-    page.get_by_label(_("主办单位")).select_option(label="市住房局")
+    page.get_by_role("combobox", name=_("主办单位")).select_option(label="市住房局")
     _press(guard, "保存交办方案")
     _press(guard, "提交交办方案")
     _state(guard, "交办待审批")
