@@ -173,13 +173,13 @@ def test_materials_are_for_the_invited_and_the_hosts(client, consultation, staff
     _verified_login(client, staff)
     bad = client.post(
         f"/consultations/{consultation.pk}/materials/",
-        {"title": "会议议程", "file": SimpleUploadedFile("a.pdf", b"not a pdf")},
+        {"material-title": "会议议程", "material-file": SimpleUploadedFile("a.pdf", b"not a pdf")},
     )
     page = bad.content.decode()
     assert bad.status_code == 400 and "内容不是 PDF" in page and 'value="会议议程"' in page
     client.post(
         f"/consultations/{consultation.pk}/materials/",
-        {"title": "会议议程", "file": SimpleUploadedFile("议程.pdf", b"%PDF-1.4 agenda")},
+        {"material-title": "会议议程", "material-file": SimpleUploadedFile("议程.pdf", b"%PDF-1.4 agenda")},
     )
     material = consultation.materials.get()
     client.force_login(member)
@@ -210,3 +210,21 @@ def test_public_room_page_links_to_an_open_conversation(client, room, convener, 
     conversation = services.topic_open_conversation(actor=convener, topic=topic, seed_statements=["按楼层分摊"])
     page = client.get(room.get_public_url()).content.decode()
     assert f'href="/deliberation/{conversation.pk}/" data-testid="join-conversation"' in page
+
+
+def test_consultation_page_has_unique_ids_and_binds_each_form(client, consultation, staff):
+    """Issue #11: the agenda, material and recommendation forms all rendered id="id_title" on one page; each form now
+    has its own prefix, on the page and when bound."""
+    import re
+    from collections import Counter
+
+    _verified_login(client, staff)
+    page = client.get(consultation.get_absolute_url()).content.decode()
+    ids = Counter(re.findall(r'\sid="([^"]+)"', page))
+    assert [i for i, n in ids.items() if n > 1] == []
+    assert {"id_segment-title", "id_material-title"} <= set(ids)
+    response = client.post(
+        f"/consultations/{consultation.pk}/agenda/", {"segment-kind": "briefing", "segment-title": "开场"}
+    )
+    assert response.status_code == 302
+    assert list(consultation.segments.values_list("title", flat=True)) == ["开场"]

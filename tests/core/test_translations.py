@@ -131,3 +131,16 @@ def test_override_en_plural_forms():
     with translation.override("en"):
         assert translation.ngettext(todo, todo, 1) % {"n": 1} == "You have 1 to-do item."
         assert translation.ngettext(todo, todo, 3) % {"n": 3} == "You have 3 to-do items."
+
+
+def test_empty_choice_of_a_select_speaks_the_page_language():
+    """Issue #11: Django 6.1's "- Select an option -" showed on Chinese pages (Django's catalogue has no Chinese)."""
+    from django import forms
+
+    from xieshang.accounts.models import Sector
+
+    field = forms.ModelChoiceField(queryset=Sector.objects.none(), required=False)
+    with translation.override("zh-hans"):
+        assert str(field.empty_label) == "- 请选择 -"
+    with translation.override("en"):
+        assert str(field.empty_label) == "- Select -"

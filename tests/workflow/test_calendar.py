@@ -162,3 +162,21 @@ def test_count_never_overshoots(a, b):
     else:
         assert reached >= b > calendar.add_working_days(a, n - 1)
     assert abs(n) <= abs((b - a).days)
+
+
+def test_admin_weekday_speaks_the_page_language():
+    """The calendar's admin list showed the weekday as 一…日 on English pages (found by the system administrator's
+    journey)."""
+    import datetime
+
+    from django.contrib import admin
+    from django.utils import translation
+
+    from xieshang.workflow.models import CalendarDay
+
+    model_admin = admin.site._registry[CalendarDay]
+    monday = CalendarDay(date=datetime.date(2026, 12, 7))
+    with translation.override("en"):
+        assert str(model_admin.weekday(monday)) == "Mon"
+    with translation.override("zh-hans"):
+        assert "一" in str(model_admin.weekday(monday))

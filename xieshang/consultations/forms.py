@@ -64,6 +64,7 @@ class InviteForm(forms.Form):
 
 
 class MaterialForm(forms.Form):
+    prefix = "material"  # the consultation page shows several forms with a title field: ids stay unique
     title = forms.CharField(label=_("材料名称"), max_length=120, required=False)
     file = forms.FileField(
         label=_("文件"), required=False, help_text=_("PDF、Word、Excel、PowerPoint 或图片，不超过 20 MB。")
@@ -75,6 +76,7 @@ class RegisterForm(forms.Form):
 
 
 class SegmentForm(forms.Form):
+    prefix = "segment"  # the consultation page shows several forms with a title field: ids stay unique
     kind = forms.ChoiceField(label=_("环节"), choices=Segment.Kind.choices)
     title = forms.CharField(label=_("内容"), max_length=160, required=False)
     speaker = forms.ModelChoiceField(label=_("发言人"), queryset=User.objects.none(), required=False)
@@ -94,6 +96,7 @@ class MinutesForm(forms.Form):
 
 
 class OutcomeForm(forms.Form):
+    prefix = "outcome"  # the consultation page shows several forms with a title field: ids stay unique
     title = forms.CharField(label=_("事项"), max_length=160, required=False)
     body = forms.CharField(label=_("内容"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
     owner_unit = forms.ModelChoiceField(label=_("责任单位"), queryset=HandlingUnit.objects.none(), required=False)

@@ -9,6 +9,7 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from django.apps import apps
+        from django.db.models import fields
         from django.db.models.signals import post_delete, post_save, pre_delete
 
         from . import navigation
@@ -18,6 +19,9 @@ class CoreConfig(AppConfig):
             forget_organization_settings,
             refuse_append_only_delete,
         )
+
+        # The empty choice of every select: Django's "- Select an option -" has no Chinese in Django's catalogue.
+        fields.BLANK_CHOICE_LABEL = _("- 请选择 -")
 
         # Every concrete subclass of the shared shapes, whichever app declares it (all models are loaded by now).
         for model in apps.get_models():

@@ -13,6 +13,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
 from xieshang.core.idempotency import once_per_submission
@@ -334,12 +335,12 @@ def edit_view(request, pk: int):
 
 # The desk's tabs, each the states carrying a phase tag (workflows.py), named by the tag in the URL (?state=…).
 DESK_TABS = [
-    ("intake", "待编辑"),
-    ("editing", "编辑中"),
-    ("approved", "已签批待编刊"),
-    ("issued", "已刊发待报送"),
-    ("sent", "已报送"),
-    ("not_adopted", "未采用"),
+    ("intake", gettext_noop("待编辑")),
+    ("editing", gettext_noop("编辑中")),
+    ("approved", gettext_noop("已签批待编刊")),
+    ("issued", gettext_noop("已刊发待报送")),
+    ("sent", gettext_noop("已报送")),
+    ("not_adopted", gettext_noop("未采用")),
 ]
 
 

@@ -110,7 +110,9 @@ class CalendarDayAdmin(admin.ModelAdmin[Any]):
 
     @admin.display(description=_("星期"))
     def weekday(self, obj: Any) -> Any:
-        return "一二三四五六日"[obj.date.weekday()]
+        from django.utils.dates import WEEKDAYS_ABBR
+
+        return WEEKDAYS_ABBR[obj.date.weekday()]  # in the page's language (周一 / Mon)
 
     def save_model(self, request: Any, obj: Any, form: Any, change: Any) -> None:
         # An administrator's correction must survive the next seed_calendar run.
