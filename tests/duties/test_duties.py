@@ -90,7 +90,7 @@ def test_totals_by_kind_and_ranking(org, person, source):
     duty_credit(member=other, organization=org, rule_key="opinion_adopted_own", source=source)
     totals = totals_for_member(person, org)
     assert totals["total"] == Decimal(30) and totals["count"] == 2
-    assert {label: points for label, _, points in totals["by_kind"]} == {
+    assert {label: points for _key, label, _, points in totals["by_kind"]} == {
         "社情民意信息被采用": Decimal(20),
         "获领导批示": Decimal(10),
     }
@@ -112,7 +112,7 @@ def test_my_record_page_lists_entries_with_total(client, org, person, source, dj
     client.get(reverse("duties:mine"))
     for i in range(3):  # more entries, same number of queries
         duty_credit(member=person, organization=org, rule_key="training", source=OrganizationFactory(code=f"t{i}"))
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(15):
         html = client.get(reverse("duties:mine")).content.decode()
     assert "关于加装电梯的建议" in html and 'href="/opinions/1/"' in html
     assert re.search(r"class=\"count\">8(\.0)?<", html), re.findall(r"class=\"count\">[^<]*<", html)
