@@ -46,7 +46,9 @@ def test_query_count_does_not_grow_with_the_batch(org, django_assert_max_num_que
     small, large = _sources(1, "a"), _sources(10, "b")
     credit_many(organization=org, credits=[Credit(members[0], "inspection", small[0], date(2026, 3, 1))])
     with django_assert_max_num_queries(9) as few:
-        credit_many(organization=org, credits=[Credit(m, "inspection", small[0], date(2026, 3, 1)) for m in members[1:3]])
+        credit_many(
+            organization=org, credits=[Credit(m, "inspection", small[0], date(2026, 3, 1)) for m in members[1:3]]
+        )
     with django_assert_max_num_queries(len(few)):
         credit_many(
             organization=org, credits=[Credit(m, "inspection", s, date(2026, 3, 1)) for m in members for s in large]
@@ -56,8 +58,9 @@ def test_query_count_does_not_grow_with_the_batch(org, django_assert_max_num_que
 
 def test_caps_apply_in_order_and_versions_by_year(org):
     person = make_user(Role.MEMBER, org)
-    DutyRule.objects.create(organization=org, key="volunteer", year_from=2027, kind="volunteer", label="志愿", points=4,
-                            cap_per_year=8)
+    DutyRule.objects.create(
+        organization=org, key="volunteer", year_from=2027, kind="volunteer", label="志愿", points=4, cap_per_year=8
+    )
     credit(member=person, organization=org, rule_key="volunteer", source=org, occurred_on=date(2026, 1, 2))
     sources = _sources(6)
     acts = [Credit(person, "volunteer", s, date(2026, 6, 1)) for s in sources[:5]]

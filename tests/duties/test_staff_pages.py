@@ -135,12 +135,14 @@ def test_rule_edited_for_next_year_leaves_this_years_credits_alone(client, org, 
 
 def test_tier_cut_offs_must_descend(client, org, staff):
     verified_login(client, staff)
-    response = client.post(reverse("duties:rules") + f"?year={YEAR}", {"excellent_min": "50", "pass_min": "60",
-                                                                       "basic_min": "40"})
+    response = client.post(
+        reverse("duties:rules") + f"?year={YEAR}", {"excellent_min": "50", "pass_min": "60", "basic_min": "40"}
+    )
     assert response.status_code == 422 and "依次降低" in response.content.decode()
     assert not DutySettings.objects.filter(organization=org).exists()
-    ok = client.post(reverse("duties:rules") + f"?year={YEAR}", {"excellent_min": "85", "pass_min": "60",
-                                                                 "basic_min": "40"})
+    ok = client.post(
+        reverse("duties:rules") + f"?year={YEAR}", {"excellent_min": "85", "pass_min": "60", "basic_min": "40"}
+    )
     assert ok.status_code == 302 and DutySettings.for_organization(org).excellent_min == 85
 
 

@@ -78,9 +78,23 @@ DEFAULT_RULE_LABELS_EN = {
 
 # (label, English label, measure, kinds, minimum, standing members only, order)
 DEFAULT_REQUIREMENTS = [
-    ("每年至少领衔或联名提交一件提案", "At least one proposal a year (lead or co-signed)", "count",
-     ["proposal_lead", "proposal_cosign"], 1, False, 10),
+    (
+        "每年至少领衔或联名提交一件提案",
+        "At least one proposal a year (lead or co-signed)",
+        "count",
+        ["proposal_lead", "proposal_cosign"],
+        1,
+        False,
+        10,
+    ),
     ("会议出勤率不低于 80%", "Attendance at meetings at least 80 %", "attendance", [], 80, False, 30),
-    ("常委每年至少大会发言或协商发言一次", "Standing members: at least one speech a year", "count", ["speech"], 1,
-     True, 40),
+    (
+        "常委每年至少大会发言或协商发言一次",
+        "Standing members: at least one speech a year",
+        "count",
+        ["speech"],
+        1,
+        True,
+        40,
+    ),
 ]

@@ -26,7 +26,9 @@ class ReportForm(forms.Form):
     body = forms.CharField(
         label=_("正文"),
         widget=forms.Textarea(attrs={"rows": 18}),
-        help_text=_("花括号中的占位符（如 {count:proposal_lead}）由履职记录生成，提交时取当时的数据；其余文字可自由修改。"),
+        help_text=_(
+            "花括号中的占位符（如 {count:proposal_lead}）由履职记录生成，提交时取当时的数据；其余文字可自由修改。"
+        ),
     )
 
 

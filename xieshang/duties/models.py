@@ -51,14 +51,22 @@ class DutyKind(Bilingual):
         OTHER = "other", _("其他")
 
     organization = models.ForeignKey(
-        "accounts.Organization", verbose_name=_("所属组织"), null=True, blank=True, on_delete=models.CASCADE,
+        "accounts.Organization",
+        verbose_name=_("所属组织"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
         related_name="duty_kinds",
     )
     key = models.SlugField(_("类型标识"), max_length=24)
     label = models.CharField(_("名称"), max_length=80)
     label_en = models.CharField(_("英文名称"), max_length=80, blank=True)
     attendance = models.CharField(
-        _("出勤统计"), max_length=8, choices=Attendance.choices, blank=True, default=Attendance.NONE,
+        _("出勤统计"),
+        max_length=8,
+        choices=Attendance.choices,
+        blank=True,
+        default=Attendance.NONE,
         help_text=_("出勤率 = 出席 ÷（出席 + 缺席）。"),
     )
     section = models.CharField(_("述职报告栏目"), max_length=12, choices=Section.choices, default=Section.OTHER)
@@ -178,7 +186,11 @@ class DutyRequirement(Bilingual):
         ATTENDANCE = "attendance", _("出勤率（%）")
 
     organization = models.ForeignKey(
-        "accounts.Organization", verbose_name=_("所属组织"), null=True, blank=True, on_delete=models.CASCADE,
+        "accounts.Organization",
+        verbose_name=_("所属组织"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
         related_name="duty_requirements",
     )
     label = models.CharField(_("名称"), max_length=80)
@@ -202,9 +214,7 @@ class DutyRequirement(Bilingual):
 class DutySettings(OrganizationSettings):
     """The organization's tier cut-offs (优秀 / 合格 / 基本合格 / 不合格) on the year's points."""
 
-    organization = models.OneToOneField(
-        "accounts.Organization", on_delete=models.CASCADE, related_name="duty_settings"
-    )
+    organization = models.OneToOneField("accounts.Organization", on_delete=models.CASCADE, related_name="duty_settings")
     excellent_min = models.DecimalField(_("优秀（不低于）"), max_digits=7, decimal_places=1, default=90)
     pass_min = models.DecimalField(_("合格（不低于）"), max_digits=7, decimal_places=1, default=60)
     basic_min = models.DecimalField(_("基本合格（不低于）"), max_digits=7, decimal_places=1, default=45)

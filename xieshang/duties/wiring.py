@@ -97,7 +97,10 @@ def register() -> None:
     workbench.register(staff_section, order=480)
     navigation.register(
         navigation.NavEntry(
-            "duties", gettext_lazy("我的履职"), "duties:mine", lambda u, o: _keeps_file(u, o) or _informant(u, o),
+            "duties",
+            gettext_lazy("我的履职"),
+            "duties:mine",
+            lambda u, o: _keeps_file(u, o) or _informant(u, o),
             order=600,
         )
     )

@@ -100,7 +100,9 @@ def draft_body() -> str:
             "一、提案工作。领衔提交提案{count:proposal_lead}件，联名提案{count:proposal_cosign}件，其中立案"
             "{count:proposal_filed}件、重点提案{count:proposal_key}件。主要提案：{list:proposals}。"
         ),
-        _("二、社情民意信息。信息被采用{count:opinion_adopted}篇次，获领导批示{count:instruction}次：{list:opinions}。"),
+        _(
+            "二、社情民意信息。信息被采用{count:opinion_adopted}篇次，获领导批示{count:instruction}次：{list:opinions}。"
+        ),
         _("三、会议发言。大会发言和协商发言{count:speech}次：{list:speeches}。"),
         _(
             "四、视察调研等活动。参加视察调研{count:inspection}次、学习培训{count:training}次、协商议事活动"

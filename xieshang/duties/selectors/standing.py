@@ -152,7 +152,12 @@ def profiles(organization: Any, *, sector: Any = None, committee: Any = None, di
 
 
 def ranking(
-    organization: Any, year: int, *, sector: Any = None, committee: Any = None, district: str = "",
+    organization: Any,
+    year: int,
+    *,
+    sector: Any = None,
+    committee: Any = None,
+    district: str = "",
     with_kinds: bool = False,
 ) -> list[RankRow]:
     """Every member of the organization (within the filters) with his points of the year, rank and tier, highest

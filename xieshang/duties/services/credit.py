@@ -266,10 +266,17 @@ def duty_history_load(*, organization: Any, acts: Iterable[PastAct]) -> int:
         model = type(act.source)
         if model not in content_types:
             content_types[model] = ContentType.objects.get_for_model(model, for_concrete_model=True)
-        as_credit = Credit(act.member, act.rule_key, act.source, act.occurred_on, act.note, act.source_label,
-                           act.source_url)
-        entry = _entry(as_credit, org_id=org_id, rule=rule, points=rule.points, term=terms.get(act.member.pk, ""),
-                       ct=content_types[model])
+        as_credit = Credit(
+            act.member, act.rule_key, act.source, act.occurred_on, act.note, act.source_label, act.source_url
+        )
+        entry = _entry(
+            as_credit,
+            org_id=org_id,
+            rule=rule,
+            points=rule.points,
+            term=terms.get(act.member.pk, ""),
+            ct=content_types[model],
+        )
         entry.source_label, entry.source_url = act.source_label[:200], act.source_url[:300]
         entries.append(entry)
     DutyEntry.objects.bulk_create(entries, batch_size=1000)

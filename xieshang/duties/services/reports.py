@@ -90,7 +90,9 @@ def _review(*, actor: Any, report: DutyReport, state: str, reason: str = "") -> 
     with transaction.atomic():
         locked = lock(report)
         if locked.state != DutyReport.State.SUBMITTED:
-            raise ValidationError(_("只有已提交的报告可以审核（当前：%(state)s）。") % {"state": locked.get_state_display()})
+            raise ValidationError(
+                _("只有已提交的报告可以审核（当前：%(state)s）。") % {"state": locked.get_state_display()}
+            )
         locked.state = state
         locked.return_reason = reason
         locked.reviewed_at = timezone.now()

@@ -67,7 +67,10 @@ def rule_update(
     require(actor, "duties.manage_rules", organization)
     errors: dict[str, str] = {}
     values: dict[str, Any] = {"label": (label or "").strip(), "label_en": (label_en or "").strip()}
-    for field, raw, required, negative in (("points", points, True, True), ("cap_per_year", cap_per_year, False, False)):
+    for field, raw, required, negative in (
+        ("points", points, True, True),
+        ("cap_per_year", cap_per_year, False, False),
+    ):
         try:
             values[field] = parse_points(raw, field, required=required, allow_negative=negative)
         except ValidationError as error:

@@ -82,4 +82,3 @@ def file_export_view(request: HttpRequest, user_id: int | None = None) -> HttpRe
     name = member.display_name
     content = exports.entries_xlsx(entries, kinds, name, year)
     return xlsx(content, _("%(name)s-%(year)s年度履职记录") % {"name": name, "year": year})
-

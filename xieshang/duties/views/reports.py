@@ -17,9 +17,9 @@ from xieshang.accounts.models import MemberProfile
 from xieshang.core.http import attachment_response
 
 from .. import documents, services
+from ..forms import ReportForm, ReturnForm
 from ..models import DutyReport
 from ..selectors.report import figures_for
-from ..forms import ReportForm, ReturnForm
 from .common import add_errors, field_errors, org_or_404, year_from
 
 
@@ -52,9 +52,9 @@ def reports_view(request: HttpRequest) -> HttpResponse:
         "can_review": can_review,
         "mine": DutyReport.objects.filter(member=request.user, organization=organization) if can_draft else [],
         "to_review": (
-            DutyReport.objects.filter(organization=organization, year=year).select_related("member").order_by(
-                "state", "member__name"
-            )
+            DutyReport.objects.filter(organization=organization, year=year)
+            .select_related("member")
+            .order_by("state", "member__name")
             if can_review
             else []
         ),
