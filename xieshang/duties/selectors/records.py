@@ -27,7 +27,8 @@ def pick_version(versions: Iterable[DutyRule], org_id: Any, year: int | None) ->
         in_force = [r for r in rows if year is None or r.year_from <= year]
         if in_force:
             return in_force[-1]
-    return (own or platform or [None])[0]
+    earliest = own or platform
+    return earliest[0] if earliest else None
 
 
 def rule_versions(organization: Any, keys: Iterable[str] | None = None) -> dict[str, list[DutyRule]]:
@@ -102,7 +103,7 @@ def entries_for_member(member: Any, organization: Any = None, year: int | None =
     return entries.order_by("-occurred_on", "-id")
 
 
-def totals_for_member(member: Any, organization: Any = None, year: int | None = None) -> dict:
+def totals_for_member(member: Any, organization: Any = None, year: int | None = None) -> dict[str, Any]:
     """{"total": points, "count": entries, "by_kind": [(kind key, label, count, points), ...]} in the kinds' order."""
     entries = entries_for_member(member, organization, year).order_by()
     rows = {r["kind"]: r for r in entries.values("kind").annotate(n=Count("id"), points=Sum("points"))}
@@ -126,7 +127,7 @@ def entries_for_source(source: Any) -> QuerySet[DutyEntry]:
     return DutyEntry.objects.filter(content_type=ct, object_id=source.pk).select_related("member")
 
 
-def member_ranking(organization: Any, year: int | None = None) -> QuerySet:
+def member_ranking(organization: Any, year: int | None = None) -> QuerySet[Any, Any]:
     """Members with entries in the organization by total points: rows of member id, name, points, entries (the staff
     ranking with every member, tiers and filters is `selectors.standing.ranking`)."""
     entries = DutyEntry.objects.filter(organization=organization)

@@ -92,7 +92,7 @@ def _by_kind(rows: Any) -> dict[str, tuple[int, Decimal]]:
     return {r["kind"]: (r["n"], r["points"] or Decimal(0)) for r in rows}
 
 
-def member_year(member: Any, organization: Any, year: int, kinds: dict[str, DutyKind] | None = None) -> dict:
+def member_year(member: Any, organization: Any, year: int, kinds: dict[str, DutyKind] | None = None) -> dict[str, Any]:
     """The member's page: points and counts by kind, attendance rate, requirements with what is owed, tier."""
     org_id = getattr(organization, "pk", organization)
     kinds = kinds if kinds is not None else kinds_for(org_id)
@@ -183,10 +183,10 @@ def ranking(
                 row.points += r["points"] or Decimal(0)
                 row.entries += r["n"]
     else:
-        for r in entries.values("member_id").annotate(n=Count("id"), points=Sum("points")):
-            row = rows.get(r["member_id"])
+        for total in entries.values("member_id").annotate(n=Count("id"), points=Sum("points")):
+            row = rows.get(total["member_id"])
             if row is not None:
-                row.points, row.entries = r["points"] or Decimal(0), r["n"]
+                row.points, row.entries = total["points"] or Decimal(0), total["n"]
     conf = settings_for(org_id)
     ranked = sorted(rows.values(), key=lambda r: (-r.points, r.name, r.member_id))
     previous: Decimal | None = None

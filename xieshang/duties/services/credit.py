@@ -126,9 +126,9 @@ def credit(
 duty_credit = credit  # the former name, kept for callers not yet renamed
 
 
-def _existing(org_id: Any, acts: Sequence[Credit], cts: dict[type, ContentType]) -> dict[tuple, DutyEntry]:
+def _existing(org_id: Any, acts: Sequence[Credit], cts: dict[type, ContentType]) -> dict[tuple[Any, ...], DutyEntry]:
     """The entries already written for any of the acts, by (member id, rule key, content type id, object id)."""
-    by_ct: dict[int, set] = {}
+    by_ct: dict[int, set[Any]] = {}
     for act in acts:
         by_ct.setdefault(cts[type(act.source)].pk, set()).add(act.source.pk)
     query = Q()
@@ -139,7 +139,7 @@ def _existing(org_id: Any, acts: Sequence[Credit], cts: dict[type, ContentType])
     return {(e.member_id, e.rule_key, e.content_type_id, e.object_id): e for e in rows}
 
 
-def _used(org_id: Any, acts: Sequence[Credit], capped: set[str]) -> dict[tuple, Decimal]:
+def _used(org_id: Any, acts: Sequence[Credit], capped: set[str]) -> dict[tuple[Any, ...], Decimal]:
     """Points already earned this year under each capped rule, by (member id, rule key, year)."""
     if not capped:
         return {}
@@ -255,7 +255,7 @@ def duty_history_load(*, organization: Any, acts: Iterable[PastAct]) -> int:
     terms = dict(MemberProfile.objects.filter(organization_id=org_id).values_list("user_id", "term"))
     acts = list(acts)
     versions = rule_versions(org_id, {a.rule_key for a in acts})
-    content_types: dict = {}
+    content_types: dict[type, ContentType] = {}
     entries = []
     for act in acts:
         rule = pick_version(versions.get(act.rule_key, []), org_id, act.occurred_on.year)

@@ -37,7 +37,7 @@ def parse_points(value: Any, field: str, *, required: bool = True, allow_negativ
     return number
 
 
-def _snapshot(rule: DutyRule) -> dict:
+def _snapshot(rule: DutyRule) -> dict[str, Any]:
     cap = rule.cap_per_year
     return {
         "points": str(rule.points),
