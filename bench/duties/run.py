@@ -33,6 +33,17 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "xieshang.settings")
 os.environ.setdefault("XIESHANG_DEV", "1")
 os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-not-the-public-development-key")
+# As in production (DEBUG off), served over plain HTTP on the loopback.
+PRODUCTION_LIKE = {
+    "DEBUG": "0",
+    "STATIC_ROOT": "/tmp/xieshang-bench-duties-static",
+    "ALLOWED_HOSTS": "127.0.0.1,testserver",
+    "SECURE_SSL_REDIRECT": "0",
+    "SESSION_COOKIE_SECURE": "0",
+    "CSRF_COOKIE_SECURE": "0",
+}
+for name, value in PRODUCTION_LIKE.items():
+    os.environ.setdefault(name, value)
 
 import django  # noqa: E402
 
@@ -180,14 +191,7 @@ def over_http(cookie: str, label: str, url_of, runs: int, port: int) -> dict:
 
 
 def serve(port: int) -> subprocess.Popen:
-    env = {
-        **os.environ,
-        "DEBUG": "0",
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "0",
-        "SESSION_COOKIE_SECURE": "0",
-        "CSRF_COOKIE_SECURE": "0",
-    }
+    env = dict(os.environ)
     command = [str(ROOT / ".venv/bin/gunicorn"), "xieshang.wsgi", "-w", "2", "-k", "gthread", "--threads", "4",
                "-b", f"127.0.0.1:{port}", "--log-level", "warning"]  # fmt: skip
     process = subprocess.Popen(command, cwd=ROOT, env=env)
@@ -212,6 +216,7 @@ def main() -> None:
     if connection.vendor != "postgresql":
         print("warning: not PostgreSQL (set DATABASE_URL)", file=sys.stderr)
     call_command("migrate", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)  # DEBUG off serves the hashed files
     org, staff, member_ids = setup(args.members, args.entries)
     rng = random.Random(7)
     client = signed_in(staff, verified=True)
