@@ -141,14 +141,28 @@ class RankRow:
 
 
 def profiles(organization: Any, *, sector: Any = None, committee: Any = None, district: str = "") -> Any:
-    rows = MemberProfile.objects.filter(organization=organization).select_related("user", "sector")
+    """The organization's member profiles within the filters, as plain rows (no model instances: a ranking reads
+    a thousand of them)."""
+    rows = MemberProfile.objects.filter(organization=organization)
     if sector:
         rows = rows.filter(sector_id=sector)
     if committee:
         rows = rows.filter(committees__id=committee)
     if district:
         rows = rows.filter(district=district)
-    return rows.prefetch_related("committees").order_by("user_id")
+    return rows.values_list(
+        "user_id", "user__name", "user__first_name", "user__last_name", "user__username", "sector__name", "district",
+        "is_standing",
+    ).order_by("user_id")  # fmt: skip
+
+
+def _committees(org_id: Any) -> dict[int, list[str]]:
+    through = MemberProfile.committees.through
+    found: dict[int, list[str]] = {}
+    rows = through.objects.filter(memberprofile__organization_id=org_id).order_by("specialcommittee__name")
+    for user_id, name in rows.values_list("memberprofile__user_id", "specialcommittee__name"):
+        found.setdefault(user_id, []).append(name)
+    return found
 
 
 def ranking(
@@ -163,16 +177,19 @@ def ranking(
     """Every member of the organization (within the filters) with his points of the year, rank and tier, highest
     first; `with_kinds` also fills each row's counts by kind (for the shortfall list and the exports)."""
     org_id = getattr(organization, "pk", organization)
+    committees = _committees(org_id)
     rows = {
-        p.user_id: RankRow(
-            member_id=p.user_id,
-            name=p.user.display_name,
-            sector=p.sector.name if p.sector_id else "",
-            committees=[c.name for c in p.committees.all()],
-            district=p.district,
-            is_standing=p.is_standing,
+        user_id: RankRow(
+            member_id=user_id,
+            name=name or f"{first} {last}".strip() or username,
+            sector=sector_name or "",
+            committees=committees.get(user_id, []),
+            district=member_district,
+            is_standing=is_standing,
         )
-        for p in profiles(org_id, sector=sector, committee=committee, district=district)
+        for user_id, name, first, last, username, sector_name, member_district, is_standing in profiles(
+            org_id, sector=sector, committee=committee, district=district
+        )
     }
     entries = DutyEntry.objects.filter(organization_id=org_id, year=year).order_by()
     if with_kinds:

@@ -4,6 +4,7 @@ attendance, what is still owed, the records; read by the member himself or by st
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -13,6 +14,8 @@ from xieshang.accounts.models import MemberProfile
 
 from .. import exports, selectors
 from .common import need, org_or_404, xlsx, year_from
+
+ENTRIES_PER_PAGE = 100
 
 
 def _file_context(request: HttpRequest, member, organization, base_url: str) -> dict:
@@ -26,7 +29,8 @@ def _file_context(request: HttpRequest, member, organization, base_url: str) -> 
     if kind:
         entries = entries.filter(kind=kind)
     names = {k: v.localized() for k, v in kinds.items()}
-    entries_list = list(entries)
+    page = Paginator(entries, ENTRIES_PER_PAGE).get_page(request.GET.get("page"))
+    entries_list = list(page)
     for entry in entries_list:
         entry.kind_label = names.get(entry.kind, entry.kind)  # type: ignore[attr-defined]
     return {
@@ -36,6 +40,7 @@ def _file_context(request: HttpRequest, member, organization, base_url: str) -> 
         "kind": kind,
         "kind_label": selectors.kind_label(kinds, kind) if kind else "",
         "entries": entries_list,
+        "page": page,
         "summary": selectors.member_year(member, organization, year, kinds),
         "base_url": base_url,
     }

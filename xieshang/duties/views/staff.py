@@ -18,7 +18,7 @@ from .. import exports, selectors, services
 from ..forms import RuleForm, TiersForm
 from .common import add_errors, need, org_or_404, xlsx, year_from
 
-PER_PAGE = 100
+PER_PAGE = 50
 
 
 def _filters(request: HttpRequest, organization: Any) -> dict:
@@ -31,6 +31,15 @@ def _filters(request: HttpRequest, organization: Any) -> dict:
         "committee": number("committee"),
         "district": request.GET.get("district", "").strip()[:40],
     }
+
+
+def _page(request: HttpRequest, rows: list[selectors.RankRow]) -> Any:
+    """One page of rows, each with the link to the member's file (reversed once, not per row)."""
+    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+    prefix = reverse("duties:member", args=[0]).removesuffix("0/")
+    for row in page:
+        row.url = f"{prefix}{row.member_id}/"  # type: ignore[attr-defined]
+    return page
 
 
 def _filter_context(request: HttpRequest, organization: Any, filters: dict) -> dict:
@@ -58,7 +67,7 @@ def ranking_view(request: HttpRequest) -> HttpResponse:
     conf = selectors.settings_for(organization)
     context = {
         "year": year,
-        "page": Paginator(rows, PER_PAGE).get_page(request.GET.get("page")),
+        "page": _page(request, rows),
         "tier_counts": [(selectors.TIERS[k], n) for k, n in tiers.items()],
         "conf": conf,
         **_filter_context(request, organization, filters),
@@ -77,7 +86,7 @@ def shortfalls_view(request: HttpRequest) -> HttpResponse:
         return xlsx(exports.shortfalls_xlsx(rows, year), _("%(year)s年度未达履职要求") % {"year": year})
     context = {
         "year": year,
-        "page": Paginator(rows, PER_PAGE).get_page(request.GET.get("page")),
+        "page": _page(request, rows),
         "requirements": selectors.requirements_for(organization),
         **_filter_context(request, organization, filters),
     }
