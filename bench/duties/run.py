@@ -9,7 +9,7 @@ The script migrates, bulk-loads the organization (sectors, committees, districts
 entries (a Zipf-like spread of points over members, every default kind), `VACUUM ANALYZE`s, then:
 1. in-process: Django's test client (the whole middleware stack, view and template; no socket) — p50/p95 and the
    query count of each page;
-2. over HTTP (`--http`, default on): gunicorn (2 workers × 4 gthread threads, DEBUG off) serving the project, timed
+2. over HTTP (unless `--no-http`): gunicorn (2 workers × 4 gthread threads, DEBUG off) serving the project, timed
    with one keep-alive-less urllib request after another from this process, signed-in with the sessions of (1).
 A rerun finds the data and only measures. Pages: the ranking (first 100 of 1,000 rows, tiers counted over all), the
 ranking filtered by district, the shortfall list, and a member's page (one random member per request)."""
@@ -210,6 +210,29 @@ def serve(port: int) -> subprocess.Popen:
     raise RuntimeError("gunicorn did not start")
 
 
+FLOOR = Path(os.environ.get("XIESHANG_FLOOR", "/work/shared/perf/floor"))
+
+
+def serve_floor(port: int, database: str) -> subprocess.Popen:
+    """The framework's floor (shared/perf/floor: startproject's middleware, one query per page), on its own
+    database, so that each page can be compared with a floor page of the same byte size in the same minute."""
+    env = {**os.environ, "BENCH_DB": database, "DJANGO_SETTINGS_MODULE": "settings"}
+    python = str(ROOT / ".venv/bin/python")
+    subprocess.run([python, "manage.py", "migrate", "-v", "0"], cwd=FLOOR, env=env, check=True)
+    subprocess.run([python, "mkdata.py", "10000"], cwd=FLOOR, env=env, check=True, capture_output=True)
+    command = [str(ROOT / ".venv/bin/gunicorn"), "wsgi", "-w", "2", "-k", "gthread", "--threads", "4",
+               "-b", f"127.0.0.1:{port}", "--log-level", "warning"]  # fmt: skip
+    process = subprocess.Popen(command, cwd=FLOOR, env=env)
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/ideas/")  # noqa: S310
+            return process
+        except OSError:
+            time.sleep(0.2)
+    process.terminate()
+    raise RuntimeError("the floor did not start")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--members", type=int, default=1000)
@@ -217,6 +240,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=200)
     parser.add_argument("--port", type=int, default=8931)
     parser.add_argument("--no-http", action="store_true")
+    parser.add_argument("--floor-db", default="", help="a PostgreSQL database for shared/perf/floor (e.g. floor)")
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         print("warning: not PostgreSQL (set DATABASE_URL)", file=sys.stderr)
@@ -236,17 +260,24 @@ def main() -> None:
     if args.no_http:
         return
     process = serve(args.port)
+    floor = serve_floor(args.port + 1, args.floor_db) if args.floor_db else None
     try:
         cookie = f"sessionid={client.cookies['sessionid'].value}"
         for label, url_of in pages(org, member_ids, rng):
             print(json.dumps(over_http(cookie, label, url_of, args.runs, args.port), ensure_ascii=False), flush=True)
+            if floor is not None:
+                size = len(client.get(url_of()).content)
+                row = over_http("", f"floor, {size} bytes", lambda n=size: f"/ideas/?pad={n}", args.runs, args.port + 1)
+                print(json.dumps(row, ensure_ascii=False), flush=True)
         cookie = f"sessionid={own.cookies['sessionid'].value}"
         print(json.dumps(over_http(cookie, "my duty page (member)", lambda: f"/duties/?year={YEAR}", args.runs,
                                    args.port), ensure_ascii=False))  # fmt: skip
         print(json.dumps({"load": os.getloadavg()}))
     finally:
-        process.terminate()
-        process.wait()
+        for server in (process, floor):
+            if server is not None:
+                server.terminate()
+                server.wait()
 
 
 if __name__ == "__main__":
