@@ -24,17 +24,17 @@ from ..selectors import pick_version, rule_versions
 
 
 class Credit(NamedTuple):
-    """One act for `credit_many`: the member, the rule key, the source (any saved model instance) and, as in
-    `credit`, the day of the act (today when None), a note, the source's label and link (str(source) and its
-    get_absolute_url() when empty)."""
+    """One act for `credit_many`, as `credit`'s arguments: the member, the rule key, the source (any saved model
+    instance), the day of the act (today when None), the source's label and link (str(source) and its
+    get_absolute_url() when empty) and a note. The field order is the one the activities' import uses."""
 
     member: Any
     rule_key: str
     source: Any
     occurred_on: date | None = None
-    note: str = ""
     source_label: str = ""
     source_url: str = ""
+    note: str = ""
 
 
 def _unknown_rule(key: str) -> ValidationError:
@@ -88,7 +88,7 @@ def credit(
     cap reduces the points (possibly to 0) but still records the act. An inactive rule credits nothing (None).
     Runs inside the caller's transaction when there is one, so a refused domain write leaves no credit behind."""
     org_id = getattr(organization, "pk", organization)
-    act = Credit(member, rule_key, source, occurred_on or timezone.localdate(), note, source_label, source_url)
+    act = Credit(member, rule_key, source, occurred_on or timezone.localdate(), source_label, source_url, note)
     assert act.occurred_on is not None
     rule = pick_version(rule_versions(org_id, [rule_key]).get(rule_key, []), org_id, act.occurred_on.year)
     if rule is None:
@@ -154,15 +154,14 @@ def _used(org_id: Any, acts: Sequence[Credit], capped: set[str]) -> dict[tuple[A
     return {(r["member_id"], r["rule_key"], r["year"]): r["total"] or Decimal(0) for r in rows}
 
 
-def credit_many(*, organization: Any, credits: Iterable[Credit], actor: Any = None) -> list[DutyEntry | None]:
+def credit_many(*, organization: Any, credits: Iterable[Credit], actor: Any = None) -> list[DutyEntry]:
     """Credit a batch of acts (an Excel import of attendance, a meeting's roll) in a constant number of queries:
     the rules, the entries already written, the capped rules' points so far, the members' terms, one bulk insert
     and one audit row for the batch.
 
-    Returns one item per act, in order: the new entry, the existing entry for an act credited before (idempotent as
-    `credit`: nothing is written twice, also for an act repeated inside the batch), or None under an inactive rule.
-    An unknown rule key refuses the whole batch (ValidationError) before anything is written. Runs inside the
-    caller's transaction when there is one."""
+    Returns the entries written, in the order of their acts; an act credited before (also one repeated inside the
+    batch) or under an inactive rule writes nothing, as in `credit`. An unknown rule key refuses the whole batch
+    (ValidationError) before anything is written. Runs inside the caller's transaction when there is one."""
     org_id = getattr(organization, "pk", organization)
     acts = [a._replace(occurred_on=a.occurred_on or timezone.localdate()) for a in credits]
     if not acts:
@@ -180,14 +179,12 @@ def credit_many(*, organization: Any, credits: Iterable[Credit], actor: Any = No
             "user_id", "term"
         )
     )
-    results: list[DutyEntry | None] = []
     new: list[DutyEntry] = []
     for act, rule in zip(acts, rules, strict=True):
         assert rule is not None and act.occurred_on is not None
         ct = cts[type(act.source)]
         key = (act.member.pk, act.rule_key, ct.pk, act.source.pk)
         if key in existing or not rule.is_active:
-            results.append(existing.get(key))
             continue
         cap_key = (act.member.pk, act.rule_key, act.occurred_on.year)
         points = _capped(rule, used.get(cap_key, Decimal(0)))
@@ -195,10 +192,9 @@ def credit_many(*, organization: Any, credits: Iterable[Credit], actor: Any = No
         entry = _entry(act, org_id=org_id, rule=rule, points=points, term=terms.get(act.member.pk, ""), ct=ct)
         existing[key] = entry
         new.append(entry)
-        results.append(entry)
     if new:
         _insert(new, org_id, actor)
-    return results
+    return new
 
 
 def _insert(new: list[DutyEntry], org_id: Any, actor: Any) -> None:
@@ -267,7 +263,7 @@ def duty_history_load(*, organization: Any, acts: Iterable[PastAct]) -> int:
         if model not in content_types:
             content_types[model] = ContentType.objects.get_for_model(model, for_concrete_model=True)
         as_credit = Credit(
-            act.member, act.rule_key, act.source, act.occurred_on, act.note, act.source_label, act.source_url
+            act.member, act.rule_key, act.source, act.occurred_on, act.source_label, act.source_url, act.note
         )
         entry = _entry(
             as_credit,

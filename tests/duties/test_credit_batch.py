@@ -1,4 +1,4 @@
-"""credit_many: a batch credited in a constant number of queries, idempotent like credit, caps applied in order,
+"""credit_many (the batch form of credit): a batch credited in a constant number of queries, idempotent like credit, caps applied in order,
 each entry naming the rule version of its year; an unknown rule refuses the whole batch."""
 
 from datetime import date
@@ -33,9 +33,9 @@ def test_batch_is_written_once_and_a_rerun_writes_nothing(org):
     assert len(first) == 6 and all(e.pk for e in first)
     assert DutyEntry.objects.count() == 6
     assert {e.term for e in DutyEntry.objects.all()} == {"第十五届"}
-    again = credit_many(organization=org, credits=acts + [acts[0]])
+    # A rerun (with an act repeated inside the batch) writes nothing and returns nothing written.
+    assert credit_many(organization=org, credits=acts + [acts[0]]) == []
     assert DutyEntry.objects.count() == 6
-    assert [e.pk for e in again[:6]] == [e.pk for e in first] and again[6].pk == first[0].pk
     # The single-act service sees the same entries.
     assert credit(member=members[0], organization=org, rule_key="training", source=sources[0]).pk == first[0].pk
     assert AuditEntry.objects.filter(action="duties.credit_many").count() == 1
@@ -66,6 +66,7 @@ def test_caps_apply_in_order_and_versions_by_year(org):
     acts = [Credit(person, "volunteer", s, date(2026, 6, 1)) for s in sources[:5]]
     acts.append(Credit(person, "volunteer", sources[5], date(2027, 2, 1)))
     entries = credit_many(organization=org, credits=acts)
+    assert len(entries) == 6
     # 2026: the platform rule (2 points, cap 10), 2 already earned; 2027: the organization's version (4 points).
     assert [e.points for e in entries] == [Decimal(2), Decimal(2), Decimal(2), Decimal(2), Decimal(0), Decimal(4)]
     assert entries[0].rule.organization_id is None and entries[-1].rule.year_from == 2027
@@ -78,5 +79,6 @@ def test_unknown_rule_refuses_the_whole_batch_and_inactive_rule_credits_nothing(
         credit_many(organization=org, credits=[Credit(person, "training", a), Credit(person, "no_such_rule", b)])
     assert not DutyEntry.objects.exists()
     DutyRule.objects.create(organization=org, key="speech", kind="speech", label="发言", points=3, is_active=False)
-    assert credit_many(organization=org, credits=[Credit(person, "speech", a)]) == [None]
+    assert credit_many(organization=org, credits=[Credit(person, "speech", a)]) == []
+    assert not DutyEntry.objects.exists()
     assert credit_many(organization=org, credits=[]) == []
