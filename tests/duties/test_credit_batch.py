@@ -1,5 +1,5 @@
-"""credit_many (the batch form of credit): a batch credited in a constant number of queries, idempotent like credit, caps applied in order,
-each entry naming the rule version of its year; an unknown rule refuses the whole batch."""
+"""credit_many, the batch form of credit: a constant number of queries, idempotent like credit, caps applied in
+order, each entry naming the rule version of its year; an unknown rule refuses the whole batch."""
 
 from datetime import date
 from decimal import Decimal
