@@ -90,7 +90,7 @@ def test_totals_by_kind_and_ranking(org, person, source):
     duty_credit(member=other, organization=org, rule_key="opinion_adopted_own", source=source)
     totals = totals_for_member(person, org)
     assert totals["total"] == Decimal(30) and totals["count"] == 2
-    assert {label: points for label, _, points in totals["by_kind"]} == {
+    assert {label: points for _key, label, _, points in totals["by_kind"]} == {
         "社情民意信息被采用": Decimal(20),
         "获领导批示": Decimal(10),
     }
@@ -112,7 +112,7 @@ def test_my_record_page_lists_entries_with_total(client, org, person, source, dj
     client.get(reverse("duties:mine"))
     for i in range(3):  # more entries, same number of queries
         duty_credit(member=person, organization=org, rule_key="training", source=OrganizationFactory(code=f"t{i}"))
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(16):
         html = client.get(reverse("duties:mine")).content.decode()
     assert "关于加装电梯的建议" in html and 'href="/opinions/1/"' in html
     assert re.search(r"class=\"count\">8(\.0)?<", html), re.findall(r"class=\"count\">[^<]*<", html)
@@ -122,3 +122,33 @@ def test_my_record_page_explains_an_empty_year(client, org, person):
     client.force_login(person)
     html = client.get(reverse("duties:mine")).content.decode()
     assert "本年度还没有履职记录" in html
+
+
+def test_an_organization_adds_a_kind_and_a_rule_without_code(org, person, source):
+    from xieshang.duties.models import DutyKind
+    from xieshang.duties.selectors import member_year
+    from xieshang.duties.selectors.report import figures_for
+
+    DutyKind.objects.create(
+        organization=org, key="goods", label="捐赠物资", label_en="Donations in goods", section="activities", order=155
+    )
+    DutyRule.objects.create(organization=org, key="goods_donation", kind="goods", label="捐赠物资", points=3)
+    entry = duty_credit(member=person, organization=org, rule_key="goods_donation", source=source,
+                        occurred_on=date(2026, 2, 1), source_label="捐赠防汛物资")  # fmt: skip
+    assert entry.kind == "goods" and entry.rule.organization_id == org.pk
+    summary = member_year(person, org, 2026)
+    assert [(key, label, n) for key, label, n, _points in summary["kinds"]] == [("goods", "捐赠物资", 1)]
+    figures = figures_for(person, org, 2026)
+    assert figures["count:goods"] == "1" and figures["list:activities"] == "捐赠防汛物资"
+    # Another organization does not see the kind.
+    other = OrganizationFactory(code="other")
+    assert "count:goods" not in figures_for(person, other, 2026)
+
+
+def test_rule_versions_by_year(org):
+    DutyRule.objects.create(organization=None, key="speech", year_from=2028, kind="speech", label="发言", points=7)
+    DutyRule.objects.create(organization=org, key="speech", year_from=2027, kind="speech", label="发言", points=6)
+    assert rule_for(org, "speech", 2026).points == 5  # the platform's first version
+    assert rule_for(org, "speech", 2027).points == 6  # the organization's own from 2027
+    assert rule_for(org, "speech", 2030).points == 6  # its own wins over the platform's later version
+    assert rule_for(OrganizationFactory(code="kf"), "speech", 2030).points == 7

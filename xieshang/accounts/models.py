@@ -271,6 +271,7 @@ class MemberProfile(models.Model):
     party = models.CharField(_("党派"), max_length=10, choices=Party.choices, blank=True)
     committees = models.ManyToManyField(SpecialCommittee, verbose_name=_("所在专委会"), blank=True)
     is_standing = models.BooleanField(_("常委"), default=False)
+    district = models.CharField(_("所在区县"), max_length=40, blank=True)
     workplace = models.CharField(_("工作单位及职务"), max_length=120, blank=True)
 
     class Meta:

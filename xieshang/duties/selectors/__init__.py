@@ -1,0 +1,45 @@
+"""Reads of duty records (records: rules, kinds, a member's entries) and standings (standing: a member's year,
+requirements, tiers, the staff ranking)."""
+
+from .records import (
+    entries_for_member,
+    entries_for_source,
+    kind_label,
+    kinds_for,
+    member_ranking,
+    pick_version,
+    requirements_for,
+    rule_for,
+    rule_versions,
+    rules_for,
+    settings_for,
+    totals_for_member,
+    versions_of,
+    years_for_member,
+)
+from .standing import TIERS, RankRow, Standing, districts, member_year, ranking, shortfalls, tier_of
+
+__all__ = [
+    "TIERS",
+    "RankRow",
+    "Standing",
+    "districts",
+    "entries_for_member",
+    "entries_for_source",
+    "kind_label",
+    "kinds_for",
+    "member_ranking",
+    "member_year",
+    "pick_version",
+    "ranking",
+    "requirements_for",
+    "rule_for",
+    "rule_versions",
+    "rules_for",
+    "settings_for",
+    "shortfalls",
+    "tier_of",
+    "totals_for_member",
+    "versions_of",
+    "years_for_member",
+]

@@ -1,0 +1,112 @@
+"""What the duties app plugs into the base: menu entries and workbench sections. Called from DutiesConfig.ready()."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy
+
+
+def _keeps_file(user: Any, organization: Any) -> bool:
+    import rules
+
+    return organization is not None and rules.has_perm("duties.keep_file", user, organization)
+
+
+def _informant(user: Any, organization: Any) -> bool:
+    from xieshang.accounts.models import Role
+    from xieshang.accounts.selectors import has_role
+
+    return organization is not None and has_role(user, Role.INFORMANT, organization)
+
+
+def _reads_files(user: Any, organization: Any) -> bool:
+    import rules
+
+    return organization is not None and rules.has_perm("duties.view_files", user, organization)
+
+
+def _writes_report(user: Any, organization: Any) -> bool:
+    import rules
+
+    return organization is not None and (
+        rules.has_perm("duties.draft_report", user, organization)
+        or rules.has_perm("duties.review_report", user, organization)
+    )
+
+
+def member_section(user: Any, organization: Any) -> Any:
+    """我的履职 on the workbench: the year's points and the way to the file."""
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from xieshang.core.workbench import WorkItem, WorkSection
+
+    from .selectors import member_year
+
+    if not _keeps_file(user, organization):
+        return None
+    year = timezone.localdate().year
+    summary = member_year(user, organization, year)
+    owed = [s for s in summary["standings"] if not s.met]
+    url = reverse("duties:mine")
+    items = [WorkItem(title=str(s.label), url=url, note=str(gettext_lazy("尚未达到"))) for s in owed]
+    links = [(str(gettext_lazy("我的履职")), url)]
+    if summary["is_standing"]:
+        links.append((str(gettext_lazy("年度述职报告")), reverse("duties:reports")))
+    return WorkSection(
+        key="duties",
+        title=str(gettext_lazy("我的履职：%(year)s 年度 %(points)s 分") % {"year": year, "points": summary["total"]}),
+        items=items,
+        empty_text=str(gettext_lazy("本年度的履职要求都已达到。")),
+        links=links,
+    )
+
+
+def staff_section(user: Any, organization: Any) -> Any:
+    from django.urls import reverse
+
+    from xieshang.core.workbench import WorkItem, WorkSection
+
+    from .models import DutyReport
+
+    if not _reads_files(user, organization):
+        return None
+    waiting = DutyReport.objects.filter(organization=organization, state=DutyReport.State.SUBMITTED).select_related(
+        "member"
+    )
+    items = [WorkItem(title=f"{r.member.display_name}：{r.title}", url=r.get_absolute_url()) for r in waiting[:5]]
+    return WorkSection(
+        key="duties_staff",
+        title=str(gettext_lazy("委员履职管理")),
+        items=items,
+        total=waiting.count(),
+        empty_text=str(gettext_lazy("没有待审核的述职报告。")),
+        links=[
+            (str(gettext_lazy("履职排名")), reverse("duties:ranking")),
+            (str(gettext_lazy("未达要求")), reverse("duties:shortfalls")),
+            (str(gettext_lazy("常委述职报告")), reverse("duties:reports")),
+        ],
+    )
+
+
+def register() -> None:
+    from xieshang.core import navigation, workbench
+
+    workbench.register(member_section, order=470)
+    workbench.register(staff_section, order=480)
+    navigation.register(
+        navigation.NavEntry(
+            "duties",
+            gettext_lazy("我的履职"),
+            "duties:mine",
+            lambda u, o: _keeps_file(u, o) or _informant(u, o),
+            order=600,
+        )
+    )
+    navigation.register(
+        navigation.NavEntry("duties_ranking", gettext_lazy("履职管理"), "duties:ranking", _reads_files, order=610)
+    )
+    navigation.register(
+        navigation.NavEntry("duties_reports", gettext_lazy("述职报告"), "duties:reports", _writes_report, order=620)
+    )
