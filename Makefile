@@ -43,7 +43,8 @@ demo: install
 	@trap 'kill 0' INT TERM EXIT; \
 	  $(DEMO_ENV) $(MANAGE) db_worker --no-reload --queue-name '*' >var/worker.log 2>&1 & \
 	  while true; do $(DEMO_ENV) $(MANAGE) workflow_reminders >>var/daily.log 2>&1; \
-	    $(DEMO_ENV) $(MANAGE) consultation_notices >>var/daily.log 2>&1; sleep 86400; done & \
+	    $(DEMO_ENV) $(MANAGE) consultation_notices >>var/daily.log 2>&1; \
+	    $(DEMO_ENV) $(MANAGE) open_data >>var/daily.log 2>&1; sleep 86400; done & \
 	  $(DEMO_ENV) $(MANAGE) runserver --noreload $(HOST):$(PORT)
 
 otp:
