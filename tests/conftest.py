@@ -11,6 +11,18 @@ settings.load_profile("xieshang")
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the platform's language: a request through the test client activates the user's language
+    in this thread and leaves it active, so an English page in one test would turn the next test's messages English."""
+    from django.conf import settings as django_settings
+    from django.utils import translation
+
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     # Policy, rate limits and throttles live in the cache; each test starts from a clean one.
     from django.core.cache import cache

@@ -8,6 +8,7 @@ import rules
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from tests.factories import make_user
 from xieshang.accounts.models import Role
@@ -61,7 +62,7 @@ def test_notices_fall_due_15_and_10_working_days_ahead_and_are_sent_once(consult
 
 def test_minutes_due_seven_working_days_after_the_meeting(consultation, staff, leader):
     c = advance({"propose": staff, "approve": staff, "hold": staff}, consultation, "propose", "approve", "hold")
-    assert c.due_on == add_working_days(c.state_entered_at.date(), 7)
+    assert c.due_on == add_working_days(timezone.localdate(c.state_entered_at), 7)
     from xieshang.workflow.exceptions import ConditionFailed
 
     with pytest.raises(ConditionFailed):
@@ -268,8 +269,6 @@ def test_milestones_are_reminded_once_before_and_once_when_missed(consultation, 
 
 
 def test_a_room_topic_carried_out_enters_the_ledger_of_matters_done(room, convener, resident, officer, unit):
-    from django.utils import timezone as django_timezone
-
     from xieshang.registers.models import Matter
 
     topic, outcome = _done_room_topic(room, convener, resident, officer, unit)
@@ -279,4 +278,4 @@ def test_a_room_topic_carried_out_enters_the_ledger_of_matters_done(room, conven
     topic = advance({"finish": convener}, topic, "finish")
     matter = Matter.objects.get()
     assert (matter.source, matter.title, matter.place) == ("room", "路灯不亮", room.name)
-    assert matter.source_url == topic.get_absolute_url() and matter.done_on == django_timezone.localdate(topic.done_at)
+    assert matter.source_url == topic.get_absolute_url() and matter.done_on == timezone.localdate(topic.done_at)

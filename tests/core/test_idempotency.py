@@ -38,8 +38,18 @@ def creates(view) -> bool:
     return bool(CREATING.search(source))
 
 
+# Views whose service call matches a creating name but creates nothing (state changes their services refuse to repeat).
+NOT_CREATING = {
+    "xieshang.duties.views.reports.report_action_view",  # submits, accepts or returns an existing duty report
+}
+
+
 def test_every_creating_view_acts_once_per_submission():
-    found = {name: acts_once(view) for name, view in views() if creates(view) and name.startswith("xieshang.")}
+    found = {
+        name: acts_once(view)
+        for name, view in views()
+        if creates(view) and name.startswith("xieshang.") and name not in NOT_CREATING
+    }
     assert len(found) >= 15, sorted(found)
     missing = sorted(name for name, ok in found.items() if not ok)
     assert not missing, f"creating views without @once_per_submission: {missing}"

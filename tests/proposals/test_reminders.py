@@ -1,6 +1,7 @@
 """The daily reminder job warns before the receipt and handling deadlines and marks overdue proposals (催办)."""
 
 import pytest
+from django.utils import timezone
 
 from xieshang.notifications.models import Notification
 from xieshang.workflow.calendar import add_working_days
@@ -13,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 def test_receipt_deadline_warning_and_overdue(world):
     p = advance(world, make_proposal(world), "assigned", co=False)
-    assert p.due_on == add_working_days(p.state_entered_at.date(), 10)
+    assert p.due_on == add_working_days(timezone.localdate(p.state_entered_at), 10)
     warn_day = add_working_days(p.due_on, -3)
     report = send_due_reminders(warn_day, force=True)
     assert report.warnings == 1
@@ -34,7 +35,7 @@ def test_handling_deadline_is_three_months_after_assignment(world):
     p = advance(world, make_proposal(world), "handling", co=False)
     from xieshang.workflow.calendar import add_months, next_workday
 
-    assert p.due_on == next_workday(add_months(p.assigned_at.date(), 3))
+    assert p.due_on == next_workday(add_months(timezone.localdate(p.assigned_at), 3))
     report = send_due_reminders(add_working_days(p.due_on, -10), force=True)
     assert report.warnings == 1
 
@@ -75,6 +76,6 @@ def test_micro_proposal_warning_before_its_15_working_days(world):
     services.proposal_submit(actor=world.lead, proposal=p)
     services.micro_accept(actor=world.staff, proposal=p, unit=world.units[0])
     p.refresh_from_db()
-    assert p.due_on == add_working_days(p.state_entered_at.date(), 15)
+    assert p.due_on == add_working_days(timezone.localdate(p.state_entered_at), 15)
     assert send_due_reminders(add_working_days(p.due_on, -3), force=True).warnings == 1
     assert Notification.objects.filter(recipient=world.officers[0], title__contains=p.title).exists()

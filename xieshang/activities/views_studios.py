@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from xieshang.consultations import selectors as consultation_selectors
+from xieshang.core.idempotency import once_per_submission
 from xieshang.core.services import require
 
 from . import selectors, services
@@ -23,6 +24,7 @@ from .views_base import organization_of
 
 
 @login_required
+@once_per_submission
 def studio_list(request):
     organization = organization_of(request)
     require(request.user, "activities.view_studio", organization)

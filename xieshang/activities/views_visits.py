@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from xieshang.consultations import selectors as consultation_selectors
+from xieshang.core.idempotency import once_per_submission
 from xieshang.core.services import require
 
 from . import selectors, services
@@ -20,6 +21,7 @@ from .views_base import organization_of
 
 
 @login_required
+@once_per_submission
 def group_new(request, pk: int):
     activity = selectors.get_activity_for_user(request.user, organization_of(request), pk)
     require(request.user, "activities.manage_groups", activity)
@@ -115,6 +117,7 @@ def visit_recommend(request, pk: int):
 
 
 @login_required
+@once_per_submission
 def experts(request):
     organization = organization_of(request)
     require(request.user, "activities.manage_experts", organization)
