@@ -123,7 +123,7 @@ def test_resident_raises_supports_votes_and_rates(phone_page, browser, live_serv
 
 
 def test_member_checks_in_by_qr_on_a_phone(page, phone_page, organization):
-    from xieshang.consultations.views import _qr_svg
+    from xieshang.core.checkin import qr_svg
 
     staff = make_user(Role.COMMITTEE_STAFF, organization, username="committee")
     member = make_user(Role.MEMBER, organization, username="member")
@@ -144,7 +144,7 @@ def test_member_checks_in_by_qr_on_a_phone(page, phone_page, organization):
     svg = page.get_by_test_id("qr").inner_html()
     # The SVG on the page is the QR code of exactly this URL.
     path_of = re.compile(r'<path[^>]* d="([^"]+)"')
-    assert path_of.search(svg).group(1) == path_of.search(_qr_svg(url)).group(1)
+    assert path_of.search(svg).group(1) == path_of.search(qr_svg(url)).group(1)
 
     login(phone_page, "member", PASSWORD)
     phone_page.goto(url)

@@ -4,8 +4,6 @@ participation), "my activities", and the QR check-in. Every write goes through s
 
 from __future__ import annotations
 
-import qrcode
-import qrcode.image.svg
 import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,10 +11,10 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from xieshang.core import checkin
 from xieshang.core.idempotency import once_per_submission
 from xieshang.core.services import require
 from xieshang.core.views import act, submit
@@ -332,49 +330,33 @@ def my_activities(request):
 
 
 # ----------------------------------------------------------------------------------------------------- check-in
-def _qr_svg(url: str) -> str:
-    image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=10)
-    return image.to_string(encoding="unicode")
-
-
 @login_required
 def checkin_code(request, pk: int):
     """The QR code shown at the venue: it opens the check-in page with the activity's signed code."""
     activity = _activity(request, pk)
     require(request.user, "activities.show_checkin_code", activity)
-    url = request.build_absolute_uri(reverse("activities:checkin", args=[services.checkin_token(activity)]))
-    return render(
+    return checkin.code_page(
         request,
-        "activities/checkin_code.html",
-        {"activity": activity, "url": url, "svg": _qr_svg(url), "window": services.checkin_window(activity)},
+        event=activity,
+        name="activity",
+        url_name="activities:checkin",
+        token=services.checkin_token(activity),
+        template="activities/checkin_code.html",
+        window=services.checkin_window(activity),
     )
 
 
 @login_required
-def checkin(request, token: str):
-    error = ""
-    activity = participation = None
-    try:
-        activity = services.checkin_activity(token)
-    except ValidationError as exc:
-        error = " ".join(exc.messages)
-    if activity is not None and request.method == "POST":
-        try:
-            participation = services.participation_check_in(actor=request.user, token=token)
-        except ValidationError as exc:
-            error = " ".join(exc.messages)
-    elif activity is not None:
-        participation = activity.participations.filter(
-            member=request.user, status=Participation.Status.ATTENDED
-        ).first()
-    return render(
+def checkin_view(request, token: str):
+    return checkin.checkin_page(
         request,
-        "activities/checkin.html",
-        {
-            "activity": activity,
-            "participation": participation,
-            "error": error,
-            "window": services.checkin_window(activity) if activity else None,
-        },
-        status=400 if error else 200,
+        token,
+        find=services.checkin_activity,
+        check_in=lambda user, code: services.participation_check_in(actor=user, token=code),
+        already=lambda activity, user: activity.participations.filter(
+            member=user, status=Participation.Status.ATTENDED
+        ).first(),
+        window=services.checkin_window,
+        template="activities/checkin.html",
+        names=("activity", "participation"),
     )

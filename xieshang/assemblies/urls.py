@@ -22,5 +22,5 @@ urlpatterns = [
     path("attendances/<int:pk>/record/", views.record_attendance, name="attendance"),
     path("speeches/<int:pk>/select/", views.speech_select, name="speech_select"),
     path("speeches/<int:pk>/deliver/", views.speech_deliver, name="speech_deliver"),
-    path("checkin/<str:token>/", views.checkin, name="checkin"),
+    path("checkin/<str:token>/", views.checkin_view, name="checkin"),
 ]

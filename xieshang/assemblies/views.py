@@ -5,8 +5,6 @@ decisions, speeches, votes, the proposals filed during it; a member's own attend
 
 from __future__ import annotations
 
-import qrcode
-import qrcode.image.svg
 import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,10 +12,10 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from xieshang.core import checkin
 from xieshang.core.idempotency import once_per_submission
 from xieshang.core.services import require
 
@@ -340,47 +338,33 @@ def my_sessions(request):
 
 
 # ----------------------------------------------------------------------------------------------------- check-in
-def _qr_svg(url: str) -> str:
-    image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=10)
-    return image.to_string(encoding="unicode")
-
-
 @login_required
 def checkin_code(request, pk: int):
     """The QR code shown at the venue: it opens the check-in page with the session's signed code."""
     session = _session(request, pk)
     require(request.user, "assemblies.show_checkin_code", session)
-    url = request.build_absolute_uri(reverse("assemblies:checkin", args=[services.checkin_token(session)]))
-    return render(
+    return checkin.code_page(
         request,
-        "assemblies/checkin_code.html",
-        {"session": session, "url": url, "svg": _qr_svg(url), "window": services.checkin_window(session)},
+        event=session,
+        name="session",
+        url_name="assemblies:checkin",
+        token=services.checkin_token(session),
+        template="assemblies/checkin_code.html",
+        window=services.checkin_window(session),
     )
 
 
 @login_required
-def checkin(request, token: str):
-    error = ""
-    session = attendance = None
-    try:
-        session = services.checkin_session(token)
-    except ValidationError as exc:
-        error = " ".join(exc.messages)
-    if session is not None and request.method == "POST":
-        try:
-            attendance = services.attendance_check_in(actor=request.user, token=token)
-        except ValidationError as exc:
-            error = " ".join(exc.messages)
-    elif session is not None:
-        attendance = session.attendances.filter(member=request.user, status=Attendance.Status.ATTENDED).first()
-    return render(
+def checkin_view(request, token: str):
+    return checkin.checkin_page(
         request,
-        "assemblies/checkin.html",
-        {
-            "session": session,
-            "attendance": attendance,
-            "error": error,
-            "window": services.checkin_window(session) if session else None,
-        },
-        status=400 if error else 200,
+        token,
+        find=services.checkin_session,
+        check_in=lambda user, code: services.attendance_check_in(actor=user, token=code),
+        already=lambda session, user: session.attendances.filter(
+            member=user, status=Attendance.Status.ATTENDED
+        ).first(),
+        window=services.checkin_window,
+        template="assemblies/checkin.html",
+        names=("session", "attendance"),
     )

@@ -2,7 +2,7 @@
 through services; a refusal is shown beside its field with what was typed kept. The public portal is in portal.py,
 the portal media pages in media.py."""
 
-from .meeting import _qr_svg, checkin_code_view, checkin_view, live_messages_view, live_view, material_download_view
+from .meeting import checkin_code_view, checkin_view, live_messages_view, live_view, material_download_view
 from .outcomes import outcome_detail, outcome_list, outcome_public_view, progress_view, rate_view
 from .planning import (
     consultation_create,
@@ -31,7 +31,6 @@ from .rooms import (
 )
 
 __all__ = [
-    "_qr_svg",
     "checkin_code_view",
     "checkin_view",
     "consultation_create",

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import qrcode
-import qrcode.image.svg
 import rules
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from xieshang.core.checkin import qr_svg
 from xieshang.core.idempotency import mark_done, once_per_submission
 
 from .. import selectors, services
@@ -32,11 +31,6 @@ def material_download_view(request, pk: int):
     return FileResponse(handle, as_attachment=True, filename=material.filename)
 
 
-def _qr_svg(url: str) -> str:
-    image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=10)
-    return image.to_string(encoding="unicode")
-
-
 @login_required
 def checkin_code_view(request, pk: int):
     """The QR code shown at the venue (or on the staff's phone): it opens the check-in page with a signed code."""
@@ -44,7 +38,7 @@ def checkin_code_view(request, pk: int):
     _need(request, "consultations.show_checkin_code", consultation)
     url = request.build_absolute_uri(reverse("consultations:checkin", args=[services.checkin_token(consultation)]))
     return render(
-        request, "consultations/checkin_code.html", {"consultation": consultation, "url": url, "svg": _qr_svg(url)}
+        request, "consultations/checkin_code.html", {"consultation": consultation, "url": url, "svg": qr_svg(url)}
     )
 
 
