@@ -73,7 +73,7 @@ def test_administrator_reaches_his_duties(walk, organization, role):
     # Defect reported with the journeys: Django 6.1's admin shows "Django", "ADMIN", "Search" and "Filter by"
     # untranslated on Chinese pages. The workflow list shows each workflow's key, the calendar its source (codes).
     keys = Workflow.objects.values_list("key", flat=True)
-    guard.allowed_latin |= {"Django", "ADMIN", "Search", "Filter", "by", "chinese-calendar"}
+    guard.allowed_latin |= {"chinese-calendar"}
     guard.allowed_latin |= {part for key in keys for part in re.split(r"[_\W]+", key)}
     # Defect reported with the journeys: the audit log shows each entry's action as its English code ("login
     # succeeded", "second factor passed") on Chinese pages.
