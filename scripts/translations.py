@@ -31,8 +31,17 @@ LANGUAGES = ["en"]  # extracted by `update`: the project's own strings
 # `check` and `compile` handle them with the English catalogue.
 HAND_KEPT = ["zh_Hans"]
 DOMAIN = "django"
-# Paths makemessages must not scan (relative to xieshang/, or bare directory names).
-IGNORE = [".venv", "node_modules", "search/text", "search/text/*", "deliberation/math", "deliberation/math/*"]
+# Paths makemessages must not scan (relative to xieshang/, or bare directory names). The admin search form is a copy
+# of Django's template: its strings are Django's and translated by Django's catalogues.
+IGNORE = [
+    ".venv",
+    "node_modules",
+    "templates/admin/search_form.html",
+    "search/text",
+    "search/text/*",
+    "deliberation/math",
+    "deliberation/math/*",
+]
 
 
 def po_path(language: str = "en") -> Path:

@@ -18,6 +18,7 @@ from typing import Any
 
 import chinese_calendar
 from django.core.cache import cache
+from django.utils.translation import gettext, gettext_noop
 
 from xieshang.core import caches
 
@@ -27,15 +28,28 @@ VERSION_CHECK_SECONDS = 30
 RELOAD_SECONDS = 600
 
 HOLIDAY_NAMES = {
-    "new_years_day": "元旦",
-    "spring_festival": "春节",
-    "tomb_sweeping_day": "清明节",
-    "labour_day": "劳动节",
-    "dragon_boat_festival": "端午节",
-    "national_day": "国庆节",
-    "mid_autumn_festival": "中秋节",
-    "anti_fascist_70th_day": "抗战胜利70周年纪念日",
+    "new_years_day": gettext_noop("元旦"),
+    "spring_festival": gettext_noop("春节"),
+    "tomb_sweeping_day": gettext_noop("清明节"),
+    "labour_day": gettext_noop("劳动节"),
+    "dragon_boat_festival": gettext_noop("端午节"),
+    "national_day": gettext_noop("国庆节"),
+    "mid_autumn_festival": gettext_noop("中秋节"),
+    "anti_fascist_70th_day": gettext_noop("抗战胜利70周年纪念日"),
 }
+
+# A weekend day worked instead is stored as "<holiday>调休上班" (春节调休上班) and shown through day_name().
+WORKDAY_SUFFIX = "调休上班"
+WORKDAY_NAME = gettext_noop("%(holiday)s调休上班")
+
+
+def day_name(name: str) -> str:
+    """A calendar row's name in the reader's language: the package's holidays and their swapped working days are
+    catalogue msgids; a name an administrator typed shows as typed."""
+    if name.endswith(WORKDAY_SUFFIX) and name != WORKDAY_SUFFIX:
+        return gettext(WORKDAY_NAME) % {"holiday": gettext(name.removesuffix(WORKDAY_SUFFIX))}
+    return gettext(name) if name else name
+
 
 _lock = threading.Lock()
 _state: dict[str, Any] = {"days": None, "years": None, "version": None, "checked": 0.0, "loaded": 0.0}
@@ -160,7 +174,7 @@ def package_days(years: Iterable[int]) -> list[tuple[date, bool, str]]:
             rows.append((d, False, _holiday_name(holiday)))
     for d, holiday in chinese_calendar.workdays.items():
         if d.year in wanted and d.weekday() >= 5:
-            rows.append((d, True, f"{_holiday_name(holiday)}调休上班"))
+            rows.append((d, True, f"{_holiday_name(holiday)}{WORKDAY_SUFFIX}"))
     return sorted(rows)
 
 

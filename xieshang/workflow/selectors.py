@@ -11,6 +11,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from xieshang.accounts.selectors import has_role, organization_id
+from xieshang.core.names import named
 
 from . import cache, registry
 from .models import Transition, Workflow, WorkflowEvent, WorkflowObject
@@ -88,7 +89,7 @@ def permission_failure(user: Actor, obj: Any, transition: Transition) -> str | N
     names = "、".join(registry.role_label(r) for r in transition.roles or () if r != SYSTEM_ROLE)
     if not names:
         return _("此操作由系统自动执行。")
-    return _("您没有执行“%(action)s”的权限（需要：%(roles)s）。") % {"action": transition.name, "roles": names}
+    return _("您没有执行“%(action)s”的权限（需要：%(roles)s）。") % {"action": named(transition.name), "roles": names}
 
 
 def condition_failure(obj: Any, actor: Actor, transition: Transition, payload: dict[str, Any] | None) -> str | None:

@@ -14,11 +14,12 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.db.models import OuterRef, Subquery
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from xieshang.accounts.selectors import users_with_role
 from xieshang.audit.services import audit_record
+from xieshang.core.names import named
 from xieshang.notifications.services import after_commit, notify
 
 from . import cache, registry
@@ -89,7 +90,7 @@ def start(
         else:
             target = _lock(obj)
             if target.state_id is not None:
-                raise Conflict(_("该事项已在流程中（当前状态：%(state)s）。") % {"state": target.state.name})
+                raise Conflict(_("该事项已在流程中（当前状态：%(state)s）。") % {"state": named(target.state.name)})
         target.workflow = workflow
         target.state = initial
         target.state_entered_at = now
@@ -462,6 +463,9 @@ def record_event(
     at: Any,
 ) -> WorkflowEvent:
     authenticated = actor is not None and getattr(actor, "is_authenticated", False)
+    # Names are stored as their source (msgid) whatever the writer's language, and shown through core.names.named.
+    with translation.override(None):
+        system, kind_name = str(_("系统")), str(WorkflowEvent.Kind(kind).label)
     return WorkflowEvent.objects.create(
         content_type=ContentType.objects.get_for_model(obj, for_concrete_model=True),
         object_id=obj.pk,
@@ -472,8 +476,8 @@ def record_event(
         from_state=from_state,
         to_state=to_state,
         actor=actor if authenticated else None,
-        actor_name=(getattr(actor, "display_name", "") or str(actor))[:150] if authenticated else _("系统"),
-        transition_name=transition_obj.name if transition_obj else str(WorkflowEvent.Kind(kind).label),
+        actor_name=(getattr(actor, "display_name", "") or str(actor))[:150] if authenticated else system,
+        transition_name=transition_obj.name if transition_obj else kind_name,
         from_state_name=from_state.name if from_state else "",
         to_state_name=to_state.name,
         payload=payload,

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from xieshang.audit.services import audit_record
+from xieshang.core.names import named
 
 from ..models import Activity, ActivityKind, Participation
 from ..selectors import kinds_for
@@ -96,7 +97,7 @@ def _notice(activity: Activity, participations: Iterable[Participation]) -> None
         kind="invitation",
         title=_("履职活动通知：%(title)s") % {"title": activity.title},
         body=_("%(kind)s，%(t)s，%(place)s。请在平台上报名或请假。")
-        % {"kind": activity.kind.name, "t": when(activity.starts_at), "place": activity.place or "-"},
+        % {"kind": named(activity.kind.name), "t": when(activity.starts_at), "place": activity.place or "-"},
         activity=activity,
     )
 
