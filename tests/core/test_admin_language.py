@@ -2,6 +2,7 @@
 project's hand-kept zh_Hans catalogue, and the admin carries the platform's name instead of "Django"."""
 
 import re
+from html import unescape
 
 import pytest
 
@@ -32,3 +33,17 @@ def test_admin_changelist_in_english(client):
     CalendarDay.objects.get_or_create(date="2026-01-01", defaults={"is_workday": False, "name": "元旦"})
     html = _page(client, "/admin/workflow/calendarday/", "en")
     assert "Filter by" in html and 'alt="Search"' in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("language", "yes", "holiday"), [("zh-hans", "是", "元旦"), ("en", "Yes", "New Year's Day")])
+def test_admin_yes_no_icons_and_holiday_names_in_the_page_language(client, language, yes, holiday):
+    CalendarDay.objects.update_or_create(date="2026-01-04", defaults={"is_workday": True, "name": "元旦调休上班"})
+    CalendarDay.objects.update_or_create(date="2026-01-01", defaults={"is_workday": False, "name": "元旦"})
+    html = _page(client, "/admin/workflow/calendarday/", language)
+    assert f'alt="{yes}"' in html and 'alt="True"' not in html and 'alt="False"' not in html
+    shown = unescape(re.sub(r"<[^>]+>", " ", html))
+    assert holiday in shown
+    if language == "en":
+        assert "Working day swapped for New Year's Day" in shown
+        assert "元旦" not in shown

@@ -156,3 +156,21 @@ def state_tag(tag: str) -> Any:
     from xieshang.accounts.visibility import Condition
 
     return Condition(q=lambda: Q(state_id__in=cache.state_ids_tagged(tag)), test=lambda obj: state_has(obj, tag))
+
+
+def audit_action_label(code: str) -> str | None:
+    """The audit log's label for a code the workflow builds: "<workflow key>.<transition key>" names the transition
+    (in the reader's language), "<workflow key>.start" and the deadline actions their service; "workflow.<key>" is a
+    refused transition."""
+    from xieshang.audit.actions import WORKFLOW_ACTIONS
+
+    workflow_key, _dot, key = code.partition(".")
+    if not key:
+        return None
+    if key in WORKFLOW_ACTIONS and workflow_key != "workflow":
+        return str(WORKFLOW_ACTIONS[key])
+    transitions = Transition.objects.filter(key=key)
+    if workflow_key != "workflow":
+        transitions = transitions.filter(workflow__key=workflow_key)
+    name = transitions.values_list("name", flat=True).first()
+    return str(named(name)) if name else None
