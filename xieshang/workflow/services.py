@@ -7,6 +7,7 @@ before the commit leaves the row, the events and the caller's instance exactly a
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -524,15 +525,36 @@ def _default_messages(obj: Any, event: WorkflowEvent, chosen: Transition | None,
     recipients = users_for_roles(obj, roles)
     if not recipients:
         return []
+    # Callables: notify renders them in each recipient's language (names through core.names.named).
     if event.kind == WorkflowEvent.Kind.DEADLINE:
-        title = _("%(obj)s：办理期限调整为 %(due)s") % {"obj": obj, "due": event.due_on or _("不限")}
-        body = event.reason
+
+        def title() -> str:
+            return _("%(obj)s：办理期限调整为 %(due)s") % {"obj": obj, "due": event.due_on or _("不限")}
+
+        def body() -> str:
+            return event.reason
+
     else:
-        title = _("%(obj)s：%(action)s") % {"obj": obj, "action": event.transition_name}
-        body = _("状态由“%(from)s”变为“%(to)s”。") % {"from": event.from_state_name, "to": event.to_state_name}
-        if event.reason:
-            body += _("理由：%(reason)s") % {"reason": event.reason}
+
+        def title() -> str:
+            return _("%(obj)s：%(action)s") % {"obj": obj, "action": named(event.transition_name)}
+
+        def body() -> str:
+            names = {"from": named(event.from_state_name), "to": named(event.to_state_name)}
+            text = _("状态由“%(from)s”变为“%(to)s”。") % names
+            return text + (_("理由：%(reason)s") % {"reason": event.reason} if event.reason else "")
+
     return [(recipients, title, body, object_url(obj))]
+
+
+def state_body(event: WorkflowEvent) -> Callable[[], str]:
+    """A notification body naming the new state and the reason, rendered in each recipient's language."""
+
+    def body() -> str:
+        text = _("当前状态：%(state)s。") % {"state": named(event.to_state_name)}
+        return text + (_("理由：%(reason)s") % {"reason": event.reason} if event.reason else "")
+
+    return body
 
 
 def object_url(obj: Any) -> str:
