@@ -106,8 +106,8 @@ def on_complete(outcome, event, payload) -> None:
         notify(
             recipients=room_followers(outcome.topic.room),
             kind="consultations.outcome_done",
-            title=_("议事成果已办结：%(title)s") % {"title": outcome.title},
-            body=_("欢迎对落实效果进行评价。"),
+            title=lambda: _("议事成果已办结：%(title)s") % {"title": outcome.title},
+            body=lambda: _("欢迎对落实效果进行评价。"),
             url=outcome.get_absolute_url(),
             organization=outcome.organization_id,
         )

@@ -20,4 +20,4 @@ def install() -> None:
     # Django's admin imports the function from admin_list at each call (helpers.py, utils.py), so this replaces it.
     from django.contrib.admin.templatetags import admin_list
 
-    admin_list._boolean_icon = boolean_icon  # type: ignore[assignment]
+    admin_list._boolean_icon = boolean_icon  # type: ignore[attr-defined]

@@ -3,7 +3,7 @@ from typing import Any
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from . import calendar, models
+from . import calendar, holidays, models
 
 
 class StateInline(admin.TabularInline[Any, Any]):
@@ -114,7 +114,7 @@ class CalendarDayAdmin(admin.ModelAdmin[Any]):
 
     @admin.display(description=_("名称"), ordering="name")
     def day_name(self, obj: Any) -> str:
-        return calendar.day_name(obj.name)  # a package's holiday in the page's language (元旦 / New Year's Day)
+        return holidays.day_name(obj.name)  # a package's holiday in the page's language (元旦 / New Year's Day)
 
     @admin.display(description=_("星期"))
     def weekday(self, obj: Any) -> Any:

@@ -18,9 +18,11 @@ from typing import Any
 
 import chinese_calendar
 from django.core.cache import cache
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_noop
 
 from xieshang.core import caches
+
+from .holidays import WORKDAY_SUFFIX
 
 VERSION_KEY = "workflow:calendar:version"
 VERSION_CHECK_SECONDS = 30
@@ -37,19 +39,6 @@ HOLIDAY_NAMES = {
     "mid_autumn_festival": gettext_noop("中秋节"),
     "anti_fascist_70th_day": gettext_noop("抗战胜利70周年纪念日"),
 }
-
-# A weekend day worked instead is stored as "<holiday>调休上班" (春节调休上班) and shown through day_name().
-WORKDAY_SUFFIX = "调休上班"
-WORKDAY_NAME = gettext_noop("%(holiday)s调休上班")
-
-
-def day_name(name: str) -> str:
-    """A calendar row's name in the reader's language: the package's holidays and their swapped working days are
-    catalogue msgids; a name an administrator typed shows as typed."""
-    if name.endswith(WORKDAY_SUFFIX) and name != WORKDAY_SUFFIX:
-        return gettext(WORKDAY_NAME) % {"holiday": gettext(name.removesuffix(WORKDAY_SUFFIX))}
-    return gettext(name) if name else name
-
 
 _lock = threading.Lock()
 _state: dict[str, Any] = {"days": None, "years": None, "version": None, "checked": 0.0, "loaded": 0.0}

@@ -251,7 +251,7 @@ class CalendarDay(models.Model):
         ordering = ["date"]
 
     def __str__(self) -> str:
-        from .calendar import day_name
+        from .holidays import day_name
 
         kind = _("上班") if self.is_workday else _("放假")
         return f"{self.date:%Y-%m-%d} {day_name(self.name)} {kind}"

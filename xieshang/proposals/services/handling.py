@@ -143,7 +143,9 @@ def cohandler_opinion(*, actor: User, assignment: Assignment, text: str) -> Assi
             lambda: notify(
                 recipients=people,
                 kind="proposal.cohandler_opinion",
-                title=_("%(unit)s 提交了提案《%(title)s》的协办意见") % {"unit": row.unit, "title": locked.title},
+                title=lambda: (
+                    _("%(unit)s 提交了提案《%(title)s》的协办意见") % {"unit": row.unit, "title": locked.title}
+                ),
                 url=locked.get_absolute_url(),
                 organization=locked.organization_id,
             ),

@@ -161,8 +161,8 @@ def mark_key(
                 lambda: notify(
                     recipients=[leader],
                     kind="proposal.key",
-                    title=_("请您领衔督办重点提案《%(title)s》") % {"title": locked.title},
-                    body=_("督办单位：%(body)s。") % {"body": locked.key_supervising_body},
+                    title=lambda: _("请您领衔督办重点提案《%(title)s》") % {"title": locked.title},
+                    body=lambda: _("督办单位：%(body)s。") % {"body": locked.key_supervising_body},
                     url=locked.get_absolute_url(),
                     organization=locked.organization_id,
                 ),
