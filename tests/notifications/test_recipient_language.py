@@ -26,3 +26,16 @@ def test_one_call_writes_each_recipient_in_his_language(organization):
     assert mine["en1"] == ("Audit log", "Current status: Awaiting review.")
     assert mine["zh1"] == ("审计日志", "当前状态：待审查。")
     assert mine["xx1"] == ("审计日志", "当前状态：待审查。")
+
+
+def test_the_language_chosen_before_signing_in_becomes_the_users(client, organization):
+    from django.conf import settings
+    from django.urls import reverse
+
+    from tests.factories import PASSWORD
+
+    member = make_user(None, organization, username="m1", language="")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    client.post(reverse("accounts:login"), {"username": "m1", "password": PASSWORD})
+    member.refresh_from_db()
+    assert member.language == "en"
