@@ -3,6 +3,7 @@
 import pytest
 from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 
 from tests.accounts.test_admin_duties import admin_client
 from xieshang.accounts.models import Role
@@ -11,6 +12,13 @@ from xieshang.audit.models import AuditEntry
 from xieshang.audit.services import audit_record
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _default_language_after():
+    """A page request leaves its language active in the thread: the next test starts in the default again."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.mark.parametrize(

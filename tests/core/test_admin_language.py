@@ -5,9 +5,18 @@ import re
 from html import unescape
 
 import pytest
+from django.conf import settings
+from django.utils import translation
 
 from xieshang.accounts.models import User
 from xieshang.workflow.models import CalendarDay
+
+
+@pytest.fixture(autouse=True)
+def _default_language_after():
+    """A page request leaves its language active in the thread: the next test starts in the default again."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 def _page(client, url, language):

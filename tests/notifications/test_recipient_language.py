@@ -1,6 +1,8 @@
 """Issue #11: each notification is written in its recipient's language (User.language), from one notify call."""
 
 import pytest
+from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -10,6 +12,13 @@ from xieshang.notifications.models import Notification
 from xieshang.notifications.services import notify
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _default_language_after():
+    """A page request leaves its language active in the thread: the next test starts in the default again."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 def test_one_call_writes_each_recipient_in_his_language(organization):
@@ -29,7 +38,6 @@ def test_one_call_writes_each_recipient_in_his_language(organization):
 
 
 def test_the_language_chosen_before_signing_in_becomes_the_users(client, organization):
-    from django.conf import settings
     from django.urls import reverse
 
     from tests.factories import PASSWORD

@@ -15,6 +15,13 @@ from .factories import advance, make_proposal
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _default_language_after():
+    """A page request leaves its language active in the thread: the next test starts in the default again."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 def page(client, user, p, language):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
     login(client, user)
@@ -56,3 +63,15 @@ def test_timeline_names_are_stored_as_their_source_whatever_the_writer_language(
         p = make_proposal(world)
     start = WorkflowEvent.objects.filter(object_id=p.pk, kind=WorkflowEvent.Kind.START).get()
     assert start.transition_name == "创建"
+
+
+def test_statistics_name_default_categories_in_the_page_language(world):
+    from tests.proposals.test_views_support import make_proposal as classified_proposal
+    from xieshang.proposals.statistics import by_category
+
+    p = classified_proposal(world, title="已交办", to="assigned")
+    assert p.category is not None and p.category.name == "经济建设"
+    with translation.override("en"):
+        assert [r["category"] for r in by_category(world.org, None, None)] == ["Economic development"]
+    with translation.override("zh-hans"):
+        assert [r["category"] for r in by_category(world.org, None, None)] == ["经济建设"]
