@@ -66,7 +66,7 @@ format: install
 	$(VENV)/bin/ruff check --fix xieshang tests bench
 
 messages: install
-	cd xieshang && ../$(MANAGE) makemessages -l en --no-obsolete && ../$(MANAGE) compilemessages
+	$(VENV)/bin/python scripts/translations.py update && $(VENV)/bin/python scripts/translations.py compile
 
 clean:
 	rm -rf $(VENV) node_modules var staticfiles .pytest_cache

@@ -112,6 +112,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "xieshang.core.context_processors.platform",
             ],
+            # `|named`: names kept in rows (states, transitions, categories …) in the page's language (core.names).
+            "builtins": ["xieshang.core.templatetags.names"],
         },
     },
 ]

@@ -1,6 +1,10 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+# The admin carries the platform's name, not "Django 管理" / "Django site admin".
+admin.site.site_header = admin.site.site_title = _("政协履职与协商平台")
 
 handler400 = "xieshang.core.views.bad_request_view"
 

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.proposals.test_views_support import login, make_proposal
+from xieshang.core.names import named
 from xieshang.proposals import services
 from xieshang.proposals.models import Assignment, Proposal, Rating, Reply
 from xieshang.proposals.selectors import grounds_for
@@ -43,7 +44,7 @@ def test_each_figure_matches_a_direct_count(records):
     assert stats["filed"] == sum(1 for p in submitted if p.outcome == "filed") == 3
     filed = [p for p in submitted if p.outcome == "filed"]
     for name, (n,) in tables["category"].items():
-        assert n == sum(1 for p in filed if p.category and p.category.name == name)
+        assert n == sum(1 for p in filed if p.category and named(p.category.name) == name)
     sent = [r for r in Reply.objects.all() if r.status == "sent" and r.round == r.proposal.reply_round]
     for grade, label in Reply.Grade.choices:
         assert tables["grade"][label][0] == sum(1 for r in sent if r.grade == grade)

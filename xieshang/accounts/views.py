@@ -52,10 +52,14 @@ def login_view(request):
         else:
             login(request, user, backend="xieshang.accounts.backends.UsernameOrPhoneBackend")
             response = HttpResponseRedirect(_next_url(request))
-            if user.language:
-                from django.conf import settings
+            from django.conf import settings
 
+            if user.language:
                 response.set_cookie(settings.LANGUAGE_COOKIE_NAME, user.language, samesite="Lax")
+            elif request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) in dict(settings.LANGUAGES):
+                # The language chosen before signing in becomes the user's: his notifications are written in it.
+                user.language = request.COOKIES[settings.LANGUAGE_COOKIE_NAME]
+                user.save(update_fields=["language"])
             return response
     return render(request, "accounts/login.html", {"form": form, "next": request.GET.get("next", "")})
 

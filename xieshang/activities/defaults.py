@@ -1,19 +1,21 @@
 """The platform's default activity kinds (issue #13) and the duty rules that price them. An organization edits a
 kind by adding its own row with the same key, and its points by overriding the named duty rules (duties app)."""
 
+from django.utils.translation import gettext_noop
+
 # key, name, uses_report, uses_group, uses_donation, uses_volunteer, duty kind, attendance points, leader points
 DEFAULT_KINDS = [
-    ("inspection", "视察", False, True, False, False, "inspection", 2, 3),
-    ("research", "调研", True, True, False, False, "inspection", 2, 3),
-    ("supervision", "督导", True, True, False, False, "inspection", 2, 3),
-    ("promotion", "现场推进会", False, False, False, False, "attendance", 1, 2),
-    ("training", "学习培训", False, False, False, False, "training", 1, 2),
-    ("reading", "读书活动", False, False, False, False, "training", 1, 2),
-    ("community", "委员进社区", False, False, False, False, "community", 2, 3),
-    ("studio", "委员工作室接待", False, False, False, False, "community", 2, 3),
-    ("sector", "界别活动", False, False, False, False, "community", 1, 2),
-    ("charity", "公益", False, False, True, True, "volunteer", 2, 3),
-    ("task_force", "专班", True, True, False, False, "inspection", 3, 5),
+    ("inspection", gettext_noop("视察"), False, True, False, False, "inspection", 2, 3),
+    ("research", gettext_noop("调研"), True, True, False, False, "inspection", 2, 3),
+    ("supervision", gettext_noop("督导"), True, True, False, False, "inspection", 2, 3),
+    ("promotion", gettext_noop("现场推进会"), False, False, False, False, "attendance", 1, 2),
+    ("training", gettext_noop("学习培训"), False, False, False, False, "training", 1, 2),
+    ("reading", gettext_noop("读书活动"), False, False, False, False, "training", 1, 2),
+    ("community", gettext_noop("委员进社区"), False, False, False, False, "community", 2, 3),
+    ("studio", gettext_noop("委员工作室接待"), False, False, False, False, "community", 2, 3),
+    ("sector", gettext_noop("界别活动"), False, False, False, False, "community", 1, 2),
+    ("charity", gettext_noop("公益"), False, False, True, True, "volunteer", 2, 3),
+    ("task_force", gettext_noop("专班"), True, True, False, False, "inspection", 3, 5),
 ]
 
 # Kinds whose visits (走访) are recorded, with recommendations tracked as outcomes.

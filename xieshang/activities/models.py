@@ -15,6 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from xieshang.core.names import named
+
 
 class ActivityKind(models.Model):
     """A kind of activity and what it uses. Rows without an organization are the platform defaults; an
@@ -58,7 +60,7 @@ class ActivityKind(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return str(named(self.name))
 
 
 class Activity(models.Model):

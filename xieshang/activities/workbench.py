@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from xieshang.accounts.models import Role
 from xieshang.accounts.selectors import has_role
+from xieshang.core.names import named
 from xieshang.core.workbench import WorkItem, WorkSection
 
 from . import selectors
@@ -28,7 +29,7 @@ def member_section(user, organization):
             title=p.activity.title,
             url=p.activity.get_absolute_url(),
             due=timezone.localdate(p.activity.starts_at),
-            note=f"{p.activity.kind.name} · {p.get_status_display()}"
+            note=f"{named(p.activity.kind.name)} · {p.get_status_display()}"
             + (_("，请报名或请假") if p.status == Participation.Status.INVITED else ""),
         )
         for p in upcoming[:SHOWN]

@@ -70,3 +70,10 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("The audit trail is append-only.")
+
+    @property
+    def action_label(self) -> str:
+        """The action in the reader's language (audit.actions); `action` keeps the code for the data and exports."""
+        from .actions import action_label
+
+        return action_label(self.action)

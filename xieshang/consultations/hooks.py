@@ -106,8 +106,8 @@ def on_complete(outcome, event, payload) -> None:
         notify(
             recipients=room_followers(outcome.topic.room),
             kind="consultations.outcome_done",
-            title=_("议事成果已办结：%(title)s") % {"title": outcome.title},
-            body=_("欢迎对落实效果进行评价。"),
+            title=lambda: _("议事成果已办结：%(title)s") % {"title": outcome.title},
+            body=lambda: _("欢迎对落实效果进行评价。"),
             url=outcome.get_absolute_url(),
             organization=outcome.organization_id,
         )
@@ -157,18 +157,19 @@ def on_topic_any(topic, event, payload) -> None:
 
 def notifier(obj, event):
     """The engine's notification of a transition: its `notify` roles, with the state reached and the reason."""
-    from xieshang.workflow.services import users_for_roles
+    from xieshang.core.names import named
+    from xieshang.workflow.services import state_body, users_for_roles
 
     if event.transition_id is None:
         return []
     people = users_for_roles(obj, event.transition.notify or [])
     if not people:
         return []
-    title = _("%(obj)s：%(action)s") % {"obj": str(obj)[:40], "action": event.transition_name}
-    body = _("当前状态：%(state)s。") % {"state": event.to_state_name}
-    if event.reason:
-        body += _("理由：%(reason)s") % {"reason": event.reason}
-    return [(people, title, body, obj.get_absolute_url())]
+
+    def title():  # rendered in each recipient's language (notifications.services.notify)
+        return _("%(obj)s：%(action)s") % {"obj": str(obj)[:40], "action": named(event.transition_name)}
+
+    return [(people, title, state_body(event), obj.get_absolute_url())]
 
 
 def register() -> None:

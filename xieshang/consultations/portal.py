@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 
+from xieshang.core.names import named
 from xieshang.workflow.selectors import state_has
 
 from . import selectors
@@ -124,9 +125,9 @@ class PortalFeed(Feed):
 
     def item_description(self, item):
         if isinstance(item, Consultation):
-            return f"{item.planned_date} · {item.state.name}"
+            return f"{item.planned_date} · {named(item.state.name)}"
         if hasattr(item, "state"):
-            return f"{item.state.name} · {item.body[:200]}"
+            return f"{named(item.state.name)} · {item.body[:200]}"
         return item.body[:300]
 
     def item_link(self, item):

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from xieshang.accounts.models import Role
 from xieshang.accounts.selectors import has_role
+from xieshang.core.names import named
 from xieshang.core.workbench import WorkItem, WorkSection
 from xieshang.workflow.selectors import state_ids_tagged
 
@@ -57,7 +58,7 @@ def staff_section(user, organization):
             url=c.get_absolute_url(),
             due=c.due_on or c.planned_date,
             overdue=c.overdue,
-            note=c.state.name,
+            note=named(c.state.name),
         )
         for c in pending[:SHOWN]
     ]
@@ -76,7 +77,7 @@ def owner_section(user, organization):
         return None
     outcomes = selectors.outcomes_for_owner(user)
     items = [
-        WorkItem(title=o.title, url=o.get_absolute_url(), due=o.due_on, overdue=o.overdue, note=o.state.name)
+        WorkItem(title=o.title, url=o.get_absolute_url(), due=o.due_on, overdue=o.overdue, note=named(o.state.name))
         for o in outcomes[:SHOWN]
     ]
     return WorkSection(
@@ -94,7 +95,7 @@ def convener_section(user, organization):
         return None
     topics = selectors.topics_for_convener(user)
     items = [
-        WorkItem(title=t.title, url=t.get_absolute_url(), note=f"{t.room.name} · {t.state.name}")
+        WorkItem(title=t.title, url=t.get_absolute_url(), note=f"{t.room.name} · {named(t.state.name)}")
         for t in topics[:SHOWN]
     ]
     return WorkSection(

@@ -3,6 +3,8 @@ their copies). The schedule of notices and materials is data too: the consultati
 
 from typing import Any
 
+from django.utils.translation import gettext_noop
+
 from xieshang.workflow.registry import register_requirements
 
 STAFF = "committee_staff"
@@ -37,20 +39,20 @@ DECLINED = "declined"  # not selected: off the portal
 
 PROPOSE_PAYLOAD = {
     "required": ["meeting"],
-    "fields": {"meeting": {"label": "主席会议（届次或日期）"}},
+    "fields": {"meeting": {"label": gettext_noop("主席会议（届次或日期）")}},
 }
 APPROVE_PAYLOAD = {
     "required": ["body", "document", "approved_on"],
     "fields": {
-        "body": {"label": "批准机关"},
-        "document": {"label": "批准文件文号"},
-        "approved_on": {"label": "批准日期（如 2026-03-05）"},
+        "body": {"label": gettext_noop("批准机关")},
+        "document": {"label": gettext_noop("批准文件文号")},
+        "approved_on": {"label": gettext_noop("批准日期（如 2026-03-05）")},
     },
 }
 
 CONSULTATION_WORKFLOW: dict[str, Any] = {
     "key": "consultation",
-    "name": "协商活动",
+    "name": gettext_noop("协商活动"),
     "description": (
         "年度计划 → 主席会议提出 → 党委批准（工作人员登记文号）→ 通知与材料 → 召开 → "
         "纪要（7个工作日内报送党委政府）→ 办结。"
@@ -69,26 +71,26 @@ CONSULTATION_WORKFLOW: dict[str, Any] = {
     "states": [
         {
             "key": "planned",
-            "name": "列入计划",
+            "name": gettext_noop("列入计划"),
             "is_initial": True,
             "allows": {"edit": True},
             "tags": [PREPARING, OPEN],
         },
         {
             "key": "proposed",
-            "name": "主席会议已提出",
+            "name": gettext_noop("主席会议已提出"),
             "allows": {"edit": True},
             "tags": [PREPARING, OPEN, AWAITING_APPROVAL],
         },
         {
             "key": "approved",
-            "name": "党委已批准",
+            "name": gettext_noop("党委已批准"),
             "allows": {"edit": True, "invite": True, "checkin": True},
             "tags": [PREPARING, OPEN, MEETING, NOTICES, LIVE_STREAM],
         },
         {
             "key": "held",
-            "name": "已召开，待报纪要",
+            "name": gettext_noop("已召开，待报纪要"),
             "allows": {"minutes": True, "checkin": True},
             "tags": [OPEN, MEETING, MINUTES, TOOK_PLACE],
             "deadline_amount": 7,
@@ -99,14 +101,14 @@ CONSULTATION_WORKFLOW: dict[str, Any] = {
             "escalate_roles": ["leader"],
             "extend_roles": ["leader"],
         },
-        {"key": "reported", "name": "纪要已报送", "tags": [TOOK_PLACE, MINUTES_PUBLIC]},
-        {"key": "closed", "name": "办结", "is_final": True, "tags": [TOOK_PLACE, MINUTES_PUBLIC]},
-        {"key": "dropped", "name": "取消", "is_final": True, "tags": [CANCELLED]},
+        {"key": "reported", "name": gettext_noop("纪要已报送"), "tags": [TOOK_PLACE, MINUTES_PUBLIC]},
+        {"key": "closed", "name": gettext_noop("办结"), "is_final": True, "tags": [TOOK_PLACE, MINUTES_PUBLIC]},
+        {"key": "dropped", "name": gettext_noop("取消"), "is_final": True, "tags": [CANCELLED]},
     ],
     "transitions": [
         {
             "key": "propose",
-            "name": "登记主席会议提出",
+            "name": gettext_noop("登记主席会议提出"),
             "sources": ["planned"],
             "target": "proposed",
             "roles": [HOST_STAFF],
@@ -118,7 +120,7 @@ CONSULTATION_WORKFLOW: dict[str, Any] = {
             # The party committee approves the annual plan's topics; it does not use the platform, so the lead host's
             # committee staff record its decision with the document that carries it (conditions check the date).
             "key": "approve",
-            "name": "登记党委批准",
+            "name": gettext_noop("登记党委批准"),
             "sources": ["proposed"],
             "target": "approved",
             "roles": [STAFF],
@@ -129,7 +131,7 @@ CONSULTATION_WORKFLOW: dict[str, Any] = {
         },
         {
             "key": "hold",
-            "name": "已召开",
+            "name": gettext_noop("已召开"),
             "sources": ["approved"],
             "target": "held",
             "roles": [HOST_STAFF],
@@ -137,7 +139,7 @@ CONSULTATION_WORKFLOW: dict[str, Any] = {
         },
         {
             "key": "report_minutes",
-            "name": "报送纪要",
+            "name": gettext_noop("报送纪要"),
             "sources": ["held"],
             "target": "reported",
             "roles": [HOST_STAFF],
@@ -147,7 +149,7 @@ CONSULTATION_WORKFLOW: dict[str, Any] = {
         },
         {
             "key": "close",
-            "name": "办结",
+            "name": gettext_noop("办结"),
             "sources": ["reported"],
             "target": "closed",
             "roles": [HOST_STAFF],
@@ -155,7 +157,7 @@ CONSULTATION_WORKFLOW: dict[str, Any] = {
         },
         {
             "key": "drop",
-            "name": "取消",
+            "name": gettext_noop("取消"),
             "sources": ["planned", "proposed", "approved"],
             "target": "dropped",
             "roles": [HOST_STAFF, "leader"],
@@ -169,14 +171,14 @@ OWNER = "owner"  # officers of the responsible bureau, or the responsible leader
 
 OUTCOME_WORKFLOW: dict[str, Any] = {
     "key": "consultation_outcome",
-    "name": "协商成果",
+    "name": gettext_noop("协商成果"),
     "description": "报送 → 领导批示 → 采纳 → 落实（进展、节点）→ 办结；或不予采纳（注明理由）。",
     "settings": {},
     "states": [
-        {"key": "draft", "name": "待报送", "is_initial": True, "allows": {"edit": True}, "tags": [DRAFT]},
+        {"key": "draft", "name": gettext_noop("待报送"), "is_initial": True, "allows": {"edit": True}, "tags": [DRAFT]},
         {
             "key": "sent",
-            "name": "已报送",
+            "name": gettext_noop("已报送"),
             "deadline_amount": 15,
             "deadline_unit": "working_days",
             "warn_before": 3,
@@ -188,7 +190,7 @@ OUTCOME_WORKFLOW: dict[str, Any] = {
         },
         {
             "key": "instructed",
-            "name": "已批示",
+            "name": gettext_noop("已批示"),
             "deadline_amount": 10,
             "deadline_unit": "working_days",
             "warn_before": 3,
@@ -197,10 +199,10 @@ OUTCOME_WORKFLOW: dict[str, Any] = {
             "escalate_roles": [STAFF, "leader"],
             "tags": [WITH_OWNER],
         },
-        {"key": "adopted", "name": "已采纳", "allows": {"progress": True}, "tags": [IMPLEMENTING]},
+        {"key": "adopted", "name": gettext_noop("已采纳"), "allows": {"progress": True}, "tags": [IMPLEMENTING]},
         {
             "key": "implementing",
-            "name": "落实中",
+            "name": gettext_noop("落实中"),
             "allows": {"progress": True},
             "deadline_amount": 3,
             "deadline_unit": "months",
@@ -212,13 +214,19 @@ OUTCOME_WORKFLOW: dict[str, Any] = {
             "extend_roles": [STAFF, "leader"],
             "tags": [IMPLEMENTING],
         },
-        {"key": "done", "name": "已办结", "is_final": True, "allows": {"rate": True}, "tags": [DONE, SETTLED]},
-        {"key": "not_adopted", "name": "未采纳", "is_final": True, "tags": [SETTLED]},
+        {
+            "key": "done",
+            "name": gettext_noop("已办结"),
+            "is_final": True,
+            "allows": {"rate": True},
+            "tags": [DONE, SETTLED],
+        },
+        {"key": "not_adopted", "name": gettext_noop("未采纳"), "is_final": True, "tags": [SETTLED]},
     ],
     "transitions": [
         {
             "key": "send",
-            "name": "报送责任方",
+            "name": gettext_noop("报送责任方"),
             "sources": ["draft"],
             "target": "sent",
             "roles": [STAFF, "convener"],
@@ -228,16 +236,19 @@ OUTCOME_WORKFLOW: dict[str, Any] = {
         },
         {
             "key": "instruct",
-            "name": "领导批示",
+            "name": gettext_noop("领导批示"),
             "sources": ["sent"],
             "target": "instructed",
             "roles": ["leader"],
             "notify": [OWNER, STAFF],
-            "payload_schema": {"required": ["instruction"], "fields": {"instruction": {"label": "批示内容"}}},
+            "payload_schema": {
+                "required": ["instruction"],
+                "fields": {"instruction": {"label": gettext_noop("批示内容")}},
+            },
         },
         {
             "key": "adopt",
-            "name": "采纳",
+            "name": gettext_noop("采纳"),
             "sources": ["sent", "instructed"],
             "target": "adopted",
             "roles": [OWNER],
@@ -246,7 +257,7 @@ OUTCOME_WORKFLOW: dict[str, Any] = {
         },
         {
             "key": "reject",
-            "name": "不予采纳",
+            "name": gettext_noop("不予采纳"),
             "sources": ["sent", "instructed"],
             "target": "not_adopted",
             "roles": [OWNER],
@@ -256,7 +267,7 @@ OUTCOME_WORKFLOW: dict[str, Any] = {
         },
         {
             "key": "implement",
-            "name": "开始落实",
+            "name": gettext_noop("开始落实"),
             "sources": ["adopted"],
             "target": "implementing",
             "roles": [OWNER],
@@ -264,7 +275,7 @@ OUTCOME_WORKFLOW: dict[str, Any] = {
         },
         {
             "key": "complete",
-            "name": "落实完成",
+            "name": gettext_noop("落实完成"),
             "sources": ["implementing"],
             "target": "done",
             "roles": [OWNER, STAFF],
@@ -277,21 +288,27 @@ OUTCOME_WORKFLOW: dict[str, Any] = {
 
 TOPIC_WORKFLOW: dict[str, Any] = {
     "key": "room_topic",
-    "name": "议事议题",
+    "name": gettext_noop("议事议题"),
     "description": "提出 → 召集人选定（确定参加人员、协商方式）→ 协商 → 达成成果清单 → 跟踪落实 → 办实事完成。",
     "settings": {},
     "states": [
-        {"key": "raised", "name": "征集中", "is_initial": True, "allows": {"support": True}, "tags": [COLLECTING]},
-        {"key": "selected", "name": "已选定", "allows": {"conversation": True}, "tags": [CONVERSATION]},
-        {"key": "held", "name": "已协商", "allows": {"outcomes": True}, "tags": [CONVERSATION, AGREEING]},
-        {"key": "following", "name": "成果落实中", "tags": [FOLLOWING]},
-        {"key": "done", "name": "已办结", "is_final": True, "tags": [DONE]},
-        {"key": "declined", "name": "未选定", "is_final": True, "tags": [DECLINED]},
+        {
+            "key": "raised",
+            "name": gettext_noop("征集中"),
+            "is_initial": True,
+            "allows": {"support": True},
+            "tags": [COLLECTING],
+        },
+        {"key": "selected", "name": gettext_noop("已选定"), "allows": {"conversation": True}, "tags": [CONVERSATION]},
+        {"key": "held", "name": gettext_noop("已协商"), "allows": {"outcomes": True}, "tags": [CONVERSATION, AGREEING]},
+        {"key": "following", "name": gettext_noop("成果落实中"), "tags": [FOLLOWING]},
+        {"key": "done", "name": gettext_noop("已办结"), "is_final": True, "tags": [DONE]},
+        {"key": "declined", "name": gettext_noop("未选定"), "is_final": True, "tags": [DECLINED]},
     ],
     "transitions": [
         {
             "key": "select",
-            "name": "选定议题",
+            "name": gettext_noop("选定议题"),
             "sources": ["raised"],
             "target": "selected",
             "roles": ["convener"],
@@ -301,7 +318,7 @@ TOPIC_WORKFLOW: dict[str, Any] = {
         },
         {
             "key": "hold",
-            "name": "已协商",
+            "name": gettext_noop("已协商"),
             "sources": ["selected"],
             "target": "held",
             "roles": ["convener"],
@@ -309,7 +326,7 @@ TOPIC_WORKFLOW: dict[str, Any] = {
         },
         {
             "key": "agree",
-            "name": "确定成果清单",
+            "name": gettext_noop("确定成果清单"),
             "sources": ["held"],
             "target": "following",
             "roles": ["convener"],
@@ -319,7 +336,7 @@ TOPIC_WORKFLOW: dict[str, Any] = {
         },
         {
             "key": "finish",
-            "name": "办结",
+            "name": gettext_noop("办结"),
             "sources": ["following"],
             "target": "done",
             "roles": ["convener", STAFF],
@@ -329,7 +346,7 @@ TOPIC_WORKFLOW: dict[str, Any] = {
         },
         {
             "key": "decline",
-            "name": "不予选定",
+            "name": gettext_noop("不予选定"),
             "sources": ["raised"],
             "target": "declined",
             "roles": ["convener"],

@@ -22,6 +22,10 @@ class CoreConfig(AppConfig):
 
         # The empty choice of every select: Django's "- Select an option -" has no Chinese in Django's catalogue.
         fields.BLANK_CHOICE_LABEL = _("- 请选择 -")
+        # The admin's yes/no icons: Django writes their text in English (alt="True").
+        from . import admin_text
+
+        admin_text.install()
 
         # Every concrete subclass of the shared shapes, whichever app declares it (all models are loaded by now).
         for model in apps.get_models():

@@ -19,6 +19,8 @@ from typing import Any
 from django.db.models import Count, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from .names import named
+
 # How a record falls into a period: stated on every figure, never implied.
 BY_SUBMISSION = "submission"
 BY_EVENT = "event"
@@ -99,7 +101,8 @@ class Figure:
         for row in rows:
             raw = row[dimension.lookup]
             key = "" if raw is None else str(raw)
-            label = dimension.choices.get(key, key) if key else _("未填写")
+            # A stored default name (a state, category or kind) in the reader's language (core.names).
+            label = (dimension.choices.get(key) or named(key)) if key else _("未填写")
             result.append((key, label, row["n"]))
         return result
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import contextvars
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from .models import ChannelPreference, Notification, SmsMessage
 
@@ -47,17 +47,34 @@ def channels_for(user, kind: str) -> tuple[bool, bool]:
     return pref.email, pref.sms
 
 
+# A notification's text: a string, a lazy translation, or a callable that builds the text (gettext inside it); lazy
+# texts and callables are rendered once per recipient, in his language.
+Text = str | Callable[[], object] | object
+
+
+def render(text: Text, language: str) -> str:
+    """`text` in `language`: a callable is called, a lazy translation evaluated, inside translation.override."""
+    with translation.override(language):
+        return str(text() if callable(text) else text)
+
+
+def language_of(user) -> str:
+    return getattr(user, "language", "") or settings.LANGUAGE_CODE
+
+
 def notify(
     *,
     recipients: Iterable,
     kind: str,
-    title: str,
-    body: str = "",
+    title: Text,
+    body: Text = "",
     url: str = "",
     organization=None,
     force_sms: bool = False,
 ) -> list[Notification]:
     """Put a message in each recipient's inbox and schedule email / SMS after the surrounding transaction commits.
+    Each recipient's copy is written in his language (User.language): pass lazy strings or a callable (`lambda:
+    _("…") % {…}`) for title and body, not text already translated in the sender's language.
 
     force_sms: urgent deadline warnings (催办) go by SMS whatever the preference, as offices phone anyway."""
     from .tasks import deliver_email
@@ -67,15 +84,17 @@ def notify(
     org_id = getattr(organization, "pk", organization)
     created: list[Notification] = []
     for user in {u.pk: u for u in recipients if u is not None and u.is_active}.values():
+        language = language_of(user)
+        title_text, body_text = render(title, language), render(body, language)
         notification = Notification.objects.create(
-            recipient=user, organization_id=org_id, kind=kind, title=title[:200], body=body, url=url
+            recipient=user, organization_id=org_id, kind=kind, title=title_text[:200], body=body_text, url=url
         )
         created.append(notification)
         email, sms = channels_for(user, kind)
         if email and user.email:
             transaction.on_commit(lambda n=notification.pk: deliver_email.enqueue(n))
         if (sms or force_sms) and user.phone:
-            text = f"{title}" + (f"：{body[:60]}" if body else "")
+            text = title_text + (f"：{body_text[:60]}" if body_text else "")
             sms_send(phone=user.phone, text=text)
             Notification.objects.filter(pk=notification.pk).update(sms_sent_at=timezone.now())
     return created

@@ -42,18 +42,20 @@ def on_transition(report, event, payload) -> None:
 
 
 def notifier(report, event) -> list[tuple]:
-    from xieshang.workflow.services import users_for_roles
+    from xieshang.core.names import named
+    from xieshang.workflow.services import state_body, users_for_roles
 
     if event.transition_id is None:
         return []
     people = users_for_roles(report, event.transition.notify or [])
     if not people:
         return []
-    title = _("社情民意信息“%(title)s”：%(action)s") % {"title": report.title[:30], "action": event.transition_name}
-    body = _("当前状态：%(state)s。") % {"state": event.to_state_name}
-    if event.reason:
-        body += _("理由：%(reason)s") % {"reason": event.reason}
-    return [(people, title, body, report.get_absolute_url())]
+
+    def title():  # rendered in each recipient's language (notifications.services.notify)
+        names = {"title": report.title[:30], "action": named(event.transition_name)}
+        return _("社情民意信息“%(title)s”：%(action)s") % names
+
+    return [(people, title, state_body(event), report.get_absolute_url())]
 
 
 def register() -> None:

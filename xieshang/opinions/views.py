@@ -17,6 +17,7 @@ from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
 from xieshang.core.idempotency import once_per_submission
+from xieshang.core.names import named
 from xieshang.core.views import REFUSALS, submit
 from xieshang.workflow.exceptions import TransitionError
 from xieshang.workflow.models import WorkflowEvent
@@ -284,7 +285,7 @@ def transition_view(request, pk: int, key: str):
     except (TransitionError, ValidationError, PermissionDenied) as exc:
         messages.error(request, exc.message if hasattr(exc, "message") else str(exc))
     else:
-        messages.success(request, _("已%(action)s。") % {"action": event.transition_name})
+        messages.success(request, _("已%(action)s。") % {"action": named(event.transition_name)})
         if key == "take_up":
             return redirect("opinions:edit", pk=report.pk)
     return redirect(report)

@@ -7,6 +7,7 @@ import rules
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from xieshang.core.names import named
 from xieshang.core.workbench import WorkItem, WorkSection
 from xieshang.workflow.selectors import state_has, state_tag
 
@@ -27,7 +28,7 @@ def author_section(user, organization):
         WorkItem(
             title=r.title,
             url=r.get_absolute_url(),
-            note=_("状态：%(state)s") % {"state": r.state.name}
+            note=_("状态：%(state)s") % {"state": named(r.state.name)}
             + ("（" + r.close_reason[:30] + "）" if r.close_reason else ""),
         )
         for r in reports[:SHOWN]
@@ -50,7 +51,7 @@ def staff_section(user, organization):
         WorkItem(
             title=(_("【紧急】") if r.urgent else "") + r.title,
             url=reverse("opinions:edit", args=[r.pk]) if state_has(r, "editing") else r.get_absolute_url(),
-            note=r.state.name,
+            note=named(r.state.name),
         )
         for r in queue[:SHOWN]
     ]

@@ -19,6 +19,8 @@ copies included); code asks `state_has(report, tag)` / `state_tag(tag)`, never a
 - "archived": archived after use;
 - "done": finished (archived or closed): nothing more may be recorded."""
 
+from django.utils.translation import gettext_noop
+
 from xieshang.workflow.registry import register_requirements
 
 STAFF = "information_staff"
@@ -50,22 +52,22 @@ TAGS = sorted({tag for tags in STATE_TAGS.values() for tag in tags})
 
 REPORT_WORKFLOW = {
     "key": "opinion_report",
-    "name": "社情民意信息",
+    "name": gettext_noop("社情民意信息"),
     "description": "收集 → 编辑 → 签批 → 刊发 → 报送/转办 → 批示、采用 → 归档；未采用的注明理由办结。",
     "settings": {},
     "states": [
-        {"key": "collected", "name": "已收稿", "is_initial": True, "tags": STATE_TAGS["collected"]},
-        {"key": "editing", "name": "编辑中", "allows": {"edit": True}, "tags": STATE_TAGS["editing"]},
-        {"key": "approved", "name": "已签批", "allows": {"issue": True}, "tags": STATE_TAGS["approved"]},
-        {"key": "issued", "name": "已刊发", "tags": STATE_TAGS["issued"]},
-        {"key": "sent", "name": "已报送", "tags": STATE_TAGS["sent"]},
-        {"key": "archived", "name": "已归档", "is_final": True, "tags": STATE_TAGS["archived"]},
-        {"key": "closed", "name": "未采用", "is_final": True, "tags": STATE_TAGS["closed"]},
+        {"key": "collected", "name": gettext_noop("已收稿"), "is_initial": True, "tags": STATE_TAGS["collected"]},
+        {"key": "editing", "name": gettext_noop("编辑中"), "allows": {"edit": True}, "tags": STATE_TAGS["editing"]},
+        {"key": "approved", "name": gettext_noop("已签批"), "allows": {"issue": True}, "tags": STATE_TAGS["approved"]},
+        {"key": "issued", "name": gettext_noop("已刊发"), "tags": STATE_TAGS["issued"]},
+        {"key": "sent", "name": gettext_noop("已报送"), "tags": STATE_TAGS["sent"]},
+        {"key": "archived", "name": gettext_noop("已归档"), "is_final": True, "tags": STATE_TAGS["archived"]},
+        {"key": "closed", "name": gettext_noop("未采用"), "is_final": True, "tags": STATE_TAGS["closed"]},
     ],
     "transitions": [
         {
             "key": "take_up",
-            "name": "开始编辑",
+            "name": gettext_noop("开始编辑"),
             "sources": ["collected"],
             "target": "editing",
             "roles": [STAFF],
@@ -74,7 +76,7 @@ REPORT_WORKFLOW = {
         },
         {
             "key": "approve",
-            "name": "签批",
+            "name": gettext_noop("签批"),
             "sources": ["editing"],
             "target": "approved",
             "roles": [STAFF, "leader"],
@@ -82,7 +84,7 @@ REPORT_WORKFLOW = {
         },
         {
             "key": "reopen",
-            "name": "退回修改",
+            "name": gettext_noop("退回修改"),
             "sources": ["approved"],
             "target": "editing",
             "roles": [STAFF, "leader"],
@@ -91,7 +93,7 @@ REPORT_WORKFLOW = {
         },
         {
             "key": "publish",
-            "name": "刊发",
+            "name": gettext_noop("刊发"),
             "sources": ["approved"],
             "target": "issued",
             "roles": [STAFF],
@@ -100,37 +102,40 @@ REPORT_WORKFLOW = {
         },
         {
             "key": "send_up",
-            "name": "报送",
+            "name": gettext_noop("报送"),
             "sources": ["issued", "sent"],
             "target": "sent",
             "roles": [STAFF],
             "conditions": [DISPATCH_RECORDED],
             "notify": ["author"],
-            "payload_schema": {"required": ["recipients"], "fields": {"recipients": {"label": "报送对象"}}},
+            "payload_schema": {
+                "required": ["recipients"],
+                "fields": {"recipients": {"label": gettext_noop("报送对象")}},
+            },
         },
         {
             "key": "forward",
-            "name": "转办",
+            "name": gettext_noop("转办"),
             "sources": ["issued", "sent"],
             "target": "sent",
             "roles": [STAFF],
             "conditions": [FORWARD_RECORDED],
             "notify": ["forwarded_unit"],
-            "payload_schema": {"required": ["units"], "fields": {"units": {"label": "承办单位"}}},
+            "payload_schema": {"required": ["units"], "fields": {"units": {"label": gettext_noop("承办单位")}}},
         },
         {
             "key": "reply",
-            "name": "办理回复",
+            "name": gettext_noop("办理回复"),
             "sources": ["sent"],
             "target": "sent",
             "roles": ["forwarded_unit"],
             "conditions": [REPLY_RECORDED],
             "notify": [STAFF, "author"],
-            "payload_schema": {"required": ["unit"], "fields": {"unit": {"label": "回复单位"}}},
+            "payload_schema": {"required": ["unit"], "fields": {"unit": {"label": gettext_noop("回复单位")}}},
         },
         {
             "key": "instruct",
-            "name": "记录批示",
+            "name": gettext_noop("记录批示"),
             "sources": ["sent"],
             "target": "sent",
             "roles": [STAFF],
@@ -138,22 +143,22 @@ REPORT_WORKFLOW = {
             "notify": ["author"],
             "payload_schema": {
                 "required": ["leader"],
-                "fields": {"leader": {"label": "批示领导"}, "level": {"label": "层级"}},
+                "fields": {"leader": {"label": gettext_noop("批示领导")}, "level": {"label": gettext_noop("层级")}},
             },
         },
         {
             "key": "adopt",
-            "name": "记录采用",
+            "name": gettext_noop("记录采用"),
             "sources": ["sent"],
             "target": "sent",
             "roles": [STAFF],
             "conditions": [ADOPTION_RECORDED],
             "notify": ["author"],
-            "payload_schema": {"required": ["level"], "fields": {"level": {"label": "采用层级"}}},
+            "payload_schema": {"required": ["level"], "fields": {"level": {"label": gettext_noop("采用层级")}}},
         },
         {
             "key": "archive",
-            "name": "归档",
+            "name": gettext_noop("归档"),
             "sources": ["issued", "sent"],
             "target": "archived",
             "roles": [STAFF],
@@ -161,7 +166,7 @@ REPORT_WORKFLOW = {
         },
         {
             "key": "close",
-            "name": "不予采用",
+            "name": gettext_noop("不予采用"),
             "sources": ["collected", "editing", "approved"],
             "target": "closed",
             "roles": [STAFF],

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xieshang.core.models import next_number
+from xieshang.core.names import named
 from xieshang.workflow import registry
 from xieshang.workflow.calendar import add_working_days, compute_due
 from xieshang.workflow.services import object_url, users_for_roles
@@ -247,18 +248,23 @@ def notifier(obj, event):
     if transition is None:
         state = obj.state
         roles = state.responsible_roles or []
-        title = _("《%(title)s》办理期限调整为 %(due)s") % {
-            "title": obj.title,
-            "due": event.due_on.isoformat() if event.due_on else _("不限"),
-        }
+
+        def title():  # rendered in each recipient's language (notifications.services.notify)
+            due = event.due_on.isoformat() if event.due_on else _("不限")
+            return _("《%(title)s》办理期限调整为 %(due)s") % {"title": obj.title, "due": due}
+
         return [(users_for_roles(obj, roles), title, event.reason, object_url(obj))]
     if not transition.notify:
         return []
-    body = _("当前状态：%(state)s。") % {"state": event.to_state_name}
-    if event.reason:
-        body += _("理由：%(reason)s") % {"reason": event.reason}
-    if obj.due_on:
-        body += _("办理期限：%(due)s。") % {"due": obj.due_on.isoformat()}
+
+    def body():
+        text = _("当前状态：%(state)s。") % {"state": named(event.to_state_name)}
+        if event.reason:
+            text += _("理由：%(reason)s") % {"reason": event.reason}
+        if obj.due_on:
+            text += _("办理期限：%(due)s。") % {"due": obj.due_on.isoformat()}
+        return text
+
     # Each notified role gets the message written for it (notices.py).
     return transition_messages(obj, event, body, object_url(obj))
 

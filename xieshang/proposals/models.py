@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from xieshang.core.models import OrganizationSettings
+from xieshang.core.names import named
 from xieshang.workflow.models import WorkflowObject
 
 
@@ -73,7 +74,7 @@ class Category(models.Model):
         constraints = [models.UniqueConstraint(fields=["organization", "code"], name="uniq_proposal_category")]
 
     def __str__(self) -> str:
-        return self.name
+        return str(named(self.name))
 
 
 class NotFiledGround(models.Model):
@@ -92,7 +93,7 @@ class NotFiledGround(models.Model):
         ordering = ["organization_id", "order", "id"]
 
     def __str__(self) -> str:
-        return self.text
+        return str(named(self.text))
 
 
 class Proposal(WorkflowObject):

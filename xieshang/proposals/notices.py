@@ -11,6 +11,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from xieshang.core.names import named
 from xieshang.workflow.services import users_for_roles
 
 from .workflows import STAFF
@@ -61,7 +62,7 @@ def message_for(transition_key: str, role: str) -> str:
     return str(template) if template is not None else _("提案《%(title)s》：%(action)s")
 
 
-def transition_messages(obj: Any, event: Any, body: str, url: str) -> list[tuple[list[Any], str, str, str]]:
+def transition_messages(obj: Any, event: Any, body: Any, url: str) -> list[tuple[list[Any], Any, Any, str]]:
     """(recipients, title, body, url) per notified role. Someone holding two of the roles gets the message of the
     first one the transition lists."""
     transition = event.transition
@@ -72,10 +73,10 @@ def transition_messages(obj: Any, event: Any, body: str, url: str) -> list[tuple
         if not people:
             continue
         seen.update(p.pk for p in people)
-        title = message_for(transition.key, role) % {
-            "title": obj.title,
-            "number": obj.number,
-            "action": event.transition_name,
-        }
+
+        def title(role: str = role) -> str:  # rendered in each recipient's language (notifications.services.notify)
+            names = {"title": obj.title, "number": obj.number, "action": named(event.transition_name)}
+            return message_for(transition.key, role) % names
+
         out.append((people, title, body, url))
     return out

@@ -17,6 +17,8 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from xieshang.core.names import named
+
 from .models import Assignment, Proposal, Rating, Reply
 
 
@@ -68,7 +70,7 @@ def by_category(
         .annotate(count=Count("id"))
         .order_by("-count", "category__name")
     )
-    return [{"category": r["category__name"] or _("未分类"), "count": r["count"]} for r in rows]
+    return [{"category": named(r["category__name"]) or _("未分类"), "count": r["count"]} for r in rows]
 
 
 def by_unit(organization, start: date | None, end: date | None, kind: str | None = None) -> list[dict]:

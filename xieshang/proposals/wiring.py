@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy
 
 from xieshang.accounts.models import Role
 from xieshang.accounts.selectors import has_role
+from xieshang.core.names import named
 from xieshang.core.workbench import WorkItem, WorkSection
 from xieshang.workflow.selectors import state_has, state_tag
 
@@ -31,7 +32,7 @@ def _item(proposal, note: str = "") -> WorkItem:
         url=proposal.get_absolute_url(),
         due=proposal.due_on,
         overdue=bool(proposal.overdue or (proposal.due_on and proposal.due_on < today)),
-        note=note or (proposal.state.name if proposal.state_id else ""),
+        note=note or (named(proposal.state.name) if proposal.state_id else ""),
     )
 
 
@@ -109,7 +110,7 @@ def unit_section(user, organization):
             url=a.proposal.get_absolute_url(),
             due=a.receipt_due_on if a.status == "pending" else a.proposal.due_on,
             overdue=a.is_overdue,
-            note=next((n for tag, n in notes if state_has(a.proposal, tag)), a.proposal.state.name),
+            note=next((n for tag, n in notes if state_has(a.proposal, tag)), named(a.proposal.state.name)),
         )
         for a in rows
     ]

@@ -3,7 +3,7 @@ from typing import Any
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from . import calendar, models
+from . import calendar, holidays, models
 
 
 class StateInline(admin.TabularInline[Any, Any]):
@@ -56,7 +56,7 @@ class TransitionInline(admin.StackedInline[Any, Any]):
 
 @admin.register(models.Workflow)
 class WorkflowAdmin(admin.ModelAdmin[Any]):
-    list_display = ["name", "key", "organization", "is_active", "updated_at"]
+    list_display = ["shown_name", "key", "organization", "is_active", "updated_at"]
     list_filter = ["is_active", "organization"]
     search_fields = ["name", "key"]
     inlines = [StateInline, TransitionInline]
@@ -65,6 +65,10 @@ class WorkflowAdmin(admin.ModelAdmin[Any]):
         # Transition inlines may only point at this workflow's own states.
         request._workflow_obj = obj
         return super().get_form(request, obj, change=change, **kwargs)
+
+    @admin.display(description=_("名称"), ordering="name")
+    def shown_name(self, obj: Any) -> str:
+        return str(obj)  # a default workflow's name in the page's language
 
 
 class ReadOnlyAdmin(admin.ModelAdmin[Any]):
@@ -102,11 +106,15 @@ class ReminderAdmin(ReadOnlyAdmin):
 
 @admin.register(models.CalendarDay)
 class CalendarDayAdmin(admin.ModelAdmin[Any]):
-    list_display = ["date", "weekday", "is_workday", "name", "source"]
+    list_display = ["date", "weekday", "is_workday", "day_name", "source"]
     list_filter = ["is_workday", "source"]
     search_fields = ["name"]
     date_hierarchy = "date"
     fields = ["date", "is_workday", "name"]
+
+    @admin.display(description=_("名称"), ordering="name")
+    def day_name(self, obj: Any) -> str:
+        return holidays.day_name(obj.name)  # a package's holiday in the page's language (元旦 / New Year's Day)
 
     @admin.display(description=_("星期"))
     def weekday(self, obj: Any) -> Any:

@@ -16,6 +16,11 @@ class WorkflowConfig(AppConfig):
         from .models import CalendarDay, State, Transition
 
         timeline.register()
+        from xieshang.audit.actions import register_resolver
+
+        from .selectors import audit_action_label
+
+        register_resolver(audit_action_label)
 
         def forget_calendar(**kwargs: Any) -> None:
             calendar.invalidate()

@@ -18,8 +18,11 @@ from typing import Any
 
 import chinese_calendar
 from django.core.cache import cache
+from django.utils.translation import gettext_noop
 
 from xieshang.core import caches
+
+from .holidays import WORKDAY_SUFFIX
 
 VERSION_KEY = "workflow:calendar:version"
 VERSION_CHECK_SECONDS = 30
@@ -27,14 +30,14 @@ VERSION_CHECK_SECONDS = 30
 RELOAD_SECONDS = 600
 
 HOLIDAY_NAMES = {
-    "new_years_day": "元旦",
-    "spring_festival": "春节",
-    "tomb_sweeping_day": "清明节",
-    "labour_day": "劳动节",
-    "dragon_boat_festival": "端午节",
-    "national_day": "国庆节",
-    "mid_autumn_festival": "中秋节",
-    "anti_fascist_70th_day": "抗战胜利70周年纪念日",
+    "new_years_day": gettext_noop("元旦"),
+    "spring_festival": gettext_noop("春节"),
+    "tomb_sweeping_day": gettext_noop("清明节"),
+    "labour_day": gettext_noop("劳动节"),
+    "dragon_boat_festival": gettext_noop("端午节"),
+    "national_day": gettext_noop("国庆节"),
+    "mid_autumn_festival": gettext_noop("中秋节"),
+    "anti_fascist_70th_day": gettext_noop("抗战胜利70周年纪念日"),
 }
 
 _lock = threading.Lock()
@@ -160,7 +163,7 @@ def package_days(years: Iterable[int]) -> list[tuple[date, bool, str]]:
             rows.append((d, False, _holiday_name(holiday)))
     for d, holiday in chinese_calendar.workdays.items():
         if d.year in wanted and d.weekday() >= 5:
-            rows.append((d, True, f"{_holiday_name(holiday)}调休上班"))
+            rows.append((d, True, f"{_holiday_name(holiday)}{WORKDAY_SUFFIX}"))
     return sorted(rows)
 
 

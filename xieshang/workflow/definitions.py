@@ -2,17 +2,17 @@
 an organization's copy is the default exported and installed again under the organization.
 
     {
-        "key": "micro_proposal", "name": "微提案", "description": "", "settings": {},
+        "key": "micro_proposal", "name": gettext_noop("微提案"), "description": "", "settings": {},
         "states": [
-            {"key": "draft", "name": "草稿", "is_initial": True, "allows": {"edit": True}},
-            {"key": "handling", "name": "办理中", "deadline_amount": 15, "deadline_unit": "working_days",
+            {"key": "draft", "name": gettext_noop("草稿"), "is_initial": True, "allows": {"edit": True}},
+            {"key": "handling", "name": gettext_noop("办理中"), "deadline_amount": 15, "deadline_unit": "working_days",
              "deadline_max_amount": 30, "warn_before": 3, "warn_after_every": 2,
              "responsible_roles": ["unit_officer"], "escalate_roles": ["proposals_staff"],
              "extend_roles": ["proposals_staff"]},
-            {"key": "closed", "name": "办结", "is_final": True},
+            {"key": "closed", "name": gettext_noop("办结"), "is_final": True},
         ],
         "transitions": [
-            {"key": "submit", "name": "提交", "sources": ["draft"], "target": "handling",
+            {"key": "submit", "name": gettext_noop("提交"), "sources": ["draft"], "target": "handling",
              "roles": ["submitter"], "conditions": [], "requires_reason": False, "notify": ["proposals_staff"]},
         ],
     }

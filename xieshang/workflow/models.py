@@ -14,6 +14,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from xieshang.core.names import named
+
 
 class AppendOnlyError(Exception):
     """Raised when code tries to change or remove a workflow event."""
@@ -58,7 +60,7 @@ class Workflow(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return str(named(self.name))  # a default name in the reader's language
 
 
 class State(models.Model):
@@ -97,7 +99,7 @@ class State(models.Model):
         constraints = [models.UniqueConstraint(fields=["workflow", "key"], name="uniq_state_key")]
 
     def __str__(self) -> str:
-        return self.name
+        return str(named(self.name))  # a default name in the reader's language
 
     def has(self, tag: str) -> bool:
         return tag in (self.tags or ())
@@ -130,7 +132,7 @@ class Transition(models.Model):
         constraints = [models.UniqueConstraint(fields=["workflow", "key"], name="uniq_transition_key")]
 
     def __str__(self) -> str:
-        return self.name
+        return str(named(self.name))  # a default name in the reader's language
 
 
 class WorkflowObject(models.Model):
@@ -249,8 +251,10 @@ class CalendarDay(models.Model):
         ordering = ["date"]
 
     def __str__(self) -> str:
+        from .holidays import day_name
+
         kind = _("上班") if self.is_workday else _("放假")
-        return f"{self.date:%Y-%m-%d} {self.name} {kind}"
+        return f"{self.date:%Y-%m-%d} {day_name(self.name)} {kind}"
 
 
 class Reminder(models.Model):

@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -22,6 +23,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from xieshang.core.names import named
 from xieshang.notifications.services import notify
 
 from .calendar import is_workday, working_days_between
@@ -131,20 +133,10 @@ def _send(obj: Any, ct: Any, kind: str, today: date) -> bool:
                     reason="",
                     at=timezone.now(),
                 )
-                title = _("催办：%(obj)s 已超期") % {"obj": obj}
-                body = _("“%(state)s”环节应于 %(due)s 前办结，已超期 %(days)s 个工作日。") % {
-                    "state": state.name,
-                    "due": obj.due_on.isoformat(),
-                    "days": days_late,
-                }
+                title, body = partial(_overdue_title, obj), partial(_overdue_body, state.name, obj.due_on, days_late)
             else:
                 left = working_days_between(today, obj.due_on)
-                title = _("到期提醒：%(obj)s") % {"obj": obj}
-                body = _("“%(state)s”环节将于 %(due)s 到期，还剩 %(days)s 个工作日。") % {
-                    "state": state.name,
-                    "due": obj.due_on.isoformat(),
-                    "days": left,
-                }
+                title, body = partial(_warning_title, obj), partial(_warning_body, state.name, obj.due_on, left)
             if recipients:
                 notify(
                     recipients=recipients,
@@ -159,3 +151,22 @@ def _send(obj: Any, ct: Any, kind: str, today: date) -> bool:
         # Another run sent this reminder today.
         return False
     return True
+
+
+# Reminder texts, rendered by notify in each recipient's language (the state's name through core.names.named).
+def _overdue_title(obj: Any) -> str:
+    return _("催办：%(obj)s 已超期") % {"obj": obj}
+
+
+def _overdue_body(state_name: str, due: date, days: int) -> str:
+    names = {"state": named(state_name), "due": due.isoformat(), "days": days}
+    return _("“%(state)s”环节应于 %(due)s 前办结，已超期 %(days)s 个工作日。") % names
+
+
+def _warning_title(obj: Any) -> str:
+    return _("到期提醒：%(obj)s") % {"obj": obj}
+
+
+def _warning_body(state_name: str, due: date, days: int) -> str:
+    names = {"state": named(state_name), "due": due.isoformat(), "days": days}
+    return _("“%(state)s”环节将于 %(due)s 到期，还剩 %(days)s 个工作日。") % names

@@ -11,6 +11,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from xieshang.accounts.selectors import has_role, organization_id
+from xieshang.core.names import named
 
 from . import cache, registry
 from .models import Transition, Workflow, WorkflowEvent, WorkflowObject
@@ -88,7 +89,7 @@ def permission_failure(user: Actor, obj: Any, transition: Transition) -> str | N
     names = "、".join(registry.role_label(r) for r in transition.roles or () if r != SYSTEM_ROLE)
     if not names:
         return _("此操作由系统自动执行。")
-    return _("您没有执行“%(action)s”的权限（需要：%(roles)s）。") % {"action": transition.name, "roles": names}
+    return _("您没有执行“%(action)s”的权限（需要：%(roles)s）。") % {"action": named(transition.name), "roles": names}
 
 
 def condition_failure(obj: Any, actor: Actor, transition: Transition, payload: dict[str, Any] | None) -> str | None:
@@ -155,3 +156,21 @@ def state_tag(tag: str) -> Any:
     from xieshang.accounts.visibility import Condition
 
     return Condition(q=lambda: Q(state_id__in=cache.state_ids_tagged(tag)), test=lambda obj: state_has(obj, tag))
+
+
+def audit_action_label(code: str) -> str | None:
+    """The audit log's label for a code the workflow builds: "<workflow key>.<transition key>" names the transition
+    (in the reader's language), "<workflow key>.start" and the deadline actions their service; "workflow.<key>" is a
+    refused transition."""
+    from xieshang.audit.actions import WORKFLOW_ACTIONS
+
+    workflow_key, _dot, key = code.partition(".")
+    if not key:
+        return None
+    if key in WORKFLOW_ACTIONS and workflow_key != "workflow":
+        return str(WORKFLOW_ACTIONS[key])
+    transitions = Transition.objects.filter(key=key)
+    if workflow_key != "workflow":
+        transitions = transitions.filter(workflow__key=workflow_key)
+    name = transitions.values_list("name", flat=True).first()
+    return str(named(name)) if name else None

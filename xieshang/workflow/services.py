@@ -7,6 +7,7 @@ before the commit leaves the row, the events and the caller's instance exactly a
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -14,11 +15,12 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.db.models import OuterRef, Subquery
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from xieshang.accounts.selectors import users_with_role
 from xieshang.audit.services import audit_record
+from xieshang.core.names import named
 from xieshang.notifications.services import after_commit, notify
 
 from . import cache, registry
@@ -89,7 +91,7 @@ def start(
         else:
             target = _lock(obj)
             if target.state_id is not None:
-                raise Conflict(_("该事项已在流程中（当前状态：%(state)s）。") % {"state": target.state.name})
+                raise Conflict(_("该事项已在流程中（当前状态：%(state)s）。") % {"state": named(target.state.name)})
         target.workflow = workflow
         target.state = initial
         target.state_entered_at = now
@@ -462,6 +464,9 @@ def record_event(
     at: Any,
 ) -> WorkflowEvent:
     authenticated = actor is not None and getattr(actor, "is_authenticated", False)
+    # Names are stored as their source (msgid) whatever the writer's language, and shown through core.names.named.
+    with translation.override(None):
+        system, kind_name = str(_("系统")), str(WorkflowEvent.Kind(kind).label)
     return WorkflowEvent.objects.create(
         content_type=ContentType.objects.get_for_model(obj, for_concrete_model=True),
         object_id=obj.pk,
@@ -472,8 +477,8 @@ def record_event(
         from_state=from_state,
         to_state=to_state,
         actor=actor if authenticated else None,
-        actor_name=(getattr(actor, "display_name", "") or str(actor))[:150] if authenticated else _("系统"),
-        transition_name=transition_obj.name if transition_obj else str(WorkflowEvent.Kind(kind).label),
+        actor_name=(getattr(actor, "display_name", "") or str(actor))[:150] if authenticated else system,
+        transition_name=transition_obj.name if transition_obj else kind_name,
         from_state_name=from_state.name if from_state else "",
         to_state_name=to_state.name,
         payload=payload,
@@ -520,15 +525,36 @@ def _default_messages(obj: Any, event: WorkflowEvent, chosen: Transition | None,
     recipients = users_for_roles(obj, roles)
     if not recipients:
         return []
+    # Callables: notify renders them in each recipient's language (names through core.names.named).
     if event.kind == WorkflowEvent.Kind.DEADLINE:
-        title = _("%(obj)s：办理期限调整为 %(due)s") % {"obj": obj, "due": event.due_on or _("不限")}
-        body = event.reason
+
+        def title() -> str:
+            return _("%(obj)s：办理期限调整为 %(due)s") % {"obj": obj, "due": event.due_on or _("不限")}
+
+        def body() -> str:
+            return event.reason
+
     else:
-        title = _("%(obj)s：%(action)s") % {"obj": obj, "action": event.transition_name}
-        body = _("状态由“%(from)s”变为“%(to)s”。") % {"from": event.from_state_name, "to": event.to_state_name}
-        if event.reason:
-            body += _("理由：%(reason)s") % {"reason": event.reason}
+
+        def title() -> str:
+            return _("%(obj)s：%(action)s") % {"obj": obj, "action": named(event.transition_name)}
+
+        def body() -> str:
+            names = {"from": named(event.from_state_name), "to": named(event.to_state_name)}
+            text = _("状态由“%(from)s”变为“%(to)s”。") % names
+            return text + (_("理由：%(reason)s") % {"reason": event.reason} if event.reason else "")
+
     return [(recipients, title, body, object_url(obj))]
+
+
+def state_body(event: WorkflowEvent) -> Callable[[], str]:
+    """A notification body naming the new state and the reason, rendered in each recipient's language."""
+
+    def body() -> str:
+        text = _("当前状态：%(state)s。") % {"state": named(event.to_state_name)}
+        return text + (_("理由：%(reason)s") % {"reason": event.reason} if event.reason else "")
+
+    return body
 
 
 def object_url(obj: Any) -> str:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from xieshang.accounts.selectors import user_organization_ids
+from xieshang.core.names import named
 
 from .exceptions import TransitionError
 from .models import WorkflowObject
@@ -67,7 +68,8 @@ def take_transition(request: Any, ct: int, pk: int, key: str) -> Any:
     else:
         messages.success(
             request,
-            _("已%(action)s，当前状态：%(state)s。") % {"action": event.transition_name, "state": event.to_state_name},
+            _("已%(action)s，当前状态：%(state)s。")
+            % {"action": named(event.transition_name), "state": named(event.to_state_name)},
         )
     target = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(

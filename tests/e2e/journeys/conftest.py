@@ -37,6 +37,23 @@ def language(mode):
     return mode[0]
 
 
+@pytest.fixture(autouse=True)
+def _people_speak_the_run_language(mode):
+    """Everyone a journey creates reads the run's language (User.language), as the people of an English office
+    would: the notifications written for them before they first sign in are then in that language too."""
+    from django.db.models.signals import pre_save
+
+    from xieshang.accounts.models import User
+
+    def speak(sender, instance, **kwargs):
+        if instance._state.adding and not instance.language:
+            instance.language = mode[0]
+
+    pre_save.connect(speak, sender=User, dispatch_uid="journeys_language", weak=False)
+    yield
+    pre_save.disconnect(sender=User, dispatch_uid="journeys_language")
+
+
 @pytest.fixture
 def walk(browser, live_server, axe, mode):
     """walk(user or None) -> Guard: a fresh browser at the home page in the run's language and care mode, signed in

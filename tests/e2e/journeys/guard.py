@@ -77,39 +77,6 @@ def database_text() -> set[str]:
     return {f.strip() for f in found if f.strip()}
 
 
-# Text in the database that has no English yet. Each is a defect reported with the journeys (issue #11, "English is
-# incomplete"), too large for them to fix; remove a line when its fix lands and the journeys will hold it.
-def known_untranslated() -> set[str]:
-    from xieshang.notifications.models import Notification
-    from xieshang.proposals.models import Category, NotFiledGround
-    from xieshang.workflow.models import CalendarDay, State, Transition, Workflow, WorkflowEvent
-
-    found: set[str] = set()
-    # Workflow states, transitions and their payload fields' labels are rows (an administrator may rename them) with
-    # no English: every state tag, action button and transition form shows Chinese on English pages.
-    found |= set(State.objects.values_list("name", flat=True)) | set(Transition.objects.values_list("name", flat=True))
-    found |= set(Workflow.objects.values_list("name", flat=True))
-    for schema in Transition.objects.values_list("payload_schema", flat=True):
-        for spec in (schema or {}).get("fields", {}).values():
-            found |= {str(v) for k, v in spec.items() if k in ("label", "help", "placeholder") and v}
-    # Timeline events keep the names as they were written, in Chinese (the start event's "创建" included).
-    for names in WorkflowEvent.objects.values_list("transition_name", "from_state_name", "to_state_name"):
-        found |= set(names)
-    # The working calendar's holidays (元旦, 春节调休上班 …) are seeded rows without English.
-    found |= set(CalendarDay.objects.values_list("name", flat=True))
-    # Proposal categories and the grounds for not filing a proposal are seeded rows without English.
-    found |= set(Category.objects.values_list("name", flat=True))
-    found |= set(NotFiledGround.objects.values_list("text", flat=True))
-    # Notifications are written once, in Chinese, whatever the recipient's language.
-    for title, body in Notification.objects.values_list("title", "body"):
-        found |= {title, *body.splitlines()}
-    return {f for f in found if f}
-
-
-# Raw timeline payloads ("urgent False", "grade A"): #11 point 10, fixed on the timelines branch.
-PENDING_ELSEWHERE = {"urgent", "grade", "False", "True"}
-
-
 def t(language: str, text: str) -> str:
     """The text a page in `language` shows for the Chinese source string `text` (the test names UI by its msgid)."""
     with translation.override(language):
@@ -143,9 +110,8 @@ class Guard:
         return t(self.language, text)
 
     def name(self, text: str) -> re.Pattern:
-        """A workflow state or action: its English where the catalogue has it, else the Chinese row (states and
-        transitions are rows without English: a defect listed in known_untranslated)."""
-        return re.compile(f"^({re.escape(self._(text))}|{re.escape(text)})$")
+        """A workflow state or action by its default (Chinese) name, as the page's language shows it."""
+        return re.compile(f"^{re.escape(self._(text))}$")
 
     def check(self, what: str = "") -> None:
         """Check the page as it stands: axe and the language of its text. Problems are collected, then raised by
@@ -159,15 +125,14 @@ class Guard:
         text = "\n".join(p for p in parts if not p.startswith("\u0000"))
         for other in (p[1:] for p in parts if p.startswith("\u0000")):
             text = text.replace(other, " ", 1)
-        known = known_untranslated() if self.language == "en" else set()
-        for item in sorted(self.data | database_text() | known, key=len, reverse=True):
+        for item in sorted(self.data | database_text(), key=len, reverse=True):
             text = text.replace(item, " ")
         if self.language == "en":
             left = sorted(set(CJK.findall(text)))
             if left:
                 self.problems.append(f"Chinese on the English page {where}: {left[:20]}")
         else:
-            allowed = ALLOWED_LATIN | {w.lower() for w in self.allowed_latin | PENDING_ELSEWHERE}
+            allowed = ALLOWED_LATIN | {w.lower() for w in self.allowed_latin}
             left = sorted({w for w in LATIN_WORD.findall(text) if w.lower() not in allowed})
             if left:
                 self.problems.append(f"English on the Chinese page {where}: {left[:20]}")

@@ -103,6 +103,7 @@ def test_committee_staff_plan_a_consultation(walk, organization, consultation_de
     agenda.get_by_label(_("内容")).fill("城市更新工作情况通报")
     agenda.get_by_role("button", name=_("添加"), exact=True).click()
     expect(page.get_by_test_id("agenda")).to_contain_text("城市更新工作情况通报")
+    # The member picker: search as you type, tick the person.
     page.get_by_label(_("邀请人员")).fill("孙")
     page.get_by_test_id("picker-results").get_by_label("孙委员").check()
     page.get_by_role("button", name=_("发出邀请")).click()

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from xieshang.accounts.models import Role, User
 from xieshang.core.services import lock, refresh, require, text_error
 from xieshang.core.windows import when
-from xieshang.notifications.services import notify
+from xieshang.notifications.services import Text, notify
 
 from ..models import Activity
 
@@ -49,7 +49,7 @@ def staff_of(organization_id: int) -> QuerySet[User]:
     ).distinct()
 
 
-def tell(recipients: Iterable[Any], *, kind: str, title: str, body: str, activity: Activity) -> None:
+def tell(recipients: Iterable[Any], *, kind: str, title: Text, body: Text, activity: Activity) -> None:
     notify(
         recipients=recipients,
         kind=f"activities.{kind}",

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from xieshang.audit.services import audit_record
+from xieshang.core.names import named
 from xieshang.core.windows import Window, around
 
 from ..models import Activity, Participation
@@ -145,9 +146,9 @@ def amounts_record(
         if value is not None and value < 0:
             errors[name] = _("不能为负数。")
     if not kind.uses_donation and (donation_money is not None or donation_goods is not None):
-        errors["donation_money"] = _("“%(kind)s”类活动不登记捐款捐物。") % {"kind": kind.name}
+        errors["donation_money"] = _("“%(kind)s”类活动不登记捐款捐物。") % {"kind": named(kind.name)}
     if not kind.uses_volunteer and volunteer_hours is not None:
-        errors["volunteer_hours"] = _("“%(kind)s”类活动不登记志愿服务时长。") % {"kind": kind.name}
+        errors["volunteer_hours"] = _("“%(kind)s”类活动不登记志愿服务时长。") % {"kind": named(kind.name)}
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():

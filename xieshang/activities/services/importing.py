@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from xieshang.audit.services import audit_record
+from xieshang.core.names import named
 from xieshang.core.uploads import validate_upload
 
 from ..models import Activity, ActivityKind, Participation
@@ -162,9 +163,9 @@ def _amounts(kind: ActivityKind, row: Sequence[Any], problems: list[str]) -> dic
         "volunteer_hours": _amount(row[4], _("志愿服务时长"), problems),
     }
     if not kind.uses_donation and (amounts["donation_money"] is not None or amounts["donation_goods"] is not None):
-        problems.append(_("“%(kind)s”类活动不登记捐款捐物") % {"kind": kind.name})
+        problems.append(_("“%(kind)s”类活动不登记捐款捐物") % {"kind": named(kind.name)})
     if not kind.uses_volunteer and amounts["volunteer_hours"] is not None:
-        problems.append(_("“%(kind)s”类活动不登记志愿服务时长") % {"kind": kind.name})
+        problems.append(_("“%(kind)s”类活动不登记志愿服务时长") % {"kind": named(kind.name)})
     return {k: v for k, v in amounts.items() if v is not None}
 
 

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from xieshang.audit.services import audit_record
+from xieshang.core.names import named
 
 from ..models import Activity, ActivityKind, Participation
 from ..selectors import kinds_for
@@ -94,9 +95,11 @@ def _notice(activity: Activity, participations: Iterable[Participation]) -> None
     tell(
         [p.member for p in participations],
         kind="invitation",
-        title=_("履职活动通知：%(title)s") % {"title": activity.title},
-        body=_("%(kind)s，%(t)s，%(place)s。请在平台上报名或请假。")
-        % {"kind": activity.kind.name, "t": when(activity.starts_at), "place": activity.place or "-"},
+        title=lambda: _("履职活动通知：%(title)s") % {"title": activity.title},
+        body=lambda: (
+            _("%(kind)s，%(t)s，%(place)s。请在平台上报名或请假。")
+            % {"kind": named(activity.kind.name), "t": when(activity.starts_at), "place": activity.place or "-"}
+        ),
         activity=activity,
     )
 
@@ -175,7 +178,7 @@ def activity_cancel(*, actor: User, activity: Activity, reason: str) -> Activity
             tell(
                 [p.member for p in activity.participations.select_related("member")],
                 kind="cancelled",
-                title=_("履职活动取消：%(title)s") % {"title": activity.title},
+                title=lambda: _("履职活动取消：%(title)s") % {"title": activity.title},
                 body=reason.strip(),
                 activity=activity,
             )

@@ -78,7 +78,7 @@ def participation_request_leave(*, actor: User, participation: Participation, re
         tell(
             [activity.created_by],
             kind="leave_requested",
-            title=_("%(name)s 请假：%(title)s") % {"name": participation.member, "title": activity.title},
+            title=lambda: _("%(name)s 请假：%(title)s") % {"name": participation.member, "title": activity.title},
             body=participation.leave_reason,
             activity=activity,
         )
@@ -101,8 +101,10 @@ def participation_decide_leave(*, actor: User, participation: Participation, app
         tell(
             [participation.member],
             kind="leave",
-            title=(_("请假已批准：%(title)s") if approve else _("请假未获批准：%(title)s")) % {"title": activity.title},
-            body="" if approve else _("请按时参加活动。"),
+            title=lambda: (
+                (_("请假已批准：%(title)s") if approve else _("请假未获批准：%(title)s")) % {"title": activity.title}
+            ),
+            body=lambda: "" if approve else _("请按时参加活动。"),
             activity=activity,
         )
         audit_record(

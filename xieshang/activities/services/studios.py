@@ -139,9 +139,11 @@ def booking_make(*, actor: Any, reception: Reception, slot_at: datetime | None, 
         notify(
             recipients=[actor],
             kind="activities.booking",
-            title=_("委员工作室预约成功"),
-            body=_("%(studio)s，%(t)s，地址：%(place)s。")
-            % {"studio": studio.name, "t": when(slot_at), "place": studio.place},
+            title=lambda: _("委员工作室预约成功"),
+            body=lambda: (
+                _("%(studio)s，%(t)s，地址：%(place)s。")
+                % {"studio": studio.name, "t": when(slot_at), "place": studio.place}
+            ),
             url=reception.get_absolute_url(),
             organization=activity.organization_id,
             force_sms=True,

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from xieshang.audit.services import audit_record
 from xieshang.consultations import services as consultation_services
+from xieshang.core.names import named
 
 from ..models import Activity, ActivityGroup, Visit
 from ._base import member_ids, now, require, text_error
@@ -63,7 +64,7 @@ def visit_record(
     """Record a visit of the activity and track each of its recommendations as an outcome; all or nothing."""
     require(actor, "activities.record_visit", activity)
     if not activity.kind.uses_visits:
-        raise ValidationError(_("“%(kind)s”类活动不记录走访。") % {"kind": activity.kind.name})
+        raise ValidationError(_("“%(kind)s”类活动不记录走访。") % {"kind": named(activity.kind.name)})
     if activity.state == Activity.State.CANCELLED:
         raise ValidationError(_("活动已取消，不能记录走访。"))
     if errors := _visit_errors(activity, group, place, visited_at, led_by, findings):

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from xieshang.accounts.models import Role, User
 from xieshang.core.services import lock, refresh, require, text_error
-from xieshang.notifications.services import notify
+from xieshang.notifications.services import Text, notify
 
 from ..models import Session
 
@@ -69,7 +69,7 @@ def eligible_members(session: Session) -> QuerySet[User]:
     )
 
 
-def tell(recipients: Iterable[Any], *, kind: str, title: str, body: str, session: Session) -> None:
+def tell(recipients: Iterable[Any], *, kind: str, title: Text, body: Text, session: Session) -> None:
     notify(
         recipients=recipients,
         kind=f"assemblies.{kind}",

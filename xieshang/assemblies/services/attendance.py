@@ -163,8 +163,10 @@ def attendance_decide_leave(*, actor: Any, attendance: Attendance, approve: bool
         tell(
             [attendance.member],
             kind="leave",
-            title=(_("请假已批准：%(title)s") if approve else _("请假未获批准：%(title)s")) % {"title": session.title},
-            body="" if approve else _("请按时出席会议。"),
+            title=lambda: (
+                (_("请假已批准：%(title)s") if approve else _("请假未获批准：%(title)s")) % {"title": session.title}
+            ),
+            body=lambda: "" if approve else _("请按时出席会议。"),
             session=session,
         )
         audit_record(

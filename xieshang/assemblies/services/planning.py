@@ -96,9 +96,11 @@ def _notice(session: Session, attendances: list[Attendance]) -> None:
     tell(
         [a.member for a in attendances],
         kind="notice",
-        title=_("会议通知：%(title)s") % {"title": session.title},
-        body=_("%(t)s 开幕，%(place)s。不能出席的请在平台上请假。")
-        % {"t": when(session.starts_at), "place": session.place or "-"},
+        title=lambda: _("会议通知：%(title)s") % {"title": session.title},
+        body=lambda: (
+            _("%(t)s 开幕，%(place)s。不能出席的请在平台上请假。")
+            % {"t": when(session.starts_at), "place": session.place or "-"}
+        ),
         session=session,
     )
 

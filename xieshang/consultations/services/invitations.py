@@ -58,8 +58,8 @@ def invite(
         notify(
             recipients=[i.user for i in created],
             kind="consultations.invitation",
-            title=_("协商活动邀请：%(title)s") % {"title": consultation.title},
-            body=_("会议日期 %(date)s。请在平台上报名。") % {"date": consultation.planned_date},
+            title=lambda: _("协商活动邀请：%(title)s") % {"title": consultation.title},
+            body=lambda: _("会议日期 %(date)s。请在平台上报名。") % {"date": consultation.planned_date},
             url=consultation.get_absolute_url(),
             organization=org_id,
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 from typing import Any
 
 from django.db import models, transaction
@@ -38,20 +39,11 @@ def send_due_dispatches(today: date | None = None) -> int:
                 # Nothing to send yet: the dispatch stays due (shown late on the page) until materials are uploaded.
                 continue
             people = [i.user for i in consultation.invitations.select_related("user")]
-            label = dispatch.get_kind_display()
             notify(
                 recipients=people,
                 kind=f"consultations.{dispatch.kind}",
-                title=_("%(what)s：%(title)s") % {"what": label, "title": consultation.title},
-                body=(
-                    _("会议日期 %(date)s，%(where)s。")
-                    % {"date": consultation.planned_date, "where": consultation.venue or _("网络会议")}
-                )
-                + (
-                    _("会议材料：%(titles)s。请登录平台查阅。") % {"titles": "、".join(titles)}
-                    if dispatch.kind == Dispatch.Kind.MATERIALS
-                    else ""
-                ),
+                title=partial(_dispatch_title, dispatch, consultation),
+                body=partial(_dispatch_body, dispatch, consultation, titles),
                 url=consultation.get_absolute_url(),
                 organization=consultation.organization_id,
             )
@@ -107,18 +99,34 @@ def send_milestone_reminders(today: date | None = None) -> int:
     return sent
 
 
+# A dispatch's text, rendered by notify in each recipient's language.
+def _dispatch_title(dispatch: Any, consultation: Any) -> str:
+    return _("%(what)s：%(title)s") % {"what": dispatch.get_kind_display(), "title": consultation.title}
+
+
+def _dispatch_body(dispatch: Any, consultation: Any, titles: list[str]) -> str:
+    where = consultation.venue or _("网络会议")
+    text = _("会议日期 %(date)s，%(where)s。") % {"date": consultation.planned_date, "where": where}
+    if dispatch.kind == Dispatch.Kind.MATERIALS:
+        text += _("会议材料：%(titles)s。请登录平台查阅。") % {"titles": "、".join(titles)}
+    return text
+
+
 def _tell_milestone(outcome: Any, milestone: str, due: date, missed: bool) -> None:
     """The owners are asked to report progress; when the milestone was missed, the staff (who are not owners) are
     asked to follow it up. Each is told his own part."""
     kind = "consultations.milestone_overdue" if missed else "consultations.milestone_due"
-    title = (_("落实节点已超期：%(m)s") if missed else _("落实节点即将到期：%(m)s")) % {"m": milestone}
+
+    def title() -> str:  # rendered in each recipient's language (notifications.services.notify)
+        return (_("落实节点已超期：%(m)s") if missed else _("落实节点即将到期：%(m)s")) % {"m": milestone}
+
     owners = list(outcome_owners(outcome))
     facts = {"title": outcome.title, "due": due}
     notify(
         recipients=owners,
         kind=kind,
         title=title,
-        body=_("%(title)s，节点日期 %(due)s。请及时报告落实进展。") % facts,
+        body=lambda: _("%(title)s，节点日期 %(due)s。请及时报告落实进展。") % facts,
         url=outcome.get_absolute_url(),
         organization=outcome.organization_id,
     )
@@ -128,7 +136,7 @@ def _tell_milestone(outcome: Any, milestone: str, due: date, missed: bool) -> No
             recipients=[u for u in outcome_staff(outcome) if u.pk not in owner_ids],
             kind=kind,
             title=title,
-            body=_("%(title)s，节点日期 %(due)s。责任方尚未报告落实进展，请督促。") % facts,
+            body=lambda: _("%(title)s，节点日期 %(due)s。责任方尚未报告落实进展，请督促。") % facts,
             url=outcome.get_absolute_url(),
             organization=outcome.organization_id,
         )

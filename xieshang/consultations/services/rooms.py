@@ -77,7 +77,7 @@ def topic_raise(*, actor: User, room: Room, title: str, body: str = "") -> Topic
         notify(
             recipients=[room.convener, *room_followers(room)],
             kind="consultations.topic_new",
-            title=_("%(room)s有新议题：%(title)s") % {"room": room.name, "title": title},
+            title=lambda: _("%(room)s有新议题：%(title)s") % {"room": room.name, "title": title},
             url=topic.get_absolute_url(),
             organization=room.organization_id,
         )

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Max
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from xieshang.accounts.models import MemberProfile, Role, User
@@ -15,7 +16,7 @@ from xieshang.accounts.selectors import users_with_role
 from xieshang.core import services as core
 from xieshang.core.models import next_number
 from xieshang.core.uploads import validate_uploads
-from xieshang.notifications.services import after_commit, is_suppressed, notify
+from xieshang.notifications.services import Text, after_commit, is_suppressed, language_of, notify, render
 from xieshang.workflow import services as workflow
 from xieshang.workflow.selectors import state_has
 
@@ -115,7 +116,7 @@ def notify_after_commit(
     *,
     recipients: Callable[[], Iterable[User]] | Iterable[User],
     kind: str,
-    title: str,
+    title: Text,
     url: str,
     organization: Organization | int,
 ) -> None:
@@ -124,8 +125,18 @@ def notify_after_commit(
     if is_suppressed():  # nobody will be told: do not read the recipients
         return
     people = list(recipients() if callable(recipients) else recipients)
+    # Rendered now, once per language among the recipients (the objects the text names may change before the
+    # commit); notify writes each recipient's copy in his language.
+    texts = {language: render(title, language) for language in {language_of(u) for u in people}}
     after_commit(
-        lambda: notify(recipients=people, kind=kind, title=title, url=url, organization=organization), robust=True
+        lambda: notify(
+            recipients=people,
+            kind=kind,
+            title=lambda: texts.get(translation.get_language() or "", ""),
+            url=url,
+            organization=organization,
+        ),
+        robust=True,
     )
 
 

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from xieshang.core.names import named
 from xieshang.duties.services import duty_credit
 from xieshang.workflow import services as workflow
 from xieshang.workflow.selectors import state_has
@@ -46,7 +47,7 @@ RECORDABLE_TAG = "sent"
 def check_recordable(locked: Report, field: str, *, instruction: bool) -> None:
     if state_has(locked, RECORDABLE_TAG):
         return
-    state = locked.state.name if locked.state is not None else ""
+    state = named(locked.state.name) if locked.state is not None else ""
     if state_has(locked, "done"):
         message = (
             _("信息已结束流程（%(state)s），不能再记录批示。")

@@ -142,7 +142,7 @@ def report_submit(
         notify_after_commit(
             recipients=lambda: information_staff(org),
             kind="opinions.submitted",
-            title=(_("【紧急】") if urgent else "") + _("新收社情民意信息：%(title)s") % {"title": title},
+            title=lambda: (_("【紧急】") if urgent else "") + _("新收社情民意信息：%(title)s") % {"title": title},
             url=report.get_absolute_url(),
             organization=org,
         )
@@ -205,7 +205,7 @@ def report_from_proposal(*, actor: User, proposal: Any, authors: Iterable[Any] |
         notify_after_commit(
             recipients=lambda: information_staff(org),
             kind="opinions.submitted",
-            title=_("提案转来社情民意信息：%(title)s") % {"title": report.title},
+            title=lambda: _("提案转来社情民意信息：%(title)s") % {"title": report.title},
             url=report.get_absolute_url(),
             organization=org,
         )

@@ -107,7 +107,7 @@ def report_send(
         notify_after_commit(
             recipients=lambda: _inbox_users([d.recipient for d in new]),
             kind="opinions.received",
-            title=_("收到社情民意信息：%(title)s") % {"title": locked.title},
+            title=lambda: _("收到社情民意信息：%(title)s") % {"title": locked.title},
             url=locked.get_absolute_url(),
             organization=locked.organization_id,
         )

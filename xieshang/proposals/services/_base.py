@@ -13,6 +13,7 @@ from xieshang.accounts.models import Role
 from xieshang.accounts.selectors import has_role
 from xieshang.audit.services import audit_record
 from xieshang.core import services as core
+from xieshang.core.names import named
 from xieshang.workflow import services as engine
 from xieshang.workflow.exceptions import InvalidEdge
 from xieshang.workflow.models import WorkflowEvent
@@ -49,7 +50,7 @@ def refresh(target: Proposal, source: Proposal) -> Proposal:
 def in_phase(proposal: Proposal, *tags: str) -> None:
     """InvalidEdge unless the proposal's state carries one of the phase tags."""
     if not any(state_has(proposal, tag) for tag in tags):
-        name = proposal.state.name if proposal.state is not None else _("未进入流程")
+        name = named(proposal.state.name) if proposal.state is not None else _("未进入流程")
         raise InvalidEdge(_("当前状态“%(state)s”下不能执行此操作。") % {"state": name})
 
 

@@ -56,9 +56,13 @@ def invite_members(actor: User, proposal: Proposal, users: Iterable[User]) -> li
         lambda: notify(
             recipients=people,
             kind="proposal.cosign_invite",
-            title=_("%(name)s 邀请您联名提案《%(title)s》")
-            % {"name": proposal.submitter.display_name, "title": proposal.title},
-            body=_("请在 %(date)s 前确认是否联名。") % {"date": proposal.cosign_deadline or _("提案提交后 5 个工作日")},
+            title=lambda: (
+                _("%(name)s 邀请您联名提案《%(title)s》")
+                % {"name": proposal.submitter.display_name, "title": proposal.title}
+            ),
+            body=lambda: (
+                _("请在 %(date)s 前确认是否联名。") % {"date": proposal.cosign_deadline or _("提案提交后 5 个工作日")}
+            ),
             url=proposal.get_absolute_url(),
             organization=proposal.organization_id,
         ),

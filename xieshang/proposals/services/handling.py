@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xieshang.audit.services import audit_record
+from xieshang.core.names import named
 from xieshang.workflow import services as engine
 from xieshang.workflow.calendar import add_months, compute_due, next_workday
 from xieshang.workflow.exceptions import Conflict, DeadlineError, InvalidEdge, NotAllowed, TransitionError
@@ -83,7 +84,7 @@ def _extend_handling(actor: User, proposal: Proposal, months: int, reason: str) 
         if state is None or not _handling_from_assignment(locked):
             raise Conflict(
                 _("该事项已被他人处理，当前状态为“%(state)s”。请刷新页面后再操作。")
-                % {"state": state.name if state else ""}
+                % {"state": named(state.name) if state else ""}
             )
         if not any(holds_role(actor, role, locked) for role in state.extend_roles or ()):
             raise NotAllowed(_("您没有调整本环节期限的权限。"))
@@ -142,7 +143,9 @@ def cohandler_opinion(*, actor: User, assignment: Assignment, text: str) -> Assi
             lambda: notify(
                 recipients=people,
                 kind="proposal.cohandler_opinion",
-                title=_("%(unit)s 提交了提案《%(title)s》的协办意见") % {"unit": row.unit, "title": locked.title},
+                title=lambda: (
+                    _("%(unit)s 提交了提案《%(title)s》的协办意见") % {"unit": row.unit, "title": locked.title}
+                ),
                 url=locked.get_absolute_url(),
                 organization=locked.organization_id,
             ),

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from xieshang.core.names import named
 from xieshang.core.services import require
 from xieshang.workflow.exceptions import InvalidEdge
 from xieshang.workflow.models import WorkflowEvent
@@ -71,7 +72,7 @@ def comment_add(*, actor: User, proposal: Proposal, text: str) -> Comment:
         require(actor, "proposals.view_proposal", locked)
         if not rules.has_perm("proposals.comment_proposal", actor, locked):
             # Refused like any action the current state does not allow: with the reason, nothing written.
-            name = locked.state.name if locked.state is not None else _("未进入流程")
+            name = named(locked.state.name) if locked.state is not None else _("未进入流程")
             raise InvalidEdge(_("当前环节“%(state)s”不能留言。") % {"state": name})
         assert locked.state is not None  # the comment permission is granted by the current state's actions
         comment = Comment.objects.create(proposal=locked, author=actor, text=text, state_name=locked.state.name)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from xieshang.accounts.models import Role, User
 from xieshang.accounts.selectors import has_role
+from xieshang.core.names import named
 from xieshang.core.services import require
 from xieshang.workflow import services as engine
 from xieshang.workflow.exceptions import InvalidEdge
@@ -117,7 +118,7 @@ def set_fast_track(*, actor: User, proposal: Proposal, fast_track: bool = True) 
         locked = lock(proposal)
         require(actor, "proposals.manage_proposal", locked)
         if locked.state is None or locked.state.is_final or state_has(locked, "draft") or state_has(locked, "closed"):
-            name = locked.state.name if locked.state is not None else _("未进入流程")
+            name = named(locked.state.name) if locked.state is not None else _("未进入流程")
             raise InvalidEdge(_("提案处于“%(state)s”状态，不能再设置快速办理。") % {"state": name})
         locked.fast_track = fast_track
         locked.save(update_fields=["fast_track"])
@@ -160,8 +161,8 @@ def mark_key(
                 lambda: notify(
                     recipients=[leader],
                     kind="proposal.key",
-                    title=_("请您领衔督办重点提案《%(title)s》") % {"title": locked.title},
-                    body=_("督办单位：%(body)s。") % {"body": locked.key_supervising_body},
+                    title=lambda: _("请您领衔督办重点提案《%(title)s》") % {"title": locked.title},
+                    body=lambda: _("督办单位：%(body)s。") % {"body": locked.key_supervising_body},
                     url=locked.get_absolute_url(),
                     organization=locked.organization_id,
                 ),

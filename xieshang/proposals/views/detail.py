@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from xieshang.core.idempotency import once_per_submission
+from xieshang.core.names import named
 from xieshang.core.views import REFUSALS, act, submit
 from xieshang.workflow.exceptions import Conflict
 
@@ -64,7 +65,9 @@ def detail_view(request, pk: int):
 def _check_expected(request, proposal) -> None:
     expected = request.POST.get("expected_state")
     if expected and str(proposal.state_id) != expected:
-        raise Conflict(_("已被他人处理，当前状态为“%(state)s”。请查看最新情况。") % {"state": proposal.state.name})
+        raise Conflict(
+            _("已被他人处理，当前状态为“%(state)s”。请查看最新情况。") % {"state": named(proposal.state.name)}
+        )
 
 
 def _act(request, pk, name, form, call, success):
@@ -97,7 +100,7 @@ def transition_view(request, pk: int, key: str):
         return services.proposal_transition(actor=request.user, proposal=proposal, key=key, reason=reason)
 
     def done(event):
-        names = {"action": event.transition_name, "state": event.to_state_name}
+        names = {"action": named(event.transition_name), "state": named(event.to_state_name)}
         return _("已%(action)s，当前状态：%(state)s。") % names
 
     return act(request, run, success=done, to=proposal)

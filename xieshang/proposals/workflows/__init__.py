@@ -16,6 +16,8 @@ gives shorter amounts per state for time-sensitive proposals (registry.fast_trac
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_noop
+
 from .micro import MICRO_PROPOSAL_WORKFLOW
 from .proposal import PROPOSAL_WORKFLOW, STAFF
 
@@ -112,20 +114,20 @@ def register_requirements() -> None:
 
 
 DEFAULT_CATEGORIES = [
-    ("economy", "经济建设"),
-    ("politics", "政治建设"),
-    ("culture", "文化建设"),
-    ("society", "社会建设"),
-    ("ecology", "生态文明建设"),
+    ("economy", gettext_noop("经济建设")),
+    ("politics", gettext_noop("政治建设")),
+    ("culture", gettext_noop("文化建设")),
+    ("society", gettext_noop("社会建设")),
+    ("ecology", gettext_noop("生态文明建设")),
 ]
 
 DEFAULT_NOT_FILED_GROUNDS = [
-    "不属于政协履职范围",
-    "涉及党和国家秘密",
-    "涉及民族宗教等敏感问题且不宜公开讨论",
-    "属于学术探讨或个人事务",
-    "一案多事或内容空泛、缺乏具体建议",
-    "所提问题已经解决或正在解决",
-    "属于司法机关正在审理或应通过诉讼、信访途径解决的事项",
-    "同一届内已提出并已答复，且无新情况、新建议",
+    gettext_noop("不属于政协履职范围"),
+    gettext_noop("涉及党和国家秘密"),
+    gettext_noop("涉及民族宗教等敏感问题且不宜公开讨论"),
+    gettext_noop("属于学术探讨或个人事务"),
+    gettext_noop("一案多事或内容空泛、缺乏具体建议"),
+    gettext_noop("所提问题已经解决或正在解决"),
+    gettext_noop("属于司法机关正在审理或应通过诉讼、信访途径解决的事项"),
+    gettext_noop("同一届内已提出并已答复，且无新情况、新建议"),
 ]

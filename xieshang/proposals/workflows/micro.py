@@ -3,18 +3,20 @@ workflows/__init__.py)."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_noop
+
 from .proposal import STAFF
 
 MICRO_PROPOSAL_WORKFLOW = {
     "key": "micro_proposal",
-    "name": "微提案",
+    "name": gettext_noop("微提案"),
     "description": "微提案：随时提交，提案办一次审查，交一个承办单位，15 个工作日内答复，委员评价。",
     "settings": {"publish_within_days": 20, "fast_track": {"handling": [7, "working_days"]}},
     "states": [
-        {"key": "draft", "name": "草稿", "is_initial": True, "allows": {"edit": True}},
+        {"key": "draft", "name": gettext_noop("草稿"), "is_initial": True, "allows": {"edit": True}},
         {
             "key": "submitted",
-            "name": "待审查",
+            "name": gettext_noop("待审查"),
             "allows": {"comment": True},
             "deadline_amount": 3,
             "warn_before": 1,
@@ -23,7 +25,7 @@ MICRO_PROPOSAL_WORKFLOW = {
         },
         {
             "key": "handling",
-            "name": "办理中",
+            "name": gettext_noop("办理中"),
             "allows": {"comment": True},
             "deadline_amount": 15,
             "deadline_unit": "working_days",
@@ -36,20 +38,20 @@ MICRO_PROPOSAL_WORKFLOW = {
         },
         {
             "key": "replied",
-            "name": "已答复待评价",
+            "name": gettext_noop("已答复待评价"),
             "allows": {"rate": True, "comment": True},
             "deadline_amount": 10,
             "warn_before": 3,
             "responsible_roles": ["signer"],
         },
-        {"key": "closed", "name": "已办结", "is_final": True},
-        {"key": "not_filed", "name": "不予受理", "is_final": True},
-        {"key": "withdrawn", "name": "已撤回", "is_final": True},
+        {"key": "closed", "name": gettext_noop("已办结"), "is_final": True},
+        {"key": "not_filed", "name": gettext_noop("不予受理"), "is_final": True},
+        {"key": "withdrawn", "name": gettext_noop("已撤回"), "is_final": True},
     ],
     "transitions": [
         {
             "key": "submit",
-            "name": "提交",
+            "name": gettext_noop("提交"),
             "sources": ["draft"],
             "target": "submitted",
             "roles": ["submitter", "entering_staff"],
@@ -59,14 +61,14 @@ MICRO_PROPOSAL_WORKFLOW = {
         },
         {
             "key": "withdraw",
-            "name": "撤回",
+            "name": gettext_noop("撤回"),
             "sources": ["draft", "submitted"],
             "target": "withdrawn",
             "roles": ["submitter"],
         },
         {
             "key": "accept",
-            "name": "受理并交办",
+            "name": gettext_noop("受理并交办"),
             "sources": ["submitted"],
             "target": "handling",
             "roles": [STAFF],
@@ -76,18 +78,21 @@ MICRO_PROPOSAL_WORKFLOW = {
         },
         {
             "key": "not_file",
-            "name": "不予受理",
+            "name": gettext_noop("不予受理"),
             "sources": ["submitted"],
             "target": "not_filed",
             "roles": [STAFF],
             "requires_reason": True,
-            "payload_schema": {"required": ["ground"], "fields": {"ground": {"label": "不予受理理由类别"}}},
+            "payload_schema": {
+                "required": ["ground"],
+                "fields": {"ground": {"label": gettext_noop("不予受理理由类别")}},
+            },
             "notify": ["signer"],
             "style": "danger",
         },
         {
             "key": "unit_return",
-            "name": "退回交办",
+            "name": gettext_noop("退回交办"),
             "sources": ["handling"],
             "target": "submitted",
             "roles": ["assigned_unit"],
@@ -98,7 +103,7 @@ MICRO_PROPOSAL_WORKFLOW = {
         },
         {
             "key": "reply",
-            "name": "提交答复",
+            "name": gettext_noop("提交答复"),
             "sources": ["handling"],
             "target": "replied",
             "roles": ["lead_unit"],
@@ -108,7 +113,7 @@ MICRO_PROPOSAL_WORKFLOW = {
         },
         {
             "key": "finish_rating",
-            "name": "评价完成",
+            "name": gettext_noop("评价完成"),
             "sources": ["replied"],
             "target": "closed",
             "roles": [STAFF, "signer"],
@@ -116,7 +121,7 @@ MICRO_PROPOSAL_WORKFLOW = {
         },
         {
             "key": "rehandle",
-            "name": "重办",
+            "name": gettext_noop("重办"),
             "sources": ["replied"],
             "target": "handling",
             "roles": [STAFF, "signer"],

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_noop
+
 STAFF = "proposals_staff"
 
 PROPOSAL_WORKFLOW = {
     "key": "proposal",
-    "name": "提案",
+    "name": gettext_noop("提案"),
     "description": "提案从起草、联名、审查立案、交办、办理、答复、会签、督办审核、评价到办结归档的完整流程。",
     "settings": {
         # Co-signing closes this many working days after the invitation unless the lead sets a date.
@@ -23,10 +25,10 @@ PROPOSAL_WORKFLOW = {
         },
     },
     "states": [
-        {"key": "draft", "name": "草稿", "is_initial": True, "allows": {"edit": True, "cosign": True}},
+        {"key": "draft", "name": gettext_noop("草稿"), "is_initial": True, "allows": {"edit": True, "cosign": True}},
         {
             "key": "submitted",
-            "name": "已提交",
+            "name": gettext_noop("已提交"),
             "allows": {"cosign": True, "comment": True},
             "deadline_amount": 5,
             "warn_before": 1,
@@ -34,7 +36,7 @@ PROPOSAL_WORKFLOW = {
         },
         {
             "key": "pre_accepted",
-            "name": "预受理",
+            "name": gettext_noop("预受理"),
             "allows": {"comment": True},
             "deadline_amount": 5,
             "warn_before": 1,
@@ -42,29 +44,39 @@ PROPOSAL_WORKFLOW = {
         },
         {
             "key": "under_review",
-            "name": "审查中",
+            "name": gettext_noop("审查中"),
             "allows": {"comment": True},
             "deadline_amount": 10,
             "warn_before": 2,
             "warn_after_every": 3,
             "responsible_roles": [STAFF],
         },
-        {"key": "filed", "name": "已立案", "responsible_roles": [STAFF], "allows": {"comment": True}},
-        {"key": "classified", "name": "已分类", "responsible_roles": [STAFF], "allows": {"comment": True}},
-        {"key": "numbered", "name": "已编号", "responsible_roles": [STAFF], "allows": {"comment": True}},
+        {"key": "filed", "name": gettext_noop("已立案"), "responsible_roles": [STAFF], "allows": {"comment": True}},
+        {
+            "key": "classified",
+            "name": gettext_noop("已分类"),
+            "responsible_roles": [STAFF],
+            "allows": {"comment": True},
+        },
+        {"key": "numbered", "name": gettext_noop("已编号"), "responsible_roles": [STAFF], "allows": {"comment": True}},
         {
             "key": "assignment_pending",
-            "name": "交办待审批",
+            "name": gettext_noop("交办待审批"),
             "allows": {"comment": True},
             "deadline_amount": 3,
             "warn_before": 1,
             "responsible_roles": ["leader"],
             "escalate_roles": [STAFF],
         },
-        {"key": "assignment_approved", "name": "交办已审批", "responsible_roles": [STAFF], "allows": {"comment": True}},
+        {
+            "key": "assignment_approved",
+            "name": gettext_noop("交办已审批"),
+            "responsible_roles": [STAFF],
+            "allows": {"comment": True},
+        },
         {
             "key": "assigned",
-            "name": "已交办待签收",
+            "name": gettext_noop("已交办待签收"),
             "allows": {"comment": True},
             "deadline_amount": 10,
             "deadline_unit": "working_days",
@@ -75,7 +87,7 @@ PROPOSAL_WORKFLOW = {
         },
         {
             "key": "returned",
-            "name": "承办单位退回",
+            "name": gettext_noop("承办单位退回"),
             "allows": {"comment": True},
             "deadline_amount": 5,
             "warn_before": 1,
@@ -83,7 +95,7 @@ PROPOSAL_WORKFLOW = {
         },
         {
             "key": "handling",
-            "name": "办理中",
+            "name": gettext_noop("办理中"),
             "allows": {"comment": True},
             "deadline_amount": 3,
             "deadline_unit": "months",
@@ -96,7 +108,7 @@ PROPOSAL_WORKFLOW = {
         },
         {
             "key": "countersigning",
-            "name": "会签中",
+            "name": gettext_noop("会签中"),
             "allows": {"edit_reply": True, "comment": True},
             "deadline_amount": 5,
             "warn_before": 2,
@@ -106,7 +118,7 @@ PROPOSAL_WORKFLOW = {
         },
         {
             "key": "supervisor_review",
-            "name": "督办审核",
+            "name": gettext_noop("督办审核"),
             "allows": {"comment": True},
             "deadline_amount": 5,
             "warn_before": 2,
@@ -116,7 +128,7 @@ PROPOSAL_WORKFLOW = {
         },
         {
             "key": "replied",
-            "name": "已答复待评价",
+            "name": gettext_noop("已答复待评价"),
             "allows": {"rate": True, "comment": True},
             "deadline_amount": 20,
             "warn_before": 5,
@@ -125,7 +137,7 @@ PROPOSAL_WORKFLOW = {
         },
         {
             "key": "rehandling",
-            "name": "重办中",
+            "name": gettext_noop("重办中"),
             "allows": {"comment": True},
             "deadline_amount": 1,
             "deadline_unit": "months",
@@ -136,19 +148,24 @@ PROPOSAL_WORKFLOW = {
             "escalate_roles": [STAFF, "supervisor"],
             "extend_roles": [STAFF],
         },
-        {"key": "rated", "name": "已评价", "responsible_roles": [STAFF], "allows": {"comment": True}},
-        {"key": "confirmed", "name": "办理结果已确认", "responsible_roles": [STAFF], "allows": {"comment": True}},
-        {"key": "closed", "name": "已办结"},
-        {"key": "archived", "name": "已归档", "is_final": True},
-        {"key": "merged", "name": "已并案", "is_final": True},
-        {"key": "converted", "name": "转为意见建议", "is_final": True},
-        {"key": "not_filed", "name": "不予立案", "is_final": True},
-        {"key": "withdrawn", "name": "已撤回", "is_final": True},
+        {"key": "rated", "name": gettext_noop("已评价"), "responsible_roles": [STAFF], "allows": {"comment": True}},
+        {
+            "key": "confirmed",
+            "name": gettext_noop("办理结果已确认"),
+            "responsible_roles": [STAFF],
+            "allows": {"comment": True},
+        },
+        {"key": "closed", "name": gettext_noop("已办结")},
+        {"key": "archived", "name": gettext_noop("已归档"), "is_final": True},
+        {"key": "merged", "name": gettext_noop("已并案"), "is_final": True},
+        {"key": "converted", "name": gettext_noop("转为意见建议"), "is_final": True},
+        {"key": "not_filed", "name": gettext_noop("不予立案"), "is_final": True},
+        {"key": "withdrawn", "name": gettext_noop("已撤回"), "is_final": True},
     ],
     "transitions": [
         {
             "key": "submit",
-            "name": "提交",
+            "name": gettext_noop("提交"),
             "sources": ["draft"],
             "target": "submitted",
             "roles": ["submitter", "entering_staff"],
@@ -158,7 +175,7 @@ PROPOSAL_WORKFLOW = {
         },
         {
             "key": "withdraw",
-            "name": "撤回",
+            "name": gettext_noop("撤回"),
             "sources": ["draft", "submitted"],
             "target": "withdrawn",
             "roles": ["submitter"],
@@ -166,7 +183,7 @@ PROPOSAL_WORKFLOW = {
         },
         {
             "key": "pre_accept",
-            "name": "预受理",
+            "name": gettext_noop("预受理"),
             "sources": ["submitted"],
             "target": "pre_accepted",
             "roles": [STAFF],
@@ -175,7 +192,7 @@ PROPOSAL_WORKFLOW = {
         },
         {
             "key": "return_for_revision",
-            "name": "退回修改",
+            "name": gettext_noop("退回修改"),
             "sources": ["submitted", "pre_accepted"],
             "target": "draft",
             "roles": [STAFF],
@@ -184,7 +201,7 @@ PROPOSAL_WORKFLOW = {
         },
         {
             "key": "start_review",
-            "name": "开始审查",
+            "name": gettext_noop("开始审查"),
             "sources": ["pre_accepted"],
             "target": "under_review",
             "roles": [STAFF],
@@ -192,7 +209,7 @@ PROPOSAL_WORKFLOW = {
         },
         {
             "key": "file",
-            "name": "立案",
+            "name": gettext_noop("立案"),
             "sources": ["under_review"],
             "target": "filed",
             "roles": [STAFF],
@@ -201,17 +218,20 @@ PROPOSAL_WORKFLOW = {
         },
         {
             "key": "merge",
-            "name": "并案",
+            "name": gettext_noop("并案"),
             "sources": ["under_review"],
             "target": "merged",
             "roles": [STAFF],
             "requires_reason": True,
-            "payload_schema": {"required": ["merge_into"], "fields": {"merge_into": {"label": "并入提案"}}},
+            "payload_schema": {
+                "required": ["merge_into"],
+                "fields": {"merge_into": {"label": gettext_noop("并入提案")}},
+            },
             "notify": ["signer"],
         },
         {
             "key": "convert",
-            "name": "转为意见建议",
+            "name": gettext_noop("转为意见建议"),
             "sources": ["under_review"],
             "target": "converted",
             "roles": [STAFF],
@@ -220,26 +240,29 @@ PROPOSAL_WORKFLOW = {
         },
         {
             "key": "not_file",
-            "name": "不予立案",
+            "name": gettext_noop("不予立案"),
             "sources": ["under_review"],
             "target": "not_filed",
             "roles": [STAFF],
             "requires_reason": True,
-            "payload_schema": {"required": ["ground"], "fields": {"ground": {"label": "不予立案理由类别"}}},
+            "payload_schema": {
+                "required": ["ground"],
+                "fields": {"ground": {"label": gettext_noop("不予立案理由类别")}},
+            },
             "notify": ["signer"],
             "style": "danger",
         },
         {
             "key": "classify",
-            "name": "分类",
+            "name": gettext_noop("分类"),
             "sources": ["filed", "classified"],
             "target": "classified",
             "roles": [STAFF],
-            "payload_schema": {"required": ["category"], "fields": {"category": {"label": "类别"}}},
+            "payload_schema": {"required": ["category"], "fields": {"category": {"label": gettext_noop("类别")}}},
         },
         {
             "key": "number",
-            "name": "编号",
+            "name": gettext_noop("编号"),
             "sources": ["classified"],
             "target": "numbered",
             "roles": [STAFF],
@@ -247,7 +270,7 @@ PROPOSAL_WORKFLOW = {
         },
         {
             "key": "propose_assignment",
-            "name": "提交交办方案",
+            "name": gettext_noop("提交交办方案"),
             "sources": ["numbered", "assignment_approved"],
             "target": "assignment_pending",
             "roles": [STAFF],
@@ -257,7 +280,7 @@ PROPOSAL_WORKFLOW = {
         },
         {
             "key": "approve_assignment",
-            "name": "审批交办方案",
+            "name": gettext_noop("审批交办方案"),
             "sources": ["assignment_pending"],
             "target": "assignment_approved",
             "roles": ["leader"],
@@ -265,7 +288,7 @@ PROPOSAL_WORKFLOW = {
         },
         {
             "key": "reject_assignment",
-            "name": "退回交办方案",
+            "name": gettext_noop("退回交办方案"),
             "sources": ["assignment_pending"],
             "target": "numbered",
             "roles": ["leader"],
@@ -274,7 +297,7 @@ PROPOSAL_WORKFLOW = {
         },
         {
             "key": "assign",
-            "name": "交办",
+            "name": gettext_noop("交办"),
             "sources": ["assignment_approved"],
             "target": "assigned",
             "roles": [STAFF],
@@ -284,7 +307,7 @@ PROPOSAL_WORKFLOW = {
         },
         {
             "key": "start_handling",
-            "name": "全部签收",
+            "name": gettext_noop("全部签收"),
             "sources": ["assigned"],
             "target": "handling",
             "roles": [STAFF, "assigned_unit"],
@@ -293,7 +316,7 @@ PROPOSAL_WORKFLOW = {
         },
         {
             "key": "unit_return",
-            "name": "退回交办",
+            "name": gettext_noop("退回交办"),
             "sources": ["assigned"],
             "target": "returned",
             "roles": ["assigned_unit"],
@@ -304,7 +327,7 @@ PROPOSAL_WORKFLOW = {
         },
         {
             "key": "reassign",
-            "name": "重新交办",
+            "name": gettext_noop("重新交办"),
             "sources": ["returned"],
             "target": "assigned",
             "roles": [STAFF],
@@ -314,7 +337,7 @@ PROPOSAL_WORKFLOW = {
         },
         {
             "key": "refuse_return",
-            "name": "不同意退回",
+            "name": gettext_noop("不同意退回"),
             "sources": ["returned"],
             "target": "assigned",
             "roles": [STAFF],
@@ -324,7 +347,7 @@ PROPOSAL_WORKFLOW = {
         },
         {
             "key": "reply",
-            "name": "提交答复",
+            "name": gettext_noop("提交答复"),
             "sources": ["handling", "rehandling"],
             "target": "countersigning",
             "roles": ["lead_unit"],
@@ -333,7 +356,7 @@ PROPOSAL_WORKFLOW = {
         },
         {
             "key": "submit_for_review",
-            "name": "报送督办审核",
+            "name": gettext_noop("报送督办审核"),
             "sources": ["countersigning"],
             "target": "supervisor_review",
             "roles": ["lead_unit", "co_handler"],
@@ -343,17 +366,17 @@ PROPOSAL_WORKFLOW = {
         },
         {
             "key": "approve_reply",
-            "name": "审核通过",
+            "name": gettext_noop("审核通过"),
             "sources": ["supervisor_review"],
             "target": "replied",
             "roles": ["supervisor"],
-            "payload_schema": {"fields": {"grade": {"label": "答复类别", "choices": ["A", "B", "C"]}}},
+            "payload_schema": {"fields": {"grade": {"label": gettext_noop("答复类别"), "choices": ["A", "B", "C"]}}},
             "notify": ["signer", "lead_unit"],
             "style": "primary",
         },
         {
             "key": "send_back",
-            "name": "退回重新答复",
+            "name": gettext_noop("退回重新答复"),
             "sources": ["supervisor_review"],
             "target": "handling",
             "roles": ["supervisor"],
@@ -363,7 +386,7 @@ PROPOSAL_WORKFLOW = {
         },
         {
             "key": "finish_rating",
-            "name": "评价完成",
+            "name": gettext_noop("评价完成"),
             "sources": ["replied"],
             "target": "rated",
             "roles": [STAFF, "signer"],
@@ -371,7 +394,7 @@ PROPOSAL_WORKFLOW = {
         },
         {
             "key": "rehandle",
-            "name": "重办",
+            "name": gettext_noop("重办"),
             "sources": ["replied"],
             "target": "rehandling",
             "roles": [STAFF, "signer"],
@@ -381,7 +404,7 @@ PROPOSAL_WORKFLOW = {
         },
         {
             "key": "confirm",
-            "name": "确认办理结果",
+            "name": gettext_noop("确认办理结果"),
             "sources": ["rated"],
             "target": "confirmed",
             "roles": [STAFF],
@@ -389,13 +412,13 @@ PROPOSAL_WORKFLOW = {
         },
         {
             "key": "close",
-            "name": "办结",
+            "name": gettext_noop("办结"),
             "sources": ["confirmed"],
             "target": "closed",
             "roles": [STAFF],
             "notify": ["signer"],
             "style": "primary",
         },
-        {"key": "archive", "name": "归档", "sources": ["closed"], "target": "archived", "roles": [STAFF]},
+        {"key": "archive", "name": gettext_noop("归档"), "sources": ["closed"], "target": "archived", "roles": [STAFF]},
     ],
 }

@@ -5,6 +5,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils.safestring import SafeString
 
+from xieshang.core.names import named
+
 from .. import timeline
 from ..retry import take_retry
 from ..selectors import available_transitions, events_for
@@ -45,7 +47,7 @@ def workflow_actions(context: Any, obj: Any) -> Any:
         fields = [
             {
                 "name": name,
-                "label": spec.get("label") or name,
+                "label": named(spec.get("label")) or name,
                 "choices": spec.get("choices"),
                 "required": name in schema.get("required", []),
                 "value": typed.get(name, ""),
