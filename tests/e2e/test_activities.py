@@ -79,7 +79,7 @@ def test_create_sign_up_leave_and_check_in(page, phone_page, browser, live_serve
     page.get_by_test_id("new-activity").click()
     starts = timezone.localtime() + datetime.timedelta(hours=2)
     form = page.get_by_test_id("activity-form")
-    form.get_by_label(t("活动类型")).select_option(label="调研")
+    form.get_by_label(t("活动类型")).select_option(label=t("调研"))
     form.get_by_label(t("活动名称")).fill("城市内涝治理专题调研")
     form.get_by_label(re.compile(rf"^{t('组织方')}[:：]?$")).fill("城建环保委员会")
     form.get_by_label(t("地点")).fill("金水区")
