@@ -75,13 +75,13 @@ def test_staff_record_a_supervision_visit_and_track_its_recommendation(page, org
     expect(page.get_by_test_id("findings")).to_contain_text("应急物资储备点台账与实物不符")
     recommendations = page.get_by_test_id("recommendations")
     expect(recommendations).to_contain_text("市水利局")
-    expect(recommendations).to_contain_text("待报送")
+    expect(recommendations).to_contain_text(t("待报送"))
     assert axe(page) == []
     recommendations.get_by_role("link", name="汛前完成剩余河段清淤").click()
-    page.get_by_role("button", name="报送责任方").click()
-    expect(page.get_by_test_id("state")).to_have_text("已报送")
+    page.get_by_role("button", name=t("报送责任方")).click()
+    expect(page.get_by_test_id("state")).to_have_text(t("已报送"))
     page.get_by_test_id("outcome-origin").click()
-    expect(page.get_by_test_id("recommendations")).to_contain_text("已报送")
+    expect(page.get_by_test_id("recommendations")).to_contain_text(t("已报送"))
     outcome = Outcome.objects.get()
     assert outcome.origin.place == "贾鲁河综合治理工程" and outcome.owner_unit.name == "市水利局"
 
@@ -95,7 +95,7 @@ def test_a_resident_books_and_the_member_on_duty_turns_his_issue_into_a_proposal
 
     staff = make_user(Role.COMMITTEE_STAFF, organization, username="committee", name="赵工作", language=language)
     member = make_user(Role.MEMBER, organization, username="onduty", name="孙委员", language=language)
-    make_user(Role.CITIZEN, organization, username="resident", name="周居民", phone="13900000009", language=language)
+    make_user(Role.CITIZEN, organization, username="resident", name="周居民", phone="18600000009", language=language)
     studio = services.studio_create(
         actor=staff,
         organization=organization,
@@ -121,7 +121,7 @@ def test_a_resident_books_and_the_member_on_duty_turns_his_issue_into_a_proposal
     phone_page.get_by_label(t("反映事项")).fill("文化路一号院加装电梯")
     phone_page.get_by_test_id("booking-form").get_by_role("button", name=t("预约")).click()
     expect(phone_page.get_by_test_id("my-booking")).to_contain_text("09:30")
-    assert SmsMessage.objects.filter(phone="13900000009").exists()
+    assert SmsMessage.objects.filter(phone="18600000009").exists()
     assert Booking.objects.get().subject == "文化路一号院加装电梯"
 
     # The member on duty: his workbench → the reception day → the issue → a proposal draft.
