@@ -11,6 +11,7 @@ import pytest
 from django.urls import reverse
 
 from tests.proposals.test_views_support import login, make_proposal
+from xieshang.core import documents as core_documents
 from xieshang.proposals import documents
 
 pytestmark = pytest.mark.django_db
@@ -62,7 +63,7 @@ def test_proposal_word_and_pdf(world, tmp_path):
     text, fonts = _docx_text_and_fonts(documents.proposal_docx(p))
     for needle in ("案号", p.number, "案由", p.title, "提案人", "联名人", "联名委员甲", "办理单位", "市住房局"):
         assert needle in text
-    assert fonts <= {documents.SERIF, documents.SANS} and documents.SERIF in fonts
+    assert fonts <= {core_documents.SERIF, core_documents.SANS} and core_documents.SERIF in fonts
     _assert_cjk_pdf(documents.proposal_pdf(p), tmp_path)
 
 
@@ -73,7 +74,7 @@ def test_reply_letter_word_and_pdf(world, tmp_path):
     text, fonts = _docx_text_and_fonts(documents.reply_docx(reply))
     for needle in ("市住房局", reply.reference_number, "B类", "王科长", "13912345678", "领衔委员"):
         assert needle in text
-    assert documents.SERIF in fonts
+    assert core_documents.SERIF in fonts
     _assert_cjk_pdf(documents.reply_pdf(reply), tmp_path)
 
 
@@ -87,7 +88,7 @@ def test_downloads_for_those_allowed(client, world):
     assert client.get(letter).status_code == 403  # not sent to the member yet
     login(client, w.officers[0])
     response = client.get(letter)
-    assert response.status_code == 200 and response["Content-Type"] == documents.DOCX_TYPE
+    assert response.status_code == 200 and response["Content-Type"] == core_documents.DOCX_TYPE
     login(client, w.outsider)
     assert client.get(reverse("proposals:document", args=[p.pk, "pdf"])).status_code == 403
 

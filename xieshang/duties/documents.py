@@ -10,15 +10,13 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from xieshang.core.documents import SANS, SERIF, run
 from xieshang.core.http import safe_filename
 
 from .models import DutyReport
 from .selectors.report import figures_for, render
 
 CSS_PATH = Path(__file__).resolve().parent / "static" / "duties" / "print.css"
-SERIF = "Noto Serif CJK SC"
-SANS = "Noto Sans CJK SC"
-DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def report_figures(report: DutyReport) -> dict[str, str]:
@@ -53,19 +51,6 @@ def report_pdf(report: DutyReport, profile: Any = None) -> bytes:
     return HTML(string=html).write_pdf(stylesheets=[CSS(filename=str(CSS_PATH), font_config=fonts)], font_config=fonts)
 
 
-def _run(paragraph: Any, text: str, size: float = 16, *, bold: bool = False, font: str = SERIF) -> Any:
-    from docx.oxml.ns import qn
-    from docx.shared import Pt
-
-    run = paragraph.add_run(text)
-    run.font.name = font
-    # python-docx's font.name fills only the Latin slots; Word takes Chinese text's font from w:eastAsia.
-    run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), font)
-    run.font.size = Pt(size)
-    run.bold = bold
-    return run
-
-
 def report_docx(report: DutyReport, profile: Any = None) -> bytes:
     from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -76,20 +61,20 @@ def report_docx(report: DutyReport, profile: Any = None) -> bytes:
     for text, size, font in ((context["conference"], 16, SERIF), (report.title, 22, SANS)):
         head = doc.add_paragraph()
         head.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        _run(head, text, size, bold=True, font=font)
+        run(head, text, size, bold=True, font=font)
     byline = doc.add_paragraph()
     byline.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _run(byline, context["byline"], 16)
+    run(byline, context["byline"], 16)
     for pieces in context["paragraphs"]:
         para = doc.add_paragraph()
         para.paragraph_format.first_line_indent = Pt(32)
         para.paragraph_format.line_spacing = Pt(28)
         for piece in pieces:
-            _run(para, piece.text, 16)
+            run(para, piece.text, 16)
     for text in (context["byline"], context["date"]):
         para = doc.add_paragraph()
         para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        _run(para, text, 16)
+        run(para, text, 16)
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()

@@ -4,18 +4,16 @@ PDF embeds it and Word shows Chinese text in it rather than a fallback."""
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from xieshang.core.documents import SANS, docx_bytes, run
+
 from .models import Assignment, CoSignature, Proposal, Reply
 
 CSS_PATH = Path(__file__).resolve().parent / "static" / "proposals" / "print.css"
-SERIF = "Noto Serif CJK SC"
-SANS = "Noto Sans CJK SC"
-DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _cosigners(proposal: Proposal) -> list[str]:
@@ -147,34 +145,13 @@ def reply_pdf(reply: Reply) -> bytes:
     return _pdf("proposals/print_reply.html", reply_context(reply, for_pdf=True))
 
 
-def _run(paragraph, text: str, size: float = 16, *, bold=False, font=SERIF, color=None):
-    from docx.oxml.ns import qn
-    from docx.shared import Pt, RGBColor
-
-    run = paragraph.add_run(text)
-    run.font.name = font
-    # python-docx's font.name fills only the Latin slots; Word takes Chinese text's font from w:eastAsia.
-    run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), font)
-    run.font.size = Pt(size)
-    run.bold = bold
-    if color:
-        run.font.color.rgb = RGBColor(*color)
-    return run
-
-
 def _paragraphs(doc, text: str, size: float = 16):
     from docx.shared import Pt
 
     for line in [p.strip() for p in (text or "").splitlines() if p.strip()]:
         para = doc.add_paragraph()
         para.paragraph_format.first_line_indent = Pt(size * 2)
-        _run(para, line, size)
-
-
-def _docx_bytes(doc) -> bytes:
-    buffer = io.BytesIO()
-    doc.save(buffer)
-    return buffer.getvalue()
+        run(para, line, size)
 
 
 def proposal_docx(proposal: Proposal) -> bytes:
@@ -185,18 +162,18 @@ def proposal_docx(proposal: Proposal) -> bytes:
     doc = Document()
     head = doc.add_paragraph()
     head.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _run(head, context["heading"], 26, bold=True, font=SANS, color=(0xC0, 0x00, 0x00))
+    run(head, context["heading"], 26, bold=True, font=SANS, color=(0xC0, 0x00, 0x00))
     table = doc.add_table(rows=0, cols=2)
     table.style = "Table Grid"
     for label, value in context["rows"]:
         cells = table.add_row().cells
-        _run(cells[0].paragraphs[0], label, 14, bold=True)
-        _run(cells[1].paragraphs[0], value, 14)
+        run(cells[0].paragraphs[0], label, 14, bold=True)
+        run(cells[1].paragraphs[0], value, 14)
     title = doc.add_paragraph()
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _run(title, proposal.title, 18, bold=True, font=SANS)
+    run(title, proposal.title, 18, bold=True, font=SANS)
     _paragraphs(doc, proposal.body)
-    return _docx_bytes(doc)
+    return docx_bytes(doc)
 
 
 def reply_docx(reply: Reply) -> bytes:
@@ -207,25 +184,25 @@ def reply_docx(reply: Reply) -> bytes:
     doc = Document()
     head = doc.add_paragraph()
     head.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _run(head, context["letterhead"], 30, bold=True, color=(0xC0, 0x00, 0x00))
+    run(head, context["letterhead"], 30, bold=True, color=(0xC0, 0x00, 0x00))
     ref = doc.add_paragraph()
     ref.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    _run(ref, reply.reference_number, 14)
+    run(ref, reply.reference_number, 14)
     grade = doc.add_paragraph()
-    _run(grade, context["grade_label"], 14, bold=True)
+    run(grade, context["grade_label"], 14, bold=True)
     subject = doc.add_paragraph()
     subject.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _run(subject, context["subject"], 20, bold=True, font=SANS)
-    _run(doc.add_paragraph(), f"{context['addressee']}：", 16)
+    run(subject, context["subject"], 20, bold=True, font=SANS)
+    run(doc.add_paragraph(), f"{context['addressee']}：", 16)
     _paragraphs(doc, reply.text)
     if context["countersigned"]:
-        _run(doc.add_paragraph(), "会签单位：" + "、".join(context["countersigned"]), 14)
-    _run(doc.add_paragraph(), f"联系人：{reply.contact_person}　　联系电话：{reply.contact_phone}", 14)
+        run(doc.add_paragraph(), "会签单位：" + "、".join(context["countersigned"]), 14)
+    run(doc.add_paragraph(), f"联系人：{reply.contact_person}　　联系电话：{reply.contact_phone}", 14)
     for text in (context["letterhead"], context["date"]):
         para = doc.add_paragraph()
         para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        _run(para, text, 16)
-    return _docx_bytes(doc)
+        run(para, text, 16)
+    return docx_bytes(doc)
 
 
 def filename(proposal: Proposal, suffix: str = "") -> str:

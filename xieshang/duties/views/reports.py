@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from xieshang.accounts.models import MemberProfile
+from xieshang.core import documents as core_documents
 from xieshang.core.http import attachment_response
 
 from .. import documents, services
@@ -141,7 +142,7 @@ def report_document_view(request: HttpRequest, pk: int, kind: str) -> HttpRespon
     if kind == "print":
         return render(request, "duties/print_report.html", documents.report_context(report, profile=profile))
     if kind == "docx":
-        content, content_type = documents.report_docx(report, profile), documents.DOCX_TYPE
+        content, content_type = documents.report_docx(report, profile), core_documents.DOCX_TYPE
     elif kind == "pdf":
         content, content_type = documents.report_pdf(report, profile), "application/pdf"
     else:

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from xieshang.accounts.models import Role
 from xieshang.accounts.selectors import has_role
+from xieshang.core import documents as core_documents
 from xieshang.core.http import attachment_response
 
 from .. import documents, selectors
@@ -63,7 +64,7 @@ def stats_xlsx_view(request):
 
 
 def _file(content: bytes, name: str, kind: str) -> HttpResponse:
-    content_type = documents.DOCX_TYPE if kind == "docx" else "application/pdf"
+    content_type = core_documents.DOCX_TYPE if kind == "docx" else "application/pdf"
     # RFC 6266: the UTF-8 name (number and title) in filename*, an ASCII stand-in in filename.
     return attachment_response(content, filename=f"{name}.{kind}", content_type=content_type)
 
