@@ -43,20 +43,13 @@ def _span(query: PeriodIn) -> tuple[date, date]:
     return date(year, 1, 1), date(year, 12, 31)
 
 
-def _year_before(day: date) -> date:
-    try:
-        return day.replace(year=day.year - 1)
-    except ValueError:
-        return day.replace(year=day.year - 1, day=28)
-
-
 @router.get("/figures", response=list[FigureOut])
 def list_figures(request, query: Query[PeriodIn]):
     organization = getattr(request, "organization", None)
     if organization is None or not rules.has_perm("stats.view_report", request.user, organization):
         raise PermissionDenied(_("只有本会机关工作人员和领导可以查看工作报告数据。"))
     start, end = _span(query)
-    before = (_year_before(start), _year_before(end))
+    before = (figures.year_before(start), figures.year_before(end))
     return [
         FigureOut(
             key=f.key,

@@ -107,6 +107,14 @@ class Figure:
         return result
 
 
+def year_before(day: date) -> date:
+    """The same day a year earlier (29 February becomes 28): "last year" beside a figure."""
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:
+        return day.replace(year=day.year - 1, day=28)
+
+
 _figures: dict[str, Figure] = {}
 
 

@@ -26,14 +26,7 @@ class Period:
 
     def previous(self) -> Period:
         """The same span a year earlier (29 February becomes 28)."""
-
-        def back(day: date) -> date:
-            try:
-                return day.replace(year=day.year - 1)
-            except ValueError:
-                return day.replace(year=day.year - 1, day=28)
-
-        return Period(back(self.start), back(self.end))
+        return Period(figures.year_before(self.start), figures.year_before(self.end))
 
     @property
     def is_year(self) -> bool:
