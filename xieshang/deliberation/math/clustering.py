@@ -358,7 +358,7 @@ def polis_kmeans(
         centres = first_distinct(points, k)
     labels = np.zeros(n, np.int64)
     for _ in range(max_iter + 1):
-        labels = _sq_dists(points, centres, exact=False).argmin(1)
+        labels = _nearest(points, centres)
         mass = np.bincount(labels, weights=w, minlength=len(centres))
         keep = mass > 0
         new = np.zeros((len(centres), points.shape[1]))
@@ -371,8 +371,15 @@ def polis_kmeans(
         centres = new
         if same:
             break
-    labels = _sq_dists(points, centres, exact=False).argmin(1)
+    labels = _nearest(points, centres)
     return labels.astype(np.int64), centres
+
+
+def _nearest(points: np.ndarray, centres: np.ndarray) -> np.ndarray:
+    """Index of each point's nearest centre (a k-d tree for many centres in the plane)."""
+    if len(centres) > 8 and points.shape[1] <= 3:
+        return cKDTree(centres).query(points)[1]
+    return _sq_dists(points, centres, exact=False).argmin(1)
 
 
 def _rows_sorted(rows: np.ndarray) -> np.ndarray:
