@@ -584,7 +584,9 @@ def _write_votes(d: Path, events: list[tuple[int, int, int, int]]) -> None:
 def _write_comments(d: Path, sids: list[int], stmts: dict, agrees: dict, disagrees: dict) -> None:
     with open(d / "comments.csv", "w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh, lineterminator="\n")
-        w.writerow(COMMENTS_HEADER)
+        # Meta and seed flags, when there are any, go in the newer layout's columns (read by name).
+        flags = any(st.is_meta or st.is_seed for st in stmts.values())
+        w.writerow(COMMENTS_HEADER + (["is-meta", "is-seed"] if flags else []))
         for sid in sids:
             st = stmts[sid]
             w.writerow(
@@ -598,6 +600,7 @@ def _write_comments(d: Path, sids: list[int], stmts: dict, agrees: dict, disagre
                     st.moderated,
                     safe_cell(st.body),
                 ]
+                + (["true" if st.is_meta else "false", "true" if st.is_seed else "false"] if flags else [])
             )
 
 
