@@ -53,9 +53,13 @@ def main() -> None:
     moderated = set(d["moderated_out"].tolist())
     with open(args.out / "comments.csv", "w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh, lineterminator="\n")
-        w.writerow(["timestamp", "datetime", "comment-id", "author-id", "agrees", "disagrees", "moderated", "comment-body"])
+        w.writerow(
+            ["timestamp", "datetime", "comment-id", "author-id", "agrees", "disagrees", "moderated", "comment-body"]
+        )
         for j in range(args.statements):
-            w.writerow([t0 - 1000, stamp, j, j % args.participants, 0, 0, -1 if j in moderated else 1, f"statement {j}"])
+            w.writerow(
+                [t0 - 1000, stamp, j, j % args.participants, 0, 0, -1 if j in moderated else 1, f"statement {j}"]
+            )
     with open(args.out / "summary.csv", "w", newline="", encoding="utf-8") as fh:
         csv.writer(fh, lineterminator="\n").writerows(
             [["topic", "synthetic"], ["voters", args.participants], ["comments", args.statements]]

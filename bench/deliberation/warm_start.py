@@ -44,7 +44,18 @@ def main() -> None:
         result = compute_opinion_map(vm, moderated_out=d["moderated_out"].tolist(), state=state)
         seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
         state = json.loads(json.dumps(result.state))  # as stored in OpinionMap.state
-        print(json.dumps({"run": r, "warm": r > 0, "votes": n, "k": result.k, "seconds": round(seconds, 3), "cpu_seconds": round(cpu, 3)}))
+        print(
+            json.dumps(
+                {
+                    "run": r,
+                    "warm": r > 0,
+                    "votes": n,
+                    "k": result.k,
+                    "seconds": round(seconds, 3),
+                    "cpu_seconds": round(cpu, 3),
+                }
+            )
+        )
 
 
 if __name__ == "__main__":

@@ -132,7 +132,9 @@ def rewrite(src: Path, dst: Path, layout: str) -> Path:
         api_votes = [{"pid": p, "tid": c, "vote": -v, "modified": t} for p, c, v, t in votes]
         (dst / "comments.json").write_text(json.dumps(api_comments, ensure_ascii=False), encoding="utf-8")
         (dst / "votes.json").write_text(json.dumps(api_votes), encoding="utf-8")
-        (dst / "conversation.json").write_text(json.dumps({"topic": src.name, "conversation_id": "x"}), encoding="utf-8")
+        (dst / "conversation.json").write_text(
+            json.dumps({"topic": src.name, "conversation_id": "x"}), encoding="utf-8"
+        )
     else:
         raise ValueError(f"unknown layout {layout!r}, expected one of {LAYOUTS}")
     return dst

@@ -130,6 +130,10 @@ def test_manage_py_opinionmap_runs_without_django(polis_dir):
     a.pop("seconds"), b.pop("seconds")
     assert a == b
     bad = subprocess.run(
-        [sys.executable, "manage.py", "opinionmap", str(path / "nope")], capture_output=True, text=True, cwd=root, env=env
+        [sys.executable, "manage.py", "opinionmap", str(path / "nope")],
+        capture_output=True,
+        text=True,
+        cwd=root,
+        env=env,
     )
     assert bad.returncode == 1 and "CommandError" in bad.stderr and "not a directory" in bad.stderr

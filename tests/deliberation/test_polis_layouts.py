@@ -7,10 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from xieshang.deliberation.math import PolisExportError, read_polis_export
-
 from tests.deliberation.conftest import polis_data_dir
 from tests.deliberation.polis_layouts import LAYOUTS, final_votes, rewrite, xid_of
+from xieshang.deliberation.math import PolisExportError, read_polis_export
 
 CONVERSATIONS = ["15-per-hour-seattle", "vtaiwan.uberx", "austria-climate.7z7ejpbmv5.2022-08-08"]
 
@@ -28,8 +27,10 @@ def _expected(name: str):
     triples = sorted((p, c, v) for p, c, v, _t in final_votes(src))
     with open(src / "comments.csv", newline="", encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
-    return triples, sorted(int(r["comment-id"]) for r in rows), sorted(
-        int(r["comment-id"]) for r in rows if r["moderated"] == "-1"
+    return (
+        triples,
+        sorted(int(r["comment-id"]) for r in rows),
+        sorted(int(r["comment-id"]) for r in rows if r["moderated"] == "-1"),
     )
 
 
@@ -84,8 +85,22 @@ def test_api_json_sign_follows_the_agree_counts(tmp_path):
     ("layout", "file", "edit", "line", "column", "reason"),
     [
         ("current", "participants-votes.csv", lambda rows: rows[3].__setitem__(10, "yes"), 4, "11", "not -1, 0, 1"),
-        ("current", "participants-votes.csv", lambda rows: rows[0].__setitem__(3, "n-things"), 1, "4 (n-things)", "neither"),
-        ("newer-comments", "comments.csv", lambda rows: rows[2].__setitem__(7, "maybe"), 3, "8 (is-meta)", "true or false"),
+        (
+            "current",
+            "participants-votes.csv",
+            lambda rows: rows[0].__setitem__(3, "n-things"),
+            1,
+            "4 (n-things)",
+            "neither",
+        ),
+        (
+            "newer-comments",
+            "comments.csv",
+            lambda rows: rows[2].__setitem__(7, "maybe"),
+            3,
+            "8 (is-meta)",
+            "true or false",
+        ),
         ("newer-comments", "comments.csv", lambda rows: rows[0].__setitem__(2, "id"), 1, "comment-id", "lacks"),
         ("classic", "votes.csv", lambda rows: rows[5].__setitem__(4, "2"), 6, "5 (vote)", "vote 2"),
         ("classic", "votes.csv", lambda rows: rows[9].__setitem__(3, "x"), 10, "4 (voter-id)", "voter-id"),

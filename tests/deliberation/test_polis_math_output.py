@@ -95,7 +95,9 @@ def _polis_grouped_counts(export, groups, math):
     rows = np.array([ids.index(p) for p in sorted(groups)])
     labels = np.array([groups[p] for p in sorted(groups)])
     k = len(math["group-clusters"])
-    return vm, group_counts(vm.indicator(AGREE)[rows], vm.indicator(DISAGREE)[rows], vm.indicator(None)[rows], labels, k)
+    return vm, group_counts(
+        vm.indicator(AGREE)[rows], vm.indicator(DISAGREE)[rows], vm.indicator(None)[rows], labels, k
+    )
 
 
 def test_repness(fixture):

@@ -341,9 +341,7 @@ def _compute(votes, moderated_out, state, seed, *, base_k, max_k, polis) -> Opin
     )
 
     pid_list = pids.tolist()
-    projected_groups, projected_positions = _project_others(
-        vm, in_map, all_positions, base_centres, group_of_base, k
-    )
+    projected_groups, projected_positions = _project_others(vm, in_map, all_positions, base_centres, group_of_base, k)
     group_sizes = np.bincount(labels, minlength=k).tolist() if k else []
     base_out = _base_clusters_out(pid_list, base_labels, base_centres, base_sizes, group_of_base, k)
     new_state = _next_state(

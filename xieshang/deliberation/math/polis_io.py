@@ -281,7 +281,10 @@ def _read_votes_fast(raw: bytes, header: list[str]):
             read_options=pacsv.ReadOptions(block_size=8 << 20),
             parse_options=pacsv.ParseOptions(newlines_in_values=False),
             convert_options=pacsv.ConvertOptions(
-                include_columns=list(types), column_types=types, strings_can_be_null=False, quoted_strings_can_be_null=False
+                include_columns=list(types),
+                column_types=types,
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
             ),
         )
     except (pa.ArrowInvalid, pa.ArrowTypeError, ValueError):
@@ -351,7 +354,9 @@ def read_participants_votes(
         try:
             comment_cols.append(int(name))
         except ValueError:
-            raise PolisExportError(path, 1, f"column {name!r} is neither a Polis column nor a comment id", _col(i, name)) from None
+            raise PolisExportError(
+                path, 1, f"column {name!r} is neither a Polis column nor a comment id", _col(i, name)
+            ) from None
         comment_pos.append(i)
     cols_arr = np.asarray(comment_cols, np.int64)
     pos_arr = np.asarray(comment_pos, np.int64)
@@ -504,26 +509,33 @@ def _read_api_export(d: Path) -> PolisExport:
         ts_arr[i] = _api_int(vpath, modified, i, "modified") if modified is not None else i
     order = np.argsort(ts_arr, kind="stable")
     pid, sid_arr, vote, ts_arr = pid[order], sid_arr[order], vote[order], ts_arr[order]
-    if agree_counts and n:
-        vm = VoteMatrix.from_arrays(pid, sid_arr, vote)
-        values = vm.values().tocsc()
-        agree_like = np.asarray((values > 0).sum(axis=0)).ravel()
-        known = [(j, agree_counts[s]) for j, s in enumerate(vm.statement_ids.tolist()) if s in agree_counts]
-        straight = sum(abs(agree_like[j] - a) for j, (a, _d) in known)
-        flipped = sum(abs(agree_like[j] - d) for j, (_a, d) in known)
-        if flipped < straight:
-            vote = -vote
-    summary = {}
+    if agree_counts and n and _sign_flipped(pid, sid_arr, vote, agree_counts):
+        vote = -vote
+    return PolisExport(statements, pid, sid_arr, vote, ts_arr, {}, _api_summary(d), {}, "api-json")
+
+
+def _sign_flipped(pid, sid, vote, agree_counts: dict) -> bool:
+    """Whether the final votes match the comments' agree counts better with -1 read as agree (the raw API)."""
+    vm = VoteMatrix.from_arrays(pid, sid, vote)
+    agree_like = np.asarray((vm.values().tocsc() > 0).sum(axis=0)).ravel()
+    known = [(j, agree_counts[s]) for j, s in enumerate(vm.statement_ids.tolist()) if s in agree_counts]
+    straight = sum(abs(agree_like[j] - a) for j, (a, _d) in known)
+    flipped = sum(abs(agree_like[j] - d) for j, (_a, d) in known)
+    return flipped < straight
+
+
+def _api_summary(d: Path) -> dict[str, str]:
     conv_path = d / "conversation.json"
-    if conv_path.is_file():
-        conv = _load_json(conv_path)
-        if isinstance(conv, dict):
-            summary = {
-                "topic": str(conv.get("topic") or ""),
-                "conversation-description": str(conv.get("description") or ""),
-                "url": f"https://pol.is/{conv['conversation_id']}" if conv.get("conversation_id") else "",
-            }
-    return PolisExport(statements, pid, sid_arr, vote, ts_arr, {}, summary, {}, "api-json")
+    if not conv_path.is_file():
+        return {}
+    conv = _load_json(conv_path)
+    if not isinstance(conv, dict):
+        return {}
+    return {
+        "topic": str(conv.get("topic") or ""),
+        "conversation-description": str(conv.get("description") or ""),
+        "url": f"https://pol.is/{conv['conversation_id']}" if conv.get("conversation_id") else "",
+    }
 
 
 def read_polis_export(dir_path: str | Path, *, with_groups: bool = True) -> PolisExport:
@@ -607,7 +619,9 @@ def _write_comments(d: Path, sids: list[int], stmts: dict, agrees: dict, disagre
 def _write_participants_votes(
     d: Path, final: dict, stmts: dict, sids: list[int], pids: list[int], groups: dict, xids: dict | None = None
 ):
-    """participants-votes.csv (with the current format's xid column when there are xids); returns (statements authored per participant, latest votes per participant)."""
+    """participants-votes.csv (with the current format's xid column when there are xids).
+
+    Returns (statements authored per participant, latest votes per participant)."""
     authored: dict[int, int] = {}
     for st in stmts.values():
         if st.author_id is not None:

@@ -25,6 +25,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         try:
-            run({"dir": options["dir"], "json": options["json"], "seed": options["seed"], "mode": options["mode"]}, self.stdout)
+            run(
+                {"dir": options["dir"], "json": options["json"], "seed": options["seed"], "mode": options["mode"]},
+                self.stdout,
+            )
         except PolisExportError as exc:
             raise CommandError(str(exc)) from exc
