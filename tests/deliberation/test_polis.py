@@ -234,3 +234,12 @@ def test_meta_statements_stay_out_of_the_map(organization, staff, tmp_path):
     number = int(cells[header.index("comment-id")])
     assert conversation.statements.get(number=number).is_meta
     assert number in maps.moderated_out_numbers(conversation)
+
+
+def test_upload_of_the_api_json_layout(organization, staff, tmp_path):
+    from tests.deliberation.polis_layouts import rewrite
+
+    folder = rewrite(require_shared("15-per-hour-seattle"), tmp_path / "api", "api-json")
+    uploads = [SimpleUploadedFile(p.name, p.read_bytes()) for p in sorted(folder.iterdir())]
+    export = polis.read_uploaded_export(uploads)
+    assert export.layout == "api-json" and export.vote_matrix().n_votes == 2872
