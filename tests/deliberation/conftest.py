@@ -47,3 +47,18 @@ def _planted(n_participants=300, n_statements=40, density=0.6, n_groups=2, seed=
 @pytest.fixture
 def planted():
     return _planted
+
+
+def polis_math_data_dir() -> Path:
+    return polis_data_dir().parent / "polis-math"
+
+
+@pytest.fixture
+def polis_math_dir():
+    def get(name: str) -> Path:
+        d = polis_math_data_dir() / name
+        if not (d / "math-pca2.json").is_file():
+            pytest.skip(f"Polis math fixtures not found at {d} (set XIESHANG_SHARED_DIR)")
+        return d
+
+    return get

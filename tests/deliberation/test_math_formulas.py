@@ -210,12 +210,21 @@ def test_sparse_lanczos_path_matches_dense_svd(monkeypatch):
 def test_in_map_rule_min_seven_or_all_and_stays_in():
     trip = [("six", s, 1) for s in range(6)] + [("seven", s, 1) for s in range(7)]
     trip += [("one", 0, -1)] + [("x", s, 0) for s in range(10)]
+    # 14 more regulars, so that 16 qualify and Polis' greedy top-up to 15 does not apply
+    trip += [(f"r{i:02d}", s, 1) for i in range(14) for s in range(8)]
     vm = VoteMatrix.from_triples(trip)
     ids = vm.participant_ids.tolist()
+    regulars = {f"r{i:02d}" for i in range(14)}
     mask = in_map_participants(vm)
-    assert {ids[i] for i in np.flatnonzero(mask)} == {"seven", "x"}
+    assert {ids[i] for i in np.flatnonzero(mask)} == {"seven", "x"} | regulars
     mask = in_map_participants(vm, previous=["one"])
-    assert {ids[i] for i in np.flatnonzero(mask)} == {"seven", "x", "one"}
+    assert {ids[i] for i in np.flatnonzero(mask)} == {"seven", "x", "one"} | regulars
+    # fewer than 15 qualify: the most active others top the map up to 15 (Polis' greedy-n), most votes first
+    few = VoteMatrix.from_triples(trip[:24] + [(f"r{i:02d}", 0, 1) for i in range(14)])
+    fids = few.participant_ids.tolist()
+    taken = {fids[i] for i in np.flatnonzero(in_map_participants(few))}
+    assert len(taken) == 15 and {"seven", "x", "six"} <= taken
     # with only 3 statements, 3 votes suffice
-    small = VoteMatrix.from_triples([("a", s, 1) for s in range(3)] + [("b", 0, 1)])
-    assert in_map_participants(small).tolist() == [True, False]
+    extra = [(f"q{i:02d}", s, 1) for i in range(15) for s in range(3)]
+    small = VoteMatrix.from_triples([("a", s, 1) for s in range(3)] + [("b", 0, 1)] + extra)
+    assert in_map_participants(small).tolist()[:2] == [True, False]

@@ -133,7 +133,8 @@ def test_opinionmap_json_on_written_export(tmp_path, planted):
     p, s, v, _truth = planted(n_participants=80, n_statements=20, seed=3)
     write_polis_export(tmp_path, list(zip(p.tolist(), s.tolist(), v.tolist(), strict=True)))
     out = opinionmap_json(tmp_path, seed=0)
-    assert set(out) == {"k", "groups", "consensus", "representative", "seconds"}
+    assert {"k", "groups", "consensus", "representative", "seconds"} <= set(out)
+    assert set(out) == {"k", "groups", "consensus", "group-aware-consensus", "representative", "projected", "seconds"}
     assert json.loads(json.dumps(out)) == out
     assert set(out["groups"].values()) == set(range(out["k"]))
     assert set(out["representative"]) == {str(g) for g in range(out["k"])}

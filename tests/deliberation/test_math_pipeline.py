@@ -81,13 +81,28 @@ def test_participant_stays_in_map_through_state():
 
 def test_k_is_held_by_the_smoother(planted):
     p, s, v, _ = planted(n_participants=300, n_statements=40, n_groups=3, seed=1)
-    r = compute_opinion_map(_vm(p, s, v), seed=0)
+    r = compute_opinion_map(_vm(p, s, v), seed=0, mode="stable")
     assert r.k == 3
     # pretend the last runs showed 2 and 3 only just won once: with a small lead 2 is kept
     state = dict(r.state, k_smoother={"last_k": 2, "last_k_count": 1, "k": 2})
-    again = compute_opinion_map(_vm(p, s, v), state=state, seed=0)
+    again = compute_opinion_map(_vm(p, s, v), state=state, seed=0, mode="stable")
     lead = again.silhouettes[3] - again.silhouettes[2]
     assert again.k == (3 if lead > 0.05 else 2)
+
+
+def test_polis_k_smoother_waits_four_runs(planted):
+    """Polis' :group-k-smoother: a new best k is shown only once it has been best 4 runs in a row."""
+    p, s, v, _ = planted(n_participants=300, n_statements=40, n_groups=3, seed=1)
+    first = compute_opinion_map(_vm(p, s, v), seed=0)
+    best = max(first.silhouettes, key=lambda k: first.silhouettes[k])
+    other = 2 if best != 2 else 3
+    state = dict(first.state, k_smoother={"last_k": other, "last_k_count": 5, "k": other})
+    shown = []
+    for _ in range(4):
+        run = compute_opinion_map(_vm(p, s, v), state=state, seed=0)
+        shown.append(run.k)
+        state = run.state
+    assert shown == [other, other, other, best]
 
 
 def test_empty_and_tiny_conversations():
@@ -112,6 +127,12 @@ def test_groups_partition_the_map(events, seed):
     counts = vm.votes_per_participant()
     need = min(7, vm.shape[1])
     expected = {p for p, c in zip(vm.participant_ids.tolist(), counts, strict=True) if c >= need}
+    if len(expected) < 15:  # Polis' greedy-n: the most active others top the map up to 15
+        others = sorted((-c, p) for p, c in zip(vm.participant_ids.tolist(), counts, strict=True) if p not in expected)
+        top = [p for _c, p in others[: 15 - len(expected)]]
+        if len(others) > 15 - len(expected) and others[14 - len(expected)][0] == others[15 - len(expected)][0]:
+            return  # a tie at the cut: which of the tied voters is taken is arbitrary
+        expected |= set(top)
     assert set(r.groups) == expected == set(r.positions)
     assert set(r.groups.values()) == set(range(r.k))
     assert sum(r.group_sizes) == len(expected)

@@ -3,6 +3,7 @@
 import csv
 import functools
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -16,9 +17,10 @@ from xieshang.deliberation.math import (
     read_polis_export,
 )
 
-# Measured ARIs (seed 0, one fresh run): 15-per-hour-seattle 0.884, vtaiwan.uberx 0.697.
-# Floors sit below with margin; see bench/README.md "## deliberation" for the spread over seeds.
-FRESH_FLOOR = {"15-per-hour-seattle": 0.75, "vtaiwan.uberx": 0.6}
+# Polis mode, one fresh run (deterministic): 15-per-hour-seattle 0.563, vtaiwan.uberx 0.919, austria 0.796.
+# red-dwarf 0.4.0 on the same final votes: 0.459, 0.826, 0.830 (bench/deliberation/README.md). Each floor is
+# the lower of ours less 0.03 and red-dwarf's less 0.1: the issue's "never more than 0.1 below red-dwarf".
+FRESH_FLOOR = {"15-per-hour-seattle": 0.53, "vtaiwan.uberx": 0.88, "austria-climate.7z7ejpbmv5.2022-08-08": 0.76}
 
 
 @functools.cache
@@ -45,7 +47,7 @@ def _final_votes(path: Path) -> dict[int, dict[int, int]]:
     return out
 
 
-@pytest.mark.parametrize("name", ["15-per-hour-seattle", "vtaiwan.uberx"])
+@pytest.mark.parametrize("name", list(FRESH_FLOOR))
 def test_groups_agree_with_polis(polis_dir, name):
     export, result = _fresh(polis_dir(name))
     assert result.k == 2  # Polis shows two groups for both (summary.csv)
@@ -83,8 +85,11 @@ def test_consensus_and_representatives_are_sane(polis_dir, name):
 def test_opinionmap_json_and_cli(polis_dir):
     path = polis_dir("15-per-hour-seattle")
     out = opinionmap_json(path, seed=0)
-    assert set(out) == {"k", "groups", "consensus", "representative", "seconds"}
-    assert out["k"] == 2 and len(out["groups"]) == 138
+    assert {"k", "groups", "consensus", "representative", "seconds"} <= set(out)
+    assert set(out) == {"k", "groups", "consensus", "group-aware-consensus", "representative", "projected", "seconds"}
+    projected = set(out["projected"])
+    assert out["k"] == 2 and len(out["groups"]) == 339 and len(projected) == 201
+    assert len(set(out["groups"]) - projected) == 138  # the 138 Polis clustered
     assert json.loads(json.dumps(out)) == out
     root = Path(__file__).parents[2]
     proc = subprocess.run(
@@ -96,3 +101,39 @@ def test_opinionmap_json_and_cli(polis_dir):
     )
     cli = json.loads(proc.stdout)
     assert cli["groups"] == out["groups"] and cli["consensus"] == out["consensus"]
+
+
+def test_manage_py_opinionmap_runs_without_django(polis_dir):
+    """manage.py opinionmap reads and computes without importing Django, and prints what the Django command does."""
+    path = polis_dir("15-per-hour-seattle")
+    root = Path(__file__).parents[2]
+    env = {**os.environ, "XIESHANG_DEV": "1", "DEBUG": "1"}
+    light = subprocess.run(
+        [sys.executable, "-X", "importtime", "manage.py", "opinionmap", str(path), "--json"],
+        capture_output=True,
+        text=True,
+        cwd=root,
+        env=env,
+        check=True,
+    )
+    assert "django" not in light.stderr  # -X importtime lists every imported module
+    # an option only Django's parser knows (-v) sends the same command through Django
+    full = subprocess.run(
+        [sys.executable, "manage.py", "opinionmap", str(path), "--json", "-v", "1"],
+        capture_output=True,
+        text=True,
+        cwd=root,
+        env=env,
+        check=True,
+    )
+    a, b = json.loads(light.stdout), json.loads(full.stdout)
+    a.pop("seconds"), b.pop("seconds")
+    assert a == b
+    bad = subprocess.run(
+        [sys.executable, "manage.py", "opinionmap", str(path / "nope")],
+        capture_output=True,
+        text=True,
+        cwd=root,
+        env=env,
+    )
+    assert bad.returncode == 1 and "CommandError" in bad.stderr and "not a directory" in bad.stderr

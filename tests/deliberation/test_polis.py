@@ -195,3 +195,51 @@ def test_zip_with_paths_only_uses_file_names(organization, staff):
             archive.writestr(f"../../evil/{name}", data)
     export = polis.read_uploaded_export([SimpleUploadedFile("x.zip", buffer.getvalue())])
     assert len(export.statements) == 12
+
+
+@pytest.mark.parametrize("layout", ["current", "newer-comments", "api-json"])
+def test_import_of_every_layout_into_an_opinion_map_keeps_xids(organization, staff, tmp_path, layout):
+    from tests.deliberation.polis_layouts import rewrite, xid_of
+
+    folder = rewrite(require_shared("15-per-hour-seattle"), tmp_path / layout, layout)
+    export = polis.read_export_dir(folder)
+    conversation = services.polis_import(actor=staff, export=export, organization=organization)
+    assert len(_votes(conversation)) == 2872
+    xids = dict(conversation.participants.exclude(xid="").values_list("number", "xid"))
+    if layout == "current":
+        assert xids and all(x == xid_of(str(n)) for n, x in xids.items())
+        assert len(xids) == len(export.xids)
+    else:
+        assert xids == {}
+    maps.map_compute(conversation.pk)
+    assert conversation.opinion_map.result["k"] == 2
+    # ... and the export back carries them in the current format's xid column
+    out = tmp_path / "out"
+    services.polis_export_write(conversation, out)
+    assert polis.read_export_dir(out).xids == xids
+
+
+def test_meta_statements_stay_out_of_the_map(organization, staff, tmp_path):
+    from tests.deliberation.polis_layouts import rewrite
+
+    folder = rewrite(require_shared("15-per-hour-seattle"), tmp_path / "n", "newer-comments")
+    text = (folder / "comments.csv").read_text(encoding="utf-8").splitlines()
+    header = text[0].split(",")
+    meta = header.index("is-meta")
+    cells = text[1].split(",")
+    cells[meta] = "true"
+    text[1] = ",".join(cells)
+    (folder / "comments.csv").write_text("\n".join(text) + "\n", encoding="utf-8")
+    conversation = services.polis_import(actor=staff, export=polis.read_export_dir(folder), organization=organization)
+    number = int(cells[header.index("comment-id")])
+    assert conversation.statements.get(number=number).is_meta
+    assert number in maps.moderated_out_numbers(conversation)
+
+
+def test_upload_of_the_api_json_layout(organization, staff, tmp_path):
+    from tests.deliberation.polis_layouts import rewrite
+
+    folder = rewrite(require_shared("15-per-hour-seattle"), tmp_path / "api", "api-json")
+    uploads = [SimpleUploadedFile(p.name, p.read_bytes()) for p in sorted(folder.iterdir())]
+    export = polis.read_uploaded_export(uploads)
+    assert export.layout == "api-json" and export.vote_matrix().n_votes == 2872

@@ -85,12 +85,12 @@ class PolisImportForm(forms.Form):
         label=_("Polis 导出文件"),
         help_text=_(
             "选择 comments.csv、votes.csv（或 participants-votes.csv）、summary.csv，可多选，"
-            "也可上传包含这些文件的 zip。"
+            "也可上传包含这些文件的 zip；Polis 接口导出的 comments.json、votes.json 也可以。"
         ),
     )
 
     def __init__(self, *args, with_title=True, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["files"].widget.attrs["accept"] = ".csv,.zip"
+        self.fields["files"].widget.attrs["accept"] = ".csv,.json,.zip"
         if not with_title:
             del self.fields["title"]

@@ -14,8 +14,9 @@ logger = logging.getLogger(__name__)
 
 
 def moderated_out_numbers(conversation: Conversation) -> list[int]:
-    """Statements that must not shape the map: removed ones, and those still unreviewed under pre-moderation."""
-    hidden = Q(status=Statement.Status.REJECTED)
+    """Statements that must not shape the map: removed ones, meta statements (as in Polis), and those still
+    unreviewed under pre-moderation."""
+    hidden = Q(status=Statement.Status.REJECTED) | Q(is_meta=True)
     if conversation.moderation == Conversation.Moderation.PRE:
         hidden |= Q(status=Statement.Status.PENDING)
     return list(Statement.objects.filter(conversation=conversation).filter(hidden).values_list("number", flat=True))
@@ -134,12 +135,19 @@ def summarise(result, *, n_participants: int, n_votes: int) -> dict:
             )
         consensus[key] = items
     points = [[round(x, 4), round(y, 4), int(result.groups[p]), int(p)] for p, (x, y) in result.positions.items()]
+    # Participants with too few votes to be clustered: placed by their votes, given the nearest group, counted in
+    # no statistic; kept apart so that the page can draw them as such.
+    projected = [
+        [round(x, 4), round(y, 4), int(result.projected_groups[p]), int(p)]
+        for p, (x, y) in result.projected_positions.items()
+    ]
     return {
         "k": int(result.k),
         "n_participants": n_participants,
         "n_in_map": len(result.participant_ids),
         "n_votes": n_votes,
         "points": points,
+        "projected_points": projected,
         "groups": groups,
         "consensus": consensus,
     }

@@ -70,6 +70,8 @@ class Participant(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     anonymous_token = models.CharField(max_length=64, blank=True, default="")
+    # The external id (Polis' xid) of a participant imported from a Polis export, kept for the export back.
+    xid = models.CharField(_("外部编号"), max_length=255, blank=True, default="")
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -103,6 +105,8 @@ class Statement(models.Model):
     text = models.TextField(_("观点"))
     author = models.ForeignKey(Participant, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     is_seed = models.BooleanField(_("工作人员预设"), default=False)
+    # A Polis meta statement (about the conversation itself): shown, but left out of the opinion map's math.
+    is_meta = models.BooleanField(_("元观点"), default=False)
     status = models.CharField(_("审核状态"), max_length=10, choices=Status.choices, default=Status.PENDING)
     moderated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 from .math import PolisExport, PolisExportError, read_polis_export
 
 POLIS_FILES = ("comments.csv", "votes.csv", "participants-votes.csv", "summary.csv")
+# Uploads also take the Polis API's JSON (comments.json, votes.json, conversation.json).
+UPLOAD_FILES = (*POLIS_FILES, "comments.json", "votes.json", "conversation.json")
 # vtaiwan's votes.csv is ~3 MB; a zip expanding past this is refused rather than unpacked.
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024
 
@@ -32,7 +34,7 @@ def read_export_dir(path) -> PolisExport:
 
 
 def read_uploaded_export(files) -> PolisExport:
-    """Parse uploaded Polis files (any of POLIS_FILES, or zips holding them; other files are ignored)."""
+    """Parse uploaded Polis files (any of UPLOAD_FILES, or zips holding them; other files are ignored)."""
     with tempfile.TemporaryDirectory(prefix="polis-") as tmp:
         target = Path(tmp)
         found = []
@@ -40,12 +42,12 @@ def read_uploaded_export(files) -> PolisExport:
             name = PurePosixPath(upload.name.replace("\\", "/")).name
             if name.lower().endswith(".zip"):
                 found += _unzip(upload, target)
-            elif name in POLIS_FILES:
+            elif name in UPLOAD_FILES:
                 with open(target / name, "wb") as fh:
                     for chunk in upload.chunks():
                         fh.write(chunk)
                 found.append(name)
-        if "comments.csv" not in found:
+        if "comments.csv" not in found and not {"comments.json", "votes.json"} <= set(found):
             raise ValidationError(
                 _("缺少 comments.csv：Polis 导出至少需要 comments.csv 和 votes.csv（或 participants-votes.csv）。")
             )
@@ -59,7 +61,7 @@ def _unzip(upload, target: Path) -> list[str]:
         raise ValidationError(_("%(file)s 不是有效的 zip 文件。") % {"file": upload.name}) from exc
     found = []
     with archive:
-        members = [m for m in archive.infolist() if not m.is_dir() and PurePosixPath(m.filename).name in POLIS_FILES]
+        members = [m for m in archive.infolist() if not m.is_dir() and PurePosixPath(m.filename).name in UPLOAD_FILES]
         if sum(m.file_size for m in members) > MAX_UNPACKED_BYTES:
             raise ValidationError(_("%(file)s 解压后过大。") % {"file": upload.name})
         for member in members:

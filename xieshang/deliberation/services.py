@@ -321,7 +321,7 @@ def polis_import(
             conversation = _new_imported_conversation(actor, export, organization, title, source, now)
         elif source:
             Conversation.objects.filter(pk=conversation.pk).update(source=source[:200])
-        _import_polis_rows(conversation, statements, final, numbers, now)
+        _import_polis_rows(conversation, statements, final, numbers, now, getattr(export, "xids", {}))
         audit_record(
             actor=actor,
             action="deliberation.polis_import",
@@ -391,10 +391,14 @@ def _new_imported_conversation(actor, export, organization, title: str, source: 
     return conversation
 
 
-def _import_polis_rows(conversation: Conversation, statements, final, numbers: set[int], now) -> None:
-    """Bulk-create the export's participants, statements and votes in the conversation."""
+def _import_polis_rows(conversation: Conversation, statements, final, numbers: set[int], now, xids=None) -> None:
+    """Bulk-create the export's participants (with their Polis xids), statements and votes in the conversation."""
+    xids = xids or {}
     Participant.objects.bulk_create(
-        [Participant(conversation=conversation, number=n, created_at=now) for n in sorted(numbers)],
+        [
+            Participant(conversation=conversation, number=n, xid=xids.get(n, "")[:255], created_at=now)
+            for n in sorted(numbers)
+        ],
         batch_size=2000,
     )
     pk_of_participant = dict(conversation.participants.values_list("number", "pk"))
@@ -406,6 +410,8 @@ def _import_polis_rows(conversation: Conversation, statements, final, numbers: s
                 text=s.body,
                 author_id=pk_of_participant.get(s.author_id) if s.author_id is not None else None,
                 status=POLIS_STATUS[s.moderated],
+                is_seed=bool(getattr(s, "is_seed", False)),
+                is_meta=bool(getattr(s, "is_meta", False)),
                 moderated_at=now if s.moderated else None,
                 created_at=_from_ms(s.timestamp, now),
             )
@@ -441,10 +447,12 @@ def polis_statements(conversation: Conversation):
             body=text,
             moderated=moderated[status],
             timestamp=int(created_at.timestamp() * 1000),
+            is_meta=is_meta,
+            is_seed=is_seed,
         )
-        for number, author_number, text, status, created_at in conversation.statements.order_by("number").values_list(
-            "number", "author__number", "text", "status", "created_at"
-        )
+        for number, author_number, text, status, created_at, is_meta, is_seed in conversation.statements.order_by(
+            "number"
+        ).values_list("number", "author__number", "text", "status", "created_at", "is_meta", "is_seed")
     ]
 
 
@@ -462,10 +470,12 @@ def polis_export_write(conversation: Conversation, dir_path) -> None:
     groups = {}
     if opinion_map is not None:
         groups = {int(pt[3]): int(pt[2]) for pt in (opinion_map.result or {}).get("points", [])}
+    xids = dict(conversation.participants.exclude(xid="").values_list("number", "xid"))
     write_polis_export(
         dir_path,
         events,
         polis_statements(conversation),
         groups=groups,
+        xids=xids,
         summary={"topic": conversation.title, "conversation-description": conversation.description},
     )

@@ -183,8 +183,12 @@ def base_clusters(
     k: int = BASE_K,
     previous_members: Sequence[np.ndarray] | None = None,
     seed: int = 0,
+    polis: bool = False,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Cluster in-map participants' 2-D positions into up to ``k`` base clusters.
+
+    With ``polis`` the k-means is Polis' own (``polis_kmeans``: first distinct points on a fresh start, 100
+    iterations); otherwise seeded k-means++ Lloyd.
 
     Warm start as Polis math src/polismath/math/clusters.clj ``clean-start-clusters``: each previous
     base cluster is re-centred on the current positions of its members (indices into
@@ -202,6 +206,8 @@ def base_clusters(
         centres = _dedupe_rows(np.asarray(centres).reshape(-1, 2))[:target]
         if len(centres):
             init = _grow_by_most_distal(positions, centres, target)
+    if polis:
+        return polis_kmeans(positions, target, start=init, max_iter=POLIS_BASE_ITERS)
     return kmeans(positions, target, init=init, seed=seed, n_init=1)
 
 
@@ -229,6 +235,7 @@ def group_clusterings(
     k_values: Sequence[int],
     previous_centres: Mapping[int, np.ndarray] | None = None,
     seed: int = 0,
+    polis: bool = False,
 ) -> dict[int, tuple[np.ndarray, np.ndarray]]:
     """For each k, size-weighted k-means of the base-cluster centres → (labels per base, centres).
 
@@ -236,6 +243,14 @@ def group_clusterings(
     cluster centres weighted by their member counts, warm-started per k from the last run.
     """
     out = {}
+    if polis:
+        # Polis: one deterministic k-means per k, warm-started from that k's last clustering.
+        for k in k_values:
+            start = None
+            if previous_centres and k in previous_centres:
+                start = np.asarray(previous_centres[k], dtype=np.float64).reshape(-1, 2)
+            out[k] = polis_kmeans(base_centres, k, weights=base_weights, start=start)
+        return out
     for k in k_values:
         fresh = kmeans(base_centres, k, weights=base_weights, seed=seed)
         init = None
@@ -264,14 +279,15 @@ def choose_k(
     previous: Mapping | None = None,
     *,
     buffer: int = GROUP_K_BUFFER,
-    hysteresis: float = K_HYSTERESIS,
+    hysteresis: float | None = K_HYSTERESIS,
 ) -> tuple[int, dict]:
     """Pick the number of groups from silhouette scores, damping flips between runs.
 
     Polis math, src/polismath/math/conversation.clj ``:group-k-smoother``: the best-scoring k is
     only shown once it has been best ``buffer`` runs in a row. We add a hysteresis: a k whose
     silhouette beats the shown k's by more than ``hysteresis`` is taken at once, since waiting four
-    runs for a clearly better map helps nobody. Ties go to the smaller k. Returns (k, new smoother
+    runs for a clearly better map helps nobody (``hysteresis=None`` is Polis' smoother exactly). Ties go to the
+    smaller k. Returns (k, new smoother
     state {"last_k", "last_k_count", "k"}).
     """
     if not silhouettes:
@@ -287,9 +303,84 @@ def choose_k(
     if (
         shown not in silhouettes
         or best != shown
-        and (count >= buffer or silhouettes[best] - silhouettes[shown] > hysteresis)
+        and (count >= buffer or (hysteresis is not None and silhouettes[best] - silhouettes[shown] > hysteresis))
     ):
         k = best
     else:
         k = shown
     return int(k), {"last_k": int(best), "last_k_count": count, "k": int(k)}
+
+
+# Polis' own k-means settings (conversation.clj opts: :base-iters 100; the group clusterings pass
+# :cluster-iters, which clusters.clj ``kmeans`` does not read, so they run its default of 20), and
+# ``same-clustering?``'s threshold: stop when no centre moved 0.01 or more.
+POLIS_BASE_ITERS = 100
+POLIS_GROUP_ITERS = 20
+POLIS_SAME_CLUSTERING = 0.01
+
+
+def first_distinct(points: np.ndarray, k: int) -> np.ndarray:
+    """The first ``k`` distinct rows in row order: Polis' ``init-clusters`` start for a fresh k-means."""
+    _, first = np.unique(points, axis=0, return_index=True)
+    return points[np.sort(first)[:k]]
+
+
+def polis_kmeans(
+    points: np.ndarray,
+    k: int,
+    *,
+    weights: np.ndarray | None = None,
+    start: np.ndarray | None = None,
+    max_iter: int = POLIS_GROUP_ITERS,
+) -> tuple[np.ndarray, np.ndarray]:
+    """k-means as Polis runs it: deterministic, path-dependent, warm-started from the last run.
+
+    Polis math src/polismath/math/clusters.clj ``kmeans``, ``init-clusters``, ``clean-start-clusters``,
+    ``cluster-step``, ``same-clustering?``: without a previous clustering the first k distinct points (in
+    participant order) are the centres; with one, its centres (de-duplicated) are kept and the point farthest
+    from every centre opens a new cluster until there are min(k, distinct points). Each step assigns points to
+    the nearest centre, drops clusters left empty and moves centres to the weighted mean; it stops when no
+    centre moved 0.01 or after ``max_iter`` + 1 steps. Returns (labels, centres); the number of centres can end
+    below k, as in Polis.
+    """
+    points = np.asarray(points, dtype=np.float64)
+    n = len(points)
+    if n == 0:
+        return np.zeros(0, np.int64), np.zeros((0, points.shape[1] if points.ndim == 2 else 2))
+    w = np.ones(n) if weights is None else np.asarray(weights, dtype=np.float64)
+    n_distinct = len(np.unique(points, axis=0))
+    k = max(1, min(k, n_distinct))
+    if start is not None and len(start):
+        centres = _dedupe_rows(np.asarray(start, dtype=np.float64).reshape(-1, points.shape[1]))[:k]
+        if len(centres) < k:
+            centres = _grow_by_most_distal(points, centres, k)
+    else:
+        centres = first_distinct(points, k)
+    labels = np.zeros(n, np.int64)
+    for _ in range(max_iter + 1):
+        labels = _nearest(points, centres)
+        mass = np.bincount(labels, weights=w, minlength=len(centres))
+        keep = mass > 0
+        new = np.zeros((len(centres), points.shape[1]))
+        for dim in range(points.shape[1]):
+            new[:, dim] = np.bincount(labels, weights=w * points[:, dim], minlength=len(centres))
+        new = new[keep] / mass[keep][:, None]
+        same = len(new) == len(centres) and bool(
+            np.all(np.sqrt(((_rows_sorted(new) - _rows_sorted(centres)) ** 2).sum(1)) < POLIS_SAME_CLUSTERING)
+        )
+        centres = new
+        if same:
+            break
+    labels = _nearest(points, centres)
+    return labels.astype(np.int64), centres
+
+
+def _nearest(points: np.ndarray, centres: np.ndarray) -> np.ndarray:
+    """Index of each point's nearest centre (a k-d tree for many centres in the plane)."""
+    if len(centres) > 8 and points.shape[1] <= 3:
+        return cKDTree(centres).query(points)[1]
+    return _sq_dists(points, centres, exact=False).argmin(1)
+
+
+def _rows_sorted(rows: np.ndarray) -> np.ndarray:
+    return rows[np.lexsort(rows.T[::-1])]

@@ -84,26 +84,30 @@ class VoteMatrix:
             statement_ids, cols = all_s[:0], np.zeros(0, np.int64)
         participant_ids, rows = _unique_ids(p) if p.size else (p[:0], np.zeros(0, np.int64))
         n_rows, n_cols = len(participant_ids), len(statement_ids)
-        codes = None
         if v.size:
             data = (v.astype(np.int8) + 2).astype(np.int8)
-            # Fast path: with no repeated (participant, statement) pair, a plain COO → CSR conversion
-            # is already the answer; a repeat shows up as fewer stored cells after summing.
-            trial = sp.coo_matrix((data, (rows, cols)), shape=(n_rows, n_cols)).tocsr()
-            if trial.nnz == len(v):
-                codes = trial
+            key = rows.astype(np.int64) * max(n_cols, 1) + cols
+            # One stable sort by cell puts the events of each cell together, in time order, and the cells in
+            # row-major order: the last event of each run is the final vote, and the kept cells are already CSR.
+            n = len(key)
+            if n_rows * max(n_cols, 1) < np.iinfo(np.int64).max // max(n, 1):
+                # (cell, event) packed in one int64: a plain sort (SIMD, several times faster than a stable
+                # argsort) then orders by cell and, within a cell, by time.
+                packed = np.sort(key * n + np.arange(n, dtype=np.int64))
+                order = packed % n
+                key = packed // n
             else:
-                key = rows.astype(np.int64) * max(n_cols, 1) + cols
-                # np.unique keeps the first index of each key; reversing makes it the latest event.
-                _, first_in_reversed = np.unique(key[::-1], return_index=True)
-                last = len(key) - 1 - first_in_reversed
-                rows, cols, data = rows[last], cols[last], data[last]
-        if codes is None:
-            if not v.size:
-                data = np.zeros(0, np.int8)
-            codes = sp.csr_matrix((data, (rows, cols)), shape=(n_rows, n_cols), dtype=np.int8)
-        codes = codes.astype(np.int8)
-        codes.sort_indices()
+                order = np.argsort(key, kind="stable")
+                key = key[order]
+            last = np.ones(len(key), bool)
+            last[:-1] = key[1:] != key[:-1]
+            key, data = key[last], data[order[last]]
+            indices = (key % max(n_cols, 1)).astype(np.int32)
+            indptr = np.zeros(n_rows + 1, np.int64)
+            np.cumsum(np.bincount(key // max(n_cols, 1), minlength=n_rows), out=indptr[1:])
+            codes = sp.csr_matrix((data, indices, indptr), shape=(n_rows, n_cols))
+        else:
+            codes = sp.csr_matrix((n_rows, n_cols), dtype=np.int8)
         return cls(participant_ids, statement_ids, codes)
 
     @classmethod

@@ -45,6 +45,7 @@ def centered_matrix(vm: VoteMatrix, means: np.ndarray, active: np.ndarray) -> sp
 
 
 DENSE_LIMIT = 4_000_000
+WARM_DENSE_LIMIT = 100_000
 
 
 def pca_components(
@@ -74,7 +75,11 @@ def pca_components(
     variances = np.zeros(n_components)
     if k == 0 or centred.nnz == 0:
         return comps, variances
-    if n_rows * n_cols <= DENSE_LIMIT or k >= min(n_rows, n_cols) - 1:
+    warm = start is not None and len(start) and np.linalg.norm(start[0]) > 0
+    # A warm start (the previous run's axes) makes Lanczos converge in a few sparse products, well below a dense
+    # SVD of a mid-sized matrix; small matrices stay on the exact dense path.
+    dense = n_rows * n_cols <= (WARM_DENSE_LIMIT if warm else DENSE_LIMIT)
+    if dense or k >= min(n_rows, n_cols) - 1:
         _u, s, vt = np.linalg.svd(centred.toarray(), full_matrices=False)
         s, vt = s[:k], vt[:k]
     else:

@@ -8,13 +8,13 @@ number of groups) travels in a JSON-serialisable ``state`` dict passed in and ha
 from __future__ import annotations
 
 import contextlib
+import itertools
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-from scipy.optimize import linear_sum_assignment
 
 from . import clustering
 from .consensus import (
@@ -30,6 +30,8 @@ STATE_VERSION = 1
 # Polis math src/polismath/math/conversation.clj ``:in-conv``: a participant is mapped once they
 # voted on min(7, number of statements) statements.
 MIN_VOTES = 7
+# ... and while fewer than 15 are in, the most active voters are taken in (conversation.clj ``greedy-n``).
+GREEDY_N = 15
 
 
 @dataclass
@@ -53,6 +55,10 @@ class OpinionMapResult:
     state: dict
     seconds: float = 0.0
     components: np.ndarray | None = field(default=None, repr=False)
+    # Participants below the in-map vote count: placed by their few votes and given the group of the nearest
+    # base cluster, shown as such; they count in no statistic (Polis clusters only its in-conv participants).
+    projected_groups: dict = field(default_factory=dict)
+    projected_positions: dict = field(default_factory=dict)
 
     def statement_stats(self, group: int) -> list[dict]:
         """Agree/disagree/pass counts and smoothed probabilities of every active statement in a group."""
@@ -112,8 +118,8 @@ def in_map_participants(vm: VoteMatrix, previous: Iterable | None = None, min_vo
 
     Polis math, clojure src/polismath/math/conversation.clj ``:in-conv``: a participant enters after
     min(7, number of statements) votes (counted on the raw matrix, moderated-out statements
-    included) and, once in, stays in. (Polis also tops the map up to 15 of the most active voters in
-    tiny conversations; we do not, since the rule here is "after min(7, n) votes".)
+    included) and, once in, stays in; while fewer than 15 are in, the most active other voters top the
+    map up to 15 (Polis' ``greedy-n``).
     """
     n_rows, n_cols = vm.shape
     mask = vm.votes_per_participant() >= min(min_votes, n_cols) if n_cols else np.zeros(n_rows, bool)
@@ -121,6 +127,12 @@ def in_map_participants(vm: VoteMatrix, previous: Iterable | None = None, min_vo
         mask = np.zeros(n_rows, bool)
     if previous is not None:
         mask[_lookup(vm.participant_ids, previous)] = True
+    missing = GREEDY_N - int(mask.sum())
+    if missing > 0 and n_cols:
+        counts = vm.votes_per_participant()
+        others = np.flatnonzero(~mask & (counts > 0))
+        top = others[np.argsort(-counts[others], kind="stable")][:missing]
+        mask[top] = True
     return mask
 
 
@@ -136,6 +148,7 @@ def compute_opinion_map(
     *,
     base_k: int = clustering.BASE_K,
     max_k: int = clustering.MAX_GROUP_K,
+    mode: str = "polis",
 ) -> OpinionMapResult:
     """Run the Polis pipeline on the current votes.
 
@@ -144,7 +157,7 @@ def compute_opinion_map(
     fixes every random choice, so the same inputs give the same map.
     """
     with _blas_single_thread():
-        return _compute(votes, moderated_out, state, seed, base_k=base_k, max_k=max_k)
+        return _compute(votes, moderated_out, state, seed, base_k=base_k, max_k=max_k, polis=mode == "polis")
 
 
 @contextlib.contextmanager
@@ -211,7 +224,7 @@ def _base_clusters_out(pid_list, base_labels, base_centres, base_sizes, group_of
     return base_out
 
 
-def _choose_groups(state, pids, rows, base_labels, base_centres, base_sizes, *, max_k, seed):
+def _choose_groups(state, pids, rows, base_labels, base_centres, base_sizes, *, max_k, seed, polis):
     """Group the base clusters for every candidate k, choose k (smoothed), keep group ids stable across runs."""
     n_base = len(base_centres)
     k_values = list(range(2, clustering.max_group_k(n_base, max_k) + 1))
@@ -230,9 +243,12 @@ def _choose_groups(state, pids, rows, base_labels, base_centres, base_sizes, *, 
         k_values=k_values,
         previous_centres=prev_group_centres,
         seed=seed,
+        polis=polis,
     )
     silhouettes = {k: clustering.silhouette(base_centres, labels) for k, (labels, _c) in clusterings.items()}
-    k, smoother = clustering.choose_k(silhouettes, state.get("k_smoother"))
+    k, smoother = clustering.choose_k(
+        silhouettes, state.get("k_smoother"), hysteresis=None if polis else clustering.K_HYSTERESIS
+    )
     if k == 0:
         # Too few distinct positions to compare groupings: everyone mapped is one group.
         k = 1 if n_base else 0
@@ -250,8 +266,8 @@ def _choose_groups(state, pids, rows, base_labels, base_centres, base_sizes, *, 
     return labels, group_of_base, group_centres, k, smoother, clusterings, silhouettes
 
 
-def _project(vm, state: dict, rows, excluded, seed):
-    """The two principal components and the mapped participants' positions on them."""
+def _project(vm, state: dict, excluded, seed):
+    """The two principal components and every participant's position on them."""
     active = ~excluded
     sids = vm.statement_ids
     # PCA over every participant, as Polis does: the not-yet-mapped voters still inform the axes.
@@ -259,11 +275,10 @@ def _project(vm, state: dict, rows, excluded, seed):
     centred = centered_matrix(vm, means, active)
     start = _previous_components(state.get("pca"), sids)
     comps, _variances = pca_components(centred, 2, seed=seed, start=start)
-    sub = centred[rows]
     # Polis counts a zeroed (moderated-out) cell as a vote in the sparsity scaling
     # (pca.clj sparsity-aware-project-ptpt runs after zero-out-columns), so we do the same.
-    n_votes_active = vm.votes_per_participant(active)[rows]
-    positions = sparsity_aware_projection(sub, comps, n_votes_active + int(excluded.sum()), len(sids))
+    n_votes_active = vm.votes_per_participant(active)
+    positions = sparsity_aware_projection(centred, comps, n_votes_active + int(excluded.sum()), len(sids))
     return comps, positions
 
 
@@ -291,7 +306,7 @@ def _next_state(pid_list, sids, comps, base_centres, base_out, clusterings, grou
     }
 
 
-def _compute(votes, moderated_out, state, seed, *, base_k, max_k) -> OpinionMapResult:
+def _compute(votes, moderated_out, state, seed, *, base_k, max_k, polis) -> OpinionMapResult:
     t0 = time.perf_counter()
     state = dict(state or {})
     if state and state.get("version") != STATE_VERSION:
@@ -306,15 +321,18 @@ def _compute(votes, moderated_out, state, seed, *, base_k, max_k) -> OpinionMapR
     rows = np.flatnonzero(in_map)
     pids = vm.participant_ids[rows]
 
-    comps, positions = _project(vm, state, rows, excluded, seed)
+    comps, all_positions = _project(vm, state, excluded, seed)
+    positions = all_positions[rows]
 
     prev_members = _previous_base_members(state.get("base"), pids)
-    base_labels, base_centres = clustering.base_clusters(positions, k=base_k, previous_members=prev_members, seed=seed)
+    base_labels, base_centres = clustering.base_clusters(
+        positions, k=base_k, previous_members=prev_members, seed=seed, polis=polis
+    )
     n_base = len(base_centres)
     base_sizes = np.bincount(base_labels, minlength=n_base) if n_base else np.zeros(0, np.int64)
 
     labels, group_of_base, group_centres, k, smoother, clusterings, silhouettes = _choose_groups(
-        state, pids, rows, base_labels, base_centres, base_sizes, max_k=max_k, seed=seed
+        state, pids, rows, base_labels, base_centres, base_sizes, max_k=max_k, seed=seed, polis=polis
     )
 
     # Statistics over the mapped participants (Polis: group members via base clusters).
@@ -323,6 +341,7 @@ def _compute(votes, moderated_out, state, seed, *, base_k, max_k) -> OpinionMapR
     )
 
     pid_list = pids.tolist()
+    projected_groups, projected_positions = _project_others(vm, in_map, all_positions, base_centres, group_of_base, k)
     group_sizes = np.bincount(labels, minlength=k).tolist() if k else []
     base_out = _base_clusters_out(pid_list, base_labels, base_centres, base_sizes, group_of_base, k)
     new_state = _next_state(
@@ -342,11 +361,48 @@ def _compute(votes, moderated_out, state, seed, *, base_k, max_k) -> OpinionMapR
         consensus_overall=consensus_overall,
         group_aware_consensus=gac,
         silhouettes={int(kk): float(v) for kk, v in silhouettes.items()},
+        projected_groups=projected_groups,
+        projected_positions=projected_positions,
         moderated_out=sorted(mod_set, key=lambda x: (str(type(x)), x)),
         state=new_state,
         seconds=time.perf_counter() - t0,
         components=comps,
     )
+
+
+def _project_others(vm, in_map, all_positions, base_centres, group_of_base, k) -> tuple[dict, dict]:
+    """Group of the nearest base cluster for each participant with a vote who is not in the map."""
+    others = np.flatnonzero(~in_map & (vm.votes_per_participant() > 0))
+    if not k or not len(others) or not len(base_centres):
+        return {}, {}
+    pos = all_positions[others]
+    nearest = clustering._sq_dists(pos, base_centres, exact=False).argmin(1)
+    ids = vm.participant_ids[others].tolist()
+    groups = dict(zip(ids, group_of_base[nearest].tolist(), strict=True))
+    positions = {p: (float(x), float(y)) for p, (x, y) in zip(ids, pos, strict=True)}
+    return groups, positions
+
+
+def _best_matching(overlap: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Row → column matching with the largest total overlap (an assignment problem).
+
+    There are at most a handful of groups, so trying every matching is instant and spares importing
+    scipy.optimize (a third of a second at start-up); a larger table goes to scipy's Hungarian solver."""
+    n_r, n_c = overlap.shape
+    if max(n_r, n_c) > 7:
+        from scipy.optimize import linear_sum_assignment
+
+        return linear_sum_assignment(-overlap)
+    best, best_cols = -1.0, ()
+    if n_r <= n_c:
+        for cols in itertools.permutations(range(n_c), n_r):
+            total = float(overlap[range(n_r), cols].sum())
+            if total > best:
+                best, best_cols = total, cols
+        return np.arange(n_r), np.asarray(best_cols, np.int64)
+    rows_t, cols_t = _best_matching(overlap.T)
+    order = np.argsort(cols_t)
+    return cols_t[order], rows_t[order]
 
 
 def _clean(item: dict) -> dict:
@@ -455,7 +511,7 @@ def _stable_group_ids(labels: np.ndarray, k: int, pids: np.ndarray, prev_groups)
     k_old = int(old_l.max()) + 1
     overlap = np.zeros((k, k_old))
     np.add.at(overlap, (labels[known], old_for_new), 1.0)
-    rows, cols = linear_sum_assignment(-overlap)
+    rows, cols = _best_matching(overlap)
     mapping = np.full(k, -1, np.int64)
     taken = set()
     for r, c in zip(rows, cols, strict=True):
@@ -469,23 +525,29 @@ def _stable_group_ids(labels: np.ndarray, k: int, pids: np.ndarray, prev_groups)
     return mapping
 
 
-def opinionmap_json(dir_path: str | Path, seed: int = 0) -> dict:
+def opinionmap_json(dir_path: str | Path, seed: int = 0, mode: str = "polis") -> dict:
     """Map of a Polis export folder, as one JSON-able object; nothing is saved.
 
-    Keys: "k"; "groups" (participant id → group number, mapped participants only); "consensus"
-    ({"agree": [statement ids], "disagree": [...]}, group-aware); "representative" (group number →
-    statement ids); "seconds" (wall time of reading and computing). Dict keys are strings, as
-    JSON would make them.
+    Keys: "k"; "groups" (participant id → group number: the mapped participants, and the ones with too few
+    votes, placed by projection and listed again under "projected"); "consensus" (Polis' ``consensus``:
+    {"agree": [statement ids], "disagree": [...]}, over all participants, whatever their group);
+    "group-aware-consensus" (Polis' ``group-aware-consensus``: statement id → Π over groups of the smoothed
+    agree probability); "representative" (group number → statement ids); "projected"; "seconds" (wall time of
+    reading and computing). Dict keys are strings, as JSON would make them.
     """
     from .polis_io import read_polis_export
 
     t0 = time.perf_counter()
-    export = read_polis_export(dir_path)
-    result = compute_opinion_map(export.vote_matrix(), moderated_out=export.moderated_out, seed=seed)
+    export = read_polis_export(dir_path, with_groups=False)
+    result = compute_opinion_map(export.vote_matrix(), moderated_out=export.moderated_out, seed=seed, mode=mode)
+    groups = {str(p): int(g) for p, g in result.groups.items()}
+    groups.update({str(p): int(g) for p, g in result.projected_groups.items()})
     return {
         "k": result.k,
-        "groups": {str(p): int(g) for p, g in result.groups.items()},
-        "consensus": {key: list(v) for key, v in result.consensus.items()},
+        "groups": groups,
+        "consensus": {key: list(v) for key, v in result.consensus_overall.items()},
+        "group-aware-consensus": {str(t): round(v, 6) for t, v in result.group_aware_consensus["agree"].items()},
         "representative": {str(g): [r["statement_id"] for r in reps] for g, reps in result.representative.items()},
+        "projected": [str(p) for p in result.projected_groups],
         "seconds": round(time.perf_counter() - t0, 4),
     }
