@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextvars
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 
 from django.conf import settings
 from django.db import transaction
@@ -36,6 +36,14 @@ def after_commit(fn, *, robust: bool = False) -> None:
     the block has ended by the time the transaction commits."""
     context = contextvars.copy_context()
     transaction.on_commit(lambda: context.run(fn), robust=robust)
+
+
+def _whole():
+    """A transaction around writes that must commit together, unless the caller's transaction already holds them
+    (no savepoint then: a service's writes stay one statement list)."""
+    if transaction.get_connection().in_atomic_block:
+        return nullcontext()
+    return transaction.atomic()
 
 
 def channels_for(user, kind: str) -> tuple[bool, bool]:
@@ -97,25 +105,27 @@ def notify(
         ):
             users.pop(done, None)
     for user in users.values():
-        language = language_of(user)
-        title_text, body_text = render(title, language), render(body, language)
-        notification = Notification.objects.create(
-            recipient=user,
-            organization_id=org_id,
-            kind=kind,
-            title=title_text[:200],
-            body=body_text,
-            url=url,
-            key=key[:120],
-        )
-        created.append(notification)
-        email, sms = channels_for(user, kind)
-        if email and user.email:
-            enqueue_with_write(deliver_email, notification.pk)
-        if (sms or force_sms) and user.phone:
-            text = title_text + (f"：{body_text[:60]}" if body_text else "")
-            sms_send(phone=user.phone, text=text, key=f"notification:{notification.pk}")
-            Notification.objects.filter(pk=notification.pk).update(sms_sent_at=timezone.now())
+        # One recipient's copy, with its e-mail and SMS tasks, is written whole or not at all.
+        with _whole():
+            language = language_of(user)
+            title_text, body_text = render(title, language), render(body, language)
+            notification = Notification.objects.create(
+                recipient=user,
+                organization_id=org_id,
+                kind=kind,
+                title=title_text[:200],
+                body=body_text,
+                url=url,
+                key=key[:120],
+            )
+            created.append(notification)
+            email, sms = channels_for(user, kind)
+            if email and user.email:
+                enqueue_with_write(deliver_email, notification.pk)
+            if (sms or force_sms) and user.phone:
+                text = title_text + (f"：{body_text[:60]}" if body_text else "")
+                sms_send(phone=user.phone, text=text, key=f"notification:{notification.pk}")
+                Notification.objects.filter(pk=notification.pk).update(sms_sent_at=timezone.now())
     return created
 
 
@@ -130,7 +140,7 @@ def sms_send(*, phone: str, text: str, key: str = "") -> SmsMessage:
 
     from .tasks import deliver_sms
 
-    with transaction.atomic():
+    with _whole():
         if key:
             existing = SmsMessage.objects.filter(key=key[:120]).first()
             if existing is not None:
