@@ -8,6 +8,7 @@ the instance is restarted. Then every answer is compared with what is stored."""
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import os
 import re
@@ -69,10 +70,8 @@ class OwnPostgres:
         return f"postgres://postgres@127.0.0.1:{self.port}/{name}"
 
     def remove(self) -> None:
-        try:
+        with contextlib.suppress(subprocess.CalledProcessError):
             self.ctl("stop", "-m", "immediate")
-        except subprocess.CalledProcessError:
-            pass
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
@@ -157,8 +156,9 @@ def test_db_restart(tmp_path):
         pg.init()
         pg.ctl("start")
         pg.run(str(PG_BIN / "createdb"), "-h", "127.0.0.1", "-p", str(pg.port), "-U", "postgres", "faults")
+        source = harness.database_url(connection.settings_dict)
         schema = subprocess.run(  # noqa: S603
-            ["pg_dump", "--schema-only", "--no-owner", "--no-privileges", harness.database_url(connection.settings_dict)],  # noqa: S607
+            ["pg_dump", "--schema-only", "--no-owner", "--no-privileges", source],  # noqa: S607
             check=True,
             capture_output=True,
             timeout=120,

@@ -101,10 +101,11 @@ def _unfinished(database: str) -> int:
     return _scalar(database, f"SELECT COUNT(*) FROM {table} WHERE status IN ('READY', 'RUNNING')")  # noqa: S608
 
 
-def _beating(database: str) -> int:
-    from xieshang.core.models import WorkerHeartbeat
+def _finished(database: str) -> int:
+    from django_tasks_db.models import DBTaskResult
 
-    return _scalar(database, f"SELECT COUNT(*) FROM {WorkerHeartbeat._meta.db_table}")  # noqa: S608
+    table = DBTaskResult._meta.db_table
+    return _scalar(database, f"SELECT COUNT(*) FROM {table} WHERE status = 'SUCCESSFUL'")  # noqa: S608
 
 
 def _count(expected):
@@ -173,11 +174,11 @@ def test_worker_killed(tmp_path, monkeypatch):
         log = tmp_path / "worker.log"
         kills = 0
         while kills < KILLS and _unfinished(database):
-            beats = _beating(database)
+            done = _finished(database)
             worker = harness.start_worker(env, log)
-            # Django takes a while to start on a busy machine: kill at a random moment once the worker works.
-            harness.wait_until(lambda b=beats: _beating(database) > b or worker.poll() is not None, timeout=120)
-            time.sleep(rng.uniform(0.2, 2.5))
+            # Django takes a while to start on a busy machine: kill at a random moment once this worker works.
+            harness.wait_until(lambda d=done: _finished(database) > d + 3 or worker.poll() is not None, timeout=180)
+            time.sleep(rng.uniform(0, 1.5))
             harness.kill(worker)
             kills += 1
         worker = harness.start_worker(env, log)

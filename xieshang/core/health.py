@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import shutil
 import time
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -48,9 +49,9 @@ class RedisDownFilter(logging.Filter):
         return True
 
 
-def _timed(check) -> dict[str, Any]:
+def _timed(check: Callable[[], dict[str, Any]]) -> dict[str, Any]:
     started = time.perf_counter()
-    result = check()
+    result: dict[str, Any] = check()
     result["ms"] = round((time.perf_counter() - started) * 1000, 1)
     return result
 
