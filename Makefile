@@ -61,8 +61,8 @@ FAULTS_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/xieshang_faults
 FAULTS_REDIS_URL ?= redis://127.0.0.1:6379/15
 faults: install
 	@mkdir -p var && rm -f var/faults.jsonl
-	@DATABASE_URL=$(FAULTS_DATABASE_URL) REDIS_URL=$(FAULTS_REDIS_URL) FAULTS_TASKS=$${FAULTS_TASKS:-1000} \
-	  FAULTS_JSONL=$(CURDIR)/var/faults.jsonl $(PY) -m pytest -q -p no:cacheprovider -m faults tests/faults \
+	@DATABASE_URL=$(FAULTS_DATABASE_URL) REDIS_URL=$(FAULTS_REDIS_URL) FAULTS_TASKS=$${FAULTS_TASKS:-1000} FAULTS_KILLS=$${FAULTS_KILLS:-5} \
+	  FAULTS_JSONL=$(CURDIR)/var/faults.jsonl $(PY) -m pytest -q -p no:cacheprovider -m faults $(FAULTS_ARGS) tests/faults \
 	  >var/faults.log 2>&1; status=$$?; \
 	  cat var/faults.jsonl 2>/dev/null; \
 	  [ $$status -eq 0 ] || { tail -40 var/faults.log; echo "faults: FAILED (var/faults.log)"; }; exit $$status

@@ -30,6 +30,7 @@ pytestmark = [pytest.mark.faults, pytest.mark.django_db]
 
 PG_BIN = Path(os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin"))
 CLIENTS = 8
+FLOWING = 40  # answered writes before the restart, and again after it
 
 
 def _free_port(preferred: int) -> int:
@@ -84,6 +85,9 @@ class Load:
         self.stop = threading.Event()
         self._seq = 0
         self._lock = threading.Lock()
+
+    def sent(self) -> int:
+        return sum(1 for answer in list(self.answers) if answer[2])
 
     def _phone(self) -> str:
         with self._lock:
@@ -191,12 +195,13 @@ def test_db_restart(tmp_path):
         assert harness.wait_until(ready, timeout=120), (tmp_path / "server.log").read_text()[-2000:]
         load = Load(port)
         threads = load.start()
-        time.sleep(3)
+        # Restart once writes are flowing, and keep the load on until as many went through after it.
+        harness.wait_until(lambda: load.sent() >= FLOWING, timeout=120)
         restart_at = time.monotonic()
         pg.ctl("restart", "-m", "fast")
         restarted_at = time.monotonic()
-        down_health = None
-        time.sleep(4)
+        before = load.sent()
+        harness.wait_until(lambda: load.sent() >= before + FLOWING, timeout=120)
         load.stop.set()
         for thread in threads:
             thread.join(timeout=15)

@@ -11,6 +11,7 @@ received (tests/faults/recorders.py): each effect exactly once, none missing.
 
 from __future__ import annotations
 
+import os
 import random
 import sqlite3
 import time
@@ -26,7 +27,7 @@ from xieshang.accounts.models import Role
 
 pytestmark = [pytest.mark.faults, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
-KILLS = 5
+KILLS = int(os.environ.get("FAULTS_KILLS", "3"))  # `make faults` kills 5 times
 
 
 def _enqueue_all(specs):
