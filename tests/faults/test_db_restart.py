@@ -100,7 +100,7 @@ class Load:
             phone = self._phone()
             status, sent = 0, False
             try:
-                conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+                conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
                 if not token:
                     conn.request("GET", "/accounts/register/")
                     answer = conn.getresponse()
@@ -228,7 +228,11 @@ def test_db_restart(tmp_path):
         "ok": len(sent),
         "failed_clean_503": statuses.count(503),
         "server_errors": sum(1 for s in statuses if s >= 500 and s != 503),
+        # No HTTP answer within 30 s (the client gave up or the connection broke), before, around and after it.
         "no_answer": statuses.count(0),
+        "no_answer_around_restart": sum(
+            1 for _p, s, _ok, t in answers if not s and restart_at - 30 <= t <= restarted_at + 30
+        ),
         "ok_after_restart": sum(1 for _p, _s, ok, t in answers if ok and t > restarted_at),
         "lost_writes": len(sent - (codes & messages & with_task)),
         "half_done_writes": half_done,
