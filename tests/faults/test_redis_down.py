@@ -123,7 +123,7 @@ def test_redis_down(caplog):
 
             # Signed in before, still signed in: the session is read from the database.
             page = get(signed_in, reverse("core:workbench"))
-            assert page.status_code == 200 and page.wsgi_request.user.username == "redis_member"
+            signed_in_kept = page.status_code == 200 and page.wsgi_request.user.username == "redis_member"
             # Page views and login work.
             anonymous = Client()
             assert get(anonymous, reverse("accounts:login")).status_code == 200
@@ -149,7 +149,7 @@ def test_redis_down(caplog):
         "test": "redis_down",
         "requests": len(statuses),
         "server_errors": sum(1 for s in statuses if s >= 500),
-        "signed_in_kept": True,
+        "signed_in_kept": signed_in_kept,
         "sms_refused_while_down": sms_refused,
         "healthz_while_down": f"{health.status_code} {body['status']}",
         "warning_logged": warned,
@@ -159,7 +159,7 @@ def test_redis_down(caplog):
     }
     harness.report(result)
     assert result["server_errors"] == 0, result
-    assert sms_refused and warned, result
+    assert signed_in_kept and sms_refused and warned, result
     assert health.status_code == 200 and body["status"] == "degraded", body
     assert body["checks"]["cache"]["status"] == "degraded", body
     assert recovered == "ok" and sms_after == 1, result
