@@ -124,7 +124,8 @@ def notify(
                 enqueue_with_write(deliver_email, notification.pk)
             if (sms or force_sms) and user.phone:
                 text = title_text + (f"：{body_text[:60]}" if body_text else "")
-                sms_send(phone=user.phone, text=text, key=f"notification:{notification.pk}")
+                # The notification is new, so is its key: no look-up (a repeat is stopped by notify's own key).
+                _sms_create(phone=user.phone, text=text, key=f"notification:{notification.pk}")
                 Notification.objects.filter(pk=notification.pk).update(sms_sent_at=timezone.now())
     return created
 
@@ -136,15 +137,20 @@ def sms_send(*, phone: str, text: str, key: str = "") -> SmsMessage:
 
     key: the message's idempotency key when the caller has one (the same key again returns the first message);
     otherwise a random one. The gateway gets it with every send (notifications.tasks)."""
+    if key:
+        existing = SmsMessage.objects.filter(key=key[:120]).first()
+        if existing is not None:
+            return existing
+    return _sms_create(phone=phone, text=text, key=key)
+
+
+def _sms_create(*, phone: str, text: str, key: str = "") -> SmsMessage:
     from xieshang.core.tasks import enqueue_with_write
 
     from .tasks import deliver_sms
 
     with _whole():
         if key:
-            existing = SmsMessage.objects.filter(key=key[:120]).first()
-            if existing is not None:
-                return existing
             message = SmsMessage.objects.create(phone=phone, text=text, gateway=settings.SMS_GATEWAY, key=key[:120])
         else:
             message = SmsMessage.objects.create(phone=phone, text=text, gateway=settings.SMS_GATEWAY)
