@@ -10,12 +10,13 @@ PORT ?= 8000
 DEMO_SCALE ?= 0.1
 DEMO_ENV := DEBUG=1 XIESHANG_DEV=1 DATABASE_URL=sqlite:///$(CURDIR)/var/xieshang.sqlite3 REDIS_URL= TASKS_BACKEND=django_tasks_db.DatabaseBackend
 
-.PHONY: help install demo otp test lint format messages clean
+.PHONY: help install demo otp test faults lint format messages clean
 
 help:
 	@echo "make demo   - install, build the demo organization and serve it on http://$(HOST):$(PORT)"
 	@echo "make test   - run the whole test suite (SQLite, or DATABASE_URL if set)"
 	@echo "make lint   - ruff (style, complexity), import contracts (lint-imports), mypy"
+	@echo "make faults - fault tests on PostgreSQL + Redis (killed worker, Redis down, database restart), JSON lines"
 
 # Python 3.12 is pinned in .python-version; scripts/find_python.sh finds it (pyenv or python3.12 on PATH).
 $(VENV)/.installed: requirements/base.txt requirements/dev.txt
@@ -41,7 +42,7 @@ demo: install
 	@echo "第二因素 Staff second factor: in another terminal, 'make otp USER=proposals' prints the current code"
 	@echo "短信 SMS (log gateway) appear in this console and in the notifications_smsmessage table."
 	@trap 'kill 0' INT TERM EXIT; \
-	  $(DEMO_ENV) $(MANAGE) db_worker --no-reload --queue-name '*' >var/worker.log 2>&1 & \
+	  $(DEMO_ENV) $(MANAGE) task_worker --no-reload --queue-name '*' >var/worker.log 2>&1 & \
 	  while true; do $(DEMO_ENV) $(MANAGE) workflow_reminders >>var/daily.log 2>&1; \
 	    $(DEMO_ENV) $(MANAGE) consultation_notices >>var/daily.log 2>&1; \
 	    $(DEMO_ENV) $(MANAGE) open_data >>var/daily.log 2>&1; sleep 86400; done & \
@@ -52,6 +53,19 @@ otp:
 
 test: install node_modules/.installed
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Fault tests against PostgreSQL and Redis on this machine (each test starts its own redis-server / PostgreSQL
+# instance where it stops one; the shared servers are only used for the test database). One JSON line per test;
+# exits non-zero when anything was lost or duplicated. FAULTS_TASKS=1000 tasks for the killed worker.
+FAULTS_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/xieshang_faults
+FAULTS_REDIS_URL ?= redis://127.0.0.1:6379/15
+faults: install
+	@mkdir -p var && rm -f var/faults.jsonl
+	@DATABASE_URL=$(FAULTS_DATABASE_URL) REDIS_URL=$(FAULTS_REDIS_URL) FAULTS_TASKS=$${FAULTS_TASKS:-1000} FAULTS_KILLS=$${FAULTS_KILLS:-5} \
+	  FAULTS_JSONL=$(CURDIR)/var/faults.jsonl $(PY) -m pytest -q -p no:cacheprovider -m faults $(FAULTS_ARGS) tests/faults \
+	  >var/faults.log 2>&1; status=$$?; \
+	  cat var/faults.jsonl 2>/dev/null; \
+	  [ $$status -eq 0 ] || { tail -40 var/faults.log; echo "faults: FAILED (var/faults.log)"; }; exit $$status
 
 lint: install
 	$(VENV)/bin/ruff check xieshang tests bench

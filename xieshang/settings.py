@@ -145,9 +145,18 @@ if REDIS_URL:
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "xieshang",
-            "OPTIONS": {"CLIENT_CLASS": "django_redis.client.DefaultClient"},
+            "OPTIONS": {
+                "CLIENT_CLASS": "django_redis.client.DefaultClient",
+                # Redis down degrades, never fails (core.health): a read misses, a write is dropped, quickly.
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": float(os.environ.get("REDIS_CONNECT_TIMEOUT", "0.5")),
+                "SOCKET_TIMEOUT": float(os.environ.get("REDIS_TIMEOUT", "0.5")),
+            },
         }
     }
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+    DJANGO_REDIS_LOGGER = "xieshang.cache"
+    # Sessions are written to the database and cached in Redis: with Redis down, signed-in users stay signed in.
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "xieshang"}}
@@ -294,9 +303,20 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"redis_down": {"()": "xieshang.core.health.RedisDownFilter"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "xieshang.cache": {"filters": ["redis_down"]},
+    },
 }
+
+# Task lease (core.worker): a task whose worker stopped beating for this long runs again, up to the attempts.
+XIESHANG_TASK_LEASE_SECONDS = float(os.environ.get("TASK_LEASE_SECONDS", "60"))
+XIESHANG_TASK_MAX_ATTEMPTS = int(os.environ.get("TASK_MAX_ATTEMPTS", "5"))
+# /healthz (core.health): "degraded" when the oldest due task waited longer, or the disk is fuller.
+XIESHANG_HEALTH_QUEUE_LAG_SECONDS = int(os.environ.get("HEALTH_QUEUE_LAG_SECONDS", "300"))
+XIESHANG_HEALTH_DISK_FREE_RATIO = float(os.environ.get("HEALTH_DISK_FREE_RATIO", "0.05"))
 
 # The audit table is guarded by database triggers against UPDATE and DELETE. Test runs that flush the database between
 # browser tests switch the guard off in tests/settings.py; a dedicated test installs it and proves it holds.

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 admin.site.site_header = admin.site.site_title = _("政协履职与协商平台")
 
 handler400 = "xieshang.core.views.bad_request_view"
+handler500 = "xieshang.core.views.server_error_view"
 
 urlpatterns = [
     path("", include("xieshang.core.urls")),

@@ -88,4 +88,8 @@ def test_admin_roles_see_the_admin_link_others_do_not(client, organization):
 
 
 def test_healthz(client, db):
-    assert client.get("/healthz").json() == {"status": "ok"}
+    answer = client.get("/healthz")
+    body = answer.json()
+    assert answer.status_code == 200 and body["status"] == "ok", body
+    assert set(body["checks"]) == {"database", "cache", "task_queue", "disk"}
+    assert all(check["status"] == "ok" for check in body["checks"].values()), body

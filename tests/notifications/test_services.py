@@ -66,7 +66,7 @@ def test_mark_read(person):
 class FlakyGateway:
     calls = 0
 
-    def send(self, phone, text):
+    def send(self, phone, text, key=""):
         FlakyGateway.calls += 1
         if FlakyGateway.calls < 3:
             raise SmsGatewayError("provider down")
@@ -126,8 +126,10 @@ def test_http_gateway_posts_to_the_provider(settings):
     try:
         settings.SMS_HTTP_URL = f"http://127.0.0.1:{server.server_port}/send"
         settings.SMS_HTTP_TOKEN = "t0ken"
-        HttpGateway().send("13900000001", "您的提案已立案")
-        assert received == [("Bearer t0ken", {"phone": "13900000001", "text": "您的提案已立案", "sign": "【协商】"})]
+        HttpGateway().send("13900000001", "您的提案已立案", key="k-1")
+        assert received == [
+            ("Bearer t0ken", {"phone": "13900000001", "text": "您的提案已立案", "sign": "【协商】", "id": "k-1"})
+        ]
         with pytest.raises(SmsGatewayError):
             HttpGateway().send("13900000001", "第二条")
     finally:

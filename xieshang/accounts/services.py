@@ -223,21 +223,25 @@ def sms_code_send(*, phone: str, purpose: str) -> None:
     from xieshang.notifications.services import sms_send
 
     throttle_key = f"xieshang:sms-throttle:{purpose}:{phone}"
-    if not cache.add(throttle_key, 1, settings.SMS_CODE_RESEND_SECONDS):
+    added = cache.add(throttle_key, 1, settings.SMS_CODE_RESEND_SECONDS)
+    if added is None:  # Redis unreachable (core.health): the limit cannot be kept, so no code is sent
+        raise SmsCodeError(_("短信验证码暂时无法发送，请几分钟后再试。"))
+    if not added:
         raise SmsCodeError(_("验证码发送过于频繁，请稍后再试。"))
     code = f"{secrets.randbelow(10**6):06d}"
     now = timezone.now()
-    SmsCode.objects.create(
-        phone=phone,
-        purpose=purpose,
-        code_hash=make_password(code),
-        expires_at=now + timedelta(seconds=settings.SMS_CODE_TTL_SECONDS),
-    )
-    sms_send(
-        phone=phone,
-        text=_("您的验证码为 %(code)s，%(min)d 分钟内有效。如非本人操作请忽略。")
-        % {"code": code, "min": settings.SMS_CODE_TTL_SECONDS // 60},
-    )
+    with transaction.atomic():  # the code, its message and the message's task: all or nothing
+        SmsCode.objects.create(
+            phone=phone,
+            purpose=purpose,
+            code_hash=make_password(code),
+            expires_at=now + timedelta(seconds=settings.SMS_CODE_TTL_SECONDS),
+        )
+        sms_send(
+            phone=phone,
+            text=_("您的验证码为 %(code)s，%(min)d 分钟内有效。如非本人操作请忽略。")
+            % {"code": code, "min": settings.SMS_CODE_TTL_SECONDS // 60},
+        )
 
 
 def sms_code_verify(*, phone: str, purpose: str, code: str) -> None:

@@ -162,3 +162,17 @@ class Submission(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.path} → {self.result or self.status}"
+
+
+class WorkerHeartbeat(models.Model):
+    """A task worker's lease (core.worker): the worker's heartbeat thread writes beat_at every few seconds; a task
+    left RUNNING by a worker whose beat is older than the lease goes back to READY (or fails after its attempts)."""
+
+    worker_id = models.CharField(max_length=64, primary_key=True)
+    host = models.CharField(max_length=255, blank=True)
+    pid = models.IntegerField(default=0)
+    started_at = models.DateTimeField()
+    beat_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.worker_id} {self.host}:{self.pid}"

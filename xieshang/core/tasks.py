@@ -21,3 +21,19 @@ def schedule_retry(
         target = task_obj.using(run_after=timezone.now() + timedelta(seconds=base_seconds * 2**attempt))
     transaction.on_commit(lambda: target.enqueue(*args, attempt + 1))
     return True
+
+
+def enqueue_with_write(task_obj: Any, *args: Any) -> None:
+    """Enqueue a task that delivers what the current transaction writes (an SMS, an e-mail).
+
+    On the database task backend (django-tasks-db, the default) the task row is written now, in the same transaction
+    as the record it delivers: both commit or neither, so no crash between commit and enqueue loses a message, and
+    the worker cannot see the task before its record. Other backends (the immediate one in tests, a broker) get it
+    after commit, when the record is visible to them."""
+    from django_tasks_db.backend import DatabaseBackend
+
+    backend = task_obj.get_backend()
+    if isinstance(backend, DatabaseBackend) and transaction.get_connection().in_atomic_block:
+        task_obj.enqueue(*args)
+    else:
+        transaction.on_commit(lambda: task_obj.enqueue(*args))

@@ -8,7 +8,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -153,9 +152,32 @@ def preferences_view(request: HttpRequest) -> HttpResponse:
 
 
 def healthz_view(request: HttpRequest) -> HttpResponse:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok"})
+    """Each dependency (database, cache, task queue, disk) for a load balancer: 200 "ok" or "degraded" (Redis down,
+    a long queue, a full disk: the platform still answers), 503 "down" when the database is unreachable."""
+    from . import health
+
+    body, status = health.report()
+    response = JsonResponse(body, status=status)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def server_error_view(request: HttpRequest) -> HttpResponse:
+    """500, except when the database is unreachable (restarting, failed over): then 503 with Retry-After, a page that
+    needs neither the database nor the cache, and the next request reconnects (core.health)."""
+    import sys
+
+    from django.template.loader import render_to_string
+    from django.views.defaults import server_error
+
+    from . import health
+
+    if not health.is_database_unavailable(sys.exc_info()[1]):
+        return server_error(request)
+    health.logger.warning("Database unavailable during %s %s: answered 503", request.method, request.path)
+    response = HttpResponse(render_to_string("core/unavailable.html"), status=503)
+    response["Retry-After"] = "5"
+    return response
 
 
 def bad_request_view(request: HttpRequest, exception: Exception) -> HttpResponse:

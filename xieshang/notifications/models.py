@@ -1,3 +1,5 @@
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -17,12 +19,19 @@ class Notification(models.Model):
     read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
     email_sent_at = models.DateTimeField(null=True, blank=True)
     sms_sent_at = models.DateTimeField(null=True, blank=True)
+    # notify(key=…): the same event notified again (a task run twice after its worker died) finds the first copy.
+    key = models.CharField(max_length=120, blank=True, default="")
 
     class Meta:
         verbose_name = _("通知")
         verbose_name_plural = _("通知")
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["recipient", "read_at", "-created_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "key"], condition=~models.Q(key=""), name="uniq_notification_key"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -53,6 +62,9 @@ class SmsMessage(models.Model):
     status = models.CharField(max_length=20, default="queued")
     error = models.TextField(blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
+    # The idempotency key: given to the gateway with every send of this message, so a send repeated by a task that
+    # ran again is delivered once; sms_send(key=…) finds an existing message instead of writing a second one.
+    key = models.CharField(max_length=120, unique=True, default=uuid.uuid4)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextvars
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 
 from django.conf import settings
 from django.db import transaction
@@ -36,6 +36,14 @@ def after_commit(fn, *, robust: bool = False) -> None:
     the block has ended by the time the transaction commits."""
     context = contextvars.copy_context()
     transaction.on_commit(lambda: context.run(fn), robust=robust)
+
+
+def _whole():
+    """A transaction around writes that must commit together, unless the caller's transaction already holds them
+    (no savepoint then: a service's writes stay one statement list)."""
+    if transaction.get_connection().in_atomic_block:
+        return nullcontext()
+    return transaction.atomic()
 
 
 def channels_for(user, kind: str) -> tuple[bool, bool]:
@@ -71,41 +79,82 @@ def notify(
     url: str = "",
     organization=None,
     force_sms: bool = False,
+    key: str = "",
 ) -> list[Notification]:
     """Put a message in each recipient's inbox and schedule email / SMS after the surrounding transaction commits.
     Each recipient's copy is written in his language (User.language): pass lazy strings or a callable (`lambda:
     _("…") % {…}`) for title and body, not text already translated in the sender's language.
 
-    force_sms: urgent deadline warnings (催办) go by SMS whatever the preference, as offices phone anyway."""
+    force_sms: urgent deadline warnings (催办) go by SMS whatever the preference, as offices phone anyway.
+
+    key: names the event (e.g. "reminder:proposal:12:2026-12-03"); a recipient who already has a notification with
+    this key gets nothing more, so code that may run twice (a task run again after its worker died) notifies once.
+    Email and SMS tasks are enqueued with the write (core.tasks.enqueue_with_write)."""
+    from xieshang.core.tasks import enqueue_with_write
+
     from .tasks import deliver_email
 
     if _suppressed.get():
         return []
     org_id = getattr(organization, "pk", organization)
     created: list[Notification] = []
-    for user in {u.pk: u for u in recipients if u is not None and u.is_active}.values():
-        language = language_of(user)
-        title_text, body_text = render(title, language), render(body, language)
-        notification = Notification.objects.create(
-            recipient=user, organization_id=org_id, kind=kind, title=title_text[:200], body=body_text, url=url
-        )
-        created.append(notification)
-        email, sms = channels_for(user, kind)
-        if email and user.email:
-            transaction.on_commit(lambda n=notification.pk: deliver_email.enqueue(n))
-        if (sms or force_sms) and user.phone:
-            text = title_text + (f"：{body_text[:60]}" if body_text else "")
-            sms_send(phone=user.phone, text=text)
-            Notification.objects.filter(pk=notification.pk).update(sms_sent_at=timezone.now())
+    users = {u.pk: u for u in recipients if u is not None and u.is_active}
+    if key:
+        for done in Notification.objects.filter(key=key, recipient_id__in=list(users)).values_list(
+            "recipient_id", flat=True
+        ):
+            users.pop(done, None)
+    for user in users.values():
+        # One recipient's copy, with its e-mail and SMS tasks, is written whole or not at all.
+        with _whole():
+            language = language_of(user)
+            title_text, body_text = render(title, language), render(body, language)
+            notification = Notification.objects.create(
+                recipient=user,
+                organization_id=org_id,
+                kind=kind,
+                title=title_text[:200],
+                body=body_text,
+                url=url,
+                key=key[:120],
+            )
+            created.append(notification)
+            email, sms = channels_for(user, kind)
+            if email and user.email:
+                enqueue_with_write(deliver_email, notification.pk)
+            if (sms or force_sms) and user.phone:
+                text = title_text + (f"：{body_text[:60]}" if body_text else "")
+                # The notification is new, so is its key: no look-up (a repeat is stopped by notify's own key).
+                _sms_create(phone=user.phone, text=text, key=f"notification:{notification.pk}")
+                Notification.objects.filter(pk=notification.pk).update(sms_sent_at=timezone.now())
     return created
 
 
-def sms_send(*, phone: str, text: str) -> SmsMessage:
-    """Record the message and hand it to the configured gateway in a task (retried on failure)."""
+def sms_send(*, phone: str, text: str, key: str = "") -> SmsMessage:
+    """Record the message and hand it to the configured gateway in a task (retried on failure). The task is
+    enqueued with the write: on the database task backend its row commits in the same transaction as the message,
+    so a crash between the two cannot leave a message nobody sends (core.tasks.enqueue_with_write).
+
+    key: the message's idempotency key when the caller has one (the same key again returns the first message);
+    otherwise a random one. The gateway gets it with every send (notifications.tasks)."""
+    if key:
+        existing = SmsMessage.objects.filter(key=key[:120]).first()
+        if existing is not None:
+            return existing
+    return _sms_create(phone=phone, text=text, key=key)
+
+
+def _sms_create(*, phone: str, text: str, key: str = "") -> SmsMessage:
+    from xieshang.core.tasks import enqueue_with_write
+
     from .tasks import deliver_sms
 
-    message = SmsMessage.objects.create(phone=phone, text=text, gateway=settings.SMS_GATEWAY)
-    transaction.on_commit(lambda: deliver_sms.enqueue(message.pk))
+    with _whole():
+        if key:
+            message = SmsMessage.objects.create(phone=phone, text=text, gateway=settings.SMS_GATEWAY, key=key[:120])
+        else:
+            message = SmsMessage.objects.create(phone=phone, text=text, gateway=settings.SMS_GATEWAY)
+        enqueue_with_write(deliver_sms, message.pk)
     return message
 
 

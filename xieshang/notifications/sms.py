@@ -17,28 +17,37 @@ class SmsGatewayError(Exception):
 
 
 class LogGateway:
-    """Keeps the message in SmsMessage (already written by the caller) and the log: for the demo and the tests."""
+    """Keeps the message in SmsMessage (already written by the caller) and the log: for the demo and the tests.
 
-    def send(self, phone: str, text: str) -> None:
-        logger.info("SMS to %s: %s", phone, text)
+    Every gateway's send() takes the message's idempotency key (SmsMessage.key): a task that runs again after its
+    worker died sends the same key, and the provider delivers a key once (notifications.tasks.deliver_sms)."""
+
+    def send(self, phone: str, text: str, key: str = "") -> None:
+        logger.info("SMS %s to %s: %s", key, phone, text)
 
 
 class HttpGateway:
-    """POSTs JSON {"phone", "text", "sign"} with a bearer token to SMS_HTTP_URL; any 2xx answer counts as sent.
-    Providers with another shape get a small subclass overriding payload()."""
+    """POSTs JSON {"phone", "text", "sign", "id"} with a bearer token to SMS_HTTP_URL; any 2xx answer counts as sent.
+    "id" (and the Idempotency-Key header) is the message's idempotency key: providers deliver one message per id
+    (their "out id" / client reference), so a send repeated after a lost answer or a killed worker is not delivered
+    twice. Providers with another shape get a small subclass overriding payload()."""
 
     timeout = 10
 
-    def payload(self, phone: str, text: str) -> dict:
-        return {"phone": phone, "text": text, "sign": settings.SMS_HTTP_SIGN}
+    def payload(self, phone: str, text: str, key: str = "") -> dict:
+        return {"phone": phone, "text": text, "sign": settings.SMS_HTTP_SIGN, "id": key}
 
-    def send(self, phone: str, text: str) -> None:
+    def send(self, phone: str, text: str, key: str = "") -> None:
         if not settings.SMS_HTTP_URL:
             raise SmsGatewayError("SMS_HTTP_URL is not set")
         request = urllib.request.Request(  # noqa: S310 - the URL comes from the operator's settings
             settings.SMS_HTTP_URL,
-            data=json.dumps(self.payload(phone, text)).encode(),
-            headers={"Content-Type": "application/json", "Authorization": f"Bearer {settings.SMS_HTTP_TOKEN}"},
+            data=json.dumps(self.payload(phone, text, key)).encode(),
+            headers={
+                "Content-Type": "application/json",
+                "Authorization": f"Bearer {settings.SMS_HTTP_TOKEN}",
+                "Idempotency-Key": key,
+            },
             method="POST",
         )
         try:
