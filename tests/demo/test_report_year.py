@@ -117,8 +117,8 @@ def test_the_demo_year_gives_the_work_reports_figures(client, settings, tmp_path
 
     plenary = Session.objects.get(organization=zz, kind="plenary", starts_at__year=REPORT_YEAR)
     filed = Proposal.objects.filter(organization=zz, year=REPORT_YEAR, kind="proposal", submitted_at__isnull=False)
-    assert plenary.proposals.count() >= 0.8 * filed.count() > 0
-    assert not Proposal.objects.filter(year=REPORT_YEAR, closed_at__isnull=True, outcome="filed").exists()
+    assert plenary.proposals.count() >= 0.7 * filed.count() > 0
+    assert not filed.filter(closed_at__isnull=True, outcome="filed").exists()
 
     # Every member has a 2021 duty file, with a believable spread of points.
     from xieshang.duties.models import DutyEntry
@@ -132,7 +132,10 @@ def test_the_demo_year_gives_the_work_reports_figures(client, settings, tmp_path
         .values("member")
         .annotate(p=Sum("points"))
     }
-    assert members <= set(points)
+    # Every member was invited to the plenary: credited for attending or penalized for an absence; only a member
+    # excused from it and invited to nothing else has no entry.
+    excused = set(plenary.attendances.filter(status="leave_approved").values_list("member", flat=True))
+    assert members - excused <= set(points) and len(members - set(points)) <= 0.05 * len(members)
     spread = sorted(points[m] for m in members)
     assert spread[0] < spread[len(spread) // 2] < spread[-1]
 

@@ -494,6 +494,7 @@ def build(ctx, *, scale: float = 1.0) -> None:
     cast = Cast(ctx)
     today = timezone.localdate()
     clock = Clock(timezone.now())
+    real_now = clock.value
     plans = []
     for target, share in TARGETS:
         for _ in range(max(1, round(share * scale))):
@@ -509,7 +510,7 @@ def build(ctx, *, scale: float = 1.0) -> None:
         if closed:
             services.excellent_select(actor=cast.accounts["proposals"], proposals=closed, year=REPORT_YEAR)
         # This year's proposals on their way: the work waiting for every role today.
-        clock.value = timezone.now()
+        clock.value = real_now
         _year(rng, clock, cast, [t for t in plans if t not in FINISHED], today, counts)
         _micros(rng, clock, cast, scale, today, finished=False)
     total = sum(counts.values())
