@@ -76,11 +76,14 @@ class AmountsForm(forms.Form):
     donation_money = forms.DecimalField(label=_("捐款（元）"), required=False, min_value=0, decimal_places=2)
     donation_goods = forms.DecimalField(label=_("捐物折价（元）"), required=False, min_value=0, decimal_places=2)
     volunteer_hours = forms.DecimalField(label=_("志愿服务（小时）"), required=False, min_value=0, decimal_places=1)
+    donation_mobilised = forms.DecimalField(
+        label=_("动员社会捐赠（元）"), required=False, min_value=0, decimal_places=2
+    )
 
     def __init__(self, *args, kind, **kwargs):
         super().__init__(*args, **kwargs)
         if not kind.uses_donation:
-            del self.fields["donation_money"], self.fields["donation_goods"]
+            del self.fields["donation_money"], self.fields["donation_goods"], self.fields["donation_mobilised"]
         if not kind.uses_volunteer:
             del self.fields["volunteer_hours"]
 

@@ -165,6 +165,10 @@ class Participation(models.Model):
     donation_money = models.DecimalField(_("捐款（元）"), max_digits=12, decimal_places=2, null=True, blank=True)
     donation_goods = models.DecimalField(_("捐物折价（元）"), max_digits=12, decimal_places=2, null=True, blank=True)
     volunteer_hours = models.DecimalField(_("志愿服务（小时）"), max_digits=6, decimal_places=1, null=True, blank=True)
+    # What the member rallied others to give (his company, his sector, his contacts), beside what he gave himself.
+    donation_mobilised = models.DecimalField(
+        _("动员社会捐赠（元）"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("参加情况")

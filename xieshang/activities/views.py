@@ -303,6 +303,7 @@ def record_amounts(request, pk: int):
         "donation_money": participation.donation_money,
         "donation_goods": participation.donation_goods,
         "volunteer_hours": participation.volunteer_hours,
+        "donation_mobilised": participation.donation_mobilised,
     }
     form = AmountsForm(request.POST or None, initial=initial, kind=participation.activity.kind)
     if request.method == "POST" and form.is_valid():

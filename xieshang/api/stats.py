@@ -28,8 +28,8 @@ class FigureOut(Schema):
     unit: str
     question: str
     period: str
-    value: int
-    previous: int
+    value: int | float  # a share or an average has one decimal (core.figures.Figure.is_rate)
+    previous: int | float
 
 
 def _span(query: PeriodIn) -> tuple[date, date]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -39,6 +39,17 @@ def absent(organization_id: int, start: date, end: date) -> QuerySet[Attendance]
     ).select_related("session", "member")
 
 
+def counted(organization_id: int, start: date, end: date) -> QuerySet[Attendance]:
+    """The attendances that count for the rate: present or absent (an approved leave counts neither way), the
+    duty rules' 出勤率 = 出席 ÷（出席 + 缺席）."""
+    return Attendance.objects.filter(
+        organization_id=organization_id,
+        status__in=(Attendance.Status.ATTENDED, Attendance.Status.ABSENT),
+        session__state=Session.State.CLOSED,
+        session__starts_at__date__range=(start, end),
+    ).select_related("session", "member")
+
+
 def speeches(status: str | None):
     def records(organization_id: int, start: date, end: date) -> QuerySet[Speech]:
         found = Speech.objects.filter(organization_id=organization_id, session__starts_at__date__range=(start, end))
@@ -63,7 +74,7 @@ def _speech_row(obj: Speech) -> tuple[str, str, date | None]:
     return obj.title, obj.get_absolute_url(), timezone.localdate(obj.session.starts_at)
 
 
-def _figure(key, label, unit, question, records, row, order, *, day, dimension=None, sentence="") -> Figure:
+def _figure(key, label, unit, question, records, row, order, *, day, dimension=None, sentence="", part=None) -> Figure:
     return Figure(
         key=key,
         label=label,
@@ -77,6 +88,7 @@ def _figure(key, label, unit, question, records, row, order, *, day, dimension=N
         dimensions=(dimension,) if dimension else (),
         sentence=sentence,
         day=day,
+        part=part,
     )
 
 
@@ -116,6 +128,19 @@ FIGURES = (
         30,
         day="session__starts_at",
         dimension=SESSION_KIND,
+    ),
+    _figure(
+        "session_attendance_rate",
+        _("委员出席会议率"),
+        "%",
+        _("期间的全体会议和常委会议，出席的人次占出席和缺席人次的百分之几（准假不计）？"),
+        counted,
+        _attendance_row,
+        35,
+        day="session__starts_at",
+        dimension=SESSION_KIND,
+        sentence=_("委员出席全体会议和常委会议的出席率为{value}%"),
+        part=Q(status=Attendance.Status.ATTENDED),
     ),
     _figure(
         "session_speeches",

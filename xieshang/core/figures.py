@@ -1,10 +1,13 @@
 """The statistics face's registry: every figure the platform reports (the annual work report, the leaders'
 dashboard, the statistics pages, the API) is registered here once by the app that owns its records.
 
-A figure is a count of records. It says what it counts (a name and a unit in both languages, the question it
+A figure is a count of records, or a measure over them: a sum of one field (yuan donated, hours volunteered), an
+average per person (duty points per member credited) or a share in per cent (replies on time, members present). It
+says what it counts (a name and a unit in both languages, the question it
 answers), how a record falls into a period (`period`: by the date it was submitted, by the date of the event it
 records, or by the session year), and it gives the query that lists the records behind it: the figure's value is
-that query's count, and the drill-down page lists the same query, so a figure and its records cannot disagree.
+that query's count (or its sum, average or share), and the drill-down page lists the same query, so a figure and its
+records cannot disagree.
 
 Domain apps register in their AppConfig.ready() (their `figures.py`); the base stays free of domain imports.
 """
@@ -16,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
 
 from .names import named
@@ -41,6 +44,7 @@ SECTIONS = {
     "activities": _("委员履职活动"),
     "people": _("为民办实事"),
     "party": _("请示报告"),
+    "culture": _("文史工作"),
     "members": _("委员队伍"),
 }
 
@@ -76,12 +80,36 @@ class Figure:
     # The lookup path of the date that places a record in a period (e.g. "submitted_at", "done_on"), for trends by
     # month; "" where that date lives elsewhere (the figure then has no monthly trend).
     day: str = ""
+    # What the value measures over the records (all optional; none of them: the records' count):
+    # `total`: a lookup path summed over the records (e.g. "donation_money"), rounded to a whole number;
+    # `per`: with `total`, the sum divided by the distinct values of this lookup (e.g. points per "member"), to 0.1;
+    # `part`: the share of the records matching this condition, in per cent to 0.1 (e.g. replies on time).
+    total: str = ""
+    per: str = ""
+    part: Q | None = None
+
+    @property
+    def is_rate(self) -> bool:
+        """A share or an average: its value has one decimal, and districts' values are not added up."""
+        return self.part is not None or bool(self.per)
 
     def queryset(self, organization_id: int, start: date, end: date) -> QuerySet[Any]:
         return self.records(organization_id, start, end)
 
-    def value(self, organization_id: int, start: date, end: date) -> int:
-        return self.queryset(organization_id, start, end).count()
+    def value(self, organization_id: int, start: date, end: date) -> int | float:
+        return self.measure(self.queryset(organization_id, start, end))
+
+    def measure(self, records: QuerySet[Any]) -> int | float:
+        """The figure's value over these records (its own query's, or a drill-down's subset)."""
+        if self.part is not None:
+            counts = records.order_by().aggregate(n=Count("pk", distinct=True), k=Count("pk", filter=self.part))
+            return round(100 * counts["k"] / counts["n"], 1) if counts["n"] else 0.0
+        if self.total and self.per:
+            found = records.order_by().aggregate(s=Sum(self.total), n=Count(self.per, distinct=True))
+            return round(float(found["s"] or 0) / found["n"], 1) if found["n"] else 0.0
+        if self.total:
+            return round(records.order_by().aggregate(s=Sum(self.total))["s"] or 0)
+        return records.count()
 
     def dimension(self, key: str) -> Dimension | None:
         return next((d for d in self.dimensions if d.key == key), None)
@@ -152,6 +180,6 @@ def get(key: str) -> Figure | None:
     return _figures.get(key)
 
 
-def values(organization_id: int, start: date, end: date, keys: Iterable[str] | None = None) -> dict[str, int]:
+def values(organization_id: int, start: date, end: date, keys: Iterable[str] | None = None) -> dict[str, int | float]:
     chosen = [f for f in figures() if keys is None or f.key in set(keys)]
     return {f.key: f.value(organization_id, start, end) for f in chosen}

@@ -1,7 +1,9 @@
 """A year of members' activities at the work report's scale (DEMO_SCALE 1): the flood-control supervision by six
 groups with its 68 visits, the 116 epidemic-control survey visits, 29 + 26 research reports for two consultations,
-10 on-site promotion meetings, the reading salons, donation drives, and members' studios with reception days,
-residents' bookings and the issues they raised (some turned into room topics, opinion reports and proposal drafts).
+10 on-site promotion meetings, the reading salons, donation drives (7 million yuan given, 8 million in goods, 200
+million mobilised) and volunteering, all in the report's year 2021 (demo.report); and members' studios with
+reception days (the past ten months and the coming week), residents' bookings and the issues they raised (some
+turned into room topics, opinion reports and proposal drafts).
 Everything goes through the activities services under a simulated clock, so invitations, leave, attendance (imported
 from generated sign-in sheets), duty credits dated at the activities, visits and their tracked recommendations are
 real. Notifications are held back while the history loads.
@@ -29,6 +31,7 @@ from xieshang.consultations import services as consultation_services
 from . import activity_text as text
 from .proposals import Clock, simulated
 from .registry import DemoContext, history
+from .report import REPORT_YEAR, RESEARCH_REPORTS, scaled
 
 Organizer = Activity.Organizer
 
@@ -52,13 +55,13 @@ def _at(day: date, hour: int, minute: int = 0) -> datetime:
 
 
 def _n(ctx: DemoContext, count: int) -> int:
-    return max(1, round(count * ctx.scale))
+    return scaled(count, ctx.scale)
 
 
 def _sheet(rows: list[tuple]) -> SimpleUploadedFile:
     book = Workbook()
     sheet = book.active
-    sheet.append(["委员", "出勤", "捐款（元）", "捐物折价（元）", "志愿服务（小时）"])
+    sheet.append(["委员", "出勤", "捐款（元）", "捐物折价（元）", "志愿服务（小时）", "动员社会捐赠（元）"])
     for row in rows:
         sheet.append(list(row))
     out = io.BytesIO()
@@ -92,9 +95,10 @@ def _open(cast: _Cast, activity: Any, people: list, leader: Any = None) -> None:
     services.activity_publish(actor=cast.committee, activity=activity)
 
 
-def _hold(rng, cast: _Cast, activity: Any, amounts=None) -> None:
+def _hold(rng, cast: _Cast, activity: Any, amounts=None) -> list:
     """One member asks for leave (approved), the rest signed in on paper: the sheet is imported after the start,
-    then the activity is marked held and closed."""
+    then the activity is marked held and closed. `amounts(attended)` gives each present member's row amounts
+    (money, goods, hours, mobilised) by participation id. Returns the members present."""
     participations = list(activity.participations.select_related("member"))
     if len(participations) > 3:
         away = rng.choice(participations[1:])
@@ -102,15 +106,17 @@ def _hold(rng, cast: _Cast, activity: Any, amounts=None) -> None:
         services.participation_request_leave(actor=away.member, participation=away, reason=rng.choice(LEAVE_REASONS))
         services.participation_decide_leave(actor=cast.committee, participation=away, approve=True)
     cast.clock.value = activity.starts_at + timedelta(minutes=40)
+    present = [p for p in participations if rng.random() < 0.9]
+    given = amounts(present) if amounts else {}
     rows = []
     for p in participations:
-        attended = rng.random() < 0.9
-        extra = amounts(rng) if amounts and attended else (None, None, None)
-        rows.append((p.member.phone or p.member.username, "出席" if attended else "缺席", *extra))
+        extra = given.get(p.pk, (None, None, None, None))
+        rows.append((p.member.phone or p.member.username, "出席" if p in present else "缺席", *extra))
     services.attendance_import(actor=cast.committee, activity=activity, file=_sheet(rows))
     cast.clock.value = activity.ends_at + timedelta(hours=1)
     services.activity_mark_held(actor=cast.committee, activity=activity)
     services.activity_close(actor=cast.committee, activity=activity)
+    return present
 
 
 LEAVE_REASONS = ["赴外地参加全国会议", "单位有重要接待任务", "身体不适，医嘱休息", "出差在外", "参加市人大常委会会议"]
@@ -217,7 +223,7 @@ def _research(ctx: DemoContext, rng, cast: _Cast, year: int) -> int:
     """29 + 26 research visits, each leaving its research report, for two consultations' preparation."""
     reports = 0
     for theme_index, (consultation, topics) in enumerate(text.RESEARCH_THEMES):
-        for i in range(_n(ctx, (29, 26)[theme_index])):
+        for i in range(_n(ctx, RESEARCH_REPORTS[theme_index])):
             topic = topics[i % len(topics)]
             starts = _at(date(year, 3 + theme_index * 4 + i % 4, 3 + (i * 7) % 24), 9)
             activity = _plan(
@@ -247,21 +253,74 @@ def _research(ctx: DemoContext, rng, cast: _Cast, year: int) -> int:
 
 
 def _meetings(ctx: DemoContext, rng, cast: _Cast, year: int) -> int:
-    """On-site promotion meetings, reading salons and donation drives."""
+    """On-site promotion meetings and reading salons."""
     office, study = (Organizer.GENERAL_OFFICE, "市政协办公室"), (Organizer.COMMITTEE, "学习和文史委员会")
-    plans = [("promotion", t, p, office, None) for t, p in text.PROMOTION_MEETINGS[: _n(ctx, 10)]]
-    plans += [("reading", t, p, study, None) for t, p in text.READING_SALONS[: _n(ctx, 6)]]
-    plans += [("charity", t, "市政协机关", (Organizer.SECTOR, o), _gift) for t, o in text.DONATION_DRIVES[: _n(ctx, 3)]]
-    for i, (kind, title, place, organizer, amounts) in enumerate(plans):
+    plans = [("promotion", t, p, office) for t, p in text.PROMOTION_MEETINGS[: _n(ctx, 10)]]
+    plans += [("reading", t, p, study) for t, p in text.READING_SALONS[: _n(ctx, 6)]]
+    for i, (kind, title, place, organizer) in enumerate(plans):
         starts = _at(date(year, 2 + i % 10, 10 + i % 15), 15 if kind == "reading" else 9)
         activity = _plan(cast, kind, title, organizer, place, starts)
         _open(cast, activity, rng.sample(cast.members, min(_n(ctx, 40) + 8, len(cast.members))))
-        _hold(rng, cast, activity, amounts)
+        _hold(rng, cast, activity)
     return len(plans)
 
 
-def _gift(rng) -> tuple:
-    return (rng.choice([500, 1000, 2000, 5000, 10000, 50000]), rng.choice([None, None, 3000, 20000]), None)
+# Each drive's share of the year's donations in money, goods and mobilised (the flood relief after "7·20" above
+# all), with its date and how many members it invites at full scale.
+DRIVE_SHARES = [(0.70, 0.35, 0.60, date(REPORT_YEAR, 7, 26), 300), (0.15, 0.55, 0.35, date(REPORT_YEAR, 2, 3), 150)]
+DRIVE_SHARES += [(0.15, 0.10, 0.05, date(REPORT_YEAR, 9, 6), 80)]
+VOLUNTEERING = [
+    ("“7·20”防汛救灾志愿服务", "受灾较重的巩义市、荥阳市、新密市", date(REPORT_YEAR, 7, 23), 120),
+    ("新冠疫苗接种点志愿服务", "各区县疫苗接种点", date(REPORT_YEAR, 8, 9), 80),
+]
+
+
+def _split(rng, total: int, people: list, takers: float, step: int) -> dict:
+    """`total` (whole multiples of `step` but the last) shared among a share `takers` of `people`, unevenly (a few
+    give much, most give a little): {participation id: amount}, summing exactly to `total`."""
+    chosen = [p for p in people if rng.random() < takers] or people[:1]
+    weights = [rng.lognormvariate(0, 1.1) for _ in chosen]
+    whole = sum(weights)
+    amounts = {p.pk: int(total * w / whole) // step * step for p, w in zip(chosen, weights, strict=True)}
+    amounts[chosen[0].pk] += total - sum(amounts.values())
+    return amounts
+
+
+def _charity(ctx: DemoContext, rng, cast: _Cast) -> tuple[int, int]:
+    """The year's donation drives (money, goods and what members mobilised, shared so that the year sums to the
+    report's 7 million, 8 million and 200 million at scale 1) and two volunteering days. Returns (drives, donors)."""
+    totals = [scaled(v, ctx.scale) for v in (7_000_000, 8_000_000, 200_000_000)]
+    left = list(totals)
+    donors = 0
+    for index, ((title, organizer), (*shares, day, invited)) in enumerate(
+        zip(text.DONATION_DRIVES, DRIVE_SHARES, strict=True)
+    ):
+        last = index == len(DRIVE_SHARES) - 1
+        mine = [left[k] if last else int(totals[k] * shares[k]) for k in range(3)]
+        left = [left[k] - mine[k] for k in range(3)]
+
+        def amounts(present: list, mine=mine) -> dict:
+            money = _split(rng, mine[0], present, 0.95, 100)
+            goods = _split(rng, mine[1], present, 0.35, 1000)
+            rallied = _split(rng, mine[2], present, 0.3, 10000)
+            return {
+                p.pk: (money.get(p.pk), goods.get(p.pk), None, rallied.get(p.pk))
+                for p in present
+                if p.pk in money or p.pk in goods or p.pk in rallied
+            }
+
+        activity = _plan(cast, "charity", title, (Organizer.SECTOR, organizer), "市政协机关", _at(day, 9))
+        _open(cast, activity, rng.sample(cast.members, min(_n(ctx, invited) + 4, len(cast.members))))
+        donors += len(_hold(rng, cast, activity, amounts))
+    for title, place, day, invited in VOLUNTEERING:
+        activity = _plan(cast, "charity", title, (Organizer.GENERAL_OFFICE, "市政协办公室"), place, _at(day, 8))
+
+        def hours(present: list) -> dict:
+            return {p.pk: (None, None, rng.choice([4, 6, 8, 8, 12, 16, 24, 40]), None) for p in present}
+
+        _open(cast, activity, rng.sample(cast.members, min(_n(ctx, invited) + 4, len(cast.members))))
+        _hold(rng, cast, activity, hours)
+    return len(DRIVE_SHARES) + len(VOLUNTEERING), donors
 
 
 def _reception(rng, cast: _Cast, studio: Any, starts: datetime, on_duty: list, bookers: list) -> Any:
@@ -377,17 +436,19 @@ def build(ctx: DemoContext) -> None:
         units={u.short_name: u for u in data["units"]},
         officers={unit.pk: user for user, unit in data["unit_officers"]},
         kinds={k.key: k for k in ActivityKind.objects.filter(organization=None)},
-        clock=Clock(_at(today - timedelta(days=365), 9)),
+        clock=Clock(_at(date(REPORT_YEAR, 1, 4), 9)),
     )
-    year = today.year - 1
+    year = REPORT_YEAR
     with history(), simulated(cast.clock):
         visits, recommendations = _supervisions(ctx, rng, cast, year)
         reports = _research(ctx, rng, cast, year)
         meetings = _meetings(ctx, rng, cast, year)
+        drives, donors = _charity(ctx, rng, cast)
         n_studios, receptions, turned = _studios(ctx, rng, cast, today)
     _waiting(rng, cast, today)
     ctx.say(
         f"  {visits} supervision and survey visits ({recommendations} recommendations tracked), {reports} research "
-        f"reports, {meetings} meetings, salons and donation drives, {n_studios} studios with {receptions} past "
+        f"reports, {meetings} meetings and salons, {drives} charity activities ({donors} members present), "
+        f"{n_studios} studios with {receptions} past "
         f"reception days ({turned} issues turned into topics, reports or proposals)"
     )

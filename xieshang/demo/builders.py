@@ -9,11 +9,14 @@ from .registry import DemoContext
 
 def builders() -> list[tuple[str, Callable[[DemoContext], None]]]:
     """(name, builder) in running order; `demo_data --only` names them."""
-    from . import activities, consultations, deliberation, opinions, organization, proposals, registers
+    from . import activities, assemblies, consultations, deliberation, opinions, organization, proposals, registers
 
     return [
         ("accounts", organization.build),
+        # The plenary session opens before the proposals, whose window ties them to it, and closes after them.
+        ("sessions", assemblies.build),
         ("proposals", lambda ctx: proposals.build(ctx, scale=ctx.scale)),
+        ("sessions_close", assemblies.close),
         ("opinions", opinions.build),
         ("deliberation", deliberation.build),
         ("consultations", consultations.build),

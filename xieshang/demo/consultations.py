@@ -2,6 +2,9 @@
 Xuchang) and a dozen community rooms with topics, supports, small conversations, outcomes and ratings in every state,
 all moved through the real services. Notifications are held back while the history loads.
 
+The consultations that were held long ago are the report's year, 2021 (demo.report: the two the members' research
+prepared among them), moved under a simulated clock at their dates; the recent and coming ones are this year's.
+
 Left waiting for the demo accounts: `committee` has consultations to move on (it records the chairs' meeting and
 the party committee's approval), a room to convene and reports and photos on the portal; `leader` has an outcome to
 instruct; `unit` has outcomes to adopt and to report progress on; `member` has an invitation to register for, with
@@ -23,7 +26,9 @@ from xieshang.consultations import services
 from xieshang.consultations.models import Kind, Outcome
 from xieshang.workflow import services as workflow
 
+from .proposals import Clock, simulated
 from .registry import DemoContext, history
+from .report import REPORT_YEAR
 
 # (kind, title, committee index, days from today, target state)
 CONSULTATIONS = [
@@ -41,6 +46,15 @@ CONSULTATIONS = [
     (Kind.SUPERVISION, "住房保障政策落实情况", 9, 110, "planned"),
     (Kind.ONLINE, "推进数字政府建设", 5, 150, "planned"),
 ]
+# The consultations of the report's year, on their days (the others keep their place around today).
+IN_REPORT_YEAR = {
+    "推进城市更新与老旧小区改造": date(REPORT_YEAR, 6, 25),
+    "加快建设国家中心城市现代化产业体系": date(REPORT_YEAR, 10, 28),
+    "破解中小学课后服务师资不足": date(REPORT_YEAR, 5, 20),
+    "黄河流域生态保护和高质量发展政策落实情况": date(REPORT_YEAR, 8, 26),
+    "郑开新焦许都市圈交通一体化": date(REPORT_YEAR, 9, 16),
+    "完善社区居家养老服务网络": date(REPORT_YEAR, 11, 18),
+}
 ORDER = ["planned", "proposed", "approved", "held", "reported", "closed"]
 STEPS = {"proposed": "propose", "approved": "approve", "held": "hold", "reported": "report_minutes", "closed": "close"}
 RECOMMENDATION_UNITS = ["市住房局", "市城管局", "市发改委", "市教育局", "市交通局", "市民政局"]
@@ -130,10 +144,13 @@ def build(ctx: DemoContext) -> None:
         },
     )
 
+    clock = Clock(timezone.now())
+    clock.start = clock.value  # the real now, for this year's consultations
     with history():
         n_outcomes = 0
-        for index, spec in enumerate(CONSULTATIONS):
-            n_outcomes += _consultation(ctx, rng, cast, index, spec, today, partners)
+        with simulated(clock):
+            for index, spec in enumerate(CONSULTATIONS):
+                n_outcomes += _consultation(ctx, rng, cast, index, spec, today, partners, clock)
         services.send_due_dispatches(today)
 
         n_topics = _rooms(ctx, rng, zz, committee, leader, resident, residents, members)
@@ -144,11 +161,20 @@ def build(ctx: DemoContext) -> None:
     )
 
 
-def _consultation(ctx, rng, cast: _Cast, index: int, spec, today: date, partners) -> int:
+# When each step of a consultation of the report's year happens, in days from its meeting.
+STEP_DAYS = {"propose": -60, "approve": -45, "hold": 0, "report_minutes": 7, "close": 40}
+
+
+def _consultation(ctx, rng, cast: _Cast, index: int, spec, today: date, partners, clock: Clock) -> int:
     """One consultation moved to its target state; returns how many recommendations it made."""
     kind, title, committee_index, offset, target = spec
     committee = cast.committee
-    planned = today + timedelta(days=offset)
+    planned = IN_REPORT_YEAR.get(title) or today + timedelta(days=offset)
+    in_report_year = planned.year == REPORT_YEAR
+    if in_report_year:
+        clock.value = timezone.make_aware(datetime.combine(planned - timedelta(days=75), time(10)))
+    else:
+        clock.value = clock.start
     hosts = partners if kind == Kind.CROSS_REGION else []
     online = kind == Kind.ONLINE
     c = services.consultation_create(
@@ -171,6 +197,8 @@ def _consultation(ctx, rng, cast: _Cast, index: int, spec, today: date, partners
     n_outcomes = 0
     for state in steps:
         key = STEPS[state]
+        if in_report_year:
+            clock.value = timezone.make_aware(datetime.combine(planned + timedelta(days=STEP_DAYS[key]), time(11, 30)))
         if key == "hold":
             _meeting(cast, c, invited, hosts, index)
         if key == "report_minutes":

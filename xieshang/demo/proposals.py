@@ -1,5 +1,10 @@
 """Demo proposals: a year of the Zhengzhou conference's proposals and micro-proposals in every state.
 
+The finished ones (filed and closed or archived, not filed, merged, converted, withdrawn) are the report's year,
+2021 (demo.report): submitted mostly around the plenary session in January, so that they belong to it
+(Proposal.session, set when submitted inside the session's proposal window), and handled through the year. The ones
+still on their way, which give each role its work today, are this year's.
+
 Every proposal is moved by the services (so events, audit rows and notifications are real) under a simulated clock:
 each step happens some working days after the one before, so that the history reads like a year of work. Every
 demo role account finds work waiting: the member and standing member rate replies and answer co-sign invitations,
@@ -27,6 +32,7 @@ from .proposal_text import (
     compose,
     compose_micro,
 )
+from .report import REPORT_YEAR
 
 # The full path of a filed proposal; the demo stops each proposal at its target step.
 PATH = [
@@ -79,6 +85,8 @@ TARGETS = [
 # Targets whose proposals may host a merge, preferred first.
 MERGE_HOSTS = ("under_review", "filed", "classified", "numbered", "assigned", "handling", "closed", "archived")
 MICRO_TARGETS = [("submitted", 8), ("not_filed", 10), ("handling", 25), ("replied", 12), ("closed", 65)]
+# Targets whose proposals are finished: built in the report's year; the others are this year's open work.
+FINISHED = {"not_filed", "merged", "converted", "withdrawn", "closed", "archived"}
 # Working days each step takes after the one before: (min, max).
 GAPS = {
     "submitted": (0, 3),
@@ -485,29 +493,44 @@ def build(ctx, *, scale: float = 1.0) -> None:
     rng = ctx.rng
     cast = Cast(ctx)
     today = timezone.localdate()
-    year_start = date(today.year, 1, 5)
     clock = Clock(timezone.now())
+    real_now = clock.value
     plans = []
     for target, share in TARGETS:
         for _ in range(max(1, round(share * scale))):
             plans.append(target)
     rng.shuffle(plans)
-    starts = sorted(((_start(rng, t, today, year_start), i, t) for i, t in enumerate(plans)), key=lambda x: x[0])
-    made: dict[str, list[Proposal]] = {}
     counts: dict[str, int] = {}
     with simulated(clock):
-        for index, (start, _i, target) in enumerate(starts):
-            clock.value = start
-            p = _proposal(rng, clock, cast, index, target, made)
-            made.setdefault(target, []).append(p)
-            counts[target] = counts.get(target, 0) + 1
-        _micros(rng, clock, cast, scale, today, year_start)
+        # The report's year: every proposal finished by the end of it.
+        made = _year(rng, clock, cast, [t for t in plans if t in FINISHED], date(REPORT_YEAR, 12, 20), counts)
+        _micros(rng, clock, cast, scale, date(REPORT_YEAR, 12, 20), finished=True)
         # The year-end selection of excellent proposals, among the closed ones.
         closed = [p for p in made.get("archived", []) if p.replies.filter(grade="A").exists()][:12]
         if closed:
-            services.excellent_select(actor=cast.accounts["proposals"], proposals=closed, year=today.year)
+            services.excellent_select(actor=cast.accounts["proposals"], proposals=closed, year=REPORT_YEAR)
+        # This year's proposals on their way: the work waiting for every role today.
+        clock.value = real_now
+        _year(rng, clock, cast, [t for t in plans if t not in FINISHED], today, counts)
+        _micros(rng, clock, cast, scale, today, finished=False)
     total = sum(counts.values())
-    ctx.say(f"  {total} proposals and {sum(round(s * scale) or 1 for _, s in MICRO_TARGETS)} micro-proposals")
+    ctx.say(
+        f"  {total} proposals ({sum(counts.get(t, 0) for t in FINISHED)} finished in {REPORT_YEAR}, the rest open "
+        f"this year) and {sum(round(s * scale) or 1 for _, s in MICRO_TARGETS)} micro-proposals"
+    )
+
+
+def _year(rng, clock, cast, plans: list[str], today: date, counts: dict) -> dict[str, list[Proposal]]:
+    """The proposals of `today`'s year, each driven to its target as of `today`."""
+    year_start = date(today.year, 1, 5)
+    starts = sorted(((_start(rng, t, today, year_start), i, t) for i, t in enumerate(plans)), key=lambda x: x[0])
+    made: dict[str, list[Proposal]] = {}
+    for index, (start, _i, target) in enumerate(starts):
+        clock.value = start
+        p = _proposal(rng, clock, cast, index, target, made)
+        made.setdefault(target, []).append(p)
+        counts[target] = counts.get(target, 0) + 1
+    return made
 
 
 def _submitter_extra(rng, cast) -> dict:
@@ -570,9 +593,13 @@ def _proposal(rng, clock, cast, index: int, target: str, made: dict) -> Proposal
     return p
 
 
-def _micros(rng, clock, cast, scale: float, today: date, year_start: date) -> None:
-    """The year's micro-proposals, each started some days back according to how far it got."""
+def _micros(rng, clock, cast, scale: float, today: date, *, finished: bool) -> None:
+    """The year's micro-proposals (the finished or the open ones), each started some days back according to how
+    far it got."""
+    year_start = date(today.year, 1, 5)
     for target, share in MICRO_TARGETS:
+        if (target in FINISHED) != finished:
+            continue
         for _ in range(max(1, round(share * scale))):
             back = {"submitted": 3, "handling": 10, "replied": 20, "not_filed": 60}.get(target, 200)
             day = max(year_start, today - timedelta(days=rng.randint(back // 2 + 1, back + 5)))

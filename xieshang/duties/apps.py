@@ -8,6 +8,7 @@ class DutiesConfig(AppConfig):
     verbose_name = _("履职")
 
     def ready(self):
-        from . import wiring
+        from . import figures, wiring
 
         wiring.register()
+        figures.register()

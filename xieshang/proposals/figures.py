@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -16,7 +16,7 @@ from xieshang.core import figures
 from xieshang.core.figures import BY_EVENT, BY_SUBMISSION, Dimension, Figure
 
 from . import statistics
-from .models import Proposal, Reply
+from .models import Proposal, Rating, Reply
 
 
 def _submitted(kind: str):
@@ -35,6 +35,52 @@ def _filed(kind: str):
 
 def key_proposals(organization_id: int, start: date, end: date) -> QuerySet[Proposal]:
     return _filed(Proposal.Kind.PROPOSAL)(organization_id, start, end).filter(is_key=True)
+
+
+def key_proposals_supervised(organization_id: int, start: date, end: date) -> QuerySet[Proposal]:
+    """Key proposals with a leader who leads their supervision (领导领衔督办)."""
+    return key_proposals(organization_id, start, end).filter(key_leader__isnull=False)
+
+
+def key_proposals_closed(organization_id: int, start: date, end: date) -> QuerySet[Proposal]:
+    """Key proposals of the period whose handling is finished (办结)."""
+    return key_proposals(organization_id, start, end).filter(closed_at__isnull=False)
+
+
+def replies_sent(organization_id: int, start: date, end: date) -> QuerySet[Reply]:
+    """The replies that reached the member in the period and were judged on time or late (每件答复计一次)."""
+    return (
+        Reply.objects.filter(
+            proposal__organization_id=organization_id, sent_at__date__range=(start, end), on_time__isnull=False
+        )
+        .exclude(status=Reply.Status.SUPERSEDED)
+        .select_related("proposal", "assignment__unit")
+    )
+
+
+def ratings_given(organization_id: int, start: date, end: date) -> QuerySet[Rating]:
+    """The signers' ratings of replies given in the period (每位提案人对每件答复的评价计一次)."""
+    return Rating.objects.filter(
+        proposal__organization_id=organization_id, created_at__date__range=(start, end)
+    ).select_related("proposal")
+
+
+def _reply_row(reply: Reply) -> tuple[str, str, date | None]:
+    late = "" if reply.on_time else f"（{_('逾期')}）"
+    proposal = reply.proposal.number or reply.proposal.title
+    return (
+        f"{proposal} · {reply.assignment.unit.name} {reply.reference_number}{late}",
+        reply.proposal.get_absolute_url(),
+        timezone.localdate(reply.sent_at) if reply.sent_at else None,
+    )
+
+
+def _rating_row(rating: Rating) -> tuple[str, str, date | None]:
+    return (
+        f"{rating.proposal.number or rating.proposal.title} · {rating.get_satisfaction_display()}",
+        rating.proposal.get_absolute_url(),
+        timezone.localdate(rating.created_at),
+    )
 
 
 def replied(organization_id: int, start: date, end: date) -> QuerySet[Proposal]:
@@ -67,7 +113,19 @@ DIMENSIONS = (
 
 
 def _figure(
-    key, label, question, records, *, period=BY_SUBMISSION, order=100, sentence="", unit=None, day="submitted_at"
+    key,
+    label,
+    question,
+    records,
+    *,
+    period=BY_SUBMISSION,
+    order=100,
+    sentence="",
+    unit=None,
+    day="submitted_at",
+    row=_row,
+    dimensions=DIMENSIONS,
+    part=None,
 ) -> Figure:
     return Figure(
         key=key,
@@ -77,11 +135,12 @@ def _figure(
         period=period,
         section="proposals",
         records=records,
-        row=_row,
+        row=row,
         order=order,
-        dimensions=DIMENSIONS,
+        dimensions=dimensions,
         sentence=sentence,
         day=day,
+        part=part,
     )
 
 
@@ -109,6 +168,51 @@ FIGURES = (
         key_proposals,
         order=30,
         sentence=_("确定重点提案{value}件"),
+    ),
+    _figure(
+        "key_proposals_supervised",
+        _("重点提案领导领衔督办"),
+        _("期间立案的重点提案中有多少件由领导领衔督办？"),
+        key_proposals_supervised,
+        order=32,
+        sentence=_("由领导领衔督办{value}件"),
+    ),
+    _figure(
+        "key_proposals_closed",
+        _("重点提案办结"),
+        _("期间立案的重点提案中有多少件已经办结？"),
+        key_proposals_closed,
+        order=34,
+    ),
+    _figure(
+        "replies_on_time_rate",
+        _("按期答复率"),
+        _("期间送达的答复中，按期答复的占百分之几？"),
+        replies_sent,
+        period=BY_EVENT,
+        day="sent_at",
+        unit="%",
+        order=42,
+        row=_reply_row,
+        dimensions=(Dimension("unit", _("承办单位"), "assignment__unit__name"),),
+        part=Q(on_time=True),
+        sentence=_("按期答复率{value}%"),
+    ),
+    _figure(
+        "replies_satisfaction_rate",
+        _("提案人满意和基本满意率"),
+        _("期间提案人对答复的评价中，满意和基本满意的占百分之几？"),
+        ratings_given,
+        period=BY_EVENT,
+        day="created_at",
+        unit="%",
+        order=44,
+        row=_rating_row,
+        dimensions=(
+            Dimension("satisfaction", _("评价"), "satisfaction", {str(k): v for k, v in Rating.Satisfaction.choices}),
+        ),
+        part=Q(satisfaction__in=(Rating.Satisfaction.SATISFIED, Rating.Satisfaction.BASIC)),
+        sentence=_("提案人对办理工作满意和基本满意率{value}%"),
     ),
     _figure(
         "proposals_replied",

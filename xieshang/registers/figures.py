@@ -1,5 +1,5 @@
-"""The registers' figures ("累计为群众办实事2300余件", "向市委报告重要事项29次"), registered with the
-statistics face."""
+"""The registers' figures ("累计为群众办实事2300余件", "向市委报告重要事项29次", "省内外到访参观150余批次"),
+registered with the statistics face."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from xieshang.core import figures
 from xieshang.core.figures import BY_EVENT, Dimension, Figure
 
-from .models import Matter, PartyReport
+from .models import Matter, PartyReport, VisitorGroup
 
 
 def matters_done(organization_id: int, start: date, end: date) -> QuerySet[Matter]:
@@ -20,6 +20,10 @@ def matters_done(organization_id: int, start: date, end: date) -> QuerySet[Matte
 
 def party_reports(organization_id: int, start: date, end: date) -> QuerySet[PartyReport]:
     return PartyReport.objects.filter(organization_id=organization_id, reported_on__range=(start, end))
+
+
+def visitor_groups(organization_id: int, start: date, end: date) -> QuerySet[VisitorGroup]:
+    return VisitorGroup.objects.filter(organization_id=organization_id, visited_on__range=(start, end))
 
 
 FIGURES = (
@@ -53,6 +57,20 @@ FIGURES = (
         dimensions=(Dimension("form", _("报告方式"), "form", {str(k): v for k, v in PartyReport.Form.choices}),),
         sentence=_("向市委报告重要事项{value}次"),
         day="reported_on",
+    ),
+    Figure(
+        key="history_hall_visitor_groups",
+        label=_("文史馆接待参观"),
+        unit=_("批次"),
+        question=_("期间文史馆接待了多少批来访参观团组（按参观日期）？"),
+        period=BY_EVENT,
+        section="culture",
+        records=visitor_groups,
+        row=lambda g: (f"{g.name}（{g.people}人）", g.get_absolute_url(), g.visited_on),
+        order=90,
+        dimensions=(Dimension("origin", _("来自"), "origin", {str(k): v for k, v in VisitorGroup.Origin.choices}),),
+        sentence=_("文史馆接待省内外到访参观{value}批次"),
+        day="visited_on",
     ),
 )
 

@@ -1,5 +1,6 @@
-"""Two registers: what the conference reported to the party committee (请示报告) and the practical matters done for
-residents (办实事), each row dated by the day of the matter."""
+"""Three registers: what the conference reported to the party committee (请示报告), the practical matters done for
+residents (办实事) and the visitor groups received at the culture-and-history hall (文史馆参观接待), each row dated by
+the day of the matter."""
 
 from __future__ import annotations
 
@@ -83,3 +84,36 @@ class Matter(models.Model):
         from django.urls import reverse
 
         return self.source_url or reverse("registers:matters")
+
+
+class VisitorGroup(models.Model):
+    """One visiting group (批次) received at the conference's culture-and-history hall (文史馆): "省内外到访参观150余
+    批次" counts these rows by the day of the visit."""
+
+    class Origin(models.TextChoices):
+        LOCAL = "local", _("本市")
+        PROVINCE = "province", _("省内")
+        ELSEWHERE = "elsewhere", _("省外")
+
+    organization = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT, related_name="visitor_groups")
+    visited_on = models.DateField(_("参观日期"), db_index=True)
+    name = models.CharField(_("来访单位或团组"), max_length=120)
+    origin = models.CharField(_("来自"), max_length=10, choices=Origin.choices, default=Origin.LOCAL)
+    people = models.PositiveIntegerField(_("人数"))
+    received_by = models.CharField(_("接待人"), max_length=40, blank=True)
+    note = models.TextField(_("说明"), blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("文史馆参观接待")
+        verbose_name_plural = _("文史馆参观接待登记")
+        ordering = ["-visited_on", "-id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("registers:visitor_groups")

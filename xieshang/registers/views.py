@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from xieshang.core.idempotency import once_per_submission
 
 from . import selectors, services
-from .forms import MatterForm, PartyReportForm, ReplyForm
+from .forms import MatterForm, PartyReportForm, ReplyForm, VisitorGroupForm
 
 PAGE_SIZE = 50
 
@@ -82,3 +82,18 @@ def matters(request):
             return redirect("registers:matters")
     page = Paginator(selectors.matters(organization.pk), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "registers/matters.html", {"form": form, "page": page, "can_record": can_record})
+
+
+@login_required
+@once_per_submission
+def visitor_groups(request):
+    organization = _organization(request)
+    can_record = rules.has_perm("registers.record", request.user, organization)
+    form = VisitorGroupForm(request.POST or None)
+    if request.method == "POST":
+        _organization(request, "registers.record")
+        if _save(request, form, lambda data: services.record_visitor_group(request.user, organization, **data)):
+            messages.success(request, _("已登记参观团组。"))
+            return redirect("registers:visitor_groups")
+    page = Paginator(selectors.visitor_groups(organization.pk), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "registers/visitor_groups.html", {"form": form, "page": page, "can_record": can_record})

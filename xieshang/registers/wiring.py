@@ -21,3 +21,8 @@ def register() -> None:
     navigation.register(
         navigation.NavEntry("matters", gettext_lazy("办实事台账"), "registers:matters", _can("registers.view"), 885)
     )
+    navigation.register(
+        navigation.NavEntry(
+            "visitor_groups", gettext_lazy("文史馆参观"), "registers:visitor_groups", _can("registers.view"), 887
+        )
+    )

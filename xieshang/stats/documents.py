@@ -55,7 +55,7 @@ def report_docx(organization: object, period: Period, sections: list) -> bytes:
         for row in rows:
             cells = table.add_row().cells
             cells[0].text = f"{row.figure.label}（{row.figure.unit}）"
-            cells[1].text, cells[2].text, cells[3].text = str(row.value), str(row.previous), f"{row.change:+d}"
+            cells[1].text, cells[2].text, cells[3].text = str(row.value), str(row.previous), f"{row.change:+,}"
     return docx_bytes(doc)
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass
 from datetime import date
+from functools import reduce
 
 from django.utils import timezone
 
@@ -38,12 +40,12 @@ class Period:
 @dataclass(frozen=True)
 class Row:
     figure: Figure
-    value: int
-    previous: int
+    value: int | float
+    previous: int | float
 
     @property
-    def change(self) -> int:
-        return self.value - self.previous
+    def change(self) -> int | float:
+        return round(self.value - self.previous, 1) if self.figure.is_rate else self.value - self.previous
 
     @property
     def change_percent(self) -> float | None:
@@ -72,18 +74,25 @@ def report_rows(organization_id: int, period: Period) -> list[tuple[str, object,
     return sections
 
 
-def report_values(organization_id: int, period: Period) -> dict[str, int]:
+def report_values(organization_id: int, period: Period) -> dict[str, int | float]:
     """Every registered figure keyed by its stable name: what `annual_report --json` prints."""
     return figures.values(organization_id, period.start, period.end)
 
 
-def district_rows(organization: object, period: Period) -> tuple[list[object], list[tuple[object, list[int], int]]]:
+def district_rows(
+    organization: object, period: Period
+) -> tuple[list[object], list[tuple[object, list[int | float], int | float]]]:
     """The conference's own figures beside each of its districts' (child organizations), and their sum:
-    (districts, [(figure, [own, district 1, …], total)])."""
+    (districts, [(figure, [own, district 1, …], total)]). A share or an average is not added up: its total is
+    measured over all their records together."""
     districts = list(organization.children.filter(is_active=True).order_by("code"))  # type: ignore[attr-defined]
     ids = [organization.pk] + [d.pk for d in districts]  # type: ignore[attr-defined]
     rows = []
     for figure in figures.figures():
         values = [figure.value(org_id, period.start, period.end) for org_id in ids]
-        rows.append((figure, values, sum(values)))
+        if figure.is_rate:
+            combined = reduce(operator.or_, (figure.queryset(i, period.start, period.end) for i in ids))
+            rows.append((figure, values, figure.measure(combined)))
+        else:
+            rows.append((figure, values, sum(values)))
     return districts, rows

@@ -136,16 +136,22 @@ def amounts_record(
     donation_money: Decimal | None = None,
     donation_goods: Decimal | None = None,
     volunteer_hours: Decimal | None = None,
+    donation_mobilised: Decimal | None = None,
 ) -> Participation:
     """Donations and volunteer hours of one participant, where the activity's kind uses them."""
     require(actor, "activities.record_amounts", participation)
     kind = participation.activity.kind
     errors: dict[str, str] = {}
-    values = {"donation_money": donation_money, "donation_goods": donation_goods, "volunteer_hours": volunteer_hours}
+    values = {
+        "donation_money": donation_money,
+        "donation_goods": donation_goods,
+        "volunteer_hours": volunteer_hours,
+        "donation_mobilised": donation_mobilised,
+    }
     for name, value in values.items():
         if value is not None and value < 0:
             errors[name] = _("不能为负数。")
-    if not kind.uses_donation and (donation_money is not None or donation_goods is not None):
+    if not kind.uses_donation and any(v is not None for v in (donation_money, donation_goods, donation_mobilised)):
         errors["donation_money"] = _("“%(kind)s”类活动不登记捐款捐物。") % {"kind": named(kind.name)}
     if not kind.uses_volunteer and volunteer_hours is not None:
         errors["volunteer_hours"] = _("“%(kind)s”类活动不登记志愿服务时长。") % {"kind": named(kind.name)}

@@ -3,7 +3,8 @@ checked first, and one wrong row refuses the whole file with the row's number an
 
 The sheet: the first row is a header; then one row per member with the columns
     A 委员 (name, username or phone)   B 出勤 (出席 / 缺席)   C 捐款（元）   D 捐物折价（元）   E 志愿服务（小时）
-C–E only where the activity's kind records donations or volunteer hours; empty cells leave the amounts as they are."""
+    F 动员社会捐赠（元） (optional)
+C–F only where the activity's kind records donations or volunteer hours; empty cells leave the amounts as they are."""
 
 from __future__ import annotations
 
@@ -63,7 +64,7 @@ def _rows(file: Any) -> list[tuple[Any, ...]]:
     except Exception:  # noqa: BLE001 - any unreadable workbook is the same refusal for the user
         raise ValidationError({"file": _("无法读取该 Excel 文件，请上传 .xlsx 格式的出勤表。")}) from None
     sheet = workbook.worksheets[0]
-    rows = list(sheet.iter_rows(min_row=2, max_col=5, values_only=True))
+    rows = list(sheet.iter_rows(min_row=2, max_col=6, values_only=True))
     workbook.close()
     return rows
 
@@ -106,7 +107,7 @@ def _plan(activity: Activity, rows: Sequence[Sequence[Any]]) -> list[Planned]:
     plan: list[Planned] = []
     seen: dict[int, int] = {}
     for number, row in enumerate(rows, start=2):
-        row = tuple(row) + (None,) * (5 - len(row))
+        row = tuple(row) + (None,) * (6 - len(row))
         if all(_text(v) == "" for v in row):
             continue
         problems: list[str] = []
@@ -161,8 +162,10 @@ def _amounts(kind: ActivityKind, row: Sequence[Any], problems: list[str]) -> dic
         "donation_money": _amount(row[2], _("捐款"), problems),
         "donation_goods": _amount(row[3], _("捐物"), problems),
         "volunteer_hours": _amount(row[4], _("志愿服务时长"), problems),
+        "donation_mobilised": _amount(row[5], _("动员社会捐赠"), problems),
     }
-    if not kind.uses_donation and (amounts["donation_money"] is not None or amounts["donation_goods"] is not None):
+    gifts = ("donation_money", "donation_goods", "donation_mobilised")
+    if not kind.uses_donation and any(amounts[k] is not None for k in gifts):
         problems.append(_("“%(kind)s”类活动不登记捐款捐物") % {"kind": named(kind.name)})
     if not kind.uses_volunteer and amounts["volunteer_hours"] is not None:
         problems.append(_("“%(kind)s”类活动不登记志愿服务时长") % {"kind": named(kind.name)})

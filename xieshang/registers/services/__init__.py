@@ -1,5 +1,5 @@
 """Every write of the registers (callers: `from xieshang.registers import services`)."""
 
-from .recording import record_matter, record_matter_from, record_party_report, record_reply
+from .recording import record_matter, record_matter_from, record_party_report, record_reply, record_visitor_group
 
-__all__ = ["record_matter", "record_matter_from", "record_party_report", "record_reply"]
+__all__ = ["record_matter", "record_matter_from", "record_party_report", "record_reply", "record_visitor_group"]

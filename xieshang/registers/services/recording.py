@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from xieshang.accounts.models import Organization, User
 from xieshang.core.services import lock, require, text_error
 
-from ..models import Matter, PartyReport
+from ..models import Matter, PartyReport, VisitorGroup
 
 
 def _text(value: str, limit: int, label: str) -> str:
@@ -110,3 +110,32 @@ def record_matter_from(
             )
     except IntegrityError:  # recorded at the same moment by another transaction
         return Matter.objects.get(source_type=source_type, source_id=record.pk)
+
+
+def record_visitor_group(
+    actor: User,
+    organization: Organization,
+    *,
+    visited_on: date,
+    name: str,
+    people: int,
+    origin: str = VisitorGroup.Origin.LOCAL,
+    received_by: str = "",
+    note: str = "",
+) -> VisitorGroup:
+    """A visitor group received at the culture-and-history hall (文史馆), recorded by staff."""
+    require(actor, "registers.record", organization)
+    if origin not in VisitorGroup.Origin.values:
+        raise ValidationError(_("请选择来访团组来自哪里。"))
+    if not people or people < 1:
+        raise ValidationError(_("参观人数至少为 1 人。"))
+    return VisitorGroup.objects.create(
+        organization=organization,
+        visited_on=_not_future(visited_on, _("参观日期")),
+        name=_text(name, 120, _("来访单位或团组")),
+        origin=origin,
+        people=people,
+        received_by=(received_by or "").strip()[:40],
+        note=(note or "").strip(),
+        recorded_by=actor,
+    )

@@ -57,6 +57,8 @@ class Command(BaseCommand):
                     builder(ctx)
                 self.stdout.write(f"  {name}: {time.monotonic() - step:.1f} s")
         self.stdout.write(self.style.SUCCESS(f"演示数据已生成 / demo data built in {time.monotonic() - started:.1f} s"))
+        if not only:
+            self.print_report(ctx.scale)
         if not options["quiet_accounts"]:
             self.print_accounts()
 
@@ -71,6 +73,22 @@ class Command(BaseCommand):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
         self.stdout.write(f"已删除 {path}，重新建库 / removed {path}, migrating anew …")
         call_command("migrate", interactive=False, verbosity=0)
+
+    def print_report(self, scale: float) -> None:
+        """The report year's figures as the report page shows them, beside the work report's value at this scale."""
+        from xieshang.core import figures
+        from xieshang.demo.report import PUBLISHED, REPORT_YEAR, UNSCALED, expected, year_span
+
+        organization = Organization.objects.get(code="zhengzhou")
+        built = figures.values(organization.pk, *year_span(), keys=PUBLISHED)
+        self.stdout.write("")
+        self.stdout.write(
+            f"{REPORT_YEAR}年工作报告数据（演示规模 {scale:g}）/ the {REPORT_YEAR} work report's figures at demo scale "
+            f"{scale:g}: the report page (统计 → 年度工作报告, year {REPORT_YEAR}) shows the built value"
+        )
+        for key, published in PUBLISHED.items():
+            note = "full year at every scale" if key in UNSCALED else f"published {published:,} × {scale:g}"
+            self.stdout.write(f"  {key:<36} {built.get(key, 0):>14,}   expected {expected(key, scale):>14,}  ({note})")
 
     def print_accounts(self):
         from xieshang.demo.organization import demo_accounts
