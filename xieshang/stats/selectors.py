@@ -102,25 +102,17 @@ def new_generation() -> None:
     cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
 
 
-def _pending_flag(using: str) -> str:
-    return f"_stats_generation_pending_{using}"
-
-
 def records_changed(using: str = "default") -> None:
-    """A counted record was written: start a new generation when the transaction commits (once per transaction)."""
+    """A counted record was written: start a new generation now (a read later in the same transaction counts it)
+    and again when the transaction commits (a read by another request meanwhile cached the values it could see)."""
+    new_generation()
     connection = connections[using]
-    flag = _pending_flag(using)
-    if getattr(connection, flag, False):
+    if not connection.in_atomic_block:
         return
-    setattr(connection, flag, True)
-
-    def bump() -> None:
-        setattr(connection, flag, False)
-        new_generation()
-
-    transaction.on_commit(bump, using=using)
-    if not connection.in_atomic_block:  # on_commit ran at once
-        setattr(connection, flag, False)
+    outermost = connection.atomic_blocks[0]
+    if not getattr(outermost, "_stats_new_generation", False):
+        outermost._stats_new_generation = True  # once per transaction; the flag dies with the block
+        transaction.on_commit(new_generation, using=using)
 
 
 def values_for(organization_id: int, periods: Iterable[Period], keys: Iterable[str] | None = None) -> dict[Period, dict[str, int]]:
