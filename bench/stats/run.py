@@ -184,7 +184,9 @@ def main() -> None:
     call_command("collectstatic", interactive=False, verbosity=0)
     org = home_organization(None)
     grant = RoleGrant.objects.filter(organization=org, role=Role.LEADER).select_related("user").first()
-    grant = grant or RoleGrant.objects.filter(organization=org, role=Role.COMMITTEE_STAFF).select_related("user").first()
+    grant = (
+        grant or RoleGrant.objects.filter(organization=org, role=Role.COMMITTEE_STAFF).select_related("user").first()
+    )
     client = signed_in(grant.user)
     cookie = f"sessionid={client.cookies['sessionid'].value}"
     from xieshang.proposals.models import Proposal

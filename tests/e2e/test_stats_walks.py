@@ -11,6 +11,7 @@ import csv
 import datetime
 import io
 import zipfile
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -86,7 +87,9 @@ def test_the_city_reads_its_figures_beside_its_districts(page, staff, organizati
     if lang == "en":
         _english(page)
     page.get_by_role("navigation").get_by_role("link", name=_t("年度工作报告数据", lang)).first.click()
-    page.get_by_role("link", name="本级与各区县汇总" if lang == "zh-hans" else "This conference and its districts").click()
+    page.get_by_role(
+        "link", name="本级与各区县汇总" if lang == "zh-hans" else "This conference and its districts"
+    ).click()
     table = page.get_by_test_id("districts")
     expect(table.get_by_role("columnheader", name="金水区")).to_be_visible()
     cells = table.locator('[data-figure="matters_done_for_residents"] td')
@@ -121,10 +124,12 @@ def test_anyone_downloads_a_year_of_open_data_and_reads_it(page, organization, l
     expect(page.get_by_role("heading", level=1)).to_have_text("公开数据下载" if lang == "zh-hans" else "Open data")
     files = page.get_by_test_id(f"open-data-{organization.code}")
     with page.expect_download() as info:
-        files.get_by_role("link", name=f"{year} 年公开数据（zip）" if lang == "zh-hans" else f"Open data {year} (zip)").click()
+        files.get_by_role(
+            "link", name=f"{year} 年公开数据（zip）" if lang == "zh-hans" else f"Open data {year} (zip)"
+        ).click()
     download = info.value
     assert download.suggested_filename.endswith(".zip")
-    archive = zipfile.ZipFile(io.BytesIO(open(download.path(), "rb").read()))
+    archive = zipfile.ZipFile(io.BytesIO(Path(download.path()).read_bytes()))
     readme = archive.read("README.md").decode()
     assert "consultations.csv" in readme and "| title |" in readme
     rows = list(csv.DictReader(io.StringIO(archive.read("consultations.csv").decode("utf-8-sig"))))

@@ -48,7 +48,9 @@ def _queries(client, url, params) -> int:
     return len(captured)
 
 
-@pytest.mark.parametrize(("url", "limit"), [("/stats/report/", REPORT_QUERIES), ("/stats/dashboard/", DASHBOARD_QUERIES)])
+@pytest.mark.parametrize(
+    ("url", "limit"), [("/stats/report/", REPORT_QUERIES), ("/stats/dashboard/", DASHBOARD_QUERIES)]
+)
 def test_a_page_sends_as_many_queries_for_many_records_as_for_one(client, staff, organization, url, limit):
     from django.core.cache import cache
 

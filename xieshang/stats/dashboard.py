@@ -117,16 +117,14 @@ def tile_errors(tiles: Any) -> list[str]:
     if tiles in (None, {}):
         return []
     if not isinstance(tiles, dict):
-        return [_("区县位置应为 {\"区县\": [行, 列]} 的形式。")]
+        return [_('区县位置应为 {"区县": [行, 列]} 的形式。')]
     errors, seen = [], {}
     for name, place in tiles.items():
         ok = isinstance(place, list) and len(place) == 2 and all(isinstance(v, int) and 0 <= v < 50 for v in place)
         if not ok:
             errors.append(_("%(name)s：位置应为两个 0 到 49 之间的整数 [行, 列]。") % {"name": name})
         elif tuple(place) in seen:
-            errors.append(
-                _("%(name)s 与 %(other)s 放在了同一个位置。") % {"name": name, "other": seen[tuple(place)]}
-            )
+            errors.append(_("%(name)s 与 %(other)s 放在了同一个位置。") % {"name": name, "other": seen[tuple(place)]})
         else:
             seen[tuple(place)] = name
     return errors
@@ -207,7 +205,9 @@ def _breakdown(figure: Figure, dimension_key: str, org_id: int, period: Period, 
     rows = figure.breakdown(dimension, org_id, period.start, period.end)
     if top:
         rows = rows[:top]
-    return dimension, [(key, str(label), n, _url(figure, period, by=dimension.key, value=key)) for key, label, n in rows]
+    return dimension, [
+        (key, str(label), n, _url(figure, period, by=dimension.key, value=key)) for key, label, n in rows
+    ]
 
 
 def _tiles(rows, positions: dict[str, list[int]]) -> list[dict[str, Any]]:

@@ -18,8 +18,8 @@ class DashboardLayout(models.Model):
         default=list,
         blank=True,
         help_text=_(
-            "按显示顺序排列的面板列表，每项如 {\"kind\": \"breakdown\", \"figure\": \"proposals_submitted\", "
-            "\"by\": \"stage\"}。kind 可为 headline、trend、funnel、plan（用 figures 列出指标）、breakdown、"
+            '按显示顺序排列的面板列表，每项如 {"kind": "breakdown", "figure": "proposals_submitted", '
+            '"by": "stage"}。kind 可为 headline、trend、funnel、plan（用 figures 列出指标）、breakdown、'
             "map（用 figure 和 by）。留空则用默认布局。"
         ),
     )
@@ -27,7 +27,7 @@ class DashboardLayout(models.Model):
         _("区县方块图位置"),
         default=dict,
         blank=True,
-        help_text=_("各区县在方块地图上的位置，如 {\"金水区\": [0, 2]}（行, 列，从 0 起）。未列出的区县排在后面。"),
+        help_text=_('各区县在方块地图上的位置，如 {"金水区": [0, 2]}（行, 列，从 0 起）。未列出的区县排在后面。'),
     )
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 

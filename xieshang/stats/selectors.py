@@ -83,7 +83,8 @@ def count_all(querysets: Sequence[Any], per_statement: int = 200) -> list[int]:
     with connections[alias].cursor() as cursor:
         for i in range(0, len(compiled), per_statement):
             chunk = compiled[i : i + per_statement]
-            sql = ", ".join(f"(SELECT COUNT(*) FROM ({q}) counted_{n})" for n, (q, _p) in enumerate(chunk))
+            # The parts are the ORM's own compiled SQL with its parameters kept apart: nothing from a request.
+            sql = ", ".join(f"(SELECT COUNT(*) FROM ({q}) counted_{n})" for n, (q, _p) in enumerate(chunk))  # noqa: S608
             cursor.execute("SELECT " + sql, [p for _q, params in chunk for p in params])
             found.extend(int(n) for n in cursor.fetchone())
     return found
@@ -115,7 +116,9 @@ def records_changed(using: str = "default") -> None:
         transaction.on_commit(new_generation, using=using)
 
 
-def values_for(organization_id: int, periods: Iterable[Period], keys: Iterable[str] | None = None) -> dict[Period, dict[str, int]]:
+def values_for(
+    organization_id: int, periods: Iterable[Period], keys: Iterable[str] | None = None
+) -> dict[Period, dict[str, int]]:
     """{period: {figure key: value}} for every registered figure (or `keys`), counted in one query for all the
     periods missing from the cache."""
     chosen = [f for f in figures.figures() if keys is None or f.key in set(keys)]
