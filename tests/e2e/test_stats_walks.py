@@ -53,7 +53,7 @@ def test_staff_record_a_matter_keep_their_text_when_refused_and_find_it_in_the_r
     page.get_by_role("navigation").get_by_role("link", name=_t("办实事台账", lang)).first.click()
     form = page.get_by_test_id("matter-form")
     if not form.is_visible():
-        page.locator("summary").first.click()
+        page.locator("details:has([data-testid=matter-form]) > summary").click()
     title = "为金水路12号院加装无障碍坡道"
     form.get_by_label("事项" if lang == "zh-hans" else "Item").fill(title)
     form.get_by_label("地点或社区" if lang == "zh-hans" else "Place or community").fill("金水路")
