@@ -39,7 +39,7 @@ class DashboardLayout(models.Model):
         return str(self.organization)
 
     def clean(self) -> None:
-        from .dashboard import layout_errors, tile_errors
+        from .layout import layout_errors, tile_errors
 
         errors = {}
         if problems := layout_errors(self.panels):
