@@ -17,7 +17,17 @@ from .records import (
     versions_of,
     years_for_member,
 )
-from .standing import TIERS, RankRow, Standing, districts, member_year, ranking, shortfalls, tier_of
+from .standing import (
+    TIERS,
+    RankRow,
+    Standing,
+    districts,
+    member_year,
+    ranking,
+    ranking_page,
+    shortfalls,
+    tier_of,
+)
 
 __all__ = [
     "TIERS",
@@ -32,6 +42,7 @@ __all__ = [
     "member_year",
     "pick_version",
     "ranking",
+    "ranking_page",
     "requirements_for",
     "rule_for",
     "rule_versions",
