@@ -17,6 +17,7 @@ from .records import (
     versions_of,
     years_for_member,
 )
+from .roster import RosterRow, roster, roster_groups, roster_pool, roster_rows, terms
 from .standing import (
     TIERS,
     RankRow,
@@ -32,6 +33,7 @@ from .standing import (
 __all__ = [
     "TIERS",
     "RankRow",
+    "RosterRow",
     "Standing",
     "districts",
     "entries_for_member",
@@ -44,11 +46,16 @@ __all__ = [
     "ranking",
     "ranking_page",
     "requirements_for",
+    "roster",
+    "roster_groups",
+    "roster_pool",
+    "roster_rows",
     "rule_for",
     "rule_versions",
     "rules_for",
     "settings_for",
     "shortfalls",
+    "terms",
     "tier_of",
     "totals_for_member",
     "versions_of",
