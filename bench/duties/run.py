@@ -201,7 +201,18 @@ def with_wrk(label: str, paths: list[str], port: int, duration: int, cookie: str
     url = f"http://127.0.0.1:{port}/"
     found: dict = {}
     for seconds in (3, duration):  # the warm-up, then the measurement
-        command = ["wrk", "-t2", "-c8", f"-d{seconds}s", "--timeout", "30s", *headers, "-s", str(HERE / "paths.lua"), url]
+        command = [
+            "wrk",
+            "-t2",
+            "-c8",
+            f"-d{seconds}s",
+            "--timeout",
+            "30s",
+            *headers,
+            "-s",
+            str(HERE / "paths.lua"),
+            url,
+        ]
         out = subprocess.run(command, env=env, capture_output=True, text=True, check=True).stdout
         line = next(x for x in out.splitlines() if x.startswith("RESULT"))
         found = dict(part.split("=", 1) for part in line.split()[1:])
@@ -221,7 +232,8 @@ def table(path: str) -> None:
           "| floor p95 ms | floor ÷ ours (req/s) | load |")  # fmt: skip
     print("|---|---|---|---|---|---|---|---|---|---|---|")
     for page, runs in pairs.items():
-        def median(side: int, key: str) -> float:
+
+        def median(side: int, key: str, runs: list = runs) -> float:
             return statistics.median(r[side][key] for r in runs)
 
         print(

@@ -184,7 +184,9 @@ def _tallies(org):
 
 
 def _sums(org):
-    rows = DutyEntry.objects.filter(organization=org).values("member_id", "year").annotate(p=Sum("points"), n=Count("id"))
+    rows = (
+        DutyEntry.objects.filter(organization=org).values("member_id", "year").annotate(p=Sum("points"), n=Count("id"))
+    )
     return {(r["member_id"], r["year"]): (r["p"], r["n"]) for r in rows.order_by()}
 
 

@@ -10,8 +10,8 @@ from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, F, FilteredRelation, Q, Sum, Value
-from django.db.models.functions import Coalesce, Rank
 from django.db.models.expressions import Window
+from django.db.models.functions import Coalesce, Rank
 from django.utils.translation import gettext_lazy as _
 
 from xieshang.accounts.models import MemberProfile
@@ -257,7 +257,9 @@ def ranking_page(
         "basic": counts["basic"] - counts["passed"],
         "fail": counts["total"] - counts["basic"],
     }
-    ranked = rows.annotate(rank=Window(Rank(), order_by=F("points").desc())).order_by("-points", "user__name", "user_id")
+    ranked = rows.annotate(rank=Window(Rank(), order_by=F("points").desc())).order_by(
+        "-points", "user__name", "user_id"
+    )
     paginator = Paginator(ranked, per_page)
     paginator.count = counts["total"]  # known from the tier counts: no second COUNT
     found = paginator.get_page(page)
@@ -286,8 +288,8 @@ def ranking_page(
             rank=rank,
             tier=tier_of(points, conf),
         )
-        for user_id, name, first, last, username, sector_name, member_district, is_standing, points, entries, rank in shown
-    ]
+        for user_id, name, first, last, username, sector_name, member_district, is_standing, points, entries, rank in shown  # noqa: E501
+    ]  # fmt: skip
     return found, tiers
 
 

@@ -5,7 +5,7 @@ Staff edit the rules and tiers (rules_admin); standing members write their annua
 from ..models import DutyEntry
 from .credit import Credit, PastAct, credit, credit_many, duty_credit, duty_history_load, tallies_rebuild
 from .reports import report_accept, report_draft, report_return, report_save, report_submit
-from .rules_admin import rule_update, tiers_update
+from .rules_admin import rule_create, rule_update, tiers_update
 
 __all__ = [
     "Credit",
@@ -20,6 +20,7 @@ __all__ = [
     "report_return",
     "report_save",
     "report_submit",
+    "rule_create",
     "rule_update",
     "tallies_rebuild",
     "tiers_update",
