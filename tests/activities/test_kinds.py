@@ -52,13 +52,16 @@ def test_staff_add_a_kind_with_its_fields_and_points(client, staff, organization
     assert AuditEntry.objects.filter(action="activities.kind_save").count() == 1
 
 
-def test_editing_a_platform_kind_makes_the_organizations_own_row_and_a_new_points_version(
-    client, staff, organization
-):
+def test_editing_a_platform_kind_makes_the_organizations_own_row_and_a_new_points_version(client, staff, organization):
     verified_login(client, staff)
     platform = ActivityKind.objects.get(organization=None, key="research")
     before = rule_for(organization, "activity_research", YEAR - 1)
-    data = _form(key=None, name="专题调研", points="6", leader_points=str(rule_for(organization, "activity_research_lead").points))
+    data = _form(
+        key=None,
+        name="专题调研",
+        points="6",
+        leader_points=str(rule_for(organization, "activity_research_lead").points),
+    )
     response = client.post("/activities/kinds/research/", data)
     assert response.status_code == 302
     own = ActivityKind.objects.get(organization=organization, key="research")

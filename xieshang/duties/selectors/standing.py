@@ -238,7 +238,7 @@ def _tallied(org_id: Any, year: int, **filters: Any) -> Any:
 
 def ranking_page(
     organization: Any, year: int, *, page: Any = 1, per_page: int = 50, **filters: Any
-) -> tuple[Page, dict[str, int]]:
+) -> tuple[Page[Any], dict[str, int]]:
     """One page of the ranking (ties share a rank) and the number of members in each tier, from the yearly tallies:
     four queries whatever the number of members and entries (the counts, the page, its members' committees, the
     cut-offs), where `ranking` sums every entry of the year. Filters as `ranking`'s."""

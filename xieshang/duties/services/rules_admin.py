@@ -117,6 +117,7 @@ def rule_create(
     require(actor, "duties.manage_rules", organization)
     org_id = getattr(organization, "pk", organization)
     errors: dict[str, str] = {}
+    value: Decimal | None = None
     try:
         value = parse_points(points, "points")
     except ValidationError as error:
@@ -127,6 +128,7 @@ def rule_create(
         errors["label"] = _("请填写名称。")
     if errors:
         raise ValidationError(errors)
+    assert value is not None  # required: parse_points refused an empty value
     with transaction.atomic():
         rule = DutyRule.objects.create(
             organization_id=org_id, key=key, year_from=int(year), kind=kind, label=label.strip()[:80],
