@@ -231,6 +231,10 @@ def table(path: str) -> None:
     print("| page | queries | bytes | ours req/s | ours p50 ms | ours p95 ms | floor req/s | floor p50 ms "
           "| floor p95 ms | floor ÷ ours (req/s) | load |")  # fmt: skip
     print("|---|---|---|---|---|---|---|---|---|---|---|")
+    def ratio(runs: list) -> str:
+        ours = statistics.median(r[0]["rps"] for r in runs)
+        return f"{statistics.median(r[1]['rps'] for r in runs) / ours:.1f}" if ours else "—"
+
     for page, runs in pairs.items():
 
         def median(side: int, key: str, runs: list = runs) -> float:
@@ -239,7 +243,7 @@ def table(path: str) -> None:
         print(
             f"| {page} | {queries.get(page, '')} | {int(median(0, 'bytes_per_req'))} | {median(0, 'rps'):.1f} "
             f"| {median(0, 'p50_ms'):.1f} | {median(0, 'p95_ms'):.1f} | {median(1, 'rps'):.1f} "
-            f"| {median(1, 'p50_ms'):.1f} | {median(1, 'p95_ms'):.1f} | {median(1, 'rps') / median(0, 'rps'):.2f} "
+            f"| {median(1, 'p50_ms'):.1f} | {median(1, 'p95_ms'):.1f} | {ratio(runs)} "
             f"| {statistics.median(r[0]['load1'] for r in runs):.1f} |"
         )
 

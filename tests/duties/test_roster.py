@@ -140,5 +140,7 @@ def test_a_members_menu_folds_the_duty_pages_into_one_item(org, world):
     entries = entries_for(member, org)
     assert len(entries) <= 9, [str(e["label"]) for e in entries]
     duty = next(e for e in entries if e["key"] == "duty")
+    consult = next(e for e in entries if e["key"] == "consult")
+    assert "/consultations/" in [c["url"] for c in consult["children"]]
     assert reverse("duties:roster") in [c["url"] for c in duty["children"]]
     assert reverse("duties:mine") in [c["url"] for c in duty["children"]]

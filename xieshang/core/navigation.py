@@ -27,6 +27,7 @@ class NavGroup:
     key: str
     label: Any
     order: int = 100  # where the group stands among the top-level entries
+    keys: tuple[str, ...] = ()  # entries placed in the group by key (besides those naming it)
 
 
 _entries: dict[str, NavEntry] = {}
@@ -37,8 +38,12 @@ def register(entry: NavEntry) -> None:
     _entries[entry.key] = entry
 
 
+_placed: dict[str, str] = {}  # entry key → group key, from NavGroup.keys
+
+
 def register_group(group: NavGroup) -> None:
     _groups[group.key] = group
+    _placed.update({key: group.key for key in group.keys})
 
 
 def entries_for(user: Any, organization: Any) -> list[dict[str, Any]]:
@@ -53,8 +58,9 @@ def entries_for(user: Any, organization: Any) -> list[dict[str, Any]]:
         except NoReverseMatch:
             continue
         item = {"key": entry.key, "label": entry.label, "url": url}
-        if entry.group in _groups:
-            grouped.setdefault(entry.group, []).append(item)
+        group = entry.group if entry.group in _groups else _placed.get(entry.key, "")
+        if group:
+            grouped.setdefault(group, []).append(item)
         else:
             top.append((entry.order, item))
     for key, children in grouped.items():
