@@ -66,7 +66,7 @@ def _write_points(actor: Any, org_id: int, kind: ActivityKind, values: KindValue
             try:
                 _write_rule(actor, org_id, key, points, label % {"name": values.name.strip()}, values.year)
             except ValidationError as error:
-                found = getattr(error, "error_dict", {"__all__": error.error_list})
+                found = error.message_dict if hasattr(error, "error_dict") else {"__all__": error.messages}
                 raise ValidationError(
                     {field if name == "points" else name: messages for name, messages in found.items()}
                 ) from None
