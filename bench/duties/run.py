@@ -231,6 +231,7 @@ def table(path: str) -> None:
     print("| page | queries | bytes | ours req/s | ours p50 ms | ours p95 ms | floor req/s | floor p50 ms "
           "| floor p95 ms | floor ÷ ours (req/s) | load |")  # fmt: skip
     print("|---|---|---|---|---|---|---|---|---|---|---|")
+
     def ratio(runs: list) -> str:
         ours = statistics.median(r[0]["rps"] for r in runs)
         return f"{statistics.median(r[1]['rps'] for r in runs) / ours:.1f}" if ours else "—"

@@ -58,9 +58,9 @@ def entries_for(user: Any, organization: Any) -> list[dict[str, Any]]:
         except NoReverseMatch:
             continue
         item = {"key": entry.key, "label": entry.label, "url": url}
-        group = entry.group if entry.group in _groups else _placed.get(entry.key, "")
-        if group:
-            grouped.setdefault(group, []).append(item)
+        in_group = entry.group if entry.group in _groups else _placed.get(entry.key, "")
+        if in_group:
+            grouped.setdefault(in_group, []).append(item)
         else:
             top.append((entry.order, item))
     for key, children in grouped.items():
