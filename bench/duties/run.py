@@ -9,10 +9,16 @@ The script migrates, bulk-loads the organization (sectors, committees, districts
 entries (a Zipf-like spread of points over members, every default kind), `VACUUM ANALYZE`s, then:
 1. in-process: Django's test client (the whole middleware stack, view and template; no socket) — p50/p95 and the
    query count of each page;
-2. over HTTP (unless `--no-http`): gunicorn (2 workers × 4 gthread threads, DEBUG off) serving the project, timed
-   with one keep-alive-less urllib request after another from this process, signed-in with the sessions of (1).
-A rerun finds the data and only measures. Pages: the ranking (first 100 of 1,000 rows, tiers counted over all), the
-ranking filtered by district, the shortfall list, and a member's page (one random member per request)."""
+2. over HTTP (unless `--no-http`): gunicorn (2 workers × 4 gthread threads, DEBUG off) serving the project and, with
+   `--floor-db`, the framework's floor (shared/perf/floor) beside it, measured as shared/perf/README says: wrk -t2 -c8
+   with "Connection: close" after a 3 s warm-up, each page and the floor page of the same byte size back to back,
+   alternating, `--repeat` times; signed in with the sessions of (1) (staff with the second factor verified).
+A rerun finds the data and only measures. Pages: the ranking (first 50 of 1,000 rows, tiers counted over all), the
+ranking filtered by district, the shortfall list, and a member's page (a random member per request).
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/xieshang_bench_duties .venv/bin/python bench/duties/run.py \
+        --floor-db floor_bench_duties --duration 15 --repeat 2 > /tmp/duties.jsonl
+    .venv/bin/python bench/duties/run.py --table /tmp/duties.jsonl     # the Markdown table of README.md"""
 
 from __future__ import annotations
 
@@ -67,6 +73,7 @@ from xieshang.accounts.models import (  # noqa: E402
 )
 from xieshang.duties.models import DutyEntry  # noqa: E402
 from xieshang.duties.selectors import rules_for  # noqa: E402
+from xieshang.duties.services import tallies_rebuild  # noqa: E402
 
 YEAR = 2026
 DISTRICTS = ["中原区", "二七区", "管城区", "金水区", "上街区", "惠济区", "郑东新区", "高新区", "经开区", "航空港区"]
@@ -125,6 +132,7 @@ def setup(n_members: int, n_entries: int) -> tuple[Organization, User, list[int]
             )
         )  # fmt: skip
     DutyEntry.objects.bulk_create(entries, batch_size=2000)
+    tallies_rebuild(organization=org)  # entries loaded in bulk, past the crediting services
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
     return org, staff, [u.pk for u in users]
@@ -179,20 +187,66 @@ def in_process(client: Client, label: str, url_of, runs: int) -> dict:
     return {"page": label, "queries": count[0], "bytes": size, **percentiles(times)}
 
 
-def over_http(cookie: str, label: str, url_of, runs: int, port: int) -> dict:
-    def fetch() -> int:
-        request = urllib.request.Request(f"http://127.0.0.1:{port}{url_of()}", headers={"Cookie": cookie})
-        with urllib.request.urlopen(request) as response:  # noqa: S310 - loopback only
-            return len(response.read())
+HERE = Path(__file__).resolve().parent
+RESULT_FIELDS = ("rps", "p50_ms", "p95_ms", "p99_ms", "non2xx", "bytes_per_req")
 
-    for _ in range(5):
-        fetch()
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        fetch()
-        times.append((time.perf_counter() - started) * 1000)
-    return {"page": label, "http": True, **percentiles(times)}
+
+def with_wrk(label: str, paths: list[str], port: int, duration: int, cookie: str = "") -> dict:
+    """wrk -t2 -c8 --timeout 30s with "Connection: close" (shared/perf's method) over `paths`, chosen at random per
+    request, after a 3 s warm-up; the RESULT line of shared/perf/stats.lua as a dict."""
+    listing = Path(f"/tmp/xieshang-bench-duties-{port}.paths")
+    listing.write_text("\n".join(paths) + "\n")
+    env = {**os.environ, "BENCH_PATHS": str(listing), "BENCH_STATS": str(FLOOR.parent / "stats.lua")}
+    headers = ["-H", "Connection: close"] + (["-H", f"Cookie: {cookie}"] if cookie else [])
+    url = f"http://127.0.0.1:{port}/"
+    found: dict = {}
+    for seconds in (3, duration):  # the warm-up, then the measurement
+        command = [
+            "wrk",
+            "-t2",
+            "-c8",
+            f"-d{seconds}s",
+            "--timeout",
+            "30s",
+            *headers,
+            "-s",
+            str(HERE / "paths.lua"),
+            url,
+        ]
+        out = subprocess.run(command, env=env, capture_output=True, text=True, check=True).stdout
+        line = next(x for x in out.splitlines() if x.startswith("RESULT"))
+        found = dict(part.split("=", 1) for part in line.split()[1:])
+    return {"page": label, **{k: float(found[k]) for k in RESULT_FIELDS}, "load1": round(os.getloadavg()[0], 1)}
+
+
+def table(path: str) -> None:
+    """The Markdown table of README.md from a run's JSON lines: per page, ours beside the floor of its size (the
+    median of the repeats), with the ratio floor req/s ÷ page req/s and the page's query count."""
+    rows = [json.loads(line) for line in Path(path).read_text().splitlines() if line.startswith("{")]
+    queries = {r["page"]: r["queries"] for r in rows if "queries" in r}
+    pairs: dict[str, list[tuple[dict, dict]]] = {}
+    for ours, floor in zip(rows, rows[1:], strict=False):
+        if ours.get("kind") == "ours" and floor.get("kind") == "floor":
+            pairs.setdefault(ours["page"], []).append((ours, floor))
+    print("| page | queries | bytes | ours req/s | ours p50 ms | ours p95 ms | floor req/s | floor p50 ms "
+          "| floor p95 ms | floor ÷ ours (req/s) | load |")  # fmt: skip
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+
+    def ratio(runs: list) -> str:
+        ours = statistics.median(r[0]["rps"] for r in runs)
+        return f"{statistics.median(r[1]['rps'] for r in runs) / ours:.1f}" if ours else "—"
+
+    for page, runs in pairs.items():
+
+        def median(side: int, key: str, runs: list = runs) -> float:
+            return statistics.median(r[side][key] for r in runs)
+
+        print(
+            f"| {page} | {queries.get(page, '')} | {int(median(0, 'bytes_per_req'))} | {median(0, 'rps'):.1f} "
+            f"| {median(0, 'p50_ms'):.1f} | {median(0, 'p95_ms'):.1f} | {median(1, 'rps'):.1f} "
+            f"| {median(1, 'p50_ms'):.1f} | {median(1, 'p95_ms'):.1f} | {ratio(runs)} "
+            f"| {statistics.median(r[0]['load1'] for r in runs):.1f} |"
+        )
 
 
 def serve(port: int) -> subprocess.Popen:
@@ -237,11 +291,17 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--members", type=int, default=1000)
     parser.add_argument("--entries", type=int, default=20000)
-    parser.add_argument("--runs", type=int, default=200)
+    parser.add_argument("--runs", type=int, default=50, help="in-process requests per page")
     parser.add_argument("--port", type=int, default=8931)
     parser.add_argument("--no-http", action="store_true")
     parser.add_argument("--floor-db", default="", help="a PostgreSQL database for shared/perf/floor (e.g. floor)")
+    parser.add_argument("--duration", type=int, default=15, help="seconds of wrk per page and run")
+    parser.add_argument("--repeat", type=int, default=2, help="page/floor pairs per page")
+    parser.add_argument("--table", default="", help="print README.md's table from a run's output and stop")
     args = parser.parse_args()
+    if args.table:
+        table(args.table)
+        return
     if connection.vendor != "postgresql":
         print("warning: not PostgreSQL (set DATABASE_URL)", file=sys.stderr)
     call_command("migrate", verbosity=0)
@@ -261,17 +321,19 @@ def main() -> None:
         return
     process = serve(args.port)
     floor = serve_floor(args.port + 1, args.floor_db) if args.floor_db else None
+    staff_cookie = f"sessionid={client.cookies['sessionid'].value}"
+    member_cookie = f"sessionid={own.cookies['sessionid'].value}"
+    measured = [(label, [url_of() for _ in range(200)], staff_cookie) for label, url_of in pages(org, member_ids, rng)]
+    measured.append(("my duty page (member)", [f"/duties/?year={YEAR}"], member_cookie))
     try:
-        cookie = f"sessionid={client.cookies['sessionid'].value}"
-        for label, url_of in pages(org, member_ids, rng):
-            print(json.dumps(over_http(cookie, label, url_of, args.runs, args.port), ensure_ascii=False), flush=True)
-            if floor is not None:
-                size = len(client.get(url_of()).content)
-                row = over_http("", f"floor, {size} bytes", lambda n=size: f"/ideas/?pad={n}", args.runs, args.port + 1)
-                print(json.dumps(row, ensure_ascii=False), flush=True)
-        cookie = f"sessionid={own.cookies['sessionid'].value}"
-        print(json.dumps(over_http(cookie, "my duty page (member)", lambda: f"/duties/?year={YEAR}", args.runs,
-                                   args.port), ensure_ascii=False))  # fmt: skip
+        for _ in range(args.repeat):
+            for label, paths, cookie in measured:
+                row = with_wrk(label, paths, args.port, args.duration, cookie)
+                print(json.dumps({"kind": "ours", **row}, ensure_ascii=False), flush=True)
+                if floor is not None:
+                    pad = int(row["bytes_per_req"])
+                    row = with_wrk(label, [f"/ideas/?pad={pad}"], args.port + 1, args.duration)
+                    print(json.dumps({"kind": "floor", **row}, ensure_ascii=False), flush=True)
         print(json.dumps({"load": os.getloadavg()}))
     finally:
         for server in (process, floor):

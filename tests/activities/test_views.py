@@ -129,6 +129,21 @@ def test_checkin_page_outside_and_inside_the_window(client, published, member):
     assert client.get("/activities/checkin/bad-code/").status_code == 400
 
 
+def test_checkin_page_says_when_the_window_opens_and_offers_no_button_before(client, published, member):
+    token = services.checkin_token(published)
+    opens = services.checkin_window(published).opens
+    client.force_login(member)
+    response = client.get(f"/activities/checkin/{token}/")
+    body = response.content.decode()
+    assert response.status_code == 200 and 'data-testid="checkin-closed"' in body
+    assert "签到将于 " + timezone.localtime(opens).strftime("%Y-%m-%d %H:%M") + " 开始" in body
+    assert "确认签到" not in body
+    shift(published, -datetime.timedelta(days=2))  # long over
+    body = client.get(f"/activities/checkin/{token}/").content.decode()
+    assert "签到已于" in body and "确认签到" not in body
+    assert not DutyEntry.objects.exists()
+
+
 def test_staff_record_attendance_and_see_the_qr(client, published, staff, member):
     _verified_login(client, staff)
     assert client.get(f"/activities/{published.pk}/checkin-code/").status_code == 200

@@ -89,6 +89,22 @@ def test_member_sees_his_sessions_and_acts_on_his_own_attendance(
     assert own.status == Status.LEAVE_APPROVED
 
 
+def test_checkin_page_says_when_the_window_opens_and_offers_no_button_before(client, published, member):
+    token = services.checkin_token(published)
+    opens = services.checkin_window(published).opens
+    client.force_login(member)
+    body = client.get(f"/assemblies/checkin/{token}/").content.decode()
+    assert 'data-testid="checkin-closed"' in body and "确认签到" not in body
+    assert "签到将于 " + timezone.localtime(opens).strftime("%Y-%m-%d %H:%M") + " 开始" in body
+    shift(published, datetime.timedelta(minutes=30))  # inside the window
+    body = client.get(f"/assemblies/checkin/{token}/").content.decode()
+    assert "确认签到" in body and 'data-testid="checkin-closed"' not in body
+    shift(published, -datetime.timedelta(days=5))  # over
+    body = client.get(f"/assemblies/checkin/{token}/").content.decode()
+    assert "签到已于" in body and "确认签到" not in body
+    assert selectors.attendance_of(published, member).status == Status.INVITED
+
+
 def test_leave_after_the_opening_is_refused_and_keeps_the_reason(client, published, member):
     shift(published, -datetime.timedelta(minutes=1))
     client.force_login(member)

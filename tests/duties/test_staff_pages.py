@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
+from django.db.models import Count, Sum
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
@@ -15,9 +16,9 @@ from tests.factories import CommitteeFactory, OrganizationFactory, SectorFactory
 from tests.workflow.conftest import verified_login
 from xieshang.accounts.models import MemberProfile, Role
 from xieshang.audit.models import AuditEntry
-from xieshang.duties.models import DutyEntry, DutyRule, DutySettings
-from xieshang.duties.selectors import ranking, rule_for, shortfalls
-from xieshang.duties.services import Credit, credit, credit_many
+from xieshang.duties.models import DutyEntry, DutyRule, DutySettings, DutyTally
+from xieshang.duties.selectors import ranking, ranking_page, rule_for, shortfalls
+from xieshang.duties.services import Credit, credit, credit_many, tallies_rebuild
 
 pytestmark = pytest.mark.django_db
 YEAR = 2026
@@ -176,3 +177,35 @@ def test_query_counts_do_not_grow_with_members_or_entries(client, org, staff, dj
         with django_assert_num_queries(expected):
             client.get(url, params)
     assert DutyEntry.objects.count() == 2 * 2 + 15 * 12
+
+
+def _tallies(org):
+    return {(t.member_id, t.year): (t.points, t.entries) for t in DutyTally.objects.filter(organization=org)}
+
+
+def _sums(org):
+    rows = (
+        DutyEntry.objects.filter(organization=org).values("member_id", "year").annotate(p=Sum("points"), n=Count("id"))
+    )
+    return {(r["member_id"], r["year"]): (r["p"], r["n"]) for r in rows.order_by()}
+
+
+def test_yearly_tallies_follow_every_credit_and_the_ranking_page_reads_them(org):
+    members = _world(org, 4, 5)
+    one = members[0]
+    source = OrganizationFactory(code="again")
+    credit(member=one, organization=org, rule_key="proposal_lead", source=source, occurred_on=date(YEAR, 5, 1))
+    credit(member=one, organization=org, rule_key="proposal_lead", source=source, occurred_on=date(YEAR, 5, 1))
+    credit_many(organization=org, credits=[Credit(one, "proposal_lead", source, date(YEAR, 5, 1))])  # again: nothing
+    earlier = OrganizationFactory(code="earlier")
+    credit(member=one, organization=org, rule_key="proposal_lead", source=earlier, occurred_on=date(YEAR - 1, 5, 1))
+    tallies = _tallies(org)
+    assert tallies == _sums(org) and (one.pk, YEAR - 1) in tallies
+    assert tallies_rebuild(organization=org) == len(tallies) and _tallies(org) == tallies
+    page, tiers = ranking_page(org, YEAR, per_page=3)
+    full = ranking(org, YEAR)
+    assert [(r.member_id, r.points, r.entries, r.rank, r.tier) for r in page] == [
+        (r.member_id, r.points, r.entries, r.rank, r.tier) for r in full[:3]
+    ]
+    assert sum(tiers.values()) == len(full) == page.paginator.count
+    assert tiers == {t: sum(1 for r in full if r.tier == t) for t in ("excellent", "pass", "basic", "fail")}

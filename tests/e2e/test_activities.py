@@ -111,7 +111,8 @@ def test_create_sign_up_leave_and_check_in(page, phone_page, browser, live_serve
     login(member_page, "attendee", PASSWORD)
     member_page.goto("/workbench/")
     expect(member_page.locator('[data-section="activities_member"]')).to_contain_text("城市内涝治理专题调研")
-    member_page.get_by_role("navigation").get_by_role("link", name=t("我的活动")).click()
+    member_page.locator("nav.main-nav summary", has_text=t("履职")).click()  # the member's duty pages, folded
+    member_page.locator("nav.main-nav").get_by_role("link", name=t("我的活动")).click()
     member_page.get_by_test_id(f"mine-{activity.pk}").get_by_role("button", name=t("报名参加")).click()
     expect(member_page.get_by_test_id(f"mine-{activity.pk}")).to_contain_text(t("已报名"))
     member_context.close()

@@ -116,7 +116,8 @@ def _submit_speech(browser, live_server, t, language, session):
     context = _context(browser, live_server, language)
     page = context.new_page()
     _login(page, t, session.attendances.get(member__username="speaker").member)
-    page.get_by_role("navigation").get_by_role("link", name=t("我的会议")).click()
+    page.locator("nav.main-nav summary", has_text=t("履职")).click()  # the member's duty pages, folded
+    page.locator("nav.main-nav").get_by_role("link", name=t("我的会议")).click()
     page.get_by_test_id(f"mine-{session.pk}").get_by_role("link", name=TITLE).click()
     page.get_by_text(t("提交大会发言"), exact=True).click()
     form = page.get_by_test_id("speech-form")

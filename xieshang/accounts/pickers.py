@@ -10,7 +10,7 @@ it by editing the page."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from django import forms
@@ -61,6 +61,24 @@ class Group:
     kind: str
 
 
+@dataclass(frozen=True)
+class GroupSource:
+    """Groups a domain adds to every picker (and to the roster): `matching(pool, query)` lists the groups whose name
+    matches (all for ""), with values "<kind>:<key>"; `members(pool, keys)` gives the user ids in the groups of
+    those keys. Registered from the domain's wiring, so the base knows no domain."""
+
+    kind: str
+    matching: Callable[[Pool, str], list[Group]]
+    members: Callable[[Pool, list[str]], Iterable[int]]
+
+
+_sources: dict[str, GroupSource] = {}
+
+
+def register_groups(source: GroupSource) -> None:
+    _sources[source.kind] = source
+
+
 def _profiles(pool: Pool) -> QuerySet[MemberProfile]:
     return MemberProfile.objects.filter(organization_id__in=pool.organization_ids)
 
@@ -82,6 +100,13 @@ def groups_matching(pool: Pool, query: str) -> list[Group]:
         Group(f"committee:{c.pk}", _("专委会：%(name)s") % {"name": c.name}, "committee")
         for c in committees[:SEARCH_LIMIT]
     ]
+    districts = _profiles(pool).exclude(district="")
+    if query:
+        districts = districts.filter(district__icontains=query)
+    names = sorted(set(districts.values_list("district", flat=True).distinct()[: SEARCH_LIMIT * 4]))
+    found += [Group(f"district:{d}", _("区县：%(name)s") % {"name": d}, "district") for d in names[:SEARCH_LIMIT]]
+    for source in _sources.values():
+        found += source.matching(pool, query)
     standing = str(_("全体常委"))
     if not query or query in standing or query in "常委":
         found.append(Group("standing:all", standing, "standing"))
@@ -95,14 +120,21 @@ def _qualified(name: str, organization, several: bool) -> str:
 def group_members(pool: Pool, values: Iterable[str]) -> list[int]:
     """The ids of the pool's users in the chosen groups (values as rendered: "sector:3" …); unknown values ignored."""
     condition = Q()
+    registered: dict[str, list[str]] = {}
     for value in values:
         kind, _sep, key = str(value).partition(":")
         if kind == "sector" and key.isdigit():
             condition |= Q(sector_id=int(key))
         elif kind == "committee" and key.isdigit():
             condition |= Q(committees__id=int(key))
+        elif kind == "district" and key:
+            condition |= Q(district=key)
         elif kind == "standing":
             condition |= Q(is_standing=True)
+        elif kind in _sources and key:
+            registered.setdefault(kind, []).append(key)
+    for kind, keys in registered.items():
+        condition |= Q(user_id__in=list(_sources[kind].members(pool, keys)))
     if not condition:
         return []
     user_ids = _profiles(pool).filter(condition).values_list("user_id", flat=True)

@@ -239,3 +239,34 @@ class TurnForm(forms.Form):
     def __init__(self, *args, rooms, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["room"].queryset = rooms
+
+
+class KindForm(forms.Form):
+    """A kind of activity: its name, the fields it uses, its check-in window and its points (from a year on)."""
+
+    key = forms.SlugField(
+        label=_("类型标识"),
+        max_length=30,
+        required=False,
+        help_text=_("小写字母、数字或下划线，如 flood_control；创建后不可更改。"),
+    )
+    name = forms.CharField(label=_("名称"), max_length=40, required=False)
+    order = forms.IntegerField(label=_("排序"), min_value=0, max_value=32000, initial=100)
+    uses_report = forms.BooleanField(label=_("需提交调研报告"), required=False)
+    uses_group = forms.BooleanField(label=_("设督导组/调研组"), required=False)
+    uses_visits = forms.BooleanField(label=_("记录走访（视察、调研、督导）"), required=False)
+    uses_donation = forms.BooleanField(label=_("登记捐款捐物"), required=False)
+    uses_volunteer = forms.BooleanField(label=_("登记志愿服务时长"), required=False)
+    checkin_before_minutes = forms.IntegerField(label=_("开始前可签到（分钟）"), initial=60)
+    checkin_after_minutes = forms.IntegerField(label=_("开始后可签到（分钟）"), initial=120)
+    points = forms.CharField(label=_("参加积分"), max_length=10)
+    leader_points = forms.CharField(label=_("组织/带队积分"), max_length=10)
+    year = forms.IntegerField(
+        label=_("积分适用起始年度"), min_value=2000, max_value=2100, help_text=_("此前年度的积分不变。")
+    )
+    is_active = forms.BooleanField(label=_("启用"), required=False, initial=True)
+
+    def __init__(self, *args, editing: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if editing:
+            del self.fields["key"]

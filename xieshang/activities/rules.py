@@ -13,6 +13,8 @@ is_own_participation = PARTICIPANT.predicate
 
 # object: the organization
 rules.add_perm("activities.add_activity", is_committee_staff)
+# Object: the organization. The kinds of activity and their points (the points through duties.manage_rules).
+rules.add_perm("activities.manage_kinds", is_committee_staff)
 # object: the activity
 rules.add_perm("activities.view_activity", ACTIVITY.predicate)
 for action in (

@@ -204,3 +204,32 @@ def get_issue(organization: Any, pk: int) -> ReceptionIssue:
 
 def on_duty_ids(reception: Reception) -> set[int]:
     return set(reception.activity.participations.values_list("member_id", flat=True))
+
+
+# ---------------------------------------------------------------------------------------------------- roster, pickers
+def studio_names_of_members(organization: Any, user_ids: list[int] | None = None) -> dict[int, list[str]]:
+    """The open studios each member sits in, by user id (the roster's column), in one query."""
+    through = Studio.members.through
+    rows = through.objects.filter(
+        studio__organization_id=getattr(organization, "pk", organization), studio__is_active=True
+    )
+    if user_ids is not None:
+        rows = rows.filter(user_id__in=user_ids)
+    found: dict[int, list[str]] = {}
+    for user_id, name in rows.order_by("studio__name").values_list("user_id", "studio__name"):
+        found.setdefault(user_id, []).append(name)
+    return found
+
+
+def studio_groups(organization_ids: tuple[int, ...], query: str) -> list[tuple[int, str]]:
+    """(id, name) of the open studios whose name matches (all for ""), for the member pickers' groups."""
+    rows = Studio.objects.filter(organization_id__in=organization_ids, is_active=True)
+    if query.strip():
+        rows = rows.filter(name__icontains=query.strip())
+    return list(rows.order_by("name", "id").values_list("id", "name")[:20])
+
+
+def studio_member_ids(organization_ids: tuple[int, ...], studio_ids: list[int]) -> list[int]:
+    through = Studio.members.through
+    rows = through.objects.filter(studio_id__in=studio_ids, studio__organization_id__in=organization_ids)
+    return list(rows.values_list("user_id", flat=True))

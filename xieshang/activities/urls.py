@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_studios, views_visits
+from . import views, views_kinds, views_studios, views_visits
 
 app_name = "activities"
 urlpatterns = [
@@ -26,6 +26,9 @@ urlpatterns = [
     path("<int:pk>/visits/new/", views_visits.visit_new, name="visit_new"),
     path("visits/<int:pk>/", views_visits.visit_detail, name="visit"),
     path("visits/<int:pk>/recommend/", views_visits.visit_recommend, name="visit_recommend"),
+    path("kinds/", views_kinds.kind_list, name="kinds"),
+    path("kinds/new/", views_kinds.kind_edit, name="kind_new"),
+    path("kinds/<slug:key>/", views_kinds.kind_edit, name="kind_edit"),
     path("experts/", views_visits.experts, name="experts"),
     path("studios/", views_studios.studio_list, name="studios"),
     path("studios/<int:pk>/", views_studios.studio_detail, name="studio"),

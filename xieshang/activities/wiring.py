@@ -27,19 +27,44 @@ def _in_organization(user, organization) -> bool:
     return organization is not None and rules.has_perm("activities.view_studio", user, organization)
 
 
+def _studio_groups(pool, query: str):
+    from django.utils.translation import gettext
+
+    from xieshang.accounts.pickers import Group
+
+    from .selectors import studio_groups
+
+    return [
+        Group(f"studio:{pk}", gettext("委员工作室：%(name)s") % {"name": name}, "studio")
+        for pk, name in studio_groups(pool.organization_ids, query)
+    ]
+
+
+def _studio_members(pool, keys: list[str]):
+    from .selectors import studio_member_ids
+
+    return studio_member_ids(pool.organization_ids, [int(k) for k in keys if k.isdigit()])
+
+
 def register() -> None:
+    from xieshang.accounts.pickers import GroupSource, register_groups
     from xieshang.core import navigation, workbench
 
     from . import workbench as providers
 
+    register_groups(GroupSource("studio", _studio_groups, _studio_members))
     workbench.register(providers.member_section, order=450)
     workbench.register(providers.staff_section, order=460)
     navigation.register(
         navigation.NavEntry("activities", gettext_lazy("履职活动"), "activities:list", _staff, order=430)
     )
     navigation.register(
-        navigation.NavEntry("activities_mine", gettext_lazy("我的活动"), "activities:mine", _member, order=590)
+        navigation.NavEntry(
+            "activities_mine", gettext_lazy("我的活动"), "activities:mine", _member, order=590, group="duty"
+        )
     )
     navigation.register(
-        navigation.NavEntry("studios", gettext_lazy("委员工作室"), "activities:studios", _in_organization, order=595)
+        navigation.NavEntry(
+            "studios", gettext_lazy("委员工作室"), "activities:studios", _in_organization, order=595, group="duty"
+        )
     )

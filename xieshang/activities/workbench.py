@@ -64,4 +64,5 @@ def staff_section(user, organization):
         total=pending.count(),
         more_url=reverse("activities:list"),
         empty_text=_("没有待审批的请假。委员对履职活动请假后会出现在这里。"),
+        links=[(_("活动类型"), reverse("activities:kinds"))],
     )

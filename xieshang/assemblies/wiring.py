@@ -32,5 +32,7 @@ def register() -> None:
         navigation.NavEntry("assemblies", gettext_lazy("全会与常委会"), "assemblies:list", _staff, order=425)
     )
     navigation.register(
-        navigation.NavEntry("assemblies_mine", gettext_lazy("我的会议"), "assemblies:mine", _member, order=585)
+        navigation.NavEntry(
+            "assemblies_mine", gettext_lazy("我的会议"), "assemblies:mine", _member, order=585, group="duty"
+        )
     )

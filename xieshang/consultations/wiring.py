@@ -4,7 +4,7 @@ Called from ConsultationsConfig.ready()."""
 
 from __future__ import annotations
 
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 
 def _home_rooms(request) -> dict:
@@ -61,3 +61,6 @@ def register() -> None:
         415,
     )
     nav("portal", gettext_lazy("郑在协商"), "consultations:portal", lambda u, o: True, 420)
+    # The consultation pages fold into one menu item (core.navigation groups), so a member's menu stays short.
+    keys = ("consultations", "consultations_plan", "rooms", "outcomes", "portal")
+    navigation.register_group(navigation.NavGroup("consult", pgettext_lazy("menu", "协商"), order=400, keys=keys))

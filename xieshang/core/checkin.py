@@ -40,8 +40,9 @@ def checkin_page(
     names: tuple[str, str],
 ) -> HttpResponse:
     """The page a scanned code opens: the event the token names (`find`), a POST checks the user in (`check_in`),
-    a GET shows whether he already is (`already`); refusals are shown with status 400. `names` are the template's
-    names for the event and the attendance row."""
+    a GET shows whether he already is (`already`); refusals are shown with status 400. Scanned outside the window,
+    the page says when check-in opens (or that it closed) and offers no button (`closed`: not an error of the
+    request). `names` are the template's names for the event and the attendance row."""
     error = ""
     event = row = None
     try:
@@ -55,5 +56,7 @@ def checkin_page(
             error = " ".join(exc.messages)
     elif event is not None:
         row = already(event, request.user)
-    context = {names[0]: event, names[1]: row, "error": error, "window": window(event) if event else None}
+    span = window(event) if event is not None else None
+    closed = span.refusal() if span is not None and not (row or error) else ""
+    context = {names[0]: event, names[1]: row, "error": error, "window": span, "closed": closed}
     return render(request, template, context, status=400 if error else 200)

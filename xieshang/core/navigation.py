@@ -1,4 +1,7 @@
-"""The main menu: apps register entries with a test of who sees them (as with the workbench, no domain imports)."""
+"""The main menu: apps register entries with a test of who sees them (as with the workbench, no domain imports).
+An entry may name a group (`NavGroup`): the entries of a group that a user sees fold into one top-level item that
+opens on a click (<details>, no script needed), so a member's menu stays on one line; a group with a single entry
+visible shows that entry itself."""
 
 from __future__ import annotations
 
@@ -16,17 +19,37 @@ class NavEntry:
     url_name: str
     visible: Callable[[object, object], bool]
     order: int = 100
+    group: str = ""  # a NavGroup's key: shown inside that group
+
+
+@dataclass(frozen=True)
+class NavGroup:
+    key: str
+    label: Any
+    order: int = 100  # where the group stands among the top-level entries
+    keys: tuple[str, ...] = ()  # entries placed in the group by key (besides those naming it)
 
 
 _entries: dict[str, NavEntry] = {}
+_groups: dict[str, NavGroup] = {}
 
 
 def register(entry: NavEntry) -> None:
     _entries[entry.key] = entry
 
 
+_placed: dict[str, str] = {}  # entry key → group key, from NavGroup.keys
+
+
+def register_group(group: NavGroup) -> None:
+    _groups[group.key] = group
+    _placed.update({key: group.key for key in group.keys})
+
+
 def entries_for(user: Any, organization: Any) -> list[dict[str, Any]]:
-    items = []
+    """The user's top-level entries in order; a group is {"key", "label", "children": [entries]}."""
+    top: list[tuple[int, dict[str, Any]]] = []
+    grouped: dict[str, list[dict[str, Any]]] = {}
     for entry in sorted(_entries.values(), key=lambda e: e.order):
         if not entry.visible(user, organization):
             continue
@@ -34,5 +57,16 @@ def entries_for(user: Any, organization: Any) -> list[dict[str, Any]]:
             url = reverse(entry.url_name)
         except NoReverseMatch:
             continue
-        items.append({"key": entry.key, "label": entry.label, "url": url})
-    return items
+        item = {"key": entry.key, "label": entry.label, "url": url}
+        in_group = entry.group if entry.group in _groups else _placed.get(entry.key, "")
+        if in_group:
+            grouped.setdefault(in_group, []).append(item)
+        else:
+            top.append((entry.order, item))
+    for key, children in grouped.items():
+        group = _groups[key]
+        if len(children) == 1:
+            top.append((group.order, children[0]))
+        else:
+            top.append((group.order, {"key": key, "label": group.label, "url": "", "children": children}))
+    return [item for _order, item in sorted(top, key=lambda pair: pair[0])]

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from xieshang.core.exports import safe_cell
 
 from .models import DutyEntry, DutyRule
-from .selectors import RankRow
+from .selectors import RankRow, RosterRow
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -118,3 +118,25 @@ def rules_xlsx(rules: Iterable[DutyRule], kind_names: dict[str, str], year: int)
         for r in rules
     )
     return _book(_("%(year)s年度履职积分规则") % {"year": year}, header, body)
+
+
+def roster_xlsx(rows: list[RosterRow], *, phones: bool) -> bytes:
+    """The member directory; the phone column only for staff (`phones`)."""
+    header = [_("委员"), _("界别"), _("专委会"), _("区县"), _("委员工作室"), _("届次"), _("常委"), _("工作单位及职务")]
+    if phones:
+        header.append(_("手机号码"))
+    body = (
+        [
+            r.name,
+            r.sector,
+            "、".join(r.committees),
+            r.district,
+            "、".join(r.studios),
+            r.term,
+            _("是") if r.is_standing else "",
+            r.workplace,
+            *([r.phone] if phones else []),
+        ]
+        for r in rows
+    )
+    return _book(_("委员名录"), header, body)

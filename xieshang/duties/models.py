@@ -176,6 +176,34 @@ class DutyEntry(models.Model):
         return f"{self.member} {self.kind} {self.points}"
 
 
+class DutyTally(models.Model):
+    """A member's points and number of entries in one organization and year: the sum of his entries, kept by the
+    crediting services (the only writers of entries) in the same transaction, so the ranking reads one row per
+    member instead of summing every entry of the year (bench/duties). `duties.services.tallies_rebuild` recomputes
+    them from the entries."""
+
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("委员"), on_delete=models.CASCADE, related_name="duty_tallies"
+    )
+    organization = models.ForeignKey(
+        "accounts.Organization", verbose_name=_("组织"), on_delete=models.CASCADE, related_name="duty_tallies"
+    )
+    year = models.PositiveSmallIntegerField(_("年度"))
+    points = models.DecimalField(_("积分"), max_digits=8, decimal_places=1, default=0)
+    entries = models.PositiveIntegerField(_("记录条数"), default=0)
+
+    class Meta:
+        verbose_name = _("年度履职合计")
+        verbose_name_plural = _("年度履职合计")
+        constraints = [
+            models.UniqueConstraint(fields=["member", "organization", "year"], name="uniq_duty_tally_member_org_year")
+        ]
+        indexes = [models.Index(fields=["organization", "year", "points"], name="duty_tally_org_year_points")]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} {self.year} {self.points}"
+
+
 class DutyRequirement(Bilingual):
     """What a member owes in a year (e.g. at least one proposal; attendance at least 80 %). Rows without an
     organization are the platform's; an organization with rows of its own uses only its own."""

@@ -6,6 +6,7 @@ import rules
 
 from xieshang.accounts.rules import (
     is_committee_staff,
+    is_conference_staff,
     is_leader,
     is_member,
     is_standing_member,
@@ -24,6 +25,9 @@ rules.add_perm("duties.view_files", can_read_files)
 rules.add_perm("duties.manage_rules", can_manage)
 rules.add_perm("duties.review_report", can_manage)
 rules.add_perm("duties.keep_file", is_member | is_standing_member)
+# The member directory: members and staff read it; phone numbers are for staff only.
+rules.add_perm("duties.view_roster", is_member | is_standing_member | is_conference_staff | is_leader | is_system_admin)
+rules.add_perm("duties.view_phones", is_conference_staff | is_system_admin)
 
 
 @rules.predicate

@@ -8,6 +8,7 @@ urlpatterns = [
     path("export/", views.file_export_view, name="mine_export"),
     path("members/<int:user_id>/", views.member_file_view, name="member"),
     path("members/<int:user_id>/export/", views.file_export_view, name="member_export"),
+    path("roster/", views.roster_view, name="roster"),
     path("ranking/", views.ranking_view, name="ranking"),
     path("shortfalls/", views.shortfalls_view, name="shortfalls"),
     path("rules/", views.rules_view, name="rules"),

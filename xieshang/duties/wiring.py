@@ -26,6 +26,12 @@ def _reads_files(user: Any, organization: Any) -> bool:
     return organization is not None and rules.has_perm("duties.view_files", user, organization)
 
 
+def _reads_roster(user: Any, organization: Any) -> bool:
+    import rules
+
+    return organization is not None and rules.has_perm("duties.view_roster", user, organization)
+
+
 def _writes_report(user: Any, organization: Any) -> bool:
     import rules
 
@@ -54,6 +60,7 @@ def member_section(user: Any, organization: Any) -> Any:
     links = [(str(gettext_lazy("我的履职")), url)]
     if summary["is_standing"]:
         links.append((str(gettext_lazy("年度述职报告")), reverse("duties:reports")))
+    links.append((str(gettext_lazy("委员名录")), reverse("duties:roster")))
     return WorkSection(
         key="duties",
         title=str(gettext_lazy("我的履职：%(year)s 年度 %(points)s 分") % {"year": year, "points": summary["total"]}),
@@ -86,6 +93,7 @@ def staff_section(user: Any, organization: Any) -> Any:
             (str(gettext_lazy("履职排名")), reverse("duties:ranking")),
             (str(gettext_lazy("未达要求")), reverse("duties:shortfalls")),
             (str(gettext_lazy("常委述职报告")), reverse("duties:reports")),
+            (str(gettext_lazy("委员名录")), reverse("duties:roster")),
         ],
     )
 
@@ -93,6 +101,8 @@ def staff_section(user: Any, organization: Any) -> Any:
 def register() -> None:
     from xieshang.core import navigation, workbench
 
+    # A member's duty pages (meetings, activities, studios, file, roster, report) fold into one menu item.
+    navigation.register_group(navigation.NavGroup("duty", gettext_lazy("履职"), order=585))
     workbench.register(member_section, order=470)
     workbench.register(staff_section, order=480)
     navigation.register(
@@ -102,11 +112,17 @@ def register() -> None:
             "duties:mine",
             lambda u, o: _keeps_file(u, o) or _informant(u, o),
             order=600,
+            group="duty",
         )
     )
     navigation.register(
         navigation.NavEntry("duties_ranking", gettext_lazy("履职管理"), "duties:ranking", _reads_files, order=610)
     )
     navigation.register(
-        navigation.NavEntry("duties_reports", gettext_lazy("述职报告"), "duties:reports", _writes_report, order=620)
+        navigation.NavEntry("roster", gettext_lazy("委员名录"), "duties:roster", _reads_roster, order=615, group="duty")
+    )
+    navigation.register(
+        navigation.NavEntry(
+            "duties_reports", gettext_lazy("述职报告"), "duties:reports", _writes_report, order=620, group="duty"
+        )
     )

@@ -11,6 +11,7 @@ from .attendance import (
 from .credit import credit_attendance
 from .groups import expert_add, group_create
 from .importing import attendance_import
+from .kinds import KindValues, kind_save
 from .outputs import output_add
 from .planning import (
     activity_cancel,
@@ -32,12 +33,14 @@ from .studios import (
 from .visits import Recommendation, visit_recommend, visit_record
 
 __all__ = [
+    "KindValues",
     "Recommendation",
     "booking_cancel",
     "booking_make",
     "expert_add",
     "group_create",
     "issue_record",
+    "kind_save",
     "issue_turn",
     "reception_schedule",
     "studio_create",

@@ -6,16 +6,15 @@ more."""
 from __future__ import annotations
 
 from datetime import datetime
-from types import SimpleNamespace
-from typing import Any, cast
+from typing import Any
 
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from xieshang.activities.services import checkin_window as activity_checkin_window
 from xieshang.audit.services import audit_record
+from xieshang.core.windows import Window, around
 
 from ..models import Attendance, Session
 from ._base import lock, must_be_open, now, refresh, require, started, tell, text_error, when
@@ -42,17 +41,15 @@ def checkin_session(token: str) -> Session:
     return session
 
 
-def checkin_window(session: Session) -> tuple[datetime, datetime]:
-    """The check-in window around the opening. The arithmetic is the activities' (one rule for every check-in; a
-    shared primitive is on its way), fed the session's own minutes."""
-    shaped = SimpleNamespace(
-        starts_at=session.starts_at,
-        kind=SimpleNamespace(
-            checkin_before_minutes=session.checkin_before_minutes,
-            checkin_after_minutes=session.checkin_after_minutes,
-        ),
+def checkin_window(session: Session) -> Window:
+    """The check-in window around the opening (core.windows, the one rule for every check-in), with the session's
+    own minutes."""
+    return around(
+        session.starts_at,
+        session.starts_at,
+        before_minutes=session.checkin_before_minutes,
+        after_minutes=session.checkin_after_minutes,
     )
-    return activity_checkin_window(cast(Any, shaped))
 
 
 def _attend(attendance: Attendance, *, actor: Any, recorded_by: Any = None, at: datetime | None = None) -> None:

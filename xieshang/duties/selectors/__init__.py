@@ -17,11 +17,23 @@ from .records import (
     versions_of,
     years_for_member,
 )
-from .standing import TIERS, RankRow, Standing, districts, member_year, ranking, shortfalls, tier_of
+from .roster import RosterRow, roster, roster_groups, roster_pool, roster_rows, terms
+from .standing import (
+    TIERS,
+    RankRow,
+    Standing,
+    districts,
+    member_year,
+    ranking,
+    ranking_page,
+    shortfalls,
+    tier_of,
+)
 
 __all__ = [
     "TIERS",
     "RankRow",
+    "RosterRow",
     "Standing",
     "districts",
     "entries_for_member",
@@ -32,12 +44,18 @@ __all__ = [
     "member_year",
     "pick_version",
     "ranking",
+    "ranking_page",
     "requirements_for",
+    "roster",
+    "roster_groups",
+    "roster_pool",
+    "roster_rows",
     "rule_for",
     "rule_versions",
     "rules_for",
     "settings_for",
     "shortfalls",
+    "terms",
     "tier_of",
     "totals_for_member",
     "versions_of",

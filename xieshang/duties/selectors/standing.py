@@ -8,12 +8,15 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Sum
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, F, FilteredRelation, Q, Sum, Value
+from django.db.models.expressions import Window
+from django.db.models.functions import Coalesce, Rank
 from django.utils.translation import gettext_lazy as _
 
 from xieshang.accounts.models import MemberProfile
 
-from ..models import DutyEntry, DutyKind, DutyRequirement, DutySettings
+from ..models import DutyEntry, DutyKind, DutyRequirement, DutySettings, DutyTally
 from .records import kinds_for, requirements_for, settings_for
 
 TIERS = {
@@ -212,6 +215,82 @@ def ranking(
         previous = row.points
         row.tier = tier_of(row.points, conf)
     return ranked
+
+
+def _tallied(org_id: Any, year: int, **filters: Any) -> Any:
+    """The profiles within the filters, each with the member's tally of the year (0 without one)."""
+    rows = MemberProfile.objects.filter(organization_id=org_id)
+    if filters.get("sector"):
+        rows = rows.filter(sector_id=filters["sector"])
+    if filters.get("committee"):
+        rows = rows.filter(committees__id=filters["committee"])
+    if filters.get("district"):
+        rows = rows.filter(district=filters["district"])
+    tally = FilteredRelation(
+        "user__duty_tallies",
+        condition=Q(user__duty_tallies__organization_id=org_id, user__duty_tallies__year=year),
+    )
+    zero = Value(Decimal(0), output_field=DutyTally._meta.get_field("points"))
+    return rows.annotate(tally=tally).annotate(
+        points=Coalesce(F("tally__points"), zero), entries=Coalesce(F("tally__entries"), Value(0))
+    )
+
+
+def ranking_page(
+    organization: Any, year: int, *, page: Any = 1, per_page: int = 50, **filters: Any
+) -> tuple[Page[Any], dict[str, int]]:
+    """One page of the ranking (ties share a rank) and the number of members in each tier, from the yearly tallies:
+    four queries whatever the number of members and entries (the counts, the page, its members' committees, the
+    cut-offs), where `ranking` sums every entry of the year. Filters as `ranking`'s."""
+    org_id = getattr(organization, "pk", organization)
+    conf = settings_for(org_id)
+    rows = _tallied(org_id, year, **filters)
+    counts = rows.aggregate(
+        total=Count("pk"),
+        excellent=Count("pk", filter=Q(points__gte=conf.excellent_min)),
+        passed=Count("pk", filter=Q(points__gte=conf.pass_min)),
+        basic=Count("pk", filter=Q(points__gte=conf.basic_min)),
+    )
+    tiers = {
+        "excellent": counts["excellent"],
+        "pass": counts["passed"] - counts["excellent"],
+        "basic": counts["basic"] - counts["passed"],
+        "fail": counts["total"] - counts["basic"],
+    }
+    ranked = rows.annotate(rank=Window(Rank(), order_by=F("points").desc())).order_by(
+        "-points", "user__name", "user_id"
+    )
+    paginator = Paginator(ranked, per_page)
+    paginator.count = counts["total"]  # known from the tier counts: no second COUNT
+    found = paginator.get_page(page)
+    values = found.object_list.values_list(  # type: ignore[attr-defined]
+        "user_id", "user__name", "user__first_name", "user__last_name", "user__username", "sector__name", "district",
+        "is_standing", "points", "entries", "rank",
+    )  # fmt: skip
+    shown = list(values)
+    committees: dict[int, list[str]] = {}
+    through = MemberProfile.committees.through
+    named = through.objects.filter(
+        memberprofile__organization_id=org_id, memberprofile__user_id__in=[r[0] for r in shown]
+    ).order_by("specialcommittee__name")
+    for user_id, name in named.values_list("memberprofile__user_id", "specialcommittee__name"):
+        committees.setdefault(user_id, []).append(name)
+    found.object_list = [
+        RankRow(
+            member_id=user_id,
+            name=name or f"{first} {last}".strip() or username,
+            sector=sector_name or "",
+            committees=committees.get(user_id, []),
+            district=member_district,
+            is_standing=is_standing,
+            points=points,
+            entries=entries,
+            rank=rank,
+            tier=tier_of(points, conf),
+        )
+        for user_id, name, first, last, username, sector_name, member_district, is_standing, points, entries, rank in shown  # noqa: E501
+    ]  # fmt: skip
+    return found, tiers
 
 
 def shortfalls(organization: Any, year: int, **filters: Any) -> list[RankRow]:

@@ -11,15 +11,15 @@ from typing import Any, NamedTuple
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import Q, Sum
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xieshang.accounts.models import MemberProfile
 from xieshang.audit.services import audit_record
 
-from ..models import DutyEntry, DutyRule
+from ..models import DutyEntry, DutyRule, DutyTally
 from ..selectors import pick_version, rule_versions
 
 
@@ -35,6 +35,53 @@ class Credit(NamedTuple):
     source_label: str = ""
     source_url: str = ""
     note: str = ""
+
+
+TALLY_CHUNK = 500
+
+
+def _tally(entries: Iterable[DutyEntry]) -> None:
+    """Add entries just written to their members' yearly tallies (DutyTally), in the writer's transaction. One
+    upsert per 500 members (PostgreSQL and SQLite both have INSERT … ON CONFLICT DO UPDATE), which adds to the row
+    under concurrent credits instead of overwriting what another credit added."""
+    sums: dict[tuple[Any, Any, int], list[Any]] = {}
+    for entry in entries:
+        row = sums.setdefault((entry.member_id, entry.organization_id, entry.year), [Decimal(0), 0])
+        row[0] += entry.points
+        row[1] += 1
+    table = connection.ops.quote_name(DutyTally._meta.db_table)
+    items = list(sums.items())
+    for start in range(0, len(items), TALLY_CHUNK):
+        chunk = items[start : start + TALLY_CHUNK]
+        values = ", ".join(["(%s, %s, %s, %s, %s)"] * len(chunk))
+        params = [v for (member, org, year), (points, n) in chunk for v in (member, org, year, points, n)]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (member_id, organization_id, year, points, entries) VALUES {values} "  # noqa: S608 - placeholders only
+                f"ON CONFLICT (member_id, organization_id, year) DO UPDATE SET "
+                f"points = {table}.points + excluded.points, entries = {table}.entries + excluded.entries",
+                params,
+            )
+
+
+def tallies_rebuild(*, organization: Any) -> int:
+    """Recompute the organization's yearly tallies from its entries (after entries were loaded by other means than
+    these services, e.g. a benchmark's bulk load); returns the number of tallies."""
+    org_id = getattr(organization, "pk", organization)
+    rows = (
+        DutyEntry.objects.filter(organization_id=org_id)
+        .values("member_id", "year")
+        .annotate(points=Sum("points"), n=Count("id"))
+        .order_by()
+    )
+    tallies = [
+        DutyTally(member_id=r["member_id"], organization_id=org_id, year=r["year"], points=r["points"], entries=r["n"])
+        for r in rows
+    ]
+    with transaction.atomic():
+        DutyTally.objects.filter(organization_id=org_id).delete()
+        DutyTally.objects.bulk_create(tallies, batch_size=1000)
+    return len(tallies)
 
 
 def _unknown_rule(key: str) -> ValidationError:
@@ -110,6 +157,7 @@ def credit(
     try:
         with transaction.atomic():
             entry.save()
+            _tally([entry])
     except IntegrityError:
         # A concurrent credit for the same act won the race: that entry is the credit.
         return DutyEntry.objects.get(**same)
@@ -201,6 +249,7 @@ def _insert(new: list[DutyEntry], org_id: Any, actor: Any) -> None:
     try:
         with transaction.atomic():
             DutyEntry.objects.bulk_create(new, batch_size=1000)
+            _tally(new)
     except IntegrityError:
         # A concurrent credit wrote one of these acts first: write the batch one by one, each idempotent.
         for entry in new:
@@ -214,6 +263,7 @@ def _insert(new: list[DutyEntry], org_id: Any, actor: Any) -> None:
                 ).first()
                 if found is None:
                     entry.save()
+                    _tally([entry])
                 else:
                     entry.pk = found.pk
     by_rule: dict[str, int] = {}
@@ -275,5 +325,7 @@ def duty_history_load(*, organization: Any, acts: Iterable[PastAct]) -> int:
         )
         entry.source_label, entry.source_url = act.source_label[:200], act.source_url[:300]
         entries.append(entry)
-    DutyEntry.objects.bulk_create(entries, batch_size=1000)
+    with transaction.atomic():
+        DutyEntry.objects.bulk_create(entries, batch_size=1000)
+        _tally(entries)
     return len(entries)

@@ -109,6 +109,38 @@ def rule_update(
     return rule
 
 
+def rule_create(
+    *, actor: Any, organization: Any, key: str, kind: str, year: int, points: Any, label: str, label_en: str = ""
+) -> DutyRule:
+    """A rule key new to the organization (a kind of activity it adds), with its first version from `year`. A key
+    that exists already is refused: it is edited by rule_update, as a new version."""
+    require(actor, "duties.manage_rules", organization)
+    org_id = getattr(organization, "pk", organization)
+    errors: dict[str, str] = {}
+    value: Decimal | None = None
+    try:
+        value = parse_points(points, "points")
+    except ValidationError as error:
+        errors.update({k: v[0] for k, v in error.message_dict.items()})
+    if rule_for(org_id, key) is not None:
+        errors["key"] = _("履职积分规则“%(key)s”已存在。") % {"key": key}
+    if not label.strip():
+        errors["label"] = _("请填写名称。")
+    if errors:
+        raise ValidationError(errors)
+    assert value is not None  # required: parse_points refused an empty value
+    with transaction.atomic():
+        rule = DutyRule.objects.create(
+            organization_id=org_id, key=key, year_from=int(year), kind=kind, label=label.strip()[:80],
+            label_en=label_en.strip()[:80], points=value,
+        )  # fmt: skip
+        audit_record(
+            actor=actor, action="duties.rule_create", obj=rule, organization=org_id,
+            detail={"key": key, "year": int(year), "after": _snapshot(rule)},
+        )  # fmt: skip
+    return rule
+
+
 def tiers_update(*, actor: Any, organization: Any, excellent_min: Any, pass_min: Any, basic_min: Any) -> DutySettings:
     """The tier cut-offs: 优秀 ≥ excellent ≥ 合格 ≥ pass ≥ 基本合格 ≥ basic; anything lower is 不合格."""
     require(actor, "duties.manage_rules", organization)

@@ -58,16 +58,17 @@ def ranking_view(request: HttpRequest) -> HttpResponse:
     need(request, "duties.view_files", organization)
     year = year_from(request)
     filters = _filters(request, organization)
-    rows = selectors.ranking(organization, year, **filters)
     if request.GET.get("format") == "xlsx":
+        rows = selectors.ranking(organization, year, **filters)
         return xlsx(exports.ranking_xlsx(rows, year), _("%(year)s年度履职排名") % {"year": year})
-    tiers: dict[str, int] = {key: 0 for key in selectors.TIERS}
-    for row in rows:
-        tiers[row.tier] += 1
+    page, tiers = selectors.ranking_page(organization, year, page=request.GET.get("page"), per_page=PER_PAGE, **filters)
+    prefix = reverse("duties:member", args=[0]).removesuffix("0/")
+    for row in page:
+        row.url = f"{prefix}{row.member_id}/"  # type: ignore[attr-defined]
     conf = selectors.settings_for(organization)
     context = {
         "year": year,
-        "page": _page(request, rows),
+        "page": page,
         "tier_counts": [(selectors.TIERS[k], n) for k, n in tiers.items()],
         "conf": conf,
         **_filter_context(request, organization, filters),
