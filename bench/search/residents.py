@@ -1,7 +1,7 @@
 """Seeded generator of a labelled development corpus of residents' messages (留言) in the 7 first-level categories of
 city government message boards, and of labelled duplicate pairs.
 
-    .venv/bin/python bench/search/residents.py            # writes bench/search/data/residents.csv, residents_pairs.jsonl
+    .venv/bin/python bench/search/residents.py   # writes bench/search/data/residents.csv, residents_pairs.jsonl
     .venv/bin/python bench/search/residents.py --seed 7 --out /tmp/x   # another draw, elsewhere
 
 Origin and licence: every text is produced by this script from the phrase banks below, written for Xieshang (no
@@ -432,12 +432,71 @@ PUSHES = [
 ]
 
 DISTRICTS = [f"A{i}区" for i in range(1, 8)] + ["A市", "西地省A市", "K8县", "L市L4县"]
-STREET_ROOTS = "枫林 韶山 芙蓉 五一 人民 解放 东风 劳动 曙光 万家丽 雨花 金星 望城 星沙 湘江 桐梓坡 车站 黄兴 麓山 岳麓".split()
+STREET_ROOTS = [
+    "枫林",
+    "韶山",
+    "芙蓉",
+    "五一",
+    "人民",
+    "解放",
+    "东风",
+    "劳动",
+    "曙光",
+    "万家丽",
+    "雨花",
+    "金星",
+    "望城",
+    "星沙",
+    "湘江",
+    "桐梓坡",
+    "车站",
+    "黄兴",
+    "麓山",
+    "岳麓",
+]
 STREET_KIND = ["路", "大道", "街", "北路", "南路", "中路"]
-ESTATE_A = "润和 金色 阳光 碧桂 恒大 保利 中建 万科 绿地 融创 锦绣 龙湖 山水 和平 幸福 新城 丽景 滨江 书香 嘉园".split()
+ESTATE_A = [
+    "润和",
+    "金色",
+    "阳光",
+    "碧桂",
+    "恒大",
+    "保利",
+    "中建",
+    "万科",
+    "绿地",
+    "融创",
+    "锦绣",
+    "龙湖",
+    "山水",
+    "和平",
+    "幸福",
+    "新城",
+    "丽景",
+    "滨江",
+    "书香",
+    "嘉园",
+]
 ESTATE_B = ["小区", "花园", "家园", "苑", "新村", "公馆", "城", "华府", "一期", "二期"]
-VILLAGES = "黄土岭 石门 杨家 高桥 新塘 河西 白沙 双江 长冲 泉塘 荷花 罗家".split()
-COMPANIES = "华远 鑫盛 恒通 宏达 天成 瑞丰 金鼎 众鑫 佳美 东方 博远 汇通 联创 诚信 大地 顺达".split()
+VILLAGES = ["黄土岭", "石门", "杨家", "高桥", "新塘", "河西", "白沙", "双江", "长冲", "泉塘", "荷花", "罗家"]
+COMPANIES = [
+    "华远",
+    "鑫盛",
+    "恒通",
+    "宏达",
+    "天成",
+    "瑞丰",
+    "金鼎",
+    "众鑫",
+    "佳美",
+    "东方",
+    "博远",
+    "汇通",
+    "联创",
+    "诚信",
+    "大地",
+    "顺达",
+]
 COMPANY_KIND = ["建筑公司", "物业公司", "置业有限公司", "科技有限公司", "实业公司", "商贸公司", "劳务公司", "公司"]
 SCHOOL_KIND = ["小学", "中学", "实验学校", "第一中学", "第二小学", "外国语学校", "实验中学"]
 HOSPITAL_KIND = ["人民医院", "中医院", "妇幼保健院", "卫生院", "中心医院", "第一人民医院"]

@@ -88,7 +88,8 @@ def main() -> None:
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     texts, labels, groups = read(Path(args.data))
-    schemes = {"stratified": list(StratifiedKFold(args.folds, shuffle=True, random_state=args.seed).split(texts, labels))}
+    stratified = StratifiedKFold(args.folds, shuffle=True, random_state=args.seed)
+    schemes = {"stratified": list(stratified.split(texts, labels))}
     if groups:
         grouped = StratifiedGroupKFold(args.folds, shuffle=True, random_state=args.seed)
         schemes["unseen-wording"] = list(grouped.split(texts, labels, groups))

@@ -174,7 +174,7 @@ def _route_features(doc: tuple[str, str]) -> list[str]:
             feats += [run[i : i + 3] for i in range(len(run) - 2)]
         words = [w for w in " ".join(seg.cut(cleaned)).split() if w not in stop]
         feats += ["w:" + w for w in words if len(w) >= 2]
-        feats += [f"b:{a}_{b}" for a, b in zip(words, words[1:])]
+        feats += [f"b:{a}_{b}" for a, b in zip(words, words[1:], strict=False)]
     if title:
         cleaned = clean(title)
         for run in cleaned.split():
