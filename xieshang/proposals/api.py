@@ -234,10 +234,8 @@ def similar(request, filters: Query[SimilarFilters]):
         return Status(400, {"detail": "请先选择所在的政协组织。", "code": "no_organization"})
     found = similar_proposals(request.user, org_id, filters.title, filters.body, exclude=filters.exclude)
     items = [{"id": s.proposal.pk, "title": s.proposal.title, "score": s.score} for s in found.shown]
-    return Status(
-        200,
-        {"items": items, "hidden": found.hidden, "min_score": POLICY.min_score, "near_duplicate": POLICY.near_duplicate},
-    )
+    policy = {"min_score": POLICY.min_score, "near_duplicate": POLICY.near_duplicate}
+    return Status(200, {"items": items, "hidden": found.hidden, **policy})
 
 
 @router.get("/{int:proposal_id}", response=ProposalDetailOut)

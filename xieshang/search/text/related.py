@@ -49,8 +49,9 @@ def related_words(
 ) -> list[str]:
     """Up to ``limit`` related words, best first.
 
-    ``documents``: the index terms of a sample of indexed documents (those that contain a query word, and others), in
-    search mode (``Segmenter.terms(search=True)``); ``is_word``: whether the segmenter's vocabulary knows a word (the base dictionary or a user word)."""
+    ``documents``: the index terms of a sample of indexed documents (those that contain a query word, and others),
+    in search mode (``Segmenter.terms(search=True)``); ``is_word``: whether the segmenter's vocabulary knows a word
+    (the base dictionary or a user word)."""
     terms = [t for t in dict.fromkeys(query_terms) if t]
     if not terms:
         return []
