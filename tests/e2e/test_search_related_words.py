@@ -37,7 +37,7 @@ def test_an_empty_search_suggests_co_occurring_words(page, organization, lang):
     login(page, "lead", PASSWORD)
     page.goto("/")
     page.get_by_role("link", name="Search" if english else "检索").first.click()
-    page.get_by_role("searchbox").fill("加装电梯 火箭")
+    page.get_by_label("Search terms" if english else "检索词").fill("加装电梯 火箭")
     page.get_by_role("button", name="Search" if english else "检索").click()
     box = page.locator(".search-suggestions")
     expect(box).to_be_visible()
