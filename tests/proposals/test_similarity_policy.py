@@ -90,3 +90,31 @@ def test_the_hidden_notice_names_nothing_and_ignores_drafts(client, world, index
         reverse("proposals:similar"), {"title": "口袋公园", "body": PARKS}, HTTP_HX_REQUEST="true"
     ).content.decode()
     assert html.strip() == ""
+
+
+def test_the_api_answers_what_the_panel_shows_under_the_same_policy(world, indexing):
+    from urllib.parse import urlencode
+
+    from tests.proposals.test_api import client as api_client
+
+    w = world
+    with indexing():
+        own = _under_review(w, w.lead, "关于加快老旧小区加装电梯的建议", ELEVATOR)
+        _under_review(w, w.outsider, "关于多建口袋公园的建议", PARKS)  # not the writer's: reported, not named
+        _under_review(w, w.co1, "关于加强课后服务师资的建议", SCHOOL)
+    query = {"title": "关于加快老旧小区加装电梯的建议", "body": ELEVATOR, "organization": w.org.pk}
+    r = api_client.get("/proposals/similar?" + urlencode(query), user=w.lead)
+    assert r.status_code == 200, r.content
+    data = r.json()
+    panel = similar_proposals(w.lead, w.org, query["title"], ELEVATOR)
+    assert [(i["id"], i["score"]) for i in data["items"]] == [(s.proposal.pk, s.score) for s in panel.shown]
+    assert data["items"][0]["id"] == own.pk and data["hidden"] == panel.hidden
+    assert (data["min_score"], data["near_duplicate"]) == (POLICY.min_score, POLICY.near_duplicate)
+    assert all(i["score"] >= POLICY.min_score for i in data["items"])
+    query["body"] = PARKS
+    query["title"] = "口袋公园"
+    data = api_client.get("/proposals/similar?" + urlencode(query), user=w.lead).json()
+    assert data["hidden"] == 1 and data["items"] == []
+    # Outside the caller's organizations: a clear 400, nothing leaks.
+    r = api_client.get("/proposals/similar?" + urlencode({**query, "organization": 999999}), user=w.lead)
+    assert r.status_code == 400

@@ -28,3 +28,26 @@ def test_custom_stopwords_replace_or_extend():
     # Replacing the list lets boilerplate through.
     assert "建议" in dict(top_terms(TEXTS, n=50, stopwords=set()))
     assert top_terms([], n=5) == [] and top_terms(["", "的了。"], n=5) == []
+
+
+def test_report_filler_is_never_a_keyword():
+    texts = [
+        "据统计，上年全市部分老旧小区完成改造，加装电梯增长百分之二十。",
+        "部分群众反映停车难，据统计上年同比增长，停车位缺口较大。",
+        "上年部分学校课后服务覆盖率增长，据统计达到九成。",
+    ]
+    terms = dict(top_terms(texts, n=50))
+    for filler in ["部分", "上年", "增长", "据统计", "同比", "达到"]:
+        assert filler not in terms
+    assert {"加装电梯", "停车位"} <= set(terms)
+
+
+def test_background_tf_idf_puts_what_sets_a_group_apart_first():
+    group = ["老旧小区加装电梯，社区", "加装电梯的财政补贴，社区"]
+    others = ["垃圾分类与社区", "公交线路与社区", "课后服务与社区"]
+    plain = top_terms(group, per_document=True)
+    ranked = top_terms(group, per_document=True, background=group + others)
+    assert ranked[0] == ("加装电梯", 2)
+    # Counts stay counts; only the order changes (社区 is in every text of the period).
+    assert dict(plain) == dict(ranked)
+    assert [t for t, _ in ranked].index("社区") > [t for t, _ in ranked].index("加装电梯")

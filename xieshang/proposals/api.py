@@ -201,6 +201,43 @@ def list_proposals(request, filters: Query[ListFilters]):
     return Status(200, {"count": qs.count(), "items": items})
 
 
+class SimilarFilters(Schema):
+    title: str = Field("", max_length=300)
+    body: str = Field("", max_length=20_000)
+    exclude: int | None = Field(None, description="A proposal to leave out (the one being edited).")
+    organization: int | None = Field(None, description="Defaults to the caller's current organization.")
+
+
+class SimilarItemOut(Schema):
+    id: int
+    title: str
+    score: float
+
+
+class SimilarOut(Schema):
+    items: list[SimilarItemOut]
+    hidden: int = Field(description="Near-duplicates the caller may not read (not named).")
+    min_score: float
+    near_duplicate: float
+
+
+@router.get("/similar", response={200: SimilarOut, 400: ErrorOut})
+def similar(request, filters: Query[SimilarFilters]):
+    """Earlier proposals most like a title and body: the writing panel's list, by the same similarity function and
+    threshold policy (search.similar.POLICY) as the panel and the merge candidates."""
+    from xieshang.search.similar import POLICY
+
+    from .views.similar import similar_proposals
+
+    org_id = filters.organization or getattr(getattr(request, "organization", None), "pk", None)
+    if org_id is None or org_id not in user_organization_ids(request.user):
+        return Status(400, {"detail": "请先选择所在的政协组织。", "code": "no_organization"})
+    found = similar_proposals(request.user, org_id, filters.title, filters.body, exclude=filters.exclude)
+    items = [{"id": s.proposal.pk, "title": s.proposal.title, "score": s.score} for s in found.shown]
+    policy = {"min_score": POLICY.min_score, "near_duplicate": POLICY.near_duplicate}
+    return Status(200, {"items": items, "hidden": found.hidden, **policy})
+
+
 @router.get("/{int:proposal_id}", response=ProposalDetailOut)
 def proposal_detail(request, proposal_id: int):
     """The proposal with its co-signers, replies and whole history."""

@@ -14,6 +14,7 @@ from xieshang.accounts.selectors import roles_by_organization
 from . import registry
 from .lexicon import current_segmenter
 from .models import DictionaryWord, RoutingSuggestion, SearchDocument
+from .text.keywords import DocumentFrequencies
 from .text.keywords import top_terms as text_top_terms
 
 
@@ -63,8 +64,9 @@ def top_terms(
     n: int = 20,
     doc_types: list[str] | None = None,
 ) -> dict[str, list[tuple[str, int]]]:
-    """Most frequent content words of the organization's indexed documents (counted once per document), overall
-    (key "") or per sector / per category. ``period`` is a year or a (from, to) pair of dates on doc_date."""
+    """Keywords (TF-IDF against the whole period, counted once per document) of the organization's indexed
+    documents, overall (key "") or per sector / per category. ``period`` is a year or a (from, to) pair of dates on
+    doc_date."""
     qs = SearchDocument.objects.filter(organization=organization)
     if doc_types:
         qs = qs.filter(doc_type__in=doc_types)
@@ -86,10 +88,12 @@ def top_terms(
         ids = [k for k in groups if k is not None]
         labels = {pk: name for pk, name in Sector.objects.filter(pk__in=ids).values_list("pk", "name")}
     segmenter = current_segmenter()
+    # TF-IDF against all of the period's documents: what sets a group apart, not what every proposal says.
+    background = DocumentFrequencies.of_texts((t for texts in groups.values() for t in texts), segmenter)
     out: dict[str, list[tuple[str, int]]] = {}
     for key, texts in groups.items():
         label = labels.get(key, "" if key is None else str(key))
-        out[label] = text_top_terms(texts, n=n, segmenter=segmenter, per_document=True)
+        out[label] = text_top_terms(texts, n=n, segmenter=segmenter, per_document=True, background=background)
     return out
 
 

@@ -11,12 +11,9 @@ import logging
 import threading
 from dataclasses import dataclass, field
 
-from django.db import transaction
-from django.db.models import Q
+from django.db import connection, transaction
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
-
-from xieshang.accounts.selectors import roles_by_organization
 
 from . import registry
 from .backends import get_backend
@@ -24,10 +21,11 @@ from .backends.base import PAGE_COLUMNS, RANK_WINDOW
 from .highlight import highlight, snippet
 from .indexing import index_now, rebuild  # noqa: F401  (re-exported: commands and callers of services)
 from .lexicon import current_segmenter
-from .models import DictionaryWord, SearchDocument
+from .models import SearchDocument
 from .selectors import visibility_condition
 from .tasks import index_object
-from .text.segment import _FTS_KEYWORDS, normalize
+from .text.related import related_words
+from .text.segment import _FTS_KEYWORDS, load_stopwords, normalize
 
 logger = logging.getLogger(__name__)
 
@@ -259,8 +257,8 @@ def _add_places(hits: list[Hit]) -> None:
 
 
 def suggestions(user, terms: list[str], filters=None, *, where=None, params=None, limit: int = 5) -> list[Suggestion]:
-    """For an empty result: the query without one of its words (when that finds something), then dictionary words
-    that share characters with the query."""
+    """For an empty result: the query without one of its words (when that finds something), then related words: real
+    words that occur with the query's words in documents the user may see (``text.related``)."""
     out: list[Suggestion] = []
     if where is None:
         where, params = _where(user, filters)
@@ -272,20 +270,28 @@ def suggestions(user, terms: list[str], filters=None, *, where=None, params=None
             if n:
                 out.append(Suggestion("".join(rest), n, _("去掉“%(word)s”") % {"word": dropped}))
         out.sort(key=lambda s: -s.count)
-    chars = sorted({ch for t in terms for ch in t if not ch.isascii()})[:8]
-    if chars and len(out) < limit:
-        org_ids = sorted(roles_by_organization(user))
-        cond = Q()
-        for ch in chars:
-            cond |= Q(word__contains=ch)
-        candidates = (
-            DictionaryWord.objects.filter(Q(organization_id__in=org_ids) | Q(organization__isnull=True))
-            .filter(cond)
-            .exclude(word__in=terms)
-            .values_list("word", flat=True)[:200]
-        )
-        joined = "".join(terms)
-        ranked = sorted(set(candidates), key=lambda w: (-sum(ch in joined for ch in set(w)), len(w), w))
-        for word in ranked[: limit - len(out)]:
+    if len(out) < limit:
+        for word in related_words_for(terms, where, params, limit=limit - len(out)):
             out.append(Suggestion(word, 0, _("词典中的相近词")))
     return out[:limit]
+
+
+# How many documents the related-word sample reads: those holding a query word first, then others for the IDF.
+RELATED_SAMPLE = 400
+
+
+def related_words_for(terms: list[str], where: str, params: list, *, limit: int = 5) -> list[str]:
+    """Related words of the query ``terms`` from the segmented text of documents matching ``where`` (the user's
+    visibility and filters): words that co-occur with a query word, never pieces of it (text.related)."""
+    if not terms:
+        return []
+    likes = " OR ".join(["(' ' || d.seg_title || ' ' || d.seg_body || ' ') LIKE %s"] * len(terms))
+    base = f"SELECT d.seg_title, d.seg_body FROM search_searchdocument d WHERE {where}"  # noqa: S608 - placeholders
+    with connection.cursor() as cursor:
+        cursor.execute(f"{base} AND ({likes}) LIMIT %s", [*params, *(f"% {t} %" for t in terms), RELATED_SAMPLE])
+        rows = cursor.fetchall()
+        cursor.execute(f"{base} LIMIT %s", [*params, RELATED_SAMPLE])
+        rows += cursor.fetchall()
+    segmenter = current_segmenter()
+    documents = [f"{title} {body}".split() for title, body in rows]
+    return related_words(terms, documents, stopwords=load_stopwords(), is_word=segmenter.is_word, limit=limit)

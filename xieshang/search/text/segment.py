@@ -193,6 +193,10 @@ class Segmenter:
     def __contains__(self, word: str) -> bool:
         return word in self._words
 
+    def is_word(self, word: str) -> bool:
+        """Whether the vocabulary knows ``word``: a user word or a word of rjieba's base dictionary."""
+        return word in self._words or self._jieba.has_word(word)
+
     def add_word(self, word: str, freq: int | None = None, tag: str | None = None) -> None:
         """Add or update a user word; the next cut uses it."""
         uw = UserWord(word.strip(), freq, tag)
