@@ -2,6 +2,8 @@
 
 import pytest
 
+from tests.proposals.factories import contact
+
 from xieshang.proposals import services
 from xieshang.proposals.models import Proposal
 from xieshang.proposals.selectors import categories_for
@@ -37,6 +39,7 @@ def test_full_lifecycle(world):
     assert p.state.key == "handling"
     co = p.assignments.get(role="co")
     services.cohandler_opinion(actor=w.officers[1], assignment=co, text="同意主办意见")
+    contact(w, p)
     services.reply_submit(
         actor=w.officers[0],
         proposal=p,

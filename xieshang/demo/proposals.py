@@ -101,6 +101,15 @@ GAPS = {
 }
 
 
+# 办理协商: how units consulted the member before replying, as their records read.
+CONTACTS = [
+    ("phone", "电话联系提案人，介绍办理思路和年度计划安排，提案人表示认可。"),
+    ("visit", "登门走访提案人，现场查看问题点位，商定先行整改、年内完成。"),
+    ("meeting", "召开办理协商座谈会，提案人、街道和相关科室参加，就实施步骤达成一致。"),
+    ("phone", "电话沟通答复口径，提案人希望明确完成时限，我局承诺在答复中写明。"),
+]
+
+
 class Clock:
     """A settable now() for the engine and services while the demo runs."""
 
@@ -221,6 +230,17 @@ def _reply(rng, clock, cast, proposal, grade=None):
                 proposal=proposal,
                 assignment=assignment,
                 note="已电话联系提案人，当面沟通办理思路，提案人表示理解。",
+            )
+        if services.contact_required(proposal) and not assignment.contacts.exists():
+            method, agreed = rng.choice(CONTACTS)
+            services.contact_record(
+                actor=officer,
+                proposal=proposal,
+                assignment=assignment,
+                method=method,
+                contacted_on=timezone.localdate(clock()),
+                with_whom=f"{proposal.submitter.display_name}委员",
+                agreed=agreed,
             )
         opener = rng.choice(REPLY_OPENERS).format(title=proposal.title, subject=SUBJECTS.get(topic_key, "相关"))
         services.reply_submit(

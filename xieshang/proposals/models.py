@@ -439,6 +439,49 @@ class Reply(models.Model):
         return f"{self.reference_number} ({self.grade})"
 
 
+class HandlingContact(models.Model):
+    """办理协商: a handling unit's recorded contact with the proposal's member before it replies (how, when, with
+    whom, what was agreed). The member confirms the record or disputes it; a disputed record is flagged to the
+    supervisors. Whether a reply needs one is the workflow's: the condition `proposals.member_contacted` on its
+    `reply` transition (on by default for proposals)."""
+
+    class Method(models.TextChoices):
+        PHONE = "phone", _("电话沟通")
+        VISIT = "visit", _("登门走访")
+        MEETING = "meeting", _("座谈会商")
+        OTHER = "other", _("其他方式")
+
+    class Response(models.TextChoices):
+        PENDING = "pending", _("待委员确认")
+        CONFIRMED = "confirmed", _("委员已确认")
+        DISPUTED = "disputed", _("委员有异议")
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="contacts")
+    assignment = models.ForeignKey(Assignment, on_delete=models.PROTECT, related_name="contacts")
+    round = models.PositiveSmallIntegerField(_("轮次"), default=1)
+    method = models.CharField(_("沟通方式"), max_length=8, choices=Method.choices)
+    contacted_on = models.DateField(_("沟通日期"))
+    with_whom = models.CharField(_("沟通对象"), max_length=80)
+    agreed = models.TextField(_("沟通情况及商定事项"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+    response = models.CharField(_("委员意见"), max_length=10, choices=Response.choices, default=Response.PENDING)
+    member_note = models.TextField(_("委员说明"), blank=True)
+    responded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    responded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("办理协商记录")
+        verbose_name_plural = _("办理协商记录")
+        ordering = ["proposal", "recorded_at", "id"]
+        indexes = [models.Index(fields=["proposal", "assignment"], name="prop_contact_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.assignment.unit} · {self.contacted_on:%Y-%m-%d} · {self.get_method_display()}"
+
+
 class Countersign(models.Model):
     """A co-handler's countersignature (会签) of a reply; the co-handler may have edited the text."""
 

@@ -59,7 +59,9 @@ from .rating import (
     proposal_confirm,
     rating_submit,
 )
+from .contacts import contact_record, contact_respond
 from .replies import (
+    contact_required,
     rehandle_contact,
     reply_approve,
     reply_countersign,
@@ -111,6 +113,9 @@ __all__ = [
     "proposal_update",
     "rating_submit",
     "rehandle_contact",
+    "contact_record",
+    "contact_respond",
+    "contact_required",
     "reply_approve",
     "reply_countersign",
     "reply_publish",

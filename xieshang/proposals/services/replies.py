@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from xieshang.workflow import cache
 from xieshang.workflow.exceptions import InvalidEdge
 from xieshang.workflow.models import WorkflowEvent
 from xieshang.workflow.selectors import state_has
@@ -17,9 +18,11 @@ from .. import search_wiring
 from ..models import (
     Assignment,
     Countersign,
+    HandlingContact,
     Proposal,
     Reply,
 )
+from ..roles import CONTACT_CONDITION, contact_missing
 from ..selectors import officer_unit_ids
 from ._base import (
     audit,
@@ -47,6 +50,15 @@ def rehandle_contact(*, actor: User, proposal: Proposal, note: str, assignment: 
         row.save(update_fields=["recontacted_at", "recontact_note"])
         audit(actor, "rehandle_contact", locked, assignment=row.pk)
     return row
+
+
+def contact_required(proposal: Proposal) -> bool:
+    """Whether the proposal's workflow asks for a recorded contact with the member before the reply (办理协商): the
+    condition on its `reply` transition, which an organization may remove from its copy."""
+    if proposal.workflow_id is None:
+        return False
+    reply = cache.for_workflow(proposal.workflow).transition("reply")
+    return reply is not None and CONTACT_CONDITION in (reply.conditions or ())
 
 
 def _replying_assignment(actor: User, locked: Proposal, assignment: Assignment | None) -> Assignment:
@@ -96,6 +108,8 @@ def reply_submit(
         row = _replying_assignment(actor, locked, assignment)
         if not row.needs_reply:
             raise InvalidEdge(_("本单位本轮答复已提交。"))
+        if contact_required(locked) and not HandlingContact.objects.filter(assignment=row).exists():
+            raise ValidationError({"text": contact_missing()})
         if state_has(locked, "rehandling") and row.recontacted_at is None:
             raise ValidationError({"text": _("重办须先与提案人再次沟通，并记录沟通情况。")})
         on_time = locked.due_on is None or timezone.localdate() <= locked.due_on

@@ -15,6 +15,8 @@ from ..forms import (
     AttachmentForm,
     ClassifyForm,
     CommentForm,
+    ContactForm,
+    ContactResponseForm,
     CountersignForm,
     ExtendForm,
     FastTrackForm,
@@ -32,9 +34,10 @@ from ..forms import (
     ReviewForm,
     SendBackForm,
 )
-from ..models import Assignment, Comment, CoSignature, Proposal, Rating, Reply
+from .. import services
+from ..models import Assignment, Comment, CoSignature, HandlingContact, Proposal, Rating, Reply
 from ..page_queries import may_read_letter
-from ..selectors import officer_unit_ids, signers
+from ..selectors import is_signer, officer_unit_ids, signers
 from . import similar
 
 # Transitions whose data comes from a form on this page; the action list points to the form instead of a button.
@@ -152,6 +155,10 @@ def _unit_forms(ctx, page, my_assignments, lead_reply, forms: _Forms) -> None:
         if a.role != Assignment.Role.CO and working and a.needs_reply:
             ctx["reply_assignment"] = a
             forms.add("reply", ReplyForm)
+            forms.add("contact", ContactForm)
+            ctx["contact_missing"] = services.contact_required(p) and not any(
+                c.assignment_id == a.pk for c in ctx["contacts"]
+            )
             if state_has(p, "rehandling") and a.recontacted_at is None:
                 forms.add("recontact", RecontactForm)
         if a.role == Assignment.Role.CO and state_has(p, "countersigning") and lead_reply:
@@ -221,6 +228,22 @@ def _extras(ctx, page, user, given: dict, f: dict) -> None:
             ctx["may_open_report"] = rules.has_perm("opinions.view_report", user, report)
 
 
+def _contacts(ctx, page, user, my_assignments, forms: _Forms) -> None:
+    """办理协商 records: read once a unit has received the proposal; shown to the units, the office and the signers;
+    a signer answers the records still waiting for him."""
+    p = page.proposal
+    received = any(a.received_at is not None for a in page.assignments)
+    contacts = list(p.contacts.select_related("assignment__unit").order_by("recorded_at", "id")) if received else []
+    ctx["contacts"] = contacts
+    if not contacts:
+        return
+    ctx["is_contact_signer"] = is_signer(user, p)
+    pending = [c for c in contacts if c.response == HandlingContact.Response.PENDING]
+    if pending and ctx["is_contact_signer"]:
+        ctx["contact_to_answer"] = pending[0]
+        forms.add("contact_response", ContactResponseForm)
+
+
 def page_context(request, page, given: dict) -> dict:
     """The detail page's context; `given` holds refused forms to show again with their data and errors."""
     user = request.user
@@ -249,6 +272,7 @@ def page_context(request, page, given: dict) -> dict:
         "letters": [r for r in page.replies if may_read_letter(user, r)],
     }
     forms = _Forms(given, ctx["forms"])
+    _contacts(ctx, page, user, my_assignments, forms)
     _member_forms(ctx, page, user, may, forms)
     _office_forms(ctx, page, may, forms)
     _unit_forms(ctx, page, my_assignments, lead_reply, forms)
