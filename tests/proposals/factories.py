@@ -1,5 +1,7 @@
 """Proposals made and moved by the services, for tests: make_proposal(world, ...) and advance(world, p, "state")."""
 
+from datetime import timedelta
+
 from django.utils import timezone
 
 from xieshang.proposals import services
@@ -62,8 +64,15 @@ def reply(w, p, unit_index=0, grade="B", contacted=True, **kwargs):
         contact_phone=kwargs.pop("contact_phone", "13812345678"),
         text=kwargs.pop("text", "经研究，已列入年度计划。"),
         grade=grade,
-        **kwargs,
+        **{**promise_for(grade), **kwargs},
     )
+
+
+def promise_for(grade):
+    """A B reply is a promise: what and by when (three months on)."""
+    if grade != "B":
+        return {}
+    return {"promise": "年内完成加装电梯试点。", "promise_due_on": timezone.localdate() + timedelta(days=90)}
 
 
 def advance(w, p, target: str, *, co: bool = True):

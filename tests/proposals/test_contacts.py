@@ -23,6 +23,8 @@ REPLY = {
     "contact_phone": "0371-67180000",
     "text": "已将加装电梯列入年度计划，年底前完成。",
     "grade": "B",
+    "promise": "年底前完成加装电梯试点。",
+    "promise_due_on": (timezone.localdate() + timedelta(days=90)).isoformat(),
 }
 
 
@@ -64,7 +66,12 @@ def test_contact_form_keeps_input_on_refusal_then_reply_goes_through(client, wor
     good = {**bad, "contacted_on": timezone.localdate().isoformat()}
     assert client.post(_url("contact", p), good).status_code == 302
     row = HandlingContact.objects.get()
-    assert (row.method, row.with_whom, row.response, row.assignment.unit) == ("visit", "提案人本人", "pending", w.units[0])
+    assert (row.method, row.with_whom, row.response, row.assignment.unit) == (
+        "visit",
+        "提案人本人",
+        "pending",
+        w.units[0],
+    )
     assert Notification.objects.filter(recipient=p.submitter, kind="proposal.contact").count() == 1
     assert client.post(_url("reply", p), REPLY).status_code == 302
     assert Reply.objects.filter(proposal=p).count() == 1

@@ -2,8 +2,7 @@
 
 import pytest
 
-from tests.proposals.factories import contact
-
+from tests.proposals.factories import contact, promise_for
 from xieshang.proposals import services
 from xieshang.proposals.models import Proposal
 from xieshang.proposals.selectors import categories_for
@@ -48,6 +47,7 @@ def test_full_lifecycle(world):
         contact_phone="0371-67180000",
         text="已列入计划",
         grade="B",
+        **promise_for("B"),
     )
     assert p.state.key == "countersigning"
     services.reply_countersign(actor=w.officers[1], proposal=p, note="同意")

@@ -3,6 +3,8 @@ step through the services, as the pages would."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -96,6 +98,8 @@ def advance(w, p: Proposal, to: str) -> Proposal:
             contact_phone="13912345678",
             text="已列入计划。联系电话 0371-67181234。",
             grade="B",
+            promise="年内完成加装电梯试点。",
+            promise_due_on=timezone.localdate() + timedelta(days=90),
         )
     if past("supervisor_review"):
         services.reply_countersign(actor=w.officers[1], proposal=p, note="同意")

@@ -14,7 +14,7 @@ from xieshang.core.uploads import validate_uploads
 from xieshang.core.views import apply_errors  # noqa: F401 (the views import it from here)
 from xieshang.workflow.selectors import state_tag
 
-from .models import Category, NotFiledGround, Proposal, Rating, Reply, HandlingContact
+from .models import Category, HandlingContact, NotFiledGround, Proposal, Rating, Reply
 from .selectors import categories_for, grounds_for, settings_for
 
 MEMBER_ROLES = (Role.MEMBER, Role.STANDING_MEMBER)
@@ -320,6 +320,17 @@ class ReplyForm(forms.Form):
     )
     text = forms.CharField(label=_("答复正文"), widget=forms.Textarea(attrs={"rows": 12}), required=False)
     grade = forms.ChoiceField(label=_("答复类别"), choices=[("", "—"), *Reply.Grade.choices], required=False)
+    promise = forms.CharField(
+        label=_("承诺事项"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_(
+            "B 类答复须写明将做什么；其他答复承诺了具体行动的也可填写。送达后由提案委员会跟踪落实，到期前提醒。"
+        ),
+    )
+    promise_due_on = forms.DateField(
+        label=_("承诺完成时限"), widget=forms.DateInput(attrs={"type": "date"}), required=False
+    )
 
 
 class ContactForm(forms.Form):
@@ -349,7 +360,10 @@ class ContactResponseForm(forms.Form):
         required=False,
     )
     note = forms.CharField(
-        label=_("说明"), widget=forms.Textarea(attrs={"rows": 2}), required=False, help_text=_("有异议时请说明实际情况。")
+        label=_("说明"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text=_("有异议时请说明实际情况。"),
     )
 
 

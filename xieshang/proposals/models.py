@@ -428,6 +428,9 @@ class Reply(models.Model):
     publish_due_on = models.DateField(_("公开期限"), null=True, blank=True)
     is_published = models.BooleanField(_("已公开"), default=False)
     published_at = models.DateTimeField(_("公开时间"), null=True, blank=True)
+    # What the unit commits to do and by when (a B reply must say it): tracked as an outcome once the reply is sent.
+    promise = models.TextField(_("承诺事项"), blank=True)
+    promise_due_on = models.DateField(_("承诺完成时限"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("答复")
@@ -437,6 +440,14 @@ class Reply(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reference_number} ({self.grade})"
+
+    def get_absolute_url(self) -> str:
+        return self.proposal.get_absolute_url() + "#h-replies"
+
+    @property
+    def organization_id(self) -> int:
+        """The proposal's organization (a reply is an outcome's origin: consultations.origins)."""
+        return self.proposal.organization_id
 
 
 class HandlingContact(models.Model):

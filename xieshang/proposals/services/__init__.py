@@ -29,6 +29,7 @@ from .assignment import (
     return_reassign,
     return_refuse,
 )
+from .contacts import contact_record, contact_respond
 from .cosign import (
     cosign_decline,
     cosign_invite,
@@ -59,7 +60,6 @@ from .rating import (
     proposal_confirm,
     rating_submit,
 )
-from .contacts import contact_record, contact_respond
 from .replies import (
     contact_required,
     rehandle_contact,

@@ -52,13 +52,13 @@ def contact_record(
         problem = core.text_error(value, limit, label)
         if problem:
             errors[field] = problem
-    if errors:
+    if errors or contacted_on is None:
         raise ValidationError(errors)
     with transaction.atomic():
         locked = lock(proposal)
         in_phase(locked, "handling")
         row = _replying_assignment(actor, locked, assignment)
-        if contacted_on is not None and row.received_at and contacted_on < timezone.localdate(row.received_at):
+        if row.received_at and contacted_on < timezone.localdate(row.received_at):
             raise ValidationError({"contacted_on": _("沟通日期不能早于签收日期。")})
         contact = HandlingContact.objects.create(
             proposal=locked,
@@ -90,8 +90,10 @@ def contact_respond(*, actor: User, contact: HandlingContact, confirm: bool, not
     if len(note) > AGREED_MAX:
         raise ValidationError({"note": _("说明不能超过 %(n)d 字。") % {"n": AGREED_MAX}})
     with transaction.atomic():
-        locked = HandlingContact.objects.select_for_update().select_related("proposal", "assignment__unit").get(
-            pk=contact.pk
+        locked = (
+            HandlingContact.objects.select_for_update()
+            .select_related("proposal", "assignment__unit")
+            .get(pk=contact.pk)
         )
         proposal = locked.proposal
         if not is_signer(actor, proposal):
@@ -109,12 +111,14 @@ def contact_respond(*, actor: User, contact: HandlingContact, confirm: bool, not
                 recipients=list(users_with_role(proposal.organization_id, Role.SUPERVISOR)),
                 kind="proposal.contact_disputed",
                 title=lambda: _("提案人对办理沟通记录有异议：%(title)s") % {"title": proposal.title},
-                body=lambda: _("%(unit)s 的记录被提案人提出异议：%(note)s")
-                % {"unit": locked.assignment.unit.name, "note": note[:120]},
+                body=lambda: (
+                    _("%(unit)s 的记录被提案人提出异议：%(note)s")
+                    % {"unit": locked.assignment.unit.name, "note": note[:120]}
+                ),
                 url=proposal.get_absolute_url() + "#contacts",
                 organization=proposal.organization_id,
             )
-    contact.__dict__.update({k: getattr(locked, k) for k in ("response", "member_note", "responded_by_id", "responded_at")})
+    contact.__dict__.update(
+        {k: getattr(locked, k) for k in ("response", "member_note", "responded_by_id", "responded_at")}
+    )
     return contact
-
-

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -36,6 +37,8 @@ from ._base import (
 if TYPE_CHECKING:
     from xieshang.accounts.models import User
 
+PROMISE_MAX = 500
+
 
 def rehandle_contact(*, actor: User, proposal: Proposal, note: str, assignment: Assignment | None = None) -> Assignment:
     """Record that the unit contacted the member again in rehandling (重办); required before the new reply."""
@@ -52,12 +55,30 @@ def rehandle_contact(*, actor: User, proposal: Proposal, note: str, assignment: 
     return row
 
 
+def promise_errors(grade: str, promise: str, due_on: date | None) -> dict[str, str]:
+    """A B reply (正在解决或列入计划解决) is a promise: what will be done and by when, a date after the reply. Any
+    other reply may commit to an action with a date too; then both are needed."""
+    errors: dict[str, str] = {}
+    promise = (promise or "").strip()
+    if grade == Reply.Grade.B or promise or due_on:
+        if not promise:
+            errors["promise"] = _("请写明承诺事项（B 类答复或写明完成时限的答复须填写）。")
+        elif len(promise) > PROMISE_MAX:
+            errors["promise"] = _("承诺事项不能超过 %(n)d 字。") % {"n": PROMISE_MAX}
+        if due_on is None:
+            errors["promise_due_on"] = _("请填写承诺完成时限。")
+        elif due_on <= timezone.localdate():
+            errors["promise_due_on"] = _("承诺完成时限须晚于答复日期。")
+    return errors
+
+
 def contact_required(proposal: Proposal) -> bool:
     """Whether the proposal's workflow asks for a recorded contact with the member before the reply (办理协商): the
     condition on its `reply` transition, which an organization may remove from its copy."""
-    if proposal.workflow_id is None:
+    workflow = proposal.workflow
+    if workflow is None:
         return False
-    reply = cache.for_workflow(proposal.workflow).transition("reply")
+    reply = cache.for_workflow(workflow).transition("reply")
     return reply is not None and CONTACT_CONDITION in (reply.conditions or ())
 
 
@@ -84,6 +105,8 @@ def reply_submit(
     text: str,
     grade: str,
     assignment: Assignment | None = None,
+    promise: str = "",
+    promise_due_on: date | None = None,
 ) -> Reply:
     """The lead (or split) unit's reply: reference number, contact person and phone, text and grade A/B/C.
     With co-handlers it goes to countersigning; without, straight to supervisor review (micro: to the member)."""
@@ -100,6 +123,7 @@ def reply_submit(
         errors["grade"] = _("请选择答复类别（A、B 或 C）。")
     if contact_phone and not all(c.isdigit() or c in "-+ ()" for c in contact_phone.strip()):
         errors["contact_phone"] = _("联系电话只能包含数字和“-”。")
+    errors.update(promise_errors(grade, promise, promise_due_on))
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -125,6 +149,8 @@ def reply_submit(
             contact_phone=contact_phone.strip(),
             text=text.strip(),
             grade=grade,
+            promise=(promise or "").strip(),
+            promise_due_on=promise_due_on,
             submitted_by=actor,
             submitted_at=timezone.now(),
             on_time=on_time,

@@ -17,11 +17,11 @@ from xieshang.workflow.exceptions import Conflict
 
 from .. import selectors, services
 from ..forms import (
-    ContactForm,
-    ContactResponseForm,
     ApproveForm,
     ClassifyForm,
     CommentForm,
+    ContactForm,
+    ContactResponseForm,
     CountersignForm,
     ExtendForm,
     FastTrackForm,
@@ -347,7 +347,18 @@ def reply_view(request, pk: int):
             actor=request.user,
             proposal=p,
             assignment=assignment,
-            **{k: d[k] for k in ("reference_number", "contact_person", "contact_phone", "text", "grade")},
+            **{
+                k: d[k]
+                for k in (
+                    "reference_number",
+                    "contact_person",
+                    "contact_phone",
+                    "text",
+                    "grade",
+                    "promise",
+                    "promise_due_on",
+                )
+            },
         )
 
     return _act(request, pk, "reply", form, call, _("答复已提交。"))

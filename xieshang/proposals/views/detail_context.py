@@ -7,9 +7,11 @@ import rules
 
 from xieshang.accounts.models import Role
 from xieshang.accounts.selectors import has_role
+from xieshang.consultations import selectors as consultation_selectors
 from xieshang.opinions import selectors as opinion_selectors
 from xieshang.workflow.selectors import state_allows, state_has
 
+from .. import services
 from ..forms import (
     ApproveForm,
     AttachmentForm,
@@ -34,7 +36,6 @@ from ..forms import (
     ReviewForm,
     SendBackForm,
 )
-from .. import services
 from ..models import Assignment, Comment, CoSignature, HandlingContact, Proposal, Rating, Reply
 from ..page_queries import may_read_letter
 from ..selectors import is_signer, officer_unit_ids, signers
@@ -244,6 +245,14 @@ def _contacts(ctx, page, user, my_assignments, forms: _Forms) -> None:
         forms.add("contact_response", ContactResponseForm)
 
 
+def _promises(replies) -> None:
+    """Each sent reply's promise with the outcome that tracks it (read only when a reply promised something)."""
+    promised = [r for r in replies if r.promise_due_on and r.status == Reply.Status.SENT]
+    tracked = {o.origin_id: o for o in consultation_selectors.outcomes_of_origins(promised)} if promised else {}
+    for r in replies:
+        r.promise_outcome = tracked.get(r.pk)
+
+
 def page_context(request, page, given: dict) -> dict:
     """The detail page's context; `given` holds refused forms to show again with their data and errors."""
     user = request.user
@@ -288,6 +297,7 @@ def page_context(request, page, given: dict) -> dict:
     )
     ctx["show_internal"] = internal
     ctx["visible_replies"] = [r for r in page.replies if internal or r.status == Reply.Status.SENT]
+    _promises(ctx["visible_replies"])
     ctx["to_publish"] = [r for r in page.replies if r.status == Reply.Status.SENT and not r.is_published]
     _actions(ctx, page, ctx["forms"])
     _extras(ctx, page, user, given, ctx["forms"])
