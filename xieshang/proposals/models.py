@@ -493,6 +493,37 @@ class HandlingContact(models.Model):
         return f"{self.assignment.unit} · {self.contacted_on:%Y-%m-%d} · {self.get_method_display()}"
 
 
+def signed_letter_path(instance, filename: str) -> str:
+    ext = os.path.splitext(filename)[1].lower()[:10]
+    proposal = instance.reply.proposal
+    return f"proposals/{proposal.organization_id}/{proposal.pk}/letters/{timezone.now():%Y%m%d%H%M%S%f}{ext}"
+
+
+class SignedLetter(models.Model):
+    """A signed reply letter on paper, scanned: the unit's own letter with its seal, or the copy a member received.
+    The platform also generates the letter (Word, PDF); this keeps the one that was signed."""
+
+    class Kind(models.TextChoices):
+        UNIT = "unit", _("承办单位盖章答复函")
+        MEMBER = "member", _("委员收到的答复函扫描件")
+
+    reply = models.ForeignKey(Reply, on_delete=models.CASCADE, related_name="signed_letters")
+    kind = models.CharField(_("类型"), max_length=8, choices=Kind.choices)
+    file = models.FileField(_("文件"), upload_to=signed_letter_path)
+    name = models.CharField(_("文件名"), max_length=200)
+    size = models.PositiveIntegerField(_("大小（字节）"), default=0)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("签章答复函")
+        verbose_name_plural = _("签章答复函")
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Countersign(models.Model):
     """A co-handler's countersignature (会签) of a reply; the co-handler may have edited the text."""
 

@@ -67,6 +67,7 @@ from .replies import (
     reply_countersign,
     reply_send_back,
     reply_submit,
+    signed_letter_add,
 )
 from .review import (
     mark_key,
@@ -116,6 +117,7 @@ __all__ = [
     "contact_record",
     "contact_respond",
     "contact_required",
+    "signed_letter_add",
     "reply_approve",
     "reply_countersign",
     "reply_publish",

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import os
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from xieshang.core.uploads import upload_problem
 from xieshang.workflow import cache
 from xieshang.workflow.exceptions import InvalidEdge
 from xieshang.workflow.models import WorkflowEvent
@@ -22,9 +24,10 @@ from ..models import (
     HandlingContact,
     Proposal,
     Reply,
+    SignedLetter,
 )
 from ..roles import CONTACT_CONDITION, contact_missing
-from ..selectors import officer_unit_ids
+from ..selectors import is_signer, officer_unit_ids, settings_for
 from ._base import (
     audit,
     in_phase,
@@ -238,3 +241,31 @@ def reply_send_back(*, actor: User, proposal: Proposal, reason: str) -> Workflow
     if not (reason or "").strip():
         raise ValidationError({"reason": _("退回答复须说明理由。")})
     return move_now(actor, proposal, "send_back", reason=reason)
+
+
+LETTER_TYPES = ("pdf", "ofd", "jpg", "jpeg", "png")
+
+
+def signed_letter_add(*, actor: User, reply: Reply, file: Any) -> SignedLetter:
+    """Keep a scanned signed reply letter: the replying unit's own (with its seal, once it has replied) or the copy a
+    proposer received on paper (once the reply reached him). PDF, OFD or an image, within the attachment size."""
+    limits = settings_for(reply.proposal.organization_id)
+    problem = upload_problem(file, allowed=LETTER_TYPES, max_mb=limits.attachment_max_mb)
+    if problem:
+        raise ValidationError({"file": problem})
+    name = os.path.basename(getattr(file, "name", "") or "")
+    with transaction.atomic():
+        locked = Reply.objects.select_for_update().select_related("proposal", "assignment").get(pk=reply.pk)
+        if locked.assignment.unit_id in officer_unit_ids(actor, locked.proposal.organization_id):
+            kind = SignedLetter.Kind.UNIT
+        elif locked.status == Reply.Status.SENT and is_signer(actor, locked.proposal):
+            kind = SignedLetter.Kind.MEMBER
+        else:
+            raise PermissionDenied(_("只有答复单位或收到答复的提案人可以上传签章答复函。"))
+        if locked.status in (Reply.Status.SUPERSEDED, Reply.Status.SENT_BACK):
+            raise ValidationError({"file": _("该答复已被取代或退回，不能再上传签章答复函。")})
+        letter = SignedLetter.objects.create(
+            reply=locked, kind=kind, file=file, name=name[:200], size=getattr(file, "size", 0) or 0, uploaded_by=actor
+        )
+        audit(actor, "signed_letter_add", locked.proposal, reply=locked.pk, letter=letter.pk, kind=kind)
+    return letter

@@ -36,7 +36,7 @@ from ..forms import (
     ReviewForm,
     SendBackForm,
 )
-from ..models import Assignment, Comment, CoSignature, HandlingContact, Proposal, Rating, Reply
+from ..models import Assignment, Comment, CoSignature, HandlingContact, Proposal, Rating, Reply, SignedLetter
 from ..page_queries import may_read_letter
 from ..selectors import is_signer, officer_unit_ids, signers
 from . import similar
@@ -245,6 +245,23 @@ def _contacts(ctx, page, user, my_assignments, forms: _Forms) -> None:
         forms.add("contact_response", ContactResponseForm)
 
 
+def _signed_letters(ctx, user, replies) -> None:
+    """The scanned signed letters of each reply (read only where the reader may read the letter), and whether the
+    reader may add one: the replying unit's officers, or a proposer once the reply reached him."""
+    readable = [r for r in replies if r.pk in {x.pk for x in ctx["letters"]}]
+    rows = SignedLetter.objects.filter(reply__in=readable).order_by("uploaded_at", "id") if readable else []
+    by_reply: dict[int, list] = {}
+    for row in rows:
+        by_reply.setdefault(row.reply_id, []).append(row)
+    mine = {a.unit_id for a in ctx["my_assignments"]}
+    for r in replies:
+        r.signed = by_reply.get(r.pk, [])
+        live = r.status not in (Reply.Status.SUPERSEDED, Reply.Status.SENT_BACK)
+        r.may_upload_signed = live and (
+            r.assignment.unit_id in mine or (r.status == Reply.Status.SENT and ctx.get("is_reader_signer", False))
+        )
+
+
 def _promises(replies) -> None:
     """Each sent reply's promise with the outcome that tracks it (read only when a reply promised something)."""
     promised = [r for r in replies if r.promise_due_on and r.status == Reply.Status.SENT]
@@ -298,6 +315,8 @@ def page_context(request, page, given: dict) -> dict:
     ctx["show_internal"] = internal
     ctx["visible_replies"] = [r for r in page.replies if internal or r.status == Reply.Status.SENT]
     _promises(ctx["visible_replies"])
+    ctx["is_reader_signer"] = any(r.status == Reply.Status.SENT for r in ctx["visible_replies"]) and is_signer(user, p)
+    _signed_letters(ctx, user, ctx["visible_replies"])
     ctx["to_publish"] = [r for r in page.replies if r.status == Reply.Status.SENT and not r.is_published]
     _actions(ctx, page, ctx["forms"])
     _extras(ctx, page, user, given, ctx["forms"])
