@@ -191,6 +191,13 @@ def test_proposal_from_draft_to_closed(session, people, axe):
     expect(member.get_by_test_id("grade")).to_have_text("A")
     expect(member.get_by_test_id("promise")).to_contain_text("年内完成三个小区加装电梯试点。")
     expect(member.get_by_test_id("promise-outcome")).to_be_visible()
+    # the member keeps the scan of the signed letter he received on paper
+    letter = member.get_by_test_id("signed-letter-form")
+    letter.locator("input[type=file]").set_input_files(
+        files=[{"name": "答复函.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n%%EOF\n"}]
+    )
+    letter.get_by_role("button", name="上传").click()
+    expect(member.get_by_test_id("signed-letters")).to_contain_text("委员收到的答复函扫描件：答复函.pdf")
     member.get_by_label("满意", exact=True).check()
     _button(member, "提交评价")
     expect(member.get_by_test_id("my-rating")).to_contain_text("满意")
