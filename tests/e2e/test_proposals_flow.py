@@ -6,7 +6,10 @@ co-handler sends its opinion; the lead unit replies with a grade; the co-handler
 approves; the member and the co-signer rate; the office confirms and closes. axe finds no serious or critical
 violation on the proposal form and the proposal page."""
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
@@ -146,6 +149,29 @@ def test_proposal_from_draft_to_closed(session, people, axe):
     lead_unit.get_by_label("联系电话").fill("0371-67180000")
     lead_unit.get_by_label("答复正文").fill("已将老旧小区加装电梯列入年度计划。")
     lead_unit.get_by_label("答复类别").select_option("B")
+    lead_unit.get_by_label("承诺事项").fill("年内完成三个小区加装电梯试点。")
+    lead_unit.get_by_label("承诺完成时限").fill((timezone.localdate() + timedelta(days=120)).isoformat())
+    contact = lead_unit.locator("#act-contact")
+    contact.get_by_label("电话沟通").check()
+    contact.get_by_label("沟通日期").fill(timezone.localdate().isoformat())
+    contact.get_by_label("沟通对象").fill("领衔委员本人")
+    contact.get_by_label("沟通情况及商定事项").fill("电话沟通办理思路，商定先行试点。")
+    _button(lead_unit, "记录沟通情况", within="#act-contact")
+    expect(lead_unit.get_by_test_id("contacts")).to_contain_text("商定先行试点")
+    member.goto("/workbench/")
+    member.locator('[data-section="proposals_member"]').get_by_role(
+        "link", name="关于加快老旧小区加装电梯的建议"
+    ).click()
+    member.locator("#act-contact-response").get_by_label("属实，确认").check()
+    _button(member, "提交", within="#act-contact-response")
+    expect(member.get_by_test_id("contact-response")).to_have_text("委员已确认")
+    lead_unit.get_by_label("答复文号").fill("郑房函〔2026〕12号")
+    lead_unit.get_by_label("联系人").fill("王科长")
+    lead_unit.get_by_label("联系电话").fill("0371-67180000")
+    lead_unit.get_by_label("答复正文").fill("已将老旧小区加装电梯列入年度计划。")
+    lead_unit.get_by_label("答复类别").select_option("B")
+    lead_unit.get_by_label("承诺事项").fill("年内完成三个小区加装电梯试点。")
+    lead_unit.get_by_label("承诺完成时限").fill((timezone.localdate() + timedelta(days=120)).isoformat())
     _button(lead_unit, "提交答复", within="#act-reply")
     _state(lead_unit, "会签中")
 
@@ -163,6 +189,15 @@ def test_proposal_from_draft_to_closed(session, people, axe):
 
     member.reload()
     expect(member.get_by_test_id("grade")).to_have_text("A")
+    expect(member.get_by_test_id("promise")).to_contain_text("年内完成三个小区加装电梯试点。")
+    expect(member.get_by_test_id("promise-outcome")).to_be_visible()
+    # the member keeps the scan of the signed letter he received on paper
+    letter = member.get_by_test_id("signed-letter-form")
+    letter.locator("input[type=file]").set_input_files(
+        files=[{"name": "答复函.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n%%EOF\n"}]
+    )
+    letter.get_by_role("button", name="上传").click()
+    expect(member.get_by_test_id("signed-letters")).to_contain_text("委员收到的答复函扫描件：答复函.pdf")
     member.get_by_label("满意", exact=True).check()
     _button(member, "提交评价")
     expect(member.get_by_test_id("my-rating")).to_contain_text("满意")

@@ -1,7 +1,11 @@
 """Proposals made and moved by the services, for tests: make_proposal(world, ...) and advance(world, p, "state")."""
 
+from datetime import timedelta
+
+from django.utils import timezone
+
 from xieshang.proposals import services
-from xieshang.proposals.selectors import categories_for
+from xieshang.proposals.selectors import categories_for, officer_unit_ids
 
 ORDER = [
     "draft",
@@ -33,7 +37,25 @@ def make_proposal(
     )
 
 
-def reply(w, p, unit_index=0, grade="B", **kwargs):
+def contact(w, p, unit_index=0, **kwargs):
+    """The unit's recorded contact with the member (办理协商), which the default workflow asks for before a reply."""
+    return services.contact_record(
+        actor=w.officers[unit_index],
+        proposal=p,
+        method=kwargs.pop("method", "phone"),
+        contacted_on=kwargs.pop("contacted_on", timezone.localdate()),
+        with_whom=kwargs.pop("with_whom", "提案人本人"),
+        agreed=kwargs.pop("agreed", "电话沟通办理思路，提案人同意分步实施。"),
+        **kwargs,
+    )
+
+
+def reply(w, p, unit_index=0, grade="B", contacted=True, **kwargs):
+    """The unit's reply; first its contact with the member when the workflow asks for one (contacted=False: not)."""
+    if contacted and services.contact_required(p):
+        units = officer_unit_ids(w.officers[unit_index], p.organization_id)
+        if not p.contacts.filter(assignment__unit_id__in=units).exists():
+            contact(w, p, unit_index, assignment=kwargs.get("assignment"))
     return services.reply_submit(
         actor=w.officers[unit_index],
         proposal=p,
@@ -42,8 +64,15 @@ def reply(w, p, unit_index=0, grade="B", **kwargs):
         contact_phone=kwargs.pop("contact_phone", "13812345678"),
         text=kwargs.pop("text", "经研究，已列入年度计划。"),
         grade=grade,
-        **kwargs,
+        **{**promise_for(grade), **kwargs},
     )
+
+
+def promise_for(grade):
+    """A B reply is a promise: what and by when (three months on)."""
+    if grade != "B":
+        return {}
+    return {"promise": "年内完成加装电梯试点。", "promise_due_on": timezone.localdate() + timedelta(days=90)}
 
 
 def advance(w, p, target: str, *, co: bool = True):

@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from tests.proposals.factories import contact
 from tests.proposals.test_action_pages import _refused, _snapshot, _url
 from tests.proposals.test_views_support import advance, login, make_proposal
 from xieshang.proposals import services
@@ -25,12 +26,15 @@ REPLY = {
     "contact_phone": "0371-67180000",
     "text": "已将老旧小区加装电梯列入年度计划。",
     "grade": "B",
+    "promise": "年底前完成加装电梯试点。",
+    "promise_due_on": (timezone.localdate() + timedelta(days=90)).isoformat(),
 }
 
 
 def test_reply_needs_reference_contact_text_and_grade_and_keeps_what_was_typed(client, world):
     w = world
     p = make_proposal(w, to="handling")
+    contact(w, p)
     login(client, w.officers[0])
     before = _snapshot(p)
     html = _refused(

@@ -2,6 +2,7 @@
 
 import pytest
 
+from tests.proposals.factories import contact, promise_for
 from xieshang.proposals import services
 from xieshang.proposals.models import Proposal
 from xieshang.proposals.selectors import categories_for
@@ -37,6 +38,7 @@ def test_full_lifecycle(world):
     assert p.state.key == "handling"
     co = p.assignments.get(role="co")
     services.cohandler_opinion(actor=w.officers[1], assignment=co, text="同意主办意见")
+    contact(w, p)
     services.reply_submit(
         actor=w.officers[0],
         proposal=p,
@@ -45,6 +47,7 @@ def test_full_lifecycle(world):
         contact_phone="0371-67180000",
         text="已列入计划",
         grade="B",
+        **promise_for("B"),
     )
     assert p.state.key == "countersigning"
     services.reply_countersign(actor=w.officers[1], proposal=p, note="同意")

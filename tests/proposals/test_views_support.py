@@ -3,6 +3,9 @@ step through the services, as the pages would."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from xieshang.proposals import services
@@ -79,6 +82,14 @@ def advance(w, p: Proposal, to: str) -> Proposal:
         for a in p.assignments.filter(status="pending"):
             services.assignment_receive(actor=w.officers[w.units.index(a.unit)], assignment=a)
     if past("countersigning"):
+        services.contact_record(
+            actor=w.officers[0],
+            proposal=p,
+            method="phone",
+            contacted_on=timezone.localdate(),
+            with_whom="提案人本人",
+            agreed="电话沟通办理思路，提案人同意分步实施。",
+        )
         services.reply_submit(
             actor=w.officers[0],
             proposal=p,
@@ -87,6 +98,8 @@ def advance(w, p: Proposal, to: str) -> Proposal:
             contact_phone="13912345678",
             text="已列入计划。联系电话 0371-67181234。",
             grade="B",
+            promise="年内完成加装电梯试点。",
+            promise_due_on=timezone.localdate() + timedelta(days=90),
         )
     if past("supervisor_review"):
         services.reply_countersign(actor=w.officers[1], proposal=p, note="同意")

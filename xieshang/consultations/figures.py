@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -39,6 +39,22 @@ def outcomes_done(organization_id: int, start: date, end: date) -> QuerySet[Outc
     return Outcome.objects.filter(
         state_tag(DONE).q(), organization_id=organization_id, done_at__date__range=(start, end)
     )
+
+
+def promises_due(organization_id: int, start: date, end: date) -> QuerySet[Outcome]:
+    """Promises of proposal replies (B replies and other dated commitments) that fell due in the period."""
+    return Outcome.objects.filter(
+        organization_id=organization_id, source=Outcome.Source.PROMISE, promised_on__range=(start, end)
+    )
+
+
+def promises_kept(organization_id: int, start: date, end: date) -> QuerySet[Outcome]:
+    """Of those, the ones carried out by the promised date (done on or before it)."""
+    return promises_due(organization_id, start, end).filter(state_tag(DONE).q(), done_at__date__lte=F("promised_on"))
+
+
+def _promise_row(obj: Outcome) -> tuple[str, str, date | None]:
+    return obj.title, obj.get_absolute_url(), obj.promised_on
 
 
 def _consultation_row(obj: Consultation) -> tuple[str, str, date | None]:
@@ -98,6 +114,33 @@ FIGURES = (
         order=20,
         dimensions=(Dimension("source", _("来源"), "source", {str(k): v for k, v in Outcome.Source.choices}),),
         day="done_at",
+    ),
+    Figure(
+        key="proposal_promises_due",
+        label=_("提案办理承诺到期"),
+        unit=_("项"),
+        question=_("期间到期的提案办理承诺（B 类答复等写明完成时限的答复）有多少项？"),
+        period=BY_EVENT,
+        section="proposals",
+        records=promises_due,
+        row=_promise_row,
+        order=90,
+        dimensions=(Dimension("unit", _("承办单位"), "owner_unit__name"),),
+        day="promised_on",
+    ),
+    Figure(
+        key="proposal_promises_kept_on_time",
+        label=_("提案办理承诺按期兑现"),
+        unit=_("项"),
+        question=_("期间到期的提案办理承诺中，有多少项在承诺时限内落实办结？"),
+        period=BY_EVENT,
+        section="proposals",
+        records=promises_kept,
+        row=_promise_row,
+        order=91,
+        dimensions=(Dimension("unit", _("承办单位"), "owner_unit__name"),),
+        sentence=_("按期兑现提案办理承诺{value}项"),
+        day="promised_on",
     ),
     Figure(
         key="room_topics_done",

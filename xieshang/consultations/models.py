@@ -308,6 +308,7 @@ class Outcome(WorkflowObject):
         RECOMMENDATION = "recommendation", _("建议案")
         ROOM = "room", _("议事成果")
         VISIT = "visit", _("视察调研建议")
+        PROMISE = "promise", _("提案办理承诺")
 
     organization = models.ForeignKey("accounts.Organization", on_delete=models.CASCADE, related_name="outcomes")
     source = models.CharField(_("来源"), max_length=16, choices=Source.choices)
@@ -336,6 +337,8 @@ class Outcome(WorkflowObject):
         on_delete=models.PROTECT,
         related_name="owned_outcomes",
     )
+    # The date the owner committed to (a reply's promise): the outcome falls due on it while it is carried out.
+    promised_on = models.DateField(_("承诺完成日期"), null=True, blank=True)
     instruction = models.TextField(_("领导批示"), blank=True)
     not_adopted_reason = models.TextField(_("未采纳理由"), blank=True)
     is_public = models.BooleanField(_("公开办理状态"), default=True)

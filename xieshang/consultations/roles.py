@@ -16,7 +16,8 @@ from xieshang.workflow import registry
 
 from . import selectors
 from .models import Topic
-from .visibility import CONVENER, HOST_STAFF, OWNER, room_of
+from .visibility import CONVENER, HOST_STAFF, ORIGIN_STAFF, OWNER, room_of
+from .workflows import OUTCOME_WORKFLOW
 
 
 def followers(obj) -> list:
@@ -81,9 +82,16 @@ def outcomes_settled(topic, actor, payload):
     return None
 
 
+def promised_due(outcome, state, entered_on: date, default: date | None) -> date | None:
+    """An outcome that carries a promised date (a reply's promise) falls due on it while it is carried out."""
+    return outcome.promised_on or default
+
+
 def register() -> None:
+    for state_key in ("adopted", "implementing"):
+        registry.register_due_policy(OUTCOME_WORKFLOW["key"], state_key, promised_due)
     registry.register_relations("consultations.Consultation", HOST_STAFF)
-    registry.register_relations("consultations.Outcome", OWNER, CONVENER, FOLLOWERS)
+    registry.register_relations("consultations.Outcome", OWNER, CONVENER, FOLLOWERS, ORIGIN_STAFF)
     registry.register_relations("consultations.Topic", CONVENER, FOLLOWERS, RAISER, PARTICIPANTS)
     condition = registry.register_condition
     condition("consultations.minutes_written", minutes_written, label=gettext_lazy("纪要已填写"))

@@ -12,6 +12,7 @@ from xieshang.accounts.rules import is_committee_staff, is_leader, is_system_adm
 from xieshang.accounts.selectors import roles_by_organization
 from xieshang.workflow.selectors import state_has
 
+from . import origins
 from .roles import RAISER
 from .visibility import CONSULTATION, CONVENER, HOST_STAFF, MATERIALS, OUTCOME, OWNER, host_ids
 from .workflows import (
@@ -137,6 +138,18 @@ def outcome_from_room(user, outcome=None) -> bool:
 
 
 @rules.predicate
+def tracks_origin(user, origin=None) -> bool:
+    """The registered staff of another domain's record (consultations.origins), e.g. a reply's supervisors."""
+    return origin is not None and origins.tracks(user, origin)
+
+
+@rules.predicate
+def rates_origin(user, outcome=None) -> bool:
+    """The people who rate an origin's outcome (a reply's promise: the proposal's members)."""
+    return outcome is not None and any(u.pk == user.pk for u in origins.raters(outcome))
+
+
+@rules.predicate
 def is_citizen_of_outcome_org(user, outcome=None) -> bool:
     return outcome is not None and Role.CITIZEN in _roles(user).get(outcome.organization_id, ())
 
@@ -195,9 +208,12 @@ rules.add_perm("consultations.follow_room", rules.is_authenticated)
 rules.add_perm("consultations.view_outcome", OUTCOME.predicate)
 rules.add_perm("consultations.add_progress", is_outcome_owner & outcome_progressing)
 # object: the record whose recommendation is tracked (any row with an organization_id)
-rules.add_perm("consultations.track_outcome", is_org_committee_staff)
+rules.add_perm("consultations.track_outcome", is_org_committee_staff | tracks_origin)
 rules.add_perm("consultations.publish_outcome", is_outcome_staff | (outcome_from_room & is_convener))
-rules.add_perm("consultations.rate_outcome", is_citizen_of_outcome_org & outcome_from_room & outcome_done)
+rules.add_perm(
+    "consultations.rate_outcome",
+    ((is_citizen_of_outcome_org & outcome_from_room) | rates_origin) & outcome_done,
+)
 
 # Reports and photos for the public portal
 rules.add_perm("consultations.add_media", is_media_parent_staff)

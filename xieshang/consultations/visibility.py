@@ -26,6 +26,7 @@ from xieshang.accounts.selectors import roles_by_organization
 from xieshang.accounts.visibility import Audience, Condition, Readers, RelatedUsers, UnitField, UserField, Visibility
 from xieshang.search.registry import ANY_ROLE
 
+from . import origins
 from .models import Consultation, Invitation
 
 
@@ -142,6 +143,13 @@ CONVENER = Relation(
     subject=room_of,
     members=lambda room: [room.convener],
     label=gettext_lazy("召集人"),
+)
+
+# The staff of another domain's record whose recommendation or promise this outcome tracks (consultations.origins).
+ORIGIN_STAFF = Relation(
+    "origin_staff",
+    test=lambda user, outcome: origins.origin_staff(user, outcome),
+    label=gettext_lazy("来源事项的工作人员"),
 )
 
 # An outcome: anyone with a role in its consultation's hosts (a room's outcome: in its organization), its owners (the

@@ -229,7 +229,7 @@ OUTCOME_WORKFLOW: dict[str, Any] = {
             "name": gettext_noop("报送责任方"),
             "sources": ["draft"],
             "target": "sent",
-            "roles": [STAFF, "convener"],
+            "roles": [STAFF, "convener", "origin_staff"],
             "conditions": ["consultations.has_owner"],
             "notify": [OWNER],
             "style": "primary",

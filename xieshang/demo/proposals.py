@@ -22,7 +22,7 @@ from xieshang.accounts.models import Role
 from xieshang.proposals import services
 from xieshang.proposals.models import Assignment, Proposal
 from xieshang.proposals.selectors import categories_for, grounds_for
-from xieshang.workflow.calendar import add_working_days
+from xieshang.workflow.calendar import add_months, add_working_days
 
 from .proposal_text import (
     REPLY_BODIES,
@@ -107,6 +107,31 @@ GAPS = {
     "closed": (1, 5),
     "archived": (5, 20),
 }
+
+
+# 办理协商: how units consulted the member before replying, as their records read.
+CONTACTS = [
+    ("phone", "电话联系提案人，介绍办理思路和年度计划安排，提案人表示认可。"),
+    ("visit", "登门走访提案人，现场查看问题点位，商定先行整改、年内完成。"),
+    ("meeting", "召开办理协商座谈会，提案人、街道和相关科室参加，就实施步骤达成一致。"),
+    ("phone", "电话沟通答复口径，提案人希望明确完成时限，我局承诺在答复中写明。"),
+]
+
+
+# What a B reply promises (列入计划逐步解决), with the months it gives itself.
+PROMISES = [
+    ("列入下一年度城建计划，分两期实施，年底前完成第一期。", 9),
+    ("会同相关区政府制定实施方案，半年内完成试点。", 6),
+    ("纳入年度重点工作，三个月内出台配套办法。", 3),
+    ("结合财政预算安排，明年汛期前完成改造。", 8),
+]
+
+
+def _promise(rng, grade):
+    if grade != "B":
+        return {}
+    text, months = rng.choice(PROMISES)
+    return {"promise": text, "promise_due_on": add_months(timezone.localdate(), months)}
 
 
 class Clock:
@@ -230,6 +255,17 @@ def _reply(rng, clock, cast, proposal, grade=None):
                 assignment=assignment,
                 note="已电话联系提案人，当面沟通办理思路，提案人表示理解。",
             )
+        if services.contact_required(proposal) and not assignment.contacts.exists():
+            method, agreed = rng.choice(CONTACTS)
+            services.contact_record(
+                actor=officer,
+                proposal=proposal,
+                assignment=assignment,
+                method=method,
+                contacted_on=timezone.localdate(clock()),
+                with_whom=f"{proposal.submitter.display_name}委员",
+                agreed=agreed,
+            )
         opener = rng.choice(REPLY_OPENERS).format(title=proposal.title, subject=SUBJECTS.get(topic_key, "相关"))
         services.reply_submit(
             actor=officer,
@@ -240,6 +276,7 @@ def _reply(rng, clock, cast, proposal, grade=None):
             contact_phone=f"0371-6{rng.randint(1000000, 9999999)}",
             text=opener + "\n" + REPLY_BODIES[grade],
             grade=grade,
+            **_promise(rng, grade),
         )
         if proposal.state.key != "handling" and proposal.state.key != "rehandling":
             break

@@ -14,6 +14,7 @@ class ProposalsConfig(AppConfig):
             figures,
             hooks,
             opendata,
+            promises,
             roles,
             rules,  # noqa: F401 - registers the permissions
             search_wiring,
@@ -31,6 +32,7 @@ class ProposalsConfig(AppConfig):
         wiring.register()
         figures.register()
         opendata.register()
+        promises.register()
 
         # Cache coherence (decision 0008): a saved or deleted settings row is read again.
         def settings_changed(instance, **kwargs):

@@ -14,7 +14,7 @@ from xieshang.core.uploads import validate_uploads
 from xieshang.core.views import apply_errors  # noqa: F401 (the views import it from here)
 from xieshang.workflow.selectors import state_tag
 
-from .models import Category, NotFiledGround, Proposal, Rating, Reply
+from .models import Category, HandlingContact, NotFiledGround, Proposal, Rating, Reply
 from .selectors import categories_for, grounds_for, settings_for
 
 MEMBER_ROLES = (Role.MEMBER, Role.STANDING_MEMBER)
@@ -320,6 +320,51 @@ class ReplyForm(forms.Form):
     )
     text = forms.CharField(label=_("答复正文"), widget=forms.Textarea(attrs={"rows": 12}), required=False)
     grade = forms.ChoiceField(label=_("答复类别"), choices=[("", "—"), *Reply.Grade.choices], required=False)
+    promise = forms.CharField(
+        label=_("承诺事项"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_(
+            "B 类答复须写明将做什么；其他答复承诺了具体行动的也可填写。送达后由提案委员会跟踪落实，到期前提醒。"
+        ),
+    )
+    promise_due_on = forms.DateField(
+        label=_("承诺完成时限"), widget=forms.DateInput(attrs={"type": "date"}), required=False
+    )
+
+
+class ContactForm(forms.Form):
+    """办理协商: the unit's record of its contact with the member (service validates; fields not required here so a
+    refused form keeps what was typed and shows the service's message)."""
+
+    method = forms.ChoiceField(
+        label=_("沟通方式"), choices=HandlingContact.Method.choices, widget=forms.RadioSelect, required=False
+    )
+    contacted_on = forms.DateField(label=_("沟通日期"), widget=forms.DateInput(attrs={"type": "date"}), required=False)
+    with_whom = forms.CharField(
+        label=_("沟通对象"), max_length=80, required=False, help_text=_("如：提案人本人、领衔委员及联名委员。")
+    )
+    agreed = forms.CharField(
+        label=_("沟通情况及商定事项"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        help_text=_("提案人将看到这条记录，可以确认或提出异议。"),
+    )
+
+
+class ContactResponseForm(forms.Form):
+    response = forms.ChoiceField(
+        label=_("您的意见"),
+        choices=[("confirm", _("属实，确认")), ("dispute", _("有异议"))],
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    note = forms.CharField(
+        label=_("说明"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text=_("有异议时请说明实际情况。"),
+    )
 
 
 class RecontactForm(forms.Form):

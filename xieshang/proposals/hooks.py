@@ -21,7 +21,7 @@ from xieshang.workflow import registry
 from xieshang.workflow.calendar import add_working_days, compute_due
 from xieshang.workflow.services import object_url, users_for_roles
 
-from . import duty, search_wiring
+from . import duty, promises, search_wiring
 from .models import Assignment, Category, NotFiledGround, Proposal, Rating, Reply
 from .notices import transition_messages
 from .selectors import (
@@ -187,6 +187,8 @@ def _send_replies(obj, event, from_status, grade=""):
         reply.sent_at = event.at
         reply.publish_due_on = add_working_days(today, publish_days)
         reply.save(update_fields=fields)
+        if reply.promise_due_on is not None:
+            promises.track(event.actor, reply)
     if obj.replied_at is None:
         obj.replied_at = event.at
         obj.save(update_fields=["replied_at"])

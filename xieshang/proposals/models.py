@@ -428,6 +428,9 @@ class Reply(models.Model):
     publish_due_on = models.DateField(_("公开期限"), null=True, blank=True)
     is_published = models.BooleanField(_("已公开"), default=False)
     published_at = models.DateTimeField(_("公开时间"), null=True, blank=True)
+    # What the unit commits to do and by when (a B reply must say it): tracked as an outcome once the reply is sent.
+    promise = models.TextField(_("承诺事项"), blank=True)
+    promise_due_on = models.DateField(_("承诺完成时限"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("答复")
@@ -437,6 +440,88 @@ class Reply(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reference_number} ({self.grade})"
+
+    def get_absolute_url(self) -> str:
+        return self.proposal.get_absolute_url() + "#h-replies"
+
+    @property
+    def organization_id(self) -> int:
+        """The proposal's organization (a reply is an outcome's origin: consultations.origins)."""
+        return self.proposal.organization_id
+
+
+class HandlingContact(models.Model):
+    """办理协商: a handling unit's recorded contact with the proposal's member before it replies (how, when, with
+    whom, what was agreed). The member confirms the record or disputes it; a disputed record is flagged to the
+    supervisors. Whether a reply needs one is the workflow's: the condition `proposals.member_contacted` on its
+    `reply` transition (on by default for proposals)."""
+
+    class Method(models.TextChoices):
+        PHONE = "phone", _("电话沟通")
+        VISIT = "visit", _("登门走访")
+        MEETING = "meeting", _("座谈会商")
+        OTHER = "other", _("其他方式")
+
+    class Response(models.TextChoices):
+        PENDING = "pending", _("待委员确认")
+        CONFIRMED = "confirmed", _("委员已确认")
+        DISPUTED = "disputed", _("委员有异议")
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="contacts")
+    assignment = models.ForeignKey(Assignment, on_delete=models.PROTECT, related_name="contacts")
+    round = models.PositiveSmallIntegerField(_("轮次"), default=1)
+    method = models.CharField(_("沟通方式"), max_length=8, choices=Method.choices)
+    contacted_on = models.DateField(_("沟通日期"))
+    with_whom = models.CharField(_("沟通对象"), max_length=80)
+    agreed = models.TextField(_("沟通情况及商定事项"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+    response = models.CharField(_("委员意见"), max_length=10, choices=Response.choices, default=Response.PENDING)
+    member_note = models.TextField(_("委员说明"), blank=True)
+    responded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    responded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("办理协商记录")
+        verbose_name_plural = _("办理协商记录")
+        ordering = ["proposal", "recorded_at", "id"]
+        indexes = [models.Index(fields=["proposal", "assignment"], name="prop_contact_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.assignment.unit} · {self.contacted_on:%Y-%m-%d} · {self.get_method_display()}"
+
+
+def signed_letter_path(instance, filename: str) -> str:
+    ext = os.path.splitext(filename)[1].lower()[:10]
+    proposal = instance.reply.proposal
+    return f"proposals/{proposal.organization_id}/{proposal.pk}/letters/{timezone.now():%Y%m%d%H%M%S%f}{ext}"
+
+
+class SignedLetter(models.Model):
+    """A signed reply letter on paper, scanned: the unit's own letter with its seal, or the copy a member received.
+    The platform also generates the letter (Word, PDF); this keeps the one that was signed."""
+
+    class Kind(models.TextChoices):
+        UNIT = "unit", _("承办单位盖章答复函")
+        MEMBER = "member", _("委员收到的答复函扫描件")
+
+    reply = models.ForeignKey(Reply, on_delete=models.CASCADE, related_name="signed_letters")
+    kind = models.CharField(_("类型"), max_length=8, choices=Kind.choices)
+    file = models.FileField(_("文件"), upload_to=signed_letter_path)
+    name = models.CharField(_("文件名"), max_length=200)
+    size = models.PositiveIntegerField(_("大小（字节）"), default=0)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("签章答复函")
+        verbose_name_plural = _("签章答复函")
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class Countersign(models.Model):

@@ -15,7 +15,7 @@ from xieshang.accounts.relations import Relation
 from xieshang.accounts.selectors import has_role
 from xieshang.workflow import registry
 
-from .models import Assignment, CoSignature, Rating, Reply
+from .models import Assignment, CoSignature, HandlingContact, Rating, Reply
 from .selectors import (
     ACTIVE,
     all_assignments,
@@ -29,6 +29,11 @@ from .selectors import (
 )
 
 MODEL = "proposals.Proposal"
+CONTACT_CONDITION = "proposals.member_contacted"
+
+
+def contact_missing() -> str:
+    return _("答复前须先与提案人沟通（办理协商），并记录沟通方式、日期、对象和商定事项。")
 
 
 def _proposal(obj):
@@ -158,6 +163,19 @@ def _all_replied(obj, actor, payload):
     return None
 
 
+def _member_contacted(obj, actor, payload):
+    replying = current_assignments(obj, (Assignment.Role.LEAD, Assignment.Role.SPLIT))
+    contacted = set(
+        HandlingContact.objects.filter(proposal_id=obj.pk, assignment__in=replying).values_list(
+            "assignment_id", flat=True
+        )
+    )
+    missing = [a for a in replying if a.pk not in contacted]
+    if missing:
+        return contact_missing()
+    return None
+
+
 def _all_countersigned(obj, actor, payload):
     co = current_assignments(obj, (Assignment.Role.CO,))
     if not co:
@@ -200,6 +218,7 @@ CONDITIONS = {
     "proposals.has_returned_assignment": (_has_returned, gettext_lazy("承办单位已退回并说明理由")),
     "proposals.no_returned_assignment": (_no_returned, gettext_lazy("退回的交办已处理")),
     "proposals.all_replied": (_all_replied, gettext_lazy("承办单位均已答复")),
+    "proposals.member_contacted": (_member_contacted, gettext_lazy("已与提案人沟通并记录（办理协商）")),
     "proposals.all_countersigned": (_all_countersigned, gettext_lazy("协办单位全部会签")),
     "proposals.rating_settled": (_rating_settled, gettext_lazy("提案人均已评价且无不满意")),
     "proposals.has_dissatisfied": (_has_dissatisfied, gettext_lazy("有不满意评价")),

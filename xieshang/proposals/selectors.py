@@ -25,6 +25,7 @@ from .models import (
     Category,
     CoSignature,
     Countersign,
+    HandlingContact,
     NotFiledGround,
     Proposal,
     ProposalSettings,
@@ -489,4 +490,17 @@ def replies_to_publish(organization: Organization | int) -> QuerySet[Reply]:
         )
         .select_related("proposal", "assignment__unit")
         .order_by("publish_due_on", "id")
+    )
+
+
+def contacts_awaiting(user: User, organization: Any) -> QuerySet[HandlingContact]:
+    """办理协商 records of the member's own proposals that wait for his confirmation, oldest first."""
+    return (
+        HandlingContact.objects.filter(
+            proposal__submitter_id=user.pk,
+            proposal__organization_id=_org_id(organization),
+            response=HandlingContact.Response.PENDING,
+        )
+        .select_related("proposal", "assignment__unit")
+        .order_by("recorded_at", "id")
     )

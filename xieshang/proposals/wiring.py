@@ -55,6 +55,14 @@ def member_section(user, organization):
                 note=_("请确认是否联名"),
             )
         )
+    for row in selectors.contacts_awaiting(user, organization)[:SHOWN]:
+        items.append(
+            WorkItem(
+                title=row.proposal.title,
+                url=row.proposal.get_absolute_url() + "#contacts",
+                note=_("%(unit)s 记录了与您的办理沟通，请确认") % {"unit": row.assignment.unit.name},
+            )
+        )
     to_rate = list(selectors.awaiting_rating(user, organization)[:SHOWN])
     items += [_item(p, _("答复已送达，请评价")) for p in to_rate]
     drafts = list(

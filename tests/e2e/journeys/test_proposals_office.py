@@ -2,14 +2,17 @@
 classifies, numbers it and proposes the handling plan; the leader approves the plan; the handling unit's officer
 signs for it and replies; the supervisor approves the reply. Each starts at the workbench, where the proposal waits."""
 
+from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from tests.factories import HandlingUnitFactory, make_user
-from tests.proposals.factories import advance, make_proposal
+from tests.proposals.factories import advance, contact, make_proposal
 from xieshang.accounts.models import Role, RoleGrant
+from xieshang.notifications.models import Notification
 
 TITLE = "关于加快老旧小区加装电梯的建议"
 
@@ -87,7 +90,18 @@ def test_leader_approves_the_plan(walk, world):
 
 def test_unit_officer_signs_for_and_replies(walk, world):
     _proposal(world, "assigned")
-    guard = walk(world.officers[0], data={TITLE, *(u.name for u in world.units), "郑房函〔2026〕12号", "王科长"})
+    guard = walk(
+        world.officers[0],
+        data={
+            TITLE,
+            *(u.name for u in world.units),
+            "郑房函〔2026〕12号",
+            "王科长",
+            "领衔委员本人",
+            "现场查看单元楼，商定先行试点、年内完成。",
+            "年内完成三个小区加装电梯试点。",
+        },
+    )
     page, _ = guard.page, guard._
     _open_from_workbench(guard, "proposals_unit")
     _press(guard, "签收")
@@ -98,14 +112,80 @@ def test_unit_officer_signs_for_and_replies(walk, world):
     page.get_by_label(_("联系电话")).fill("0371-67180000")
     page.get_by_label(_("答复正文")).fill("已将老旧小区加装电梯列入年度计划。")
     page.get_by_label(_("答复类别")).select_option("B")
+    # 办理协商 first: a reply before the contact with the member is recorded is refused, and what was typed stays
+    expect(page.get_by_test_id("contact-missing")).to_be_visible()
+    _press(guard, "提交答复", within="#act-reply")
+    expect(page.locator("#act-reply")).to_contain_text(
+        _("答复前须先与提案人沟通（办理协商），并记录沟通方式、日期、对象和商定事项。")
+    )
+    expect(page.get_by_label(_("答复正文"))).to_have_value("已将老旧小区加装电梯列入年度计划。")
+    _state(guard, "办理中")
+    contact = page.locator("#act-contact")
+    contact.get_by_label(_("登门走访")).check()
+    contact.get_by_label(_("沟通日期")).fill(timezone.localdate().isoformat())
+    contact.get_by_label(_("沟通对象")).fill("领衔委员本人")
+    contact.get_by_label(_("沟通情况及商定事项")).fill("现场查看单元楼，商定先行试点、年内完成。")
+    _press(guard, "记录沟通情况", within="#act-contact")
+    expect(page.get_by_test_id("contacts")).to_contain_text("现场查看单元楼")
+    expect(page.get_by_test_id("contact-response")).to_have_text(_("待委员确认"))
+    guard.check("contact recorded")
+    page.get_by_label(_("答复文号")).fill("郑房函〔2026〕12号")
+    page.get_by_label(_("联系人")).fill("王科长")
+    page.get_by_label(_("联系电话")).fill("0371-67180000")
+    page.get_by_label(_("答复正文")).fill("已将老旧小区加装电梯列入年度计划。")
+    page.get_by_label(_("答复类别")).select_option("B")
+    # a B reply is a promise: what and by when
+    _press(guard, "提交答复", within="#act-reply")
+    expect(page.locator("#act-reply")).to_contain_text(_("请写明承诺事项（B 类答复或写明完成时限的答复须填写）。"))
+    expect(page.get_by_label(_("答复正文"))).to_have_value("已将老旧小区加装电梯列入年度计划。")
+    page.get_by_label(_("承诺事项")).fill("年内完成三个小区加装电梯试点。")
+    page.get_by_label(_("承诺完成时限")).fill((timezone.localdate() + timedelta(days=120)).isoformat())
     _press(guard, "提交答复", within="#act-reply")
     _state(guard, "督办审核")
     guard.check("replied")
 
 
+def test_member_answers_the_units_contact_record_and_a_dispute_reaches_the_supervisor(walk, world):
+    p = _proposal(world, "handling")
+    contact(world, p, method="phone", agreed="电话沟通，商定分两期实施。")
+    guard = walk(
+        world.lead,
+        data={
+            TITLE,
+            *(u.name for u in world.units),
+            "提案人本人",
+            "电话沟通，商定分两期实施。",
+            "单位只打过一次电话，未谈分期。",
+        },
+    )
+    page, _ = guard.page, guard._
+    _open_from_workbench(guard, "proposals_member")
+    expect(page.get_by_test_id("contacts")).to_contain_text("电话沟通，商定分两期实施。")
+    form = page.locator("#act-contact-response")
+    form.get_by_label(_("有异议")).check()
+    _press(guard, "提交", within="#act-contact-response")
+    expect(page.locator("#act-contact-response")).to_contain_text(_("有异议时请说明实际情况。"))
+    page.locator("#act-contact-response").get_by_label(_("说明")).fill("单位只打过一次电话，未谈分期。")
+    _press(guard, "提交", within="#act-contact-response")
+    expect(page.get_by_test_id("contact-response")).to_have_text(_("委员有异议"))
+    guard.check("disputed")
+    assert Notification.objects.filter(recipient=world.supervisor, kind="proposal.contact_disputed").count() == 1
+
+
 def test_supervisor_approves_the_reply(walk, world):
     _proposal(world, "supervisor_review")
-    guard = walk(world.supervisor, data={TITLE, *(u.name for u in world.units), "郑房函〔2026〕8号", "王科长"})
+    guard = walk(
+        world.supervisor,
+        data={
+            TITLE,
+            *(u.name for u in world.units),
+            "郑房函〔2026〕8号",
+            "王科长",
+            "提案人本人",
+            "电话沟通办理思路，提案人同意分步实施。",
+            "年内完成加装电梯试点。",
+        },
+    )
     page, _ = guard.page, guard._
     _open_from_workbench(guard, "proposals_supervisor")
     page.get_by_label(_("答复类别")).select_option("A")

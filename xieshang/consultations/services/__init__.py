@@ -10,6 +10,7 @@ here."""
 
 from xieshang.workflow import services as workflow  # tests and the demo reach the engine as services.workflow
 
+from ..origins import register as register_origin
 from .invitations import invite, register
 from .meeting import (
     CHECKIN_SALT,
@@ -84,6 +85,7 @@ __all__ = [
     "outcome_rate",
     "outcome_set_public",
     "outcome_track",
+    "register_origin",
     "outcome_transition",
     "photo_add",
     "photo_max_mb",

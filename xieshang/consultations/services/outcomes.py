@@ -19,7 +19,7 @@ from xieshang.workflow import services as workflow
 from xieshang.workflow.models import WorkflowEvent
 from xieshang.workflow.selectors import state_has
 
-from .. import search_wiring
+from .. import origins, search_wiring
 from ..models import Consultation, Outcome, Progress, Rating, Topic
 from ..visibility import host_ids
 from ..workflows import DONE, OUTCOME_WORKFLOW
@@ -129,23 +129,32 @@ def outcome_track(
     body: str = "",
     owner_unit: Any = None,
     owner_leader: Any = None,
+    source: str = Outcome.Source.VISIT,
+    promised_on: date | None = None,
+    send: bool = False,
 ) -> Outcome:
-    """Track another record's recommendation as an outcome (a supervision or survey visit's 意见建议): the same
-    workflow, owners, progress and reminders as a consultation's. `origin` is any saved row with an organization_id;
-    the actor must be committee staff of that organization. Inside the caller's transaction when there is one."""
+    """Track another record's recommendation or promise as an outcome (a supervision or survey visit's 意见建议, a
+    reply's promise): the same workflow, owners, progress and reminders as a consultation's. `origin` is any saved
+    row with an organization_id; the actor must be committee staff of that organization or the origin's registered
+    staff (consultations.origins). `promised_on`: the date the owner committed to, on which it falls due while
+    carried out. `send`: straight on to the owner. Inside the caller's transaction when there is one."""
     require(actor, "consultations.track_outcome", origin, NOT_PERMITTED)
     _check_owner(owner_unit, owner_leader, {origin.organization_id})
     with transaction.atomic():
-        return _outcome_create(
+        outcome = _outcome_create(
             actor=actor,
             organization_id=origin.organization_id,
-            source=Outcome.Source.VISIT,
+            source=source,
             title=title,
             body=body,
             owner_unit=owner_unit,
             owner_leader=owner_leader,
             origin=origin,
+            promised_on=promised_on,
         )
+        if send:
+            workflow.transition(actor=actor, obj=outcome, transition_key="send")
+        return outcome
 
 
 def outcome_transition(
@@ -202,7 +211,10 @@ def progress_add(
 
 
 def outcome_rate(*, actor: User, outcome: Outcome, score: Any, comment: str = "") -> Rating:
-    if outcome.topic_id is None or not has_role(actor, Role.CITIZEN, outcome.organization_id):
+    if outcome.topic_id is None and outcome.origin_type_id is not None:
+        if not any(u.pk == actor.pk for u in origins.raters(outcome)):
+            raise PermissionDenied(_("只有提出该事项的委员可以评价落实情况。"))
+    elif outcome.topic_id is None or not has_role(actor, Role.CITIZEN, outcome.organization_id):
         raise PermissionDenied(_("只有本地居民可以评价议事成果。"))
     if not state_has(outcome, DONE):
         raise ValidationError({"score": _("该成果尚未落实完成，办结后才能评价效果。")})

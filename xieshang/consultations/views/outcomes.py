@@ -16,7 +16,7 @@ from xieshang.workflow.selectors import state_has
 
 from .. import selectors, services
 from ..forms import ProgressForm, RatingForm
-from ..models import Rating
+from ..models import Outcome, Rating
 from ..workflows import DONE
 from ._base import PER_PAGE, _need, _org
 
@@ -34,8 +34,10 @@ def outcome_list(request):
 def _outcome_context(request, outcome, **forms):
     user = request.user
     can_progress = rules.has_perm("consultations.add_progress", user, outcome)
-    may_rate = outcome.topic_id and rules.has_perm("consultations.rate_outcome", user, outcome)
-    my_rating = Rating.objects.filter(outcome=outcome, user=user).first() if outcome.topic_id else None
+    # Residents rate a room's outcome; the members who received a promise rate its delivery (consultations.origins).
+    rated = bool(outcome.topic_id) or outcome.source == Outcome.Source.PROMISE
+    may_rate = rated and rules.has_perm("consultations.rate_outcome", user, outcome)
+    my_rating = Rating.objects.filter(outcome=outcome, user=user).first() if rated else None
     ratings = outcome.ratings.all()
     return {
         "outcome": outcome,
@@ -44,7 +46,8 @@ def _outcome_context(request, outcome, **forms):
         "rating_form": forms.get("rating_form") or (RatingForm() if may_rate and not my_rating else None),
         "my_rating": my_rating,
         "rating_summary": {s: sum(1 for r in ratings if r.score == s) for s in Rating.Score.values},
-        "is_citizen_waiting": outcome.topic_id and not may_rate and not state_has(outcome, DONE),
+        "rated": rated,
+        "is_citizen_waiting": rated and not may_rate and not state_has(outcome, DONE),
         "can_publish": rules.has_perm("consultations.publish_outcome", user, outcome),
     }
 

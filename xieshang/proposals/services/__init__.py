@@ -29,6 +29,7 @@ from .assignment import (
     return_reassign,
     return_refuse,
 )
+from .contacts import contact_record, contact_respond
 from .cosign import (
     cosign_decline,
     cosign_invite,
@@ -60,11 +61,13 @@ from .rating import (
     rating_submit,
 )
 from .replies import (
+    contact_required,
     rehandle_contact,
     reply_approve,
     reply_countersign,
     reply_send_back,
     reply_submit,
+    signed_letter_add,
 )
 from .review import (
     mark_key,
@@ -111,6 +114,10 @@ __all__ = [
     "proposal_update",
     "rating_submit",
     "rehandle_contact",
+    "contact_record",
+    "contact_respond",
+    "contact_required",
+    "signed_letter_add",
     "reply_approve",
     "reply_countersign",
     "reply_publish",

@@ -5,6 +5,7 @@ service shows the page again with the reason beside the field and the typed valu
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -19,6 +20,8 @@ from ..forms import (
     ApproveForm,
     ClassifyForm,
     CommentForm,
+    ContactForm,
+    ContactResponseForm,
     CountersignForm,
     ExtendForm,
     FastTrackForm,
@@ -35,7 +38,7 @@ from ..forms import (
     ReviewForm,
     SendBackForm,
 )
-from ..models import Assignment, Reply
+from ..models import Assignment, HandlingContact, Reply
 from ..selectors import signers
 from .detail_context import page_context
 
@@ -295,6 +298,45 @@ def recontact_view(request, pk: int):
 
 @require_POST
 @login_required
+@once_per_submission
+def contact_view(request, pk: int):
+    form = ContactForm(request.POST)
+
+    def call(p, d):
+        assignment_id = request.POST.get("assignment")
+        assignment = Assignment.objects.filter(pk=assignment_id, proposal=p).first() if assignment_id else None
+        services.contact_record(
+            actor=request.user,
+            proposal=p,
+            assignment=assignment,
+            method=d["method"],
+            contacted_on=d["contacted_on"],
+            with_whom=d["with_whom"],
+            agreed=d["agreed"],
+        )
+
+    return _act(request, pk, "contact", form, call, _("已记录办理沟通情况，提案人确认后可在页面查看。"))
+
+
+@require_POST
+@login_required
+def contact_respond_view(request, pk: int, contact_id: int):
+    proposal = selectors.get_proposal_for_user(request.user, pk)
+    contact = get_object_or_404(HandlingContact, pk=contact_id, proposal=proposal)
+    form = ContactResponseForm(request.POST)
+
+    def call(p, d):
+        if d["response"] not in ("confirm", "dispute"):
+            raise ValidationError({"response": _("请选择确认或有异议。")})
+        services.contact_respond(
+            actor=request.user, contact=contact, confirm=d["response"] == "confirm", note=d["note"]
+        )
+
+    return _act(request, pk, "contact_response", form, call, _("已回复办理沟通记录。"))
+
+
+@require_POST
+@login_required
 def reply_view(request, pk: int):
     form = ReplyForm(request.POST)
 
@@ -305,7 +347,18 @@ def reply_view(request, pk: int):
             actor=request.user,
             proposal=p,
             assignment=assignment,
-            **{k: d[k] for k in ("reference_number", "contact_person", "contact_phone", "text", "grade")},
+            **{
+                k: d[k]
+                for k in (
+                    "reference_number",
+                    "contact_person",
+                    "contact_phone",
+                    "text",
+                    "grade",
+                    "promise",
+                    "promise_due_on",
+                )
+            },
         )
 
     return _act(request, pk, "reply", form, call, _("答复已提交。"))

@@ -7,14 +7,18 @@ import rules
 
 from xieshang.accounts.models import Role
 from xieshang.accounts.selectors import has_role
+from xieshang.consultations import selectors as consultation_selectors
 from xieshang.opinions import selectors as opinion_selectors
 from xieshang.workflow.selectors import state_allows, state_has
 
+from .. import services
 from ..forms import (
     ApproveForm,
     AttachmentForm,
     ClassifyForm,
     CommentForm,
+    ContactForm,
+    ContactResponseForm,
     CountersignForm,
     ExtendForm,
     FastTrackForm,
@@ -32,9 +36,9 @@ from ..forms import (
     ReviewForm,
     SendBackForm,
 )
-from ..models import Assignment, Comment, CoSignature, Proposal, Rating, Reply
+from ..models import Assignment, Comment, CoSignature, HandlingContact, Proposal, Rating, Reply, SignedLetter
 from ..page_queries import may_read_letter
-from ..selectors import officer_unit_ids, signers
+from ..selectors import is_signer, officer_unit_ids, signers
 from . import similar
 
 # Transitions whose data comes from a form on this page; the action list points to the form instead of a button.
@@ -152,6 +156,10 @@ def _unit_forms(ctx, page, my_assignments, lead_reply, forms: _Forms) -> None:
         if a.role != Assignment.Role.CO and working and a.needs_reply:
             ctx["reply_assignment"] = a
             forms.add("reply", ReplyForm)
+            forms.add("contact", ContactForm)
+            ctx["contact_missing"] = services.contact_required(p) and not any(
+                c.assignment_id == a.pk for c in ctx["contacts"]
+            )
             if state_has(p, "rehandling") and a.recontacted_at is None:
                 forms.add("recontact", RecontactForm)
         if a.role == Assignment.Role.CO and state_has(p, "countersigning") and lead_reply:
@@ -221,6 +229,47 @@ def _extras(ctx, page, user, given: dict, f: dict) -> None:
             ctx["may_open_report"] = rules.has_perm("opinions.view_report", user, report)
 
 
+def _contacts(ctx, page, user, my_assignments, forms: _Forms) -> None:
+    """办理协商 records: read once a unit has received the proposal; shown to the units, the office and the signers;
+    a signer answers the records still waiting for him."""
+    p = page.proposal
+    received = any(a.received_at is not None for a in page.assignments)
+    contacts = list(p.contacts.select_related("assignment__unit").order_by("recorded_at", "id")) if received else []
+    ctx["contacts"] = contacts
+    if not contacts:
+        return
+    ctx["is_contact_signer"] = is_signer(user, p)
+    pending = [c for c in contacts if c.response == HandlingContact.Response.PENDING]
+    if pending and ctx["is_contact_signer"]:
+        ctx["contact_to_answer"] = pending[0]
+        forms.add("contact_response", ContactResponseForm)
+
+
+def _signed_letters(ctx, user, replies) -> None:
+    """The scanned signed letters of each reply (read only where the reader may read the letter), and whether the
+    reader may add one: the replying unit's officers, or a proposer once the reply reached him."""
+    readable = [r for r in replies if r.pk in {x.pk for x in ctx["letters"]}]
+    rows = SignedLetter.objects.filter(reply__in=readable).order_by("uploaded_at", "id") if readable else []
+    by_reply: dict[int, list] = {}
+    for row in rows:
+        by_reply.setdefault(row.reply_id, []).append(row)
+    mine = {a.unit_id for a in ctx["my_assignments"]}
+    for r in replies:
+        r.signed = by_reply.get(r.pk, [])
+        live = r.status not in (Reply.Status.SUPERSEDED, Reply.Status.SENT_BACK)
+        r.may_upload_signed = live and (
+            r.assignment.unit_id in mine or (r.status == Reply.Status.SENT and ctx.get("is_reader_signer", False))
+        )
+
+
+def _promises(replies) -> None:
+    """Each sent reply's promise with the outcome that tracks it (read only when a reply promised something)."""
+    promised = [r for r in replies if r.promise_due_on and r.status == Reply.Status.SENT]
+    tracked = {o.origin_id: o for o in consultation_selectors.outcomes_of_origins(promised)} if promised else {}
+    for r in replies:
+        r.promise_outcome = tracked.get(r.pk)
+
+
 def page_context(request, page, given: dict) -> dict:
     """The detail page's context; `given` holds refused forms to show again with their data and errors."""
     user = request.user
@@ -249,6 +298,7 @@ def page_context(request, page, given: dict) -> dict:
         "letters": [r for r in page.replies if may_read_letter(user, r)],
     }
     forms = _Forms(given, ctx["forms"])
+    _contacts(ctx, page, user, my_assignments, forms)
     _member_forms(ctx, page, user, may, forms)
     _office_forms(ctx, page, may, forms)
     _unit_forms(ctx, page, my_assignments, lead_reply, forms)
@@ -264,6 +314,9 @@ def page_context(request, page, given: dict) -> dict:
     )
     ctx["show_internal"] = internal
     ctx["visible_replies"] = [r for r in page.replies if internal or r.status == Reply.Status.SENT]
+    _promises(ctx["visible_replies"])
+    ctx["is_reader_signer"] = any(r.status == Reply.Status.SENT for r in ctx["visible_replies"]) and is_signer(user, p)
+    _signed_letters(ctx, user, ctx["visible_replies"])
     ctx["to_publish"] = [r for r in page.replies if r.status == Reply.Status.SENT and not r.is_published]
     _actions(ctx, page, ctx["forms"])
     _extras(ctx, page, user, given, ctx["forms"])

@@ -22,7 +22,8 @@ from xieshang.workflow.exceptions import TransitionError
 
 from .. import selectors, services
 from ..forms import AttachmentForm, InviteForm, ProposalForm, apply_errors
-from ..models import Attachment, Proposal
+from ..models import Attachment, Proposal, Reply, SignedLetter
+from ..page_queries import may_read_letter
 from .common import org_or_404, paginate, refusal_text
 
 MEMBER_ROLES = (Role.MEMBER, Role.STANDING_MEMBER)
@@ -216,6 +217,41 @@ def cosign_view(request, pk: int):
         success=_("已联名。") if sign else _("已谢绝联名。"),
         to=proposal,
     )
+
+
+@require_POST
+@login_required
+@once_per_submission
+def signed_letter_add_view(request, pk: int, reply_id: int):
+    proposal = _proposal_or_404(request, pk)
+    reply = get_object_or_404(Reply, pk=reply_id, proposal=proposal)
+    form = AttachmentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("请选择要上传的文件。"))
+        return redirect(proposal)
+    upload = form.cleaned_data["file"]
+    return act(
+        request,
+        lambda: services.signed_letter_add(actor=request.user, reply=reply, file=upload),
+        success=_("签章答复函已上传。"),
+        to=proposal,
+    )
+
+
+@login_required
+def signed_letter_download_view(request, pk: int, letter_id: int):
+    # Served only through this check: those who may read the reply letter (page_queries.may_read_letter).
+    proposal = _proposal_or_404(request, pk)
+    letter = get_object_or_404(
+        SignedLetter.objects.select_related("reply__proposal"), pk=letter_id, reply__proposal=proposal
+    )
+    if not may_read_letter(request.user, letter.reply):
+        raise Http404
+    try:
+        handle = letter.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    return FileResponse(handle, as_attachment=True, filename=letter.name)
 
 
 @require_POST

@@ -351,7 +351,7 @@ PROPOSAL_WORKFLOW = {
             "sources": ["handling", "rehandling"],
             "target": "countersigning",
             "roles": ["lead_unit"],
-            "conditions": ["proposals.all_replied"],
+            "conditions": ["proposals.member_contacted", "proposals.all_replied"],
             "style": "primary",
         },
         {
