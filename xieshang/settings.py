@@ -42,7 +42,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else ""
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "xieshang.audit.admin.AuditedAdminConfig",  # django.contrib.admin, every admin write audited
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -301,4 +301,11 @@ LOGGING = {
 # The audit table is guarded by database triggers against UPDATE and DELETE. Test runs that flush the database between
 # browser tests switch the guard off in tests/settings.py; a dedicated test installs it and proves it holds.
 XIESHANG_AUDIT_DB_GUARD = env_bool("XIESHANG_AUDIT_DB_GUARD", True)
+# PostgreSQL: the audit tables owned by a role of their own that the application's role cannot act as; the app keeps
+# SELECT and INSERT (audit migration 0004, docs/security.md). Both empty (the default, and in tests): not applied.
+XIESHANG_AUDIT_OWNER_ROLE = os.environ.get("XIESHANG_AUDIT_OWNER_ROLE", "")
+XIESHANG_DB_APP_ROLE = os.environ.get("XIESHANG_DB_APP_ROLE", "")
+# Refused requests (401, 403, and 404 to a signed-in user) recorded per client address and window, at most this many.
+XIESHANG_AUDIT_REFUSALS_PER_WINDOW = int(os.environ.get("XIESHANG_AUDIT_REFUSALS_PER_WINDOW", "20"))
+XIESHANG_AUDIT_REFUSALS_WINDOW_SECONDS = 600
 XIESHANG_SITE_NAME = _("协商")
