@@ -23,7 +23,6 @@ LABELS = {
     "security_policy.changed": _("修改安全策略"),
     "role.granted": _("授予角色"),
     "role.changed": _("修改角色授权"),
-    "role.refused_separation": _("三员分立：拒绝授予角色"),
     "admin.added": _("后台新增"),
     "admin.changed": _("后台修改"),
     "admin.deleted": _("后台删除"),
