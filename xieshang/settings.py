@@ -249,6 +249,9 @@ SMS_CODE_RESEND_SECONDS = 60
 
 # Security headers. Behind a TLS-terminating proxy set SECURE_PROXY_SSL_HEADER through the environment.
 SESSION_COOKIE_HTTPONLY = True
+# A session ends after this many hours however active it is (besides the policy's idle timeout); the cookie too.
+XIESHANG_SESSION_ABSOLUTE_HOURS = int(os.environ.get("XIESHANG_SESSION_ABSOLUTE_HOURS", "12"))
+SESSION_COOKIE_AGE = XIESHANG_SESSION_ABSOLUTE_HOURS * 3600
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)

@@ -14,8 +14,11 @@ pytestmark = pytest.mark.django_db
 
 
 def test_every_registered_admin_is_audited():
-    missing = [model._meta.label for model, model_admin in admin.site._registry.items()
-               if not isinstance(model_admin, AuditedAdminMixin)]
+    missing = [
+        model._meta.label
+        for model, model_admin in admin.site._registry.items()
+        if not isinstance(model_admin, AuditedAdminMixin)
+    ]
     assert admin.site._registry and not missing, missing
 
 

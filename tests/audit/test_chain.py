@@ -20,7 +20,9 @@ def _tamper(sql, params=()):
 
 
 def _rows(n, organization=None):
-    return [audit_record(actor=None, action=f"test.row{i}", organization=organization, detail={"i": i}) for i in range(n)]
+    return [
+        audit_record(actor=None, action=f"test.row{i}", organization=organization, detail={"i": i}) for i in range(n)
+    ]
 
 
 def test_each_row_points_at_the_previous_one_in_its_organization(organization, other_organization):

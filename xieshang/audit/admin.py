@@ -87,4 +87,3 @@ class AuditedAdminSite(admin.AdminSite):
 
 class AuditedAdminConfig(AdminConfig):
     default_site = "xieshang.audit.admin.AuditedAdminSite"
-

@@ -123,7 +123,10 @@ def heads(model, using: str = "default") -> list[dict]:
     from django.db.models import Max
 
     last_ids = (
-        model._base_manager.using(using).values("organization_id").annotate(last=Max("id")).values_list("last", flat=True)
+        model._base_manager.using(using)
+        .values("organization_id")
+        .annotate(last=Max("id"))
+        .values_list("last", flat=True)
     )
     rows = model._base_manager.using(using).filter(id__in=list(last_ids)).order_by("organization_id", "id")
     return [

@@ -70,7 +70,10 @@ def archive_before(directory: Path, *, older_than_days: int | None = None) -> Au
         old = list(AuditEntry.objects.filter(at__lt=cutoff).order_by("id").select_for_update())
         # Only a prefix of each chain leaves (a row stamped out of order must not cut a hole in its chain).
         young_from = {
-            org: AuditEntry.objects.filter(organization_id=org, at__gte=cutoff).order_by("id").values_list("id", flat=True).first()
+            org: AuditEntry.objects.filter(organization_id=org, at__gte=cutoff)
+            .order_by("id")
+            .values_list("id", flat=True)
+            .first()
             for org in {r.organization_id for r in old}
         }
         rows = [r for r in old if young_from[r.organization_id] is None or r.id < young_from[r.organization_id]]
@@ -82,8 +85,12 @@ def archive_before(directory: Path, *, older_than_days: int | None = None) -> Au
         with gzip.open(path, "wt", encoding="utf-8") as out:
             for row in rows:
                 line = json.dumps(
-                    {"id": row.id, **{f: chain._value(row, f) for f in chain.FIELDS}, "prev_hash": row.prev_hash,
-                     "row_hash": row.row_hash},
+                    {
+                        "id": row.id,
+                        **{f: chain._value(row, f) for f in chain.FIELDS},
+                        "prev_hash": row.prev_hash,
+                        "row_hash": row.row_hash,
+                    },
                     ensure_ascii=False,
                     sort_keys=True,
                 )

@@ -20,7 +20,7 @@ def _refused(request, response) -> bool:
 
 
 def _within_quota(ip: str | None, user_id) -> str:
-    """"record", "summary" (the first refusal over the quota: one row saying the rest are not kept) or "skip": a
+    """ "record", "summary" (the first refusal over the quota: one row saying the rest are not kept) or "skip": a
     scan cannot flood the table."""
     window = settings.XIESHANG_AUDIT_REFUSALS_WINDOW_SECONDS
     key = f"audit:refusals:{ip or '-'}:{user_id or '-'}"
