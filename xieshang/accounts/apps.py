@@ -15,6 +15,12 @@ class AccountsConfig(AppConfig):
 
         user_logged_in.connect(session_started, dispatch_uid="xieshang_session_started")
 
+        from xieshang.core import limits
+
+        from .services import limit_exceeded
+
+        limits.register_alert(limit_exceeded)
+
         from xieshang.core import navigation, workbench
 
         from . import workbench as providers

@@ -31,6 +31,7 @@ LABELS = {
     "http.refusals_throttled": _("拒绝访问过多，暂停记录"),
     "audit.anchored": _("审计链锚定"),
     "audit.archived": _("审计记录归档"),
+    "limits.exceeded": _("超出频率限制"),
     "role.revoked": _("撤销角色"),
     "resident.registered": _("居民注册"),
     "search.add_dictionary_word": _("添加检索词典词条"),

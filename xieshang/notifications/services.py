@@ -93,11 +93,21 @@ def notify(
         email, sms = channels_for(user, kind)
         if email and user.email:
             transaction.on_commit(lambda n=notification.pk: deliver_email.enqueue(n))
-        if (sms or force_sms) and user.phone:
+        if (sms or force_sms) and user.phone and _sms_allowed(user, org_id, force_sms):
             text = title_text + (f"：{body_text[:60]}" if body_text else "")
             sms_send(phone=user.phone, text=text)
             Notification.objects.filter(pk=notification.pk).update(sms_sent_at=timezone.now())
     return created
+
+
+def _sms_allowed(user, org_id, force_sms: bool) -> bool:
+    """The "notification_sms" limit per recipient (urgent 催办 notices excepted) and the organization's daily SMS
+    budget (core.limits); past either, the notice stays in the inbox only."""
+    from xieshang.core import limits
+
+    if not force_sms and limits.hit("notification_sms", recipient=user.pk):
+        return False
+    return not (org_id and limits.hit("sms_budget", organization=org_id))
 
 
 def sms_send(*, phone: str, text: str) -> SmsMessage:
