@@ -202,7 +202,21 @@ STATICFILES_DIRS = [BASE_DIR / "xieshang" / "static"]
 # Over-size posts get core/too_large.html (413) with the limit stated (core.middleware.RequestSizeLimitMiddleware):
 # a form's text fields up to DATA_UPLOAD_MAX_MEMORY_SIZE, a whole upload with its files up to XIESHANG_MAX_UPLOAD_BYTES.
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("DATA_UPLOAD_MAX_MEMORY_SIZE", str(2621440)))
-XIESHANG_MAX_UPLOAD_BYTES = int(os.environ.get("XIESHANG_MAX_UPLOAD_BYTES", str(256 * 1024 * 1024)))
+# The largest request with files, refused from its Content-Length before the body is read; files are also counted as
+# they stream in (core.uploads.LimitedUploadHandler), for bodies without a length. The reverse proxy's own limit
+# (nginx client_max_body_size) should be the same (docs/security.md).
+XIESHANG_MAX_UPLOAD_BYTES = int(os.environ.get("XIESHANG_MAX_UPLOAD_BYTES", str(50 * 1024 * 1024)))
+FILE_UPLOAD_HANDLERS = [
+    "xieshang.core.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# Zip-based documents (docx, xlsx, pptx, ofd): what they may unpack to, checked before parsing (core.uploads), and
+# the memory and time a parse for the search index may take in the worker.
+XIESHANG_MAX_UNPACKED_BYTES = int(os.environ.get("XIESHANG_MAX_UNPACKED_BYTES", str(100 * 1024 * 1024)))
+XIESHANG_MAX_UNPACK_RATIO = int(os.environ.get("XIESHANG_MAX_UNPACK_RATIO", "100"))
+XIESHANG_PARSE_MEMORY_MB = int(os.environ.get("XIESHANG_PARSE_MEMORY_MB", "512"))
+XIESHANG_PARSE_SECONDS = int(os.environ.get("XIESHANG_PARSE_SECONDS", "30"))
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 STORAGES = {
