@@ -54,9 +54,16 @@ def read_anchors(path: Path) -> list[dict]:
 
 
 def retention_days() -> int:
-    from xieshang.accounts.policy import current_policy
+    """The security policy's retention (the row the security administrator edits, looked up by name: the audit app
+    sits below accounts), never under MIN_RETENTION_DAYS."""
+    from django.apps import apps
+    from django.conf import settings
 
-    return max(MIN_RETENTION_DAYS, int(getattr(current_policy(), "audit_retention_days", MIN_RETENTION_DAYS)))
+    days = settings.XIESHANG_SECURITY_DEFAULTS.get("audit_retention_days", MIN_RETENTION_DAYS)
+    policy = apps.get_model("accounts", "SecurityPolicy").objects.order_by("pk").first()
+    if policy is not None:
+        days = policy.audit_retention_days
+    return max(MIN_RETENTION_DAYS, int(days))
 
 
 def archive_before(directory: Path, *, older_than_days: int | None = None) -> AuditArchive | None:

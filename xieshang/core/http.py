@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from typing import Any
 from urllib.parse import quote
 
 from django.http import HttpResponse
 
 
-def background_request(view):
+def background_request[V: Callable[..., Any]](view: V) -> V:
     """Mark a view that a page calls by itself (polling, auto-refresh): its requests are not the user's activity, so
     they do not hold off the idle timeout (accounts.middleware.IdleTimeoutMiddleware)."""
-    view.xieshang_background = True
+    view.xieshang_background = True  # type: ignore[attr-defined]
     return view
 
 
-def is_background(view) -> bool:
+def is_background(view: object) -> bool:
     return bool(getattr(view, "xieshang_background", False))
 
 

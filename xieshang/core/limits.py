@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import logging
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -98,7 +100,7 @@ def _count(key: str, seconds: int) -> int:
     return _count_in_database(key, seconds)
 
 
-def hit(action: str, **values) -> Refusal | None:
+def hit(action: str, **values: Any) -> Refusal | None:
     """Count one attempt of `action` under each dimension given (address=…, account=…, phone=…, target=…,
     organization=…, recipient=…); None when allowed, else the first rule broken."""
     import time
@@ -124,17 +126,17 @@ def hit(action: str, **values) -> Refusal | None:
     return refusal
 
 
-_alerts: list = []
+_alerts: list[Callable[[Refusal, dict[str, Any]], None]] = []
 
 
-def register_alert(fn) -> None:
+def register_alert(fn: Callable[[Refusal, dict[str, Any]], None]) -> None:
     """`fn(refusal, values)` runs when a limit is first exceeded in its window (the accounts app records it in the
     audit trail and tells the administrators about an exhausted SMS budget)."""
     if fn not in _alerts:
         _alerts.append(fn)
 
 
-def peek(action: str, dimension: str, value) -> int:
+def peek(action: str, dimension: str, value: Any) -> int:
     """How many attempts the shortest window of a rule has counted (for tests and the budget alert)."""
     import time
 

@@ -236,7 +236,7 @@ class LimitedUploadHandler(FileUploadHandler):
         self.received += len(raw_data)
         if self.received > settings.XIESHANG_MAX_UPLOAD_BYTES:
             if self.request is not None:
-                self.request._xieshang_upload_too_large = True
+                self.request._xieshang_upload_too_large = True  # type: ignore[attr-defined]
             raise StopUpload(connection_reset=True)
         return raw_data
 

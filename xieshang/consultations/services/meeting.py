@@ -205,9 +205,9 @@ def live_post(
         raise ValidationError({"text": _("最多 500 字，当前 %(n)d 字。") % {"n": len(text)}})
     if kind not in LiveMessage.Kind.values:
         raise ValidationError({"kind": _("请选择发言或提问。")})
-    refusal = limits.hit("live_post", account=actor.pk, address=current_ip.get())
-    if refusal:
-        raise ValidationError({"text": limits.wait_text(refusal)})
+    flood = limits.hit("live_post", account=actor.pk, address=current_ip.get())
+    if flood:
+        raise ValidationError({"text": limits.wait_text(flood)})
     invitation = consultation.invitations.filter(user=actor).first()
     org_id = invitation.organization_id if invitation else inviting_org(actor, consultation)
     with transaction.atomic():
