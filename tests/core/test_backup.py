@@ -14,7 +14,8 @@ from xieshang.audit.services import audit_record
 from xieshang.core.backup import table_counts
 
 pytestmark = [
-    pytest.mark.django_db,
+    # Committed data, as the command sees it in production (SQLite's backup waits for an open write transaction).
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.skipif(connection.vendor != "sqlite", reason="the PostgreSQL round trip needs a second database"),
 ]
 

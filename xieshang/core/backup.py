@@ -60,6 +60,9 @@ def backup(output: Path) -> Path:
     with tempfile.TemporaryDirectory() as work:
         workdir = Path(work)
         if connection.vendor == "sqlite":
+            if connection.in_atomic_block:
+                # SQLite's backup waits for the source's write transaction to end: from inside one it never would.
+                raise RuntimeError("backup() must run outside a transaction on SQLite")
             dump = workdir / "database.sqlite3"
             connection.ensure_connection()
             target = sqlite3.connect(dump)
