@@ -42,7 +42,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else ""
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "xieshang.audit.admin.AuditedAdminConfig",  # django.contrib.admin, every admin write audited
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -211,7 +211,21 @@ STATICFILES_DIRS = [BASE_DIR / "xieshang" / "static"]
 # Over-size posts get core/too_large.html (413) with the limit stated (core.middleware.RequestSizeLimitMiddleware):
 # a form's text fields up to DATA_UPLOAD_MAX_MEMORY_SIZE, a whole upload with its files up to XIESHANG_MAX_UPLOAD_BYTES.
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("DATA_UPLOAD_MAX_MEMORY_SIZE", str(2621440)))
-XIESHANG_MAX_UPLOAD_BYTES = int(os.environ.get("XIESHANG_MAX_UPLOAD_BYTES", str(256 * 1024 * 1024)))
+# The largest request with files, refused from its Content-Length before the body is read; files are also counted as
+# they stream in (core.uploads.LimitedUploadHandler), for bodies without a length. The reverse proxy's own limit
+# (nginx client_max_body_size) should be the same (docs/security.md).
+XIESHANG_MAX_UPLOAD_BYTES = int(os.environ.get("XIESHANG_MAX_UPLOAD_BYTES", str(50 * 1024 * 1024)))
+FILE_UPLOAD_HANDLERS = [
+    "xieshang.core.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# Zip-based documents (docx, xlsx, pptx, ofd): what they may unpack to, checked before parsing (core.uploads), and
+# the memory and time a parse for the search index may take in the worker.
+XIESHANG_MAX_UNPACKED_BYTES = int(os.environ.get("XIESHANG_MAX_UNPACKED_BYTES", str(100 * 1024 * 1024)))
+XIESHANG_MAX_UNPACK_RATIO = int(os.environ.get("XIESHANG_MAX_UNPACK_RATIO", "100"))
+XIESHANG_PARSE_MEMORY_MB = int(os.environ.get("XIESHANG_PARSE_MEMORY_MB", "512"))
+XIESHANG_PARSE_SECONDS = int(os.environ.get("XIESHANG_PARSE_SECONDS", "30"))
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 STORAGES = {
@@ -258,6 +272,9 @@ SMS_CODE_RESEND_SECONDS = 60
 
 # Security headers. Behind a TLS-terminating proxy set SECURE_PROXY_SSL_HEADER through the environment.
 SESSION_COOKIE_HTTPONLY = True
+# A session ends after this many hours however active it is (besides the policy's idle timeout); the cookie too.
+XIESHANG_SESSION_ABSOLUTE_HOURS = int(os.environ.get("XIESHANG_SESSION_ABSOLUTE_HOURS", "12"))
+SESSION_COOKIE_AGE = XIESHANG_SESSION_ABSOLUTE_HOURS * 3600
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
@@ -321,4 +338,11 @@ XIESHANG_HEALTH_DISK_FREE_RATIO = float(os.environ.get("HEALTH_DISK_FREE_RATIO",
 # The audit table is guarded by database triggers against UPDATE and DELETE. Test runs that flush the database between
 # browser tests switch the guard off in tests/settings.py; a dedicated test installs it and proves it holds.
 XIESHANG_AUDIT_DB_GUARD = env_bool("XIESHANG_AUDIT_DB_GUARD", True)
+# PostgreSQL: the audit tables owned by a role of their own that the application's role cannot act as; the app keeps
+# SELECT and INSERT (audit migration 0004, docs/security.md). Both empty (the default, and in tests): not applied.
+XIESHANG_AUDIT_OWNER_ROLE = os.environ.get("XIESHANG_AUDIT_OWNER_ROLE", "")
+XIESHANG_DB_APP_ROLE = os.environ.get("XIESHANG_DB_APP_ROLE", "")
+# Refused requests (401, 403, and 404 to a signed-in user) recorded per client address and window, at most this many.
+XIESHANG_AUDIT_REFUSALS_PER_WINDOW = int(os.environ.get("XIESHANG_AUDIT_REFUSALS_PER_WINDOW", "20"))
+XIESHANG_AUDIT_REFUSALS_WINDOW_SECONDS = 600
 XIESHANG_SITE_NAME = _("协商")

@@ -1,5 +1,7 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
 from xieshang.audit.services import audit_record
@@ -71,8 +73,25 @@ class CommunityAdmin(admin.ModelAdmin):
     search_fields = ["name"]
 
 
+class RoleGrantInlineFormSet(BaseInlineFormSet):
+    """三员分立 across the rows of one account's grants submitted together (each row alone is checked by
+    RoleGrant.clean against the grants already stored)."""
+
+    def clean(self):
+        super().clean()
+        admin_roles = []
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None) or {}
+            if data and not data.get("DELETE") and data.get("role") in models.ADMIN_ROLES:
+                admin_roles.append(data["role"])
+        distinct = list(dict.fromkeys(admin_roles))
+        if len(distinct) > 1:
+            raise ValidationError(models.separation_message(distinct[1], distinct[0]))
+
+
 class RoleGrantInline(admin.TabularInline):
     model = models.RoleGrant
+    formset = RoleGrantInlineFormSet
     fk_name = "user"
     extra = 0
     autocomplete_fields = ["handling_unit"]

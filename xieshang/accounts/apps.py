@@ -9,6 +9,17 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         import rules
+        from django.contrib.auth.signals import user_logged_in
+
+        from .middleware import session_started
+
+        user_logged_in.connect(session_started, dispatch_uid="xieshang_session_started")
+
+        from xieshang.core import limits
+
+        from .services import limit_exceeded
+
+        limits.register_alert(limit_exceeded)
 
         from xieshang.core import navigation, workbench
 

@@ -2,22 +2,35 @@
 
 import time
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from xieshang.core.http import is_background
+
 from .policy import current_policy
 from .selectors import is_staff_person, organizations_for_user, user_organization_ids
 from .services import password_expired
 
 SESSION_LAST_SEEN = "xieshang_last_seen"
+SESSION_STARTED = "xieshang_session_started"
 SESSION_ORGANIZATION = "xieshang_organization"
 
 
+def session_started(sender, request, user, **kwargs):
+    """user_logged_in: the absolute lifetime and the idle clock start at each sign-in."""
+    now = time.time()
+    request.session[SESSION_STARTED] = now
+    request.session[SESSION_LAST_SEEN] = now
+
+
 class IdleTimeoutMiddleware:
-    """Log out a session that has been idle longer than the policy allows (30 minutes by default)."""
+    """Log out a session that has been idle longer than the policy allows (30 minutes by default), and any session
+    older than XIESHANG_SESSION_ABSOLUTE_HOURS however active. Only requests the user makes count as activity: views
+    marked core.http.background_request (a live page's polling, a dashboard's refresh) do not keep a session alive."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -25,16 +38,31 @@ class IdleTimeoutMiddleware:
     def __call__(self, request):
         if request.user.is_authenticated:
             now = time.time()
+            started = request.session.setdefault(SESSION_STARTED, now)
             last_seen = request.session.get(SESSION_LAST_SEEN)
             limit = current_policy().idle_timeout_minutes * 60
+            lifetime = settings.XIESHANG_SESSION_ABSOLUTE_HOURS * 3600
+            if now - started > lifetime:
+                logout(request)
+                messages.info(
+                    request,
+                    _("您已连续登录超过 %(h)d 小时，为保护账户安全已自动退出，请重新登录。") % {"h": lifetime // 3600},
+                )
+                return redirect(f"{reverse('accounts:login')}?next={request.get_full_path()}")
             if last_seen is not None and now - last_seen > limit:
                 logout(request)
                 messages.info(
                     request, _("您已超过 %(m)d 分钟未操作，为保护账户安全已自动退出，请重新登录。") % {"m": limit // 60}
                 )
                 return redirect(f"{reverse('accounts:login')}?next={request.get_full_path()}")
-            request.session[SESSION_LAST_SEEN] = now
+            if last_seen is None:
+                request.session[SESSION_LAST_SEEN] = now
         return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if request.user.is_authenticated and not is_background(view_func):
+            request.session[SESSION_LAST_SEEN] = time.time()
+        return None
 
 
 # Paths any signed-in user may reach while a gate is pending: static files, the language switch, the health check.

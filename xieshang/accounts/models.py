@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
@@ -246,6 +247,26 @@ class RoleGrant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.organization.short_name} · {self.get_role_display()}"
+
+    def clean(self):
+        super().clean()
+        if self.user_id and self.role in ADMIN_ROLES:
+            held = (
+                RoleGrant.objects.filter(user_id=self.user_id, role__in=ADMIN_ROLES)
+                .exclude(role=self.role)
+                .exclude(pk=self.pk)
+                .values_list("role", flat=True)
+                .first()
+            )
+            if held:
+                raise ValidationError({"role": separation_message(self.role, held)})
+
+
+def separation_message(role: str, held: str) -> str:
+    """三员分立: why one account cannot hold two of the three administrator duties."""
+    return _(
+        "三员分立：该账户已是%(held)s，不能再授予%(role)s。系统管理员、安全管理员和审计管理员须由不同的账户担任。"
+    ) % {"held": Role(held).label, "role": Role(role).label}
 
 
 class MemberProfile(models.Model):

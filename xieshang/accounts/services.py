@@ -99,14 +99,52 @@ def _reserve(keys: dict[str, str], *, now, policy) -> tuple[dict[str, int], str 
     return counts, refusal
 
 
+def limit_exceeded(refusal, values) -> None:
+    """core.limits alert: the first refusal of a window goes into the audit trail; an organization's exhausted SMS
+    budget is also logged as an error and put in its system administrators' inboxes."""
+    import logging
+
+    from xieshang.notifications.services import notify
+
+    organization = values.get("organization")
+    audit_record(
+        actor=None,
+        action="limits.exceeded",
+        result=AuditEntry.Result.DENIED,
+        organization=organization if refusal.dimension == "organization" else None,
+        object_type=refusal.action,
+        detail={"dimension": refusal.dimension, "limit": refusal.limit, "seconds": refusal.seconds},
+    )
+    if refusal.action == "sms_budget" and organization:
+        logging.getLogger("xieshang.limits").error(
+            "organization %s has used its daily SMS budget (%d); further notices stay in-app",
+            organization,
+            refusal.limit,
+        )
+        admins = User.objects.filter(
+            role_grants__organization_id=organization, role_grants__role=Role.SYSTEM_ADMIN, is_active=True
+        ).distinct()
+        notify(
+            recipients=list(admins),
+            kind="limits.sms_budget",
+            title=lambda: _("今日短信额度（%(n)d 条）已用完，其余通知仅在站内送达。") % {"n": refusal.limit},
+            organization=organization,
+        )
+
+
 def login_attempt(*, request, identifier: str, password: str) -> User:
     """Check a username/phone and password. Failures are counted per account, per client address and per (account,
     address) pair: the pair is locked after the policy's threshold (an attacker elsewhere cannot lock the owner out),
     the address after four times as many failures over all names, and the account, from anywhere, is slowed by a
     growing delay. Unknown names are counted and answered exactly as accounts are."""
+    from xieshang.core import limits
+
     policy = current_policy()
     now = timezone.now()
     address = client_address(request)
+    flood = limits.hit("login", address=address)
+    if flood:
+        raise LoginRefused(limits.wait_text(flood))
     user = find_user_by_login(identifier)
     keys = _throttle_keys(user, identifier, address)
     counts, refusal = _reserve(keys, now=now, policy=policy)
@@ -216,10 +254,12 @@ class SmsCodeError(Exception):
     pass
 
 
-def sms_code_send(*, phone: str, purpose: str) -> None:
-    """Send a 6-digit code; at most one per phone and purpose per resend interval (rate-limited in the cache)."""
+def sms_code_send(*, phone: str, purpose: str, address: str = "", account: int | None = None) -> None:
+    """Send a 6-digit code; at most one per phone and purpose per resend interval (rate-limited in the cache), and
+    within the "sms_code" abuse limits per phone, client address and account (core.limits)."""
     from django.conf import settings
 
+    from xieshang.core import limits
     from xieshang.notifications.services import sms_send
 
     throttle_key = f"xieshang:sms-throttle:{purpose}:{phone}"
@@ -228,6 +268,9 @@ def sms_code_send(*, phone: str, purpose: str) -> None:
         raise SmsCodeError(_("短信验证码暂时无法发送，请几分钟后再试。"))
     if not added:
         raise SmsCodeError(_("验证码发送过于频繁，请稍后再试。"))
+    refusal = limits.hit("sms_code", phone=phone, address=address, account=account)
+    if refusal:
+        raise SmsCodeError(limits.wait_text(refusal))
     code = f"{secrets.randbelow(10**6):06d}"
     now = timezone.now()
     with transaction.atomic():  # the code, its message and the message's task: all or nothing

@@ -24,6 +24,7 @@ from .middleware import SESSION_ORGANIZATION
 from .services import (
     LoginRefused,
     SmsCodeError,
+    client_address,
     login_attempt,
     password_change,
     resident_register,
@@ -95,7 +96,7 @@ def sms_code_view(request):
     if request.method == "POST":
         if form.is_valid():
             try:
-                sms_code_send(phone=form.cleaned_data["phone"], purpose="register")
+                sms_code_send(phone=form.cleaned_data["phone"], purpose="register", address=client_address(request))
                 status, ok = _("验证码已发送，请查收短信。"), True
             except SmsCodeError as exc:
                 status = str(exc)
@@ -184,7 +185,9 @@ def _otp_enrol(request):
         if request.method == "POST" and user.phone:
             if request.POST.get("action") == "send":
                 try:
-                    sms_code_send(phone=user.phone, purpose=OTP_ENROL_PURPOSE)
+                    sms_code_send(
+                        phone=user.phone, purpose=OTP_ENROL_PURPOSE, address=client_address(request), account=user.pk
+                    )
                     context["sms_status"] = _("验证码已发送到 %(phone)s。") % {"phone": context["phone"]}
                 except SmsCodeError as exc:
                     context["sms_status"] = str(exc)

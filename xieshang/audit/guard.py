@@ -44,3 +44,44 @@ def remove(connection) -> None:
     with connection.cursor() as cursor:
         for sql in statements(connection.vendor, False):
             cursor.execute(sql)
+
+
+def _quote(connection, name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+def ownership_statements(connection, owner: str, app_role: str) -> list[str]:
+    """PostgreSQL: the audit tables (and the guard's function) belong to `owner`, a role that cannot log in; the
+    role the application connects as may only read and append. Without ownership it cannot disable the trigger, alter
+    or drop the table, and has no UPDATE, DELETE or TRUNCATE privilege to begin with."""
+    o, a = _quote(connection, owner), _quote(connection, app_role)
+    seq = f"pg_get_serial_sequence('{TABLE}', 'id')"
+    return [
+        f"""DO $$ BEGIN
+    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{owner}') THEN CREATE ROLE {o} NOLOGIN; END IF;
+END $$;""",
+        f"ALTER TABLE {TABLE} OWNER TO {o};",
+        f"ALTER TABLE audit_auditarchive OWNER TO {o};",
+        "ALTER FUNCTION audit_append_only() OWNER TO " + o + ";",
+        f"REVOKE ALL ON {TABLE}, audit_auditarchive FROM PUBLIC;",
+        f"REVOKE ALL ON {TABLE}, audit_auditarchive FROM {a};",
+        f"GRANT SELECT, INSERT ON {TABLE} TO {a};",
+        f"GRANT SELECT ON audit_auditarchive TO {a};",
+        f"DO $$ BEGIN EXECUTE format('GRANT USAGE, SELECT ON SEQUENCE %s TO {a}', {seq}); END $$;",
+    ]
+
+
+def apply_ownership(connection, owner: str, app_role: str) -> None:
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        if not statements_installed(cursor):
+            for sql in POSTGRES_INSTALL:
+                cursor.execute(sql)
+        for sql in ownership_statements(connection, owner, app_role):
+            cursor.execute(sql)
+
+
+def statements_installed(cursor) -> bool:
+    cursor.execute("SELECT 1 FROM pg_proc WHERE proname = 'audit_append_only'")
+    return cursor.fetchone() is not None

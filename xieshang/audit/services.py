@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import connection, models
 
-from .context import current_ip, pending_refusals
+from .context import current_ip, pending_refusals, refusal_recorded
 from .models import AuditEntry
 
 
@@ -40,6 +40,8 @@ def audit_record(
         ip_address=ip or current_ip.get(),
         detail=detail or {},
     )
+    if result != AuditEntry.Result.SUCCESS:
+        refusal_recorded.set(True)
     if result != AuditEntry.Result.SUCCESS and connection.in_atomic_block:
         pending = pending_refusals.get()
         if pending is not None:

@@ -77,31 +77,50 @@ def consultation_document(consultation: Consultation) -> SearchDoc | None:
 MATERIAL_TEXT_LIMIT = 200_000  # characters of a document's text that are indexed
 
 
+def _document_text(data: bytes, ext: str) -> list[str]:
+    """The paragraphs and cells of a .docx or .xlsx (run in a child process with memory and time limits)."""
+    import io
+
+    handle = io.BytesIO(data)
+    parts: list[str] = []
+    if ext == "docx":
+        from docx import Document
+
+        document = Document(handle)
+        parts = [p.text for p in document.paragraphs if p.text.strip()]
+        parts += [c.text for t in document.tables for row in t.rows for c in row.cells if c.text.strip()]
+    elif ext == "xlsx":
+        from openpyxl import load_workbook
+
+        workbook = load_workbook(handle, read_only=True, data_only=True)
+        for sheet in workbook.worksheets:
+            for row in sheet.iter_rows(values_only=True):
+                parts += [str(v) for v in row if isinstance(v, str) and v.strip()]
+                if sum(len(p) for p in parts) > MATERIAL_TEXT_LIMIT:
+                    break
+        workbook.close()
+    return parts
+
+
 def material_text(material: Material) -> str:
     """The text of an uploaded Word or Excel (2007+) document, for the index (title and file name always). PDF, the
     older Office formats, PowerPoint and pictures are found by their title and file name only: no text extraction for
-    them is installed."""
+    them is installed. The archive is checked first (core.uploads.archive_problem: a zip bomb stored before that
+    check existed is skipped) and parsed in a child process with memory and time limits (core.uploads.run_limited)."""
     import contextlib
     import os
 
+    from xieshang.core.uploads import archive_problem, run_limited
+
     ext = os.path.splitext(material.filename or material.file.name)[1].lower().lstrip(".")
+    if ext not in ("docx", "xlsx"):
+        return ""
     parts: list[str] = []
     # An unreadable file still has its title in the index.
     with contextlib.suppress(Exception), material.file.open("rb") as handle:
-        if ext == "docx":
-            from docx import Document
-
-            document = Document(handle)
-            parts = [p.text for p in document.paragraphs if p.text.strip()]
-            parts += [c.text for t in document.tables for row in t.rows for c in row.cells if c.text.strip()]
-        elif ext == "xlsx":
-            from openpyxl import load_workbook
-
-            workbook = load_workbook(handle, read_only=True, data_only=True)
-            for sheet in workbook.worksheets:
-                for row in sheet.iter_rows(values_only=True):
-                    parts += [str(v) for v in row if isinstance(v, str) and v.strip()]
-            workbook.close()
+        if archive_problem(handle, material.filename or "") is None:
+            handle.seek(0)
+            parts = run_limited(_document_text, handle.read(), ext) or []
     return "\n".join(parts)[:MATERIAL_TEXT_LIMIT]
 
 

@@ -3,9 +3,23 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from typing import Any
 from urllib.parse import quote
 
 from django.http import HttpResponse
+
+
+def background_request[V: Callable[..., Any]](view: V) -> V:
+    """Mark a view that a page calls by itself (polling, auto-refresh): its requests are not the user's activity, so
+    they do not hold off the idle timeout (accounts.middleware.IdleTimeoutMiddleware)."""
+    view.xieshang_background = True  # type: ignore[attr-defined]
+    return view
+
+
+def is_background(view: object) -> bool:
+    return bool(getattr(view, "xieshang_background", False))
+
 
 # Characters no file system or browser takes in a file name.
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')

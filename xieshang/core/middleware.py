@@ -85,6 +85,8 @@ class RequestSizeLimitMiddleware:
             return "text"
         except TooManyFieldsSent:
             return "fields"
+        if getattr(request, "_xieshang_upload_too_large", False):  # core.uploads.LimitedUploadHandler stopped it
+            return "upload"
         return None
 
 

@@ -176,3 +176,16 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.worker_id} {self.host}:{self.pid}"
+
+
+class RateCounter(models.Model):
+    """One fixed-window count of core.limits when no Redis is configured (the local-memory cache is per process, so
+    limits kept there would not hold across the web workers). The key names the action, the dimension, the value
+    and the window."""
+
+    key = models.CharField(max_length=200, unique=True)
+    count = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.count}"

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.utils.translation import gettext as _
 
 DEFAULT_TYPES = ("pdf", "doc", "docx", "xls", "xlsx", "jpg", "jpeg", "png", "txt")
@@ -109,7 +110,91 @@ def upload_problem(file: Any, *, allowed: Iterable[str] = DEFAULT_TYPES, max_mb:
             "name": name,
             "ext": ext.upper(),
         }
+    if ext in ZIP_TYPES:
+        return archive_problem(file, name)
     return None
+
+
+# Office 2007+ and OFD files are zip archives: what they unpack to is checked before anything parses them.
+ZIP_TYPES = frozenset({"docx", "xlsx", "pptx", "ofd"})
+MAX_ARCHIVE_ENTRIES = 10_000
+
+
+def archive_problem(file: Any, name: str) -> str | None:
+    """Why a zip-based document is refused before parsing: it unpacks to more than XIESHANG_MAX_UNPACKED_BYTES, more
+    than XIESHANG_MAX_UNPACK_RATIO times its own size (a "zip bomb": 300 KB that unpacks to 300 MB), or holds an
+    absurd number of parts. Read from the zip's directory only; nothing is unpacked here."""
+    from django.conf import settings
+
+    try:
+        _rewind(file)
+        with zipfile.ZipFile(file) as archive:
+            entries = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return _("“%(name)s”已损坏，无法读取，请重新保存后上传。") % {"name": name}
+    finally:
+        _rewind(file)
+    unpacked = sum(e.file_size for e in entries)
+    packed = max(1, getattr(file, "size", 0) or sum(e.compress_size for e in entries))
+    ratio = unpacked / packed
+    worst_entry = max((e.file_size / max(1, e.compress_size) for e in entries), default=0)
+    limit_mb = settings.XIESHANG_MAX_UNPACKED_BYTES // (1024 * 1024)
+    max_ratio = settings.XIESHANG_MAX_UNPACK_RATIO
+    if len(entries) > MAX_ARCHIVE_ENTRIES or unpacked > settings.XIESHANG_MAX_UNPACKED_BYTES:
+        return _(
+            "“%(name)s”解压后达 %(size)d MB，超过 %(limit)d MB 的上限，已拒绝。请删去文档中的大图片或拆分后再上传。"
+        ) % {
+            "name": name,
+            "size": unpacked // (1024 * 1024),
+            "limit": limit_mb,
+        }
+    if ratio > max_ratio or worst_entry > max_ratio * 10:
+        return _(
+            "“%(name)s”的压缩比异常（解压后是原文件的 %(ratio)d 倍，上限 %(max)d 倍），可能是恶意构造的文件，已拒绝。"
+        ) % {"name": name, "ratio": int(max(ratio, worst_entry)), "max": max_ratio}
+    return None
+
+
+def run_limited(fn: Callable[..., Any], *args: Any, seconds: int | None = None, memory_mb: int | None = None) -> Any:
+    """fn(*args) in a forked child process with an address-space limit (memory_mb above what the process already
+    maps) and a time limit; the result, or None when the child ran out of memory or time or failed. For parsing
+    uploaded documents in the worker (search indexing): a crafted file cannot take the worker's memory or time.
+    fn must not use the database (the child shares the parent's connections and never touches them)."""
+    import multiprocessing
+    import resource
+
+    from django.conf import settings
+
+    seconds = seconds or settings.XIESHANG_PARSE_SECONDS
+    memory_mb = memory_mb or settings.XIESHANG_PARSE_MEMORY_MB
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+
+    def child() -> None:
+        with open("/proc/self/status") as status:
+            mapped_kb = next(int(line.split()[1]) for line in status if line.startswith("VmSize:"))
+        limit = mapped_kb * 1024 + memory_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+        try:
+            sender.send(("ok", fn(*args)))
+        except BaseException as exc:  # MemoryError included: the parent reports it
+            sender.send(("error", repr(exc)[:200]))
+
+    process = context.Process(target=child, daemon=True)
+    process.start()
+    sender.close()
+    try:
+        if receiver.poll(seconds):
+            status, value = receiver.recv()
+            return value if status == "ok" else None
+        return None
+    except EOFError:
+        return None
+    finally:
+        if process.is_alive():
+            process.kill()
+        process.join(5)
+        receiver.close()
 
 
 def validate_upload(file: Any, *, allowed: Iterable[str] = DEFAULT_TYPES, max_mb: int = 20) -> None:
@@ -133,3 +218,27 @@ def validate_uploads(
             problems.append(problem)
     if problems:
         raise ValidationError(problems, code="upload")
+
+
+class LimitedUploadHandler(FileUploadHandler):
+    """Counts the bytes of every file of a request as they stream in and stops reading past
+    settings.XIESHANG_MAX_UPLOAD_BYTES, for bodies whose length was not announced (chunked) or announced falsely; the
+    request is then answered 413 by core.middleware.RequestSizeLimitMiddleware. Passes the data on to the next
+    handler (memory or temporary file) untouched."""
+
+    def __init__(self, request: Any = None) -> None:
+        super().__init__(request)
+        self.received = 0
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
+        from django.conf import settings
+
+        self.received += len(raw_data)
+        if self.received > settings.XIESHANG_MAX_UPLOAD_BYTES:
+            if self.request is not None:
+                self.request._xieshang_upload_too_large = True  # type: ignore[attr-defined]
+            raise StopUpload(connection_reset=True)
+        return raw_data
+
+    def file_complete(self, file_size: int) -> None:
+        return None

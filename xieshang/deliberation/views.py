@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from xieshang.core.http import background_request
 from xieshang.core.idempotency import once_per_submission
 
 from . import polis, selectors, services
@@ -308,6 +309,7 @@ def map_view(request, pk: int):
     return render(request, "deliberation/map.html", context)
 
 
+@background_request  # polled by the page itself: not the user's activity
 @_login_redirect
 def map_status(request, pk: int):
     conversation = _conversation(request, pk, "deliberation.view_map")

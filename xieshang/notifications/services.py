@@ -122,12 +122,22 @@ def notify(
             email, sms = channels_for(user, kind)
             if email and user.email:
                 enqueue_with_write(deliver_email, notification.pk)
-            if (sms or force_sms) and user.phone:
+            if (sms or force_sms) and user.phone and _sms_allowed(user, org_id, force_sms):
                 text = title_text + (f"：{body_text[:60]}" if body_text else "")
                 # The notification is new, so is its key: no look-up (a repeat is stopped by notify's own key).
                 _sms_create(phone=user.phone, text=text, key=f"notification:{notification.pk}")
                 Notification.objects.filter(pk=notification.pk).update(sms_sent_at=timezone.now())
     return created
+
+
+def _sms_allowed(user, org_id, force_sms: bool) -> bool:
+    """The "notification_sms" limit per recipient (urgent 催办 notices excepted) and the organization's daily SMS
+    budget (core.limits); past either, the notice stays in the inbox only."""
+    from xieshang.core import limits
+
+    if not force_sms and limits.hit("notification_sms", recipient=user.pk):
+        return False
+    return not (org_id and limits.hit("sms_budget", organization=org_id))
 
 
 def sms_send(*, phone: str, text: str, key: str = "") -> SmsMessage:

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from xieshang.core import figures
 from xieshang.core.documents import DOCX_TYPE, XLSX_TYPE
-from xieshang.core.http import attachment_response, content_disposition
+from xieshang.core.http import attachment_response, background_request, content_disposition
 
 from . import dashboard as board
 from . import documents, opendata, tasks
@@ -139,6 +139,7 @@ def dashboard(request):
     )
 
 
+@background_request  # polled by the page itself: not the user's activity
 @login_required
 def dashboard_data(request):
     organization = _organization(request, "stats.view_dashboard")

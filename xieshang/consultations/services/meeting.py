@@ -14,7 +14,9 @@ from django.utils.translation import gettext as _
 
 from xieshang.accounts.models import Role
 from xieshang.accounts.selectors import has_role
+from xieshang.audit.context import current_ip
 from xieshang.audit.services import audit_record
+from xieshang.core import limits
 from xieshang.core.services import lock, require
 from xieshang.core.windows import Window, around, whole_day
 from xieshang.duties.services import duty_credit
@@ -203,6 +205,9 @@ def live_post(
         raise ValidationError({"text": _("最多 500 字，当前 %(n)d 字。") % {"n": len(text)}})
     if kind not in LiveMessage.Kind.values:
         raise ValidationError({"kind": _("请选择发言或提问。")})
+    flood = limits.hit("live_post", account=actor.pk, address=current_ip.get())
+    if flood:
+        raise ValidationError({"text": limits.wait_text(flood)})
     invitation = consultation.invitations.filter(user=actor).first()
     org_id = invitation.organization_id if invitation else inviting_org(actor, consultation)
     with transaction.atomic():

@@ -12,7 +12,9 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from xieshang.accounts.selectors import roles_by_organization
+from xieshang.audit.context import current_ip
 from xieshang.audit.services import audit_record
+from xieshang.core import limits
 from xieshang.core.services import require
 from xieshang.notifications.services import notify
 from xieshang.workflow import services as workflow
@@ -67,6 +69,9 @@ def topic_raise(*, actor: User, room: Room, title: str, body: str = "") -> Topic
         errors["body"] = _("具体情况最多 2000 字。")
     if errors:
         raise ValidationError(errors)
+    refusal = limits.hit("resident_post", account=actor.pk, address=current_ip.get(), target=f"room{room.pk}")
+    if refusal:
+        raise ValidationError(limits.wait_text(refusal))
     topic = Topic(
         organization_id=room.organization_id, room=room, title=title, body=(body or "").strip(), raised_by=actor
     )

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from xieshang.core.checkin import qr_svg
+from xieshang.core.http import background_request
 from xieshang.core.idempotency import mark_done, once_per_submission
 
 from .. import selectors, services
@@ -97,6 +98,7 @@ def live_view(request, pk: int):
     return render(request, "consultations/live.html", context)
 
 
+@background_request  # polled by the page itself: not the user's activity
 @login_required
 def live_messages_view(request, pk: int):
     consultation = selectors.get_consultation_for_user(request.user, pk)
