@@ -15,9 +15,11 @@ from datetime import datetime, time, timedelta
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import Max
 from django.utils import timezone
 
 from xieshang.accounts.models import MemberProfile
+from xieshang.core.models import Counter
 from xieshang.duties.services import PastAct, duty_history_load
 from xieshang.opinions.models import (
     Adoption,
@@ -105,6 +107,7 @@ class _Load:
     issues: list[tuple[BulletinIssue, list[_Plan]]] = field(default_factory=list)
     numbers: dict = field(default_factory=lambda: {BulletinIssue.Kind.REGULAR: 0, BulletinIssue.Kind.SPECIAL: 0})
     seq: int = 0
+    base: int = 0  # numbers already used in 2021 before the load; the fates index from here
 
 
 def load(
@@ -146,6 +149,7 @@ def load(
         constants,
         fates=_fates(rng, sum(sizes := [rng.randint(22, 28) for _ in weeks]), constants["targets"]),
     )
+    run.seq = run.base = Report.objects.filter(organization=org, year=2021).aggregate(m=Max("seq"))["m"] or 0
     for week, size in zip(weeks, sizes, strict=True):
         batch = _collect(run, week, size)
         edit_day = week[-1] + timedelta(days=3)
@@ -156,6 +160,11 @@ def load(
             _send(run, plan, unit_names, publish_day, weeks[-1][-1])
 
     _write(org, staff, wf, states, transitions, run.plans, run.issues)
+    # Reports numbered one by one before this bulk load (proposals converted in 2021) keep their numbers; the one
+    # counter continues after the last number written here.
+    Counter.objects.filter(scope="opinions.report", organization_id=org.pk, year=2021, last__lt=run.seq).update(
+        last=run.seq
+    )
     return run.counts
 
 
@@ -198,7 +207,7 @@ def _edit(run: _Load, batch: list, edit_day) -> list:
     for plan, unit_names in batch:
         report = plan.report
         at = _at(rng, edit_day, 8, 11)
-        if report.seq - 1 not in run.fates.edited:
+        if report.seq - 1 - run.base not in run.fates.edited:
             reason = rng.choice(run.constants["close_reasons"])
             plan.events.append(("close", at, staff, {}, reason))
             report.close_reason, report.closed_at = reason, at
@@ -250,7 +259,7 @@ def _send(run: _Load, plan: _Plan, unit_names, publish_day, last_day) -> None:
     rng, staff, report = run.rng, run.staff, plan.report
     own, provincial, national = (run.by_level.get(k, []) for k in (Level.OWN, Level.PROVINCIAL, Level.NATIONAL))
     sent_at = _at(rng, publish_day + timedelta(days=1))
-    index, fates = report.seq - 1, run.fates
+    index, fates = report.seq - 1 - run.base, run.fates
     targets = []
     if index in fates.city:
         targets += rng.sample(own, k=rng.randint(1, len(own)))
@@ -311,7 +320,7 @@ def _follow_up(run: _Load, plan: _Plan, levels: set, publish_day, last_day) -> N
     for level, chance in ((Level.OWN, 0.3), (Level.PROVINCIAL, 0.2)):
         if level in levels and rng.random() < chance:
             plan.adoptions.append((level, later, adoption_notes[level]))
-    if Level.NATIONAL in levels and plan.report.seq - 1 in run.fates.adopted_national:
+    if Level.NATIONAL in levels and plan.report.seq - 1 - run.base in run.fates.adopted_national:
         plan.adoptions.append((Level.NATIONAL, later, adoption_notes[Level.NATIONAL]))
         run.counts["national_adopted"] += 1
     for level, _day, _note in plan.adoptions:
