@@ -34,7 +34,11 @@ from xieshang.proposals.models import (  # noqa: E402
 from xieshang.workflow.models import Workflow  # noqa: E402
 
 YEARS = (2024, 2025, 2026)
-ORGS = (("bench", "基准市政协", "city", 0.8), ("benchd1", "基准一区政协", "district", 0.1), ("benchd2", "基准二区政协", "district", 0.1))
+ORGS = (
+    ("bench", "基准市政协", "city", 0.8),
+    ("benchd1", "基准一区政协", "district", 0.1),
+    ("benchd2", "基准二区政协", "district", 0.1),
+)
 MEMBERS = 1000
 UNITS = {"bench": 60, "benchd1": 12, "benchd2": 12}
 # (state, weight): most proposals of past years are closed or archived; the current year is spread over the flow.
@@ -61,7 +65,9 @@ class Cast:
 
 
 def _org_people(code: str, name: str, level: str, members: int, rng: random.Random):
-    org, _ = Organization.objects.get_or_create(code=code, defaults={"name": name, "short_name": name[:4], "level": level})
+    org, _ = Organization.objects.get_or_create(
+        code=code, defaults={"name": name, "short_name": name[:4], "level": level}
+    )
     people = {}
     for role in (Role.PROPOSALS_STAFF, Role.SUPERVISOR, Role.LEADER):
         people[role], _ = User.objects.get_or_create(username=f"{code}_{role}", defaults={"name": f"{name}{role}"})
@@ -74,7 +80,9 @@ def _org_people(code: str, name: str, level: str, members: int, rng: random.Rand
     units = HandlingUnit.objects.bulk_create(
         [HandlingUnit(organization=org, name=f"{name}第{i}承办单位") for i in range(UNITS[code])]
     )
-    officers = User.objects.bulk_create([User(username=f"{code}_o{i}", name=f"经办人{code}{i}") for i in range(len(units))])
+    officers = User.objects.bulk_create(
+        [User(username=f"{code}_o{i}", name=f"经办人{code}{i}") for i in range(len(units))]
+    )
     RoleGrant.objects.bulk_create(
         [RoleGrant(user=o, organization=org, role=Role.UNIT_OFFICER, handling_unit=u) for o, u in zip(officers, units)]
     )
@@ -166,8 +174,16 @@ def _around(proposals, people, members, units, rng):
                              submitted_at=sent - timedelta(days=2), publish_due_on=(sent + timedelta(days=30)).date(),
                              is_published=published, published_at=sent + timedelta(days=20) if published else None))  # fmt: skip
     Reply.objects.bulk_create(replies, batch_size=2000)
+    published = {}
+    for r in replies:
+        if r.is_published:
+            r.proposal.published_reply_at = r.published_at
+            published[r.proposal.pk] = r.proposal
+    Proposal.objects.bulk_update(list(published.values()), ["published_reply_at"], batch_size=2000)
     ratings = [
-        Rating(proposal=r.proposal, reply=r, rater=r.proposal.submitter, satisfaction=rng.choice(("satisfied", "basic")))
+        Rating(
+            proposal=r.proposal, reply=r, rater=r.proposal.submitter, satisfaction=rng.choice(("satisfied", "basic"))
+        )
         for r in replies
         if r.status == "sent" and PATH.index(r.proposal.state.key) >= PATH.index("rated")
     ]
@@ -237,7 +253,13 @@ def _index(log) -> int:
         if dtype.key not in ("proposal", "micro_proposal", "proposal_reply"):
             continue
         batch = []
-        done = SearchDocument.objects.filter(doc_type=dtype.key).order_by("-object_id").values_list("object_id", flat=True).first() or 0
+        done = (
+            SearchDocument.objects.filter(doc_type=dtype.key)
+            .order_by("-object_id")
+            .values_list("object_id", flat=True)
+            .first()
+            or 0
+        )
         for obj in dtype.objects().filter(pk__gt=done).order_by("pk").iterator(2000):
             doc = dtype.to_document(obj)
             if doc is None:
