@@ -10,7 +10,7 @@ PORT ?= 8000
 DEMO_SCALE ?= 0.1
 DEMO_ENV := DEBUG=1 XIESHANG_DEV=1 DATABASE_URL=sqlite:///$(CURDIR)/var/xieshang.sqlite3 REDIS_URL= TASKS_BACKEND=django_tasks_db.DatabaseBackend
 
-.PHONY: help install demo otp test lint format messages clean bench-pages
+.PHONY: help install demo otp test lint format messages clean bench-pages bench-pages-check
 
 help:
 	@echo "make demo   - install, build the demo organization and serve it on http://$(HOST):$(PORT)"
@@ -75,6 +75,11 @@ BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/xieshang_bench_pages_$(
 BENCH_REDIS_URL ?= redis://127.0.0.1:6379/14
 bench-pages: install
 	DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) $(PY) bench/pages/run.py --scale $(SCALE) $(BENCH_ARGS)
+
+# CI: the "ci" scale against bench/pages/baseline.json (fails on a query more or a ratio to the floor worse by > 50 %)
+bench-pages-check: install
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/xieshang_bench_pages_ci REDIS_URL=$(BENCH_REDIS_URL) \
+	  $(PY) bench/pages/check.py
 
 clean:
 	rm -rf $(VENV) node_modules var staticfiles .pytest_cache

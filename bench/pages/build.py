@@ -84,7 +84,10 @@ def _org_people(code: str, name: str, level: str, members: int, rng: random.Rand
         [User(username=f"{code}_o{i}", name=f"经办人{code}{i}") for i in range(len(units))]
     )
     RoleGrant.objects.bulk_create(
-        [RoleGrant(user=o, organization=org, role=Role.UNIT_OFFICER, handling_unit=u) for o, u in zip(officers, units)]
+        [
+            RoleGrant(user=o, organization=org, role=Role.UNIT_OFFICER, handling_unit=u)
+            for o, u in zip(officers, units, strict=True)
+        ]
     )
     return org, people, users, units, officers
 
@@ -131,7 +134,7 @@ def _proposals(org, n, people, members, units, texts, rng, workflow, seq0):
     return rows
 
 
-def _around(proposals, people, members, units, rng):
+def _around(proposals, people, members, units, rng):  # noqa: C901 - one pass per kind of row, kept together
     """Assignments, co-signatures, replies (every status, published or not) and ratings of one batch."""
     assignments, cosigns, replies, lead_of = [], [], [], {}
     staff = people[Role.PROPOSALS_STAFF]
@@ -140,7 +143,9 @@ def _around(proposals, people, members, units, rng):
         if rng.random() < 0.3 and key != "draft":
             for u in rng.sample(members, rng.randint(1, 3)):
                 if u.pk != p.submitter_id:
-                    cosigns.append(CoSignature(proposal=p, user=u, status="signed", counts=True, responded_at=p.created_at))  # fmt: skip
+                    cosigns.append(
+                        CoSignature(proposal=p, user=u, status="signed", counts=True, responded_at=p.created_at)
+                    )
         if PATH.index(key) < PATH.index("assigned"):
             continue
         lead = rng.choice(units)
@@ -167,12 +172,14 @@ def _around(proposals, people, members, units, rng):
             replies.append(Reply(**common, text=text, status=REPLY_STATUS[key], submitted_at=p.state_entered_at))
             continue
         if rng.random() < 0.1:  # an earlier reply the office sent back, then superseded
-            replies.append(Reply(**common, text=text, status="superseded", submitted_at=p.state_entered_at - timedelta(days=9)))  # fmt: skip
+            earlier = p.state_entered_at - timedelta(days=9)
+            replies.append(Reply(**common, text=text, status="superseded", submitted_at=earlier))
         published = key in ("closed", "archived", "confirmed") and rng.random() < 0.6
         sent = p.replied_at or p.state_entered_at
         replies.append(Reply(**common, text=text, status="sent", sent_at=sent, on_time=rng.random() < 0.9,
                              submitted_at=sent - timedelta(days=2), publish_due_on=(sent + timedelta(days=30)).date(),
-                             is_published=published, published_at=sent + timedelta(days=20) if published else None))  # fmt: skip
+                             is_published=published,
+                             published_at=sent + timedelta(days=20) if published else None))  # fmt: skip
     Reply.objects.bulk_create(replies, batch_size=2000)
     published = {}
     for r in replies:
@@ -266,7 +273,8 @@ def _index(log) -> int:
                 continue
             seq += 1
             orgs.add(doc.organization_id)
-            batch.append(SearchDocument(doc_type=dtype.key, object_id=obj.pk, seq=seq, **_row_values(doc, segmenter, version)))  # fmt: skip
+            values = _row_values(doc, segmenter, version)
+            batch.append(SearchDocument(doc_type=dtype.key, object_id=obj.pk, seq=seq, **values))
             if len(batch) == 2000:
                 with transaction.atomic():
                     SearchDocument.objects.bulk_create(batch)

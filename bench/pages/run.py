@@ -28,8 +28,8 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(HERE))
 SCALES = {  # proposals, wrk seconds per measurement, warm-up seconds, pairs (floor, page) per page
-    "ci": (1500, 2, 1, 1),
-    "small": (5000, 2, 1, 1),
+    "ci": (1500, 3, 2, 1),
+    "small": (5000, 5, 3, 1),
     "full": (100_000, 20, 3, 2),
 }
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "xieshang.settings")
@@ -87,7 +87,9 @@ def serve_floor(port: int, database: str) -> subprocess.Popen:
     python = str(ROOT / ".venv/bin/python")
     subprocess.run([python, "manage.py", "migrate", "-v", "0"], cwd=FLOOR, env=env, check=True)
     check = "from floorapp.models import Idea; print(Idea.objects.count())"
-    out = subprocess.run([python, "manage.py", "shell", "-c", check], cwd=FLOOR, env=env, capture_output=True, text=True)
+    out = subprocess.run(
+        [python, "manage.py", "shell", "-c", check], cwd=FLOOR, env=env, capture_output=True, text=True
+    )
     if out.stdout.strip() != "10000":
         subprocess.run([python, "mkdata.py", "10000"], cwd=FLOOR, env=env, check=True, capture_output=True)
     process = gunicorn(FLOOR, "wsgi", port, env)
@@ -120,7 +122,8 @@ def sessions(cast, roles) -> dict:
             user = cast.users[role]
             client.force_login(user)
             if role not in (Role.MEMBER, Role.STANDING_MEMBER):
-                device = TOTPDevice.objects.filter(user=user).first() or TOTPDevice.objects.create(user=user, confirmed=True)  # fmt: skip
+                device = TOTPDevice.objects.filter(user=user).first()
+                device = device or TOTPDevice.objects.create(user=user, confirmed=True)
                 session = client.session
                 session["otp_device_id"] = device.persistent_id
                 session.save()
@@ -146,7 +149,7 @@ def in_process(client, url: str) -> tuple[int, int]:
     return count[0], len(response.content)
 
 
-def main() -> None:
+def _options() -> argparse.Namespace:
     parser = argparse.ArgumentParser()
     parser.add_argument("--scale", choices=sorted(SCALES), default=os.environ.get("SCALE", "small"))
     parser.add_argument("--n", type=int, help="proposals (default: the scale's)")
@@ -158,7 +161,12 @@ def main() -> None:
     parser.add_argument("--out", help="also write the JSON lines to this file")
     args = parser.parse_args()
     n, seconds, warmup, pairs = SCALES[args.scale]
-    n, seconds, pairs = args.n or n, args.seconds or seconds, args.pairs or pairs
+    args.n, args.seconds, args.warmup, args.pairs = args.n or n, args.seconds or seconds, warmup, args.pairs or pairs
+    return args
+
+
+def _prepare(args):
+    """Databases, migrations, static files, the data, the pages and a signed-in client per role."""
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith("postgres"):
         sys.exit("bench-pages runs on PostgreSQL: set DATABASE_URL=postgres://…/<a database of its own>")
@@ -168,51 +176,64 @@ def main() -> None:
     import django
 
     django.setup()
-    from django.core.management import call_command
-
     from build import build
+    from django.core.management import call_command
     from pages import PAGES
 
     call_command("migrate", verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
-    cast = build(n, log=log)
+    cast = build(args.n, log=log)
     pages = [p for p in PAGES if not args.only or any(s.strip() in p.name for s in args.only.split(","))]
     for page in pages:
         if page.prepare:
             page.prepare(cast)
-    clients = sessions(cast, {p.role for p in pages})
+    return cast, pages, sessions(cast, {p.role for p in pages})
+
+
+def _first_request(args, cast, page, client, started: float) -> dict:
+    """How long a fresh worker takes to listen and then to answer its first page."""
+    listening = time.perf_counter()
+    headers = {"Cookie": _cookie(client)}
+    request = urllib.request.Request(f"http://127.0.0.1:{args.port}{page.url(cast)}", headers=headers)
+    t = time.perf_counter()
+    urllib.request.urlopen(request).read()  # noqa: S310 - loopback
+    return {
+        "scale": args.scale,
+        "proposals": cast.n,
+        "load": [round(x, 1) for x in os.getloadavg()],
+        "worker_start_s": round(listening - started, 2),
+        "first_request_ms": round((time.perf_counter() - t) * 1000, 1),
+    }
+
+
+def _measure(args, target: str, floor_url: str, cookie: str) -> tuple[dict, float]:
+    """Warm both, then floor and page back to back, `pairs` times; the median run of the page, the floor's median."""
+    wrk(floor_url, args.warmup)
+    wrk(target, args.warmup, cookie)
+    runs = [(wrk(floor_url, args.seconds), wrk(target, args.seconds, cookie)) for _ in range(args.pairs)]
+    ours = sorted((r for _, r in runs), key=lambda r: r["rps"])[len(runs) // 2]
+    return ours, statistics.median(f["rps"] for f, _ in runs)
+
+
+def main() -> None:
+    args = _options()
+    cast, pages, clients = _prepare(args)
     counted = {p.name: in_process(clients[p.role], p.url(cast)) for p in pages}
     floor = serve_floor(args.port + 1, args.floor_db)
-    env = dict(os.environ)
     started = time.perf_counter()
-    app = gunicorn(ROOT, "xieshang.wsgi", args.port, env)
-    results = []
+    app = gunicorn(ROOT, "xieshang.wsgi", args.port, dict(os.environ))
     try:
         wait_listening(args.port, app)
-        listening = time.perf_counter()
-        first = pages[0]
-        cookie = _cookie(clients[first.role])
-        request = urllib.request.Request(f"http://127.0.0.1:{args.port}{first.url(cast)}", headers={"Cookie": cookie})
-        t = time.perf_counter()
-        urllib.request.urlopen(request).read()  # noqa: S310 - loopback
-        first_ms = (time.perf_counter() - t) * 1000
-        header = {"scale": args.scale, "proposals": cast.n, "load": [round(x, 1) for x in os.getloadavg()],
-                  "worker_start_s": round(listening - started, 2), "first_request_ms": round(first_ms, 1)}  # fmt: skip
-        _emit(header, args.out)
-        floor_size = len(urllib.request.urlopen(f"http://127.0.0.1:{args.port + 1}/ideas/?pad=0").read())  # noqa: S310
-        detail_size = len(urllib.request.urlopen(f"http://127.0.0.1:{args.port + 1}/ideas/1/?pad=0").read())  # noqa: S310
+        _emit(_first_request(args, cast, pages[0], clients[pages[0].role], started), args.out)
+        floor_base = f"http://127.0.0.1:{args.port + 1}"
+        sizes = {kind: len(urllib.request.urlopen(f"{floor_base}{path}").read())  # noqa: S310 - loopback
+                 for kind, path in (("list", "/ideas/?pad=0"), ("detail", "/ideas/1/?pad=0"))}  # fmt: skip
         for page in pages:
             queries, size = counted[page.name]
-            cookie = _cookie(clients[page.role])
+            path = "/ideas/" if page.floor == "list" else "/ideas/1/"
+            floor_url = f"{floor_base}{path}?pad={max(0, size - sizes[page.floor])}"
             target = f"http://127.0.0.1:{args.port}{page.url(cast)}"
-            base = f"/ideas/?pad={max(0, size - floor_size)}" if page.floor == "list" else (
-                f"/ideas/1/?pad={max(0, size - detail_size)}")  # fmt: skip
-            floor_url = f"http://127.0.0.1:{args.port + 1}{base}"
-            wrk(floor_url, warmup)
-            wrk(target, warmup, cookie)
-            runs = [(wrk(floor_url, seconds), wrk(target, seconds, cookie)) for _ in range(pairs)]
-            ours = sorted((r for _, r in runs), key=lambda r: r["rps"])[len(runs) // 2]
-            floor_rps = statistics.median(f["rps"] for f, _ in runs)
+            ours, floor_rps = _measure(args, target, floor_url, _cookie(clients[page.role]))
             row = {
                 "page": page.name,
                 "rps": round(ours["rps"], 1),
@@ -225,7 +246,6 @@ def main() -> None:
             }
             if ours["non2xx"] or ours["socket_errors"]:
                 row["errors"] = ours["non2xx"] + ours["socket_errors"]
-            results.append(row)
             _emit(row, args.out)
         _emit({"load_after": [round(x, 1) for x in os.getloadavg()]}, args.out)
     finally:
