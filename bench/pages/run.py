@@ -47,6 +47,7 @@ for _name, _value in PRODUCTION_LIKE.items():
 os.environ.pop("XIESHANG_DEV", None)
 FLOOR = Path(os.environ.get("XIESHANG_FLOOR", "/work/shared/perf/floor"))
 WRK = shutil.which("wrk") or "/usr/bin/wrk"
+FLOOR_DETAIL = "/ideas/1/"  # the floor's first idea, read when it starts
 
 
 def ensure_database(url: str) -> None:
@@ -86,12 +87,17 @@ def serve_floor(port: int, database: str) -> subprocess.Popen:
     env = {**os.environ, "BENCH_DB": database, "DJANGO_SETTINGS_MODULE": "settings"}
     python = str(ROOT / ".venv/bin/python")
     subprocess.run([python, "manage.py", "migrate", "-v", "0"], cwd=FLOOR, env=env, check=True)
-    check = "from floorapp.models import Idea; print(Idea.objects.count())"
-    out = subprocess.run(
-        [python, "manage.py", "shell", "-c", check], cwd=FLOOR, env=env, capture_output=True, text=True
+    check = (
+        "from floorapp.models import Idea; "
+        "print('IDEAS', Idea.objects.count(), min(Idea.objects.values_list('id', flat=True), default=0))"
     )
-    if out.stdout.strip() != "10000":
+    ask = [python, "manage.py", "shell", "-c", check]
+    out = subprocess.run(ask, cwd=FLOOR, env=env, capture_output=True, text=True)
+    if not out.stdout.split("IDEAS ")[-1].startswith("10000 "):
         subprocess.run([python, "mkdata.py", "10000"], cwd=FLOOR, env=env, check=True, capture_output=True)
+        out = subprocess.run(ask, cwd=FLOOR, env=env, capture_output=True, text=True)
+    global FLOOR_DETAIL  # noqa: PLW0603 - read once per run, before any page is measured
+    FLOOR_DETAIL = f"/ideas/{int(out.stdout.split('IDEAS ')[-1].split()[1])}/"
     process = gunicorn(FLOOR, "wsgi", port, env)
     wait_listening(port, process)
     urllib.request.urlopen(f"http://127.0.0.1:{port}/ideas/").read()  # noqa: S310 - loopback
@@ -227,10 +233,10 @@ def main() -> None:
         _emit(_first_request(args, cast, pages[0], clients[pages[0].role], started), args.out)
         floor_base = f"http://127.0.0.1:{args.port + 1}"
         sizes = {kind: len(urllib.request.urlopen(f"{floor_base}{path}").read())  # noqa: S310 - loopback
-                 for kind, path in (("list", "/ideas/?pad=0"), ("detail", "/ideas/1/?pad=0"))}  # fmt: skip
+                 for kind, path in (("list", "/ideas/?pad=0"), ("detail", f"{FLOOR_DETAIL}?pad=0"))}  # fmt: skip
         for page in pages:
             queries, size = counted[page.name]
-            path = "/ideas/" if page.floor == "list" else "/ideas/1/"
+            path = "/ideas/" if page.floor == "list" else FLOOR_DETAIL
             floor_url = f"{floor_base}{path}?pad={max(0, size - sizes[page.floor])}"
             target = f"http://127.0.0.1:{args.port}{page.url(cast)}"
             ours, floor_rps = _measure(args, target, floor_url, _cookie(clients[page.role]))
