@@ -14,8 +14,8 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_POST
 
-from xieshang.search.routing_store import UnitSuggestion, suggest_units, suggest_units_many
 from xieshang.search.keywords import cached_top_terms
+from xieshang.search.routing_store import UnitSuggestion, suggest_units, suggest_units_many
 from xieshang.search.selectors import routing_accuracy
 from xieshang.search.similar import POLICY, SimilarDocument, similar_documents
 from xieshang.search.text.similarity import shared_passages
