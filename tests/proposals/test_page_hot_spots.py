@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from tests.proposals.test_views_support import login, make_proposal
 from xieshang.proposals import search_wiring, selectors, services
-from xieshang.search import keywords
+from xieshang.search import keyword_cache as keywords
 from xieshang.search import selectors as search_selectors
 from xieshang.search import tasks as search_tasks
 from xieshang.search.indexing import index_now

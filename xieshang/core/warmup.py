@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 logger = logging.getLogger(__name__)
@@ -44,13 +45,21 @@ def _templates() -> None:
                 logger.warning("warm-up: template %s did not compile", path)
 
 
+_warmers: list[Callable[[], object]] = []
+
+
+def register(warmer: Callable[[], object]) -> None:
+    """Apps above core hand in what a worker should load before its first request (search: the segmenter)."""
+    if warmer not in _warmers:
+        _warmers.append(warmer)
+
+
 def _caches() -> None:
     from django.db import DatabaseError, connections
 
     try:
-        from xieshang.search.lexicon import current_segmenter
-
-        current_segmenter()  # the dictionary and the user words (loaded once per process)
+        for warmer in _warmers:
+            warmer()
     except DatabaseError:  # pragma: no cover - the database is not up yet
         logger.info("warm-up: database not reachable, caches load on first use")
     finally:

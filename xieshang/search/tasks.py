@@ -63,7 +63,7 @@ def retrain_routing(organization_id: int, attempt: int = 1) -> None:
 
 @task(queue_name="search")
 def compute_top_terms(organization_id: int, period, by, n: int, doc_types: list, attempt: int = 1) -> None:
-    from .keywords import compute
+    from .keyword_cache import compute
 
     try:
         compute(organization_id, period, by, n, doc_types)
