@@ -313,7 +313,7 @@ def test_issue_and_forward_lists_keep_their_query_count(
         services.report_forward(actor=staff, report=report, units=[unit])
     _verified_login(client, officer)
     client.get(reverse("opinions:forwards"))
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(6):
         assert "待回复" in client.get(reverse("opinions:forwards")).content.decode()
 
 

@@ -59,7 +59,9 @@ def test_search_page_query_count_is_constant(reader_client, make_note, django_as
         reader_client.get(url, {"q": "道路"})
     for i in range(30):
         make_note(f"道路维护{i}", "道路积水")
-    with django_assert_num_queries(len(ctx.captured_queries)):
+    expected = len(ctx.captured_queries)
+    reader_client.get(url, {"q": "道路", "page": 2})  # cached reads the new notes forgot (the unread badge) refill
+    with django_assert_num_queries(expected):
         reader_client.get(url, {"q": "道路", "page": 2})
 
 
