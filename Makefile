@@ -10,13 +10,14 @@ PORT ?= 8000
 DEMO_SCALE ?= 0.1
 DEMO_ENV := DEBUG=1 XIESHANG_DEV=1 DATABASE_URL=sqlite:///$(CURDIR)/var/xieshang.sqlite3 REDIS_URL= TASKS_BACKEND=django_tasks_db.DatabaseBackend
 
-.PHONY: help install demo otp test faults lint format messages clean
+.PHONY: help install demo otp test faults lint format messages clean bench-pages bench-pages-check
 
 help:
 	@echo "make demo   - install, build the demo organization and serve it on http://$(HOST):$(PORT)"
 	@echo "make test   - run the whole test suite (SQLite, or DATABASE_URL if set)"
 	@echo "make lint   - ruff (style, complexity), import contracts (lint-imports), mypy"
 	@echo "make faults - fault tests on PostgreSQL + Redis (killed worker, Redis down, database restart), JSON lines"
+	@echo "make bench-pages [SCALE=small|full] - whole pages over HTTP beside the framework's floor (bench/pages)"
 
 # Python 3.12 is pinned in .python-version; scripts/find_python.sh finds it (pyenv or python3.12 on PATH).
 $(VENV)/.installed: requirements/base.txt requirements/dev.txt
@@ -81,6 +82,18 @@ format: install
 
 messages: install
 	$(VENV)/bin/python scripts/translations.py update && $(VENV)/bin/python scripts/translations.py compile
+
+# Page benchmark (bench/pages/README.md): PostgreSQL + Redis, a database of its own (created and built once).
+SCALE ?= small
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/xieshang_bench_pages_$(SCALE)
+BENCH_REDIS_URL ?= redis://127.0.0.1:6379/14
+bench-pages: install
+	DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) $(PY) bench/pages/run.py --scale $(SCALE) $(BENCH_ARGS)
+
+# CI: the "ci" scale against bench/pages/baseline.json (fails on a query more or a ratio to the floor worse by > 50 %)
+bench-pages-check: install
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/xieshang_bench_pages_ci REDIS_URL=$(BENCH_REDIS_URL) \
+	  $(PY) bench/pages/check.py
 
 clean:
 	rm -rf $(VENV) node_modules var staticfiles .pytest_cache

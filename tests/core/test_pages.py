@@ -35,9 +35,11 @@ def test_workbench_query_count_does_not_grow(client, member, django_assert_max_n
     client.get("/workbench/")
     with django_assert_max_num_queries(30) as small:
         client.get("/workbench/")
+    small_count = len(small.captured_queries)  # read now: each request resets the connection's query log
     for i in range(40):
         notify(recipients=[member], kind="x", title=f"消息{i}")
-    with django_assert_max_num_queries(len(small.captured_queries)):
+    client.get("/workbench/")  # the cached unread badge was forgotten by the new notifications: counted once again
+    with django_assert_max_num_queries(small_count):
         client.get("/workbench/")
 
 

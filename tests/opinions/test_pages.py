@@ -307,13 +307,13 @@ def test_issue_and_forward_lists_keep_their_query_count(
     _verified_login(client, staff)
     client.get(reverse("opinions:issues"))
     _published_issue(submit, drive, staff, organization)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(6):
         assert client.get(reverse("opinions:issues")).status_code == 200
     for report in Report.objects.all()[:3]:
         services.report_forward(actor=staff, report=report, units=[unit])
     _verified_login(client, officer)
     client.get(reverse("opinions:forwards"))
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(6):
         assert "待回复" in client.get(reverse("opinions:forwards")).content.decode()
 
 

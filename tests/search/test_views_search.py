@@ -55,11 +55,13 @@ def test_search_page_query_count_is_constant(reader_client, make_note, django_as
     url = reverse("search:search")
     reader_client.get(url, {"q": "道路"})  # warm the process-wide segmenter
     # session, user, security policy, role grants, dictionary version, the full-text page with its rows, menu...
-    with django_assert_num_queries(13) as ctx:
+    with django_assert_num_queries(7) as ctx:  # overhead of issue 18: user, grants; session, policy, menu cached
         reader_client.get(url, {"q": "道路"})
     for i in range(30):
         make_note(f"道路维护{i}", "道路积水")
-    with django_assert_num_queries(len(ctx.captured_queries)):
+    expected = len(ctx.captured_queries)
+    reader_client.get(url, {"q": "道路", "page": 2})  # cached reads the new notes forgot (the unread badge) refill
+    with django_assert_num_queries(expected):
         reader_client.get(url, {"q": "道路", "page": 2})
 
 

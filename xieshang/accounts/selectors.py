@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from .models import STAFF_ROLES, HandlingUnit, MemberProfile, Organization, Partnership, RoleGrant, User
 
 _CACHE_ATTR = "_xieshang_roles"
+_ORGS_ATTR = "_xieshang_organizations"
 
 
 def organization_id(organization: Organization | int) -> int:
@@ -22,17 +23,37 @@ def roles_by_organization(user) -> dict[int, set[str]]:
         return {}
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is None:
-        cached = defaultdict(set)
-        for org_id, role in RoleGrant.objects.filter(user=user).values_list("organization_id", "role"):
-            cached[org_id].add(role)
-        cached = dict(cached)
-        setattr(user, _CACHE_ATTR, cached)
+        _load_grants(user)
+        cached = getattr(user, _CACHE_ATTR)
     return cached
 
 
+def _load_grants(user) -> None:
+    """The user's role grants with their organizations in one query: every signed-in request needs both (the
+    permissions and the organization switch), so they are read together and kept on the user object."""
+    roles: defaultdict[int, set[str]] = defaultdict(set)
+    organizations: dict[int, Organization] = {}
+    for grant in RoleGrant.objects.filter(user=user).select_related("organization"):
+        roles[grant.organization_id].add(grant.role)
+        organizations[grant.organization_id] = grant.organization
+    setattr(user, _CACHE_ATTR, dict(roles))
+    setattr(user, _ORGS_ATTR, sorted(organizations.values(), key=lambda o: (o.level, o.code)))
+
+
+def user_organizations(user) -> list[Organization]:
+    """The organizations the user holds a role in (as organizations_for_user, ordered by level and code), read with
+    the roles in one query and kept for the request."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    if getattr(user, _ORGS_ATTR, None) is None:
+        _load_grants(user)
+    return list(getattr(user, _ORGS_ATTR))
+
+
 def forget_roles(user) -> None:
-    if hasattr(user, _CACHE_ATTR):
-        delattr(user, _CACHE_ATTR)
+    for attr in (_CACHE_ATTR, _ORGS_ATTR):
+        if hasattr(user, attr):
+            delattr(user, attr)
 
 
 def user_organization_ids(user) -> set[int]:

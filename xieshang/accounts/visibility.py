@@ -22,9 +22,10 @@ workflow.selectors.state_tag (the state's phase tags), which gives both forms.""
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, reduce
 from typing import Any
 
 import rules
@@ -308,10 +309,24 @@ class Visibility:
         return found
 
     def filter(self, queryset: QuerySet, user, organization) -> QuerySet:
-        """The rows of `queryset` in `organization` that the user may see."""
-        queryset = queryset.filter(organization_id=_org_id(organization))
-        condition = self.condition(user, organization)
-        return queryset.none() if condition is None else queryset.filter(condition)
+        """The rows of `queryset` in `organization` that the user may see.
+
+        When only narrow audiences apply (the user is named on rows, co-signs, serves a unit; no role opens the
+        whole organization), their OR would defeat every index ("submitter = me OR entered_by = me OR co-signed by
+        me" scanned the whole table): the rows are then the UNION of one index-backed query per audience."""
+        org_id = _org_id(organization)
+        queryset = queryset.filter(organization_id=org_id)
+        if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+            return queryset.none()
+        parts = [(audience, audience.q(user, org_id)) for audience in self.audiences]
+        parts = [(audience, q) for audience, q in parts if q is not None]
+        if not parts:
+            return queryset.none()
+        if len(parts) == 1 or any(isinstance(audience, OrgRoles) for audience, _ in parts):
+            return queryset.filter(reduce(operator.or_, (q for _, q in parts)))
+        base = queryset.model._default_manager.filter(organization_id=org_id).order_by()
+        ids = [base.filter(q).values("pk") for _, q in parts]
+        return queryset.filter(pk__in=ids[0].union(*ids[1:], all=True))
 
     def can_view(self, user, obj) -> bool:
         if user is None or not getattr(user, "is_authenticated", False) or not user.is_active or obj is None:

@@ -18,3 +18,16 @@ class NotificationsConfig(AppConfig):
             navigation.NavEntry("inbox", _("消息"), "notifications:inbox", lambda u, o: True, order=900)
         )
         context_processors.register(page_context)
+        self._forget_unread_on_write()
+
+    def _forget_unread_on_write(self):
+        from django.db.models.signals import post_delete, post_save
+
+        from .models import Notification
+        from .selectors import forget_unread
+
+        def forget(sender, instance, **kwargs):
+            forget_unread(instance.recipient_id)
+
+        post_save.connect(forget, sender=Notification, weak=False, dispatch_uid="notifications.forget_unread")
+        post_delete.connect(forget, sender=Notification, weak=False, dispatch_uid="notifications.forget_unread_del")

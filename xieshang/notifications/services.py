@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 
 from .models import ChannelPreference, Notification, SmsMessage
+from .selectors import forget_unread
 
 _suppressed: contextvars.ContextVar[bool] = contextvars.ContextVar("notifications_suppressed", default=False)
 
@@ -172,7 +173,9 @@ def mark_read(*, user, notification_ids: Iterable[int] | None = None) -> int:
     qs = Notification.objects.filter(recipient=user, read_at__isnull=True)
     if notification_ids is not None:
         qs = qs.filter(pk__in=list(notification_ids))
-    return qs.update(read_at=timezone.now())
+    count = qs.update(read_at=timezone.now())
+    forget_unread(user.pk)
+    return count
 
 
 def set_channels(*, user, kind: str = "", email: bool, sms: bool) -> ChannelPreference:

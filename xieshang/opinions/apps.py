@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -17,7 +17,6 @@ class OpinionsConfig(AppConfig):
         from . import figures, hooks, roles, rules, search_wiring, timeline, wiring, workflows
         from .models import OpinionSettings
 
-        del rules  # imported for its permissions
         workflows.register()
         roles.register()
         hooks.register()
@@ -27,3 +26,11 @@ class OpinionsConfig(AppConfig):
         figures.register()
         post_save.connect(_forget_settings, sender=OpinionSettings, dispatch_uid="opinions_settings_saved")
         post_delete.connect(_forget_settings, sender=OpinionSettings, dispatch_uid="opinions_settings_deleted")
+        from .models import Recipient
+
+        for name, signal, sender in (
+            ("saved", post_save, Recipient),
+            ("deleted", post_delete, Recipient),
+            ("users", m2m_changed, Recipient.users.through),
+        ):
+            signal.connect(rules.forget_recipients, sender=sender, dispatch_uid=f"opinions_recipients_{name}")

@@ -5,6 +5,7 @@ report is visibility.REPORT, from which the list filter and the search readers c
 from __future__ import annotations
 
 import rules
+from django.core.cache import cache
 from django.db.models import Q
 
 from xieshang.accounts.models import Role
@@ -44,7 +45,27 @@ def reads_an_inbox(user, obj=None) -> bool:
 
     if not getattr(user, "is_authenticated", False):
         return False
-    return Recipient.objects.filter(Q(users=user) | Q(target_organization_id__in=inbox_organization_ids(user))).exists()
+    # Asked on every page (the menu's inbox entry): the answer is cached per user and per the conferences whose inbox
+    # the user's roles read, under a version that every change of a recipient or its users moves (apps.py).
+    orgs = sorted(inbox_organization_ids(user))
+    version = cache.get_or_set(RECIPIENTS_VERSION, 1, None)
+    key = f"xieshang:inbox-reader:{version}:{user.pk}:{','.join(map(str, orgs))}"
+    answer = cache.get(key)
+    if answer is None:
+        answer = Recipient.objects.filter(Q(users=user) | Q(target_organization_id__in=orgs)).exists()
+        cache.set(key, answer, 3600)
+    return bool(answer)
+
+
+RECIPIENTS_VERSION = "xieshang:recipients-version"
+
+
+def forget_recipients(**kwargs) -> None:
+    """Every cached "reads an inbox" answer is stale once a recipient or its list of users changed."""
+    try:
+        cache.incr(RECIPIENTS_VERSION)
+    except ValueError:
+        cache.set(RECIPIENTS_VERSION, 1, None)
 
 
 @rules.predicate

@@ -196,6 +196,9 @@ class Proposal(WorkflowObject):
     assigned_at = models.DateTimeField(_("交办时间"), null=True, blank=True)
     replied_at = models.DateTimeField(_("答复送达时间"), null=True, blank=True)
     closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    # When the office first published one of its replies (services.reply_publish): the public list reads this
+    # column through a partial index instead of probing every proposal's replies (EXISTS over the whole table).
+    published_reply_at = models.DateTimeField(_("答复首次公开时间"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("提案")
@@ -219,6 +222,14 @@ class Proposal(WorkflowObject):
             models.Index(fields=["organization", "year", "kind"], name="prop_org_year_idx"),
             models.Index(fields=["submitter", "-created_at"], name="prop_submitter_idx"),
             models.Index(fields=["key_leader"], condition=Q(is_key=True), name="prop_key_idx"),
+            # the staff queue's order (either end: its last page is read backwards, views.common.ReversingPaginator)
+            models.Index(fields=["organization", "due_on", "submitted_at", "id"], name="prop_queue_order_idx"),
+            # the public list: proposals with a published reply, in the list's order
+            models.Index(
+                fields=["organization", "-year", "-seq", "-id"],
+                condition=Q(published_reply_at__isnull=False),
+                name="prop_public_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -5,7 +5,7 @@ reply letter. Kept beside the views so the domain's selectors.py stays the domai
 from __future__ import annotations
 
 import rules
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from xieshang.accounts.models import Role
 from xieshang.accounts.selectors import has_role
@@ -40,10 +40,8 @@ def _published_replies():
 
 def public_proposals(organization, *, year=None, category=None, q: str = "") -> QuerySet[Proposal]:
     """Proposals with at least one reply the office published, newest publication first, replies prefetched."""
-    published = Reply.objects.filter(proposal=OuterRef("pk"), is_published=True)
     qs = (
-        Proposal.objects.filter(organization=organization)
-        .filter(Exists(published))
+        Proposal.objects.filter(organization=organization, published_reply_at__isnull=False)
         .select_related("category", "submitter", "sector", "committee")
         .prefetch_related(Prefetch("replies", queryset=_published_replies(), to_attr="published_replies"))
         .order_by("-year", "-seq", "-id")

@@ -12,12 +12,13 @@ class SearchConfig(AppConfig):
         from django.db.models.signals import post_save
 
         from xieshang.accounts.models import HandlingUnit
-        from xieshang.core import navigation
+        from xieshang.core import navigation, warmup
 
         from . import lexicon, routing_store, similar, tokens  # noqa: F401 - they register their caches
         from .dictionary import unit_saved
 
         post_save.connect(unit_saved, sender=HandlingUnit, dispatch_uid="search.unit_saved")
+        warmup.register(lexicon.current_segmenter)  # the dictionary, loaded as a web worker boots
         navigation.register(
             navigation.NavEntry(
                 "search", _("检索"), "search:search", lambda u, o: rules.has_perm("search.search", u), order=50

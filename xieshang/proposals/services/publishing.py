@@ -49,6 +49,9 @@ def reply_publish(*, actor: User, reply: Reply) -> Reply:
         row.is_published = True
         row.published_at = timezone.now()
         row.save(update_fields=["is_published", "published_at"])
+        Proposal.objects.filter(pk=row.proposal_id, published_reply_at__isnull=True).update(
+            published_reply_at=row.published_at
+        )
         audit(actor, "reply_publish", row.proposal, reply=row.pk)
         search_wiring.index_reply(row)
     reply.is_published, reply.published_at = row.is_published, row.published_at
