@@ -517,7 +517,8 @@ def _micro(rng, clock, cast, target: str):
         contact_person=f"{rng.choice('王李张刘')}同志",
         contact_phone=f"0371-6{rng.randint(1000000, 9999999)}",
         text="收到您的微提案后，我们立即安排现场查看，已完成整改。感谢您的关心。",
-        grade=rng.choice("AAB"),
+        grade=(grade := rng.choice("AAB")),
+        **_promise(rng, grade),
     )
     if target == "replied":
         return p
