@@ -36,7 +36,9 @@ def test_the_demo_does_not_reach_into_duties_models():
 def test_builders_run_in_a_plain_order():
     assert [name for name, _ in builders()] == [
         "accounts",
+        "sessions",
         "proposals",
+        "sessions_close",
         "opinions",
         "deliberation",
         "consultations",
