@@ -49,9 +49,9 @@ def _value(entry, name: str) -> Any:
 
 
 def row_hash(entry, prev_hash: str) -> str:
-    payload = {name: _value(entry, name) for name in FIELDS}
-    payload["prev"] = prev_hash
-    text = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
+    hashed = {name: _value(entry, name) for name in FIELDS}
+    hashed["prev"] = prev_hash
+    text = json.dumps(hashed, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
     return hashlib.sha256(text.encode()).hexdigest()
 
 
