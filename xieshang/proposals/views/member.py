@@ -247,11 +247,7 @@ def signed_letter_download_view(request, pk: int, letter_id: int):
     )
     if not may_read_letter(request.user, letter.reply):
         raise Http404
-    try:
-        handle = letter.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    return FileResponse(handle, as_attachment=True, filename=letter.name)
+    return _stored_file(letter.file, letter.name)
 
 
 @require_POST
@@ -290,8 +286,13 @@ def attachment_download_view(request, pk: int, attachment_id: int):
     # Attachments are served only through this check, never from a public media URL.
     proposal = _proposal_or_404(request, pk)
     attachment = get_object_or_404(Attachment, pk=attachment_id, proposal=proposal)
+    return _stored_file(attachment.file, attachment.name)
+
+
+def _stored_file(field_file, name: str) -> FileResponse:
+    """An uploaded file as a download under its original name (404 when the file is gone from storage)."""
     try:
-        handle = attachment.file.open("rb")
+        handle = field_file.open("rb")
     except FileNotFoundError:
         raise Http404 from None
-    return FileResponse(handle, as_attachment=True, filename=attachment.name)
+    return FileResponse(handle, as_attachment=True, filename=name)
