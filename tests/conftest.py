@@ -42,6 +42,13 @@ def _clear_search_pending():
     forget_pending()
 
 
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path_factory):
+    """Each test stores its uploads and built files (open-data zips, Word drafts) in a folder of its own: a file one
+    test built must not stand in for the one the next test builds, nor land in the checkout's var/media."""
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+
+
 @pytest.fixture
 def organization(db):
     return OrganizationFactory(name="郑州市政协", short_name="郑州", code="zz")

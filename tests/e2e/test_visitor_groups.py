@@ -27,7 +27,7 @@ def test_staff_record_a_visitor_group_and_find_it_behind_the_figure(page, staff)
     page.get_by_role("button", name="登记").click()
     # Refused: the message says why, in the page's language, and what was typed is still there.
     expect(page.get_by_label("来访单位或团组")).to_have_value("开封市政协机关参观团")
-    expect(page.locator("form")).to_contain_text("1")
+    expect(page.get_by_test_id("visitor-group-form").locator(".field-error")).to_contain_text("大于或等于1")
     page.get_by_label("人数").fill("36")
     page.get_by_role("button", name="登记").click()
     expect(page.locator(".messages")).to_contain_text("已登记参观团组")

@@ -182,7 +182,7 @@ class Cast:
         self.grounds = list(grounds_for(self.org))
         self.committees = data["committees"]
         # the states in which the demo accounts already got a proposal of their own
-        self.given_to_demo_member: set[str] = set()
+        self.given_to_demo_member: dict[str, int] = {}
         self.given_to_demo_unit: set[str] = set()
         self.sectors = data["sectors"]
 
@@ -208,10 +208,11 @@ def _pick_members(rng, cast, target: str, index: int):
     members = cast.members
     member, standing = cast.accounts["member"], cast.accounts["standing"]
     # the demo member and standing member lead a share of proposals in the states where they have something to do
-    first = target not in cast.given_to_demo_member
-    if target in ("replied", "draft", "closed", "handling") and (first or index % 9 == 0):
-        cast.given_to_demo_member.add(target)
-        lead = member if index % 2 == 0 or target == "replied" and first else standing
+    # the first of each such state goes to the member, the second to the standing member, then every ninth by turns
+    given = cast.given_to_demo_member.get(target, 0)
+    if target in ("replied", "draft", "closed", "handling") and (given < 2 or index % 9 == 0):
+        cast.given_to_demo_member[target] = given + 1
+        lead = member if given == 0 or given > 1 and index % 2 == 0 else standing
     else:
         lead = rng.choice(members[2:])
     cosigners = []

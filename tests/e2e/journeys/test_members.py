@@ -15,10 +15,13 @@ from xieshang.proposals.models import Proposal
 
 
 def _menu(guard, label):
-    nav = guard.page.get_by_role("navigation", name=guard._("主菜单"))
+    page = guard.page
+    nav = page.get_by_role("navigation", name=guard._("主菜单"))
+    expect(nav).to_be_visible()
     link = nav.get_by_role("link", name=label, exact=True)
-    if not link.is_visible():  # inside a folded group of the menu (a member's duty pages)
-        nav.locator("details", has=link).locator("summary").click()
+    if not link.is_visible():  # inside a folded group of the menu: open the group whose (hidden) link it is
+        hidden = page.get_by_role("link", name=label, exact=True, include_hidden=True)
+        nav.locator("details", has=hidden).locator("summary").click()
     link.click()
 
 

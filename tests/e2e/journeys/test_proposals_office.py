@@ -2,6 +2,7 @@
 classifies, numbers it and proposes the handling plan; the leader approves the plan; the handling unit's officer
 signs for it and replies; the supervisor approves the reply. Each starts at the workbench, where the proposal waits."""
 
+import re
 from datetime import timedelta
 from types import SimpleNamespace
 
@@ -112,7 +113,8 @@ def test_unit_officer_signs_for_and_replies(walk, world):
     page.get_by_label(_("联系电话")).fill("0371-67180000")
     page.get_by_label(_("答复正文")).fill("已将老旧小区加装电梯列入年度计划。")
     page.get_by_label(_("答复类别")).select_option("B")
-    page.get_by_label(_("承诺事项"), exact=True).fill("年内完成三个小区加装电梯试点。")
+    # the label by its own text (and Django's suffix), not "承诺完成时限" / "Promise due by" that contain it in English
+    page.get_by_label(re.compile(rf"^{re.escape(_('承诺事项'))}[:：]?$")).fill("年内完成三个小区加装电梯试点。")
     page.get_by_label(_("承诺完成时限")).fill((timezone.localdate() + timedelta(days=120)).isoformat())
     # 办理协商 first: a reply before the contact with the member is recorded is refused, and what was typed stays
     expect(page.get_by_test_id("contact-missing")).to_be_visible()
@@ -140,7 +142,8 @@ def test_unit_officer_signs_for_and_replies(walk, world):
     _press(guard, "提交答复", within="#act-reply")
     expect(page.locator("#act-reply")).to_contain_text(_("请写明承诺事项（B 类答复或写明完成时限的答复须填写）。"))
     expect(page.get_by_label(_("答复正文"))).to_have_value("已将老旧小区加装电梯列入年度计划。")
-    page.get_by_label(_("承诺事项"), exact=True).fill("年内完成三个小区加装电梯试点。")
+    # the label by its own text (and Django's suffix), not "承诺完成时限" / "Promise due by" that contain it in English
+    page.get_by_label(re.compile(rf"^{re.escape(_('承诺事项'))}[:：]?$")).fill("年内完成三个小区加装电梯试点。")
     page.get_by_label(_("承诺完成时限")).fill((timezone.localdate() + timedelta(days=120)).isoformat())
     _press(guard, "提交答复", within="#act-reply")
     _state(guard, "督办审核")
