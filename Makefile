@@ -52,8 +52,11 @@ demo: install
 otp:
 	@$(DEMO_ENV) $(MANAGE) demo_otp $(USER)
 
+# The suite runs on two pytest-xdist workers (CI's machine has two cores; each worker has its own test database and
+# Redis database); PYTEST_WORKERS=0 runs it in one process, e.g. to debug one test.
+PYTEST_WORKERS ?= 2
 test: install node_modules/.installed
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest $(if $(filter-out 0,$(PYTEST_WORKERS)),-n $(PYTEST_WORKERS) --dist loadgroup) $(PYTEST_ARGS)
 
 # Fault tests against PostgreSQL and Redis on this machine (each test starts its own redis-server / PostgreSQL
 # instance where it stops one; the shared servers are only used for the test database). One JSON line per test;

@@ -27,6 +27,14 @@ STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.Static
 WHITENOISE_USE_FINDERS = True
 if not REDIS_URL:  # noqa: F405 - with REDIS_URL (CI's PostgreSQL run) the tests use Redis as production does
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}}
+elif os.environ.get("PYTEST_XDIST_WORKER", "").startswith("gw"):
+    # Each pytest-xdist worker (make test runs two) uses a Redis database of its own: every test empties the cache
+    # (FLUSHDB), which must not empty it under the other worker's running test. Databases 10, 11, ... per worker.
+    from urllib.parse import urlsplit, urlunsplit
+
+    _url = urlsplit(REDIS_URL)  # noqa: F405
+    REDIS_URL = urlunsplit(_url._replace(path=f"/{10 + int(os.environ['PYTEST_XDIST_WORKER'][2:])}"))
+    CACHES["default"]["LOCATION"] = REDIS_URL  # noqa: F405
 STATIC_ROOT = VAR_DIR / "static-test"  # noqa: F405
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 
