@@ -10,8 +10,9 @@ from .models import Announcement
 
 
 class AnnouncementForm(forms.Form):
-    title = forms.CharField(label=_("标题"), max_length=120)
-    body = forms.CharField(label=_("正文"), widget=forms.Textarea(attrs={"rows": 8}), max_length=5000)
+    # Not required here: the service says what is missing together with the audience's errors, in one answer.
+    title = forms.CharField(label=_("标题"), required=False)
+    body = forms.CharField(label=_("正文"), widget=forms.Textarea(attrs={"rows": 8}), required=False)
     audience = forms.ChoiceField(
         label=_("发送对象"), choices=Announcement.Audience.choices, initial=Announcement.Audience.MEMBERS
     )

@@ -21,6 +21,27 @@ from ._base import AnnouncementRefusal, lock, refresh, require, send, text_error
 Audience = Announcement.Audience
 
 
+def _narrowing_errors(
+    organization_id: int, audience: str, committee: Any, sector: Any, district: str, room: Any
+) -> dict[str, str]:
+    """Only the narrowings that apply to the audience, and only the organization's own rows."""
+    errors: dict[str, str] = {}
+    for field, row in (("committee", committee), ("sector", sector), ("room", room)):
+        if row is not None and row.organization_id != organization_id:
+            errors[field] = _("请选择本会的%(label)s。") % {"label": Announcement._meta.get_field(field).verbose_name}
+    if audience != Audience.MEMBERS:
+        if committee is not None:
+            errors["committee"] = _("只有发给委员的通知可以按专委会选择。")
+        if sector is not None:
+            errors["sector"] = _("只有发给委员的通知可以按界别选择。")
+    if audience == Audience.UNITS:
+        if district:
+            errors["district"] = _("发给承办单位的通知不能按区县选择。")
+        if room is not None:
+            errors["room"] = _("发给承办单位的通知不能按议事室选择。")
+    return errors
+
+
 def _fields(
     organization_id: int,
     *,
@@ -44,19 +65,7 @@ def _fields(
             errors[field] = message
     if audience not in Audience.values:
         errors["audience"] = _("请选择发送对象。")
-    for field, row in (("committee", committee), ("sector", sector), ("room", room)):
-        if row is not None and row.organization_id != organization_id:
-            errors[field] = _("请选择本会的%(label)s。") % {"label": Announcement._meta.get_field(field).verbose_name}
-    if audience != Audience.MEMBERS:
-        if committee is not None:
-            errors["committee"] = _("只有发给委员的通知可以按专委会选择。")
-        if sector is not None:
-            errors["sector"] = _("只有发给委员的通知可以按界别选择。")
-    if audience == Audience.UNITS:
-        if district:
-            errors["district"] = _("发给承办单位的通知不能按区县选择。")
-        if room is not None:
-            errors["room"] = _("发给承办单位的通知不能按议事室选择。")
+    errors.update(_narrowing_errors(organization_id, audience, committee, sector, district, room))
     if errors:
         raise ValidationError(errors)
     return {
