@@ -2,11 +2,14 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from xieshang.accounts.models import Sector, SpecialCommittee
 
 from . import selectors
 from .models import Announcement
+
+ANY = pgettext_lazy("audience", "不限")
 
 
 class AnnouncementForm(forms.Form):
@@ -17,13 +20,13 @@ class AnnouncementForm(forms.Form):
         label=_("发送对象"), choices=Announcement.Audience.choices, initial=Announcement.Audience.MEMBERS
     )
     committee = forms.ModelChoiceField(
-        label=_("专委会"), queryset=SpecialCommittee.objects.none(), required=False, empty_label=_("不限")
+        label=_("专委会"), queryset=SpecialCommittee.objects.none(), required=False, empty_label=ANY
     )
     sector = forms.ModelChoiceField(
-        label=_("界别"), queryset=Sector.objects.none(), required=False, empty_label=_("不限")
+        label=_("界别"), queryset=Sector.objects.none(), required=False, empty_label=ANY
     )
     district = forms.ChoiceField(label=_("区县"), required=False)
-    room = forms.ModelChoiceField(label=_("协商议事室"), queryset=None, required=False, empty_label=_("不限"))
+    room = forms.ModelChoiceField(label=_("协商议事室"), queryset=None, required=False, empty_label=ANY)
     urgent = forms.BooleanField(
         label=_("紧急"), required=False, help_text=_("紧急通知无论接收人的设置如何，都同时发送短信。")
     )
@@ -36,7 +39,7 @@ class AnnouncementForm(forms.Form):
         fields["committee"].queryset = SpecialCommittee.objects.filter(organization=organization)  # type: ignore[attr-defined]
         fields["sector"].queryset = Sector.objects.filter(organization=organization)  # type: ignore[attr-defined]
         fields["room"].queryset = rooms_for(organization)  # type: ignore[attr-defined]
-        fields["district"].choices = [("", _("不限"))] + [  # type: ignore[attr-defined]
+        fields["district"].choices = [("", ANY)] + [  # type: ignore[attr-defined]
             (name, name) for name in selectors.district_choices(organization)
         ]
         fields["committee"].help_text = _("仅用于发给委员的通知。")

@@ -10,13 +10,14 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Announcement(models.Model):
     class Audience(models.TextChoices):
-        MEMBERS = "members", _("委员")
-        UNITS = "units", _("承办单位")
-        RESIDENTS = "residents", _("群众")
+        MEMBERS = "members", pgettext_lazy("audience", "委员")
+        UNITS = "units", pgettext_lazy("audience", "承办单位")
+        RESIDENTS = "residents", pgettext_lazy("audience", "群众")
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("草稿")
