@@ -22,9 +22,7 @@ class AnnouncementForm(forms.Form):
     committee = forms.ModelChoiceField(
         label=_("专委会"), queryset=SpecialCommittee.objects.none(), required=False, empty_label=ANY
     )
-    sector = forms.ModelChoiceField(
-        label=_("界别"), queryset=Sector.objects.none(), required=False, empty_label=ANY
-    )
+    sector = forms.ModelChoiceField(label=_("界别"), queryset=Sector.objects.none(), required=False, empty_label=ANY)
     district = forms.ChoiceField(label=_("区县"), required=False)
     room = forms.ModelChoiceField(label=_("协商议事室"), queryset=None, required=False, empty_label=ANY)
     urgent = forms.BooleanField(

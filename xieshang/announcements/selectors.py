@@ -43,10 +43,10 @@ def audience(announcement: Announcement) -> QuerySet[User]:
                 organization_id=org_id, community__district=announcement.district
             ).values("user_id")
         )
-    if announcement.room_id:
+    room = announcement.room if announcement.room_id else None
+    if room is not None:
         from xieshang.consultations.selectors import room_followers
 
-        room = announcement.room
         followers = [u.pk for u in room_followers(room)]
         residents = ResidentProfile.objects.filter(community_id=room.community_id).values("user_id")
         people = people.filter(Q(pk__in=followers) | Q(pk__in=residents))

@@ -26,9 +26,13 @@ def _narrowing_errors(
 ) -> dict[str, str]:
     """Only the narrowings that apply to the audience, and only the organization's own rows."""
     errors: dict[str, str] = {}
-    for field, row in (("committee", committee), ("sector", sector), ("room", room)):
+    for field, row, label in (
+        ("committee", committee, _("专委会")),
+        ("sector", sector, _("界别")),
+        ("room", room, _("协商议事室")),
+    ):
         if row is not None and row.organization_id != organization_id:
-            errors[field] = _("请选择本会的%(label)s。") % {"label": Announcement._meta.get_field(field).verbose_name}
+            errors[field] = _("请选择本会的%(label)s。") % {"label": label}
     if audience != Audience.MEMBERS:
         if committee is not None:
             errors["committee"] = _("只有发给委员的通知可以按专委会选择。")
