@@ -33,6 +33,8 @@ def test_create_form_keeps_what_was_typed_then_publish(client, staff, organizati
     assert Recipient.objects.filter(announcement=announcement).count() == 2
     page = client.get(announcement.get_absolute_url()).content.decode()
     assert 'data-testid="unread-count">2<' in page
+    response = client.get(f"/announcements/{announcement.pk}/edit/", follow=True)
+    assert "通知已发布，不能再修改" in response.content.decode()
 
 
 def test_members_cannot_write_and_outsiders_cannot_open(client, staff, organization, world, member, member_b):
@@ -110,3 +112,15 @@ def test_unit_officer_receives(client, staff, organization, world):
     leader = make_user(Role.LEADER, organization)
     _verified_login(client, leader)  # neither writes nor receives
     assert "/announcements/" not in client.get("/workbench/").content.decode()
+
+
+def test_a_draft_is_edited_with_what_it_holds(client, staff, organization, world):
+    announcement = draft(staff, organization, committee=world["committee"])
+    _verified_login(client, staff)
+    page = client.get(f"/announcements/{announcement.pk}/edit/").content.decode()
+    assert 'value="关于召开年度履职培训会的通知"' in page
+    data = {"title": "改期通知", "body": "培训会改到下周。", "audience": "members", "committee": ""}
+    response = client.post(f"/announcements/{announcement.pk}/edit/", data)
+    assert response.status_code == 302
+    announcement.refresh_from_db()
+    assert announcement.title == "改期通知" and announcement.committee is None

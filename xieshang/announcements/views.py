@@ -4,11 +4,12 @@ receipt read."""
 from __future__ import annotations
 
 import rules
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -77,6 +78,9 @@ def announcement_new(request):
 @login_required
 def announcement_edit(request, pk: int):
     announcement = _announcement(request, pk, "announcements.manage_announcement")
+    if not announcement.is_draft:
+        messages.error(request, _("通知已发布，不能再修改。"))
+        return redirect(announcement)
     form = AnnouncementForm(
         request.POST or None,
         organization=announcement.organization,
