@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "xieshang.activities",
     "xieshang.assemblies",
     "xieshang.registers",
+    "xieshang.announcements",
     # faces
     "xieshang.api",
     "xieshang.stats",

@@ -29,6 +29,7 @@ for app in (
     "activities",
     "assemblies",
     "registers",
+    "announcements",
     "search",
     "stats",
 ):

@@ -44,6 +44,7 @@ def test_builders_run_in_a_plain_order():
         "consultations",
         "activities",
         "registers",
+        "announcements",
     ]
 
 

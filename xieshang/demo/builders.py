@@ -9,7 +9,17 @@ from .registry import DemoContext
 
 def builders() -> list[tuple[str, Callable[[DemoContext], None]]]:
     """(name, builder) in running order; `demo_data --only` names them."""
-    from . import activities, assemblies, consultations, deliberation, opinions, organization, proposals, registers
+    from . import (
+        activities,
+        announcements,
+        assemblies,
+        consultations,
+        deliberation,
+        opinions,
+        organization,
+        proposals,
+        registers,
+    )
 
     return [
         ("accounts", organization.build),
@@ -22,4 +32,5 @@ def builders() -> list[tuple[str, Callable[[DemoContext], None]]]:
         ("consultations", consultations.build),
         ("activities", activities.build),
         ("registers", registers.build),
+        ("announcements", announcements.build),
     ]
