@@ -102,3 +102,11 @@ def make_user(role: str | None = None, organization: Organization | None = None,
                 user=user, organization=organization, term="第十五届", is_standing=role == Role.STANDING_MEMBER
             )
     return user
+
+
+def audit_lock_queries() -> int:
+    """Queries an audited write adds for its chain lock: PostgreSQL serializes each chain's writers with one advisory
+    lock statement (audit.chain.lock_chain); SQLite's writes are serialized already and take none."""
+    from django.db import connection
+
+    return 1 if connection.vendor == "postgresql" else 0

@@ -5,6 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from tests.factories import audit_lock_queries
 from xieshang.proposals import selectors, services, statistics
 from xieshang.proposals.selectors import QueueFilters
 
@@ -276,6 +277,6 @@ def test_a_transition_reads_no_workflow_definition(world, django_assert_num_quer
     # The engine's savepoint and its release, the row lock, the update, the event, the audit row, the due date and
     # state copied onto the assignments and the search index's reply lookup. 13 before the definition cache (state,
     # transition and its sources were read on every transition) and the service's own second savepoint.
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(11 + audit_lock_queries()):
         services.proposal_transition(actor=w.staff, proposal=p, key="start_review")
     assert p.state.key == "under_review"
