@@ -192,7 +192,9 @@ def test_a_decision_taken_twice_is_refused_the_second_time(call, staff, resident
         services.entry_moderate(actor=staff, entry=stale, decision="reject", reason="重复")
     assert "已由他人处理" in exc.value.messages[0]
     assert Entry.objects.get(pk=entry.pk).status == Entry.Status.PUBLISHED
-    assert AuditEntry.objects.filter(action__in=["consultations.entry_approve", "consultations.entry_reject"]).count() == 1
+    assert (
+        AuditEntry.objects.filter(action__in=["consultations.entry_approve", "consultations.entry_reject"]).count() == 1
+    )
 
 
 @override_settings(XIESHANG_ABUSE_LIMITS={"resident_post": {"account": [(2, 3600)], "address": [(3, 3600)]}})
@@ -287,7 +289,12 @@ def test_list_pages_query_counts_are_constant(client, call, post_call, staff, re
     _more_entries(call, staff, 2)
     _more_entries(post_call, staff, 2, start=10)
     client.force_login(resident)
-    pages = [call.get_absolute_url(), post_call.get_absolute_url(), "/consultations/portal/calls/", "/consultations/portal/"]
+    pages = [
+        call.get_absolute_url(),
+        post_call.get_absolute_url(),
+        "/consultations/portal/calls/",
+        "/consultations/portal/",
+    ]
     resident_base = {url: _count(client, url) for url in pages}
     _verified_login(client, staff)
     staff_pages = ["/consultations/calls/queue/", call.get_absolute_url(), call.consultation.get_absolute_url()]

@@ -262,7 +262,9 @@ class CallForm(forms.Form):
     moderation = forms.ChoiceField(
         label=_("审核方式"),
         choices=Call.Moderation.choices,
-        help_text=_("先审后发：留言经工作人员通过后才公开；先发后审：留言立即公开，可被隐藏。命中敏感词的留言一律先审。"),
+        help_text=_(
+            "先审后发：留言经工作人员通过后才公开；先发后审：留言立即公开，可被隐藏。命中敏感词的留言一律先审。"
+        ),
     )
 
 

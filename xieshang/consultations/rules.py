@@ -213,7 +213,6 @@ def wrote_entry(user, entry=None) -> bool:
     return entry is not None and entry.author_id == getattr(user, "pk", None)
 
 
-
 # Consultations
 rules.add_perm("consultations.add_consultation", is_committee_staff)
 rules.add_perm("consultations.record_approval", is_committee_staff)
@@ -266,5 +265,16 @@ rules.add_perm(
 rules.add_perm("consultations.add_media", is_media_parent_staff)
 rules.add_perm("consultations.change_media", is_item_organization_staff)
 
-for model in ("consultation", "room", "topic", "outcome", "article", "photo", "dispatch", "call", "entry", "blockedword"):
+for model in (
+    "consultation",
+    "room",
+    "topic",
+    "outcome",
+    "article",
+    "photo",
+    "dispatch",
+    "call",
+    "entry",
+    "blockedword",
+):
     rules.add_perm(f"consultations.{model}_admin", is_system_admin)

@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from xieshang.accounts.models import Role
-from xieshang.accounts.selectors import roles_by_organization, user_organization_ids
+from xieshang.accounts.selectors import organization_id, roles_by_organization, user_organization_ids
 from xieshang.workflow.selectors import state_ids_tagged
 
 from .models import (
@@ -320,8 +320,9 @@ def open_calls(organization: Organization | int | None = None, now: Any = None) 
     now = now or timezone.now()
     qs = _public_calls().filter(opens_at__lte=now, closes_at__gt=now)
     if organization is not None:
-        org_id = getattr(organization, "pk", organization)
-        hosted = Consultation.hosts.through.objects.filter(consultation_id=OuterRef("consultation_id"), organization_id=org_id)
+        hosted = Consultation.hosts.through.objects.filter(
+            consultation_id=OuterRef("consultation_id"), organization_id=organization_id(organization)
+        )
         qs = qs.filter(Exists(hosted))
     return qs.order_by("closes_at", "id")
 

@@ -210,14 +210,13 @@ def entry_moderate(*, actor: User, entry: Entry, decision: str, reason: str = ""
             detail={"from": before, "to": target, "reason": reason, "appeal": bool(locked.appealed_at)},
         )
         call = entry.call
-        if decision == "approve":
-            title = lambda: _("您在“%(q)s”征集中的留言已公开。") % {"q": call.question}  # noqa: E731
-        else:
-            title = lambda: _("您在“%(q)s”征集中的留言%(d)s：%(r)s") % {  # noqa: E731
-                "q": call.question,
-                "d": DECISION_LABELS[decision],
-                "r": reason,
-            }
+
+        def title() -> str:
+            if decision == "approve":
+                return _("您在“%(q)s”征集中的留言已公开。") % {"q": call.question}
+            values = {"q": call.question, "d": DECISION_LABELS[decision], "r": reason}
+            return _("您在“%(q)s”征集中的留言%(d)s：%(r)s") % values
+
         notify(
             recipients=[entry.author],
             kind="consultations.entry_decided",

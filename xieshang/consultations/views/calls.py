@@ -140,9 +140,7 @@ def call_summary_view(request, pk: int):
 # ---------------------------------------------------------------------------------------------------- moderation
 def _queue_context(request, organization, forms=None, blocklist_form=None):
     forms = forms or {}
-    page = Paginator(selectors.moderation_queue(request.user, organization), PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(selectors.moderation_queue(request.user, organization), PER_PAGE).get_page(request.GET.get("page"))
     for entry in page:
         entry.form = forms.get(entry.pk) or ModerateForm(prefix=f"e{entry.pk}")
     return {
@@ -196,6 +194,9 @@ def blocklist_view(request):
         success=lambda words: _("敏感词已保存，共 %(n)d 个。") % {"n": len(words)},
         to=reverse("consultations:call_queue"),
         page=lambda form: render(
-            request, "consultations/call_queue.html", _queue_context(request, organization, blocklist_form=form), status=400
+            request,
+            "consultations/call_queue.html",
+            _queue_context(request, organization, blocklist_form=form),
+            status=400,
         ),
     )
