@@ -7,6 +7,7 @@ portal's open calls; constant query counts on the list pages."""
 import datetime
 
 import pytest
+import rules
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import override_settings
 from django.utils import timezone
@@ -51,6 +52,37 @@ def closed(call):
         opens_at=NOW() - datetime.timedelta(days=3), closes_at=NOW() - datetime.timedelta(minutes=1)
     )
     return Call.objects.get(pk=call.pk)
+
+
+# ---------------------------------------------------------------------------------------------------- permissions
+# (action, target) -> who may: "author" wrote the published entry; "outsider" is a resident of another organization.
+CALL_TABLE = [
+    ("moderate_call", "call", {"staff"}),
+    ("moderate_call", "entry", {"staff"}),
+    ("answer_call", "call", {"author", "neighbour", "member"}),
+    ("support_entry", "entry", {"neighbour", "member"}),
+    ("support_entry", "pending", set()),
+    ("appeal_entry", "entry", {"author"}),
+]
+
+
+@pytest.mark.parametrize(("action", "target", "allowed"), CALL_TABLE)
+def test_call_permissions(action, target, allowed, post_call, staff, leader, member, resident, neighbour, officer):
+    entry = services.entry_submit(actor=resident, call=post_call, text="电梯费用按户均摊")
+    pending = Entry.objects.create(call=post_call, author=resident, text="待审核的留言")
+    objects = {"call": post_call, "entry": entry, "pending": pending}
+    people = {
+        "staff": staff,
+        "leader": leader,
+        "member": member,
+        "author": resident,
+        "neighbour": neighbour,
+        "officer": officer,
+        "outsider": make_user(Role.CITIZEN, OrganizationFactory(name="开封市政协", code="kf")),
+        "anonymous": make_user(None),
+    }
+    got = {k for k, u in people.items() if rules.has_perm(f"consultations.{action}", u, objects[target])}
+    assert got == allowed
 
 
 # ---------------------------------------------------------------------------------------------------- opening
