@@ -40,7 +40,7 @@ def _menu(page, language, label):
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_staff_open_a_call_a_resident_answers_staff_approve_a_neighbour_supports(
-    page, browser, live_server, organization, language
+    page, browser, live_server, organization, language, axe
 ):
     def t(text, **values):
         return tr(language, text, **values)
@@ -134,4 +134,10 @@ def test_staff_open_a_call_a_resident_answers_staff_approve_a_neighbour_supports
     apage.goto(call.get_absolute_url())
     expect(apage.get_by_test_id("public-entries")).to_contain_text("希望先解决停车难的问题")
     expect(apage.get_by_test_id("login-to-answer")).to_be_visible()
+    assert axe(apage) == []
+    apage.goto("/consultations/portal/calls/")
+    expect(apage.get_by_test_id("open-calls")).to_contain_text("老旧小区改造，您最关心什么？")
+    assert axe(apage) == []
     anonymous.close()
+    page.goto("/consultations/calls/queue/")
+    assert axe(page) == []
