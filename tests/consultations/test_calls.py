@@ -341,3 +341,37 @@ def test_list_pages_query_counts_are_constant(client, call, post_call, staff, re
     for url, n in resident_base.items():
         with django_assert_num_queries(n):
             client.get(url)
+
+
+def test_hiding_from_the_call_page_needs_a_reason_and_the_author_appeals_there(client, post_call, staff, resident):
+    from tests.accounts.test_isolation import _verified_login
+
+    entry = services.entry_submit(actor=resident, call=post_call, text="按楼层分摊，低层少出一些")
+    _verified_login(client, staff)
+    url = f"/consultations/entries/{entry.pk}/moderate/"
+    response = client.post(url, {"back": "call", f"e{entry.pk}-decision": "hide", f"e{entry.pk}-reason": ""})
+    assert response.status_code == 400 and "须填写理由" in response.content.decode()
+    assert Entry.objects.get(pk=entry.pk).status == Entry.Status.PUBLISHED
+    response = client.post(url, {"back": "call", f"e{entry.pk}-decision": "hide", f"e{entry.pk}-reason": "含电话号码"})
+    assert response.status_code == 302 and response["Location"].startswith(post_call.get_absolute_url())
+    assert AuditEntry.objects.filter(action="consultations.entry_hide", object_id=str(entry.pk)).count() == 1
+
+    client.force_login(resident)
+    page = client.get(post_call.get_absolute_url()).content.decode()
+    assert "含电话号码" in page and 'data-testid="appeal-form"' in page
+    appeal = f"/consultations/entries/{entry.pk}/appeal/"
+    response = client.post(appeal, {"appeal": ""})
+    assert response.status_code == 400 and "申诉理由" in response.content.decode()
+    assert client.post(appeal, {"appeal": "电话是物业的公开号码"}).status_code == 302
+    response = client.post(appeal, {"appeal": "再申诉一次"})
+    assert response.status_code == 400 and "只能申诉一次" in response.content.decode()
+    assert Entry.objects.get(pk=entry.pk).appeal == "电话是物业的公开号码"
+
+
+def test_support_twice_through_the_page_is_refused_with_a_message(client, post_call, resident, neighbour):
+    entry = services.entry_submit(actor=resident, call=post_call, text="电梯费用按户均摊")
+    client.force_login(neighbour)
+    assert client.post(f"/consultations/entries/{entry.pk}/support/").status_code == 302
+    response = client.post(f"/consultations/entries/{entry.pk}/support/", follow=True)
+    assert "每人只能支持一次" in response.content.decode()
+    assert Entry.objects.get(pk=entry.pk).support_count == 1
