@@ -375,3 +375,17 @@ def test_support_twice_through_the_page_is_refused_with_a_message(client, post_c
     response = client.post(f"/consultations/entries/{entry.pk}/support/", follow=True)
     assert "每人只能支持一次" in response.content.decode()
     assert Entry.objects.get(pk=entry.pk).support_count == 1
+
+
+def test_staff_attach_the_summary_from_the_call_page(client, post_call, staff, resident):
+    from tests.accounts.test_isolation import _verified_login
+
+    services.entry_submit(actor=resident, call=post_call, text="电梯费用按户均摊")
+    client.force_login(resident)
+    assert client.post(f"/consultations/portal/calls/{post_call.pk}/summary/").status_code == 403
+    _verified_login(client, staff)
+    assert 'data-testid="attach-summary"' in client.get(post_call.get_absolute_url()).content.decode()
+    response = client.post(f"/consultations/portal/calls/{post_call.pk}/summary/")
+    assert response.status_code == 302 and response["Location"] == post_call.consultation.get_absolute_url()
+    detail = client.get(post_call.consultation.get_absolute_url()).content.decode()
+    assert "征集情况汇总：" in detail and Material.objects.filter(consultation=post_call.consultation).count() == 1

@@ -115,7 +115,9 @@ def test_staff_open_a_call_a_resident_answers_staff_approve_a_neighbour_supports
     resident_context.close()
 
     # Another resident supports it, once.
-    neighbour_context = browser.new_context(base_url=live_server.url, locale="zh-CN")
+    neighbour_context = browser.new_context(  # on a phone
+        base_url=live_server.url, locale="zh-CN", viewport={"width": 390, "height": 844}, is_mobile=True
+    )
     npage = neighbour_context.new_page()
     login(npage, "neighbour", PASSWORD)
     npage.goto(consultation.get_public_url())
@@ -126,6 +128,7 @@ def test_staff_open_a_call_a_resident_answers_staff_approve_a_neighbour_supports
     expect(npage.get_by_test_id(f"entry-{entry.pk}").get_by_test_id("support-count")).to_contain_text("1")
     expect(npage.get_by_test_id(f"entry-{entry.pk}").get_by_role("button", name=t("支持"))).to_have_count(0)
     assert EntrySupport.objects.filter(entry=entry).count() == 1
+    assert npage.evaluate("document.documentElement.scrollWidth") <= 390
     neighbour_context.close()
 
     # An anonymous visitor reads it on the public page.
