@@ -54,6 +54,8 @@ CONSULTATION_TABLE = [
     ("view_materials", "approved", {Role.COMMITTEE_STAFF, Role.LEADER, "invited"}),
     ("add_media", "planned", {Role.COMMITTEE_STAFF}),
     ("add_media", "held", {Role.COMMITTEE_STAFF}),
+    ("open_call", "proposed", {Role.COMMITTEE_STAFF}),
+    ("open_call", "held", set()),
 ]
 
 
@@ -188,6 +190,7 @@ ORGANIZATION_TABLE = [
     # another record's recommendation tracked as an outcome (its origin has the organization's id, as here)
     ("track_outcome", {Role.COMMITTEE_STAFF}),
     ("view_room", {Role.COMMITTEE_STAFF, Role.LEADER, Role.MEMBER, Role.CITIZEN, Role.UNIT_OFFICER}),
+    ("edit_blocklist", {Role.COMMITTEE_STAFF}),
 ]
 
 
@@ -204,9 +207,11 @@ def test_every_permission_has_a_table():
     """A permission added without a row in a table is a permission nobody proved."""
     from rules.permissions import permissions
 
+    from .test_calls import CALL_TABLE
     from .test_media import MEDIA_TABLE
 
     ours = [k for k in permissions if k.startswith("consultations.") and not k.endswith("_admin")]
     registered = {k.split(".", 1)[1] for k in ours}
-    tabled = {row[0] for row in CONSULTATION_TABLE + TOPIC_TABLE + OUTCOME_TABLE + ORGANIZATION_TABLE + MEDIA_TABLE}
+    tables = CONSULTATION_TABLE + TOPIC_TABLE + OUTCOME_TABLE + ORGANIZATION_TABLE + MEDIA_TABLE + CALL_TABLE
+    tabled = {row[0] for row in tables}
     assert registered - tabled == set()

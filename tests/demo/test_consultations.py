@@ -45,3 +45,10 @@ def test_demo_accounts_have_work_waiting(db, settings, tmp_path):
     from xieshang.consultations.models import Material
 
     assert Material.objects.filter(consultation__state__key="approved", size__gt=1000).exists()
+
+    # Two open calls on the portal; entries wait in the committee's moderation queue.
+    assert selectors.open_calls(org).count() == 2
+    committee = ctx.data["accounts"]["committee"]
+    queue = next(s for s in sections_for(committee, org) if s.key == "consultations_calls")
+    assert queue.count == 2
+    assert selectors.published_entries(selectors.open_calls(org).first()).filter(support_count__gt=0).exists()

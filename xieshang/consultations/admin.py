@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from . import search_wiring
-from .models import Article, Consultation, Dispatch, Outcome, Photo, Room, Topic
+from .models import Article, BlockedWord, Call, Consultation, Dispatch, Entry, Outcome, Photo, Room, Topic
 
 
 class ReindexOnEdit:
@@ -78,3 +78,32 @@ class OutcomeAdmin(ReindexOnEdit, admin.ModelAdmin):
 
 
 admin.site.register(Dispatch)
+
+
+@admin.register(BlockedWord)
+class BlockedWordAdmin(admin.ModelAdmin):
+    """The blocklist: a word here (without organization: for every organization) sends an entry to the queue."""
+
+    list_display = ("word", "organization", "created_at")
+    list_filter = ("organization",)
+    search_fields = ("word",)
+
+
+@admin.register(Call)
+class CallAdmin(admin.ModelAdmin):
+    list_display = ("question", "consultation", "kind", "moderation", "opens_at", "closes_at")
+    raw_id_fields = ("consultation", "summary", "created_by")
+
+
+@admin.register(Entry)
+class EntryAdmin(admin.ModelAdmin):
+    """Entries are decided in the staff's queue (with the audit row); here they can only be looked at."""
+
+    list_display = ("__str__", "call", "status", "support_count", "created_at")
+    list_filter = ("status",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -11,7 +11,7 @@ from xieshang.accounts.models import HandlingUnit, Organization, Role, SpecialCo
 from xieshang.accounts.pickers import MemberPickerField, Pool
 from xieshang.core.views import apply_errors  # noqa: F401 (the views import it from here)
 
-from .models import Form, Invitation, Kind, LiveMessage, Rating, Segment
+from .models import Call, Form, Invitation, Kind, LiveMessage, Rating, Segment
 
 
 class DateInput(forms.DateInput):
@@ -250,3 +250,51 @@ class RoomForm(forms.Form):
         if user is None:
             raise ValidationError(_("本组织没有用户名或手机号为“%(v)s”的人员。") % {"v": value})
         return user
+
+
+# ---------------------------------------------------------------------------------------------------- public calls
+class CallForm(forms.Form):
+    question = forms.CharField(label=_("征集问题"), max_length=200, required=False)
+    kind = forms.ChoiceField(label=_("征集类型"), choices=Call.Kind.choices)
+    description = forms.CharField(label=_("征集说明"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    opens_at = forms.DateTimeField(label=_("开始时间"), widget=DateTimeInput)
+    closes_at = forms.DateTimeField(label=_("截止时间"), widget=DateTimeInput)
+    moderation = forms.ChoiceField(
+        label=_("审核方式"),
+        choices=Call.Moderation.choices,
+        help_text=_(
+            "先审后发：留言经工作人员通过后才公开；先发后审：留言立即公开，可被隐藏。命中敏感词的留言一律先审。"
+        ),
+    )
+
+
+class EntryForm(forms.Form):
+    text = forms.CharField(
+        label=_("我的留言"),
+        widget=forms.Textarea(attrs={"rows": 4, "maxlength": 1000}),
+        required=False,
+        help_text=_("5 至 1000 字。请勿填写身份证号、电话等个人信息。"),
+    )
+
+
+class ModerateForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("处理"),
+        choices=[("approve", _("通过并公开")), ("reject", _("不予通过")), ("hide", _("隐藏"))],
+    )
+    reason = forms.CharField(label=_("理由（留言人可见）"), max_length=300, required=False)
+
+
+class AppealForm(forms.Form):
+    appeal = forms.CharField(
+        label=_("申诉理由"), widget=forms.Textarea(attrs={"rows": 2}), max_length=500, required=False
+    )
+
+
+class BlocklistForm(forms.Form):
+    words = forms.CharField(
+        label=_("敏感词（每行一个）"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        help_text=_("留言含有这些词时，无论审核方式，都先进入待审核队列。"),
+    )

@@ -485,3 +485,128 @@ class Photo(models.Model):
 
     def get_file_url(self) -> str:
         return reverse("consultations:photo_file", args=[self.pk])
+
+
+# ---------------------------------------------------------------------------------------------------- public calls
+class Call(models.Model):
+    """A public call (征集) before a consultation: residents and members answer a question with topics, opinions or
+    suggestions until the deadline; staff moderate what is written (before it shows, or after) and attach a summary
+    of what was received to the consultation's materials."""
+
+    class Kind(models.TextChoices):
+        TOPICS = "topics", _("征集议题")
+        OPINIONS = "opinions", _("征集意见")
+        SUGGESTIONS = "suggestions", _("征集建议")
+
+    class Moderation(models.TextChoices):
+        PRE = "pre", _("先审后发")
+        POST = "post", _("先发后审")
+
+    consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="calls")
+    organization = models.ForeignKey("accounts.Organization", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("征集类型"), max_length=12, choices=Kind.choices, default=Kind.OPINIONS)
+    question = models.CharField(_("征集问题"), max_length=200)
+    description = models.TextField(_("征集说明"), blank=True)
+    opens_at = models.DateTimeField(_("开始时间"))
+    closes_at = models.DateTimeField(_("截止时间"))
+    moderation = models.CharField(_("审核方式"), max_length=4, choices=Moderation.choices, default=Moderation.PRE)
+    summary = models.ForeignKey(
+        Material, verbose_name=_("征集情况汇总"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("公开征集")
+        verbose_name_plural = _("公开征集")
+        ordering = ["-opens_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(closes_at__gt=models.F("opens_at")), name="call_closes_after")
+        ]
+
+    def __str__(self) -> str:
+        return self.question
+
+    def get_absolute_url(self) -> str:
+        return reverse("consultations:call", args=[self.pk])
+
+    def is_open(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.opens_at <= now < self.closes_at
+
+
+class Entry(models.Model):
+    """What one person wrote in answer to a call. Under pre-moderation it waits in the staff's queue until approved;
+    under post-moderation it is published at once (unless it matches the blocklist) and may be hidden. A refused or
+    hidden entry carries the reason its author sees, and the author may appeal once."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待审核")
+        PUBLISHED = "published", _("已公开")
+        REJECTED = "rejected", _("未通过")
+        HIDDEN = "hidden", _("已隐藏")
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="entries")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="call_entries")
+    text = models.TextField(_("内容"))
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    # The blocklist words the text matched (why a post-moderated entry waits in the queue).
+    flagged = models.CharField(_("命中敏感词"), max_length=200, blank=True)
+    reason = models.CharField(_("处理理由"), max_length=300, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    appeal = models.CharField(_("申诉理由"), max_length=500, blank=True)
+    appealed_at = models.DateTimeField(_("申诉时间"), null=True, blank=True)
+    support_count = models.PositiveIntegerField(_("支持人数"), default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("征集留言")
+        verbose_name_plural = _("征集留言")
+        ordering = ["-support_count", "created_at", "id"]
+        indexes = [models.Index(fields=["call", "status"])]
+
+    def __str__(self) -> str:
+        return self.text[:30]
+
+
+class EntrySupport(models.Model):
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="supports")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["entry", "user"], name="uniq_entry_support")]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.entry}"
+
+
+class BlockedWord(models.Model):
+    """A word that sends what a resident writes to the staff's queue, whatever the call's moderation mode. Kept as
+    data: staff of the organization (or an administrator in the admin, for every organization) edit the list."""
+
+    organization = models.ForeignKey(
+        "accounts.Organization",
+        verbose_name=_("组织"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text=_("留空则对所有组织适用。"),
+    )
+    word = models.CharField(_("敏感词"), max_length=40)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("敏感词")
+        verbose_name_plural = _("敏感词")
+        ordering = ["word"]
+        constraints = [models.UniqueConstraint(fields=["organization", "word"], name="uniq_blocked_word")]
+
+    def __str__(self) -> str:
+        return self.word

@@ -26,6 +26,7 @@ def portal_index(request):
         "consultations/portal/index.html",
         {
             "consultations": selectors.public_consultations()[:20],
+            "open_calls": selectors.open_calls(request.organization)[:6],
             "rooms": selectors.public_rooms(),
             "articles": selectors.public_articles()[:8],
             "photos": selectors.public_photos()[:6],
@@ -42,6 +43,7 @@ def public_consultation(request, pk: int):
             "consultation": consultation,
             "hosts": consultation.hosts.all(),
             "segments": consultation.segments.all(),
+            "calls": selectors.public_calls_of(consultation),
             "outcomes": selectors.public_outcomes(consultation=consultation).select_related("owner_unit"),
             "articles": selectors.public_articles(consultation),
             "photos": selectors.public_photos(consultation),

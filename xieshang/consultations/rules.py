@@ -175,6 +175,44 @@ def is_item_organization_staff(user, item=None) -> bool:
     return item is not None and Role.COMMITTEE_STAFF in _roles(user).get(item.organization_id, ())
 
 
+# ---------------------------------------------------------------------------------------------------- public calls
+def _call_consultation(obj):
+    """The consultation of a call or of an entry."""
+    name = obj.__class__.__name__
+    if name == "Entry":
+        return obj.call.consultation
+    return obj.consultation if name == "Call" else obj
+
+
+@rules.predicate
+def is_call_staff(user, obj=None) -> bool:
+    """Committee staff of any host of the call's consultation: they open calls, moderate entries, attach summaries."""
+    return obj is not None and is_host_staff(user, _call_consultation(obj))
+
+
+ANSWERING_ROLES = frozenset({Role.CITIZEN, Role.MEMBER, Role.STANDING_MEMBER})
+
+
+@rules.predicate
+def may_answer_call(user, obj=None) -> bool:
+    """Residents (signed-in resident accounts) and members of any host of the consultation."""
+    if obj is None:
+        return False
+    call = obj.call if obj.__class__.__name__ == "Entry" else obj
+    roles = _roles(user)
+    return any(ANSWERING_ROLES & roles.get(org_id, set()) for org_id in host_ids(call.consultation))
+
+
+@rules.predicate
+def entry_published(user, entry=None) -> bool:
+    return entry is not None and entry.status == "published"
+
+
+@rules.predicate
+def wrote_entry(user, entry=None) -> bool:
+    return entry is not None and entry.author_id == getattr(user, "pk", None)
+
+
 # Consultations
 rules.add_perm("consultations.add_consultation", is_committee_staff)
 rules.add_perm("consultations.record_approval", is_committee_staff)
@@ -204,6 +242,14 @@ rules.add_perm("consultations.open_conversation", (is_convener | is_org_committe
 rules.add_perm("consultations.add_outcome", (is_convener | is_org_committee_staff) & topic_open_for_outcomes)
 rules.add_perm("consultations.follow_room", rules.is_authenticated)
 
+# Public calls (征集) and their entries
+rules.add_perm("consultations.open_call", is_host_staff & consultation_editable)
+rules.add_perm("consultations.moderate_call", is_call_staff)
+rules.add_perm("consultations.answer_call", may_answer_call)
+rules.add_perm("consultations.support_entry", may_answer_call & entry_published & ~wrote_entry)
+rules.add_perm("consultations.appeal_entry", wrote_entry)
+rules.add_perm("consultations.edit_blocklist", is_org_committee_staff)
+
 # Outcomes
 rules.add_perm("consultations.view_outcome", OUTCOME.predicate)
 rules.add_perm("consultations.add_progress", is_outcome_owner & outcome_progressing)
@@ -219,5 +265,16 @@ rules.add_perm(
 rules.add_perm("consultations.add_media", is_media_parent_staff)
 rules.add_perm("consultations.change_media", is_item_organization_staff)
 
-for model in ("consultation", "room", "topic", "outcome", "article", "photo", "dispatch"):
+for model in (
+    "consultation",
+    "room",
+    "topic",
+    "outcome",
+    "article",
+    "photo",
+    "dispatch",
+    "call",
+    "entry",
+    "blockedword",
+):
     rules.add_perm(f"consultations.{model}_admin", is_system_admin)

@@ -8,15 +8,28 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from xieshang.accounts.models import Role
-from xieshang.accounts.selectors import roles_by_organization, user_organization_ids
+from xieshang.accounts.selectors import organization_id, roles_by_organization, user_organization_ids
 from xieshang.workflow.selectors import state_ids_tagged
 
-from .models import Article, Consultation, Follow, Invitation, LiveMessage, Outcome, Photo, Room, Topic
+from .models import (
+    Article,
+    BlockedWord,
+    Call,
+    Consultation,
+    Entry,
+    Follow,
+    Invitation,
+    LiveMessage,
+    Outcome,
+    Photo,
+    Room,
+    Topic,
+)
 from .visibility import CONSULTATION, OUTCOME, OWNER, host_ids
 from .workflows import CANCELLED, DECLINED, DONE, DRAFT, MEETING, SETTLED, TOOK_PLACE
 
@@ -281,3 +294,108 @@ def outcome_owners(outcome: Outcome) -> list[User]:
 def open_outcomes(topic: Topic) -> QuerySet[Outcome]:
     """The topic's outcomes not yet settled (neither done nor not adopted)."""
     return topic.outcomes.exclude(state_id__in=state_ids_tagged(SETTLED))
+
+
+# ---------------------------------------------------------------------------------------------------- public calls
+def _calls() -> QuerySet[Call]:
+    published = Count("entries", filter=Q(entries__status=Entry.Status.PUBLISHED))
+    return Call.objects.select_related("consultation", "organization").annotate(n_published=published)
+
+
+def calls_of(consultation: Consultation) -> QuerySet[Call]:
+    """A consultation's calls, newest first, with how many entries each has published and awaiting decision."""
+    pending = Count("entries", filter=Q(entries__status=Entry.Status.PENDING))
+    return _calls().filter(consultation=consultation).annotate(n_pending=pending).order_by("-opens_at", "-id")
+
+
+def _public_calls() -> QuerySet[Call]:
+    return _calls().filter(consultation__is_public=True).exclude(consultation__state_id__in=state_ids_tagged(CANCELLED))
+
+
+def open_calls(organization: Organization | int | None = None, now: Any = None) -> QuerySet[Call]:
+    """Calls taking entries now, on public consultations hosted by `organization` (any, when None): the portal's
+    "open calls", the soonest deadline first."""
+    from django.utils import timezone
+
+    now = now or timezone.now()
+    qs = _public_calls().filter(opens_at__lte=now, closes_at__gt=now)
+    if organization is not None:
+        hosted = Consultation.hosts.through.objects.filter(
+            consultation_id=OuterRef("consultation_id"), organization_id=organization_id(organization)
+        )
+        qs = qs.filter(Exists(hosted))
+    return qs.order_by("closes_at", "id")
+
+
+def public_calls_of(consultation: Consultation) -> QuerySet[Call]:
+    return _calls().filter(consultation=consultation).order_by("-opens_at", "-id")
+
+
+def get_call_for_user(user: User, pk: int) -> Call:
+    """A call of a public consultation (anyone, signed in or not) or one the user may see through its consultation."""
+    import rules
+
+    call = get_object_or_404(_calls().select_related("consultation__state"), pk=pk)
+    public = call.consultation.is_public and call.consultation.state_id not in state_ids_tagged(CANCELLED)
+    if not public and not rules.has_perm("consultations.view_consultation", user, call.consultation):
+        raise PermissionDenied
+    return call
+
+
+def published_entries(call: Call) -> QuerySet[Entry]:
+    """The entries anyone may read: published ones, the most supported first. Authors are not named."""
+    return call.entries.filter(status=Entry.Status.PUBLISHED).order_by("-support_count", "created_at", "id")
+
+
+def entries_by(user: User, call: Call) -> QuerySet[Entry]:
+    """What the user wrote in the call, with each entry's status and the reason given."""
+    if not getattr(user, "is_authenticated", False):
+        return Entry.objects.none()
+    return call.entries.filter(author=user).order_by("-created_at", "-id")
+
+
+def supported_entry_ids(user: User, call: Call) -> set[int]:
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    return set(call.entries.filter(supports__user=user).values_list("pk", flat=True))
+
+
+def moderation_queue(user: User, organization: Organization | None) -> QuerySet[Entry]:
+    """Entries awaiting decision in the calls of consultations the user's organization hosts, if the user is its
+    committee staff: appeals and blocklist matches first, then the oldest."""
+    if organization is None or Role.COMMITTEE_STAFF not in roles_by_organization(user).get(organization.pk, set()):
+        return Entry.objects.none()
+    hosted = Consultation.hosts.through.objects.filter(
+        consultation_id=OuterRef("call__consultation_id"), organization_id=organization.pk
+    )
+    return (
+        Entry.objects.filter(Exists(hosted), status=Entry.Status.PENDING)
+        .select_related("call__consultation", "author")
+        .order_by(F("appealed_at").desc(nulls_last=True), "-flagged", "created_at", "id")
+    )
+
+
+def blocked_words(organization_id: int | None) -> list[str]:
+    """The blocklist of an organization: its own words and the shared ones (no organization)."""
+    return list(
+        BlockedWord.objects.filter(Q(organization_id=organization_id) | Q(organization__isnull=True)).values_list(
+            "word", flat=True
+        )
+    )
+
+
+def own_blocked_words(organization: Organization) -> list[str]:
+    return list(BlockedWord.objects.filter(organization=organization).values_list("word", flat=True))
+
+
+def call_summary(call: Call, top: int = 10) -> dict[str, Any]:
+    """What a call received: the count per status (every status, zeros included), the people who wrote, the
+    supports given, and the most supported published entries."""
+    rows = dict(call.entries.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
+    return {
+        "by_status": [(label, rows.get(key, 0)) for key, label in Entry.Status.choices],
+        "total": sum(rows.values()),
+        "people": call.entries.values("author_id").distinct().count(),
+        "supports": call.entries.aggregate(n=Count("supports"))["n"] or 0,
+        "top": list(published_entries(call)[:top]),
+    }

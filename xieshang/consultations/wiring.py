@@ -13,6 +13,25 @@ def _home_rooms(request) -> dict:
     return {"rooms": public_rooms()[:12]}
 
 
+# The audit log's labels of the public calls' actions (audit.actions resolvers: the base names no domain's codes).
+AUDIT_LABELS = {
+    "consultations.call_open": gettext_lazy("发起公开征集"),
+    "consultations.call_summary": gettext_lazy("生成征集情况汇总"),
+    "consultations.entry_submit": gettext_lazy("提交征集留言"),
+    "consultations.entry_support": gettext_lazy("支持征集留言"),
+    "consultations.entry_approve": gettext_lazy("审核通过征集留言"),
+    "consultations.entry_reject": gettext_lazy("审核不通过征集留言"),
+    "consultations.entry_hide": gettext_lazy("隐藏征集留言"),
+    "consultations.entry_appeal": gettext_lazy("申诉征集留言处理"),
+    "consultations.blocklist_save": gettext_lazy("修改敏感词"),
+}
+
+
+def _audit_label(code: str) -> str | None:
+    label = AUDIT_LABELS.get(code)
+    return str(label) if label is not None else None
+
+
 def register() -> None:
     from xieshang.core import navigation, workbench
     from xieshang.core.views import register_home_context
@@ -26,6 +45,11 @@ def register() -> None:
     workbench.register(providers.owner_section, order=420)
     workbench.register(providers.convener_section, order=430)
     workbench.register(providers.resident_section, order=440)
+    workbench.register(providers.moderation_section, order=415)
+
+    from xieshang.audit.actions import register_resolver
+
+    register_resolver(_audit_label)
 
     import rules
 
@@ -60,7 +84,14 @@ def register() -> None:
         lambda u, o: o is not None and rules.has_perm("consultations.view_room", u, o),
         415,
     )
+    nav(
+        "call_queue",
+        gettext_lazy("征集审核"),
+        "consultations:call_queue",
+        lambda u, o: o is not None and rules.has_perm("consultations.edit_blocklist", u, o),
+        417,
+    )
     nav("portal", gettext_lazy("郑在协商"), "consultations:portal", lambda u, o: True, 420)
     # The consultation pages fold into one menu item (core.navigation groups), so a member's menu stays short.
-    keys = ("consultations", "consultations_plan", "rooms", "outcomes", "portal")
+    keys = ("consultations", "consultations_plan", "rooms", "outcomes", "call_queue", "portal")
     navigation.register_group(navigation.NavGroup("consult", pgettext_lazy("menu", "协商"), order=400, keys=keys))

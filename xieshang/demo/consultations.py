@@ -155,9 +155,10 @@ def build(ctx: DemoContext) -> None:
 
         n_topics = _rooms(ctx, rng, zz, committee, leader, resident, residents, members)
         n_articles, n_photos = _media(ctx, zz, committee)
+        n_entries = _calls(rng, zz, committee, resident, residents, members)
     ctx.say(
         f"  {len(CONSULTATIONS)} consultations, {n_outcomes} recommendations, {n_topics} room topics, "
-        f"{n_articles} reports, {n_photos} photos"
+        f"{n_articles} reports, {n_photos} photos, {len(CALLS)} public calls with {n_entries} entries"
     )
 
 
@@ -315,6 +316,77 @@ def _material(staff, consultation):
     doc.save(buffer)
     upload = ContentFile(buffer.getvalue(), name="调研报告.docx")
     services.material_add(actor=staff, consultation=consultation, title="专题调研报告", upload=upload)
+
+
+# Public calls (征集) before two coming consultations: (consultation title, question, kind, moderation, entries).
+CALLS = [
+    (
+        "提升城市精细化管理水平",
+        "城市精细化管理，您身边最需要改进的是什么？",
+        "opinions",
+        "pre",
+        [
+            "背街小巷的垃圾清运时间不固定，夏天气味大。",
+            "共享单车乱停乱放，盲道经常被占。",
+            "老旧小区的路灯维修报修后要等很久。",
+            "建议公布占道施工的工期和投诉电话。",
+            "公交站台缺少遮阳棚，老人等车很辛苦。",
+        ],
+    ),
+    (
+        "建设黄河文化传承创新区",
+        "您对黄河文化传承创新区建设有什么建议？",
+        "suggestions",
+        "post",
+        [
+            "把沿黄的古渡口、老码头串成一条步行文化线。",
+            "中小学开设黄河文化研学课程，每学期组织一次实地参观。",
+            "在黄河博物馆增设方言和民俗的口述史展区。",
+            "有人在黄河滩地聚众赌博，建议文化区建设时一并加强巡查。",  # a blocklist word: held for staff
+        ],
+    ),
+]
+
+
+def _calls(rng, zz, committee, resident, residents, members) -> int:
+    """Two open calls: the pre-moderated one has entries published (with supports), one rejected with its reason
+    and one waiting for `committee` in the queue; the post-moderated one published at once, but for an entry holding
+    a word of the organization's blocklist, which waits in the queue too."""
+    from xieshang.consultations.models import Consultation, Topic
+
+    services.blocklist_save(actor=committee, organization=zz, words=["代开发票", "赌博", "刷单"])
+    now = timezone.now()
+    # The room topics just loaded count against the hourly limit of what a resident writes (core.limits): the calls
+    # are answered by people who raised none.
+    raisers = set(Topic.objects.filter(organization=zz).values_list("raised_by_id", flat=True))
+    writers = [p for p in [resident, *residents, *members[30:40]] if p.pk not in raisers][:20]
+    n_entries = 0
+    for title, question, kind, moderation, texts in CALLS:
+        consultation = Consultation.objects.get(organization=zz, title=title)
+        call = services.call_open(
+            actor=committee,
+            consultation=consultation,
+            question=question,
+            kind=kind,
+            description="征集的意见建议经整理后作为协商会议材料，供委员和有关部门参考。",
+            opens_at=now - timedelta(days=5),
+            closes_at=now + timedelta(days=20),
+            moderation=moderation,
+        )
+        authors = writers[:1] + rng.sample(writers[1:], len(texts) - 1)
+        entries = [services.entry_submit(actor=a, call=call, text=t) for a, t in zip(authors, texts, strict=True)]
+        n_entries += len(entries)
+        if moderation == "pre":
+            for entry in entries[:3]:
+                services.entry_moderate(actor=committee, entry=entry, decision="approve")
+            services.entry_moderate(
+                actor=committee, entry=entries[3], decision="reject", reason="属于具体投诉，已转 12345 热线办理。"
+            )
+        published = [e for e in entries if e.status == "published"]
+        for entry in published:
+            for supporter in rng.sample([w for w in writers if w.pk != entry.author_id], rng.randint(1, 6)):
+                services.entry_support(actor=supporter, entry=entry)
+    return n_entries
 
 
 def _outcome_path(outcome, path, staff, leader, owner):

@@ -11,6 +11,18 @@ here."""
 from xieshang.workflow import services as workflow  # tests and the demo reach the engine as services.workflow
 
 from ..origins import register as register_origin
+from .calls import (
+    DECISION_LABELS,
+    ENTRY_MAX_CHARS,
+    blocklist_save,
+    call_open,
+    call_summary_attach,
+    deadline_refusal,
+    entry_appeal,
+    entry_moderate,
+    entry_submit,
+    entry_support,
+)
 from .invitations import invite, register
 from .meeting import (
     CHECKIN_SALT,
@@ -60,6 +72,16 @@ from .rooms import (
 )
 
 __all__ = [
+    "DECISION_LABELS",
+    "ENTRY_MAX_CHARS",
+    "blocklist_save",
+    "call_open",
+    "call_summary_attach",
+    "deadline_refusal",
+    "entry_appeal",
+    "entry_moderate",
+    "entry_submit",
+    "entry_support",
     "CHECKIN_SALT",
     "MATERIAL_MAX_MB",
     "MATERIAL_TYPES",

@@ -2,9 +2,21 @@
 through services; a refusal is shown beside its field with what was typed kept. The public portal is in portal.py,
 the portal media pages in media.py."""
 
+from .calls import (
+    blocklist_view,
+    call_page,
+    call_summary_view,
+    entry_appeal_view,
+    entry_submit_view,
+    entry_support_view,
+    moderate_view,
+    open_calls_view,
+    queue_view,
+)
 from .meeting import checkin_code_view, checkin_view, live_messages_view, live_view, material_download_view
 from .outcomes import outcome_detail, outcome_list, outcome_public_view, progress_view, rate_view
 from .planning import (
+    call_create_view,
     consultation_create,
     consultation_detail,
     consultation_list,
@@ -31,6 +43,16 @@ from .rooms import (
 )
 
 __all__ = [
+    "blocklist_view",
+    "call_create_view",
+    "call_page",
+    "call_summary_view",
+    "entry_appeal_view",
+    "entry_submit_view",
+    "entry_support_view",
+    "moderate_view",
+    "open_calls_view",
+    "queue_view",
     "checkin_code_view",
     "checkin_view",
     "consultation_create",

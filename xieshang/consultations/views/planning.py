@@ -19,6 +19,7 @@ from xieshang.workflow.selectors import state_has
 
 from .. import selectors, services
 from ..forms import (
+    CallForm,
     ConsultationForm,
     InviteForm,
     MaterialForm,
@@ -130,6 +131,7 @@ def _detail_context(request, consultation, **forms):
             "add_media",
             "add_material",
             "view_materials",
+            "open_call",
         )
     }
     staff_orgs = selectors.staff_host_ids(user, consultation)
@@ -153,6 +155,8 @@ def _detail_context(request, consultation, **forms):
         "materials": consultation.materials.select_related("organization") if can["view_materials"] else [],
         "material_form": forms.get("material_form") or (MaterialForm() if can["add_material"] else None),
         "timeline": selectors.timeline_for(user, consultation),
+        "calls": selectors.calls_of(consultation),
+        "call_form": forms.get("call_form") or (CallForm() if can["open_call"] else None),
     }
     return context
 
@@ -258,4 +262,18 @@ def material_view(request, pk: int):
         lambda c, data: services.material_add(
             actor=request.user, consultation=c, title=data["title"], upload=data["file"]
         ),
+    )
+
+
+@login_required
+@require_POST
+@once_per_submission
+def call_create_view(request, pk: int):
+    """Staff open a public call (征集) on the consultation's page."""
+    return _post_form(
+        request,
+        pk,
+        "call_form",
+        lambda c: CallForm(request.POST),
+        lambda c, data: services.call_open(actor=request.user, consultation=c, **data),
     )
