@@ -205,7 +205,9 @@ def test_refused_forms_keep_what_was_typed(client, world):
     p = _key(w)
     login(client, w.staff)
     yesterday = (TODAY() - timedelta(days=1)).isoformat()
-    response = client.post(reverse("proposals:milestone_add", args=[p.pk]), {"what": "完成施工招标", "due_on": yesterday})
+    response = client.post(
+        reverse("proposals:milestone_add", args=[p.pk]), {"what": "完成施工招标", "due_on": yesterday}
+    )
     assert response.status_code == 422
     html = response.content.decode()
     assert "完成时限不能早于今天" in html and "完成施工招标" in html
@@ -258,7 +260,9 @@ def test_selection_page_query_count_is_constant(client, world, django_assert_num
 
 
 @pytest.mark.parametrize(("name", "pinned"), [("proposals:key", 7), ("core:workbench", 16)])
-def test_key_list_and_leader_workbench_query_counts_are_constant(client, world, django_assert_num_queries, name, pinned):
+def test_key_list_and_leader_workbench_query_counts_are_constant(
+    client, world, django_assert_num_queries, name, pinned
+):
     w = world
 
     def grow(n):

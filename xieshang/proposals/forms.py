@@ -526,7 +526,9 @@ class KeyCandidateForm(forms.Form):
 
 
 class KeyMeetingForm(forms.Form):
-    name = forms.CharField(label=_("会议名称"), max_length=80, required=False, help_text=_("如：十四届政协第五次主席会议。"))
+    name = forms.CharField(
+        label=_("会议名称"), max_length=80, required=False, help_text=_("如：十四届政协第五次主席会议。")
+    )
     held_on = forms.DateField(label=_("会议日期"), widget=DATE, required=False)
     minutes = forms.CharField(label=_("会议纪要"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
     chosen = forms.ModelMultipleChoiceField(
@@ -545,7 +547,9 @@ class KeyMeetingForm(forms.Form):
 
 
 class KeySupervisorForm(forms.Form):
-    side = forms.ChoiceField(label=_("督办方"), choices=KeySupervisor.Side.choices, widget=forms.RadioSelect, required=False)
+    side = forms.ChoiceField(
+        label=_("督办方"), choices=KeySupervisor.Side.choices, widget=forms.RadioSelect, required=False
+    )
     user = forms.ModelChoiceField(
         label=_("督办领导（平台用户）"),
         queryset=User.objects.none(),

@@ -650,9 +650,7 @@ class KeyCandidate(models.Model):
     proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     proposed_at = models.DateTimeField(default=timezone.now)
     status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.PROPOSED)
-    meeting = models.ForeignKey(
-        KeyMeeting, null=True, blank=True, on_delete=models.PROTECT, related_name="candidates"
-    )
+    meeting = models.ForeignKey(KeyMeeting, null=True, blank=True, on_delete=models.PROTECT, related_name="candidates")
 
     class Meta:
         verbose_name = _("重点提案候选")

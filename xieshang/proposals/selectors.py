@@ -523,7 +523,9 @@ def contacts_awaiting(user: User, organization: Any) -> QuerySet[HandlingContact
 def open_key_candidates(organization: Organization | int) -> QuerySet[KeyCandidate]:
     """Candidates awaiting the chairpersons' meeting, in the order they were put forward."""
     return (
-        KeyCandidate.objects.filter(proposal__organization_id=_org_id(organization), status=KeyCandidate.Status.PROPOSED)
+        KeyCandidate.objects.filter(
+            proposal__organization_id=_org_id(organization), status=KeyCandidate.Status.PROPOSED
+        )
         .select_related("proposal", "proposed_by")
         .order_by("proposed_at", "id")
     )

@@ -58,9 +58,7 @@ def supervision_url(proposal: Proposal) -> str:
 
 
 def _unit_ids(proposal: Proposal) -> list[int]:
-    return list(
-        Assignment.objects.filter(proposal_id=proposal.pk, status__in=ACTIVE).values_list("unit_id", flat=True)
-    )
+    return list(Assignment.objects.filter(proposal_id=proposal.pk, status__in=ACTIVE).values_list("unit_id", flat=True))
 
 
 def _not_future(day: date | None, field: str, label: str) -> None:
@@ -86,7 +84,8 @@ def key_candidate_propose(*, actor: User, proposal: Proposal, reason: str) -> Ke
         raise ValidationError({"reason": problem})
     with transaction.atomic():
         locked = lock(proposal)
-        if locked.is_micro or locked.outcome != Proposal.Outcome.FILED or locked.state.is_final:
+        final = locked.state is None or locked.state.is_final
+        if locked.is_micro or locked.outcome != Proposal.Outcome.FILED or final:
             raise InvalidEdge(_("只有已立案、尚未办结的提案可以推荐为重点提案。"))
         if locked.is_key:
             raise InvalidEdge(_("本提案已是重点提案。"))
@@ -185,17 +184,23 @@ def key_meeting_publish(*, actor: User, meeting: KeyMeeting) -> KeyMeeting:
         Proposal.objects.filter(pk__in=[p.pk for p in chosen]).update(key_published_at=now)
         audit(actor, "key_publish", locked, proposals=[p.pk for p in chosen])
         for proposal in chosen:
-            recipients = [proposal.submitter, *unit_officers(_unit_ids(proposal), proposal.organization_id)]
-            notify(
-                recipients=recipients,
-                kind="proposal.key_published",
-                title=lambda p=proposal: _("《%(title)s》经主席会议确定为重点提案") % {"title": p.title},
-                body=lambda m=locked: _("%(meeting)s（%(day)s）确定，将由领导领衔督办。")
-                % {"meeting": m.name, "day": m.held_on.isoformat()},
-                url=supervision_url(proposal),
-                organization=proposal.organization_id,
-            )
+            _tell_published(proposal, locked)
     return core.refresh(meeting, locked)
+
+
+def _tell_published(proposal: Proposal, meeting: KeyMeeting) -> None:
+    """The lead member and the handling units' officers hear that the meeting chose the proposal."""
+    notify(
+        recipients=[proposal.submitter, *unit_officers(_unit_ids(proposal), proposal.organization_id)],
+        kind="proposal.key_published",
+        title=lambda: _("《%(title)s》经主席会议确定为重点提案") % {"title": proposal.title},
+        body=lambda: (
+            _("%(meeting)s（%(day)s）确定，将由领导领衔督办。")
+            % {"meeting": meeting.name, "day": meeting.held_on.isoformat()}
+        ),
+        url=supervision_url(proposal),
+        organization=proposal.organization_id,
+    )
 
 
 # supervision
@@ -271,8 +276,9 @@ def key_milestone_add(*, actor: User, proposal: Proposal, what: str, due_on: dat
         notify(
             recipients=unit_officers(_unit_ids(locked), locked.organization_id),
             kind="proposal.key_milestone",
-            title=lambda: _("重点提案《%(title)s》督办计划新增节点：%(what)s")
-            % {"title": locked.title, "what": milestone.what},
+            title=lambda: (
+                _("重点提案《%(title)s》督办计划新增节点：%(what)s") % {"title": locked.title, "what": milestone.what}
+            ),
             body=lambda: _("请于 %(day)s 前完成并报告进展。") % {"day": due_on.isoformat()},
             url=supervision_url(locked),
             organization=locked.organization_id,
@@ -369,8 +375,10 @@ def key_instruction_record(
         notify(
             recipients=recipients,
             kind="proposal.key_instruction",
-            title=lambda: _("%(leader)s 对重点提案《%(title)s》作出批示")
-            % {"leader": instruction.leader_name, "title": locked.title},
+            title=lambda: (
+                _("%(leader)s 对重点提案《%(title)s》作出批示")
+                % {"leader": instruction.leader_name, "title": locked.title}
+            ),
             body=lambda: instruction.text[:200],
             url=supervision_url(locked),
             organization=locked.organization_id,

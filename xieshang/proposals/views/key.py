@@ -117,9 +117,7 @@ def _supervision_page(request, pk: int, *, status: int = 200, **forms):
         forms.setdefault("supervisor", KeySupervisorForm(organization=p.organization_id))
         forms.setdefault("milestone", KeyMilestoneForm())
     if may_report:
-        forms.setdefault(
-            "progress", KeyProgressForm(proposal=p, initial={"reported_on": timezone.localdate()})
-        )
+        forms.setdefault("progress", KeyProgressForm(proposal=p, initial={"reported_on": timezone.localdate()}))
     if may_instruct:
         forms.setdefault("instruction", KeyInstructionForm(initial={"instructed_on": timezone.localdate()}))
     return render(
