@@ -282,3 +282,27 @@ def test_key_list_and_leader_workbench_query_counts_are_constant(
     with django_assert_num_queries(pinned):
         page = client.get(url).content.decode()
     assert "关于重点2的建议3" in page
+
+
+def test_supervision_page_query_count_is_constant(client, world, django_assert_num_queries):
+    w = world
+    p = _key(w)
+    url = reverse("proposals:supervision", args=[p.pk])
+
+    def grow(n):
+        services.key_supervisor_add(actor=w.staff, proposal=p, side="government", name=f"领导{n}", title="副市长")
+        for i in range(n):
+            m = services.key_milestone_add(actor=w.staff, proposal=p, what=f"节点{n}-{i}", due_on=TODAY())
+            services.key_progress_report(actor=w.officers[0], milestone=m, text=f"进展{n}-{i}")
+            services.key_instruction_record(actor=w.leader, proposal=p, text=f"批示{n}-{i}")
+
+    grow(1)
+    login(client, w.officers[0])
+    client.get(url)
+    with django_assert_num_queries(14):
+        client.get(url)
+    grow(3)
+    client.get(url)
+    with django_assert_num_queries(14):
+        page = client.get(url).content.decode()
+    assert "进展3-2" in page and "批示3-2" in page and "领导3" in page
