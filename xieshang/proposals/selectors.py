@@ -543,7 +543,11 @@ def key_meetings(user: User, organization: Organization | int) -> QuerySet[KeyMe
 
 def open_candidacy(proposal: Proposal) -> KeyCandidate | None:
     """The proposal's candidacy awaiting the chairpersons' meeting, if any."""
-    return KeyCandidate.objects.filter(proposal_id=proposal.pk, status=KeyCandidate.Status.PROPOSED).first()
+    return (
+        KeyCandidate.objects.filter(proposal_id=proposal.pk, status=KeyCandidate.Status.PROPOSED)
+        .select_related("proposed_by")
+        .first()
+    )
 
 
 @dataclass
