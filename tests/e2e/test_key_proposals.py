@@ -2,7 +2,8 @@
 proposals forward as candidates from their pages, records the chairpersons' meeting choosing one (a meeting date in
 the future is refused first, with what was typed kept), publishes the list, appoints the supervising leader and adds a
 milestone; the leader finds the key proposal on the workbench and writes an instruction; the lead unit reports
-progress on the milestone from the proposal page; the supervision page shows all of it, and the member reads it."""
+progress on the milestone from the proposal page; the supervision page shows all of it, and the member reads it.
+axe finds no serious or critical violation on the selection page and the supervision page."""
 
 import re
 from datetime import timedelta
@@ -45,7 +46,7 @@ def _world(organization, language):
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_key_proposal_selected_supervised_instructed_and_reported(browser, live_server, organization, language):
+def test_key_proposal_selected_supervised_instructed_and_reported(browser, live_server, organization, language, axe):
     def t(text, **values):
         return tr(language, text, **values)
 
@@ -104,6 +105,7 @@ def test_key_proposal_selected_supervised_instructed_and_reported(browser, live_
         assert list(Proposal.objects.filter(is_key=True)) == [chosen]
         decided.get_by_role("button", name=t("公布重点提案名单")).click()
         expect(office.get_by_test_id("key-meeting")).to_contain_text(t("已公布"))
+        assert axe(office) == []
 
         # The office plans the supervision: the leader, and a milestone.
         office.get_by_test_id("key-chosen").get_by_role("link").click()
@@ -157,6 +159,7 @@ def test_key_proposal_selected_supervised_instructed_and_reported(browser, live_
         expect(member.get_by_test_id("progress")).to_contain_text("市住房局")
         expect(member.get_by_test_id("instructions")).to_contain_text("分管领导")
         expect(member.locator("#act-instruction")).to_have_count(0)
+        assert axe(unit) == [] and axe(member) == []
     finally:
         for context in contexts:
             context.close()
