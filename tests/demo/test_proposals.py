@@ -31,6 +31,14 @@ def test_small_demo_runs_through_the_services(monkeypatch):
     # history spans the year, not one afternoon
     days = {e.at.date() for e in WorkflowEvent.objects.all()}
     assert len(days) > 20
+    # this year's chairpersons' meeting chose two key proposals, under supervision with a plan and an instruction
+    from xieshang.proposals.models import KeyInstruction, KeyMeeting, KeyMilestone
+
+    assert KeyMeeting.objects.filter(published_at__isnull=False, candidates__status="not_chosen").exists()
+    chosen = Proposal.objects.filter(key_candidacies__status="chosen", key_published_at__isnull=False)
+    assert chosen.count() == 2
+    assert KeyMilestone.objects.filter(proposal__in=chosen).count() == 4
+    assert KeyInstruction.objects.filter(proposal__in=chosen).count() == 2
     for username in ("member", "proposals", "unit", "supervisor", "leader"):
         user = ctx.data["accounts"][username]
         sections = [s for s in sections_for(user, org) if s.key.startswith("proposals")]

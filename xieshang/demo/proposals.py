@@ -552,11 +552,63 @@ def build(ctx, *, scale: float = 1.0) -> None:
         clock.value = real_now
         _year(rng, clock, cast, [t for t in plans if t not in FINISHED], today, counts)
         _micros(rng, clock, cast, scale, today, finished=False)
+        clock.value = real_now
+        _key_selection(rng, cast, today)
     total = sum(counts.values())
     ctx.say(
         f"  {total} proposals ({sum(counts.get(t, 0) for t in FINISHED)} finished in {REPORT_YEAR}, the rest open "
         f"this year) and {sum(round(s * scale) or 1 for _, s in MICRO_TARGETS)} micro-proposals"
     )
+
+
+def _key_selection(rng, cast, today: date) -> None:
+    """This year's chairpersons' meeting (decision 0028): the office puts three proposals in handling forward, the
+    meeting chooses two, the list is published; each chosen one gets the demo leader and a named government leader,
+    a plan of two milestones, the lead unit's progress on the first and the leader's instruction."""
+    staff = cast.accounts["proposals"]
+    leader = cast.accounts["leader"]
+    pool = list(
+        Proposal.objects.filter(organization=cast.org, year=today.year, kind="proposal", is_key=False)
+        .filter(state__key="handling")
+        .order_by("id")[:3]
+    )
+    if len(pool) < 2:
+        return
+    reasons = ("群众关注度高，涉及面广，需多部门协同推进。", "事关民生实事项目，建议领导领衔督办。", "问题具有代表性。")
+    candidates = [
+        services.key_candidate_propose(actor=staff, proposal=p, reason=reason)
+        for p, reason in zip(pool, reasons, strict=False)
+    ]
+    meeting = services.key_meeting_record(
+        actor=staff,
+        organization=cast.org,
+        name="政协第五次主席会议",
+        held_on=today,
+        minutes="会议听取提案委员会关于重点提案遴选情况的汇报，研究确定年度重点提案，由市政协和市政府领导领衔督办。",
+        chosen=candidates[:2],
+    )
+    services.key_meeting_publish(actor=staff, meeting=meeting)
+    for candidate in candidates[:2]:
+        p = Proposal.objects.get(pk=candidate.proposal_id)
+        services.key_supervisor_add(actor=staff, proposal=p, side="conference", user=leader, title="市政协副主席")
+        services.key_supervisor_add(actor=staff, proposal=p, side="government", name="王建国", title="副市长")
+        first = services.key_milestone_add(
+            actor=staff,
+            proposal=p,
+            what="制定工作方案，明确责任分工",
+            due_on=today + timedelta(days=rng.randint(7, 20)),
+        )
+        services.key_milestone_add(actor=staff, proposal=p, what="完成年度建设任务", due_on=today + timedelta(days=90))
+        lead = p.assignments.filter(role="lead", status="received").first()
+        if lead is not None:
+            services.key_progress_report(
+                actor=cast.officer[lead.unit_id],
+                milestone=first,
+                text="已召开专题会议，形成工作方案初稿，正在征求相关部门意见。",
+            )
+        services.key_instruction_record(
+            actor=leader, proposal=p, text="请承办单位高度重视，按计划节点推进，年内见成效。"
+        )
 
 
 def _year(rng, clock, cast, plans: list[str], today: date, counts: dict) -> dict[str, list[Proposal]]:

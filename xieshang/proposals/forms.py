@@ -14,7 +14,17 @@ from xieshang.core.uploads import validate_uploads
 from xieshang.core.views import apply_errors  # noqa: F401 (the views import it from here)
 from xieshang.workflow.selectors import state_tag
 
-from .models import Category, HandlingContact, NotFiledGround, Proposal, Rating, Reply
+from .models import (
+    Category,
+    HandlingContact,
+    KeyCandidate,
+    KeyMilestone,
+    KeySupervisor,
+    NotFiledGround,
+    Proposal,
+    Rating,
+    Reply,
+)
 from .selectors import categories_for, grounds_for, settings_for
 
 MEMBER_ROLES = (Role.MEMBER, Role.STANDING_MEMBER)
@@ -498,3 +508,83 @@ class StatsForm(forms.Form):
         if data.get("start") and data.get("end") and data["start"] > data["end"]:
             self.add_error("end", _("截止日期不能早于起始日期。"))
         return data
+
+
+# key proposals (decision 0028): fields are not required here, so that the service's message shows beside the field
+# and a refused form keeps what was typed.
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class KeyCandidateForm(forms.Form):
+    reason = forms.CharField(
+        label=_("推荐理由"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_("说明为何建议列为重点提案，供主席会议研究。"),
+    )
+
+
+class KeyMeetingForm(forms.Form):
+    name = forms.CharField(
+        label=_("会议名称"), max_length=80, required=False, help_text=_("如：十四届政协第五次主席会议。")
+    )
+    held_on = forms.DateField(label=_("会议日期"), widget=DATE, required=False)
+    minutes = forms.CharField(label=_("会议纪要"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    chosen = forms.ModelMultipleChoiceField(
+        label=_("确定为重点提案"),
+        queryset=KeyCandidate.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("未勾选的候选记为未列入重点提案。"),
+    )
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["chosen"]
+        field.queryset = candidates
+        field.label_from_instance = lambda c: str(c.proposal)
+
+
+class KeySupervisorForm(forms.Form):
+    side = forms.ChoiceField(
+        label=_("督办方"), choices=KeySupervisor.Side.choices, widget=forms.RadioSelect, required=False
+    )
+    user = forms.ModelChoiceField(
+        label=_("督办领导（平台用户）"),
+        queryset=User.objects.none(),
+        required=False,
+        help_text=_("政协领导须从平台用户中选择；政府领导没有账号时填写姓名和职务。"),
+    )
+    name = forms.CharField(label=_("督办领导姓名"), max_length=60, required=False)
+    title = forms.CharField(label=_("职务"), max_length=80, required=False)
+
+    def __init__(self, *args, organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = (
+            User.objects.filter(role_grants__organization=organization, role_grants__role=Role.LEADER)
+            .distinct()
+            .order_by("name")
+        )
+
+
+class KeyMilestoneForm(forms.Form):
+    what = forms.CharField(label=_("节点任务"), max_length=200, required=False)
+    due_on = forms.DateField(label=_("完成时限"), widget=DATE, required=False)
+
+
+class KeyProgressForm(forms.Form):
+    milestone = forms.ModelChoiceField(label=_("督办计划节点"), queryset=KeyMilestone.objects.none(), required=False)
+    text = forms.CharField(label=_("进展情况"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    reported_on = forms.DateField(label=_("报告日期"), widget=DATE, required=False)
+    completes = forms.BooleanField(label=_("本节点已完成"), required=False)
+    file = forms.FileField(label=_("附件（可选）"), required=False)
+
+    def __init__(self, *args, proposal, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["milestone"].queryset = KeyMilestone.objects.filter(proposal=proposal)
+
+
+class KeyInstructionForm(forms.Form):
+    text = forms.CharField(label=_("批示内容"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    instructed_on = forms.DateField(label=_("批示日期"), widget=DATE, required=False)

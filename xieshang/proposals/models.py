@@ -176,6 +176,8 @@ class Proposal(WorkflowObject):
         related_name="led_key_proposals",
     )
     key_supervising_body = models.CharField(_("督办单位"), max_length=80, blank=True)
+    # When the chairpersons' meeting that chose it published its list: members and units see it as key from then.
+    key_published_at = models.DateTimeField(_("重点提案公布时间"), null=True, blank=True)
     fast_track = models.BooleanField(_("快速办理"), default=False)
     is_excellent = models.BooleanField(_("优秀提案"), default=False)
     excellent_year = models.PositiveSmallIntegerField(_("评为优秀提案年度"), null=True, blank=True)
@@ -599,3 +601,181 @@ class Comment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.author} · {self.created_at:%Y-%m-%d}"
+
+
+# Key proposals (重点提案): selection at the chairpersons' meeting, then leaders' supervision. Decision 0028.
+
+
+class KeyMeeting(models.Model):
+    """主席会议: the meeting that decides which candidates become key proposals. Its record (date, minutes) is
+    written with the decision; publication makes the list visible to the members and the handling units."""
+
+    organization = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT, related_name="key_meetings")
+    year = models.PositiveSmallIntegerField(_("年度"))
+    name = models.CharField(_("会议名称"), max_length=80)
+    held_on = models.DateField(_("会议日期"))
+    minutes = models.TextField(_("会议纪要"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+    published_at = models.DateTimeField(_("公布时间"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("主席会议（重点提案遴选）")
+        verbose_name_plural = _("主席会议（重点提案遴选）")
+        ordering = ["-held_on", "-id"]
+        indexes = [models.Index(fields=["organization", "-held_on"], name="key_meeting_org_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.name} · {self.held_on:%Y-%m-%d}"
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
+
+
+class KeyCandidate(models.Model):
+    """A proposal put forward by the proposals staff as a key-proposal candidate, with the reason; the chairpersons'
+    meeting chooses it or not, and the row keeps which."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("待主席会议决定")
+        CHOSEN = "chosen", _("确定为重点提案")
+        NOT_CHOSEN = "not_chosen", _("未列为重点提案")
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="key_candidacies")
+    reason = models.TextField(_("推荐理由"))
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    proposed_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.PROPOSED)
+    meeting = models.ForeignKey(KeyMeeting, null=True, blank=True, on_delete=models.PROTECT, related_name="candidates")
+
+    class Meta:
+        verbose_name = _("重点提案候选")
+        verbose_name_plural = _("重点提案候选")
+        ordering = ["proposed_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["proposal"], condition=Q(status="proposed"), name="uniq_open_key_candidate"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.proposal} · {self.get_status_display()}"
+
+
+class KeySupervisor(models.Model):
+    """A leader who supervises a key proposal (领导领衔督办): on the conference's side or the government's; a
+    platform user with the leader role, or a government leader named with his title when he has no account."""
+
+    class Side(models.TextChoices):
+        CONFERENCE = "conference", _("政协领导")
+        GOVERNMENT = "government", _("政府领导")
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="key_supervisors")
+    side = models.CharField(_("督办方"), max_length=12, choices=Side.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("督办领导（平台用户）"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="supervised_key_proposals",
+    )
+    name = models.CharField(_("督办领导"), max_length=60)
+    title = models.CharField(_("职务"), max_length=80, blank=True)
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    added_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("督办领导")
+        verbose_name_plural = _("督办领导")
+        ordering = ["proposal", "side", "id"]
+        indexes = [models.Index(fields=["user", "proposal"], name="key_supervisor_user_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.title}".strip()
+
+
+class KeyMilestone(models.Model):
+    """A step of a key proposal's supervision plan: what is to be done, by when. Done once a unit reports it done."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="key_milestones")
+    what = models.CharField(_("节点任务"), max_length=200)
+    due_on = models.DateField(_("完成时限"))
+    done_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("督办计划节点")
+        verbose_name_plural = _("督办计划节点")
+        ordering = ["proposal", "due_on", "id"]
+        indexes = [models.Index(fields=["proposal", "due_on"], name="key_milestone_due_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.what} · {self.due_on:%Y-%m-%d}"
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.done_at is None and self.due_on < timezone.localdate()
+
+
+def key_progress_path(instance, filename: str) -> str:
+    ext = os.path.splitext(filename)[1].lower()[:10]
+    p = instance.proposal
+    return f"proposals/{p.organization_id}/{p.pk}/key/{timezone.now():%Y%m%d%H%M%S%f}{ext}"
+
+
+class KeyProgress(models.Model):
+    """A handling unit's progress report against a milestone of the supervision plan."""
+
+    milestone = models.ForeignKey(KeyMilestone, on_delete=models.CASCADE, related_name="reports")
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="key_progress")
+    unit = models.ForeignKey("accounts.HandlingUnit", on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(_("进展情况"))
+    reported_on = models.DateField(_("报告日期"))
+    completes = models.BooleanField(_("本节点已完成"), default=False)
+    file = models.FileField(_("附件"), upload_to=key_progress_path, blank=True)
+    file_name = models.CharField(_("附件名"), max_length=200, blank=True)
+    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reported_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("重点提案办理进展")
+        verbose_name_plural = _("重点提案办理进展")
+        ordering = ["milestone", "reported_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.unit} · {self.reported_on:%Y-%m-%d}"
+
+
+class KeyInstruction(models.Model):
+    """批示 on a key proposal by a leader. The same shape as opinions.Instruction (a platform user or a named leader,
+    the text, the date); a table of its own because that one belongs to a report (decision 0028)."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="key_instructions")
+    leader = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("批示领导（平台用户）"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    leader_name = models.CharField(_("批示领导"), max_length=60)
+    leader_title = models.CharField(_("职务"), max_length=80, blank=True)
+    text = models.TextField(_("批示内容"))
+    instructed_on = models.DateField(_("批示日期"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("重点提案领导批示")
+        verbose_name_plural = _("重点提案领导批示")
+        ordering = ["instructed_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.leader_name}：{self.text[:30]}"

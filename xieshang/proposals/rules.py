@@ -81,3 +81,28 @@ rules.add_perm("proposals.select_excellent", is_proposals_staff)
 rules.add_perm("proposals.view_statistics", is_overseer)
 rules.add_perm("proposals.view_unit_inbox", is_unit_officer)
 rules.add_perm("proposals.view_key_proposals", is_leader | is_proposals_staff | is_supervisor)
+
+# Key proposals (重点提案, decision 0028): the proposals office puts candidates forward, records the chairpersons'
+# meeting's decision, publishes it and plans the supervision; the units report progress on their own key proposals;
+# leaders write instructions. The published list is read by everyone who works on proposals.
+rules.add_perm("proposals.propose_key", is_proposals_staff)
+rules.add_perm("proposals.decide_key", is_proposals_staff)
+rules.add_perm("proposals.plan_key_supervision", is_proposals_staff)
+rules.add_perm("proposals.report_key_progress", officer_of_assigned_unit)
+rules.add_perm("proposals.instruct_key", is_leader)
+rules.add_perm(
+    "proposals.view_key_selection",
+    is_proposals_staff | is_supervisor | is_leader | is_member | is_standing_member | is_unit_officer,
+)
+
+
+@rules.predicate
+def key_published(user, obj=None) -> bool:
+    return obj is not None and getattr(_proposal(obj), "key_published_at", None) is not None
+
+
+# A published key proposal's supervision page is read by everyone who works on proposals in the organization.
+rules.add_perm(
+    "proposals.view_key_supervision",
+    is_overseer | (key_published & (is_member | is_standing_member | is_unit_officer)),
+)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, Exists, OuterRef, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,6 +26,11 @@ from .models import (
     CoSignature,
     Countersign,
     HandlingContact,
+    KeyCandidate,
+    KeyMeeting,
+    KeyMilestone,
+    KeyProgress,
+    KeySupervisor,
     NotFiledGround,
     Proposal,
     ProposalSettings,
@@ -382,11 +387,17 @@ def supervisor_queue(organization: Organization | int) -> QuerySet[Proposal]:
 
 
 def key_proposals(user: User, organization: Organization | int, *, only_mine: bool = True) -> QuerySet[Proposal]:
-    """Key proposals (重点提案): the leader's own by default, or all of the organization."""
+    """Key proposals (重点提案): those the leader leads or supervises by default, or all of the organization; each
+    with its plan's next open milestone (next_what, next_due_on)."""
     qs = list_queryset().filter(organization_id=_org_id(organization), is_key=True).select_related("key_leader")
     if only_mine:
-        qs = qs.filter(key_leader_id=user.pk)
-    return qs.order_by("state__is_final", "due_on", "id")
+        supervises = KeySupervisor.objects.filter(proposal_id=OuterRef("pk"), user_id=user.pk)
+        qs = qs.filter(Q(key_leader_id=user.pk) | Exists(supervises))
+    open_steps = KeyMilestone.objects.filter(proposal_id=OuterRef("pk"), done_at__isnull=True).order_by("due_on", "id")
+    qs = qs.annotate(
+        next_due_on=Subquery(open_steps.values("due_on")[:1]), next_what=Subquery(open_steps.values("what")[:1])
+    )
+    return qs.order_by("state__is_final", "next_due_on", "due_on", "id")
 
 
 def leader_approvals(organization: Organization | int) -> QuerySet[Proposal]:
@@ -503,4 +514,86 @@ def contacts_awaiting(user: User, organization: Any) -> QuerySet[HandlingContact
         )
         .select_related("proposal", "assignment__unit")
         .order_by("recorded_at", "id")
+    )
+
+
+# key proposals: selection and supervision (decision 0028)
+
+
+def open_key_candidates(organization: Organization | int) -> QuerySet[KeyCandidate]:
+    """Candidates awaiting the chairpersons' meeting, in the order they were put forward."""
+    return (
+        KeyCandidate.objects.filter(
+            proposal__organization_id=_org_id(organization), status=KeyCandidate.Status.PROPOSED
+        )
+        .select_related("proposal", "proposed_by")
+        .order_by("proposed_at", "id")
+    )
+
+
+def key_meetings(user: User, organization: Organization | int) -> QuerySet[KeyMeeting]:
+    """The chairpersons' meetings with their decided candidates: every one for the proposals office, the published
+    ones for everyone else."""
+    qs = KeyMeeting.objects.filter(organization_id=_org_id(organization))
+    if not has_role(user, Role.PROPOSALS_STAFF, organization):
+        qs = qs.filter(published_at__isnull=False)
+    rows = KeyCandidate.objects.select_related("proposal", "proposal__submitter").order_by("status", "proposal_id")
+    return qs.prefetch_related(Prefetch("candidates", queryset=rows)).order_by("-held_on", "-id")
+
+
+def open_candidacy(proposal: Proposal) -> KeyCandidate | None:
+    """The proposal's candidacy awaiting the chairpersons' meeting, if any."""
+    return (
+        KeyCandidate.objects.filter(proposal_id=proposal.pk, status=KeyCandidate.Status.PROPOSED)
+        .select_related("proposed_by")
+        .first()
+    )
+
+
+@dataclass
+class KeyPage:
+    proposal: Proposal
+    candidacy: KeyCandidate | None
+    supervisors: list[KeySupervisor]
+    milestones: list[KeyMilestone]
+    instructions: list[Any]
+    unit_names: list[str]
+
+
+def key_page(user: User, pk: int) -> KeyPage:
+    """A key proposal's supervision page: 404 outside the user's organizations, 403 without the right to read it."""
+    import rules
+
+    from xieshang.accounts.selectors import user_organization_ids
+
+    proposal = (
+        Proposal.objects.select_related("state", "workflow", "submitter", "key_leader")
+        .filter(pk=pk, organization_id__in=user_organization_ids(user), is_key=True)
+        .first()
+    )
+    if proposal is None:
+        raise Http404(_("没有找到该重点提案。"))
+    if not rules.has_perm("proposals.view_key_supervision", user, proposal):
+        raise PermissionDenied(_("您无权查看该重点提案的督办情况。"))
+    candidacy = (
+        KeyCandidate.objects.filter(proposal=proposal, status=KeyCandidate.Status.CHOSEN)
+        .select_related("meeting")
+        .order_by("-id")
+        .first()
+    )
+    milestones = list(
+        proposal.key_milestones.prefetch_related(
+            Prefetch("reports", queryset=KeyProgress.objects.select_related("unit"))
+        )
+    )
+    return KeyPage(
+        proposal=proposal,
+        candidacy=candidacy,
+        supervisors=list(proposal.key_supervisors.select_related("user")),
+        milestones=milestones,
+        instructions=list(proposal.key_instructions.all()),
+        unit_names=[
+            a.unit.name
+            for a in Assignment.objects.filter(proposal=proposal, status__in=ACTIVE).select_related("unit").lead_first()
+        ],
     )

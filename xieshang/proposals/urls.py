@@ -1,7 +1,7 @@
 from django.urls import path
 
 from .models import Proposal
-from .views import detail, member, public, queues, reports, similar
+from .views import detail, key, member, public, queues, reports, similar
 
 app_name = "proposals"
 urlpatterns = [
@@ -22,6 +22,13 @@ urlpatterns = [
     path("<int:pk>/review/", detail.review_view, name="review"),
     path("<int:pk>/classify/", detail.classify_view, name="classify"),
     path("<int:pk>/key/", detail.key_view, name="mark_key"),
+    path("<int:pk>/key-candidate/", detail.key_candidate_view, name="key_candidate"),
+    path("<int:pk>/supervision/", key.supervision_view, name="supervision"),
+    path("<int:pk>/supervision/leaders/", key.supervisor_add_view, name="supervisor_add"),
+    path("<int:pk>/supervision/milestones/", key.milestone_add_view, name="milestone_add"),
+    path("<int:pk>/supervision/progress/", key.progress_view, name="key_progress"),
+    path("<int:pk>/supervision/progress/<int:progress_id>/file/", key.progress_file_view, name="key_progress_file"),
+    path("<int:pk>/supervision/instructions/", key.instruction_view, name="key_instruction"),
     path("<int:pk>/fast-track/", detail.fast_track_view, name="fast_track"),
     path("<int:pk>/extend/", detail.extend_view, name="extend"),
     path("<int:pk>/plan/", detail.plan_view, name="plan"),
@@ -52,6 +59,9 @@ urlpatterns = [
     path("unit/", queues.unit_inbox_view, name="unit_inbox"),
     path("supervisor/", queues.supervisor_queue_view, name="supervisor_queue"),
     path("key/", queues.key_view, name="key"),
+    path("key/selection/", key.selection_view, name="key_selection"),
+    path("key/selection/meeting/", key.meeting_view, name="key_meeting"),
+    path("key/selection/<int:meeting_id>/publish/", key.publish_view, name="key_publish"),
     path("stats/", reports.stats_view, name="stats"),
     path("stats/export.xlsx", reports.stats_xlsx_view, name="stats_xlsx"),
     path("public/", public.public_index_view, name="public"),

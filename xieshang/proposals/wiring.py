@@ -146,13 +146,32 @@ def supervisor_section(user, organization):
     )
 
 
+def _key_item(proposal) -> WorkItem:
+    """A key proposal the leader supervises, due by its plan's next open milestone (next_due_on, next_what)."""
+    today = timezone.localdate()
+    due = getattr(proposal, "next_due_on", None)
+    if due is None:
+        note = _("您督办的重点提案：尚无未完成的计划节点")
+    elif due < today:
+        note = _("计划节点已逾期：%(what)s") % {"what": proposal.next_what}
+    else:
+        note = _("下一计划节点：%(what)s") % {"what": proposal.next_what}
+    try:
+        url = reverse("proposals:supervision", args=[proposal.pk])
+    except NoReverseMatch:
+        url = proposal.get_absolute_url()
+    return WorkItem(
+        title=_("重点提案：%(p)s") % {"p": proposal}, url=url, due=due, overdue=bool(due and due < today), note=note
+    )
+
+
 def leader_section(user, organization):
     if organization is None or not has_role(user, Role.LEADER, organization):
         return None
     approvals = selectors.leader_approvals(organization)
     items = [_item(p, _("交办方案待审批")) for p in approvals[:SHOWN]]
     keys = selectors.key_proposals(user, organization).exclude(state__is_final=True).exclude(state_tag("closed").q())
-    items += [_item(p, _("您领衔督办的重点提案")) for p in keys[:SHOWN]]
+    items += [_key_item(p) for p in keys[:SHOWN]]
     return WorkSection(
         key="proposals_leader",
         title=_("提案审批与重点提案"),

@@ -48,6 +48,15 @@ from .handling import (
     cohandler_opinion,
     handling_extend,
 )
+from .key import (
+    key_candidate_propose,
+    key_instruction_record,
+    key_meeting_publish,
+    key_meeting_record,
+    key_milestone_add,
+    key_progress_report,
+    key_supervisor_add,
+)
 from .publishing import (
     COMMENT_MAX_CHARS,
     comment_add,
@@ -99,6 +108,13 @@ __all__ = [
     "cosign_withdraw",
     "excellent_select",
     "handling_extend",
+    "key_candidate_propose",
+    "key_instruction_record",
+    "key_meeting_publish",
+    "key_meeting_record",
+    "key_milestone_add",
+    "key_progress_report",
+    "key_supervisor_add",
     "mark_key",
     "micro_accept",
     "proposal_archive",

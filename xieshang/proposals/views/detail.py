@@ -25,6 +25,7 @@ from ..forms import (
     CountersignForm,
     ExtendForm,
     FastTrackForm,
+    KeyCandidateForm,
     KeyForm,
     OpinionForm,
     PaperRatingForm,
@@ -160,6 +161,20 @@ def key_view(request, pk: int):
             is_key=d["is_key"],
         ),
         _("重点提案设置已保存。"),
+    )
+
+
+@require_POST
+@login_required
+@once_per_submission
+def key_candidate_view(request, pk: int):
+    return _act(
+        request,
+        pk,
+        "key_candidate",
+        KeyCandidateForm(request.POST),
+        lambda p, d: services.key_candidate_propose(actor=request.user, proposal=p, reason=d["reason"]),
+        _("已列入重点提案候选名单，待主席会议决定。"),
     )
 
 

@@ -23,6 +23,7 @@ from ..forms import (
     ExtendForm,
     FastTrackForm,
     InviteForm,
+    KeyCandidateForm,
     KeyForm,
     OpinionForm,
     PaperRatingForm,
@@ -38,7 +39,7 @@ from ..forms import (
 )
 from ..models import Assignment, Comment, CoSignature, HandlingContact, Proposal, Rating, Reply, SignedLetter
 from ..page_queries import may_read_letter
-from ..selectors import is_signer, officer_unit_ids, signers
+from ..selectors import is_signer, officer_unit_ids, open_candidacy, signers
 from . import similar
 
 # Transitions whose data comes from a form on this page; the action list points to the form instead of a button.
@@ -77,6 +78,7 @@ def _may(user, p) -> dict:
         "paper": rules.has_perm("proposals.enter_paper_rating", user, p),
         "publish": rules.has_perm("proposals.publish_reply", user, p),
         "comment": rules.has_perm("proposals.comment_proposal", user, p),
+        "supervision": p.is_key and rules.has_perm("proposals.view_key_supervision", user, p),
     }
 
 
@@ -113,6 +115,10 @@ def _office_forms(ctx, page, may, forms: _Forms) -> None:
             # The box shows what the proposal is: ticked only on a key proposal.
             initial = {"is_key": p.is_key, "leader": p.key_leader_id, "supervising_body": p.key_supervising_body}
             forms.add("key", lambda: KeyForm(organization=p.organization, initial=initial))
+            if not p.is_key:
+                ctx["key_candidacy"] = open_candidacy(p)
+                if ctx["key_candidacy"] is None:
+                    forms.add("key_candidate", KeyCandidateForm)
         if not p.state.is_final and not state_has(p, "draft") and not state_has(p, "closed"):
             forms.add("fast_track", lambda: FastTrackForm(initial={"fast_track": not p.fast_track}))
         if state_has(p, "handling"):
