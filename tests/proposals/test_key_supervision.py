@@ -259,7 +259,7 @@ def test_selection_page_query_count_is_constant(client, world, django_assert_num
     assert "关于新候选2的建议3" in page and "关于候选0的建议3" in page
 
 
-@pytest.mark.parametrize(("name", "pinned"), [("proposals:key", 7), ("core:workbench", 16)])
+@pytest.mark.parametrize(("name", "pinned"), [("proposals:key", 7), ("core:workbench", 14)])
 def test_key_list_and_leader_workbench_query_counts_are_constant(
     client, world, django_assert_num_queries, name, pinned
 ):

@@ -3,7 +3,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from xieshang.core.workbench import WorkItem, WorkSection
+from xieshang.core.workbench import WorkItem, WorkSection, head
 
 from .models import LoginThrottle, Role, User
 from .selectors import has_role
@@ -26,13 +26,14 @@ def security_admin_section(user, organization):
         .distinct()
         .order_by("username")
     )
+    rows, total = head(locked, 10)
     items = [
         WorkItem(
             title=_("账户已锁定：%(name)s") % {"name": u.display_name},
             url=reverse("admin:accounts_user_change", args=[u.pk]),
             due=u.locked_until.date() if u.locked_until and u.locked_until > now else None,
         )
-        for u in locked[:10]
+        for u in rows
     ]
     return WorkSection(
         links=_links(
@@ -47,7 +48,7 @@ def security_admin_section(user, organization):
         key="security",
         title=_("账户安全"),
         items=items,
-        total=locked.count(),
+        total=total,
         empty_text=_("没有被锁定的账户。账户连续登录失败达到上限后会出现在这里，可在管理后台解锁。"),
     )
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from xieshang.accounts.models import Role
 from xieshang.accounts.selectors import has_role
 from xieshang.core.names import named
-from xieshang.core.workbench import WorkItem, WorkSection
+from xieshang.core.workbench import WorkItem, WorkSection, head
 from xieshang.workflow.selectors import state_ids_tagged
 
 from . import selectors
@@ -25,6 +25,7 @@ def member_section(user, organization):
     ):
         return None
     invitations = selectors.invitations_for_member(user).filter(checked_in_at__isnull=True)
+    rows, total = head(invitations, SHOWN)
     items = [
         WorkItem(
             title=i.consultation.title,
@@ -32,13 +33,13 @@ def member_section(user, organization):
             due=i.consultation.planned_date,
             note=_("待报名") if i.registered_at is None else _("已报名，到会请扫码签到"),
         )
-        for i in invitations[:SHOWN]
+        for i in rows
     ]
     return WorkSection(
         key="consultations_member",
         title=_("协商活动邀请"),
         items=items,
-        total=invitations.count(),
+        total=total,
         more_url=reverse("consultations:list"),
         empty_text=_("暂无待参加的协商活动。收到邀请后可在这里报名，到会时扫描会场二维码签到。"),
     )
@@ -52,6 +53,7 @@ def staff_section(user, organization):
         .filter(state_id__in=state_ids_tagged(OPEN))
         .order_by("planned_date")
     )
+    rows, total = head(pending, SHOWN)
     items = [
         WorkItem(
             title=c.title,
@@ -60,13 +62,13 @@ def staff_section(user, organization):
             overdue=c.overdue,
             note=named(c.state.name),
         )
-        for c in pending[:SHOWN]
+        for c in rows
     ]
     return WorkSection(
         key="consultations_staff",
         title=_("协商活动办理"),
         items=items,
-        total=pending.count(),
+        total=total,
         more_url=reverse("consultations:plan"),
         empty_text=_("没有待推进的协商活动。列入年度计划的协商活动会出现在这里。"),
     )
@@ -76,15 +78,16 @@ def owner_section(user, organization):
     if not (any(has_role(user, r) for r in (Role.UNIT_OFFICER, Role.LEADER))):
         return None
     outcomes = selectors.outcomes_for_owner(user)
+    rows, total = head(outcomes, SHOWN)
     items = [
         WorkItem(title=o.title, url=o.get_absolute_url(), due=o.due_on, overdue=o.overdue, note=named(o.state.name))
-        for o in outcomes[:SHOWN]
+        for o in rows
     ]
     return WorkSection(
         key="consultations_owner",
         title=_("协商成果落实"),
         items=items,
-        total=outcomes.count(),
+        total=total,
         more_url=reverse("consultations:outcomes"),
         empty_text=_("没有待落实的协商成果。交由本单位或您负责的建议案、议事成果会出现在这里。"),
     )
@@ -94,15 +97,15 @@ def convener_section(user, organization):
     if not user.convened_rooms.exists():
         return None
     topics = selectors.topics_for_convener(user)
+    rows, total = head(topics, SHOWN)
     items = [
-        WorkItem(title=t.title, url=t.get_absolute_url(), note=f"{t.room.name} · {named(t.state.name)}")
-        for t in topics[:SHOWN]
+        WorkItem(title=t.title, url=t.get_absolute_url(), note=f"{t.room.name} · {named(t.state.name)}") for t in rows
     ]
     return WorkSection(
         key="consultations_convener",
         title=_("议事室议题"),
         items=items,
-        total=topics.count(),
+        total=total,
         more_url=reverse("consultations:rooms"),
         empty_text=_("没有待处理的议题。居民、委员提出的议题会出现在这里。"),
     )
@@ -114,12 +117,13 @@ def resident_section(user, organization):
     if not has_role(user, Role.CITIZEN, organization):
         return None
     rooms = selectors.followed_rooms(user)
-    items = [WorkItem(title=r.name, url=r.get_absolute_url(), note=str(r.community)) for r in rooms[:SHOWN]]
+    rows, total = head(rooms, SHOWN)
+    items = [WorkItem(title=r.name, url=r.get_absolute_url(), note=str(r.community)) for r in rows]
     return WorkSection(
         key="consultations_resident",
         title=_("我关注的议事室"),
         items=items,
-        total=rooms.count(),
+        total=total,
         more_url=reverse("consultations:rooms"),
         empty_text=_("您还没有关注议事室。关注后，有新议题或成果时会通知您。"),
     )
@@ -130,19 +134,20 @@ def moderation_section(user, organization):
     if organization is None or not has_role(user, Role.COMMITTEE_STAFF, organization):
         return None
     queue = selectors.moderation_queue(user, organization)
+    rows, total = head(queue, SHOWN)
     items = [
         WorkItem(
             title=e.text[:40],
             url=f"{reverse('consultations:call_queue')}#queue-{e.pk}",
             note=_("申诉") if e.appealed_at else e.call.question[:30],
         )
-        for e in queue[:SHOWN]
+        for e in rows
     ]
     return WorkSection(
         key="consultations_calls",
         title=_("征集留言待审核"),
         items=items,
-        total=queue.count(),
+        total=total,
         more_url=reverse("consultations:call_queue"),
         empty_text=_("没有待审核的征集留言。先审后发的留言、命中敏感词的留言和申诉会出现在这里。"),
     )

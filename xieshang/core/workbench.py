@@ -34,6 +34,15 @@ class WorkSection:
         return self.total if self.total is not None else len(self.items)
 
 
+def head(queryset: Any, shown: int) -> tuple[list, int]:
+    """The first `shown` rows of a section and how many there are in all: one query when everything fits (the common
+    case of a short list), a COUNT only when there are more rows than the section shows."""
+    rows = list(queryset[: shown + 1])
+    if len(rows) <= shown:
+        return rows, len(rows)
+    return rows[:shown], queryset.count()
+
+
 Provider = Callable[[Any, Any], WorkSection | None]
 _providers: list[tuple[int, Provider]] = []
 

@@ -36,6 +36,7 @@ from .models import (
     ProposalSettings,
     Rating,
     Reply,
+    SignedLetter,
 )
 
 if TYPE_CHECKING:
@@ -220,7 +221,9 @@ def get_proposal_for_user(user: User, pk: int, *, for_update: bool = False) -> P
     not in (outsiders learn nothing), 403 when the user is in the organization but has no right to it."""
     from xieshang.accounts.selectors import user_organization_ids
 
-    qs = Proposal.objects.select_related("state", "workflow", "category", "submitter", "sector", "committee")
+    qs = Proposal.objects.select_related(
+        "state", "workflow", "category", "submitter", "sector", "committee", "organization"
+    )
     if for_update:
         # no joins under a row lock (see services._lock)
         qs = Proposal.objects.select_for_update()
@@ -440,6 +443,8 @@ def proposal_detail(user: User, pk: int) -> ProposalPage:
         replies = list(
             proposal.replies.select_related("assignment__unit", "submitted_by")
             .prefetch_related(Prefetch("countersigns", queryset=_countersigns()))
+            # whether a signed letter was uploaded: the letters are read only for the replies that have one
+            .annotate(has_signed_letters=Exists(SignedLetter.objects.filter(reply_id=OuterRef("pk"))))
             .order_by("round", "id")
         )
     ratings = []

@@ -255,7 +255,7 @@ def _signed_letters(ctx, user, replies) -> None:
     """The scanned signed letters of each reply (read only where the reader may read the letter), and whether the
     reader may add one: the replying unit's officers, or a proposer once the reply reached him."""
     letter_ids = {x.pk for x in ctx["letters"]}
-    readable = [r for r in replies if r.pk in letter_ids]
+    readable = [r for r in replies if r.pk in letter_ids and getattr(r, "has_signed_letters", True)]
     rows = SignedLetter.objects.filter(reply__in=readable).order_by("uploaded_at", "id") if readable else []
     by_reply: dict[int, list] = {}
     for row in rows:
