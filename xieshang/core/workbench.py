@@ -34,7 +34,7 @@ class WorkSection:
         return self.total if self.total is not None else len(self.items)
 
 
-def head(queryset: Any, shown: int) -> tuple[list, int]:
+def head(queryset: Any, shown: int) -> tuple[list[Any], int]:
     """The first `shown` rows of a section and how many there are in all: one query when everything fits (the common
     case of a short list), a COUNT only when there are more rows than the section shows."""
     rows = list(queryset[: shown + 1])
