@@ -22,7 +22,7 @@ from xieshang.accounts.models import Role
 from xieshang.proposals import services
 from xieshang.proposals.models import Assignment, Proposal
 from xieshang.proposals.selectors import categories_for, grounds_for
-from xieshang.workflow.calendar import add_months, add_working_days
+from xieshang.workflow.calendar import add_months, add_working_days, working_days_between
 
 from .proposal_text import (
     REPLY_BODIES,
@@ -483,8 +483,10 @@ def _drive(rng, clock, cast, p: Proposal, target: str, plan) -> None:
                 actor=staff, proposal=p, outcome="converted", reason="所提内容更适合作为意见建议转有关部门参考。"
             )
     elif target == "returned":
-        clock.advance(rng, (1, 6))
         a = p.assignments.filter(status="pending").select_related("unit").first()
+        # a unit returns a proposal within its receipt window (a return after the deadline is refused)
+        left = working_days_between(timezone.localdate(clock.value), a.receipt_due_on) if a.receipt_due_on else 6
+        clock.advance(rng, (min(1, max(left, 0)), max(min(6, left), 0)))
         services.assignment_return(
             actor=cast.officer[a.unit_id], assignment=a, reason="所提事项主要职责不在我单位，建议改由其他单位主办。"
         )
