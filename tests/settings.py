@@ -42,3 +42,5 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 INSTALLED_APPS = [*INSTALLED_APPS, "tests.workflow.testapp"]  # noqa: F405
 # Sessions in the database in every run, so that pinned query counts are the same with and without Redis.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# The SMS provider's token for replies posted to /notifications/sms/inbound/ (SMS both ways).
+SMS_INBOUND_TOKEN = "test-inbound-token"

@@ -268,6 +268,8 @@ SMS_GATEWAY = os.environ.get("SMS_GATEWAY", "xieshang.notifications.sms.LogGatew
 SMS_HTTP_URL = os.environ.get("SMS_HTTP_URL", "")
 SMS_HTTP_TOKEN = os.environ.get("SMS_HTTP_TOKEN", "")
 SMS_HTTP_SIGN = os.environ.get("SMS_HTTP_SIGN", "【协商】")
+# The bearer token the SMS provider sends with replies to /notifications/sms/inbound/; unset, the address is closed.
+SMS_INBOUND_TOKEN = os.environ.get("SMS_INBOUND_TOKEN", "")
 SMS_CODE_TTL_SECONDS = 300
 SMS_CODE_RESEND_SECONDS = 60
 

@@ -28,3 +28,8 @@ def test_activities_demo_at_a_small_scale(db):
         user = ctx.data["accounts"][username]
         section = next(s for s in sections_for(user, org) if s.key == key)
         assert section.count > 0, username
+    # SMS both ways: two invited members answered the upcoming visit's notice by SMS, one with his code
+    from xieshang.notifications.models import InboundSms
+
+    results = sorted(InboundSms.objects.filter(organization_id=org.pk).values_list("result", flat=True))
+    assert results == ["done", "unknown"]

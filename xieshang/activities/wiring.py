@@ -49,10 +49,13 @@ def _studio_members(pool, keys: list[str]):
 def register() -> None:
     from xieshang.accounts.pickers import GroupSource, register_groups
     from xieshang.core import navigation, workbench
+    from xieshang.notifications import replies
 
     from . import workbench as providers
+    from .services.signup import SMS_REPLY_ACTION, sms_reply, sms_reply_options
 
     register_groups(GroupSource("studio", _studio_groups, _studio_members))
+    replies.register(SMS_REPLY_ACTION, sms_reply, sms_reply_options())
     workbench.register(providers.member_section, order=450)
     workbench.register(providers.staff_section, order=460)
     navigation.register(

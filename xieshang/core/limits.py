@@ -42,6 +42,9 @@ LIMITS: dict[str, dict[str, list[tuple[int, int]]]] = {
     # Every SMS an organization sends in a day (notifications and codes); past it, notices stay in-app and the
     # administrators are alerted once.
     "sms_budget": {"organization": [(2000, DAY)]},
+    # Replies received by SMS (notifications.replies): a number that floods the inbound address is recorded, not
+    # handled or answered.
+    "sms_inbound": {"phone": [(20, HOUR), (60, DAY)]},
 }
 
 

@@ -418,6 +418,22 @@ def _waiting(rng, cast: _Cast, today: date) -> None:
     _open(cast, activity, people, leader=people[1])
     away = activity.participations.get(member=people[2])
     services.participation_request_leave(actor=people[2], participation=away, reason="单位有重要接待任务")
+    _sms_replies(activity, people[3:5])
+
+
+def _sms_replies(activity: Any, people: list) -> None:
+    """Two invited members answer the notice by SMS (as the provider would post their replies): one signs up with
+    his code, the other writes something the platform cannot read and is told how to reply (staff's 短信记录)."""
+    from xieshang.notifications import inbound
+    from xieshang.notifications.models import SmsPrompt
+
+    asked = {p.user_id: p for p in SmsPrompt.objects.filter(object_id=activity.pk, user__in=people)}
+    for n, person in enumerate(people):
+        prompt = asked.get(person.pk)
+        if prompt is None:  # no phone number, no SMS
+            continue
+        text = f"{prompt.code}1" if n == 0 else "收到，具体几点集合？"
+        inbound.receive(provider_id=f"demo-{activity.pk}-{person.pk}", phone=prompt.phone, text=text)
 
 
 def build(ctx: DemoContext) -> None:

@@ -10,7 +10,7 @@ class NotificationsConfig(AppConfig):
     def ready(self):
         from xieshang.core import context_processors, navigation, workbench
 
-        from .selectors import page_context
+        from .selectors import may_read_sms_log, page_context
         from .workbench import unread_section
 
         workbench.register(unread_section, order=900)
@@ -18,6 +18,9 @@ class NotificationsConfig(AppConfig):
             navigation.NavEntry("inbox", _("消息"), "notifications:inbox", lambda u, o: True, order=900)
         )
         context_processors.register(page_context)
+        navigation.register(
+            navigation.NavEntry("sms_log", _("短信记录"), "notifications:sms_log", may_read_sms_log, order=960)
+        )
         self._forget_unread_on_write()
 
     def _forget_unread_on_write(self):

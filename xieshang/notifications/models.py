@@ -58,6 +58,8 @@ class SmsMessage(models.Model):
     phone = models.CharField(max_length=20, db_index=True)
     text = models.TextField()
     gateway = models.CharField(max_length=120)
+    # the organization whose notice it carries (None for sign-in and registration codes)
+    organization_id = models.BigIntegerField(null=True, blank=True, db_index=True)
     created_at = models.DateTimeField(default=timezone.now)
     status = models.CharField(max_length=20, default="queued")
     error = models.TextField(blank=True)
@@ -71,3 +73,58 @@ class SmsMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.phone[:3]}****{self.phone[-4:]} {self.status}"
+
+
+class SmsPrompt(models.Model):
+    """An SMS that asks for an answer by reply (e.g. "回复3471报名，回复3472请假"): the code the reply must carry,
+    the action that handles it (registered by a domain app, notifications.replies) and the object it concerns."""
+
+    phone = models.CharField(max_length=20, db_index=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sms_prompts")
+    organization_id = models.BigIntegerField(null=True, blank=True)
+    message = models.ForeignKey(SmsMessage, on_delete=models.CASCADE, related_name="prompts")
+    code = models.CharField(_("回复代码"), max_length=6)
+    action = models.CharField(max_length=60)
+    object_id = models.BigIntegerField()
+    options = models.JSONField(default=list)  # the option digits offered, e.g. ["1", "2"]
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answer = models.CharField(max_length=6, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["phone", "code"], name="sms_prompt_phone_code")]
+
+    def __str__(self) -> str:
+        return f"{self.action} #{self.object_id} ({self.code})"
+
+
+class InboundSms(models.Model):
+    """Every SMS a person sent to the platform's number, as the gateway delivered it, with what was made of it and the
+    answer sent back. provider_id makes a delivery the provider repeats act once."""
+
+    class Result(models.TextChoices):
+        DONE = "done", _("已办理")
+        REFUSED = "refused", _("未能办理")
+        UNKNOWN = "unknown", _("无法识别")
+        EXPIRED = "expired", _("已过期")
+        ANSWERED = "answered", _("已回复过")
+        LIMITED = "limited", _("超出频次")
+
+    provider_id = models.CharField(max_length=120, unique=True)
+    # the organization of the question it answers (None when it answers nothing: shown in the admin only)
+    organization_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    phone = models.CharField(max_length=20, db_index=True)
+    text = models.CharField(max_length=500)
+    received_at = models.DateTimeField(default=timezone.now)
+    prompt = models.ForeignKey(SmsPrompt, on_delete=models.SET_NULL, null=True, blank=True, related_name="replies")
+    result = models.CharField(max_length=10, choices=Result.choices)
+    detail = models.CharField(max_length=300, blank=True)
+    answer = models.ForeignKey(SmsMessage, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.phone[:3]}****{self.phone[-4:]} {self.result}"

@@ -40,3 +40,57 @@ def forget_unread(user_id: int) -> None:
     key = _UNREAD_KEY.format(user_id)
     cache.delete(key)
     transaction.on_commit(lambda: cache.delete(key))
+
+
+# The SMS log (SMS both ways): administrators and the offices that send notices read it.
+SMS_LOG_ROLES = (
+    "system_admin",
+    "security_admin",
+    "audit_admin",
+    "proposals_staff",
+    "information_staff",
+    "committee_staff",
+)
+
+
+def may_read_sms_log(user, organization) -> bool:
+    from xieshang.core.workbench import roles_of  # accounts hands the roles over (notifications sits below it)
+
+    return bool(set(roles_of(user, organization)) & set(SMS_LOG_ROLES))
+
+
+def mask_phone(phone: str) -> str:
+    return f"{phone[:3]}****{phone[-4:]}" if len(phone) >= 7 else "****"
+
+
+def sms_log(organization, *, direction: str = "out", phone: str = ""):
+    """The organization's SMS, newest first: "out" what it sent, "in" the replies to its questions."""
+    from .models import InboundSms, SmsMessage
+
+    org_id = getattr(organization, "pk", organization)
+    if direction == "in":
+        qs = InboundSms.objects.filter(organization_id=org_id).select_related("prompt")
+    else:
+        qs = SmsMessage.objects.filter(organization_id=org_id).prefetch_related("prompts")
+    if phone:
+        qs = qs.filter(phone__endswith=phone[-11:])
+    return qs.order_by("-id")
+
+
+def sms_today(organization) -> dict:
+    """Today's counts: sent, replies received, and the organization's daily budget used (core.limits)."""
+    from django.utils import timezone
+
+    from xieshang.core import limits
+
+    from .models import InboundSms, SmsMessage
+
+    org_id = getattr(organization, "pk", organization)
+    start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    budget = limits.rules("sms_budget").get("organization", [(0, 0)])[0][0]
+    return {
+        "sent": SmsMessage.objects.filter(organization_id=org_id, created_at__gte=start).count(),
+        "received": InboundSms.objects.filter(organization_id=org_id, received_at__gte=start).count(),
+        "budget": budget,
+        "budget_used": limits.peek("sms_budget", "organization", org_id),
+    }

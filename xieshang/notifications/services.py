@@ -10,7 +10,9 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
 
+from . import replies
 from .models import ChannelPreference, Notification, SmsMessage
+from .replies import Reply
 from .selectors import forget_unread
 
 _suppressed: contextvars.ContextVar[bool] = contextvars.ContextVar("notifications_suppressed", default=False)
@@ -81,6 +83,7 @@ def notify(
     organization=None,
     force_sms: bool = False,
     key: str = "",
+    reply: Reply | None = None,
 ) -> list[Notification]:
     """Put a message in each recipient's inbox and schedule email / SMS after the surrounding transaction commits.
     Each recipient's copy is written in his language (User.language): pass lazy strings or a callable (`lambda:
@@ -90,7 +93,10 @@ def notify(
 
     key: names the event (e.g. "reminder:proposal:12:2026-12-03"); a recipient who already has a notification with
     this key gets nothing more, so code that may run twice (a task run again after its worker died) notifies once.
-    Email and SMS tasks are enqueued with the write (core.tasks.enqueue_with_write)."""
+    Email and SMS tasks are enqueued with the write (core.tasks.enqueue_with_write).
+
+    reply: the SMS asks for an answer by reply (notifications.replies): its text ends with the reply codes and the
+    question is recorded with the message, for the action the domain app registered."""
     from xieshang.core.tasks import enqueue_with_write
 
     from .tasks import deliver_email
@@ -125,8 +131,18 @@ def notify(
                 enqueue_with_write(deliver_email, notification.pk)
             if (sms or force_sms) and user.phone and _sms_allowed(user, org_id, force_sms):
                 text = title_text + (f"：{body_text[:60]}" if body_text else "")
+                fields = None
+                if reply is not None:
+                    with translation.override(language):
+                        text, fields = replies.attach(
+                            user=user, phone=user.phone, organization_id=org_id, reply=reply, message_text=text
+                        )
                 # The notification is new, so is its key: no look-up (a repeat is stopped by notify's own key).
-                _sms_create(phone=user.phone, text=text, key=f"notification:{notification.pk}")
+                message = _sms_create(
+                    phone=user.phone, text=text, key=f"notification:{notification.pk}", organization_id=org_id
+                )
+                if fields is not None:
+                    replies.prompt_create(message, fields)
                 Notification.objects.filter(pk=notification.pk).update(sms_sent_at=timezone.now())
     return created
 
@@ -141,7 +157,7 @@ def _sms_allowed(user, org_id, force_sms: bool) -> bool:
     return not (org_id and limits.hit("sms_budget", organization=org_id))
 
 
-def sms_send(*, phone: str, text: str, key: str = "") -> SmsMessage:
+def sms_send(*, phone: str, text: str, key: str = "", organization_id: int | None = None) -> SmsMessage:
     """Record the message and hand it to the configured gateway in a task (retried on failure). The task is
     enqueued with the write: on the database task backend its row commits in the same transaction as the message,
     so a crash between the two cannot leave a message nobody sends (core.tasks.enqueue_with_write).
@@ -152,19 +168,17 @@ def sms_send(*, phone: str, text: str, key: str = "") -> SmsMessage:
         existing = SmsMessage.objects.filter(key=key[:120]).first()
         if existing is not None:
             return existing
-    return _sms_create(phone=phone, text=text, key=key)
+    return _sms_create(phone=phone, text=text, key=key, organization_id=organization_id)
 
 
-def _sms_create(*, phone: str, text: str, key: str = "") -> SmsMessage:
+def _sms_create(*, phone: str, text: str, key: str = "", organization_id: int | None = None) -> SmsMessage:
     from xieshang.core.tasks import enqueue_with_write
 
     from .tasks import deliver_sms
 
     with _whole():
-        if key:
-            message = SmsMessage.objects.create(phone=phone, text=text, gateway=settings.SMS_GATEWAY, key=key[:120])
-        else:
-            message = SmsMessage.objects.create(phone=phone, text=text, gateway=settings.SMS_GATEWAY)
+        fields = {"phone": phone, "text": text, "gateway": settings.SMS_GATEWAY, "organization_id": organization_id}
+        message = SmsMessage.objects.create(**fields, key=key[:120]) if key else SmsMessage.objects.create(**fields)
         enqueue_with_write(deliver_sms, message.pk)
     return message
 

@@ -16,7 +16,27 @@ class SmsGatewayError(Exception):
     pass
 
 
-class LogGateway:
+class InboundMixin:
+    """Replies people send to the platform's number, as the provider posts them to /notifications/sms/inbound/ with
+    the bearer token SMS_INBOUND_TOKEN: JSON {"id", "phone", "text"} or a list of those under "messages" (or the same
+    fields form-encoded). A provider with another shape gets a subclass overriding inbound()."""
+
+    def inbound(self, request) -> list[tuple[str, str, str]]:
+        """(provider id, phone, text) of each reply in the request; ValueError when the body is not understood."""
+        if request.content_type == "application/json":
+            data = json.loads(request.body or b"{}")
+            rows = data.get("messages", [data]) if isinstance(data, dict) else data
+        else:
+            rows = [request.POST.dict()]
+        out = []
+        for row in rows:
+            if not isinstance(row, dict) or not all(str(row.get(k, "")).strip() for k in ("id", "phone", "text")):
+                raise ValueError("each message needs id, phone and text")
+            out.append((str(row["id"]), str(row["phone"]), str(row["text"])))
+        return out
+
+
+class LogGateway(InboundMixin):
     """Keeps the message in SmsMessage (already written by the caller) and the log: for the demo and the tests.
 
     Every gateway's send() takes the message's idempotency key (SmsMessage.key): a task that runs again after its
@@ -26,7 +46,7 @@ class LogGateway:
         logger.info("SMS %s to %s: %s", key, phone, text)
 
 
-class HttpGateway:
+class HttpGateway(InboundMixin):
     """POSTs JSON {"phone", "text", "sign", "id"} with a bearer token to SMS_HTTP_URL; any 2xx answer counts as sent.
     "id" (and the Idempotency-Key header) is the message's idempotency key: providers deliver one message per id
     (their "out id" / client reference), so a send repeated after a lost answer or a killed worker is not delivered

@@ -7,4 +7,6 @@ urlpatterns = [
     path("", views.inbox_view, name="inbox"),
     path("read/", views.mark_read_view, name="mark_read"),
     path("preferences/", views.preferences_view, name="preferences"),
+    path("sms/", views.sms_log_view, name="sms_log"),
+    path("sms/inbound/", views.sms_inbound_view, name="sms_inbound"),
 ]

@@ -13,12 +13,25 @@ from django.utils.translation import gettext as _
 from xieshang.accounts.models import Role, User
 from xieshang.core.services import lock, refresh, require, text_error
 from xieshang.core.windows import when
+from xieshang.notifications.replies import Reply
 from xieshang.notifications.services import Text, notify
 
 from ..models import Activity
 
 # lock, refresh, require, text_error and when (core.windows) are re-exported for the topics.
-__all__ = ["lock", "member_ids", "not_started", "now", "refresh", "require", "staff_of", "tell", "text_error", "when"]
+__all__ = [
+    "Reply",
+    "lock",
+    "member_ids",
+    "not_started",
+    "now",
+    "refresh",
+    "require",
+    "staff_of",
+    "tell",
+    "text_error",
+    "when",
+]
 
 
 def now() -> datetime:
@@ -49,7 +62,9 @@ def staff_of(organization_id: int) -> QuerySet[User]:
     ).distinct()
 
 
-def tell(recipients: Iterable[Any], *, kind: str, title: Text, body: Text, activity: Activity) -> None:
+def tell(
+    recipients: Iterable[Any], *, kind: str, title: Text, body: Text, activity: Activity, reply: Reply | None = None
+) -> None:
     notify(
         recipients=recipients,
         kind=f"activities.{kind}",
@@ -57,4 +72,5 @@ def tell(recipients: Iterable[Any], *, kind: str, title: Text, body: Text, activ
         body=body,
         url=activity.get_absolute_url(),
         organization=activity.organization_id,
+        reply=reply,
     )

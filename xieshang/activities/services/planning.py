@@ -16,7 +16,8 @@ from xieshang.core.names import named
 
 from ..models import Activity, ActivityKind, Participation
 from ..selectors import kinds_for
-from ._base import lock, member_ids, not_started, now, refresh, require, tell, text_error, when
+from ._base import Reply, lock, member_ids, not_started, now, refresh, require, tell, text_error, when
+from .signup import SMS_REPLY_ACTION
 
 if TYPE_CHECKING:
     from xieshang.accounts.models import Organization, User
@@ -101,6 +102,8 @@ def _notice(activity: Activity, participations: Iterable[Participation]) -> None
             % {"kind": named(activity.kind.name), "t": when(activity.starts_at), "place": activity.place or "-"}
         ),
         activity=activity,
+        # the SMS copy can be answered: sign up or ask for leave by reply, until the activity starts (sms_reply)
+        reply=Reply(SMS_REPLY_ACTION, activity.pk, expires_at=activity.starts_at),
     )
 
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from xieshang.audit.services import audit_record
 
 from ..models import Activity, Participation
-from ._base import lock, not_started, now, refresh, require, tell, text_error
+from ._base import lock, not_started, now, refresh, require, tell, text_error, when
 
 if TYPE_CHECKING:
     from xieshang.accounts.models import User
@@ -114,3 +114,29 @@ def participation_decide_leave(*, actor: User, participation: Participation, app
             detail={"member": participation.member_id, "approve": approve},
         )
     return participation
+
+
+SMS_REPLY_ACTION = "activities.invitation"
+
+
+def sms_reply(user: User, activity_id: int, option: str) -> str:
+    """A member's SMS answer to an activity notice (notifications.replies): 1 signs him up, 2 asks for leave. The same
+    services as the page, with their rules: a full or started activity refuses, and the refusal is the SMS answer."""
+    participation = (
+        Participation.objects.select_related("activity").filter(activity_id=activity_id, member=user).first()
+    )
+    if participation is None:
+        raise ValidationError(_("您未被邀请参加该活动。"))
+    activity = participation.activity
+    if option == "1":
+        participation_sign_up(actor=user, participation=participation)
+        return _("已为您报名：%(title)s，%(t)s。到场请扫码签到。") % {
+            "title": activity.title,
+            "t": when(activity.starts_at),
+        }
+    participation_request_leave(actor=user, participation=participation, reason=_("短信回复请假"))
+    return _("已提交请假申请：%(title)s，待组织方审批。") % {"title": activity.title}
+
+
+def sms_reply_options() -> dict:
+    return {"1": lambda: _("报名"), "2": lambda: _("请假")}
