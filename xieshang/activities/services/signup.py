@@ -3,6 +3,7 @@ staff approve or refuse the leave request."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
@@ -138,5 +139,5 @@ def sms_reply(user: User, activity_id: int, option: str) -> str:
     return _("已提交请假申请：%(title)s，待组织方审批。") % {"title": activity.title}
 
 
-def sms_reply_options() -> dict:
+def sms_reply_options() -> dict[str, Callable[[], str]]:
     return {"1": lambda: _("报名"), "2": lambda: _("请假")}
