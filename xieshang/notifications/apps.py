@@ -18,6 +18,10 @@ class NotificationsConfig(AppConfig):
             navigation.NavEntry("inbox", _("消息"), "notifications:inbox", lambda u, o: True, order=900)
         )
         context_processors.register(page_context)
+
+        from . import personal_data
+
+        personal_data.register_sources()
         self._forget_unread_on_write()
 
     def _forget_unread_on_write(self):
