@@ -14,6 +14,7 @@ from xieshang.accounts.personal_data import erase
 from xieshang.consultations import services
 from xieshang.consultations.models import Call, Entry, EntrySupport, Follow, LiveMessage, Support, Topic
 from xieshang.core import personal_data
+from xieshang.workflow.models import WorkflowEvent
 
 
 def _source(key):
@@ -56,6 +57,7 @@ def test_export_holds_his_rows_and_nobody_elses(setting, resident, neighbour):
     supports = _source("supports_and_ratings").export(resident)
     assert sorted(s["kind"] for s in supports) == ["entry", "topic"]
     assert [f["room"] for f in _source("room_follows").export(resident)]
+    assert [e["action"] for e in _source("workflow_events").export(resident)]
     dumped = json.dumps([s.export(resident) for s in personal_data.sources()], default=str, ensure_ascii=False)
     assert "垃圾分类点太远" not in [t["title"] for t in topics]
     assert "停车难。" not in [e["text"] for e in _source("call_entries").export(resident)]
@@ -90,6 +92,12 @@ def test_erasure_keeps_texts_and_counts_drops_name_and_phone_and_is_idempotent(s
     for row in Topic.objects.values("title", "body", "raised_by__name", "raised_by__phone", "raised_by__username"):
         assert "钱多多" not in json.dumps(row, ensure_ascii=False)
         assert "13911112222" not in json.dumps(row, ensure_ascii=False)
+
+    # The workflow's record of his "创建" stays, by the placeholder.
+    events = WorkflowEvent.objects.filter(object_id=topic.pk, content_type__model="topic")
+    assert first["workflow_events"] >= 1
+    assert set(events.values_list("actor_name", flat=True)) == {"已注销用户"}
+    assert not WorkflowEvent.objects.filter(actor_id=resident.pk).exists()
 
     assert all(n == 0 for n in erase(resident).values())
     topic.refresh_from_db()
