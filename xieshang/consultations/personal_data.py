@@ -33,12 +33,15 @@ def _topics(user: Any) -> list[Row]:
 
 
 def _erase_topics(user: Any, erased: Erased) -> int:
+    from .search_wiring import index_topic
+
     changed = 0
     for topic in Topic.objects.filter(raised_by=user):
         topic.raised_by = erased.placeholder(topic.organization_id)
         topic.title = erased.scrub(topic.title)[:80]
         topic.body = erased.scrub(topic.body)
         topic.save(update_fields=["raised_by", "title", "body"])
+        index_topic(topic.pk)  # the search index holds the text too: indexed again after the commit
         changed += 1
     for topic in Topic.objects.filter(participants=user):
         topic.participants.remove(user)
