@@ -200,3 +200,23 @@ def test_the_carry_out_page(client, resident, secadmin, organization):
     assert DataRequest.objects.get().status == DataRequest.Status.DONE
     assert client.post(url, {"confirm": "on"}).status_code == 200
     assert AuditEntry.objects.filter(action="personal_data.deletion_done").count() == 1
+
+
+def test_a_member_sees_and_downloads_his_data_but_asks_the_security_admin(client, member):
+    client.force_login(member)
+    page = client.get(reverse("accounts:personal_data")).content.decode()
+    assert "13800000001" in page and "委员档案" in page
+    assert 'data-testid="deletion-form"' not in page and "由本组织的安全管理员办理注销" in page
+    archive = zipfile.ZipFile(io.BytesIO(client.get(reverse("accounts:personal_data_download")).content))
+    assert json.loads(archive.read("member_profiles.json"))[0]["term"] == "第十五届"
+    response = client.post(reverse("accounts:deletion_request"), {"password": PASSWORD, "confirm": "on"})
+    assert response.status_code == 400 and not DataRequest.objects.exists()
+
+
+def test_the_page_in_english(client, resident):
+    resident.language = "en"
+    resident.save()
+    client.force_login(resident)
+    client.cookies["xieshang_language"] = "en"
+    page = client.get(reverse("accounts:personal_data"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "My personal data" in page and "Ask for deletion" in page and "Topics I raised" in page
