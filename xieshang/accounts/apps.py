@@ -29,6 +29,11 @@ class AccountsConfig(AppConfig):
 
         workbench.register_roles(roles_in, lambda value: Role(value).label if value in Role.values else value)
         workbench.register(providers.security_admin_section, order=800)
+        workbench.register(providers.data_request_section, order=805)
+
+        from . import personal_data
+
+        personal_data.register()
         workbench.register(providers.system_admin_section, order=810)
         navigation.register(
             navigation.NavEntry(

@@ -108,3 +108,22 @@ class SmsEnrolForm(forms.Form):
         min_length=6,
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
     )
+
+
+class DeletionRequestForm(forms.Form):
+    """Asking for erasure: the password again (as for a password change) and an explicit confirmation."""
+
+    password = forms.CharField(
+        label=_("当前密码"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
+    confirm = forms.BooleanField(
+        label=_("我已了解：删除后账户停用，不能再登录；我提出的议题和留言保留内容，但不再显示我的姓名。"),
+        error_messages={"required": _("请勾选确认。")},
+    )
+
+
+class DeletionCarryOutForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_("我已核对，确认删除该用户的个人信息并停用账户。"),
+        error_messages={"required": _("请勾选确认。")},
+    )

@@ -11,6 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+# The neutral label that stands for a person whose data was erased (PIPL deletion), and for the placeholder account
+# his topics, entries and questions are reassigned to.
+ERASED_LABEL = _("已注销用户")
+
 phone_validator = RegexValidator(r"^1[3-9]\d{9}$", _("请输入 11 位中国大陆手机号码。"))
 
 
@@ -167,6 +171,9 @@ class User(AbstractUser):
     locked_until = models.DateTimeField(_("锁定至"), null=True, blank=True)
     care_mode = models.BooleanField(_("关怀模式"), default=False)
     language = models.CharField(_("界面语言"), max_length=10, blank=True, choices=settings.LANGUAGES)
+    # Set when the person's data was erased at his request (accounts.personal_data), and on each organization's
+    # "已注销用户" placeholder account: the account then shows the neutral label in every language.
+    erased_at = models.DateTimeField(_("注销时间"), null=True, blank=True)
 
     objects = UserManager()
 
@@ -175,10 +182,14 @@ class User(AbstractUser):
         verbose_name_plural = _("用户")
 
     def __str__(self) -> str:
+        if self.erased_at is not None:
+            return str(ERASED_LABEL)
         return self.name or self.username
 
     @property
     def display_name(self) -> str:
+        if self.erased_at is not None:
+            return str(ERASED_LABEL)
         return self.name or self.get_full_name() or self.username
 
     def is_locked(self, now=None) -> bool:
@@ -374,3 +385,39 @@ class LoginThrottle(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}: {self.failures}"
+
+
+class DataRequest(models.Model):
+    """A person's request to have his personal data erased (PIPL art. 47). The security administrator of his
+    organization carries it out from the workbench (decision 0032); until then the request waits in that queue,
+    with the date by which it is due."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待处理")
+        DONE = "done", _("已完成")
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="data_requests")
+    # The account stays (erased, inactive) after the request is carried out, so the request keeps pointing to it.
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="data_requests")
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    requested_at = models.DateTimeField(_("申请时间"), default=timezone.now)
+    due_at = models.DateTimeField(_("处理期限"))
+    done_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # How many rows each source changed (source key → count): what the erasure did, without the erased values.
+    changes = models.JSONField(_("处理结果"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("个人信息删除申请")
+        verbose_name_plural = _("个人信息删除申请")
+        ordering = ["requested_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"], condition=models.Q(status="pending"), name="uniq_pending_data_request"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_status_display()}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_personal_data
 
 app_name = "accounts"
 urlpatterns = [
@@ -12,4 +12,8 @@ urlpatterns = [
     path("second-factor/", views.otp_verify_view, name="otp_verify"),
     path("organization/", views.switch_organization_view, name="switch_organization"),
     path("members/search/", views.member_search_view, name="member_search"),
+    path("my-data/", views_personal_data.personal_data_view, name="personal_data"),
+    path("my-data/download/", views_personal_data.personal_data_download, name="personal_data_download"),
+    path("my-data/delete/", views_personal_data.deletion_request_view, name="deletion_request"),
+    path("data-requests/<int:pk>/", views_personal_data.data_request_view, name="data_request"),
 ]

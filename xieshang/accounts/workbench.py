@@ -53,6 +53,33 @@ def security_admin_section(user, organization):
     )
 
 
+def data_request_section(user, organization):
+    """The security administrator's queue of personal-data deletion requests (decision 0032)."""
+    if organization is None or not has_role(user, Role.SECURITY_ADMIN, organization):
+        return None
+    from .personal_data import pending_requests
+
+    now = timezone.now()
+    rows, total = head(pending_requests(organization).order_by("due_at", "pk"), 10)
+    items = [
+        WorkItem(
+            title=_("删除个人信息：%(name)s") % {"name": r.user.display_name},
+            url=reverse("accounts:data_request", args=[r.pk]),
+            due=timezone.localtime(r.due_at).date(),
+            overdue=r.due_at < now,
+            note=_("申请于 %(at)s") % {"at": timezone.localtime(r.requested_at).strftime("%Y-%m-%d")},
+        )
+        for r in rows
+    ]
+    return WorkSection(
+        key="data_requests",
+        title=_("个人信息删除申请"),
+        items=items,
+        total=total,
+        empty_text=_("没有待办理的删除申请。群众在“我的个人信息”页面申请删除后会出现在这里。"),
+    )
+
+
 def system_admin_section(user, organization):
     if organization is None or not has_role(user, Role.SYSTEM_ADMIN, organization):
         return None

@@ -10,9 +10,11 @@ class ActivitiesConfig(AppConfig):
     def ready(self):
         from . import (
             figures,
+            personal_data,
             rules,  # noqa: F401 - registers the permissions
             wiring,
         )
 
         wiring.register()
+        personal_data.register_sources()
         figures.register()

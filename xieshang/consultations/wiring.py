@@ -36,9 +36,11 @@ def register() -> None:
     from xieshang.core import navigation, workbench
     from xieshang.core.views import register_home_context
 
+    from . import personal_data
     from . import workbench as providers
 
     register_home_context(_home_rooms)
+    personal_data.register_sources()
 
     workbench.register(providers.member_section, order=400)
     workbench.register(providers.staff_section, order=410)

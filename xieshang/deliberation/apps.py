@@ -11,7 +11,10 @@ class DeliberationConfig(AppConfig):
         from xieshang.accounts.selectors import user_organization_ids
         from xieshang.core import navigation, workbench
 
+        from . import personal_data
         from . import workbench as providers
+
+        personal_data.register_sources()
 
         workbench.register(providers.moderation_section, order=400)
         navigation.register(

@@ -17,6 +17,7 @@ def builders() -> list[tuple[str, Callable[[DemoContext], None]]]:
         deliberation,
         opinions,
         organization,
+        personal_data,
         proposals,
         registers,
     )
@@ -33,4 +34,5 @@ def builders() -> list[tuple[str, Callable[[DemoContext], None]]]:
         ("activities", activities.build),
         ("registers", registers.build),
         ("announcements", announcements.build),
+        ("personal_data", personal_data.build),
     ]

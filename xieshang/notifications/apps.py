@@ -21,6 +21,10 @@ class NotificationsConfig(AppConfig):
         navigation.register(
             navigation.NavEntry("sms_log", _("短信记录"), "notifications:sms_log", may_read_sms_log, order=960)
         )
+
+        from . import personal_data
+
+        personal_data.register_sources()
         self._forget_unread_on_write()
 
     def _forget_unread_on_write(self):

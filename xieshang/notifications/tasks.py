@@ -41,7 +41,7 @@ def deliver_email(notification_id: int, attempt: int = 1) -> None:
 @task(queue_name="notifications")
 def deliver_sms(message_id: int, attempt: int = 1) -> None:
     message = SmsMessage.objects.filter(pk=message_id).first()
-    if message is None or message.status == "sent":
+    if message is None or message.status in ("sent", "cancelled"):  # cancelled: its recipient's data was erased
         return
     try:
         get_gateway().send(message.phone, message.text, key=message.key)

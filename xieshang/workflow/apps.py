@@ -16,6 +16,10 @@ class WorkflowConfig(AppConfig):
         from .models import CalendarDay, State, Transition
 
         timeline.register()
+
+        from . import personal_data
+
+        personal_data.register_sources()
         from xieshang.audit.actions import register_resolver
 
         from .selectors import audit_action_label
