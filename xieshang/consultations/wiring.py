@@ -42,6 +42,12 @@ def register() -> None:
     register_home_context(_home_rooms)
     personal_data.register_sources()
 
+    from xieshang.notifications import replies
+
+    from .services.notices import SMS_REPLY_ACTION, sms_reply, sms_reply_options
+
+    replies.register(SMS_REPLY_ACTION, sms_reply, sms_reply_options())
+
     workbench.register(providers.member_section, order=400)
     workbench.register(providers.staff_section, order=410)
     workbench.register(providers.owner_section, order=420)

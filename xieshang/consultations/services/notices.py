@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time
 from functools import partial
 from typing import Any
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xieshang.audit.services import audit_record
 from xieshang.core.services import lock
+from xieshang.notifications.replies import Reply
 from xieshang.notifications.services import notify
 from xieshang.workflow.selectors import state_ids_tagged
 
-from ..models import Dispatch, Progress
+from ..models import Consultation, Dispatch, Invitation, Progress
 from ..selectors import outcome_owners
 from ..workflows import IMPLEMENTING, NOTICES
 from .cross_region import outcome_staff
@@ -46,6 +48,8 @@ def send_due_dispatches(today: date | None = None) -> int:
                 body=partial(_dispatch_body, dispatch, consultation, titles),
                 url=consultation.get_absolute_url(),
                 organization=consultation.organization_id,
+                # the notice's SMS can be answered: 1 present, 2 online, until the meeting's day (sms_reply)
+                reply=_notice_reply(dispatch, consultation),
             )
             locked.sent_at = timezone.now()
             locked.recipients = len(people)
@@ -140,3 +144,37 @@ def _tell_milestone(outcome: Any, milestone: str, due: date, missed: bool) -> No
             url=outcome.get_absolute_url(),
             organization=outcome.organization_id,
         )
+
+
+SMS_REPLY_ACTION = "consultations.notice"
+
+
+def _notice_reply(dispatch: Any, consultation: Any) -> Reply | None:
+    if dispatch.kind != Dispatch.Kind.NOTICE:
+        return None
+    ends = datetime.combine(consultation.planned_date, time(23, 59), tzinfo=timezone.get_current_timezone())
+    return Reply(SMS_REPLY_ACTION, consultation.pk, expires_at=ends)
+
+
+def sms_reply(user: Any, consultation_id: int, option: str) -> str:
+    """An invited person's SMS answer to a consultation notice (notifications.replies): register, present (1) or
+    online (2), through the same service as the page (its permission: only the invited)."""
+    from .invitations import register
+
+    consultation = Consultation.objects.filter(pk=consultation_id).first()
+    if consultation is None or not consultation.invitations.filter(user=user).exists():
+        raise ValidationError(_("您未被邀请参加该协商活动。"))
+    mode = Invitation.Mode.PRESENT if option == "1" else Invitation.Mode.ONLINE
+    try:
+        register(actor=user, consultation=consultation, mode=mode)
+    except PermissionDenied as exc:
+        raise ValidationError(str(exc) or _("该协商活动现在不能报名。")) from exc
+    return _("已为您报名%(mode)s：%(title)s，%(day)s。") % {
+        "mode": Invitation.Mode(mode).label,
+        "title": consultation.title,
+        "day": consultation.planned_date.isoformat(),
+    }
+
+
+def sms_reply_options() -> dict[str, Any]:
+    return {"1": lambda: _("现场参加"), "2": lambda: _("线上参加")}
