@@ -188,6 +188,22 @@ def outcomes_of_origins(origins: Any) -> QuerySet[Outcome]:
     )
 
 
+def consultations_of_origins(origins: Any) -> QuerySet[Consultation]:
+    """The consultations held about the given records (all of one model; a key proposal's 提案办理协商), oldest
+    first, each with its state, invitations and recommendations (outcomes with their state and owners)."""
+    origins = list(origins)
+    if not origins:
+        return Consultation.objects.none()
+    origin_type = ContentType.objects.get_for_model(origins[0], for_concrete_model=True)
+    outcomes = Outcome.objects.select_related("state", "owner_unit", "owner_leader").order_by("created_at", "id")
+    return (
+        Consultation.objects.filter(origin_type=origin_type, origin_id__in=[o.pk for o in origins])
+        .select_related("state")
+        .prefetch_related(Prefetch("outcomes", queryset=outcomes), "invitations")
+        .order_by("planned_date", "id")
+    )
+
+
 def get_outcome_for_user(user: User, pk: int) -> Outcome:
     outcome = get_object_or_404(_outcomes().prefetch_related("progress"), pk=pk)
     import rules

@@ -23,11 +23,20 @@ from django.utils.translation import gettext_lazy
 from xieshang.accounts.models import Role
 from xieshang.accounts.relations import Relation
 from xieshang.accounts.selectors import roles_by_organization
-from xieshang.accounts.visibility import Audience, Condition, Readers, RelatedUsers, UnitField, UserField, Visibility
+from xieshang.accounts.visibility import (
+    Audience,
+    Condition,
+    FieldIs,
+    Readers,
+    RelatedUsers,
+    UnitField,
+    UserField,
+    Visibility,
+)
 from xieshang.search.registry import ANY_ROLE
 
 from . import origins
-from .models import Consultation, Invitation
+from .models import Consultation, Invitation, Kind
 
 
 def host_ids(consultation) -> set[int]:
@@ -133,7 +142,13 @@ def room_of(obj):
 
 # Relations the workflows name as roles (roles.py registers them; rules.py takes their predicates); the outcome's
 # are also audiences of OUTCOME.
-HOST_STAFF = Relation("host_staff", Hosts(Role.COMMITTEE_STAFF), label=gettext_lazy("主办方专委会工作人员"))
+# A 提案办理协商 is run by the proposals office's staff as well (decision 0031).
+HOST_STAFF = Relation(
+    "host_staff",
+    Hosts(Role.COMMITTEE_STAFF),
+    Hosts(Role.PROPOSALS_STAFF, when=FieldIs("kind", Kind.HANDLING)),
+    label=gettext_lazy("主办方专委会工作人员"),
+)
 OWNER = Relation(
     "owner", UserField("owner_leader_id"), UnitField("owner_unit_id"), label=gettext_lazy("责任单位/责任领导")
 )
