@@ -124,9 +124,7 @@ def test_meeting_refusals_leave_nothing_behind(world):
     with pytest.raises(PermissionDenied):
         services.key_consultation_create(actor=w.officers[0], proposal=p, title="督办协商会", planned_date=TODAY())
     with pytest.raises(ValidationError) as refused:
-        services.key_consultation_create(
-            actor=w.staff, proposal=p, title=" ", planned_date=TODAY() - timedelta(days=1)
-        )
+        services.key_consultation_create(actor=w.staff, proposal=p, title=" ", planned_date=TODAY() - timedelta(days=1))
     assert set(refused.value.message_dict) == {"title", "planned_date"}
     services.key_consultation_create(actor=w.staff, proposal=p, title="督办协商会", planned_date=TODAY())
     with pytest.raises(ValidationError):  # the same day twice: a repeated post does not make a second meeting
@@ -239,8 +237,7 @@ def test_summary_lists_the_years_key_proposals_with_a_word_and_an_excel_file(cli
         + [cell.text for t in Document(io.BytesIO(word.content)).tables for r in t.rows for cell in r.cells]
     )
     assert p.title in text and "办理扎实" in text and "督办协商会甲" in text
-    sheet = load_workbook(io.BytesIO(client.get(reverse("proposals:key_summary_file", args=["xlsx"]))
-                                     .content)).active
+    sheet = load_workbook(io.BytesIO(client.get(reverse("proposals:key_summary_file", args=["xlsx"])).content)).active
     assert any(p.title in str(c.value) for row in sheet.iter_rows() for c in row)
     assert client.get(reverse("proposals:key_summary") + "?year=abc").status_code == 404
 

@@ -143,7 +143,8 @@ def row_lines(row: SummaryRow) -> list[tuple[str, str]]:
         (_("承办单位"), "；".join(row.units) or "—"),
         (
             _("督办计划"),
-            _("节点 %(n)d 个，已完成 %(done)d 个，逾期 %(late)d 个") % {
+            _("节点 %(n)d 个，已完成 %(done)d 个，逾期 %(late)d 个")
+            % {
                 "n": row.milestones,
                 "done": row.milestones_done,
                 "late": row.milestones_late,

@@ -83,6 +83,7 @@ rules.add_perm("proposals.view_statistics", is_overseer)
 rules.add_perm("proposals.view_unit_inbox", is_unit_officer)
 rules.add_perm("proposals.view_key_proposals", is_leader | is_proposals_staff | is_supervisor)
 
+
 # Key proposals (重点提案, decision 0028): the proposals office puts candidates forward, records the chairpersons'
 # meeting's decision, publishes it and plans the supervision; the units report progress on their own key proposals;
 # leaders write instructions. The published list is read by everyone who works on proposals.

@@ -35,7 +35,9 @@ def invite(
     """Each host invites its own people only: the invitation belongs to the inviting host."""
     require(actor, "consultations.invite", consultation, NOT_PERMITTED)
     org_id = (organization_id(organization) if organization is not None else None) or inviting_org(actor, consultation)
-    staff = {Role.COMMITTEE_STAFF, Role.PROPOSALS_STAFF} if consultation.kind == Kind.HANDLING else {Role.COMMITTEE_STAFF}
+    staff = (
+        {Role.COMMITTEE_STAFF, Role.PROPOSALS_STAFF} if consultation.kind == Kind.HANDLING else {Role.COMMITTEE_STAFF}
+    )
     if not staff & roles_by_organization(actor).get(org_id, set()):
         raise PermissionDenied(NOT_PERMITTED)
     users = list(users)

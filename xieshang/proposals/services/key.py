@@ -111,9 +111,7 @@ def key_candidate_propose(*, actor: User, proposal: Proposal, reason: str) -> Ke
             raise InvalidEdge(_("本提案已是重点提案。"))
         if KeyCandidate.objects.filter(proposal=locked, status=KeyCandidate.Status.PROPOSED).exists():
             raise InvalidEdge(_("本提案已在重点提案候选名单中，等待主席会议决定。"))
-        candidate = KeyCandidate.objects.create(
-            proposal=locked, reason=reason.strip(), proposed_by=actor, **proposer
-        )
+        candidate = KeyCandidate.objects.create(proposal=locked, reason=reason.strip(), proposed_by=actor, **proposer)
         audit(actor, "key_candidate", locked, candidate=candidate.pk, **proposer)
         if proposer:
             _tell_office_of_candidate(locked, candidate)
@@ -126,8 +124,7 @@ def _tell_office_of_candidate(proposal: Proposal, candidate: KeyCandidate) -> No
         recipients=list(users_with_role(proposal.organization_id, Role.PROPOSALS_STAFF)),
         kind="proposal.key_candidate",
         title=lambda: (
-            _("%(body)s 推荐《%(title)s》为重点提案候选")
-            % {"body": candidate.proposer_body, "title": proposal.title}
+            _("%(body)s 推荐《%(title)s》为重点提案候选") % {"body": candidate.proposer_body, "title": proposal.title}
         ),
         body=lambda: candidate.reason[:200],
         url=proposal.get_absolute_url(),

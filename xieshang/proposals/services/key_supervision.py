@@ -7,7 +7,7 @@ minutes and recommendations are that app's, reached through its services; this m
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 
 from xieshang.accounts.models import Role
 from xieshang.accounts.selectors import organization_id, users_with_role
-from xieshang.consultations import services as consultations
 from xieshang.consultations import selectors as consultation_selectors
+from xieshang.consultations import services as consultations
 from xieshang.core import services as core
 from xieshang.core.services import require, text_error
 from xieshang.notifications.services import notify
@@ -29,7 +29,6 @@ from .key import TEXT_MAX, _must_be_key, _unit_ids, supervision_url
 
 if TYPE_CHECKING:
     from xieshang.accounts.models import Organization, User
-    from xieshang.consultations.models import Consultation
 
 HANDLING = "handling"  # consultations.models.Kind.HANDLING: 提案办理协商
 
@@ -57,7 +56,7 @@ def key_consultation_create(
     starts_at: datetime | None = None,
     venue: str = "",
     description: str = "",
-) -> Consultation:
+) -> Any:
     """A supervision meeting of a key proposal: a 提案办理协商 about it, inviting its units, members and leaders."""
     require(actor, "proposals.hold_key_meeting", proposal, _("只有提案委员会工作人员可以安排督办协商会。"))
     _must_be_key(proposal)
@@ -85,7 +84,9 @@ def key_consultation_create(
             if c.planned_date == planned_date and not (c.state and c.state.is_final)
         ]
         if same_day:
-            raise ValidationError({"planned_date": _("本提案当天已安排督办协商会：%(title)s。") % {"title": same_day[0]}})
+            raise ValidationError(
+                {"planned_date": _("本提案当天已安排督办协商会：%(title)s。") % {"title": same_day[0]}}
+            )
         consultation = consultations.consultation_create(
             actor=actor,
             organization=locked.organization,

@@ -14,12 +14,11 @@ from django.views.decorators.http import require_POST
 
 from xieshang.accounts.models import Role
 from xieshang.accounts.selectors import has_role
-from xieshang.core.idempotency import once_per_submission
-from xieshang.core.views import REFUSALS, act, submit
-
 from xieshang.consultations import selectors as consultation_selectors
 from xieshang.core import documents as core_documents
 from xieshang.core.http import attachment_response
+from xieshang.core.idempotency import once_per_submission
+from xieshang.core.views import REFUSALS, act, submit
 
 from .. import key_summary, selectors, services
 from ..forms import (
