@@ -148,11 +148,11 @@ def test_supervision_page_lists_meetings_with_minutes_and_recommendations(client
     p = _supervised(w)
     login(client, w.staff)
     url = reverse("proposals:supervision", args=[p.pk])
-    refused = client.post(reverse("proposals:key_consultation", args=[p.pk]), {"title": "督办协商会", "venue": "三楼"})
+    refused = client.post(reverse("proposals:key_consultation", args=[p.pk]), {"meeting-title": "督办协商会", "meeting-venue": "三楼"})
     assert refused.status_code == 422 and 'value="三楼"' in refused.content.decode()
     response = client.post(
         reverse("proposals:key_consultation", args=[p.pk]),
-        {"title": "督办协商会", "planned_date": TODAY().isoformat(), "venue": "三楼"},
+        {"meeting-title": "督办协商会", "meeting-planned_date": TODAY().isoformat(), "meeting-venue": "三楼"},
     )
     c = Consultation.objects.get()
     assert response.status_code == 302 and response["Location"] == c.get_absolute_url()
@@ -205,10 +205,10 @@ def test_assessment_form_keeps_what_was_typed_and_a_repeat_does_not_duplicate(cl
     p = _supervised(w)
     login(client, w.leader)
     url = reverse("proposals:key_assessment", args=[p.pk])
-    refused = client.post(url, {"text": "请加快进度"})
+    refused = client.post(url, {"assessment-text": "请加快进度"})
     assert refused.status_code == 422 and "请加快进度" in refused.content.decode()
-    client.post(url, {"grade": "basic", "text": "请加快进度"})
-    client.post(url, {"grade": "basic", "text": "请加快进度"})
+    client.post(url, {"assessment-grade": "basic", "assessment-text": "请加快进度"})
+    client.post(url, {"assessment-grade": "basic", "assessment-text": "请加快进度"})
     assert KeyAssessment.objects.count() == 1
     page = client.get(reverse("proposals:supervision", args=[p.pk])).content.decode()
     assert "基本满意" in page and "请加快进度" in page

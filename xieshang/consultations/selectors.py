@@ -24,6 +24,7 @@ from .models import (
     Entry,
     Follow,
     Invitation,
+    Kind,
     LiveMessage,
     Outcome,
     Photo,
@@ -62,7 +63,10 @@ def get_consultation_for_user(user: User, pk: int) -> Consultation:
 def staff_host_ids(user: User, consultation: Consultation) -> set[int]:
     """The hosts in which the user is committee staff or leader: whose invitations and attendance they see."""
     roles = roles_by_organization(user)
-    return {o for o in host_ids(consultation) if roles.get(o, set()) & {Role.COMMITTEE_STAFF, Role.LEADER}}
+    staff = {Role.COMMITTEE_STAFF, Role.LEADER}
+    if consultation.kind == Kind.HANDLING:  # run by the proposals office too (decision 0031)
+        staff.add(Role.PROPOSALS_STAFF)
+    return {o for o in host_ids(consultation) if roles.get(o, set()) & staff}
 
 
 def timeline_for(user: User, consultation: Consultation) -> list[Any]:

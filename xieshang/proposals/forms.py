@@ -526,6 +526,9 @@ class KeyCandidateForm(forms.Form):
     )
 
 
+ISO_DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")  # what <input type="date"> reads
+
+
 class KeyCandidateProposeForm(KeyCandidateForm):
     """A unit's or a committee's candidate from the selection page: one of the proposals it may put forward."""
 
@@ -540,8 +543,9 @@ class KeyCandidateProposeForm(KeyCandidateForm):
 class KeyConsultationForm(forms.Form):
     """督办协商会: a consultation of kind 提案办理协商 about the key proposal (decision 0031)."""
 
+    prefix = "meeting"  # the supervision page's other forms have a title and a text: ids stay unique
     title = forms.CharField(label=_("会议名称"), max_length=120, required=False)
-    planned_date = forms.DateField(label=_("会议日期"), widget=DATE, required=False)
+    planned_date = forms.DateField(label=_("会议日期"), widget=ISO_DATE, required=False)
     starts_at = forms.DateTimeField(
         label=_("开始时间（选填）"),
         required=False,
@@ -553,6 +557,7 @@ class KeyConsultationForm(forms.Form):
 
 
 class KeyAssessmentForm(forms.Form):
+    prefix = "assessment"
     grade = forms.ChoiceField(
         label=_("评价等次"), choices=KeyAssessment.Grade.choices, widget=forms.RadioSelect, required=False
     )
