@@ -148,7 +148,9 @@ def test_supervision_page_lists_meetings_with_minutes_and_recommendations(client
     p = _supervised(w)
     login(client, w.staff)
     url = reverse("proposals:supervision", args=[p.pk])
-    refused = client.post(reverse("proposals:key_consultation", args=[p.pk]), {"meeting-title": "督办协商会", "meeting-venue": "三楼"})
+    refused = client.post(
+        reverse("proposals:key_consultation", args=[p.pk]), {"meeting-title": "督办协商会", "meeting-venue": "三楼"}
+    )
     assert refused.status_code == 422 and 'value="三楼"' in refused.content.decode()
     response = client.post(
         reverse("proposals:key_consultation", args=[p.pk]),
