@@ -6,7 +6,6 @@ checks in through the code staff show; staff hold it, write the minutes and a re
 own page; the leader reads them on the supervision page and records his assessment (a missing grade is refused with
 the text kept); staff open the year's summary and download its Word file, which python-docx reads back."""
 
-import io
 import re
 from types import SimpleNamespace
 
@@ -170,7 +169,7 @@ def test_unit_candidate_meeting_checkin_minutes_assessment_and_summary(browser, 
             office.get_by_test_id("summary-docx").click()
         from docx import Document
 
-        document = Document(io.BytesIO(open(download.value.path(), "rb").read()))
+        document = Document(str(download.value.path()))
         text = "\n".join(
             [para.text for para in document.paragraphs]
             + [cell.text for table in document.tables for r in table.rows for cell in r.cells]
