@@ -4,7 +4,8 @@ records the chairpersons' meeting choosing it and publishes the list, appoints t
 meeting (a 提案办理协商 consultation) from the supervision page; the leader finds the meeting on his workbench and
 checks in through the code staff show; staff hold it, write the minutes and a recommendation on the consultation's
 own page; the leader reads them on the supervision page and records his assessment (a missing grade is refused with
-the text kept); staff open the year's summary and download its Word file, which python-docx reads back."""
+the text kept); staff open the year's summary and download its Word file, which python-docx reads back. axe finds no
+serious or critical violation on the supervision page and the summary page."""
 
 import re
 from types import SimpleNamespace
@@ -46,7 +47,9 @@ def _world(organization, language):
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_unit_candidate_meeting_checkin_minutes_assessment_and_summary(browser, live_server, organization, language):
+def test_unit_candidate_meeting_checkin_minutes_assessment_and_summary(
+    browser, live_server, organization, language, axe
+):
     def t(text, **values):
         return tr(language, text, **values)
 
@@ -155,6 +158,7 @@ def test_unit_candidate_meeting_checkin_minutes_assessment_and_summary(browser, 
         expect(leader.get_by_test_id("assessments")).to_contain_text("承办单位积极主动")
         expect(leader.get_by_test_id("assessments")).to_contain_text(t("满意"))
         assert KeyAssessment.objects.get().leader == w.leader
+        assert axe(leader) == []
 
         # The office opens the year's summary and downloads its Word file.
         office.goto("/workbench/")
@@ -165,6 +169,7 @@ def test_unit_candidate_meeting_checkin_minutes_assessment_and_summary(browser, 
         expect(row).to_contain_text(p.title)
         expect(row).to_contain_text("加装电梯督办协商会")
         expect(row).to_contain_text("承办单位积极主动")
+        assert axe(office) == []
         with office.expect_download() as download:
             office.get_by_test_id("summary-docx").click()
         from docx import Document
