@@ -582,7 +582,14 @@ class KeyMeetingForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["chosen"]
         field.queryset = candidates
-        field.label_from_instance = lambda c: str(c.proposal)
+        # who put it forward: the office, a handling unit or a special committee (decision 0031)
+        field.label_from_instance = lambda c: (
+            _("%(proposal)s（%(body)s 推荐）")
+            % {
+                "proposal": c.proposal,
+                "body": c.proposer_body,
+            }
+        )
 
 
 class KeySupervisorForm(forms.Form):
