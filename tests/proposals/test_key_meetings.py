@@ -104,10 +104,15 @@ def test_a_supervision_meeting_is_a_handling_consultation_inviting_units_members
     # the proposals office runs it with the consultations app's own services: held, minutes, a recommendation
     consultation_services.consultation_transition(actor=w.staff, consultation=c, key="hold")
     consultation_services.minutes_save(actor=w.staff, consultation=c, minutes="会议商定年底前完成加装。")
-    consultation_services.recommendation_add(
+    outcome = consultation_services.recommendation_add(
         actor=w.staff, consultation=c, title="建立加装电梯联审机制", owner_unit=w.units[0]
     )
     assert c.outcomes.count() == 1
+    # and sends it on to the unit, which tracks it as any consultation's recommendation
+    consultation_services.outcome_transition(actor=w.staff, outcome=outcome, key="send")
+    outcome.refresh_from_db()
+    assert outcome.state.key == "sent"
+    consultation_services.outcome_transition(actor=w.officers[0], outcome=outcome, key="adopt")
 
 
 def test_a_meeting_for_a_proposal_that_is_not_key_is_refused(world):

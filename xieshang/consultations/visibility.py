@@ -161,9 +161,17 @@ CONVENER = Relation(
 )
 
 # The staff of another domain's record whose recommendation or promise this outcome tracks (consultations.origins).
+def _origin_staff(user, outcome) -> bool:
+    if origins.origin_staff(user, outcome):
+        return True
+    # A 提案办理协商's recommendations are sent on by those who run it, the proposals office too (decision 0031).
+    consultation = outcome.consultation if outcome.consultation_id else None
+    return consultation is not None and consultation.kind == Kind.HANDLING and HOST_STAFF.test(user, consultation)
+
+
 ORIGIN_STAFF = Relation(
     "origin_staff",
-    test=lambda user, outcome: origins.origin_staff(user, outcome),
+    test=_origin_staff,
     label=gettext_lazy("来源事项的工作人员"),
 )
 
