@@ -39,6 +39,21 @@ def test_small_demo_runs_through_the_services(monkeypatch):
     assert chosen.count() == 2
     assert KeyMilestone.objects.filter(proposal__in=chosen).count() == 4
     assert KeyInstruction.objects.filter(proposal__in=chosen).count() == 2
+    # decision 0031: a unit's candidate, supervision meetings (one held with minutes and a recommendation, one to
+    # come), the leader's assessment, and the year's summary shows them
+    from xieshang.consultations.models import Consultation
+    from xieshang.proposals.key_summary import key_summary
+    from xieshang.proposals.models import KeyAssessment, KeyCandidate
+
+    assert KeyCandidate.objects.filter(proposer_unit__isnull=False).exists()
+    meetings = Consultation.objects.filter(kind="handling")
+    assert meetings.count() == 2 and meetings.exclude(minutes="").count() == 1
+    assert meetings.get(minutes__gt="").outcomes.count() == 1
+    assert meetings.get(minutes__gt="").invitations.filter(checked_in_at__isnull=False).exists()
+    assert KeyAssessment.objects.filter(proposal__in=chosen).count() == 1
+    summary = key_summary(org, chosen.first().year)
+    rows = [r for r in summary.rows if r.proposal in chosen]
+    assert len(rows) == 2 and all(r.meetings for r in rows) and any(r.assessments for r in rows)
     for username in ("member", "proposals", "unit", "supervisor", "leader"):
         user = ctx.data["accounts"][username]
         sections = [s for s in sections_for(user, org) if s.key.startswith("proposals")]

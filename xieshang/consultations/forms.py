@@ -23,7 +23,8 @@ class DateTimeInput(forms.DateTimeInput):
 
 
 class ConsultationForm(forms.Form):
-    kind = forms.ChoiceField(label=_("协商形式"), choices=Kind.choices)
+    # 提案办理协商 is created from a key proposal's supervision page, with the proposal it is about.
+    kind = forms.ChoiceField(label=_("协商形式"), choices=[c for c in Kind.choices if c[0] != Kind.HANDLING])
     title = forms.CharField(label=_("协商议题"), max_length=120, required=False)
     description = forms.CharField(label=_("议题说明"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
     planned_date = forms.DateField(label=_("计划日期"), widget=DateInput)

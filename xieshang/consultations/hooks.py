@@ -27,9 +27,10 @@ from .models import Consultation, Dispatch
 from .selectors import room_followers
 from .services._base import settings_for
 from .services.cross_region import member_org
-from .workflows import CONSULTATION_WORKFLOW, OUTCOME_WORKFLOW, TOPIC_WORKFLOW
+from .workflows import CONSULTATION_WORKFLOW, HANDLING_WORKFLOW, OUTCOME_WORKFLOW, TOPIC_WORKFLOW
 
 C_WF, O_WF, T_WF = CONSULTATION_WORKFLOW["key"], OUTCOME_WORKFLOW["key"], TOPIC_WORKFLOW["key"]
+H_WF = HANDLING_WORKFLOW["key"]
 
 
 def _payload_text(payload, name: str, model_field: str, label) -> str:
@@ -57,6 +58,10 @@ def on_approve(consultation: Consultation, event, payload) -> None:
     consultation.approval_document = _payload_text(payload, "document", "approval_document", _("批准文号"))
     consultation.approved_on = date.fromisoformat(str(payload["approved_on"]).strip())
     consultation.save(update_fields=["approval_body", "approval_document", "approved_on"])
+    _schedule_dispatches(consultation)
+
+
+def _schedule_dispatches(consultation: Consultation) -> None:
     conf = settings_for(consultation)
     for kind, days in (
         (Dispatch.Kind.NOTICE, conf["notice_working_days"]),
@@ -64,6 +69,12 @@ def on_approve(consultation: Consultation, event, payload) -> None:
     ):
         due = add_working_days(consultation.planned_date, -int(days))
         Dispatch.objects.update_or_create(consultation=consultation, kind=kind, defaults={"due_on": due})
+
+
+def on_schedule(consultation: Consultation, event, payload) -> None:
+    """A 提案办理协商 starts scheduled: its notice and materials fall due as an approved consultation's do (at once
+    when the meeting is nearer than the lead time)."""
+    _schedule_dispatches(consultation)
 
 
 def on_hold(consultation: Consultation, event, payload) -> None:
@@ -185,5 +196,9 @@ def register() -> None:
     registry.register_hook(C_WF, registry.ANY, on_consultation_any)
     registry.register_hook(O_WF, registry.ANY, on_outcome_any)
     registry.register_hook(T_WF, registry.ANY, on_topic_any)
-    for key in (C_WF, O_WF, T_WF):
+    registry.register_hook(H_WF, registry.START, on_schedule)
+    registry.register_hook(H_WF, "hold", on_hold)
+    registry.register_hook(H_WF, "report_minutes", on_report_minutes)
+    registry.register_hook(H_WF, registry.ANY, on_consultation_any)
+    for key in (C_WF, O_WF, T_WF, H_WF):
         registry.register_notifier(key, notifier)

@@ -27,6 +27,9 @@ class Kind(models.TextChoices):
     SUPERVISION = "supervision", _("协商式民主监督")
     CROSS_REGION = "cross_region", _("跨区域协商")
     ONLINE = "online", _("网络议政/远程协商")
+    # 提案办理协商: a key proposal's supervision meeting with its units, members and leaders; held about another
+    # domain's record (its `origin`), outside the annual plan and without the party committee's approval.
+    HANDLING = "handling", _("提案办理协商")
 
 
 class Form(models.TextChoices):
@@ -68,6 +71,11 @@ class Consultation(WorkflowObject):
     minutes = models.TextField(_("协商纪要"), blank=True)
     minutes_sent_at = models.DateTimeField(_("纪要报送时间"), null=True, blank=True)
     is_public = models.BooleanField(_("在《郑在协商》公开"), default=True)
+    # The record the consultation is held about (a key proposal for 提案办理协商), as for an outcome's origin: a
+    # generic relation, so this app knows no other domain's models (decision 0031).
+    origin_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    origin_id = models.BigIntegerField(null=True, blank=True)
+    origin = GenericForeignKey("origin_type", "origin_id")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -77,7 +85,10 @@ class Consultation(WorkflowObject):
         verbose_name = _("协商活动")
         verbose_name_plural = _("协商活动")
         ordering = ["-planned_date", "-id"]
-        indexes = [models.Index(fields=["organization", "plan_year"])]
+        indexes = [
+            models.Index(fields=["organization", "plan_year"]),
+            models.Index(fields=["origin_type", "origin_id"], name="consultation_origin_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.title

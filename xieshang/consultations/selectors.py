@@ -24,6 +24,7 @@ from .models import (
     Entry,
     Follow,
     Invitation,
+    Kind,
     LiveMessage,
     Outcome,
     Photo,
@@ -62,7 +63,10 @@ def get_consultation_for_user(user: User, pk: int) -> Consultation:
 def staff_host_ids(user: User, consultation: Consultation) -> set[int]:
     """The hosts in which the user is committee staff or leader: whose invitations and attendance they see."""
     roles = roles_by_organization(user)
-    return {o for o in host_ids(consultation) if roles.get(o, set()) & {Role.COMMITTEE_STAFF, Role.LEADER}}
+    staff = {Role.COMMITTEE_STAFF, Role.LEADER}
+    if consultation.kind == Kind.HANDLING:  # run by the proposals office too (decision 0031)
+        staff.add(Role.PROPOSALS_STAFF)
+    return {o for o in host_ids(consultation) if roles.get(o, set()) & staff}
 
 
 def timeline_for(user: User, consultation: Consultation) -> list[Any]:
@@ -185,6 +189,22 @@ def outcomes_of_origins(origins: Any) -> QuerySet[Outcome]:
         Outcome.objects.filter(origin_type=origin_type, origin_id__in=[o.pk for o in origins])
         .select_related("state", "owner_unit", "owner_leader")
         .order_by("created_at", "id")
+    )
+
+
+def consultations_of_origins(origins: Any) -> QuerySet[Consultation]:
+    """The consultations held about the given records (all of one model; a key proposal's 提案办理协商), oldest
+    first, each with its state, invitations and recommendations (outcomes with their state and owners)."""
+    origins = list(origins)
+    if not origins:
+        return Consultation.objects.none()
+    origin_type = ContentType.objects.get_for_model(origins[0], for_concrete_model=True)
+    outcomes = Outcome.objects.select_related("state", "owner_unit", "owner_leader").order_by("created_at", "id")
+    return (
+        Consultation.objects.filter(origin_type=origin_type, origin_id__in=[o.pk for o in origins])
+        .select_related("state")
+        .prefetch_related(Prefetch("outcomes", queryset=outcomes), "invitations")
+        .order_by("planned_date", "id")
     )
 
 

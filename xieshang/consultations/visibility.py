@@ -23,11 +23,20 @@ from django.utils.translation import gettext_lazy
 from xieshang.accounts.models import Role
 from xieshang.accounts.relations import Relation
 from xieshang.accounts.selectors import roles_by_organization
-from xieshang.accounts.visibility import Audience, Condition, Readers, RelatedUsers, UnitField, UserField, Visibility
+from xieshang.accounts.visibility import (
+    Audience,
+    Condition,
+    FieldIs,
+    Readers,
+    RelatedUsers,
+    UnitField,
+    UserField,
+    Visibility,
+)
 from xieshang.search.registry import ANY_ROLE
 
 from . import origins
-from .models import Consultation, Invitation
+from .models import Consultation, Invitation, Kind
 
 
 def host_ids(consultation) -> set[int]:
@@ -133,7 +142,13 @@ def room_of(obj):
 
 # Relations the workflows name as roles (roles.py registers them; rules.py takes their predicates); the outcome's
 # are also audiences of OUTCOME.
-HOST_STAFF = Relation("host_staff", Hosts(Role.COMMITTEE_STAFF), label=gettext_lazy("主办方专委会工作人员"))
+# A 提案办理协商 is run by the proposals office's staff as well (decision 0031).
+HOST_STAFF = Relation(
+    "host_staff",
+    Hosts(Role.COMMITTEE_STAFF),
+    Hosts(Role.PROPOSALS_STAFF, when=FieldIs("kind", Kind.HANDLING)),
+    label=gettext_lazy("主办方专委会工作人员"),
+)
 OWNER = Relation(
     "owner", UserField("owner_leader_id"), UnitField("owner_unit_id"), label=gettext_lazy("责任单位/责任领导")
 )
@@ -146,9 +161,17 @@ CONVENER = Relation(
 )
 
 # The staff of another domain's record whose recommendation or promise this outcome tracks (consultations.origins).
+def _origin_staff(user, outcome) -> bool:
+    if origins.origin_staff(user, outcome):
+        return True
+    # A 提案办理协商's recommendations are sent on by those who run it, the proposals office too (decision 0031).
+    consultation = outcome.consultation if outcome.consultation_id else None
+    return consultation is not None and consultation.kind == Kind.HANDLING and HOST_STAFF.test(user, consultation)
+
+
 ORIGIN_STAFF = Relation(
     "origin_staff",
-    test=lambda user, outcome: origins.origin_staff(user, outcome),
+    test=_origin_staff,
     label=gettext_lazy("来源事项的工作人员"),
 )
 

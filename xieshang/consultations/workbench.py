@@ -20,12 +20,16 @@ SHOWN = 8
 
 
 def member_section(user, organization):
-    if organization is None or not (
-        has_role(user, Role.MEMBER, organization) or has_role(user, Role.STANDING_MEMBER, organization)
-    ):
+    if organization is None:
+        return None
+    is_member = has_role(user, Role.MEMBER, organization) or has_role(user, Role.STANDING_MEMBER, organization)
+    # Leaders and unit officers are invited too (a key proposal's 提案办理协商): the section shows when they are.
+    if not is_member and not any(has_role(user, r, organization) for r in (Role.LEADER, Role.UNIT_OFFICER)):
         return None
     invitations = selectors.invitations_for_member(user).filter(checked_in_at__isnull=True)
     rows, total = head(invitations, SHOWN)
+    if not is_member and not total:
+        return None
     items = [
         WorkItem(
             title=i.consultation.title,

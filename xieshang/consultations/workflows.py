@@ -167,6 +167,78 @@ CONSULTATION_WORKFLOW: dict[str, Any] = {
     ],
 }
 
+# 提案办理协商 (decision 0031): a key proposal's supervision meeting. Not in the annual plan and not approved by the
+# party committee, so it starts where an approved consultation is (notice, materials, invitations, check-in) and then
+# runs the same steps: held, minutes reported, closed. The same phase tags, so every page and rule reads it as is.
+HANDLING_WORKFLOW: dict[str, Any] = {
+    "key": "handling_consultation",
+    "name": gettext_noop("提案办理协商"),
+    "description": "督办协商会：通知与材料 → 召开 → 纪要报送 → 办结。",
+    "settings": dict(CONSULTATION_WORKFLOW["settings"]),
+    "states": [
+        {
+            "key": "scheduled",
+            "name": gettext_noop("已安排"),
+            "is_initial": True,
+            "allows": {"edit": True, "invite": True, "checkin": True},
+            "tags": [PREPARING, OPEN, MEETING, NOTICES, LIVE_STREAM],
+        },
+        {
+            "key": "held",
+            "name": gettext_noop("已召开，待报纪要"),
+            "allows": {"minutes": True, "checkin": True},
+            "tags": [OPEN, MEETING, MINUTES, TOOK_PLACE],
+            "deadline_amount": 7,
+            "deadline_unit": "working_days",
+            "warn_before": 2,
+            "warn_after_every": 2,
+            "responsible_roles": [HOST_STAFF],
+            "escalate_roles": ["leader"],
+            "extend_roles": ["leader"],
+        },
+        {"key": "reported", "name": gettext_noop("纪要已报送"), "tags": [TOOK_PLACE, MINUTES_PUBLIC]},
+        {"key": "closed", "name": gettext_noop("办结"), "is_final": True, "tags": [TOOK_PLACE, MINUTES_PUBLIC]},
+        {"key": "dropped", "name": gettext_noop("取消"), "is_final": True, "tags": [CANCELLED]},
+    ],
+    "transitions": [
+        {
+            "key": "hold",
+            "name": gettext_noop("已召开"),
+            "sources": ["scheduled"],
+            "target": "held",
+            "roles": [HOST_STAFF],
+            "style": "primary",
+        },
+        {
+            "key": "report_minutes",
+            "name": gettext_noop("报送纪要"),
+            "sources": ["held"],
+            "target": "reported",
+            "roles": [HOST_STAFF],
+            "conditions": ["consultations.minutes_written"],
+            "notify": ["leader"],
+            "style": "primary",
+        },
+        {
+            "key": "close",
+            "name": gettext_noop("办结"),
+            "sources": ["reported"],
+            "target": "closed",
+            "roles": [HOST_STAFF],
+            "style": "secondary",
+        },
+        {
+            "key": "drop",
+            "name": gettext_noop("取消"),
+            "sources": ["scheduled"],
+            "target": "dropped",
+            "roles": [HOST_STAFF, "leader"],
+            "requires_reason": True,
+            "style": "danger",
+        },
+    ],
+}
+
 OWNER = "owner"  # officers of the responsible bureau, or the responsible leader
 
 OUTCOME_WORKFLOW: dict[str, Any] = {
@@ -357,6 +429,7 @@ TOPIC_WORKFLOW: dict[str, Any] = {
     ],
 }
 
+# Installed by migration 0002 (HANDLING_WORKFLOW came later: 0012 installs it, with its tags).
 WORKFLOWS = (CONSULTATION_WORKFLOW, OUTCOME_WORKFLOW, TOPIC_WORKFLOW)
 
 # Duty rules this app credits (key, kind, label, points); installed as platform defaults by migration 0002.
@@ -385,6 +458,10 @@ register_requirements(
         CANCELLED,
     ],
     transitions=["approve"],
+)
+register_requirements(
+    HANDLING_WORKFLOW["key"],
+    tags=[PREPARING, OPEN, MEETING, NOTICES, LIVE_STREAM, MINUTES, TOOK_PLACE, MINUTES_PUBLIC, CANCELLED],
 )
 register_requirements(OUTCOME_WORKFLOW["key"], tags=[DRAFT, IMPLEMENTING, SETTLED, DONE])
 register_requirements(

@@ -578,8 +578,9 @@ def _key_selection(rng, cast, today: date) -> None:
         return
     reasons = ("群众关注度高，涉及面广，需多部门协同推进。", "事关民生实事项目，建议领导领衔督办。", "问题具有代表性。")
     candidates = [
-        services.key_candidate_propose(actor=staff, proposal=p, reason=reason)
-        for p, reason in zip(pool, reasons, strict=False)
+        # the third is put forward by its lead unit (decision 0031)
+        services.key_candidate_propose(actor=_proposer(cast, p, staff) if i == 2 else staff, proposal=p, reason=reason)
+        for i, (p, reason) in enumerate(zip(pool, reasons, strict=False))
     ]
     meeting = services.key_meeting_record(
         actor=staff,
@@ -610,6 +611,55 @@ def _key_selection(rng, cast, today: date) -> None:
             )
         services.key_instruction_record(
             actor=leader, proposal=p, text="请承办单位高度重视，按计划节点推进，年内见成效。"
+        )
+    _supervision_meetings(cast, today, [Proposal.objects.get(pk=c.proposal_id) for c in candidates[:2]])
+
+
+def _proposer(cast, proposal, staff):
+    """The officer of the proposal's lead unit, or the office when the unit has none in the demo."""
+    lead = proposal.assignments.filter(role="lead", status__in=("pending", "received")).first()
+    return cast.officer.get(lead.unit_id, staff) if lead is not None else staff
+
+
+def _supervision_meetings(cast, today: date, chosen: list) -> None:
+    """Decision 0031: the first key proposal's supervision meeting was held today (the leader checked in, minutes
+    written, a recommendation to the lead unit) and the leader assessed its handling; the second one's meeting is
+    scheduled for next week."""
+    from xieshang.consultations import services as consultations
+
+    staff, leader = cast.accounts["proposals"], cast.accounts["leader"]
+    for i, p in enumerate(chosen):
+        when = today if i == 0 else today + timedelta(days=7)
+        c = services.key_consultation_create(
+            actor=staff,
+            proposal=p,
+            title=f"《{p.title}》督办协商会"[:120],
+            planned_date=when,
+            venue="市政协三楼会议室",
+            description="听取承办单位办理情况汇报，提案人和督办领导提出意见，协商推进措施。",
+        )
+        if i:
+            continue
+        consultations.check_in(actor=leader, token=consultations.checkin_token(c))
+        consultations.consultation_transition(actor=staff, consultation=c, key="hold")
+        consultations.minutes_save(
+            actor=staff,
+            consultation=c,
+            minutes="会议听取了承办单位办理情况汇报。经协商，承办单位将于年底前完成年度任务，提案人对工作方案表示认可。",
+        )
+        lead = p.assignments.filter(role="lead", status="received").first()
+        consultations.recommendation_add(
+            actor=staff,
+            consultation=c,
+            title="建立部门联席会议制度，按季度通报进展",
+            owner_unit=lead.unit if lead is not None else None,
+            owner_leader=None if lead is not None else leader,
+        )
+        services.key_assessment_record(
+            actor=leader,
+            proposal=p,
+            grade="basic",
+            text="承办单位态度积极，工作方案可行，个别节点进度偏慢，请加快推进。",
         )
 
 

@@ -17,6 +17,7 @@ from xieshang.workflow.selectors import state_tag
 from .models import (
     Category,
     HandlingContact,
+    KeyAssessment,
     KeyCandidate,
     KeyMilestone,
     KeySupervisor,
@@ -525,6 +526,44 @@ class KeyCandidateForm(forms.Form):
     )
 
 
+ISO_DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")  # what <input type="date"> reads
+
+
+class KeyCandidateProposeForm(KeyCandidateForm):
+    """A unit's or a committee's candidate from the selection page: one of the proposals it may put forward."""
+
+    proposal = forms.ModelChoiceField(label=_("提案"), queryset=Proposal.objects.none(), required=False)
+    field_order = ["proposal", "reason"]
+
+    def __init__(self, *args, proposals, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["proposal"].queryset = proposals
+
+
+class KeyConsultationForm(forms.Form):
+    """督办协商会: a consultation of kind 提案办理协商 about the key proposal (decision 0031)."""
+
+    prefix = "meeting"  # the supervision page's other forms have a title and a text: ids stay unique
+    title = forms.CharField(label=_("会议名称"), max_length=120, required=False)
+    planned_date = forms.DateField(label=_("会议日期"), widget=ISO_DATE, required=False)
+    starts_at = forms.DateTimeField(
+        label=_("开始时间（选填）"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+    venue = forms.CharField(label=_("地点"), max_length=120, required=False)
+    description = forms.CharField(label=_("会议内容"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
+class KeyAssessmentForm(forms.Form):
+    prefix = "assessment"
+    grade = forms.ChoiceField(
+        label=_("评价等次"), choices=KeyAssessment.Grade.choices, widget=forms.RadioSelect, required=False
+    )
+    text = forms.CharField(label=_("评价意见"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
 class KeyMeetingForm(forms.Form):
     name = forms.CharField(
         label=_("会议名称"), max_length=80, required=False, help_text=_("如：十四届政协第五次主席会议。")
@@ -543,7 +582,14 @@ class KeyMeetingForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["chosen"]
         field.queryset = candidates
-        field.label_from_instance = lambda c: str(c.proposal)
+        # who put it forward: the office, a handling unit or a special committee (decision 0031)
+        field.label_from_instance = lambda c: (
+            _("%(proposal)s（%(body)s 推荐）")
+            % {
+                "proposal": c.proposal,
+                "body": c.proposer_body,
+            }
+        )
 
 
 class KeySupervisorForm(forms.Form):

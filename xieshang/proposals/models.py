@@ -651,6 +651,24 @@ class KeyCandidate(models.Model):
     proposed_at = models.DateTimeField(default=timezone.now)
     status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.PROPOSED)
     meeting = models.ForeignKey(KeyMeeting, null=True, blank=True, on_delete=models.PROTECT, related_name="candidates")
+    # Who put it forward besides the person: a handling unit of the proposal, or a special committee (decision 0031);
+    # neither for the proposals office.
+    proposer_unit = models.ForeignKey(
+        "accounts.HandlingUnit",
+        verbose_name=_("推荐单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    proposer_committee = models.ForeignKey(
+        "accounts.SpecialCommittee",
+        verbose_name=_("推荐专委会"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("重点提案候选")
@@ -664,6 +682,15 @@ class KeyCandidate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.proposal} · {self.get_status_display()}"
+
+    @property
+    def proposer_body(self) -> str:
+        """The body that put the candidate forward: the unit, the committee, or the proposals office."""
+        if self.proposer_unit_id:
+            return self.proposer_unit.name
+        if self.proposer_committee_id:
+            return self.proposer_committee.name
+        return str(_("提案委员会"))
 
 
 class KeySupervisor(models.Model):
@@ -750,6 +777,56 @@ class KeyProgress(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit} · {self.reported_on:%Y-%m-%d}"
+
+
+class KeyAssessment(models.Model):
+    """督办评价: a supervising leader's assessment of how his key proposal was handled, once per leader, proposal
+    and year; he may change it until the year's summary is finalised (decision 0031)."""
+
+    class Grade(models.TextChoices):
+        SATISFIED = "satisfied", _("满意")
+        BASIC = "basic", _("基本满意")
+        DISSATISFIED = "dissatisfied", _("不满意")
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="key_assessments")
+    supervisor = models.ForeignKey(KeySupervisor, on_delete=models.PROTECT, related_name="assessments")
+    leader = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField(_("年度"))
+    grade = models.CharField(_("评价等次"), max_length=12, choices=Grade.choices)
+    text = models.TextField(_("评价意见"))
+    recorded_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("督办评价")
+        verbose_name_plural = _("督办评价")
+        ordering = ["proposal", "year", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "leader", "year"], name="uniq_key_assessment_year"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.supervisor} · {self.year} · {self.get_grade_display()}"
+
+
+class KeySummary(models.Model):
+    """重点提案办理情况总结 of a year: finalised by the proposals office, after which the year's assessments are kept
+    as they are."""
+
+    organization = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField(_("年度"))
+    finalized_at = models.DateTimeField(_("定稿时间"), null=True, blank=True)
+    finalized_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("重点提案办理情况总结")
+        verbose_name_plural = _("重点提案办理情况总结")
+        constraints = [models.UniqueConstraint(fields=["organization", "year"], name="uniq_key_summary_year")]
+
+    def __str__(self) -> str:
+        return f"{self.organization} · {self.year}"
 
 
 class KeyInstruction(models.Model):

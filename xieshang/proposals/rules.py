@@ -7,6 +7,7 @@ from __future__ import annotations
 import rules
 
 from xieshang.accounts.rules import (
+    is_committee_staff,
     is_leader,
     is_member,
     is_proposals_staff,
@@ -82,17 +83,51 @@ rules.add_perm("proposals.view_statistics", is_overseer)
 rules.add_perm("proposals.view_unit_inbox", is_unit_officer)
 rules.add_perm("proposals.view_key_proposals", is_leader | is_proposals_staff | is_supervisor)
 
+
 # Key proposals (重点提案, decision 0028): the proposals office puts candidates forward, records the chairpersons'
 # meeting's decision, publishes it and plans the supervision; the units report progress on their own key proposals;
 # leaders write instructions. The published list is read by everyone who works on proposals.
-rules.add_perm("proposals.propose_key", is_proposals_staff)
+@rules.predicate
+def staff_of_proposal_committee(user, obj=None) -> bool:
+    """Staff of the special committee the proposal belongs to (decision 0031)."""
+    from .selectors import staff_committee_ids
+
+    if obj is None:
+        return False
+    proposal = _proposal(obj)
+    return bool(proposal.committee_id) and proposal.committee_id in staff_committee_ids(user, proposal.organization_id)
+
+
+@rules.predicate
+def supervises_key(user, obj=None) -> bool:
+    """A supervising leader of the key proposal with a platform account (either side)."""
+    from .models import KeySupervisor
+
+    if obj is None or not getattr(user, "is_authenticated", False):
+        return False
+    return KeySupervisor.objects.filter(proposal_id=_proposal(obj).pk, user_id=user.pk).exists()
+
+
+# Candidates come from the proposals office, the proposal's handling units and its special committee (decision 0031).
+rules.add_perm("proposals.propose_key", is_proposals_staff | officer_of_assigned_unit | staff_of_proposal_committee)
 rules.add_perm("proposals.decide_key", is_proposals_staff)
 rules.add_perm("proposals.plan_key_supervision", is_proposals_staff)
 rules.add_perm("proposals.report_key_progress", officer_of_assigned_unit)
 rules.add_perm("proposals.instruct_key", is_leader)
+# Supervision meetings (提案办理协商), the supervisor's assessment and the year's summary (decision 0031).
+rules.add_perm("proposals.hold_key_meeting", is_proposals_staff)
+rules.add_perm("proposals.assess_key", supervises_key)
+rules.add_perm("proposals.view_key_summary", is_overseer)
+rules.add_perm("proposals.finalize_key_summary", is_proposals_staff)
 rules.add_perm(
     "proposals.view_key_selection",
-    is_proposals_staff | is_supervisor | is_leader | is_member | is_standing_member | is_unit_officer,
+    is_proposals_staff
+    | is_supervisor
+    | is_leader
+    | is_member
+    | is_standing_member
+    | is_unit_officer
+    | is_committee_staff,
 )
 
 

@@ -26,6 +26,7 @@ from .models import (
     CoSignature,
     Countersign,
     HandlingContact,
+    KeyAssessment,
     KeyCandidate,
     KeyMeeting,
     KeyMilestone,
@@ -525,13 +526,67 @@ def contacts_awaiting(user: User, organization: Any) -> QuerySet[HandlingContact
 # key proposals: selection and supervision (decision 0028)
 
 
+def staff_committee_ids(user: User, organization_id: Any) -> set[int]:
+    """The special committees of the organization whose staff the user is (committee-staff grants naming one)."""
+    if user is None or not has_role(user, Role.COMMITTEE_STAFF, organization_id):
+        return set()
+    return set(
+        RoleGrant.objects.filter(
+            user_id=user.pk, organization_id=organization_id, role=Role.COMMITTEE_STAFF, committee__isnull=False
+        ).values_list("committee_id", flat=True)
+    )
+
+
+def key_proposable(user: User, organization: Organization | int) -> QuerySet[Proposal]:
+    """Filed proposals not yet key nor candidates that a handling unit's officer (his units' assignments) or a
+    special committee's staff (the committee's proposals) may put forward (decision 0031)."""
+    org_id = _org_id(organization)
+    units = officer_unit_ids(user, org_id)
+    committees = staff_committee_ids(user, org_id)
+    if not units and not committees:
+        return Proposal.objects.none()
+    mine = Q(committee_id__in=committees)
+    if units:
+        mine |= Q(Exists(Assignment.objects.filter(proposal_id=OuterRef("pk"), unit_id__in=units, status__in=ACTIVE)))
+    open_candidacy = KeyCandidate.objects.filter(proposal_id=OuterRef("pk"), status=KeyCandidate.Status.PROPOSED)
+    return (
+        Proposal.objects.filter(
+            mine,
+            organization_id=org_id,
+            kind=Proposal.Kind.PROPOSAL,
+            outcome=Proposal.Outcome.FILED,
+            is_key=False,
+            state__is_final=False,
+        )
+        .exclude(Exists(open_candidacy))
+        .order_by("number", "id")
+    )
+
+
+def key_assessments(proposal: Proposal) -> list[KeyAssessment]:
+    """The supervising leaders' assessments of the proposal's handling, by year."""
+    return list(proposal.key_assessments.select_related("supervisor").order_by("year", "supervisor_id", "id"))
+
+
+def disputed_contacts(organization: Organization | int) -> QuerySet[HandlingContact]:
+    """办理协商 records a member disputed, on proposals still open: flagged to the supervisors (decision 0031)."""
+    return (
+        HandlingContact.objects.filter(
+            proposal__organization_id=_org_id(organization), response=HandlingContact.Response.DISPUTED
+        )
+        .exclude(proposal__state__is_final=True)
+        .select_related("proposal", "assignment__unit", "responded_by")
+        .order_by("-responded_at", "-id")
+    )
+
+
 def open_key_candidates(organization: Organization | int) -> QuerySet[KeyCandidate]:
     """Candidates awaiting the chairpersons' meeting, in the order they were put forward."""
     return (
         KeyCandidate.objects.filter(
             proposal__organization_id=_org_id(organization), status=KeyCandidate.Status.PROPOSED
         )
-        .select_related("proposal", "proposed_by")
+        .select_related("proposal", "proposed_by", "proposer_unit", "proposer_committee")
         .order_by("proposed_at", "id")
     )
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 from xieshang.accounts.models import Role
 from xieshang.accounts.selectors import has_role
 from xieshang.core.names import named
-from xieshang.core.workbench import WorkItem, WorkSection
+from xieshang.core.workbench import WorkItem, WorkSection, head
 from xieshang.workflow.selectors import state_has, state_tag
 
 from . import selectors
@@ -136,11 +136,23 @@ def supervisor_section(user, organization):
     if organization is None or not has_role(user, Role.SUPERVISOR, organization):
         return None
     queue = selectors.supervisor_queue(organization)
+    items = [_item(p, _("答复待审核")) for p in queue[:SHOWN]]
+    # A member's dispute of a unit's contact record (办理协商) is flagged here until the proposal is closed.
+    disputed, disputed_total = head(selectors.disputed_contacts(organization), SHOWN)
+    items += [
+        WorkItem(
+            title=str(c.proposal),
+            url=c.proposal.get_absolute_url() + "#contacts",
+            overdue=True,
+            note=_("提案人对 %(unit)s 的办理沟通记录有异议") % {"unit": c.assignment.unit.name},
+        )
+        for c in disputed
+    ]
     return WorkSection(
         key="proposals_supervisor",
         title=_("提案答复督办审核"),
-        items=[_item(p, _("答复待审核")) for p in queue[:SHOWN]],
-        total=queue.count(),
+        items=items[:SHOWN],
+        total=queue.count() + disputed_total,
         more_url=_url("proposals:supervisor_queue"),
         empty_text=_("没有待审核的提案答复。承办单位提交答复并完成会签后，答复会出现在这里，审核通过后送达委员。"),
     )

@@ -29,8 +29,10 @@ def member_org(user: User, consultation: Any) -> int | None:
 
 def inviting_org(actor: User, consultation: Any) -> int:
     roles = roles_by_organization(actor)
+    # 提案办理协商 is run by the proposals office too (decision 0031).
+    staff = {Role.COMMITTEE_STAFF, Role.PROPOSALS_STAFF} if consultation.kind == "handling" else {Role.COMMITTEE_STAFF}
     for org_id in sorted(host_ids(consultation)):
-        if Role.COMMITTEE_STAFF in roles.get(org_id, ()):
+        if staff & roles.get(org_id, set()):
             return org_id
     raise PermissionDenied(NOT_PERMITTED)
 

@@ -16,7 +16,7 @@ from xieshang.core.services import require
 from xieshang.notifications.services import notify
 
 from .. import search_wiring
-from ..models import Consultation, Invitation
+from ..models import Consultation, Invitation, Kind
 from ._base import NOT_PERMITTED
 from .cross_region import inviting_org
 
@@ -35,7 +35,10 @@ def invite(
     """Each host invites its own people only: the invitation belongs to the inviting host."""
     require(actor, "consultations.invite", consultation, NOT_PERMITTED)
     org_id = (organization_id(organization) if organization is not None else None) or inviting_org(actor, consultation)
-    if Role.COMMITTEE_STAFF not in roles_by_organization(actor).get(org_id, ()):
+    staff = (
+        {Role.COMMITTEE_STAFF, Role.PROPOSALS_STAFF} if consultation.kind == Kind.HANDLING else {Role.COMMITTEE_STAFF}
+    )
+    if not staff & roles_by_organization(actor).get(org_id, set()):
         raise PermissionDenied(NOT_PERMITTED)
     users = list(users)
     outsiders = [u for u in users if org_id not in roles_by_organization(u)]

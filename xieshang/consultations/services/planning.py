@@ -20,7 +20,7 @@ from xieshang.workflow.selectors import state_ids_tagged
 
 from .. import search_wiring
 from ..models import Consultation, Kind
-from ..workflows import AWAITING_APPROVAL, CONSULTATION_WORKFLOW
+from ..workflows import AWAITING_APPROVAL, CONSULTATION_WORKFLOW, HANDLING_WORKFLOW
 from ._base import NOT_PERMITTED
 
 if TYPE_CHECKING:
@@ -61,8 +61,15 @@ def consultation_create(
     participants_note: str = "",
     starts_at: datetime | None = None,
     is_public: bool = True,
+    origin: Any = None,
 ) -> Consultation:
-    require(actor, "consultations.add_consultation", organization, NOT_PERMITTED)
+    """A consultation of the plan; or, with `origin` (the record it is held about), a 提案办理协商 that starts
+    scheduled in its own workflow (decision 0031). The caller checks who may hold one about its record."""
+    handling = kind == Kind.HANDLING
+    if handling != (origin is not None):
+        raise ValidationError({"kind": _("提案办理协商须从重点提案的督办页面发起。")})
+    if not handling:
+        require(actor, "consultations.add_consultation", organization, NOT_PERMITTED)
     hosts = list(hosts)
     _check_consultation(kind, title, venue, video_link, hosts, organization)
     if starts_at is not None and timezone.localdate(starts_at) != planned_date:
@@ -80,10 +87,12 @@ def consultation_create(
         committee=committee,
         participants_note=participants_note,
         is_public=is_public,
+        origin=origin,
         created_by=actor,
     )
+    key = HANDLING_WORKFLOW["key"] if handling else CONSULTATION_WORKFLOW["key"]
     with transaction.atomic():
-        workflow.start(actor=actor, obj=consultation, workflow_key=CONSULTATION_WORKFLOW["key"])
+        workflow.start(actor=actor, obj=consultation, workflow_key=key)
         consultation.hosts.set({organization, *hosts})
         search_wiring.index_consultation(consultation.pk)
         audit_record(actor=actor, action="consultations.create", obj=consultation, detail={"kind": kind})

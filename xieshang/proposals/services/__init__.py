@@ -57,6 +57,12 @@ from .key import (
     key_progress_report,
     key_supervisor_add,
 )
+from .key_supervision import (
+    key_assessment_record,
+    key_consultation_create,
+    key_meeting_invitees,
+    key_summary_finalize,
+)
 from .publishing import (
     COMMENT_MAX_CHARS,
     comment_add,
@@ -115,6 +121,10 @@ __all__ = [
     "key_milestone_add",
     "key_progress_report",
     "key_supervisor_add",
+    "key_assessment_record",
+    "key_consultation_create",
+    "key_meeting_invitees",
+    "key_summary_finalize",
     "mark_key",
     "micro_accept",
     "proposal_archive",

@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from xieshang.accounts.models import Role
 from xieshang.accounts.selectors import has_role, organization_id, users_with_role
@@ -36,7 +37,7 @@ from ..models import (
     KeySupervisor,
     Proposal,
 )
-from ..selectors import officer_unit_ids, settings_for, unit_officers
+from ..selectors import officer_unit_ids, settings_for, staff_committee_ids, unit_officers
 from ._base import audit, lock
 
 if TYPE_CHECKING:
@@ -76,12 +77,31 @@ def _must_be_key(proposal: Proposal) -> None:
 # selection
 
 
+def _proposer(actor: User, proposal: Proposal) -> dict[str, Any]:
+    """In whose name the actor puts the proposal forward: the proposals office (nothing to name), one of his units
+    holding an active assignment of it, or the special committee it belongs to whose staff he is (decision 0031)."""
+    if has_role(actor, Role.PROPOSALS_STAFF, proposal.organization_id):
+        return {}
+    mine = officer_unit_ids(actor, proposal.organization_id)
+    units = [u for u in _unit_ids(proposal) if u in mine]
+    if units:
+        return {"proposer_unit_id": sorted(units)[0]}
+    if proposal.committee_id and proposal.committee_id in staff_committee_ids(actor, proposal.organization_id):
+        return {"proposer_committee_id": proposal.committee_id}
+    raise PermissionDenied(PROPOSE_REFUSED)
+
+
+PROPOSE_REFUSED = _lazy("只有提案委员会、承办本提案的单位或本提案所属专门委员会可以推荐重点提案候选。")
+
+
 def key_candidate_propose(*, actor: User, proposal: Proposal, reason: str) -> KeyCandidate:
-    """Put a filed proposal forward as a key-proposal candidate, with the reason (proposals staff only)."""
-    require(actor, "proposals.propose_key", proposal, _("只有提案委员会工作人员可以推荐重点提案候选。"))
+    """Put a filed proposal forward as a key-proposal candidate, with the reason: the proposals office, a unit
+    handling it, or the special committee it belongs to."""
+    require(actor, "proposals.propose_key", proposal, PROPOSE_REFUSED)
     problem = text_error(reason, REASON_MAX, _("推荐理由"))
     if problem:
         raise ValidationError({"reason": problem})
+    proposer = _proposer(actor, proposal)
     with transaction.atomic():
         locked = lock(proposal)
         final = locked.state is None or locked.state.is_final
@@ -91,9 +111,25 @@ def key_candidate_propose(*, actor: User, proposal: Proposal, reason: str) -> Ke
             raise InvalidEdge(_("本提案已是重点提案。"))
         if KeyCandidate.objects.filter(proposal=locked, status=KeyCandidate.Status.PROPOSED).exists():
             raise InvalidEdge(_("本提案已在重点提案候选名单中，等待主席会议决定。"))
-        candidate = KeyCandidate.objects.create(proposal=locked, reason=reason.strip(), proposed_by=actor)
-        audit(actor, "key_candidate", locked, candidate=candidate.pk)
+        candidate = KeyCandidate.objects.create(proposal=locked, reason=reason.strip(), proposed_by=actor, **proposer)
+        audit(actor, "key_candidate", locked, candidate=candidate.pk, **proposer)
+        if proposer:
+            _tell_office_of_candidate(locked, candidate)
     return candidate
+
+
+def _tell_office_of_candidate(proposal: Proposal, candidate: KeyCandidate) -> None:
+    """A unit's or a committee's candidate is news for the proposals office, which prepares the meeting's list."""
+    notify(
+        recipients=list(users_with_role(proposal.organization_id, Role.PROPOSALS_STAFF)),
+        kind="proposal.key_candidate",
+        title=lambda: (
+            _("%(body)s 推荐《%(title)s》为重点提案候选") % {"body": candidate.proposer_body, "title": proposal.title}
+        ),
+        body=lambda: candidate.reason[:200],
+        url=proposal.get_absolute_url(),
+        organization=proposal.organization_id,
+    )
 
 
 def key_meeting_record(

@@ -142,6 +142,20 @@ def _office_forms(ctx, page, may, forms: _Forms) -> None:
         forms.add("refuse", ReasonForm)
 
 
+def _unit_key_candidate(ctx, page, user, may, my_assignments, forms: _Forms) -> None:
+    """A handling unit puts the proposal forward as a key-proposal candidate (decision 0031); the office has its own
+    form among its forms."""
+    p = page.proposal
+    active = [a for a in my_assignments if a.status in (Assignment.Status.PENDING, Assignment.Status.RECEIVED)]
+    if may["manage"] or not active or p.is_key or p.is_micro or p.outcome != Proposal.Outcome.FILED:
+        return
+    if p.state.is_final or not rules.has_perm("proposals.propose_key", user, p):
+        return
+    ctx["key_candidacy"] = open_candidacy(p)
+    if ctx["key_candidacy"] is None:
+        forms.add("key_candidate", KeyCandidateForm)
+
+
 def _unit_forms(ctx, page, my_assignments, lead_reply, forms: _Forms) -> None:
     """The handling unit: receipt, return, co-handler's opinion, reply, recontact, countersigning."""
     p = page.proposal
@@ -309,6 +323,7 @@ def page_context(request, page, given: dict) -> dict:
     _member_forms(ctx, page, user, may, forms)
     _office_forms(ctx, page, may, forms)
     _unit_forms(ctx, page, my_assignments, lead_reply, forms)
+    _unit_key_candidate(ctx, page, user, may, my_assignments, forms)
     if "approve_reply" in allowed:
         forms.add("approve", ApproveForm)
     if "send_back" in allowed:

@@ -137,7 +137,12 @@ def supervisor_queue_view(request):
     organization = org_or_404(request)
     need_role(request, organization, Role.SUPERVISOR, STAFF)
     page = paginate(request, selectors.supervisor_queue(organization))
-    return render(request, "proposals/supervisor_queue.html", {"page": page, "today": timezone.localdate()})
+    disputed = list(selectors.disputed_contacts(organization)[:50])
+    return render(
+        request,
+        "proposals/supervisor_queue.html",
+        {"page": page, "today": timezone.localdate(), "disputed": disputed},
+    )
 
 
 @login_required
