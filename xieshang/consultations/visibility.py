@@ -160,6 +160,7 @@ CONVENER = Relation(
     label=gettext_lazy("召集人"),
 )
 
+
 # The staff of another domain's record whose recommendation or promise this outcome tracks (consultations.origins).
 def _origin_staff(user, outcome) -> bool:
     if origins.origin_staff(user, outcome):
