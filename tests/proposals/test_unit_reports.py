@@ -227,6 +227,8 @@ def test_the_report_page_links_each_figure_to_its_records_and_downloads(client, 
     document = Document(io.BytesIO(docx.content))
     cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
     assert "逾期答复" in cells and cells[cells.index("逾期答复") + 1] == "1"
+    pdf = client.get(reverse("proposals:unit_report_document", args=[report.pk, "pdf"]))
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     # An officer of another unit may not read it, nor its records.
     login(client, w.officers[1])
     assert client.get(report.get_absolute_url()).status_code == 403
