@@ -401,20 +401,14 @@ def call_summary(call: Call, top: int = 10) -> dict[str, Any]:
     }
 
 
-def unit_promises(
-    organization_id: int, unit_ids: Any = None, start: Any = None, end: Any = None
-) -> QuerySet[Outcome]:
+def unit_promises(organization_id: int, unit_ids: Any = None) -> QuerySet[Outcome]:
     """The promises of proposal replies (source "promise") owned by the given handling units (every unit when None),
-    tracked in [start, end] (dates, inclusive; None leaves that side open), each annotated `kept`: its state carries
-    the done tag (decision 0025; the units' evaluation reads them, decision 0030)."""
+    each annotated `kept`: its state carries the done tag (decision 0025; the units' evaluation reads them, decision
+    0030, and picks the year's by their replies)."""
     from django.db.models import BooleanField, ExpressionWrapper
 
     qs = Outcome.objects.filter(organization_id=organization_id, source=Outcome.Source.PROMISE)
     if unit_ids is not None:
         qs = qs.filter(owner_unit_id__in=list(unit_ids))
-    if start is not None:
-        qs = qs.filter(created_at__date__gte=start)
-    if end is not None:
-        qs = qs.filter(created_at__date__lte=end)
     done = Q(state_id__in=state_ids_tagged(DONE))
     return qs.annotate(kept=ExpressionWrapper(done, output_field=BooleanField())).select_related("state", "owner_unit")

@@ -19,6 +19,7 @@ def builders() -> list[tuple[str, Callable[[DemoContext], None]]]:
         organization,
         proposals,
         registers,
+        unit_reports,
     )
 
     return [
@@ -33,4 +34,6 @@ def builders() -> list[tuple[str, Callable[[DemoContext], None]]]:
         ("activities", activities.build),
         ("registers", registers.build),
         ("announcements", announcements.build),
+        # after the consultations builder: the report year's promises are outcomes (decision 0030)
+        ("unit_reports", unit_reports.build),
     ]

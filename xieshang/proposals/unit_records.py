@@ -4,7 +4,7 @@ and the units' evaluation are built from these functions only, and every figure 
 The year is the calendar year. A unit's part (lead, co, split, micro-proposal) counts in the year it was assigned
 (returned and replaced parts do not: the unit did not handle them); a first-round reply in the year it was submitted
 (on time or late, as judged then); a grade in the year the reply reached the member (the current round's reply, with
-the supervisor's grade); a rating in the year it was given; a promise in the year it was made (the reply reached the
+the supervisor's grade); a rating in the year it was given; a promise in the year it was made (its reply reached the
 member), and its state today: kept on time (done on or before the promised date), kept late, open (not yet due) or
 overdue (past the date, or closed without being carried out)."""
 
@@ -67,7 +67,12 @@ def ratings(organization_id: int, unit_ids: Iterable[int] | None, year: int) -> 
 
 
 def promises(organization_id: int, unit_ids: Iterable[int] | None, year: int) -> QuerySet[Any]:
-    return unit_promises(organization_id, unit_ids, date(year, 1, 1), date(year, 12, 31))
+    """The promises made in the year: those of replies that reached the member in it (a promise is tracked from
+    then; its outcome's origin is the reply)."""
+    made = Reply.objects.filter(
+        _in_year("sent_at", year), proposal__organization_id=organization_id, promise_due_on__isnull=False
+    ).values("pk")
+    return unit_promises(organization_id, None if unit_ids is None else list(unit_ids)).filter(origin_id__in=made)
 
 
 def _promise_states(today: date) -> dict[str, Q]:
