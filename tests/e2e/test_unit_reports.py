@@ -178,7 +178,7 @@ def test_unit_report_drafted_returned_published_downloaded_and_units_ranked(
         office.locator("#act-weights").get_by_role("button", name=t("保存权重")).click()
         ranking = office.get_by_test_id("ranking")
         row = ranking.locator('tr[data-unit="市住房局"]')
-        # on time 0 % × 50, satisfaction 100 % × 30, grades (B) 100 % × 10; no promise settled yet: (0 + 3000 + 1000) / 90
+        # on time 0 % × 50, satisfaction 100 % × 30, grades (B) 100 % × 10, no promise settled: (0 + 3000 + 1000) / 90
         expected = unit_records.evaluation(organization.pk, YEAR)[0]
         assert expected.unit == "市住房局" and expected.score == 44.4
         expect(row.locator("[data-score]")).to_have_text("44.4")

@@ -183,8 +183,16 @@ def test_who_reads_a_report(year_of_work):
     ("values", "field", "message"),
     [
         ({"on_time": -10, "satisfaction": 60, "promises": 40, "grades": 10}, "on_time", "权重不能为负数。"),
-        ({"on_time": 30, "satisfaction": 40, "promises": 10, "grades": 10}, "__all__", "各项权重之和应为 100，现在是 90。"),
-        ({"on_time": 30, "satisfaction": None, "promises": 60, "grades": 10}, "satisfaction", "请填写 0 到 100 之间的整数。"),
+        (
+            {"on_time": 30, "satisfaction": 40, "promises": 10, "grades": 10},
+            "__all__",
+            "各项权重之和应为 100，现在是 90。",
+        ),
+        (
+            {"on_time": 30, "satisfaction": None, "promises": 60, "grades": 10},
+            "satisfaction",
+            "请填写 0 到 100 之间的整数。",
+        ),
         ({"on_time": 130, "satisfaction": 0, "promises": 0, "grades": 0}, "on_time", "权重不能超过 100。"),
     ],
 )

@@ -132,4 +132,3 @@ def build(ctx) -> None:
         clock.value = real_now
         unit_reports.evaluation_weights_save(actor=staff, organization=organization, **WEIGHTS)
     ctx.say(f"  {len(busy)} units' {REPORT_YEAR} handling reports, the report year's promises carried out")
-

@@ -111,10 +111,18 @@ MEASURES: tuple[Measure, ...] = (
     Measure("grade_c", _("C类答复"), graded_replies, lambda t: Q(grade="C"), "assignment__unit_id"),
     Measure("rated", _("委员评价（人次）"), ratings, unit_path="reply__assignment__unit_id"),
     Measure(
-        "satisfied", _("满意"), ratings, lambda t: Q(satisfaction=Rating.Satisfaction.SATISFIED), "reply__assignment__unit_id"
+        "satisfied",
+        _("满意"),
+        ratings,
+        lambda t: Q(satisfaction=Rating.Satisfaction.SATISFIED),
+        "reply__assignment__unit_id",
     ),
     Measure(
-        "basic", _("基本满意"), ratings, lambda t: Q(satisfaction=Rating.Satisfaction.BASIC), "reply__assignment__unit_id"
+        "basic",
+        _("基本满意"),
+        ratings,
+        lambda t: Q(satisfaction=Rating.Satisfaction.BASIC),
+        "reply__assignment__unit_id",
     ),
     Measure(
         "dissatisfied",
@@ -248,9 +256,7 @@ def evaluation(organization_id: int, year: int, weights: UnitEvaluationWeights |
     from xieshang.accounts.models import HandlingUnit
 
     weights = weights or UnitEvaluationWeights.for_organization(organization_id)
-    units = dict(
-        HandlingUnit.objects.filter(organization_id=organization_id, is_active=True).values_list("id", "name")
-    )
+    units = dict(HandlingUnit.objects.filter(organization_id=organization_id, is_active=True).values_list("id", "name"))
     found = counts(organization_id, list(units), year)
     rows = []
     for unit_id, name in units.items():
@@ -287,10 +293,7 @@ def evaluation_xlsx(organization: Any, year: int, rows: list[Ranked], weights: U
     sheet.append([safe_cell(str(organization)), safe_cell(str(_("%(year)s 年度") % {"year": year}))])
     sheet.append(
         [safe_cell(str(_("权重")))]
-        + [
-            safe_cell(f"{RATE_LABELS[rate]} {getattr(weights, weight_field)}%")
-            for weight_field, rate in WEIGHT_FIELDS
-        ]
+        + [safe_cell(f"{RATE_LABELS[rate]} {getattr(weights, weight_field)}%") for weight_field, rate in WEIGHT_FIELDS]
     )
     header = [_("排名"), _("承办单位"), _("综合得分")] + [label for _key, label in RATES]
     header += [BY_KEY[k].label for k in ("replied", "on_time", "rated", "promises", "kept_on_time")]

@@ -30,7 +30,8 @@ def figure_rows(figures: dict[str, Any]) -> list[tuple[str, list[tuple[str, str,
         for label, keys in unit_records.GROUPS
     ]
     rates = [
-        (key, str(label), "-" if figures.get(key) is None else f"{figures[key]:g}%") for key, label in unit_records.RATES
+        (key, str(label), "-" if figures.get(key) is None else f"{figures[key]:g}%")
+        for key, label in unit_records.RATES
     ]
     groups.append((_("比率"), rates))
     return groups

@@ -29,8 +29,7 @@ AUDIT_LABELS = {
 def officer_section(user, organization):
     """The officer's reports still to write or to correct, and this year's report of each of his units."""
     from .models import UnitReport
-    from .selectors import officer_unit_ids
-    from .selectors import report_year
+    from .selectors import officer_unit_ids, report_year
 
     if organization is None or not has_role(user, Role.UNIT_OFFICER, organization):
         return None

@@ -50,9 +50,7 @@ def _office(actor: User, organization_id: Any) -> None:
 
 def _status(report: UnitReport, *allowed: str) -> None:
     if report.status not in allowed:
-        raise InvalidEdge(
-            _("这份总结当前为“%(status)s”，不能执行此操作。") % {"status": report.get_status_display()}
-        )
+        raise InvalidEdge(_("这份总结当前为“%(status)s”，不能执行此操作。") % {"status": report.get_status_display()})
 
 
 def _percent(value: float | None) -> str:
@@ -135,7 +133,9 @@ def unit_report_draft(*, actor: User, unit: HandlingUnit, year: int) -> UnitRepo
     _officer_of(actor, unit)
     this_year = timezone.localdate().year
     if not FIRST_YEAR <= year <= this_year:
-        raise ValidationError({"year": _("年度应在 %(first)s 至 %(last)s 之间。") % {"first": FIRST_YEAR, "last": this_year}})
+        raise ValidationError(
+            {"year": _("年度应在 %(first)s 至 %(last)s 之间。") % {"first": FIRST_YEAR, "last": this_year}}
+        )
     found = UnitReport.objects.filter(unit=unit, year=year).first()
     if found is not None:
         return found
@@ -205,8 +205,10 @@ def unit_report_submit(*, actor: User, report: UnitReport) -> UnitReport:
         notify(
             recipients=users_with_role(locked.organization_id, Role.PROPOSALS_STAFF),
             kind="proposal.unit_report",
-            title=lambda: _("%(unit)s提交了%(year)s年度提案办理工作总结，请审核")
-            % {"unit": locked.unit.name, "year": locked.year},
+            title=lambda: (
+                _("%(unit)s提交了%(year)s年度提案办理工作总结，请审核")
+                % {"unit": locked.unit.name, "year": locked.year}
+            ),
             url=locked.get_absolute_url(),
             organization=locked.organization_id,
         )
@@ -293,14 +295,11 @@ def evaluation_weights_save(
         raise ValidationError(errors)
     total = sum(values.values())
     if total != 100:
-        raise ValidationError(
-            {"__all__": _("各项权重之和应为 100，现在是 %(total)s。") % {"total": total}}
-        )
+        raise ValidationError({"__all__": _("各项权重之和应为 100，现在是 %(total)s。") % {"total": total}})
     with transaction.atomic():
-        row = (
-            UnitEvaluationWeights.objects.select_for_update().filter(organization_id=org_id).first()
-            or UnitEvaluationWeights(organization_id=org_id)
-        )
+        row = UnitEvaluationWeights.objects.select_for_update().filter(
+            organization_id=org_id
+        ).first() or UnitEvaluationWeights(organization_id=org_id)
         for name, value in values.items():
             setattr(row, name, value)
         row.updated_by, row.updated_at = actor, timezone.now()

@@ -11,7 +11,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -21,10 +20,10 @@ from xieshang.core.idempotency import once_per_submission
 from xieshang.core.views import REFUSALS, act, refusal_text, submit
 
 from .. import selectors, unit_records
-from ..page_queries import mask_contacts
 from .. import unit_report_documents as documents
 from ..forms import EvaluationWeightsForm, UnitReportForm, UnitReportReturnForm, UnitYearForm
 from ..models import UnitEvaluationWeights, UnitReport
+from ..page_queries import mask_contacts
 from ..services import unit_reports as services
 from .common import need, org_or_404, paginate
 from .reports import _file
