@@ -279,3 +279,27 @@ def test_the_weights_page_keeps_what_was_typed_and_the_ranking_exports(client, y
     assert client.get(reverse("proposals:unit_evaluation")).status_code == 403
     login(client, w.leader)
     assert "市住房局" in client.get(reverse("proposals:unit_evaluation")).content.decode()
+
+
+@pytest.mark.parametrize(("page", "pinned"), [("ranking", 12), ("reports", 8), ("records", 7)])
+def test_the_lists_query_counts_do_not_grow_with_the_records(client, world, django_assert_num_queries, page, pinned):
+    w = world
+    make_proposal(w, title="关于第一件的建议", to="rated")
+    report = unit_reports.unit_report_draft(actor=w.officers[0], unit=w.units[0], year=YEAR)
+    url = {
+        "ranking": reverse("proposals:unit_evaluation") + f"?year={YEAR}",
+        "reports": reverse("proposals:unit_reports") + f"?year={YEAR}",
+        "records": reverse("proposals:unit_report_records", args=[report.pk, "lead"]),
+    }[page]
+    login(client, w.staff)
+    client.get(url)
+    with django_assert_num_queries(pinned):
+        client.get(url)
+    for i in range(2):
+        make_proposal(w, title=f"关于第{i + 2}件的建议", to="rated")
+    unit_reports.unit_report_draft(actor=w.officers[1], unit=w.units[1], year=YEAR)
+    client.get(url)
+    with django_assert_num_queries(pinned):
+        html = client.get(url).content.decode()
+    if page == "records":
+        assert "关于第3件的建议" in html

@@ -1,6 +1,6 @@
 """What the units' annual reports and evaluation (decision 0030) register: workbench sections for the unit officer
-(his units' reports to write), the proposals office (the reports and the ranking) and the leaders and supervisors
-(the top of the ranking), and the audit log's labels of their actions."""
+(his units' reports to write), and links for the proposals office, the leaders and the supervisors (the reports and
+the ranking), and the audit log's labels of their actions."""
 
 from __future__ import annotations
 
@@ -67,42 +67,25 @@ def officer_section(user, organization):
 
 
 def overseer_section(user, organization):
-    """The office: links only (no query: the staff workbench stays as cheap as it is); leaders and supervisors: the
-    top of the year's ranking."""
-    from . import unit_records
-    from .selectors import default_report_year as default_year
-
+    """Links for the office, the supervisors and the leaders, without a query: the workbenches' query counts are
+    pinned (bench/pages, the leaders' workbench test), and the ranking is one click away."""
     if organization is None:
+        return None
+    staff = has_role(user, Role.PROPOSALS_STAFF, organization)
+    if not (staff or has_role(user, Role.LEADER, organization) or has_role(user, Role.SUPERVISOR, organization)):
         return None
     links = [
         (_("承办单位年度办理工作总结"), reverse("proposals:unit_reports")),
         (_("承办单位办理工作评价"), reverse("proposals:unit_evaluation")),
     ]
-    if has_role(user, Role.PROPOSALS_STAFF, organization):
-        return WorkSection(
-            key="proposals_unit_evaluation",
-            title=_("承办单位总结与评价"),
-            empty_text=_("审核承办单位提交的年度办理工作总结，查看按期答复率、满意率和承诺兑现情况的评价排名。"),
-            links=links,
-        )
-    if not (has_role(user, Role.LEADER, organization) or has_role(user, Role.SUPERVISOR, organization)):
-        return None
-    year = default_year(organization)
-    ranked = [r for r in unit_records.evaluation(organization.pk, year) if r.rank is not None]
-    items = [
-        WorkItem(
-            title=_("第%(rank)s名 %(unit)s：%(score)s分") % {"rank": r.rank, "unit": r.unit, "score": r.score},
-            url=reverse("proposals:unit_evaluation") + f"?year={year}",
-        )
-        for r in ranked[:SHOWN]
-    ]
     return WorkSection(
         key="proposals_unit_evaluation",
-        title=_("%(year)s年度承办单位办理工作评价") % {"year": year},
-        items=items,
-        total=len(ranked),
-        more_url=reverse("proposals:unit_evaluation") + f"?year={year}",
-        empty_text=_("本年度尚无承办单位的办理数据。"),
+        title=_("承办单位总结与评价"),
+        empty_text=(
+            _("审核承办单位提交的年度办理工作总结，查看按期答复率、满意率和承诺兑现情况的评价排名。")
+            if staff
+            else _("查看承办单位年度办理工作总结和按期答复率、满意率、承诺兑现情况的评价排名。")
+        ),
         links=links,
     )
 
