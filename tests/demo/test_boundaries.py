@@ -45,6 +45,7 @@ def test_builders_run_in_a_plain_order():
         "activities",
         "registers",
         "announcements",
+        "unit_reports",
     ]
 
 
