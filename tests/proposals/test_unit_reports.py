@@ -227,6 +227,10 @@ def test_the_report_page_links_each_figure_to_its_records_and_downloads(client, 
     html = client.get(report.get_absolute_url()).content.decode()
     late_url = reverse("proposals:unit_report_records", args=[report.pk, "late"])
     assert f'href="{late_url}"' in html
+    # every count links to its records ("rated" included), the rates do not
+    assert reverse("proposals:unit_report_records", args=[report.pk, "rated"]) in html
+    assert reverse("proposals:unit_report_records", args=[report.pk, "lead"]) in html
+    assert "records/on_time_rate/" not in html
     listing = client.get(late_url).content.decode()
     assert w.second.title in listing and w.first.title not in listing
     docx = client.get(reverse("proposals:unit_report_document", args=[report.pk, "docx"]))
@@ -303,3 +307,18 @@ def test_the_lists_query_counts_do_not_grow_with_the_records(client, world, djan
         html = client.get(url).content.decode()
     if page == "records":
         assert "关于第3件的建议" in html
+
+
+def test_an_officer_lists_his_units_report_and_the_others_published_ones(client, year_of_work):
+    w = year_of_work
+    own = unit_reports.unit_report_draft(actor=w.officers[1], unit=w.units[1], year=YEAR)
+    other = unit_reports.unit_report_draft(actor=w.officers[0], unit=w.units[0], year=YEAR)
+    login(client, w.officers[1])
+    html = client.get(reverse("proposals:unit_reports") + f"?year={YEAR}").content.decode()
+    assert own.get_absolute_url() in html and other.get_absolute_url() not in html
+    UnitReport.objects.filter(pk=other.pk).update(status="published")
+    html = client.get(reverse("proposals:unit_reports") + f"?year={YEAR}").content.decode()
+    assert other.get_absolute_url() in html
+    login(client, w.lead)
+    html = client.get(reverse("proposals:unit_reports") + f"?year={YEAR}").content.decode()
+    assert other.get_absolute_url() in html and own.get_absolute_url() not in html

@@ -127,7 +127,12 @@ def build(ctx) -> None:
         _carry_out_promises(rng, clock, officer_of, organization.pk)
         counted = unit_records.counts(organization.pk, sorted(units), REPORT_YEAR)
         busy = [units[u] for u in sorted(units, key=lambda u: units[u].name) if any(counted[u].values())]
-        for i, unit in enumerate(busy):
+        # The demo unit account's report was sent back: its officer finds the reason on his workbench.
+        demo_unit = next((unit for user, unit in data["unit_officers"] if user == data["accounts"]["unit"]), None)
+        if demo_unit is not None:
+            busy = [demo_unit] + [u for u in busy if u.pk != demo_unit.pk]
+            _write_report(rng, clock, data["accounts"]["unit"], staff, demo_unit, "returned")
+        for i, unit in enumerate(busy[1:] if demo_unit is not None else busy):
             _write_report(rng, clock, officer_of[unit.pk], staff, unit, FATES[i % len(FATES)])
         clock.value = real_now
         unit_reports.evaluation_weights_save(actor=staff, organization=organization, **WEIGHTS)

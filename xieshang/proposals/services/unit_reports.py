@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from xieshang.accounts.models import HandlingUnit, Role
@@ -24,6 +25,7 @@ from xieshang.notifications.services import notify
 from xieshang.workflow.exceptions import InvalidEdge
 
 from .. import unit_records
+from ..documents import conference_name
 from ..models import UnitEvaluationWeights, UnitReport
 from ..selectors import officer_unit_ids, unit_officers
 from ._base import audit
@@ -54,7 +56,7 @@ def _status(report: UnitReport, *allowed: str) -> None:
 
 
 def _percent(value: float | None) -> str:
-    return "-" if value is None else f"{value:g}%"
+    return str(_("不适用")) if value is None else f"{value:g}%"
 
 
 def draft_title(unit: HandlingUnit, year: int) -> str:
@@ -75,7 +77,7 @@ def draft_text(unit: HandlingUnit, year: int, figures: dict[str, Any]) -> str:
         )
         % {
             "year": year,
-            "org": organization.name,
+            "org": conference_name(organization),
             "total": f["lead"] + f["co"] + f["split"],
             "lead": f["lead"],
             "co": f["co"],
@@ -115,7 +117,7 @@ def draft_text(unit: HandlingUnit, year: int, figures: dict[str, Any]) -> str:
         )
         % {
             "promises": f["promises"],
-            "day": timezone.localdate().isoformat(),
+            "day": date_format(timezone.localdate()),
             "kept": f["kept_on_time"],
             "late": f["kept_late"],
             "open": f["open"],

@@ -61,7 +61,8 @@ def unit_reports_view(request):
         if not overseer:
             shown = shown.filter(pk__in=sorted(mine))
         units = [{"unit": u, "report": by_unit.get(u.pk), "mine": u.pk in mine} for u in shown]
-        reports = [r for r in reports if r.status == UnitReport.Status.PUBLISHED and r.unit_id not in by_unit]
+        listed = {row["unit"].pk for row in units}
+        reports = [r for r in reports if r.status == UnitReport.Status.PUBLISHED and r.unit_id not in listed]
     return render(
         request,
         "proposals/unit_reports.html",
