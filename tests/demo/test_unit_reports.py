@@ -40,3 +40,11 @@ def test_the_demo_units_report_their_year_and_are_ranked():
     assert len(scores) >= 4 and max(scores) - min(scores) >= 10
     assert len({r.rank for r in rows if r.rank}) >= 4
     assert UnitEvaluationWeights.objects.get(organization=org).satisfaction == 40
+    # the demo unit account finds its report sent back, with the reason, on its workbench
+    demo_officer = ctx.data["accounts"]["unit"]
+    mine = reports.get(unit__in=[u for user, u in ctx.data["unit_officers"] if user == demo_officer])
+    assert mine.status == "returned" and mine.return_reason
+    from xieshang.core.workbench import sections_for
+
+    section = next(s for s in sections_for(demo_officer, org) if s.key == "proposals_unit_reports")
+    assert mine.get_absolute_url() in [item.url for item in section.items]

@@ -322,3 +322,22 @@ def test_an_officer_lists_his_units_report_and_the_others_published_ones(client,
     login(client, w.lead)
     html = client.get(reverse("proposals:unit_reports") + f"?year={YEAR}").content.decode()
     assert other.get_absolute_url() in html and own.get_absolute_url() not in html
+
+
+def test_the_public_portal_shows_published_reports_only_with_contacts_masked(client, year_of_work):
+    w = year_of_work
+    report = unit_reports.unit_report_draft(actor=w.officers[0], unit=w.units[0], year=YEAR)
+    unit_reports.unit_report_save(
+        actor=w.officers[0], report=report, title=report.title, text="联系人王科长，电话 13912345678。"
+    )
+    index = reverse("proposals:public_unit_reports", args=[w.org.code])
+    page = reverse("proposals:public_unit_report", args=[w.org.code, report.pk])
+    assert report.title not in client.get(index).content.decode()
+    assert client.get(page).status_code == 404
+    unit_reports.unit_report_submit(actor=w.officers[0], report=report)
+    unit_reports.unit_report_accept(actor=w.staff, report=report)
+    assert client.get(page).status_code == 404  # accepted is not yet published
+    unit_reports.unit_report_publish(actor=w.staff, report=report)
+    assert report.title in client.get(index).content.decode()
+    html = client.get(page).content.decode()
+    assert "13912345678" not in html and "逾期答复" in html
