@@ -46,6 +46,7 @@ def test_builders_run_in_a_plain_order():
         "registers",
         "announcements",
         "personal_data",
+        "unit_reports",
     ]
 
 

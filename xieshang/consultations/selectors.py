@@ -419,3 +419,16 @@ def call_summary(call: Call, top: int = 10) -> dict[str, Any]:
         "supports": call.entries.aggregate(n=Count("supports"))["n"] or 0,
         "top": list(published_entries(call)[:top]),
     }
+
+
+def unit_promises(organization_id: int, unit_ids: Any = None) -> QuerySet[Outcome]:
+    """The promises of proposal replies (source "promise") owned by the given handling units (every unit when None),
+    each annotated `kept`: its state carries the done tag (decision 0025; the units' evaluation reads them, decision
+    0030, and picks the year's by their replies)."""
+    from django.db.models import BooleanField, ExpressionWrapper
+
+    qs = Outcome.objects.filter(organization_id=organization_id, source=Outcome.Source.PROMISE)
+    if unit_ids is not None:
+        qs = qs.filter(owner_unit_id__in=list(unit_ids))
+    done = Q(state_id__in=state_ids_tagged(DONE))
+    return qs.annotate(kept=ExpressionWrapper(done, output_field=BooleanField())).select_related("state", "owner_unit")

@@ -20,6 +20,7 @@ def builders() -> list[tuple[str, Callable[[DemoContext], None]]]:
         personal_data,
         proposals,
         registers,
+        unit_reports,
     )
 
     return [
@@ -35,4 +36,6 @@ def builders() -> list[tuple[str, Callable[[DemoContext], None]]]:
         ("registers", registers.build),
         ("announcements", announcements.build),
         ("personal_data", personal_data.build),
+        # after the consultations builder: the report year's promises are outcomes (decision 0030)
+        ("unit_reports", unit_reports.build),
     ]

@@ -19,6 +19,7 @@ class ProposalsConfig(AppConfig):
             rules,  # noqa: F401 - registers the permissions
             search_wiring,
             timeline,
+            unit_wiring,
             wiring,
             workflows,
         )
@@ -33,6 +34,7 @@ class ProposalsConfig(AppConfig):
         figures.register()
         opendata.register()
         promises.register()
+        unit_wiring.register()
 
         # Cache coherence (decision 0008): a saved or deleted settings row is read again.
         def settings_changed(instance, **kwargs):

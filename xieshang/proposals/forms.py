@@ -634,3 +634,39 @@ class KeyProgressForm(forms.Form):
 class KeyInstructionForm(forms.Form):
     text = forms.CharField(label=_("批示内容"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
     instructed_on = forms.DateField(label=_("批示日期"), widget=DATE, required=False)
+
+
+# Units' annual handling reports and the evaluation's weights (decision 0030).
+
+
+class UnitReportForm(forms.Form):
+    title = forms.CharField(label=_("标题"), max_length=120, required=False)
+    text = forms.CharField(
+        label=_("正文"),
+        widget=forms.Textarea(attrs={"rows": 18}),
+        required=False,
+        help_text=_("数字取自本单位的办理记录（见右侧数据表）；括号内的提示请改写为本单位的做法。"),
+    )
+
+
+class UnitReportReturnForm(forms.Form):
+    reason = forms.CharField(
+        label=_("退回理由"), widget=forms.Textarea(attrs={"rows": 3}), required=False, help_text=_("承办单位可见。")
+    )
+
+
+class EvaluationWeightsForm(forms.Form):
+    """Whole percents; the service refuses negative weights and a sum other than 100 with the reason."""
+
+    on_time = forms.IntegerField(label=_("按期答复率权重（%）"), required=False)
+    satisfaction = forms.IntegerField(label=_("满意率权重（%）"), required=False)
+    promises = forms.IntegerField(label=_("承诺按期兑现率权重（%）"), required=False)
+    grades = forms.IntegerField(label=_("解决落实率权重（%）"), required=False)
+
+
+class UnitYearForm(forms.Form):
+    year = forms.TypedChoiceField(label=_("年度"), coerce=int, required=False)
+
+    def __init__(self, *args, years, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [(y, str(y)) for y in years]

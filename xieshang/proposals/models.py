@@ -856,3 +856,85 @@ class KeyInstruction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.leader_name}：{self.text[:30]}"
+
+
+# Units' annual handling reports (承办单位年度办理工作总结) and the evaluation of units. Decision 0030.
+
+
+class UnitReport(models.Model):
+    """A handling unit's annual report on its handling of proposals: drafted from its records (the figures), edited
+    by its officer, submitted, reviewed by the proposals office (accepted or sent back with a reason) and published.
+    `figures` keeps the counts as they stood when the unit submitted, so the reviewed and published text and its
+    table agree; before that the page counts afresh."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("草稿")
+        SUBMITTED = "submitted", _("已提交，待审核")
+        RETURNED = "returned", _("已退回修改")
+        ACCEPTED = "accepted", _("审核通过，待公布")
+        PUBLISHED = "published", _("已公布")
+
+    organization = models.ForeignKey("accounts.Organization", on_delete=models.CASCADE, related_name="unit_reports")
+    unit = models.ForeignKey("accounts.HandlingUnit", on_delete=models.PROTECT, related_name="annual_reports")
+    year = models.PositiveSmallIntegerField(_("年度"))
+    title = models.CharField(_("标题"), max_length=120)
+    text = models.TextField(_("正文"))
+    figures = models.JSONField(_("提交时的数据"), default=dict, blank=True)
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    return_reason = models.TextField(_("退回理由"), blank=True)
+    published_at = models.DateTimeField(_("公布时间"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("承办单位年度办理工作总结")
+        verbose_name_plural = _("承办单位年度办理工作总结")
+        ordering = ["-year", "unit__name", "id"]
+        constraints = [models.UniqueConstraint(fields=["unit", "year"], name="uniq_unit_report_year")]
+        indexes = [models.Index(fields=["organization", "year", "status"], name="unit_report_org_idx")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("proposals:unit_report", args=[self.pk])
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in (self.Status.DRAFT, self.Status.RETURNED)
+
+
+class UnitEvaluationWeights(OrganizationSettings):
+    """承办单位办理工作评价: the weights (in percent, summing to 100) of the rates that make a unit's score. The
+    organization's row, or the defaults below when it has none (OrganizationSettings)."""
+
+    organization = models.OneToOneField(
+        "accounts.Organization", on_delete=models.CASCADE, related_name="unit_evaluation_weights"
+    )
+    on_time = models.PositiveSmallIntegerField(_("按期答复率权重（%）"), default=30)
+    satisfaction = models.PositiveSmallIntegerField(_("满意率权重（%）"), default=40)
+    promises = models.PositiveSmallIntegerField(_("承诺按期兑现率权重（%）"), default=20)
+    grades = models.PositiveSmallIntegerField(_("解决落实率权重（%）"), default=10)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("承办单位评价权重")
+        verbose_name_plural = _("承办单位评价权重")
+
+    def __str__(self) -> str:
+        return str(_("承办单位评价权重"))

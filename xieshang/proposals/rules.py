@@ -141,3 +141,37 @@ rules.add_perm(
     "proposals.view_key_supervision",
     is_overseer | (key_published & (is_member | is_standing_member | is_unit_officer)),
 )
+
+
+# Units' annual handling reports and the evaluation of units (decision 0030). A unit's officers draft, edit and
+# submit their unit's report (the services check the unit); the proposals office reviews and publishes; the office,
+# supervisors and leaders read every report and the ranking; members read the published reports.
+
+
+@rules.predicate
+def officer_of_report_unit(user, obj=None) -> bool:
+    from .selectors import officer_unit_ids
+
+    unit_id = getattr(obj, "unit_id", None)
+    return unit_id is not None and unit_id in officer_unit_ids(user, obj.organization_id)
+
+
+@rules.predicate
+def report_published(user, obj=None) -> bool:
+    return getattr(obj, "status", None) == "published"
+
+
+rules.add_perm(
+    "proposals.view_unit_reports",
+    is_overseer | is_unit_officer | is_member | is_standing_member,
+)
+rules.add_perm(
+    "proposals.view_unit_report",
+    is_overseer | officer_of_report_unit | (report_published & (is_member | is_standing_member | is_unit_officer)),
+)
+rules.add_perm("proposals.write_unit_report", officer_of_report_unit)
+rules.add_perm("proposals.review_unit_report", is_proposals_staff)
+rules.add_perm("proposals.view_unit_evaluation", is_overseer)
+rules.add_perm("proposals.set_unit_evaluation_weights", is_proposals_staff)
+# The records behind a report's figures name proposals: only those who read the unit's work see them.
+rules.add_perm("proposals.view_unit_report_records", is_overseer | officer_of_report_unit)

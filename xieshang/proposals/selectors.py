@@ -657,3 +657,86 @@ def key_page(user: User, pk: int) -> KeyPage:
             for a in Assignment.objects.filter(proposal=proposal, status__in=ACTIVE).select_related("unit").lead_first()
         ],
     )
+
+
+# Units' annual handling reports (decision 0030); their figures are counted in unit_records.py.
+
+
+def unit_reports_for(user: User, organization: Organization | int, year: int | None = None) -> QuerySet[Any]:
+    """The reports the user may read in the organization: every report for the office, supervisors and leaders; the
+    own units' reports and the published ones for a unit officer; the published ones for members."""
+    from .models import UnitReport
+
+    org_id = _org_id(organization)
+    qs = UnitReport.objects.filter(organization_id=org_id).select_related("unit")
+    if year is not None:
+        qs = qs.filter(year=year)
+    if any(has_role(user, r, org_id) for r in (Role.PROPOSALS_STAFF, Role.SUPERVISOR, Role.LEADER)):
+        return qs.order_by("-year", "unit__name", "id")
+    mine = officer_unit_ids(user, org_id)
+    return qs.filter(Q(status=UnitReport.Status.PUBLISHED) | Q(unit_id__in=sorted(mine))).order_by(
+        "-year", "unit__name", "id"
+    )
+
+
+def get_unit_report_for_user(user: User, pk: int) -> Any:
+    """A report: 404 outside the user's organizations, 403 without the right to read it."""
+    import rules
+
+    from xieshang.accounts.selectors import user_organization_ids
+
+    from .models import UnitReport
+
+    report = (
+        UnitReport.objects.select_related("unit", "organization", "submitted_by", "reviewed_by", "published_by")
+        .filter(pk=pk, organization_id__in=user_organization_ids(user))
+        .first()
+    )
+    if report is None:
+        raise Http404
+    if not rules.has_perm("proposals.view_unit_report", user, report):
+        raise PermissionDenied
+    return report
+
+
+def unit_report_years(organization: Organization | int) -> list[int]:
+    """The years in which the organization's units were assigned proposals, and this year, latest first."""
+    org_id = _org_id(organization)
+    years = set(
+        Proposal.objects.filter(organization_id=org_id, assigned_at__isnull=False)
+        .order_by()
+        .values_list("year", flat=True)
+        .distinct()
+    )
+    years.add(timezone.localdate().year)
+    return sorted(years, reverse=True)
+
+
+def published_unit_reports(organization: Organization | int) -> QuerySet[Any]:
+    """The published reports, for the public portal of replies."""
+    from .models import UnitReport
+
+    return (
+        UnitReport.objects.filter(organization_id=_org_id(organization), status=UnitReport.Status.PUBLISHED)
+        .select_related("unit")
+        .order_by("-year", "unit__name", "id")
+    )
+
+
+def report_year() -> int:
+    """The year the units report on: the current year from November (when they write), the previous one before."""
+    today = timezone.localdate()
+    return today.year if today.month >= 11 else today.year - 1
+
+
+def default_report_year(organization: Organization | int) -> int:
+    """The latest year the organization has a unit report for, else report_year()."""
+    from .models import UnitReport
+
+    latest = (
+        UnitReport.objects.filter(organization_id=_org_id(organization))
+        .order_by("-year")
+        .values_list("year", flat=True)
+        .first()
+    )
+    return latest or report_year()

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from .models import Proposal
-from .views import detail, key, member, public, queues, reports, similar
+from .views import detail, key, member, public, queues, reports, similar, units
 
 app_name = "proposals"
 urlpatterns = [
@@ -73,4 +73,20 @@ urlpatterns = [
     path("public/", public.public_index_view, name="public"),
     path("public/<slug:org>/", public.public_list_view, name="public_list"),
     path("public/<slug:org>/<int:pk>/", public.public_detail_view, name="public_detail"),
+    # units' annual handling reports and the evaluation of units (decision 0030)
+    path("unit-reports/", units.unit_reports_view, name="unit_reports"),
+    path("unit-reports/draft/<int:unit_id>/<int:year>/", units.unit_report_draft_view, name="unit_report_draft"),
+    path("unit-reports/<int:pk>/", units.unit_report_view, name="unit_report"),
+    path("unit-reports/<int:pk>/save/", units.unit_report_save_view, name="unit_report_save"),
+    path("unit-reports/<int:pk>/regenerate/", units.unit_report_regenerate_view, name="unit_report_regenerate"),
+    path("unit-reports/<int:pk>/return/", units.unit_report_return_view, name="unit_report_return"),
+    path("unit-reports/<int:pk>/accept/", units.unit_report_accept_view, name="unit_report_accept"),
+    path("unit-reports/<int:pk>/publish/", units.unit_report_publish_view, name="unit_report_publish"),
+    path("unit-reports/<int:pk>/records/<slug:key>/", units.unit_report_records_view, name="unit_report_records"),
+    path("unit-reports/<int:pk>/report.<str:kind>", units.unit_report_document_view, name="unit_report_document"),
+    path("evaluation/", units.evaluation_view, name="unit_evaluation"),
+    path("evaluation/export.xlsx", units.evaluation_xlsx_view, name="unit_evaluation_xlsx"),
+    path("evaluation/weights/", units.evaluation_weights_view, name="unit_evaluation_weights"),
+    path("public/<slug:org>/unit-reports/", units.public_unit_reports_view, name="public_unit_reports"),
+    path("public/<slug:org>/unit-reports/<int:pk>/", units.public_unit_report_view, name="public_unit_report"),
 ]
