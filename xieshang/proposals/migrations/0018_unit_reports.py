@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0003_memberprofile_district'),
-        ('proposals', '0016_key_selection_supervision'),
+        ('proposals', '0017_key_assessment'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
