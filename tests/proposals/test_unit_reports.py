@@ -341,3 +341,18 @@ def test_the_public_portal_shows_published_reports_only_with_contacts_masked(cli
     assert report.title in client.get(index).content.decode()
     html = client.get(page).content.decode()
     assert "13912345678" not in html and "逾期答复" in html
+
+
+def test_the_leaders_dashboard_draws_the_evaluation_of_units(year_of_work):
+    """The ranking is a panel of the leaders' dashboard (core.figures.Ranking): scored units best first, each bar
+    opening the ranking page of the year; units without a score are left out."""
+    from datetime import date
+
+    from xieshang.stats.dashboard import dashboard_data
+    from xieshang.stats.selectors import Period
+
+    w = year_of_work
+    data = dashboard_data(w.org.pk, Period(date(YEAR, 1, 1), date(YEAR, 12, 31)))
+    panel = next(p for p in data["panels"] if p.get("key") == "ranking-unit_evaluation")
+    assert panel["kind"] == "breakdown" and panel["labels"] == [w.units[0].name] and panel["values"] == [61.7]
+    assert panel["urls"] == [f"/proposals/evaluation/?year={YEAR}"]

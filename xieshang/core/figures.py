@@ -155,6 +155,28 @@ def register(*figures: Figure) -> None:
         _figures[figure.key] = figure
 
 
+@dataclass(frozen=True)
+class Ranking:
+    """A ranked list that is not a count (e.g. the evaluation of handling units: weighted scores), for the leaders'
+    dashboard: rows(organization_id, start, end) -> [(label, score, url of what stands behind it)], best first."""
+
+    key: str
+    label: Any
+    unit: Any
+    rows: Callable[[int, date, date], list[tuple[str, float, str]]]
+
+
+_rankings: dict[str, Ranking] = {}
+
+
+def register_ranking(ranking: Ranking) -> None:
+    _rankings[ranking.key] = ranking
+
+
+def get_ranking(key: str) -> Ranking | None:
+    return _rankings.get(key)
+
+
 def monthly(figure: Figure, organization_id: int, start: date, end: date) -> dict[str, int]:
     """{"YYYY-MM": count} of the figure's records by the month of `figure.day`; {} without a day."""
     from django.db.models.functions import TruncMonth

@@ -95,10 +95,32 @@ def _audit_label(code: str) -> str | None:
     return str(label) if label else None
 
 
+def _evaluation_rows(organization_id: int, start, end) -> list[tuple[str, float, str]]:
+    """The evaluation of units for the year the period starts in, best first (units without a score left out); each
+    bar opens the ranking page of that year, where every rate and its weight stand beside the score."""
+    from django.urls import reverse
+
+    from . import unit_records
+
+    url = f"{reverse('proposals:unit_evaluation')}?year={start.year}"
+    rows = unit_records.evaluation(organization_id, start.year)
+    return [(row.unit, row.score, url) for row in rows if row.score is not None]
+
+
 def register() -> None:
+    from django.utils.translation import gettext_lazy
+
     from xieshang.audit.actions import register_resolver
-    from xieshang.core import workbench
+    from xieshang.core import figures, workbench
 
     workbench.register(officer_section, order=125)
     workbench.register(overseer_section, order=145)
     register_resolver(_audit_label)
+    figures.register_ranking(
+        figures.Ranking(
+            key="unit_evaluation",
+            label=gettext_lazy("承办单位办理工作评价"),
+            unit=gettext_lazy("分"),
+            rows=_evaluation_rows,
+        )
+    )

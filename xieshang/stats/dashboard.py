@@ -64,6 +64,7 @@ DEFAULT_PANELS: tuple[dict[str, Any], ...] = (
     {"kind": "breakdown", "figure": "consultations_held", "by": "kind"},
     {"kind": "breakdown", "figure": "session_attendances", "by": "kind"},
     {"kind": "breakdown", "figure": "matters_done_for_residents", "by": "source"},
+    {"kind": "ranking", "ranking": "unit_evaluation"},
 )
 TOP = 12  # bars per breakdown
 
@@ -187,6 +188,8 @@ def _panel(panel: dict[str, Any], org_id: int, period: Period, values: dict[str,
         return {"kind": kind, "title": _("协商计划完成情况"), "cells": _cells(panel["figures"], values, period)}
     if kind == "trend":
         return {"kind": kind, **_trend(panel["figures"], org_id, period)}
+    if kind == "ranking":
+        return _ranking(str(panel.get("ranking", "")), org_id, period)
     figure = figures.get(str(panel.get("figure", "")))
     made = figure and _breakdown(figure, str(panel.get("by", "")), org_id, period, None if kind == "map" else TOP)
     if not made:
@@ -205,6 +208,23 @@ def _panel(panel: dict[str, Any], org_id: int, period: Period, values: dict[str,
         result["title"] = _("%(figure)s · 区县分布") % {"figure": figure.label}
         result["tiles"] = _tiles(rows, tiles)
     return result
+
+
+def _ranking(key: str, org_id: int, period: Period) -> dict[str, Any] | None:
+    """A ranked list that is not a count (core.figures.Ranking), drawn as bars like a breakdown: the top TOP."""
+    ranking = figures.get_ranking(key)
+    if ranking is None:
+        return None
+    rows = ranking.rows(org_id, period.start, period.end)[:TOP]
+    return {
+        "kind": "breakdown",
+        "key": f"ranking-{ranking.key}",
+        "title": _("%(ranking)s（%(unit)s）") % {"ranking": ranking.label, "unit": ranking.unit},
+        "labels": [label for label, _score, _url in rows],
+        "values": [score for _label, score, _url in rows],
+        "urls": [url for _label, _score, url in rows],
+        "rows": [[label, score, url] for label, score, url in rows],
+    }
 
 
 def dashboard_data(org_id: int, period: Period) -> dict[str, Any]:

@@ -13,7 +13,8 @@ from xieshang.core import figures
 # kind -> what it needs: "figures" (a list of figure keys) or "figure" + "by" (one figure and one of its dimensions)
 MULTI = ("headline", "trend", "funnel", "plan")
 SINGLE = ("breakdown", "map")
-KINDS = MULTI + SINGLE
+RANKED = ("ranking",)  # "ranking": a registered ranking (core.figures.Ranking), e.g. the evaluation of units
+KINDS = MULTI + SINGLE + RANKED
 
 
 def layout_errors(panels: Any) -> list[str]:
@@ -26,6 +27,10 @@ def layout_errors(panels: Any) -> list[str]:
     for n, panel in enumerate(panels, 1):
         if not isinstance(panel, dict) or panel.get("kind") not in KINDS:
             errors.append(_("第%(n)s个面板：kind 应为 %(kinds)s 之一。") % {"n": n, "kinds": ", ".join(KINDS)})
+            continue
+        if panel["kind"] in RANKED:
+            if figures.get_ranking(str(panel.get("ranking", ""))) is None:
+                errors.append(_("第%(n)s个面板：没有这个排名：%(key)s。") % {"n": n, "key": panel.get("ranking", "")})
             continue
         if panel["kind"] in MULTI:
             keys = panel.get("figures")
