@@ -61,10 +61,10 @@ DEFAULT_PANELS: tuple[dict[str, Any], ...] = (
     {"kind": "map", "figure": "room_topics_done", "by": "district"},
     {"kind": "breakdown", "figure": "proposals_submitted", "by": "stage"},
     {"kind": "breakdown", "figure": "proposals_filed", "by": "unit"},
+    {"kind": "ranking", "ranking": "unit_evaluation"},  # the units' evaluation beside their proposals
     {"kind": "breakdown", "figure": "consultations_held", "by": "kind"},
     {"kind": "breakdown", "figure": "session_attendances", "by": "kind"},
     {"kind": "breakdown", "figure": "matters_done_for_residents", "by": "source"},
-    {"kind": "ranking", "ranking": "unit_evaluation"},
 )
 TOP = 12  # bars per breakdown
 
