@@ -8,42 +8,16 @@ the text kept); staff open the year's summary and download its Word file, which 
 serious or critical violation on the supervision page and the summary page."""
 
 import re
-from types import SimpleNamespace
 
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from tests.e2e.test_activities import LANGUAGES, staff_login, tr
-from tests.factories import HandlingUnitFactory, make_user
+from tests.e2e.test_key_proposals import _label, _world
 from tests.proposals.test_views_support import make_proposal
-from xieshang.accounts.models import Role, RoleGrant
 from xieshang.consultations.models import Consultation, Invitation
 from xieshang.proposals.models import KeyAssessment, KeyCandidate, Proposal
-
-
-def _label(t, text):
-    """A form field by its whole label (Django adds a colon after it)."""
-    return re.compile(rf"^{re.escape(t(text))}[:：]?$")
-
-
-def _world(organization, language):
-    units = [HandlingUnitFactory(organization=organization, name=n, short_name=n) for n in ("市住房局", "市城管局")]
-    w = SimpleNamespace(
-        org=organization,
-        units=units,
-        lead=make_user(Role.MEMBER, organization, username="lead", name="领衔委员", language=language),
-        co1=make_user(Role.MEMBER, organization, username="co1", name="联名委员甲", language=language),
-        staff=make_user(Role.PROPOSALS_STAFF, organization, username="pstaff", name="提案工作人员", language=language),
-        supervisor=make_user(Role.SUPERVISOR, organization, username="supervisor", name="督办人员"),
-        leader=make_user(Role.LEADER, organization, username="leader", name="分管领导", language=language),
-    )
-    w.officers = []
-    for i, unit in enumerate(units):
-        officer = make_user(None, None, username=f"officer{i}", name=f"{unit.name}经办人", language=language)
-        RoleGrant.objects.create(user=officer, organization=organization, role=Role.UNIT_OFFICER, handling_unit=unit)
-        w.officers.append(officer)
-    return w
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

@@ -7,7 +7,6 @@ was typed kept) and opens the ranking, whose score is the one computed from the 
 published report. axe finds no serious or critical violation on the report and the ranking."""
 
 import re
-from types import SimpleNamespace
 
 import pytest
 from django.utils import timezone
@@ -15,36 +14,12 @@ from docx import Document
 from playwright.sync_api import expect
 
 from tests.e2e.test_activities import LANGUAGES, staff_login, tr
-from tests.factories import HandlingUnitFactory, make_user
+from tests.e2e.test_key_proposals import _label, _world
 from tests.proposals.test_views_support import make_proposal
-from xieshang.accounts.models import Role, RoleGrant
 from xieshang.proposals import selectors, unit_records
 from xieshang.proposals.models import Reply, UnitEvaluationWeights, UnitReport
 
 YEAR = timezone.localdate().year
-
-
-def _label(t, text):
-    return re.compile(rf"^{re.escape(t(text))}[:：]?$")
-
-
-def _world(organization, language):
-    units = [HandlingUnitFactory(organization=organization, name=n, short_name=n) for n in ("市住房局", "市城管局")]
-    w = SimpleNamespace(
-        org=organization,
-        units=units,
-        lead=make_user(Role.MEMBER, organization, username="lead", name="领衔委员", language=language),
-        co1=make_user(Role.MEMBER, organization, username="co1", name="联名委员甲", language=language),
-        staff=make_user(Role.PROPOSALS_STAFF, organization, username="pstaff", name="提案工作人员", language=language),
-        supervisor=make_user(Role.SUPERVISOR, organization, username="supervisor", name="督办人员"),
-        leader=make_user(Role.LEADER, organization, username="leader", name="分管领导", language=language),
-    )
-    w.officers = []
-    for i, unit in enumerate(units):
-        officer = make_user(None, None, username=f"officer{i}", name=f"{unit.name}经办人", language=language)
-        RoleGrant.objects.create(user=officer, organization=organization, role=Role.UNIT_OFFICER, handling_unit=unit)
-        w.officers.append(officer)
-    return w
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
