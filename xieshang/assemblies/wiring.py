@@ -28,6 +28,12 @@ def register() -> None:
 
     workbench.register(providers.member_section, order=440)
     workbench.register(providers.staff_section, order=465)
+
+    from xieshang.notifications import replies
+
+    from .services.attendance import SMS_REPLY_ACTION, sms_reply, sms_reply_options
+
+    replies.register(SMS_REPLY_ACTION, sms_reply, sms_reply_options())
     navigation.register(
         navigation.NavEntry("assemblies", gettext_lazy("全会与常委会"), "assemblies:list", _staff, order=425)
     )

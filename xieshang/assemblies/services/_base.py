@@ -13,12 +13,14 @@ from django.utils.translation import gettext as _
 
 from xieshang.accounts.models import Role, User
 from xieshang.core.services import lock, refresh, require, text_error
+from xieshang.notifications.replies import Reply
 from xieshang.notifications.services import Text, notify
 
 from ..models import Session
 
 # lock, refresh, require and text_error are re-exported for the topics.
 __all__ = [
+    "Reply",
     "eligible_members",
     "lock",
     "must_be_open",
@@ -69,7 +71,9 @@ def eligible_members(session: Session) -> QuerySet[User]:
     )
 
 
-def tell(recipients: Iterable[Any], *, kind: str, title: Text, body: Text, session: Session) -> None:
+def tell(
+    recipients: Iterable[Any], *, kind: str, title: Text, body: Text, session: Session, reply: Reply | None = None
+) -> None:
     notify(
         recipients=recipients,
         kind=f"assemblies.{kind}",
@@ -77,4 +81,5 @@ def tell(recipients: Iterable[Any], *, kind: str, title: Text, body: Text, sessi
         body=body,
         url=session.get_absolute_url(),
         organization=session.organization_id,
+        reply=reply,
     )

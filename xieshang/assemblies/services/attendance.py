@@ -173,3 +173,20 @@ def attendance_decide_leave(*, actor: Any, attendance: Attendance, approve: bool
             detail={"member": attendance.member_id, "approve": approve},
         )
     return attendance
+
+
+SMS_REPLY_ACTION = "assemblies.notice"
+
+
+def sms_reply(user: Any, session_id: int, option: str) -> str:
+    """A member's SMS answer to a session's notice (notifications.replies): 1 asks for leave, through the page's
+    service and its rules (before the opening; the leave waits for the conference office's decision)."""
+    attendance = Attendance.objects.select_related("session").filter(session_id=session_id, member=user).first()
+    if attendance is None:
+        raise ValidationError(_("您不在该会议的出席名单中。"))
+    attendance_request_leave(actor=user, attendance=attendance, reason=_("短信回复请假"))
+    return _("已提交请假申请：%(title)s，待会务组审批。") % {"title": attendance.session.title}
+
+
+def sms_reply_options() -> dict[str, Any]:
+    return {"1": lambda: _("请假")}

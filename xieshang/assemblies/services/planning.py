@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 from xieshang.audit.services import audit_record
 
 from ..models import Attendance, Session
-from ._base import eligible_members, lock, now, refresh, require, tell, text_error, when
+from ._base import Reply, eligible_members, lock, now, refresh, require, tell, text_error, when
+from .attendance import SMS_REPLY_ACTION
 from .credit import credit_absence
 
 State = Session.State
@@ -102,6 +103,8 @@ def _notice(session: Session, attendances: list[Attendance]) -> None:
             % {"t": when(session.starts_at), "place": session.place or "-"}
         ),
         session=session,
+        # the SMS copy can be answered: 1 asks for leave, until the opening (attendance.sms_reply)
+        reply=Reply(SMS_REPLY_ACTION, session.pk, expires_at=session.starts_at),
     )
 
 
