@@ -356,3 +356,28 @@ def test_the_leaders_dashboard_draws_the_evaluation_of_units(year_of_work):
     panel = next(p for p in data["panels"] if p.get("key") == "ranking-unit_evaluation")
     assert panel["kind"] == "breakdown" and panel["labels"] == [w.units[0].name] and panel["values"] == [61.7]
     assert panel["urls"] == [f"/proposals/evaluation/?year={YEAR}"]
+
+
+def test_the_dashboards_ranking_is_read_by_those_who_may_read_the_ranking_page(year_of_work):
+    """One definition of who reads the evaluation: the ranking page's permission also keeps the dashboard's panel
+    from conference staff who may see the dashboard but not the ranking; the other panels are numbered again."""
+    from datetime import date
+
+    from tests.factories import make_user
+    from xieshang.accounts.models import Role
+    from xieshang.stats.dashboard import dashboard_data, for_reader
+    from xieshang.stats.selectors import Period
+
+    w = year_of_work
+    committee = make_user(Role.COMMITTEE_STAFF, w.org, username="committee_reader")
+    data = dashboard_data(w.org.pk, Period(date(YEAR, 1, 1), date(YEAR, 12, 31)))
+
+    def keys(user):
+        panels = for_reader(data, user, w.org)["panels"]
+        assert [p["index"] for p in panels] == list(range(len(panels)))
+        return [p.get("key") for p in panels]
+
+    assert "ranking-unit_evaluation" in keys(w.leader)
+    assert "ranking-unit_evaluation" not in keys(committee)
+    assert len(keys(committee)) == len(keys(w.leader)) - 1
+    assert any(p.get("key") == "ranking-unit_evaluation" for p in data["panels"])  # the cached board is untouched

@@ -164,6 +164,7 @@ class Ranking:
     label: Any
     unit: Any
     rows: Callable[[int, date, date], list[tuple[str, float, str]]]
+    permission: str = ""  # who may read it (a django-rules permission on the organization); "" for every reader
 
 
 _rankings: dict[str, Ranking] = {}

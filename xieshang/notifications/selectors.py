@@ -59,10 +59,6 @@ def may_read_sms_log(user, organization) -> bool:
     return bool(set(roles_of(user, organization)) & set(SMS_LOG_ROLES))
 
 
-def mask_phone(phone: str) -> str:
-    return f"{phone[:3]}****{phone[-4:]}" if len(phone) >= 7 else "****"
-
-
 def sms_log(organization, *, direction: str = "out", phone: str = ""):
     """The organization's SMS, newest first: "out" what it sent, "in" the replies to its questions."""
     from .models import InboundSms, SmsMessage

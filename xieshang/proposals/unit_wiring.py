@@ -122,5 +122,6 @@ def register() -> None:
             label=gettext_lazy("承办单位办理工作评价"),
             unit=gettext_lazy("分"),
             rows=_evaluation_rows,
+            permission="proposals.view_unit_evaluation",  # the ranking page's own rule: one definition of who reads
         )
     )

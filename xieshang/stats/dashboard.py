@@ -224,7 +224,22 @@ def _ranking(key: str, org_id: int, period: Period) -> dict[str, Any] | None:
         "values": [score for _label, score, _url in rows],
         "urls": [url for _label, _score, url in rows],
         "rows": [[label, score, url] for label, score, url in rows],
+        "permission": ranking.permission,
     }
+
+
+def for_reader(data: dict[str, Any], user: Any, organization: Any) -> dict[str, Any]:
+    """The board as this reader may see it: panels with a permission he lacks (a ranking kept for its overseers)
+    left out, the others numbered again. The cached board is shared by the organization's readers: not changed."""
+    import rules
+
+    panels = [
+        dict(p, index=n)
+        for n, p in enumerate(
+            p for p in data["panels"] if not p.get("permission") or rules.has_perm(p["permission"], user, organization)
+        )
+    ]
+    return {**data, "panels": panels}
 
 
 def dashboard_data(org_id: int, period: Period) -> dict[str, Any]:

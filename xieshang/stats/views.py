@@ -134,7 +134,7 @@ def dashboard(request):
             "form": form,
             "period": period,
             "query": period_query(period),
-            "data": board.dashboard_data(organization.pk, period),
+            "data": board.for_reader(board.dashboard_data(organization.pk, period), request.user, organization),
         },
     )
 
@@ -144,7 +144,7 @@ def dashboard(request):
 def dashboard_data(request):
     organization = _organization(request, "stats.view_dashboard")
     _form, period = _period(request)
-    response = JsonResponse(board.dashboard_data(organization.pk, period))
+    response = JsonResponse(board.for_reader(board.dashboard_data(organization.pk, period), request.user, organization))
     response["Cache-Control"] = "private, max-age=30"
     return response
 
