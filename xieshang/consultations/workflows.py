@@ -1,6 +1,7 @@
 """Default workflows of consultations, outcomes and room topics (installed by migration 0002; organizations edit
 their copies). The schedule of notices and materials is data too: the consultation workflow's settings."""
 
+import copy
 from typing import Any
 
 from django.utils.translation import gettext_noop
@@ -167,9 +168,17 @@ CONSULTATION_WORKFLOW: dict[str, Any] = {
     ],
 }
 
+
 # 提案办理协商 (decision 0031): a key proposal's supervision meeting. Not in the annual plan and not approved by the
 # party committee, so it starts where an approved consultation is (notice, materials, invitations, check-in) and then
 # runs the same steps: held, minutes reported, closed. The same phase tags, so every page and rule reads it as is.
+def _shared(part: str, *keys: str) -> list[dict[str, Any]]:
+    """The consultation workflow's own states or transitions of these keys, copied: the supervision meeting's life
+    after it is held is the consultation's (minutes due in 7 working days, reported, closed, dropped)."""
+    by_key = {item["key"]: item for item in CONSULTATION_WORKFLOW[part]}
+    return [copy.deepcopy(by_key[key]) for key in keys]
+
+
 HANDLING_WORKFLOW: dict[str, Any] = {
     "key": "handling_consultation",
     "name": gettext_noop("提案办理协商"),
@@ -183,22 +192,7 @@ HANDLING_WORKFLOW: dict[str, Any] = {
             "allows": {"edit": True, "invite": True, "checkin": True},
             "tags": [PREPARING, OPEN, MEETING, NOTICES, LIVE_STREAM],
         },
-        {
-            "key": "held",
-            "name": gettext_noop("已召开，待报纪要"),
-            "allows": {"minutes": True, "checkin": True},
-            "tags": [OPEN, MEETING, MINUTES, TOOK_PLACE],
-            "deadline_amount": 7,
-            "deadline_unit": "working_days",
-            "warn_before": 2,
-            "warn_after_every": 2,
-            "responsible_roles": [HOST_STAFF],
-            "escalate_roles": ["leader"],
-            "extend_roles": ["leader"],
-        },
-        {"key": "reported", "name": gettext_noop("纪要已报送"), "tags": [TOOK_PLACE, MINUTES_PUBLIC]},
-        {"key": "closed", "name": gettext_noop("办结"), "is_final": True, "tags": [TOOK_PLACE, MINUTES_PUBLIC]},
-        {"key": "dropped", "name": gettext_noop("取消"), "is_final": True, "tags": [CANCELLED]},
+        *_shared("states", "held", "reported", "closed", "dropped"),
     ],
     "transitions": [
         {
@@ -209,24 +203,7 @@ HANDLING_WORKFLOW: dict[str, Any] = {
             "roles": [HOST_STAFF],
             "style": "primary",
         },
-        {
-            "key": "report_minutes",
-            "name": gettext_noop("报送纪要"),
-            "sources": ["held"],
-            "target": "reported",
-            "roles": [HOST_STAFF],
-            "conditions": ["consultations.minutes_written"],
-            "notify": ["leader"],
-            "style": "primary",
-        },
-        {
-            "key": "close",
-            "name": gettext_noop("办结"),
-            "sources": ["reported"],
-            "target": "closed",
-            "roles": [HOST_STAFF],
-            "style": "secondary",
-        },
+        *_shared("transitions", "report_minutes", "close"),
         {
             "key": "drop",
             "name": gettext_noop("取消"),
