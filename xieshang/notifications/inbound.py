@@ -18,6 +18,7 @@ from .models import InboundSms, SmsPrompt
 from .replies import actions, normalize_phone
 from .services import sms_send
 
+# The code (3 or 4 digits) and the option's digit, together ("3471") or apart ("347 1", "347-1"); or a lone digit.
 _REPLY = re.compile(r"^\s*(?:(\d{3,4})\s*[-\s.]?\s*)?(\d)\s*$")
 
 
@@ -27,14 +28,6 @@ def _parse(text: str) -> tuple[str, str] | None:
     if match is None:
         return None
     return match.group(1) or "", match.group(2)
-
-
-def _split_joined(text: str) -> tuple[str, str] | None:
-    """ "3471" (the code and the option written together): the last digit is the option."""
-    digits = unicodedata.normalize("NFKC", text or "").strip()
-    if re.fullmatch(r"\d{4,5}", digits):
-        return digits[:-1], digits[-1]
-    return None
 
 
 def receive(*, provider_id: str, phone: str, text: str) -> InboundSms:
@@ -49,7 +42,7 @@ def receive(*, provider_id: str, phone: str, text: str) -> InboundSms:
     if limits.hit("sms_inbound", phone=phone):
         # a flood from one number is recorded but neither handled nor answered (no SMS loop with a machine)
         return _record(provider_id, phone, text, InboundSms.Result.LIMITED, None, "", answer=False)
-    parsed = _split_joined(text) or _parse(text)
+    parsed = _parse(text)
     if parsed is None:
         return _record(provider_id, phone, text, InboundSms.Result.UNKNOWN, None, _unknown_text(phone))
     code, option = parsed
