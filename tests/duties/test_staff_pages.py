@@ -6,18 +6,22 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.db.models import Count, Sum
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
 from tests.factories import CommitteeFactory, OrganizationFactory, SectorFactory, make_user
 from tests.workflow.conftest import verified_login
 from xieshang.accounts.models import MemberProfile, Role
 from xieshang.audit.models import AuditEntry
+from xieshang.core import generations
 from xieshang.duties.models import DutyEntry, DutyRule, DutySettings, DutyTally
-from xieshang.duties.selectors import ranking, ranking_page, rule_for, shortfalls
+from xieshang.duties.selectors import org_generation, ranking, ranking_page, rule_for, shortfalls
 from xieshang.duties.services import Credit, credit, credit_many, tallies_rebuild
 
 pytestmark = pytest.mark.django_db
@@ -169,14 +173,64 @@ def test_query_counts_do_not_grow_with_members_or_entries(client, org, staff, dj
     counts = []
     for url, params in pages:
         client.get(url, params)  # warm the per-process caches
+        generations.advance(org_generation(org))  # measure the page built afresh, not the cached part
         with CaptureQueriesContext(connection) as ctx:
             assert client.get(url, params).status_code == 200
         counts.append(len(ctx))
     _world(org, 15, 12)
     for (url, params), expected in zip(pages, counts, strict=True):
+        generations.advance(org_generation(org))
         with django_assert_num_queries(expected):
             client.get(url, params)
     assert DutyEntry.objects.count() == 2 * 2 + 15 * 12
+
+
+def test_ranking_and_member_pages_come_from_the_cache_until_what_they_show_changes(client, org, staff):
+    """The ranking's table and a member's year are kept in the cache (core.fragments) under the organization's duty
+    generation: a second view reads no duty table, and every write a page shows — a credit, a member's new name,
+    committee or profile, new tier cut-offs — is on the next view."""
+    economy = SectorFactory(organization=org, name="经济界")
+    top = _member(org, "甲委员", sector=economy, district="金水区")
+    other = _member(org, "乙委员", sector=economy, district="金水区")
+    _credit(org, top, "proposal_lead", 2, "a")  # 20 points
+    verified_login(client, staff)
+    ranking_url, member_url = reverse("duties:ranking"), reverse("duties:member", args=[other.pk])
+    first = client.get(ranking_url, {"year": YEAR}).content.decode()
+    assert "甲委员" in first and "<td>20</td>" in first
+    client.get(member_url, {"year": YEAR})
+    for url in (ranking_url, member_url):
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url, {"year": YEAR}).status_code == 200
+        assert [q["sql"] for q in ctx if "duties_" in q["sql"]] == [], url  # served from the cache
+        assert len(ctx) <= 5, url  # the session's user, second factor, roles (and the member page's 404 check)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # the part in the reader's language: kept per language
+    with translation.override("en"):
+        english = str(_("导出 Excel"))
+    assert english != "导出 Excel" and english in client.get(ranking_url, {"year": YEAR}).content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+
+    _credit(org, other, "proposal_lead", 3, "b")  # 30 points: now first
+    page = client.get(ranking_url, {"year": YEAR}).content.decode()
+    assert page.index("乙委员") < page.index("甲委员")
+    assert 'class="count">30' in client.get(member_url, {"year": YEAR}).content.decode()
+
+    other.name = "乙委员改名"
+    other.save()
+    assert "乙委员改名" in client.get(ranking_url, {"year": YEAR}).content.decode()
+
+    committee = CommitteeFactory(organization=org, name="经济委员会")
+    MemberProfile.objects.get(user=other, organization=org).committees.add(committee)
+    assert "经济委员会" in client.get(ranking_url, {"year": YEAR}).content.decode()
+
+    profile = MemberProfile.objects.get(user=top, organization=org)
+    profile.district = "二七区"
+    profile.save()
+    assert "二七区" in client.get(ranking_url, {"year": YEAR}).content.decode()
+
+    conf = DutySettings.for_organization(org)
+    conf.excellent_min = Decimal("25")
+    conf.save()
+    assert "优秀 ≥ 25" in client.get(ranking_url, {"year": YEAR}).content.decode()
 
 
 def _tallies(org):

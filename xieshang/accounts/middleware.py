@@ -23,6 +23,14 @@ SESSION_ORGANIZATION = "xieshang_organization"
 LAST_SEEN_EVERY = 60
 
 
+def request_policy(request):
+    """The security policy, read from the cache once per request (the middlewares below all ask for it)."""
+    policy = getattr(request, "_security_policy", None)
+    if policy is None:
+        policy = request._security_policy = current_policy()
+    return policy
+
+
 def session_started(sender, request, user, **kwargs):
     """user_logged_in: the absolute lifetime and the idle clock start at each sign-in."""
     now = time.time()
@@ -43,7 +51,7 @@ class IdleTimeoutMiddleware:
             now = time.time()
             started = request.session.setdefault(SESSION_STARTED, now)
             last_seen = request.session.get(SESSION_LAST_SEEN)
-            limit = current_policy().idle_timeout_minutes * 60
+            limit = request_policy(request).idle_timeout_minutes * 60
             lifetime = settings.XIESHANG_SESSION_ABSOLUTE_HOURS * 3600
             if now - started > lifetime:
                 logout(request)
@@ -94,10 +102,11 @@ class SecurityGateMiddleware:
     def __call__(self, request):
         user = request.user
         if user.is_authenticated and not request.path.startswith(_GATE_EXEMPT_PREFIXES):
-            if current_policy().staff_second_factor and is_staff_person(user) and not user.is_verified():
+            policy = request_policy(request)
+            if policy.staff_second_factor and is_staff_person(user) and not user.is_verified():
                 if request.path not in _open_paths(_SECOND_FACTOR_OPEN):
                     return redirect(f"{reverse('accounts:otp_verify')}?next={request.get_full_path()}")
-            elif (user.must_change_password or password_expired(user)) and request.path not in _open_paths(
+            elif (user.must_change_password or password_expired(user, policy)) and request.path not in _open_paths(
                 _PASSWORD_OPEN
             ):
                 return redirect(f"{reverse('accounts:password_change')}?next={request.get_full_path()}")

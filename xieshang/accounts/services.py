@@ -29,7 +29,7 @@ from .models import (
     SmsCode,
     User,
 )
-from .policy import current_policy, forget_policy
+from .policy import Policy, current_policy, forget_policy
 from .selectors import find_user_by_login
 
 PRIVACY_NOTICE_VERSION = "2026-1"
@@ -199,8 +199,8 @@ def login_attempt(*, request, identifier: str, password: str) -> User:
     return authenticated
 
 
-def password_expired(user: User) -> bool:
-    max_age = current_policy().password_max_age_days
+def password_expired(user: User, policy: Policy | None = None) -> bool:
+    max_age = (policy or current_policy()).password_max_age_days
     if not max_age or user.password_changed_at is None:
         return False
     return user.password_changed_at < timezone.now() - timedelta(days=max_age)

@@ -104,6 +104,7 @@ def register() -> None:
     # A member's duty pages (meetings, activities, studios, file, roster, report) fold into one menu item.
     navigation.register_group(navigation.NavGroup("duty", gettext_lazy("履职"), order=585))
     workbench.register(member_section, order=470)
+    register_generation()
     workbench.register(staff_section, order=480)
     navigation.register(
         navigation.NavEntry(
@@ -125,4 +126,57 @@ def register() -> None:
         navigation.NavEntry(
             "duties_reports", gettext_lazy("述职报告"), "duties:reports", _writes_report, order=620, group="duty"
         )
+    )
+
+
+# --- The duty pages' generation (core.generations) -----------------------------------------------------------------
+# The ranking and the members' pages are kept in the cache under the generation of their organization's duty records
+# (selectors.pages_generation): the crediting services advance it with the tallies; the receivers below advance it
+# when something else a page shows is saved — rules, kinds, requirements, tier cut-offs (an organization's own, or the
+# defaults every organization reads: the global generation), a member's profile, committees, sector, or name.
+
+NAME_FIELDS = {"name", "first_name", "last_name", "username"}
+
+
+def _advance_for(org_id: Any, using: str = "default") -> None:
+    from xieshang.core import generations
+
+    from .selectors import GLOBAL_GENERATION, org_generation
+
+    generations.advance(org_generation(org_id) if org_id else GLOBAL_GENERATION, using)
+
+
+def _org_record_changed(sender: Any, instance: Any, using: str = "default", **kwargs: Any) -> None:
+    _advance_for(getattr(instance, "organization_id", None), using)
+
+
+def _user_changed(sender: Any, instance: Any, using: str = "default", update_fields: Any = None, **kwargs: Any) -> None:
+    if kwargs.get("created") or (update_fields is not None and not NAME_FIELDS & set(update_fields)):
+        return  # a new account is on no page yet; a sign-in writes last_login only
+    from xieshang.accounts.models import MemberProfile
+
+    for org_id in MemberProfile.objects.filter(user_id=instance.pk).values_list("organization_id", flat=True):
+        _advance_for(org_id, using)
+
+
+def _committees_changed(sender: Any, instance: Any, action: str, using: str = "default", **kwargs: Any) -> None:
+    if action.startswith("post_"):
+        _advance_for(getattr(instance, "organization_id", None), using)
+
+
+def register_generation() -> None:
+    from django.contrib.auth import get_user_model
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+
+    from xieshang.accounts.models import MemberProfile, Sector, SpecialCommittee
+
+    from .models import DutyKind, DutyRequirement, DutyRule, DutySettings
+
+    for model in (DutyKind, DutyRequirement, DutyRule, DutySettings, MemberProfile, Sector, SpecialCommittee):
+        uid = f"duties.generation.{model._meta.label_lower}"
+        post_save.connect(_org_record_changed, sender=model, dispatch_uid=f"{uid}.saved")
+        post_delete.connect(_org_record_changed, sender=model, dispatch_uid=f"{uid}.deleted")
+    post_save.connect(_user_changed, sender=get_user_model(), dispatch_uid="duties.generation.user")
+    m2m_changed.connect(
+        _committees_changed, sender=MemberProfile.committees.through, dispatch_uid="duties.generation.committees"
     )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import operator
-import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -11,10 +10,10 @@ from functools import reduce
 from typing import Any
 
 from django.core.cache import cache
-from django.db import connections, router, transaction
+from django.db import connections, router
 from django.utils import timezone
 
-from xieshang.core import figures
+from xieshang.core import figures, generations
 from xieshang.core.figures import SECTIONS, Figure
 
 
@@ -72,7 +71,7 @@ class Row:
 # signals (QuerySet.update, bulk_create, raw SQL) are caught by the time limit below.
 
 CACHE_SECONDS = 600
-GENERATION_KEY = "stats:figures:generation"
+GENERATION = "stats:figures"
 
 
 def count_all(querysets: Sequence[Any], per_statement: int = 200) -> list[int]:
@@ -93,29 +92,12 @@ def count_all(querysets: Sequence[Any], per_statement: int = 200) -> list[int]:
 
 
 def generation() -> str:
-    found = cache.get(GENERATION_KEY)
-    if found is None:
-        found = uuid.uuid4().hex
-        cache.add(GENERATION_KEY, found, None)
-        found = cache.get(GENERATION_KEY) or found
-    return found
-
-
-def new_generation() -> None:
-    cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
+    return generations.current(GENERATION)
 
 
 def records_changed(using: str = "default") -> None:
-    """A counted record was written: start a new generation now (a read later in the same transaction counts it)
-    and again when the transaction commits (a read by another request meanwhile cached the values it could see)."""
-    new_generation()
-    connection = connections[using]
-    if not connection.in_atomic_block:
-        return
-    outermost = connection.atomic_blocks[0]
-    if not getattr(outermost, "_stats_new_generation", False):
-        outermost._stats_new_generation = True  # once per transaction; the flag dies with the block
-        transaction.on_commit(new_generation, using=using)
+    """A counted record was written: a new generation now and when the transaction commits (core.generations)."""
+    generations.advance(GENERATION, using)
 
 
 def values_for(

@@ -2,11 +2,15 @@
 requirements, tiers, the staff ranking)."""
 
 from .records import (
+    GLOBAL_GENERATION,
+    PAGE_SECONDS,
     entries_for_member,
     entries_for_source,
     kind_label,
     kinds_for,
     member_ranking,
+    org_generation,
+    pages_generation,
     pick_version,
     requirements_for,
     rule_for,
@@ -31,6 +35,8 @@ from .standing import (
 )
 
 __all__ = [
+    "GLOBAL_GENERATION",
+    "PAGE_SECONDS",
     "TIERS",
     "RankRow",
     "RosterRow",
@@ -41,6 +47,8 @@ __all__ = [
     "kind_label",
     "kinds_for",
     "member_ranking",
+    "org_generation",
+    "pages_generation",
     "member_year",
     "pick_version",
     "ranking",

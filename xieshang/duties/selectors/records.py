@@ -9,11 +9,31 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Q, QuerySet, Sum
 
+from xieshang.core import generations
+
 from ..models import DutyEntry, DutyKind, DutyRequirement, DutyRule, DutySettings
 
 
 def _org_id(organization: Any) -> Any:
     return getattr(organization, "pk", organization)
+
+
+# ---------------------------------------------------------------------------------------------------- generation
+# The duty pages (ranking, a member's page) are kept in the cache under their organization's generation
+# (core.generations): the crediting services advance it with the tallies, duties.wiring when a rule, kind,
+# requirement, cut-off, profile, committee, sector or member's name is saved (GLOBAL_GENERATION for the defaults
+# every organization reads).
+GLOBAL_GENERATION = "duties"
+PAGE_SECONDS = 300
+
+
+def org_generation(organization: Any) -> str:
+    return f"duties:{_org_id(organization)}"
+
+
+def pages_generation(organization: Any) -> str:
+    """What a cached duty page of this organization was built from: both generations in one value."""
+    return generations.joined(GLOBAL_GENERATION, org_generation(organization))
 
 
 # ---------------------------------------------------------------------------------------------------- rules

@@ -18,9 +18,10 @@ from django.utils.translation import gettext as _
 
 from xieshang.accounts.models import MemberProfile
 from xieshang.audit.services import audit_record
+from xieshang.core import generations
 
 from ..models import DutyEntry, DutyRule, DutyTally
-from ..selectors import pick_version, rule_versions
+from ..selectors import org_generation, pick_version, rule_versions
 
 
 class Credit(NamedTuple):
@@ -49,6 +50,8 @@ def _tally(entries: Iterable[DutyEntry]) -> None:
         row = sums.setdefault((entry.member_id, entry.organization_id, entry.year), [Decimal(0), 0])
         row[0] += entry.points
         row[1] += 1
+    for org_id in {org for _member, org, _year in sums}:
+        generations.advance(org_generation(org_id))  # the duty pages read the tallies
     table = connection.ops.quote_name(DutyTally._meta.db_table)
     items = list(sums.items())
     for start in range(0, len(items), TALLY_CHUNK):
@@ -81,6 +84,7 @@ def tallies_rebuild(*, organization: Any) -> int:
     with transaction.atomic():
         DutyTally.objects.filter(organization_id=org_id).delete()
         DutyTally.objects.bulk_create(tallies, batch_size=1000)
+        generations.advance(org_generation(org_id))
     return len(tallies)
 
 

@@ -1,4 +1,4 @@
-"""Helpers of the duty pages: the organization, the permission, the year from the query string."""
+"""Helpers of the duty pages: the organization, the permission, the year from the query string, the cached part."""
 
 from __future__ import annotations
 
@@ -8,8 +8,12 @@ import rules
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest
 from django.utils import timezone
+from django.utils.translation import get_language
 
+from xieshang.core import fragments
 from xieshang.core.http import attachment_response
+
+from .. import selectors
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -33,6 +37,16 @@ def year_from(request: HttpRequest, default: int | None = None) -> int:
     except ValueError:
         return default or timezone.localdate().year
     return year if 2000 <= year <= 2100 else (default or timezone.localdate().year)
+
+
+def cached_part(request: HttpRequest, organization: Any, template: str, build: Any, *parts: Any) -> Any:
+    """The page's expensive part from the cache (core.fragments), kept under the organization's duty generation, the
+    language, the query string (year, filters, page, kind) and `parts` (whose page it is)."""
+    query = "&".join(sorted(request.GET.urlencode().split("&")))
+    vary = ":".join(
+        str(p) for p in (selectors.pages_generation(organization), organization.pk, get_language(), query, *parts)
+    )
+    return fragments.cached(request, template, build, vary=vary, seconds=selectors.PAGE_SECONDS)
 
 
 def xlsx(content: bytes, name: str) -> Any:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from xieshang.accounts.models import MemberProfile
 
 from .. import exports, selectors
-from .common import need, org_or_404, xlsx, year_from
+from .common import cached_part, need, org_or_404, xlsx, year_from
 
 ENTRIES_PER_PAGE = 100
 
@@ -46,13 +46,21 @@ def _file_context(request: HttpRequest, member, organization, base_url: str) -> 
     }
 
 
+def _file_page(request: HttpRequest, member, organization, base_url: str, own: bool) -> HttpResponse:
+    """The file's page; its body (everything read from the records) from the cache (common.cached_part)."""
+
+    def build() -> dict:
+        return {**_file_context(request, member, organization, base_url), "own": own}
+
+    body = cached_part(request, organization, "duties/_mine_file.html", build, "file", member.pk, own)
+    return render(request, "duties/mine.html", {"member": member, "own": own, "body": body})
+
+
 @login_required
 def my_record_view(request: HttpRequest) -> HttpResponse:
     """我的履职: the signed-in member's file in the current organization, one year at a time."""
     organization = org_or_404(request)
-    context = _file_context(request, request.user, organization, reverse("duties:mine"))
-    context["own"] = True
-    return render(request, "duties/mine.html", context)
+    return _file_page(request, request.user, organization, reverse("duties:mine"), own=True)
 
 
 def _member_or_404(organization, user_id: int):
@@ -67,9 +75,7 @@ def member_file_view(request: HttpRequest, user_id: int) -> HttpResponse:
     organization = org_or_404(request)
     need(request, "duties.view_files", organization)
     member = _member_or_404(organization, user_id)
-    context = _file_context(request, member, organization, reverse("duties:member", args=[user_id]))
-    context["own"] = False
-    return render(request, "duties/mine.html", context)
+    return _file_page(request, member, organization, reverse("duties:member", args=[user_id]), own=False)
 
 
 @login_required

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from .. import exports, selectors, services
 from ..forms import RuleForm, TiersForm
-from .common import add_errors, need, org_or_404, xlsx, year_from
+from .common import add_errors, cached_part, need, org_or_404, xlsx, year_from
 
 PER_PAGE = 50
 
@@ -61,19 +61,24 @@ def ranking_view(request: HttpRequest) -> HttpResponse:
     if request.GET.get("format") == "xlsx":
         rows = selectors.ranking(organization, year, **filters)
         return xlsx(exports.ranking_xlsx(rows, year), _("%(year)s年度履职排名") % {"year": year})
-    page, tiers = selectors.ranking_page(organization, year, page=request.GET.get("page"), per_page=PER_PAGE, **filters)
-    prefix = reverse("duties:member", args=[0]).removesuffix("0/")
-    for row in page:
-        row.url = f"{prefix}{row.member_id}/"  # type: ignore[attr-defined]
-    conf = selectors.settings_for(organization)
-    context = {
-        "year": year,
-        "page": page,
-        "tier_counts": [(selectors.TIERS[k], n) for k, n in tiers.items()],
-        "conf": conf,
-        **_filter_context(request, organization, filters),
-    }
-    return render(request, "duties/ranking.html", context)
+
+    def build() -> dict[str, Any]:
+        page, tiers = selectors.ranking_page(
+            organization, year, page=request.GET.get("page"), per_page=PER_PAGE, **filters
+        )
+        prefix = reverse("duties:member", args=[0]).removesuffix("0/")
+        for row in page:
+            row.url = f"{prefix}{row.member_id}/"  # type: ignore[attr-defined]
+        return {
+            "year": year,
+            "page": page,
+            "tier_counts": [(selectors.TIERS[k], n) for k, n in tiers.items()],
+            "conf": selectors.settings_for(organization),
+            **_filter_context(request, organization, filters),
+        }
+
+    body = cached_part(request, organization, "duties/_ranking_table.html", build)
+    return render(request, "duties/ranking.html", {"year": year, "body": body})
 
 
 @login_required

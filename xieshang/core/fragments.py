@@ -1,0 +1,30 @@
+"""Rendered parts of a page kept in the shared cache: the expensive part of a page (a ranking table, a member's year)
+is rendered once per `vary` and served from the cache until what it shows changes — `vary` names a generation
+(core.generations) that the writes of its records advance, besides the language, the query and whatever else the
+part depends on. The rest of the page (the menu, the user's own links) is rendered per request as before.
+
+    body = fragments.cached(request, "duties/_ranking_table.html", build, vary=..., seconds=300)
+
+`build()` returns the part's context and runs only on a miss, so the queries behind the part are not sent on a
+hit. A part must not hold anything of the reader (a form token, his name, what he may do) unless `vary` names it."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from typing import Any
+
+from django.core.cache import cache
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
+
+
+def cached(request: Any, template: str, build: Callable[[], dict[str, Any]], *, vary: str, seconds: int) -> SafeString:
+    key = f"fragment:{template}:{hashlib.blake2b(vary.encode(), digest_size=16).hexdigest()}"
+    html: str | None = cache.get(key)
+    if html is None:
+        # Rendered without the context processors (the menu, the unread count: the page around the part has them);
+        # the part sees the request itself, e.g. for its pagination links.
+        html = render_to_string(template, {**build(), "request": request})
+        cache.set(key, html, seconds)
+    return mark_safe(html)  # noqa: S308 - our own template's output, escaped when it was rendered

@@ -1,0 +1,63 @@
+"""Generations: a short value in the shared cache that changes whenever the records it stands for change, so a
+page or a figure kept in the cache under the current generation is never read after its source was written.
+
+    key = f"duties:ranking:{generations.current(f'duties:{org_id}')}:..."   # read
+    generations.advance(f"duties:{org_id}")                                  # after a write
+
+`advance` starts a new generation at once (a read later in the same transaction builds afresh) and again when the
+outermost transaction commits (a read by another request meanwhile may have cached what it could see before the
+commit). With Redis configured every process shares the generations; with the per-process memory cache (the
+embedded default, one process) they are the process's own, so a deployment of several processes needs Redis — the
+readers also keep what they cache for a few minutes only."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.core.cache import cache
+from django.db import connections, transaction
+
+
+def _key(name: str) -> str:
+    return f"generation:{name}"
+
+
+def current(name: str) -> str:
+    """The current generation of `name` (created on first use)."""
+    key = _key(name)
+    found = cache.get(key)
+    if found is None:
+        cache.add(key, uuid.uuid4().hex[:12], None)
+        found = cache.get(key) or "none"  # the cache is down: a value nobody else will read, so nothing is reused
+    return str(found)
+
+
+def joined(*names: str) -> str:
+    """The current generations of several names as one value (one round trip to the cache)."""
+    keys = [_key(n) for n in names]
+    found = cache.get_many(keys)
+    missing = [n for n, k in zip(names, keys, strict=True) if k not in found]
+    for name in missing:
+        found[_key(name)] = current(name)
+    return "-".join(str(found[k]) for k in keys)
+
+
+def _new(name: str) -> None:
+    cache.set(_key(name), uuid.uuid4().hex[:12], None)
+
+
+def advance(name: str, using: str = "default") -> None:
+    """What `name` stands for was written: a new generation now, and again when the transaction commits (once per
+    transaction and name)."""
+    _new(name)
+    connection = connections[using]
+    if not connection.in_atomic_block:
+        return
+    outermost = connection.atomic_blocks[0]
+    pending: set[str] | None = getattr(outermost, "_generations_pending", None)
+    if pending is None:
+        pending = set()
+        outermost._generations_pending = pending  # type: ignore[attr-defined]  # dies with the block
+    if name not in pending:
+        pending.add(name)
+        transaction.on_commit(lambda: _new(name), using=using)
