@@ -4,6 +4,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -39,6 +40,7 @@ def test_queries_do_not_grow_with_the_acts():
     org = OrganizationFactory(code="zz")
     people = [make_user(Role.MEMBER, org, username=f"m{i}") for i in range(30)]
     few, many = OrganizationFactory(code="a", name="甲"), OrganizationFactory(code="b", name="乙")
+    ContentType.objects.get_for_model(few)  # the content-type cache warm, as in any process after its first credit
     with CaptureQueriesContext(connection) as small:
         credit_many(organization=org, credits=_acts(org, people[:3], [few], "attendance_meeting"))
     with CaptureQueriesContext(connection) as large:

@@ -3,28 +3,38 @@ is rendered once per `vary` and served from the cache until what it shows change
 (core.generations) that the writes of its records advance, besides the language, the query and whatever else the
 part depends on. The rest of the page (the menu, the user's own links) is rendered per request as before.
 
-    body = fragments.cached(request, "duties/_ranking_table.html", build, vary=..., seconds=300)
+    part = fragments.cached(request, "duties/_ranking_table.html", build, vary=..., seconds=300)
+    return render(request, "duties/ranking.html", {"body": part.html})
 
 `build()` returns the part's context and runs only on a miss, so the queries behind the part are not sent on a
-hit. A part must not hold anything of the reader (a form token, his name, what he may do) unless `vary` names it."""
+hit. What the page around the part needs from those reads (a title) goes in the context under "keep" (a small dict)
+and comes back with the part (`Part.keep`); `build()` may raise Http404, and nothing is kept. A part must not hold
+anything of the reader (a form token, his name, what he may do) unless `vary` names it."""
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
 
-def cached(request: Any, template: str, build: Callable[[], dict[str, Any]], *, vary: str, seconds: int) -> SafeString:
+class Part(NamedTuple):
+    html: SafeString
+    keep: dict[str, Any]
+
+
+def cached(request: Any, template: str, build: Callable[[], dict[str, Any]], *, vary: str, seconds: int) -> Part:
     key = f"fragment:{template}:{hashlib.blake2b(vary.encode(), digest_size=16).hexdigest()}"
-    html: str | None = cache.get(key)
-    if html is None:
+    found: tuple[str, dict[str, Any]] | None = cache.get(key)
+    if found is None:
+        context = build()
         # Rendered without the context processors (the menu, the unread count: the page around the part has them);
         # the part sees the request itself, e.g. for its pagination links.
-        html = render_to_string(template, {**build(), "request": request})
-        cache.set(key, html, seconds)
-    return mark_safe(html)  # noqa: S308 - our own template's output, escaped when it was rendered
+        found = (render_to_string(template, {**context, "request": request}), context.get("keep", {}))
+        cache.set(key, found, seconds)
+    html, keep = found
+    return Part(mark_safe(html), keep)  # noqa: S308 - our own template's output, escaped when it was rendered

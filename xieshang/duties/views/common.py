@@ -39,7 +39,7 @@ def year_from(request: HttpRequest, default: int | None = None) -> int:
     return year if 2000 <= year <= 2100 else (default or timezone.localdate().year)
 
 
-def cached_part(request: HttpRequest, organization: Any, template: str, build: Any, *parts: Any) -> Any:
+def cached_part(request: HttpRequest, organization: Any, template: str, build: Any, *parts: Any) -> fragments.Part:
     """The page's expensive part from the cache (core.fragments), kept under the organization's duty generation, the
     language, the query string (year, filters, page, kind) and `parts` (whose page it is)."""
     query = "&".join(sorted(request.GET.urlencode().split("&")))

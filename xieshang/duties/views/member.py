@@ -3,6 +3,10 @@ attendance, what is still owed, the records; read by the member himself or by st
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -46,21 +50,24 @@ def _file_context(request: HttpRequest, member, organization, base_url: str) -> 
     }
 
 
-def _file_page(request: HttpRequest, member, organization, base_url: str, own: bool) -> HttpResponse:
-    """The file's page; its body (everything read from the records) from the cache (common.cached_part)."""
+def _file_page(request: HttpRequest, member_of: Callable[[], Any], member_id: int, base_url: str, own: bool):
+    """The file's page; its body (everything read from the records, and the member himself when staff read it)
+    from the cache (common.cached_part): the member's name comes back with it for the title."""
+    organization = org_or_404(request)
 
     def build() -> dict:
-        return {**_file_context(request, member, organization, base_url), "own": own}
+        member = member_of()
+        context = _file_context(request, member, organization, base_url)
+        return {**context, "own": own, "keep": {"name": member.display_name}}
 
-    body = cached_part(request, organization, "duties/_mine_file.html", build, "file", member.pk, own)
-    return render(request, "duties/mine.html", {"member": member, "own": own, "body": body})
+    part = cached_part(request, organization, "duties/_mine_file.html", build, "file", member_id, own)
+    return render(request, "duties/mine.html", {"member_name": part.keep["name"], "own": own, "body": part.html})
 
 
 @login_required
 def my_record_view(request: HttpRequest) -> HttpResponse:
     """我的履职: the signed-in member's file in the current organization, one year at a time."""
-    organization = org_or_404(request)
-    return _file_page(request, request.user, organization, reverse("duties:mine"), own=True)
+    return _file_page(request, lambda: request.user, request.user.pk, reverse("duties:mine"), own=True)
 
 
 def _member_or_404(organization, user_id: int):
@@ -72,10 +79,12 @@ def _member_or_404(organization, user_id: int):
 
 @login_required
 def member_file_view(request: HttpRequest, user_id: int) -> HttpResponse:
+    """A member's file read by staff; a member of another organization (or none) is not found — checked when the
+    part is built, and a profile's removal starts a new duty generation (duties.wiring)."""
     organization = org_or_404(request)
     need(request, "duties.view_files", organization)
-    member = _member_or_404(organization, user_id)
-    return _file_page(request, member, organization, reverse("duties:member", args=[user_id]), own=False)
+    member_of = partial(_member_or_404, organization, user_id)
+    return _file_page(request, member_of, user_id, reverse("duties:member", args=[user_id]), own=False)
 
 
 @login_required

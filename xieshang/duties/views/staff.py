@@ -77,8 +77,8 @@ def ranking_view(request: HttpRequest) -> HttpResponse:
             **_filter_context(request, organization, filters),
         }
 
-    body = cached_part(request, organization, "duties/_ranking_table.html", build)
-    return render(request, "duties/ranking.html", {"year": year, "body": body})
+    part = cached_part(request, organization, "duties/_ranking_table.html", build)
+    return render(request, "duties/ranking.html", {"year": year, "body": part.html})
 
 
 @login_required
