@@ -18,7 +18,8 @@ from tests.e2e.test_activities import LANGUAGES, staff_login, tr
 from tests.factories import PASSWORD, HandlingUnitFactory, make_user
 from tests.proposals.test_views_support import make_proposal
 from xieshang.accounts.models import Role, RoleGrant
-from xieshang.proposals.models import KeyCandidate, KeyInstruction, KeyMeeting, KeyProgress, Proposal
+from xieshang.instructions.models import Instruction
+from xieshang.proposals.models import KeyCandidate, KeyMeeting, KeyProgress, Proposal
 
 
 def _label(t, text):
@@ -132,7 +133,7 @@ def test_key_proposal_selected_supervised_instructed_and_reported(browser, live_
         instruct.get_by_label(_label(t, "批示内容")).fill("请市住房局抓紧推进，年底前见成效。")
         instruct.get_by_role("button", name=t("提交批示")).click()
         expect(leader.get_by_test_id("instructions")).to_contain_text("请市住房局抓紧推进，年底前见成效。")
-        assert KeyInstruction.objects.get().leader == w.leader
+        assert Instruction.objects.get().leader == w.leader
 
         # The lead unit reports progress on the milestone, from the proposal page.
         unit = open_as(w.officers[0])
