@@ -46,6 +46,22 @@ def _world(organization, language):
     return w
 
 
+def open_as(browser, live_server, contexts, user, language, *, staff=True):
+    """A browser session of its own for one role (staff past the second factor), kept in `contexts` to be closed;
+    downloads accepted (the year's summary)."""
+    context = browser.new_context(
+        base_url=live_server.url, locale="zh-CN", viewport={"width": 1280, "height": 900}, accept_downloads=True
+    )
+    context.set_default_timeout(15000)
+    contexts.append(context)
+    page = context.new_page()
+    if staff:
+        staff_login(page, user, language)
+    else:
+        login(page, user.username, PASSWORD)
+    return page
+
+
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_key_proposal_selected_supervised_instructed_and_reported(browser, live_server, organization, language, axe):
     def t(text, **values):
