@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "xieshang.workflow",
     "xieshang.search",
     "xieshang.deliberation",
+    "xieshang.instructions",
     # domains
     "xieshang.proposals",
     "xieshang.opinions",

@@ -32,13 +32,14 @@ def test_small_demo_runs_through_the_services(monkeypatch):
     days = {e.at.date() for e in WorkflowEvent.objects.all()}
     assert len(days) > 20
     # this year's chairpersons' meeting chose two key proposals, under supervision with a plan and an instruction
-    from xieshang.proposals.models import KeyInstruction, KeyMeeting, KeyMilestone
+    from xieshang.instructions.models import Instruction
+    from xieshang.proposals.models import KeyMeeting, KeyMilestone
 
     assert KeyMeeting.objects.filter(published_at__isnull=False, candidates__status="not_chosen").exists()
     chosen = Proposal.objects.filter(key_candidacies__status="chosen", key_published_at__isnull=False)
     assert chosen.count() == 2
     assert KeyMilestone.objects.filter(proposal__in=chosen).count() == 4
-    assert KeyInstruction.objects.filter(proposal__in=chosen).count() == 2
+    assert Instruction.objects.filter(proposal__in=chosen).count() == 2
     # decision 0031: a unit's candidate, supervision meetings (one held with minutes and a recommendation, one to
     # come), the leader's assessment, and the year's summary shows them
     from xieshang.consultations.models import Consultation

@@ -18,7 +18,8 @@ from tests.e2e.test_activities import LANGUAGES, staff_login, tr
 from tests.factories import PASSWORD, HandlingUnitFactory, make_user
 from tests.proposals.test_views_support import make_proposal
 from xieshang.accounts.models import Role, RoleGrant
-from xieshang.proposals.models import KeyCandidate, KeyInstruction, KeyMeeting, KeyProgress, Proposal
+from xieshang.instructions.models import Instruction
+from xieshang.proposals.models import KeyCandidate, KeyMeeting, KeyProgress, Proposal
 
 
 def _label(t, text):
@@ -45,6 +46,22 @@ def _world(organization, language):
     return w
 
 
+def open_as(browser, live_server, contexts, user, language, *, staff=True):
+    """A browser session of its own for one role (staff past the second factor), kept in `contexts` to be closed;
+    downloads accepted (the year's summary)."""
+    context = browser.new_context(
+        base_url=live_server.url, locale="zh-CN", viewport={"width": 1280, "height": 900}, accept_downloads=True
+    )
+    context.set_default_timeout(15000)
+    contexts.append(context)
+    page = context.new_page()
+    if staff:
+        staff_login(page, user, language)
+    else:
+        login(page, user.username, PASSWORD)
+    return page
+
+
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_key_proposal_selected_supervised_instructed_and_reported(browser, live_server, organization, language, axe):
     def t(text, **values):
@@ -55,20 +72,12 @@ def test_key_proposal_selected_supervised_instructed_and_reported(browser, live_
     other = make_proposal(w, title="关于增设社区养老服务点的建议", to="handling")
     contexts = []
 
-    def open_as(user, *, staff=True):
-        context = browser.new_context(base_url=live_server.url, locale="zh-CN", viewport={"width": 1280, "height": 900})
-        context.set_default_timeout(15000)
-        contexts.append(context)
-        page = context.new_page()
-        if staff:
-            staff_login(page, user, language)
-        else:
-            login(page, user.username, PASSWORD)
-        return page
+    def session(user, *, staff=True):
+        return open_as(browser, live_server, contexts, user, language, staff=staff)
 
     try:
         # The office puts both forward from their pages; an empty reason is refused beside the field.
-        office = open_as(w.staff)
+        office = session(w.staff)
         office.goto("/workbench/")
         office.get_by_role("navigation").get_by_role("link", name=t("提案"), exact=True).click()
         office.get_by_role("link", name=t("重点提案遴选")).first.click()
@@ -123,7 +132,7 @@ def test_key_proposal_selected_supervised_instructed_and_reported(browser, live_
         expect(office.get_by_test_id("milestone")).to_contain_text("完成加装电梯选址和居民意见征询")
 
         # The leader finds it on the workbench and writes an instruction.
-        leader = open_as(w.leader)
+        leader = session(w.leader)
         leader.goto("/workbench/")
         section = leader.locator('[data-section="proposals_leader"]')
         expect(section).to_contain_text(t("下一计划节点：%(what)s", what="完成加装电梯选址和居民意见征询"))
@@ -132,10 +141,10 @@ def test_key_proposal_selected_supervised_instructed_and_reported(browser, live_
         instruct.get_by_label(_label(t, "批示内容")).fill("请市住房局抓紧推进，年底前见成效。")
         instruct.get_by_role("button", name=t("提交批示")).click()
         expect(leader.get_by_test_id("instructions")).to_contain_text("请市住房局抓紧推进，年底前见成效。")
-        assert KeyInstruction.objects.get().leader == w.leader
+        assert Instruction.objects.get().leader == w.leader
 
         # The lead unit reports progress on the milestone, from the proposal page.
-        unit = open_as(w.officers[0])
+        unit = session(w.officers[0])
         unit.goto("/workbench/")
         unit.locator('[data-section="proposals_unit"]').get_by_role(
             "link", name=re.compile(re.escape(chosen.title))
@@ -150,7 +159,7 @@ def test_key_proposal_selected_supervised_instructed_and_reported(browser, live_
         assert KeyProgress.objects.get().unit == w.units[0]
 
         # The page shows it all; the lead member reads it too.
-        member = open_as(w.lead, staff=False)
+        member = session(w.lead, staff=False)
         member.goto(chosen.get_absolute_url())
         member.get_by_test_id("supervision-link").click()
         expect(member.get_by_test_id("key-meeting")).to_contain_text("十四届政协第五次主席会议")

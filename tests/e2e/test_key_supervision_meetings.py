@@ -13,8 +13,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from tests.e2e.test_activities import LANGUAGES, staff_login, tr
-from tests.e2e.test_key_proposals import _label, _world
+from tests.e2e.test_activities import LANGUAGES, tr
+from tests.e2e.test_key_proposals import _label, _world, open_as
 from tests.proposals.test_views_support import make_proposal
 from xieshang.consultations.models import Consultation, Invitation
 from xieshang.proposals.models import KeyAssessment, KeyCandidate, Proposal
@@ -31,19 +31,12 @@ def test_unit_candidate_meeting_checkin_minutes_assessment_and_summary(
     p = make_proposal(w, title="关于加快老旧小区加装电梯的建议", to="handling")
     contexts = []
 
-    def open_as(user):
-        context = browser.new_context(
-            base_url=live_server.url, locale="zh-CN", viewport={"width": 1280, "height": 900}, accept_downloads=True
-        )
-        context.set_default_timeout(15000)
-        contexts.append(context)
-        page = context.new_page()
-        staff_login(page, user, language)
-        return page
+    def session(user):
+        return open_as(browser, live_server, contexts, user, language)
 
     try:
         # The lead unit puts the proposal forward from its page, reached from the workbench.
-        unit = open_as(w.officers[0])
+        unit = session(w.officers[0])
         unit.goto("/workbench/")
         unit.locator('[data-section="proposals_unit"]').get_by_role("link", name=re.compile(re.escape(p.title))).click()
         form = unit.locator("#act-key-candidate")
@@ -53,7 +46,7 @@ def test_unit_candidate_meeting_checkin_minutes_assessment_and_summary(
         assert KeyCandidate.objects.get().proposer_unit == w.units[0]
 
         # The office sees who proposed it, records the chairpersons' meeting and publishes the list.
-        office = open_as(w.staff)
+        office = session(w.staff)
         office.goto("/workbench/")
         office.get_by_role("navigation").get_by_role("link", name=t("提案"), exact=True).click()
         office.get_by_role("link", name=t("重点提案遴选")).first.click()
@@ -90,7 +83,7 @@ def test_unit_candidate_meeting_checkin_minutes_assessment_and_summary(
         checkin_url = office.get_by_test_id("checkin-url").inner_text()
 
         # The leader finds the meeting on his workbench, opens it and checks in with the code shown at the venue.
-        leader = open_as(w.leader)
+        leader = session(w.leader)
         leader.goto("/workbench/")
         leader.locator('[data-section="consultations_member"]').get_by_role("link", name="加装电梯督办协商会").click()
         expect(leader.get_by_test_id("consultation-origin")).to_contain_text(p.title)

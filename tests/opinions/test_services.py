@@ -12,13 +12,13 @@ from tests.factories import make_user
 from xieshang.accounts.models import Role
 from xieshang.duties.models import DutyEntry
 from xieshang.duties.selectors import totals_for_member
+from xieshang.instructions.models import Instruction
 from xieshang.opinions import services
 from xieshang.opinions.models import (
     Adoption,
     BulletinIssue,
     Dispatch,
     Forward,
-    Instruction,
     Level,
     OpinionSettings,
     Report,

@@ -5,8 +5,9 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
+from xieshang.instructions.models import Instruction
 from xieshang.opinions import services
-from xieshang.opinions.models import Adoption, Dispatch, Forward, Instruction, Level, Report
+from xieshang.opinions.models import Adoption, Dispatch, Forward, Level, Report
 from xieshang.opinions.statistics import opinion_statistics
 
 

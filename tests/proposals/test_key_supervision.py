@@ -9,11 +9,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.proposals.test_views_support import login, make_proposal
+from xieshang.instructions.models import Instruction
 from xieshang.notifications.models import Notification
 from xieshang.proposals import services
 from xieshang.proposals.models import (
     KeyCandidate,
-    KeyInstruction,
     KeyMeeting,
     KeyMilestone,
     KeyProgress,
@@ -182,7 +182,7 @@ def test_repeated_posts_do_not_act_twice(client, world):
     data = {"text": "请抓紧办理", "instructed_on": TODAY().isoformat(), "submission_token": "a" * 32}
     assert client.post(url, data).status_code == 302
     assert client.post(url, data).status_code == 302
-    assert KeyInstruction.objects.count() == 1
+    assert Instruction.objects.count() == 1
     login(client, w.officers[0])
     data = {"milestone": m.pk, "text": "已完成选址", "reported_on": TODAY().isoformat(), "submission_token": "b" * 32}
     url = reverse("proposals:key_progress", args=[p.pk])

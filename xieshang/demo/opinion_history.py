@@ -21,12 +21,12 @@ from django.utils import timezone
 from xieshang.accounts.models import MemberProfile
 from xieshang.core.models import Counter
 from xieshang.duties.services import PastAct, duty_history_load
+from xieshang.instructions.models import Instruction
 from xieshang.opinions.models import (
     Adoption,
     BulletinIssue,
     Dispatch,
     Forward,
-    Instruction,
     Level,
     Report,
     ReportAuthor,
@@ -404,7 +404,7 @@ def _write(org, staff, wf, states, transitions, plans, issues) -> None:
         for f in p.forwards:
             f.report = p.report
         for i in p.instructions:
-            i.report = p.report
+            i.subject = p.report
     Dispatch.objects.bulk_create([d for p in plans for d in p.dispatches], batch_size=1000)
     Forward.objects.bulk_create([f for p in plans for f in p.forwards], batch_size=1000)
     Instruction.objects.bulk_create([i for p in plans for i in p.instructions], batch_size=1000)

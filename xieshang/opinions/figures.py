@@ -15,8 +15,9 @@ from django.utils.translation import gettext_lazy as _
 from xieshang.accounts.models import MemberProfile
 from xieshang.core import figures
 from xieshang.core.figures import BY_EVENT, BY_SUBMISSION, Dimension, Figure
+from xieshang.instructions.models import Instruction
 
-from .models import Adoption, Dispatch, Forward, Instruction, Level, Report
+from .models import Adoption, Dispatch, Forward, Level, Report
 
 
 def _reports(organization_id: int) -> QuerySet[Report]:
@@ -55,7 +56,9 @@ def adopted_at(level: str):
 
 
 def instructed(organization_id: int, start: date, end: date) -> QuerySet[Report]:
-    given = Instruction.objects.filter(instructed_on__range=(start, end)).values("report_id")
+    given = Instruction.objects.filter(
+        report__organization_id=organization_id, instructed_on__range=(start, end)
+    ).values("object_id")
     return _reports(organization_id).filter(pk__in=given)
 
 

@@ -7,6 +7,7 @@ so the statistics count records, never counters."""
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -198,6 +199,8 @@ class Report(WorkflowObject):
     issued_at = models.DateTimeField(_("刊发时间"), null=True, blank=True, db_index=True)
     closed_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
     updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
+    # 批示: the leaders' instructions, in the base's one table (decision 0034); their level is a Level of this app.
+    instructions = GenericRelation("instructions.Instruction", related_query_name="report")
 
     class Meta:
         verbose_name = _("社情民意信息")
@@ -319,35 +322,6 @@ class Forward(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report_id} → {self.unit_id}"
-
-
-class Instruction(models.Model):
-    """批示: a leader's written instruction on the report (a user of the platform, or a named leader)."""
-
-    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="instructions")
-    leader = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("批示领导（平台用户）"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    leader_name = models.CharField(_("批示领导"), max_length=60)
-    leader_title = models.CharField(_("职务"), max_length=80, blank=True)
-    level = models.CharField(_("领导层级"), max_length=12, choices=Level.choices)
-    text = models.TextField(_("批示内容"))
-    instructed_on = models.DateField(_("批示日期"), db_index=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        verbose_name = _("领导批示")
-        verbose_name_plural = _("领导批示")
-        ordering = ["instructed_on", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.leader_name}：{self.text[:30]}"
 
 
 class Adoption(models.Model):

@@ -11,13 +11,14 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
 from xieshang.accounts.models import Role, RoleGrant
+from xieshang.instructions.models import Instruction
 from xieshang.workflow.selectors import state_tag
 
 from .models import (
     BulletinIssue,
     Dispatch,
     Forward,
-    Instruction,
+    Level,
     OpinionSettings,
     Recipient,
     Report,
@@ -122,6 +123,14 @@ def instruction_leader(instruction: Instruction) -> str:
     return f"{instruction.leader_title}{instruction.leader_name}"
 
 
+def labelled_instructions(instructions: Iterable[Instruction]) -> list[Instruction]:
+    """The instructions with `level_label`, the name of their Level (the base table keeps the level as plain text)."""
+    rows = list(instructions)
+    for i in rows:
+        i.level_label = Level(i.level).label if i.level in Level.values else i.level  # type: ignore[attr-defined]
+    return rows
+
+
 def report_records(report: Report) -> dict[str, list[Any]]:
     """Everything the detail page shows besides the report itself, in one query per kind."""
     return {
@@ -130,7 +139,7 @@ def report_records(report: Report) -> dict[str, list[Any]]:
         "attachments": list(report.attachments.all()),
         "dispatches": list(report.dispatches.select_related("recipient")),
         "forwards": list(report.forwards.select_related("unit")),
-        "instructions": list(report.instructions.all()),
+        "instructions": labelled_instructions(report.instructions.all()),
         "adoptions": list(report.adoptions.all()),
     }
 

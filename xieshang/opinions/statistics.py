@@ -9,10 +9,11 @@ from datetime import date
 from django.db.models import Count
 
 from xieshang.accounts.models import MemberProfile
+from xieshang.instructions.models import Instruction
 from xieshang.workflow.selectors import state_tag
 
 from . import figures
-from .models import Adoption, BulletinIssue, Dispatch, Forward, Instruction, Level, Report, ReportAuthor
+from .models import Adoption, BulletinIssue, Dispatch, Forward, Level, Report, ReportAuthor
 
 
 @dataclass
@@ -92,7 +93,7 @@ def opinion_statistics(organization, start: date, end: date, *, top_authors: int
 
     instructions = Instruction.objects.filter(report__organization_id=org_id, instructed_on__range=span)
     stats.instructions = instructions.count()
-    stats.instructed = instructions.values("report_id").distinct().count()
+    stats.instructed = instructions.values("object_id").distinct().count()
     stats.instructions_by_level = _by_level(instructions.values("level").annotate(n=Count("id")).order_by())
     adoptions = Adoption.objects.filter(report__organization_id=org_id, adopted_on__range=span)
     stats.adopted_by_level = _by_level(adoptions.values("level").annotate(n=Count("id")).order_by())

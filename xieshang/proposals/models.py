@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
@@ -178,6 +179,8 @@ class Proposal(WorkflowObject):
     key_supervising_body = models.CharField(_("督办单位"), max_length=80, blank=True)
     # When the chairpersons' meeting that chose it published its list: members and units see it as key from then.
     key_published_at = models.DateTimeField(_("重点提案公布时间"), null=True, blank=True)
+    # 批示 by leaders on a key proposal, in the base's one table of instructions (decision 0034).
+    key_instructions = GenericRelation("instructions.Instruction", related_query_name="proposal")
     fast_track = models.BooleanField(_("快速办理"), default=False)
     is_excellent = models.BooleanField(_("优秀提案"), default=False)
     excellent_year = models.PositiveSmallIntegerField(_("评为优秀提案年度"), null=True, blank=True)
@@ -827,35 +830,6 @@ class KeySummary(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organization} · {self.year}"
-
-
-class KeyInstruction(models.Model):
-    """批示 on a key proposal by a leader. The same shape as opinions.Instruction (a platform user or a named leader,
-    the text, the date); a table of its own because that one belongs to a report (decision 0028)."""
-
-    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="key_instructions")
-    leader = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("批示领导（平台用户）"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    leader_name = models.CharField(_("批示领导"), max_length=60)
-    leader_title = models.CharField(_("职务"), max_length=80, blank=True)
-    text = models.TextField(_("批示内容"))
-    instructed_on = models.DateField(_("批示日期"))
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        verbose_name = _("重点提案领导批示")
-        verbose_name_plural = _("重点提案领导批示")
-        ordering = ["instructed_on", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.leader_name}：{self.text[:30]}"
 
 
 # Units' annual handling reports (承办单位年度办理工作总结) and the evaluation of units. Decision 0030.

@@ -18,9 +18,10 @@ from django.utils.translation import gettext as _
 from xieshang.accounts.models import HandlingUnit, Organization, Role, User
 from xieshang.accounts.selectors import users_with_role
 from xieshang.core import services as core
+from xieshang.instructions.models import Instruction
 from xieshang.workflow import services as workflow
 
-from ..models import BulletinIssue, Dispatch, Forward, Instruction, Level, Recipient, Report
+from ..models import BulletinIssue, Dispatch, Forward, Level, Recipient, Report
 from ..selectors import instruction_leader
 from ._base import lock, notify_after_commit, published, refresh, require
 from .adoption import check_recordable, credit_authors
@@ -222,7 +223,7 @@ def instruction_record(
                 {"level": _("本信息未曾报送“%(level)s”，不能记录该层级领导的批示。") % {"level": Level(level).label}}
             )
         instruction = Instruction.objects.create(
-            report=locked,
+            subject=locked,
             leader=leader,
             leader_name=leader_name[:60],
             leader_title=(leader_title or "").strip()[:80],

@@ -23,6 +23,7 @@ from xieshang.accounts.selectors import has_role, organization_id, users_with_ro
 from xieshang.core import services as core
 from xieshang.core.services import require, text_error
 from xieshang.core.uploads import upload_problem
+from xieshang.instructions.models import Instruction
 from xieshang.notifications.services import notify
 from xieshang.workflow.exceptions import InvalidEdge
 
@@ -30,7 +31,6 @@ from .. import search_wiring
 from ..models import (
     Assignment,
     KeyCandidate,
-    KeyInstruction,
     KeyMeeting,
     KeyMilestone,
     KeyProgress,
@@ -382,7 +382,7 @@ def key_progress_report(
 
 def key_instruction_record(
     *, actor: User, proposal: Proposal, text: str, instructed_on: date | None = None
-) -> KeyInstruction:
+) -> Instruction:
     """批示 by a leader on a key proposal; the handling units and the proposals office are told."""
     require(actor, "proposals.instruct_key", proposal, _("只有领导可以对重点提案作出批示。"))
     _must_be_key(proposal)
@@ -394,8 +394,8 @@ def key_instruction_record(
     with transaction.atomic():
         locked = lock(proposal)
         mine = KeySupervisor.objects.filter(proposal=locked, user=actor).first()
-        instruction = KeyInstruction.objects.create(
-            proposal=locked,
+        instruction = Instruction.objects.create(
+            subject=locked,
             leader=actor,
             leader_name=actor.display_name[:60],
             leader_title=mine.title if mine is not None else "",
