@@ -189,11 +189,16 @@ class ResetSetPasswordForm(auth_forms.SetPasswordForm):
 
 
 class DeletionRequestForm(forms.Form):
-    """Asking for erasure: the password again (as for a password change) and an explicit confirmation."""
+    """Asking for erasure: the password again (as for a password change) or a code sent to the phone, and an
+    explicit confirmation."""
 
     password = forms.CharField(
-        label=_("当前密码"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+        label=_("当前密码"),
+        strip=False,
+        required=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
+    code = _code_field(required=False)
     confirm = forms.BooleanField(
         label=_("我已了解：删除后账户停用，不能再登录；我提出的议题和留言保留内容，但不再显示我的姓名。"),
         error_messages={"required": _("请勾选确认。")},
@@ -204,4 +209,14 @@ class DeletionCarryOutForm(forms.Form):
     confirm = forms.BooleanField(
         label=_("我已核对，确认删除该用户的个人信息并停用账户。"),
         error_messages={"required": _("请勾选确认。")},
+    )
+
+
+class DeletionDeclineForm(forms.Form):
+    reason = forms.CharField(
+        label=_("不予办理的理由"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("申请人会在站内消息和短信中收到这一理由。"),
+        error_messages={"required": _("请写明不予办理的理由，申请人会收到。")},
     )

@@ -24,5 +24,6 @@ urlpatterns = [
     path("my-data/", views_personal_data.personal_data_view, name="personal_data"),
     path("my-data/download/", views_personal_data.personal_data_download, name="personal_data_download"),
     path("my-data/delete/", views_personal_data.deletion_request_view, name="deletion_request"),
+    path("my-data/withdraw/", views_personal_data.deletion_withdraw_view, name="deletion_withdraw"),
     path("data-requests/<int:pk>/", views_personal_data.data_request_view, name="data_request"),
 ]
