@@ -37,7 +37,7 @@ def test_a_resident_confirms_his_request_with_an_sms_code(client, resident):
     url = reverse("accounts:deletion_request")
     response = client.post(url, {"action": "send", "confirm": "on"})
     assert "139****2222" in response.content.decode()
-    assert 'checked' in response.content.decode()  # the tick is kept
+    assert "checked" in response.content.decode()  # the tick is kept
     # A wrong code: refused beside the field, nothing asked.
     response = client.post(url, {"code": "000000", "confirm": "on", "action": "request"})
     assert response.status_code == 400 and "验证码不正确" in response.content.decode()

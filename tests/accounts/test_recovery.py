@@ -51,9 +51,7 @@ def test_a_member_signs_in_with_the_code_sent_to_his_phone(client, member):
 
 def test_a_resident_signs_in_by_sms_too(client, resident):
     send(client, resident.phone)
-    response = client.post(
-        SMS_LOGIN, {"phone": resident.phone, "code": latest_code(resident.phone), "action": "login"}
-    )
+    response = client.post(SMS_LOGIN, {"phone": resident.phone, "code": latest_code(resident.phone), "action": "login"})
     assert response.status_code == 302
 
 
@@ -87,9 +85,7 @@ def test_five_wrong_tries_spend_the_code(member):
     assert AuditEntry.objects.filter(action="login.sms_failed", object_id=str(member.pk)).count() == 6
 
 
-def test_the_answer_is_the_same_for_a_member_a_staff_account_and_a_number_nobody_holds(
-    client, member, user_with_role
-):
+def test_the_answer_is_the_same_for_a_member_a_staff_account_and_a_number_nobody_holds(client, member, user_with_role):
     staff = user_with_role(Role.PROPOSALS_STAFF, username="staff", phone="13800000002")
     answers = {}
     for phone in (member.phone, staff.phone, "13800009999"):

@@ -462,9 +462,7 @@ def deletion_decline(*, actor: User, request: DataRequest, reason: str) -> DataR
 def last_closed_request(user: User) -> DataRequest | None:
     """The person's latest request that was refused or withdrawn: the page tells him what became of it."""
     return (
-        DataRequest.objects.filter(
-            user=user, status__in=[DataRequest.Status.REFUSED, DataRequest.Status.WITHDRAWN]
-        )
+        DataRequest.objects.filter(user=user, status__in=[DataRequest.Status.REFUSED, DataRequest.Status.WITHDRAWN])
         .order_by("-done_at", "-pk")
         .first()
     )
