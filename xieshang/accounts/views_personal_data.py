@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from . import personal_data
 from xieshang.core.privacy import mask_phone
 
+from . import personal_data
 from .forms import DeletionCarryOutForm, DeletionDeclineForm, DeletionRequestForm
 from .models import DataRequest
 from .services import SmsCodeError, client_address
