@@ -31,10 +31,15 @@ def anonymous_page(browser, live_server, language):
     return context, context.new_page()
 
 
+def just(label):
+    """A field's label exactly (Django adds a colon after it): "新密码" but not "再次输入新密码"."""
+    return re.compile(rf"^{re.escape(label)}\s*[:：]?$")
+
+
 def password_login(page, t, username, password):
     page.goto("/accounts/login/")
     page.get_by_label(t("用户名或手机号")).fill(username)
-    page.get_by_label(t("密码"), exact=True).fill(password)
+    page.get_by_label(just(t("密码"))).fill(password)
     page.locator("main form").get_by_role("button", name=t("登录"), exact=True).click()
 
 
@@ -130,8 +135,8 @@ def test_a_forgotten_password_is_reset_by_email_and_by_sms(browser, live_server,
     link = re.search(r"https?://[^/\s]+(/accounts/password/reset/\S+/)", mail.outbox[0].body).group(1)
     page.goto(link)
     form = page.get_by_test_id("reset-confirm-form")
-    form.get_by_label(t("新密码"), exact=True).fill(NEW_PASSWORD)
-    form.get_by_label(t("再次输入新密码"), exact=True).fill(NEW_PASSWORD)
+    form.get_by_label(just(t("新密码"))).fill(NEW_PASSWORD)
+    form.get_by_label(t("再次输入新密码")).fill(NEW_PASSWORD)
     form.get_by_role("button", name=t("重设密码")).click()
     expect(page).to_have_url(re.compile(r"/accounts/login/"))
     expect(page.locator("main")).to_contain_text(t("密码已重设，请用新密码登录。"))
@@ -152,12 +157,12 @@ def test_a_forgotten_password_is_reset_by_email_and_by_sms(browser, live_server,
     form.get_by_role("button", name=t("获取短信验证码")).click()
     expect(page.get_by_test_id("sms-status")).to_be_visible()
     form.get_by_label(t("短信验证码")).fill(code_sent_to(member.phone))
-    form.get_by_label(t("新密码"), exact=True).fill("Second-Road-2028")
-    form.get_by_label(t("再次输入新密码"), exact=True).fill("Second-Road-2029")
+    form.get_by_label(just(t("新密码"))).fill("Second-Road-2028")
+    form.get_by_label(t("再次输入新密码")).fill("Second-Road-2029")
     form.get_by_role("button", name=t("重设密码")).click()
     expect(page.locator(".field-error")).to_contain_text(t("两次输入的新密码不一致。"))
-    form.get_by_label(t("新密码"), exact=True).fill("Second-Road-2028")
-    form.get_by_label(t("再次输入新密码"), exact=True).fill("Second-Road-2028")
+    form.get_by_label(just(t("新密码"))).fill("Second-Road-2028")
+    form.get_by_label(t("再次输入新密码")).fill("Second-Road-2028")
     form.get_by_role("button", name=t("重设密码")).click()
     expect(page.locator("main")).to_contain_text(t("密码已重设，请用新密码登录。"))
     password_login(page, t, member.phone, "Second-Road-2028")
@@ -173,8 +178,8 @@ def test_a_forgotten_password_is_reset_by_email_and_by_sms(browser, live_server,
     form.get_by_role("button", name=t("获取短信验证码")).click()
     expect(page.get_by_test_id("sms-status")).to_be_visible()
     form.get_by_label(t("短信验证码")).fill(code_sent_to(staff.phone))
-    form.get_by_label(t("新密码"), exact=True).fill(NEW_PASSWORD)
-    form.get_by_label(t("再次输入新密码"), exact=True).fill(NEW_PASSWORD)
+    form.get_by_label(just(t("新密码"))).fill(NEW_PASSWORD)
+    form.get_by_label(t("再次输入新密码")).fill(NEW_PASSWORD)
     form.get_by_role("button", name=t("重设密码")).click()
     expect(page.locator("main")).to_contain_text(t("密码已重设，请用新密码登录。"))
     password_login(page, t, "staff", NEW_PASSWORD)
