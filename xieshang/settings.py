@@ -185,6 +185,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "xieshang.accounts.validators.CharacterClassValidator", "OPTIONS": {"min_classes": 3}},
 ]
 LOGIN_URL = "accounts:login"
+# A password reset link (accounts.views_recovery) is valid for an hour, and for one use: it stops working once the
+# password it was sent for has changed.
+PASSWORD_RESET_TIMEOUT = 3600
 LOGIN_REDIRECT_URL = "core:workbench"
 LOGOUT_REDIRECT_URL = "accounts:login"
 

@@ -395,6 +395,8 @@ class DataRequest(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("待处理")
         DONE = "done", _("已完成")
+        WITHDRAWN = "withdrawn", _("已撤回")
+        REFUSED = "refused", _("未予办理")
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="data_requests")
     # The account stays (erased, inactive) after the request is carried out, so the request keeps pointing to it.
@@ -406,6 +408,8 @@ class DataRequest(models.Model):
     done_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Why the security administrator refused the request (a legal hold, an open matter): told to the requester.
+    reason = models.TextField(_("不予办理的理由"), blank=True)
     # How many rows each source changed (source key → count): what the erasure did, without the erased values.
     changes = models.JSONField(_("处理结果"), default=dict, blank=True)
 

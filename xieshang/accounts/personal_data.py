@@ -313,28 +313,62 @@ def _request_repr(request: DataRequest) -> str:
     return _("个人信息删除申请 #%(n)d") % {"n": request.pk}
 
 
-def deletion_request(*, actor: User, password: str) -> DataRequest:
-    """A resident asks for his data to be erased, confirming with his password (as for a password change). A wrong
-    password or a second request leaves a refusal row and changes nothing."""
+ERASE_PURPOSE = "erase"
+
+
+def _refused(actor: User, result: str, reason: str = "") -> None:
+    audit_record(
+        actor=actor,
+        action="personal_data.deletion_refused",
+        object_type="accounts.user",
+        object_id=str(actor.pk),
+        result=result,
+        detail={"reason": reason} if reason else None,
+    )
+
+
+def _check_may_request(actor: User) -> None:
     if not may_request_deletion(actor):
-        audit_record(
-            actor=actor,
-            action="personal_data.deletion_refused",
-            object_type="accounts.user",
-            object_id=str(actor.pk),
-            result=AuditEntry.Result.DENIED,
-        )
+        _refused(actor, AuditEntry.Result.DENIED)
         raise PermissionDenied(_("委员和工作人员的账户由本组织的安全管理员办理注销。"))
-    if not actor.check_password(password or ""):
-        audit_record(
-            actor=actor,
-            action="personal_data.deletion_refused",
-            object_type="accounts.user",
-            object_id=str(actor.pk),
-            result=AuditEntry.Result.FAILURE,
-            detail={"reason": "password"},
-        )
+
+
+def deletion_code_send(*, actor: User, address: str = "") -> None:
+    """A code to the resident's phone, to confirm his deletion request with instead of the password (residents who
+    registered by phone may not remember one). Within the ordinary SMS-code limits."""
+    from .services import sms_code_send
+
+    _check_may_request(actor)
+    if not actor.phone:
+        raise ValidationError({"code": _("您的账户没有登记手机号码，请用密码确认。")})
+    sms_code_send(phone=actor.phone, purpose=ERASE_PURPOSE, address=address, account=actor.pk)
+
+
+def _confirm(actor: User, password: str, code: str) -> str:
+    """The request's confirmation: the SMS code when one is given, else the password. Returns which."""
+    from .services import SmsCodeError, sms_code_verify
+
+    if code:
+        try:
+            sms_code_verify(phone=actor.phone or "", purpose=ERASE_PURPOSE, code=code)
+        except SmsCodeError as exc:
+            _refused(actor, AuditEntry.Result.FAILURE, "sms_code")
+            raise ValidationError({"code": str(exc)}) from exc
+        return "sms"
+    if not password:
+        raise ValidationError({"password": _("请输入当前密码，或获取短信验证码确认。")})
+    if not actor.check_password(password):
+        _refused(actor, AuditEntry.Result.FAILURE, "password")
         raise ValidationError({"password": _("密码不正确。")})
+    return "password"
+
+
+def deletion_request(*, actor: User, password: str = "", code: str = "") -> DataRequest:
+    """A resident asks for his data to be erased, confirming with his password (as for a password change) or with a
+    code sent to his phone. A wrong password or code leaves a refusal row and changes nothing; a second request
+    while one is pending returns the first."""
+    _check_may_request(actor)
+    confirmed_by = _confirm(actor, password, code)
     with transaction.atomic():
         User.objects.select_for_update().filter(pk=actor.pk).first()
         existing = pending_request(actor)
@@ -353,8 +387,85 @@ def deletion_request(*, actor: User, password: str) -> DataRequest:
             obj=request,
             object_repr=_request_repr(request),
             organization=organization,
+            detail={"confirmed_by": confirmed_by},
         )
     return request
+
+
+def deletion_withdraw(*, actor: User, request: DataRequest) -> DataRequest:
+    """The requester takes his pending request back; nothing is erased. A request already closed is left as it is
+    (a second withdrawal changes nothing)."""
+    if request.user_id != actor.pk:
+        record_denied(actor=actor, request=request)
+        raise PermissionDenied
+    with transaction.atomic():
+        locked = DataRequest.objects.select_for_update().get(pk=request.pk)
+        if locked.status != DataRequest.Status.PENDING:
+            return locked
+        locked.status = DataRequest.Status.WITHDRAWN
+        locked.done_at, locked.done_by = timezone.now(), actor
+        locked.save(update_fields=["status", "done_at", "done_by"])
+        audit_record(
+            actor=actor,
+            action="personal_data.deletion_withdrawn",
+            obj=locked,
+            object_repr=_request_repr(locked),
+            organization=locked.organization_id,
+        )
+    return locked
+
+
+def deletion_decline(*, actor: User, request: DataRequest, reason: str) -> DataRequest:
+    """The security administrator refuses a pending request, with the reason the law asks him to give (PIPL art.
+    50): a legal hold, a matter still open. The requester is told in his inbox and by SMS (and by e-mail if he
+    chose it); he may ask again later."""
+    from django.urls import reverse
+
+    from xieshang.notifications.services import notify
+
+    if not may_carry_out(actor, request):
+        record_denied(actor=actor, request=request)
+        raise PermissionDenied(_("只有本组织的安全管理员可以办理个人信息删除。"))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("请写明不予办理的理由，申请人会收到。")})
+    with transaction.atomic():
+        locked = DataRequest.objects.select_for_update().select_related("user").get(pk=request.pk)
+        if locked.status != DataRequest.Status.PENDING:
+            return locked
+        locked.status = DataRequest.Status.REFUSED
+        locked.reason = reason[:1000]
+        locked.done_at, locked.done_by = timezone.now(), actor
+        locked.save(update_fields=["status", "reason", "done_at", "done_by"])
+        audit_record(
+            actor=actor,
+            action="personal_data.deletion_declined",
+            obj=locked,
+            object_repr=_request_repr(locked),
+            organization=locked.organization_id,
+            detail={"reason": locked.reason},
+        )
+        notify(
+            recipients=[locked.user],
+            kind="personal_data.declined",
+            title=lambda: _("您的个人信息删除申请未予办理"),
+            body=lambda: _("理由：%(reason)s") % {"reason": locked.reason},
+            url=reverse("accounts:personal_data"),
+            organization=locked.organization_id,
+            force_sms=True,
+            key=f"personal_data.declined:{locked.pk}",
+        )
+    request.refresh_from_db()
+    return locked
+
+
+def last_closed_request(user: User) -> DataRequest | None:
+    """The person's latest request that was refused or withdrawn: the page tells him what became of it."""
+    return (
+        DataRequest.objects.filter(user=user, status__in=[DataRequest.Status.REFUSED, DataRequest.Status.WITHDRAWN])
+        .order_by("-done_at", "-pk")
+        .first()
+    )
 
 
 def may_carry_out(user: User, request: DataRequest) -> bool:
@@ -423,7 +534,7 @@ def deletion_carry_out(*, actor: User, request: DataRequest) -> dict[str, int]:
         raise PermissionDenied(_("管理员账户不能在此注销。"))
     with transaction.atomic():
         locked = DataRequest.objects.select_for_update().select_related("user").get(pk=request.pk)
-        if locked.status == DataRequest.Status.DONE:
+        if locked.status != DataRequest.Status.PENDING:  # done already, withdrawn or refused: nothing to erase
             return dict(locked.changes)
         changes = erase(locked.user)
         locked.status = DataRequest.Status.DONE

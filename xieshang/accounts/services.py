@@ -257,10 +257,17 @@ class SmsCodeError(Exception):
 def sms_code_send(*, phone: str, purpose: str, address: str = "", account: int | None = None) -> None:
     """Send a 6-digit code; at most one per phone and purpose per resend interval (rate-limited in the cache), and
     within the "sms_code" abuse limits per phone, client address and account (core.limits)."""
+    sms_code_admit(phone=phone, purpose=purpose, address=address, account=account)
+    sms_code_issue(phone=phone, purpose=purpose)
+
+
+def sms_code_admit(*, phone: str, purpose: str, address: str = "", account: int | None = None) -> None:
+    """Count a request for a code under the resend interval and the "sms_code" limits, whether or not a code will
+    be sent (the sign-in and reset requests count an unknown number exactly as a known one). Fails closed: with the
+    limit store unreachable no code is sent."""
     from django.conf import settings
 
     from xieshang.core import limits
-    from xieshang.notifications.services import sms_send
 
     throttle_key = f"xieshang:sms-throttle:{purpose}:{phone}"
     added = cache.add(throttle_key, 1, settings.SMS_CODE_RESEND_SECONDS)
@@ -271,6 +278,14 @@ def sms_code_send(*, phone: str, purpose: str, address: str = "", account: int |
     refusal = limits.hit("sms_code", phone=phone, address=address, account=account)
     if refusal:
         raise SmsCodeError(limits.wait_text(refusal))
+
+
+def sms_code_issue(*, phone: str, purpose: str) -> None:
+    """Make a code for the phone and purpose, keep its hash, and send it: all or nothing."""
+    from django.conf import settings
+
+    from xieshang.notifications.services import sms_send
+
     code = f"{secrets.randbelow(10**6):06d}"
     now = timezone.now()
     with transaction.atomic():  # the code, its message and the message's task: all or nothing

@@ -51,18 +51,23 @@ def login_view(request):
         except LoginRefused as exc:
             form.add_error(None, str(exc))
         else:
-            login(request, user, backend="xieshang.accounts.backends.UsernameOrPhoneBackend")
-            response = HttpResponseRedirect(_next_url(request))
-            from django.conf import settings
-
-            if user.language:
-                response.set_cookie(settings.LANGUAGE_COOKIE_NAME, user.language, samesite="Lax")
-            elif request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) in dict(settings.LANGUAGES):
-                # The language chosen before signing in becomes the user's: his notifications are written in it.
-                user.language = request.COOKIES[settings.LANGUAGE_COOKIE_NAME]
-                user.save(update_fields=["language"])
-            return response
+            return signed_in(request, user)
     return render(request, "accounts/login.html", {"form": form, "next": request.GET.get("next", "")})
+
+
+def signed_in(request, user):
+    """Open the session (by password or by SMS code) and go on to the page asked for."""
+    from django.conf import settings
+
+    login(request, user, backend="xieshang.accounts.backends.UsernameOrPhoneBackend")
+    response = HttpResponseRedirect(_next_url(request))
+    if user.language:
+        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, user.language, samesite="Lax")
+    elif request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) in dict(settings.LANGUAGES):
+        # The language chosen before signing in becomes the user's: his notifications are written in it.
+        user.language = request.COOKIES[settings.LANGUAGE_COOKIE_NAME]
+        user.save(update_fields=["language"])
+    return response
 
 
 @require_POST

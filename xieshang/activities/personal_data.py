@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from xieshang.core.personal_data import Erased, Row, Source, register
 
-from .models import Booking, ReceptionIssue
+from .models import Booking, Participation, ReceptionIssue
 
 
 def _bookings(user: Any) -> list[Row]:
@@ -40,7 +40,46 @@ def _erase_bookings(user: Any, erased: Erased) -> int:
     return changed
 
 
+def _participations(user: Any) -> list[Row]:
+    return [
+        {
+            "activity": p.activity.title,
+            "starts_at": p.activity.starts_at,
+            "part": p.get_part_display(),
+            "status": p.get_status_display(),
+            "signed_up_at": p.signed_up_at,
+            "checked_in_at": p.checked_in_at,
+            "leave_reason": p.leave_reason,
+        }
+        for p in Participation.objects.filter(member=user).select_related("activity").order_by("activity__starts_at")
+    ]
+
+
+def _keep_participations(user: Any, erased: Erased) -> int:
+    # Export only: attendance is part of a member's duty record, and members do not ask for erasure here (0032).
+    return 0
+
+
 def register_sources() -> None:
+    register(
+        Source(
+            key="activity_participations",
+            title=gettext_lazy("我参加的活动"),
+            description=gettext_lazy("您受邀、报名、请假和出席的活动。属于委员履职档案，依规保存。"),
+            fields={
+                "activity": gettext_lazy("活动名称"),
+                "starts_at": gettext_lazy("开始时间"),
+                "part": gettext_lazy("角色"),
+                "status": gettext_lazy("状态"),
+                "signed_up_at": gettext_lazy("报名时间"),
+                "checked_in_at": gettext_lazy("签到时间"),
+                "leave_reason": gettext_lazy("请假理由"),
+            },
+            export=_participations,
+            anonymize=_keep_participations,
+            order=43,
+        )
+    )
     register(
         Source(
             key="studio_bookings",

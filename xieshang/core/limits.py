@@ -32,8 +32,11 @@ LIMITS: dict[str, dict[str, list[tuple[int, int]]]] = {
     # Login failures are limited per account, address and pair by accounts.services (LoginThrottle, the policy's
     # threshold); these bound attempts of any kind from one address.
     "login": {"address": [(30, 10 * 60), (200, DAY)]},
-    # SMS verification codes (registration, second-factor enrolment): a phone gets one a minute (SMS_CODE_RESEND_
-    # SECONDS) and a few a day; one client cannot make codes go to many phones.
+    # Password reset links by e-mail (accounts.views_recovery): per client address and per address written in.
+    "password_reset": {"address": [(5, HOUR), (20, DAY)], "target": [(3, HOUR), (5, DAY)]},
+    # SMS verification codes (registration, second-factor enrolment, sign-in, password reset, deletion request): a
+    # phone gets one a minute (SMS_CODE_RESEND_SECONDS) and a few a day; one client cannot make codes go to many
+    # phones.
     "sms_code": {"phone": [(5, DAY)], "address": [(5, HOUR), (10, DAY)], "account": [(5, HOUR)]},
     # Residents' topics in community rooms.
     "resident_post": {"account": [(5, HOUR), (20, DAY)], "address": [(20, HOUR)], "target": [(60, HOUR)]},

@@ -12,3 +12,6 @@ class DutiesConfig(AppConfig):
 
         wiring.register()
         figures.register()
+        from .personal_data import register_sources
+
+        register_sources()

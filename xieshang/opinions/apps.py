@@ -24,6 +24,9 @@ class OpinionsConfig(AppConfig):
         timeline.register()
         wiring.register()
         figures.register()
+        from .personal_data import register_sources
+
+        register_sources()
         post_save.connect(_forget_settings, sender=OpinionSettings, dispatch_uid="opinions_settings_saved")
         post_delete.connect(_forget_settings, sender=OpinionSettings, dispatch_uid="opinions_settings_deleted")
         from .models import Recipient

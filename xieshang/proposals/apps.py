@@ -23,6 +23,9 @@ class ProposalsConfig(AppConfig):
             wiring,
             workflows,
         )
+        from .personal_data import register_sources
+
+        register_sources()
         from .models import ProposalSettings
 
         workflows.register_requirements()
