@@ -185,3 +185,51 @@ def test_a_follower_gets_at_most_n_topic_texts_a_day_and_the_rest_in_his_digest(
     assert send_digests(today=TOMORROW) == 1
     assert "垃圾分类" in Notification.objects.get(recipient=follower, kind="notifications.digest").body
     assert not Digest.objects.filter(user=late).exists()
+
+
+def test_the_follow_button_works_without_javascript_and_with_htmx(client, room, resident, staff):
+    url = reverse("notifications:follow", args=["room", room.pk])
+    page = reverse("consultations:public_room", args=[room.pk])
+    response = client.post(url, {"follow": "1", "next": page})
+    assert response.status_code == 302 and "/accounts/login/" in response.url
+    client.force_login(resident)
+    response = client.post(url, {"follow": "1", "next": "https://evil.example/"})
+    assert response.status_code == 302 and response.url == page  # a foreign "next" is not followed
+    assert Follow.objects.filter(user=resident).count() == 1
+    response = client.post(url, {"follow": "0", "next": page}, headers={"HX-Request": "true"})
+    assert response.status_code == 200 and 'data-testid="follow"' in response.content.decode()
+    assert not Follow.objects.exists()
+    assert client.post(reverse("notifications:follow", args=["nothing", room.pk]), {"follow": "1"}).status_code == 404
+    assert client.post(reverse("notifications:follow", args=["room", 999999]), {"follow": "1"}).status_code == 404
+    assert client.get(url).status_code == 405
+
+
+def test_my_follows_page_changes_frequency_and_keeps_a_refused_choice(client, room, organization):
+    nomail = make_user(Role.CITIZEN, organization, username="nomail", email="")
+    row = follow(user=nomail, obj=room)
+    client.force_login(nomail)
+    page = client.get(reverse("notifications:follows"))
+    assert room.name in page.content.decode()
+    refused = client.post(
+        reverse("notifications:follows"), {"follow": row.pk, "frequency": "weekly", "channel": "email"}
+    )
+    assert refused.status_code == 400
+    body = refused.content.decode()
+    assert "没有邮箱地址" in body and '<option value="weekly" selected>' in body
+    assert Follow.objects.get().frequency == "daily"
+    client.post(reverse("notifications:follows"), {"follow": row.pk, "frequency": "weekly", "channel": "inapp"})
+    assert Follow.objects.get().frequency == "weekly"
+    other = make_user(Role.CITIZEN, organization, username="other")
+    client.force_login(other)  # another person's follow is not his to change
+    assert client.post(reverse("notifications:follows"), {"follow": row.pk, "action": "unfollow"}).status_code == 404
+    assert Follow.objects.exists()
+
+
+def test_the_unsubscribe_link_needs_no_login_and_acts_on_post_only(client, room, resident):
+    row = follow(user=resident, obj=room)
+    url = reverse("notifications:unsubscribe", args=[follows.unsubscribe_token(user_id=resident.pk, follow_id=row.pk)])
+    assert client.get(url).status_code == 200 and Follow.objects.exists()  # a mail scanner's GET ends nothing
+    assert "已取消这项关注" in client.post(url).content.decode()
+    assert not Follow.objects.exists()
+    bad = client.post(reverse("notifications:unsubscribe", args=["x" + url.split("/")[-2]]))
+    assert bad.status_code == 400
