@@ -65,7 +65,7 @@ def digest_email(digest: Digest) -> EmailMultiAlternatives:
         text = render_to_string("notifications/digest_email.txt", context)
         html = render_to_string("notifications/digest_email.html", context)
         message = EmailMultiAlternatives(
-            context["subject"],
+            subject(digest),
             text,
             settings.DEFAULT_FROM_EMAIL,
             [user.email],

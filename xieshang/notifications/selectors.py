@@ -65,6 +65,7 @@ def sms_log(organization, *, direction: str = "out", phone: str = ""):
     from .models import InboundSms, SmsMessage
 
     org_id = getattr(organization, "pk", organization)
+    qs: QuerySet
     if direction == "in":
         qs = InboundSms.objects.filter(organization_id=org_id).select_related("prompt")
     else:

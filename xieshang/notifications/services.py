@@ -208,7 +208,7 @@ def follow(*, user, obj, frequency: str = "", channel: str = "") -> Follow:
     entry = follows.for_model(obj)
     if entry is None:
         raise ValueError(f"{obj._meta.label} is not followable")
-    defaults = {"organization_id": entry.organization(obj)}
+    defaults: dict[str, object] = {"organization_id": entry.organization(obj)}
     if frequency in Follow.Frequency.values:
         defaults["frequency"] = frequency
     if channel in Follow.Channel.values:

@@ -55,4 +55,3 @@ def deliver_sms(message_id: int, attempt: int = 1) -> None:
 def message_id(notification: Notification) -> str:
     """The e-mail's Message-ID: the same for every send of one notification (its idempotency key)."""
     return f"<notification.{notification.pk}.{notification.created_at:%Y%m%d%H%M%S}@xieshang>"
-
