@@ -2,12 +2,14 @@ import hmac
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -17,7 +19,7 @@ from . import follows, inbound
 from .forms import ChannelForm
 from .models import Follow
 from .selectors import inbox, is_following, may_read_sms_log, my_follows, sms_log, sms_today
-from .services import channels_for, follow, follow_update, mark_read, set_channels, unfollow, unsubscribe
+from .services import channels_for, follow, follow_update, language_of, mark_read, set_channels, unfollow, unsubscribe
 from .sms import get_gateway
 
 
@@ -176,13 +178,13 @@ def unsubscribe_view(request, token: str):
     done = None
     if request.method == "POST":
         done = unsubscribe(token)
-    return render(
-        request,
-        "notifications/unsubscribe.html",
-        {
-            "all": follow_id is None,
-            "done": done,
-            "token": token,
-            "exists": Follow.objects.filter(user_id=user_id, **({"pk": follow_id} if follow_id else {})).exists(),
-        },
-    )
+    context = {
+        "all": follow_id is None,
+        "done": done,
+        "token": token,
+        "exists": Follow.objects.filter(user_id=user_id, **({"pk": follow_id} if follow_id else {})).exists(),
+    }
+    # In the language of the person the e-mail went to, whoever's browser opens the link.
+    person = get_user_model().objects.filter(pk=user_id).first()
+    with translation.override(language_of(person) if person is not None else None):
+        return render(request, "notifications/unsubscribe.html", context)
