@@ -73,13 +73,15 @@ _SALT = "notifications.unsubscribe"
 
 
 def unsubscribe_token(*, user_id: int, follow_id: int | None = None) -> str:
-    return signing.dumps({"u": user_id, "f": follow_id}, salt=_SALT, compress=True)
+    # No timestamp (a Signer, not signing.dumps): the same follow has the same link in every e-mail, and a link
+    # stays good as long as the follow lasts; the site's SECRET_KEY rotation (SECRET_KEY_FALLBACKS) retires them.
+    return signing.Signer(salt=_SALT).sign_object({"u": user_id, "f": follow_id}, compress=True)
 
 
 def read_unsubscribe_token(token: str) -> tuple[int, int | None] | None:
     """(user id, follow id or None for all) from a genuine token, else None."""
     try:
-        data = signing.loads(token, salt=_SALT)
+        data = signing.Signer(salt=_SALT).unsign_object(token)
     except signing.BadSignature:
         return None
     if not isinstance(data, dict) or not isinstance(data.get("u"), int):
