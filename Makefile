@@ -46,6 +46,7 @@ demo: install
 	  $(DEMO_ENV) $(MANAGE) task_worker --no-reload --queue-name '*' >var/worker.log 2>&1 & \
 	  while true; do $(DEMO_ENV) $(MANAGE) workflow_reminders >>var/daily.log 2>&1; \
 	    $(DEMO_ENV) $(MANAGE) consultation_notices >>var/daily.log 2>&1; \
+	    $(DEMO_ENV) $(MANAGE) send_digests >>var/daily.log 2>&1; \
 	    $(DEMO_ENV) $(MANAGE) open_data >>var/daily.log 2>&1; sleep 86400; done & \
 	  $(DEMO_ENV) $(MANAGE) runserver --noreload $(HOST):$(PORT)
 

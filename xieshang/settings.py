@@ -268,6 +268,8 @@ MAILERS = {
     }
 }
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "xieshang@localhost")
+# The site's address as people reach it, for links in e-mails (digests and their unsubscribe links).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
 SMS_GATEWAY = os.environ.get("SMS_GATEWAY", "xieshang.notifications.sms.LogGateway")
 SMS_HTTP_URL = os.environ.get("SMS_HTTP_URL", "")
 SMS_HTTP_TOKEN = os.environ.get("SMS_HTTP_TOKEN", "")

@@ -12,8 +12,9 @@ from xieshang.accounts.models import Role, RoleGrant
 from xieshang.announcements import selectors, services
 from xieshang.announcements.models import Announcement, Recipient
 from xieshang.announcements.services._base import AnnouncementRefusal
-from xieshang.consultations.models import Follow, Room
+from xieshang.consultations.models import Room
 from xieshang.notifications.models import Notification, SmsMessage
+from xieshang.notifications.services import follow
 
 from .conftest import draft
 
@@ -36,8 +37,8 @@ def test_audience_by_role_and_narrowings(staff, organization, world):
 
 def test_room_audience_is_its_community_and_its_followers(staff, organization, world, member):
     room = Room.objects.create(organization=organization, community=world["erqi"], name="二七议事室", convener=staff)
-    Follow.objects.create(room=room, user=world["resident_js"])
-    Follow.objects.create(room=room, user=member)
+    follow(user=world["resident_js"], obj=room)
+    follow(user=member, obj=room)
     assert names(draft(staff, organization, audience="residents", room=room)) == {"res1", "res2"}
     assert names(draft(staff, organization, audience="members", room=room)) == {"member"}
 

@@ -12,8 +12,9 @@ from tests.factories import make_user
 from xieshang.accounts.models import Role
 from xieshang.accounts.personal_data import erase
 from xieshang.consultations import services
-from xieshang.consultations.models import Call, Entry, EntrySupport, Follow, LiveMessage, Support, Topic
+from xieshang.consultations.models import Call, Entry, EntrySupport, LiveMessage, Support, Topic
 from xieshang.core import personal_data
+from xieshang.notifications.models import Follow
 from xieshang.workflow.models import WorkflowEvent
 
 
@@ -49,14 +50,14 @@ def setting(organization, room, consultation, resident, neighbour):
     return {"topic": topic, "other_topic": other_topic, "entry": entry, "other_entry": other_entry}
 
 
-def test_export_holds_his_rows_and_nobody_elses(setting, resident, neighbour):
+def test_export_holds_his_rows_and_nobody_elses(setting, resident, neighbour, room):
     topics = _source("room_topics").export(resident)
     assert [t["title"] for t in topics] == ["小区门口路灯坏了"]
     assert [e["text"] for e in _source("call_entries").export(resident)] == ["希望先加装电梯。"]
     assert [m["text"] for m in _source("live_messages").export(resident)] == ["何时开工？"]
     supports = _source("supports_and_ratings").export(resident)
     assert sorted(s["kind"] for s in supports) == ["entry", "topic"]
-    assert [f["room"] for f in _source("room_follows").export(resident)]
+    assert [f["target"] for f in _source("follows").export(resident)] == [room.name]
     assert [e["action"] for e in _source("workflow_events").export(resident)]
     dumped = json.dumps([s.export(resident) for s in personal_data.sources()], default=str, ensure_ascii=False)
     assert "垃圾分类点太远" not in [t["title"] for t in topics]
@@ -69,7 +70,7 @@ def test_erasure_keeps_texts_and_counts_drops_name_and_phone_and_is_idempotent(s
     counts = (Support.objects.count(), EntrySupport.objects.count(), Topic.objects.count(), Entry.objects.count())
     first = erase(resident)
     assert first["room_topics"] == 1 and first["call_entries"] == 1 and first["live_messages"] == 1
-    assert first["room_follows"] == 1
+    assert first["follows"] == 1
 
     topic.refresh_from_db()
     assert topic.raised_by_id != resident.pk
@@ -87,7 +88,7 @@ def test_erasure_keeps_texts_and_counts_drops_name_and_phone_and_is_idempotent(s
     )
     other_topic.refresh_from_db()
     assert other_topic.supports.count() == 1 and other_topic.support_count == 1
-    assert not Follow.objects.filter(room=room).exists()
+    assert not Follow.objects.filter(object_id=room.pk, user=resident).exists()
     resident.refresh_from_db()
     for row in Topic.objects.values("title", "body", "raised_by__name", "raised_by__phone", "raised_by__username"):
         assert "钱多多" not in json.dumps(row, ensure_ascii=False)

@@ -47,6 +47,7 @@ def test_builders_run_in_a_plain_order():
         "announcements",
         "personal_data",
         "unit_reports",
+        "following",
     ]
 
 

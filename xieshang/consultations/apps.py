@@ -10,6 +10,7 @@ class ConsultationsConfig(AppConfig):
     def ready(self):
         from . import (
             figures,
+            following,
             hooks,
             opendata,
             roles,
@@ -26,3 +27,4 @@ class ConsultationsConfig(AppConfig):
         wiring.register()
         figures.register()
         opendata.register()
+        following.register()

@@ -22,7 +22,7 @@ from xieshang.registers import services as registers
 from xieshang.workflow import registry
 from xieshang.workflow.calendar import add_working_days
 
-from . import search_wiring
+from . import following, search_wiring
 from .models import Consultation, Dispatch
 from .selectors import room_followers
 from .services._base import settings_for
@@ -156,14 +156,17 @@ def on_topic_finish(topic, event, payload) -> None:
 # ---------------------------------------------------------------------------------------------------- every transition
 def on_consultation_any(consultation, event, payload) -> None:
     search_wiring.index_consultation(consultation.pk)
+    following.moved(consultation, event)
 
 
 def on_outcome_any(outcome, event, payload) -> None:
     search_wiring.index_outcome(outcome.pk)
+    following.moved(outcome, event)
 
 
 def on_topic_any(topic, event, payload) -> None:
     search_wiring.index_topic(topic.pk)
+    following.moved(topic, event)
 
 
 def notifier(obj, event):

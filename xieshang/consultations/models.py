@@ -297,18 +297,6 @@ class Support(models.Model):
         return f"{self.user} → {self.topic}"
 
 
-class Follow(models.Model):
-    room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="follows")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="followed_rooms")
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["room", "user"], name="uniq_room_follow")]
-
-    def __str__(self) -> str:
-        return f"{self.user} → {self.room}"
-
-
 class Outcome(WorkflowObject):
     """One recommendation (建议案) of a consultation or one item of a room's outcome list (协商成果清单), tracked
     until done; its owner is a bureau or a leader. Another domain's record may also hand a recommendation here to be

@@ -4,8 +4,8 @@ Erasure keeps the record and drops the person: a topic, a call entry, a live que
 but is reassigned to the organization's "已注销用户" placeholder (the author columns are not nullable, and this app's
 migrations are not ours to change: decision 0032), with his name and phone replaced inside the text. Supports and
 ratings keep counting: they stay on his erased account, which no longer names anyone (their unique constraints allow
-one row per account, so they cannot all move to the one placeholder). Room follows (a subscription to texts) are
-removed; his seat among a topic's participants passes to the placeholder."""
+one row per account, so they cannot all move to the one placeholder). Room follows are the platform's follows now
+(notifications.personal_data, removed on erasure); his seat among a topic's participants passes to the placeholder."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from xieshang.core.personal_data import Erased, Row, Source, register
 
-from .models import Entry, EntrySupport, Follow, LiveMessage, Progress, Rating, Support, Topic
+from .models import Entry, EntrySupport, LiveMessage, Progress, Rating, Support, Topic
 
 
 def _topics(user: Any) -> list[Row]:
@@ -138,17 +138,6 @@ def _erase_supports(user: Any, erased: Erased) -> int:
     return changed
 
 
-def _follows(user: Any) -> list[Row]:
-    return [
-        {"room": f.room.name, "created_at": f.created_at}
-        for f in Follow.objects.filter(user=user).select_related("room").order_by("created_at", "pk")
-    ]
-
-
-def _erase_follows(user: Any, erased: Erased) -> int:
-    return Follow.objects.filter(user=user).delete()[0]
-
-
 def register_sources() -> None:
     for source in (
         Source(
@@ -213,15 +202,6 @@ def register_sources() -> None:
             export=_supports,
             anonymize=_erase_supports,
             order=23,
-        ),
-        Source(
-            key="room_follows",
-            title=gettext_lazy("我关注的议事室"),
-            description=gettext_lazy("有新议题时短信通知您的议事室。删除后：关注取消。"),
-            fields={"room": gettext_lazy("议事室"), "created_at": gettext_lazy("时间")},
-            export=_follows,
-            anonymize=_erase_follows,
-            order=24,
         ),
     ):
         register(source)

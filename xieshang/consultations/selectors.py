@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from xieshang.accounts.models import Role
 from xieshang.accounts.selectors import organization_id, roles_by_organization, user_organization_ids
+from xieshang.notifications import selectors as follow_selectors
 from xieshang.workflow.selectors import state_ids_tagged
 
 from .models import (
@@ -22,7 +23,6 @@ from .models import (
     Call,
     Consultation,
     Entry,
-    Follow,
     Invitation,
     Kind,
     LiveMessage,
@@ -141,7 +141,11 @@ def topics_for_convener(user: User) -> QuerySet[Topic]:
 
 
 def followed_rooms(user: User) -> QuerySet[Room]:
-    return Room.objects.filter(follows__user=user).select_related("community").order_by("name")
+    return (
+        Room.objects.filter(pk__in=follow_selectors.followed_ids(user, Room))
+        .select_related("community")
+        .order_by("name")
+    )
 
 
 def practical_matters_done(organization: Organization, year: int | None = None) -> int:
@@ -218,7 +222,7 @@ def get_outcome_for_user(user: User, pk: int) -> Outcome:
 
 
 def is_following(user: User, room: Room) -> bool:
-    return getattr(user, "is_authenticated", False) and Follow.objects.filter(room=room, user=user).exists()
+    return follow_selectors.is_following(user, room)
 
 
 # ---------------------------------------------------------------------------------------------------- portal
@@ -292,7 +296,7 @@ def media_for_staff(user: User, parent: Any) -> tuple[QuerySet[Article], QuerySe
 # ---------------------------------------------------------------------------------------------------- people
 def room_followers(room: Room) -> list[User]:
     """The residents following a room (told of new topics and of outcomes done)."""
-    return [f.user for f in room.follows.select_related("user")]
+    return follow_selectors.followers_of(room)
 
 
 def outcome_owners(outcome: Outcome) -> list[User]:

@@ -44,6 +44,9 @@ LIMITS: dict[str, dict[str, list[tuple[int, int]]]] = {
     "live_post": {"account": [(30, 10 * 60)], "address": [(120, 10 * 60)]},
     # Notification SMS: a person gets at most this many a day; the rest stay in the inbox (in-app).
     "notification_sms": {"recipient": [(10, DAY)]},
+    # Texts to a follower about what he follows (a room's new topic): at most this many a day; past it, the news
+    # reaches him in his digest instead (notifications.follows; issue #17's 437 SMS from ~35 topics).
+    "follower_sms": {"recipient": [(3, DAY)]},
     # Every SMS an organization sends in a day (notifications and codes); past it, notices stay in-app and the
     # administrators are alerted once.
     "sms_budget": {"organization": [(2000, DAY)]},

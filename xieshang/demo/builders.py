@@ -15,6 +15,7 @@ def builders() -> list[tuple[str, Callable[[DemoContext], None]]]:
         assemblies,
         consultations,
         deliberation,
+        following,
         opinions,
         organization,
         personal_data,
@@ -38,4 +39,6 @@ def builders() -> list[tuple[str, Callable[[DemoContext], None]]]:
         ("personal_data", personal_data.build),
         # after the consultations builder: the report year's promises are outcomes (decision 0030)
         ("unit_reports", unit_reports.build),
+        # last: follows start from now, after every domain's history is written
+        ("following", following.build),
     ]

@@ -19,6 +19,9 @@ class NotificationsConfig(AppConfig):
         )
         context_processors.register(page_context)
         navigation.register(
+            navigation.NavEntry("follows", _("我的关注"), "notifications:follows", lambda u, o: True, order=905)
+        )
+        navigation.register(
             navigation.NavEntry("sms_log", _("短信记录"), "notifications:sms_log", may_read_sms_log, order=960)
         )
 

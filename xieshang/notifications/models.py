@@ -128,3 +128,82 @@ class InboundSms(models.Model):
 
     def __str__(self) -> str:
         return f"{self.phone[:3]}****{self.phone[-4:]} {self.result}"
+
+
+class Follow(models.Model):
+    """A person follows one object a domain app made followable (notifications.follows registry): a consultation, a
+    call, a room, a public proposal, an outcome. What happens to it reaches him in a digest, daily or weekly, in the
+    inbox or by e-mail. `last_event_id` is the cursor: the events up to it are already in a digest he got."""
+
+    class Frequency(models.TextChoices):
+        DAILY = "daily", _("每日")
+        WEEKLY = "weekly", _("每周")
+
+    class Channel(models.TextChoices):
+        INAPP = "inapp", _("站内消息")
+        EMAIL = "email", _("邮件")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follows")
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE, related_name="+")
+    object_id = models.BigIntegerField()
+    organization_id = models.BigIntegerField(null=True, blank=True)
+    frequency = models.CharField(_("频率"), max_length=10, choices=Frequency.choices, default=Frequency.DAILY)
+    channel = models.CharField(_("方式"), max_length=10, choices=Channel.choices, default=Channel.INAPP)
+    created_at = models.DateTimeField(_("关注时间"), default=timezone.now)
+    last_event_id = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("关注")
+        verbose_name_plural = _("关注")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["content_type", "object_id"], name="follow_target")]
+        constraints = [models.UniqueConstraint(fields=["user", "content_type", "object_id"], name="uniq_follow_target")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.content_type_id}:{self.object_id}"
+
+
+class FollowEvent(models.Model):
+    """Something worth a digest happened to a followed object (a state change, a new topic, outcome progress),
+    recorded by the domain app's service or hook. The text is kept in every language of the platform, as it was
+    worded when it happened. `user` set: for that follower only (a room's new topic past his daily SMS cap)."""
+
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE, related_name="+")
+    object_id = models.BigIntegerField()
+    organization_id = models.BigIntegerField(null=True, blank=True)
+    kind = models.CharField(max_length=60)
+    text = models.JSONField(default=dict)  # language code → text
+    url = models.CharField(max_length=300, blank=True)
+    actor_id = models.BigIntegerField(null=True, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["content_type", "object_id", "id"], name="follow_event_target")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.content_type_id}:{self.object_id}"
+
+
+class Digest(models.Model):
+    """One digest sent to one person for one period and channel ("daily:2026-12-03:inapp"): the unique key that makes
+    send_digests idempotent however often it runs. `items` is what it said, in his language."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="digests")
+    period = models.CharField(max_length=40)
+    frequency = models.CharField(max_length=10, choices=Follow.Frequency.choices)
+    channel = models.CharField(max_length=10, choices=Follow.Channel.choices)
+    items = models.JSONField(default=list)
+    created_at = models.DateTimeField(default=timezone.now)
+    email_sent_at = models.DateTimeField(null=True, blank=True)
+    notification = models.ForeignKey(Notification, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["user", "period"], name="uniq_digest_period")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.period}"

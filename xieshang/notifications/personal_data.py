@@ -1,5 +1,5 @@
 """What the notifications store about a person, for the PIPL download and erasure (core.personal_data): his inbox,
-his channel choices and the SMS sent to his phone number.
+his channel choices, his follows and digests, and the SMS sent to his phone number.
 
 Erasure removes his inbox and choices (messages to him, of no use to the record once he is gone), cancels the SMS
 still queued for his number, and blanks the number (and his name inside the text) in the SMS log, which stays as the
@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from xieshang.core.personal_data import Erased, Row, Source, register
 
-from .models import ChannelPreference, InboundSms, Notification, SmsMessage, SmsPrompt
+from .models import ChannelPreference, Digest, Follow, FollowEvent, InboundSms, Notification, SmsMessage, SmsPrompt
 
 CANCELLED = "cancelled"
 
@@ -68,7 +68,49 @@ def _erase_sms(user: Any, erased: Erased) -> int:
     return changed
 
 
+def _follows(user: Any) -> list[Row]:
+    from .selectors import my_follows
+
+    return [
+        {
+            "kind": str(row["label"]),
+            "target": row["title"] or f"#{row['follow'].object_id}",
+            "frequency": row["follow"].get_frequency_display(),
+            "channel": row["follow"].get_channel_display(),
+            "created_at": row["follow"].created_at,
+        }
+        for row in reversed(my_follows(user))
+    ]
+
+
+def _erase_follows(user: Any, erased: Erased) -> int:
+    return (
+        Follow.objects.filter(user=user).delete()[0]
+        + Digest.objects.filter(user=user).delete()[0]
+        + FollowEvent.objects.filter(user=user).delete()[0]
+    )
+
+
 def register_sources() -> None:
+    register(
+        Source(
+            key="follows",
+            title=gettext_lazy("我的关注"),
+            description=gettext_lazy(
+                "您关注的协商活动、征集、议事室、提案和成果，以及发给您的关注摘要。删除后：关注取消，摘要删除。"
+            ),
+            fields={
+                "kind": gettext_lazy("类型"),
+                "target": gettext_lazy("对象"),
+                "frequency": gettext_lazy("频率"),
+                "channel": gettext_lazy("方式"),
+                "created_at": gettext_lazy("时间"),
+            },
+            export=_follows,
+            anonymize=_erase_follows,
+            order=24,
+        )
+    )
     register(
         Source(
             key="notifications",

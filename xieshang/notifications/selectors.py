@@ -1,5 +1,6 @@
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import QuerySet
 
 from .models import Notification
 
@@ -64,6 +65,7 @@ def sms_log(organization, *, direction: str = "out", phone: str = ""):
     from .models import InboundSms, SmsMessage
 
     org_id = getattr(organization, "pk", organization)
+    qs: QuerySet
     if direction == "in":
         qs = InboundSms.objects.filter(organization_id=org_id).select_related("prompt")
     else:
@@ -90,3 +92,68 @@ def sms_today(organization) -> dict:
         "budget": budget,
         "budget_used": limits.peek("sms_budget", "organization", org_id),
     }
+
+
+def is_following(user, obj) -> bool:
+    from . import follows
+    from .models import Follow
+
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return Follow.objects.filter(user=user, content_type=follows.content_type(obj), object_id=obj.pk).exists()
+
+
+def followers_of(obj) -> list:
+    """The people following obj, active accounts only."""
+    from . import follows
+    from .models import Follow
+
+    rows = Follow.objects.filter(
+        content_type=follows.content_type(obj), object_id=obj.pk, user__is_active=True
+    ).select_related("user")
+    return [row.user for row in rows.order_by("id")]
+
+
+def followed_ids(user, model) -> QuerySet:
+    """The ids of the objects of `model` this person follows (a subquery for the domain's own lists)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from .models import Follow
+
+    return Follow.objects.filter(
+        user=user, content_type=ContentType.objects.get_for_model(model, for_concrete_model=True)
+    ).values("object_id")
+
+
+def my_follows(user) -> list[dict]:
+    """His follows with what each is: one query for the follows, one per kind of object for their titles. An object
+    that has gone (or is no longer his to see) is listed without a link, so he can still end the follow."""
+    from collections import defaultdict
+
+    from . import follows
+    from .models import Follow
+
+    rows = list(Follow.objects.filter(user=user).select_related("content_type").order_by("-created_at", "-id"))
+    by_type: dict[int, list] = defaultdict(list)
+    for row in rows:
+        by_type[row.content_type_id].append(row)
+    objects: dict[tuple[int, int], object] = {}
+    for type_id, group in by_type.items():
+        model = group[0].content_type.model_class()
+        if model is not None:
+            for pk, obj in model._default_manager.in_bulk([r.object_id for r in group]).items():
+                objects[(type_id, pk)] = obj
+    listed = []
+    for row in rows:
+        obj = objects.get((row.content_type_id, row.object_id))
+        entry = follows.for_model(obj) if obj is not None else None
+        shown = obj is not None and entry is not None and entry.visible(user, obj)
+        listed.append(
+            {
+                "follow": row,
+                "label": entry.label if entry else "",
+                "title": entry.title(obj) if shown and entry else "",
+                "url": entry.url(obj) if shown and entry else "",
+            }
+        )
+    return listed

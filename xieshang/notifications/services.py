@@ -7,11 +7,11 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, nullcontext
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 
 from . import replies
-from .models import ChannelPreference, Notification, SmsMessage
+from .models import ChannelPreference, Follow, FollowEvent, Notification, SmsMessage
 from .replies import Reply
 from .selectors import forget_unread
 
@@ -195,3 +195,114 @@ def mark_read(*, user, notification_ids: Iterable[int] | None = None) -> int:
 def set_channels(*, user, kind: str = "", email: bool, sms: bool) -> ChannelPreference:
     pref, _ = ChannelPreference.objects.update_or_create(user=user, kind=kind, defaults={"email": email, "sms": sms})
     return pref
+
+
+# Following (notifications.follows): a person follows an object; what happens to it reaches him in a digest.
+
+
+def follow(*, user, obj, frequency: str = "", channel: str = "") -> Follow:
+    """Follow `obj` (a registered followable the caller has checked the user may see). Following again keeps the
+    first follow, with the frequency and channel given if any."""
+    from . import follows
+
+    entry = follows.for_model(obj)
+    if entry is None:
+        raise ValueError(f"{obj._meta.label} is not followable")
+    defaults: dict[str, object] = {"organization_id": entry.organization(obj)}
+    if frequency in Follow.Frequency.values:
+        defaults["frequency"] = frequency
+    if channel in Follow.Channel.values:
+        defaults["channel"] = channel
+    try:
+        with transaction.atomic():
+            row, created = Follow.objects.get_or_create(
+                user=user, content_type=follows.content_type(obj), object_id=obj.pk, defaults=defaults
+            )
+    except IntegrityError:  # the same person's second click, a moment later, on another connection
+        row = Follow.objects.get(user=user, content_type=follows.content_type(obj), object_id=obj.pk)
+        created = False
+    if not created and (frequency or channel):
+        row = follow_update(
+            user=user, follow_id=row.pk, frequency=frequency or row.frequency, channel=channel or row.channel
+        )
+    if created and row.last_event_id == 0:
+        # Only what happens from now on: the cursor starts at the newest event there is.
+        newest = FollowEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
+        Follow.objects.filter(pk=row.pk).update(last_event_id=newest)
+        row.last_event_id = newest
+    return row
+
+
+def unfollow(*, user, obj) -> bool:
+    from . import follows
+
+    return bool(Follow.objects.filter(user=user, content_type=follows.content_type(obj), object_id=obj.pk).delete()[0])
+
+
+def follow_update(*, user, follow_id: int, frequency: str, channel: str) -> Follow:
+    """Change how one of his follows reaches him; a value not offered is refused with a message."""
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    errors = {}
+    if frequency not in Follow.Frequency.values:
+        errors["frequency"] = _("请选择每日或每周。")
+    if channel not in Follow.Channel.values:
+        errors["channel"] = _("请选择站内消息或邮件。")
+    elif channel == Follow.Channel.EMAIL and not user.email:
+        errors["channel"] = _("您的账号没有邮箱地址，请先在个人资料中填写，或选择站内消息。")
+    if errors:
+        raise ValidationError(errors)
+    row = Follow.objects.get(pk=follow_id, user=user)
+    Follow.objects.filter(pk=row.pk).update(frequency=frequency, channel=channel)
+    row.frequency, row.channel = frequency, channel
+    return row
+
+
+def unsubscribe(token: str) -> int | None:
+    """End the follow (or every follow) a signed link names; None when the link is not genuine. Works without
+    signing in: the signature is the proof. Ending a follow already ended is no error (0)."""
+    from . import follows
+
+    read = follows.read_unsubscribe_token(token)
+    if read is None:
+        return None
+    user_id, follow_id = read
+    rows = Follow.objects.filter(user_id=user_id)
+    if follow_id is not None:
+        rows = rows.filter(pk=follow_id)
+    return rows.delete()[0]
+
+
+def follow_event(
+    *, obj, kind: str, text: Text, url: str = "", actor=None, only_for=None, organization=None
+) -> FollowEvent | None:
+    """Record that something worth a digest happened to `obj` (called by the domain's service or hook, inside its
+    transaction). `text` is a lazy string or a callable, rendered in every language now. Nothing is written when
+    nobody follows `obj` (a later follower sees only what happens after he follows) or inside suppressed().
+
+    only_for: the event is for this follower only (a room's new topic past his daily SMS cap)."""
+    from . import follows
+
+    if _suppressed.get():
+        return None
+    content_type = follows.content_type(obj)
+    followers = Follow.objects.filter(content_type=content_type, object_id=obj.pk)
+    if only_for is not None:
+        followers = followers.filter(user=only_for)
+    if not followers.exists():
+        return None
+    entry = follows.for_model(obj)
+    org_id = getattr(organization, "pk", organization)
+    if org_id is None and entry is not None:
+        org_id = entry.organization(obj)
+    return FollowEvent.objects.create(
+        content_type=content_type,
+        object_id=obj.pk,
+        organization_id=org_id,
+        kind=kind[:60],
+        text={code: render(text, code) for code, _name in settings.LANGUAGES},
+        url=(url or (entry.url(obj) if entry else ""))[:300],
+        actor_id=getattr(actor, "pk", None) if getattr(actor, "is_authenticated", False) else None,
+        user=only_for,
+    )

@@ -2,19 +2,24 @@ import hmac
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from . import inbound
+from . import follows, inbound
 from .forms import ChannelForm
-from .selectors import inbox, may_read_sms_log, sms_log, sms_today
-from .services import channels_for, mark_read, set_channels
+from .models import Follow
+from .selectors import inbox, is_following, may_read_sms_log, my_follows, sms_log, sms_today
+from .services import channels_for, follow, follow_update, language_of, mark_read, set_channels, unfollow, unsubscribe
 from .sms import get_gateway
 
 
@@ -73,3 +78,113 @@ def sms_log_view(request):
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     context = {"page": page, "direction": direction, "phone": phone, "today": sms_today(organization)}
     return render(request, "notifications/sms_log.html", context)
+
+
+# Following: the button on each followable public page, 我的关注, and the signed unsubscribe link.
+
+
+def _followable_or_404(request, kind: str, pk: int):
+    entry = follows.followable(kind)
+    obj = follows.target(kind, pk) if entry else None
+    if entry is None or obj is None or not entry.visible(request.user, obj):
+        raise Http404
+    return entry, obj
+
+
+def follow_button_context(request, obj, entry=None) -> dict:
+    entry = entry or follows.for_model(obj)
+    return {
+        "follow_kind": entry.kind if entry else "",
+        "follow_pk": obj.pk,
+        "following": is_following(request.user, obj),
+        "follow_next": request.get_full_path(),
+        "user": request.user,
+    }
+
+
+@require_POST
+def follow_view(request, kind: str, pk: int):
+    """Follow (follow=1) or stop following an object from its public page; htmx swaps the button, a plain post
+    (no JavaScript) returns to the page with a message."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.POST.get("next") or request.get_full_path())
+    entry, obj = _followable_or_404(request, kind, pk)
+    if request.POST.get("follow") == "1":
+        follow(user=request.user, obj=obj)
+        done = _("已关注。动态将按日汇总发到您的站内消息，可在“我的关注”中修改。")
+    else:
+        unfollow(user=request.user, obj=obj)
+        done = _("已取消关注。")
+    if request.headers.get("HX-Request"):
+        context = {**follow_button_context(request, obj, entry), "follow_message": done}
+        context["follow_next"] = request.POST.get("next", "")
+        return render(request, "notifications/_follow_button.html", context)
+    messages.success(request, done)
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+        target = entry.url(obj)
+    return redirect(target)
+
+
+@login_required
+def follows_view(request):
+    """我的关注: what he follows, each with its frequency and channel to change, and a button to stop."""
+    errors: dict[int, dict] = {}
+    if request.method == "POST":
+        follow_id = int(request.POST["follow"]) if request.POST.get("follow", "").isdigit() else 0
+        row = Follow.objects.filter(pk=follow_id, user=request.user).first()
+        if row is None:
+            raise Http404
+        if request.POST.get("action") == "unfollow":
+            Follow.objects.filter(pk=row.pk).delete()
+            messages.success(request, _("已取消关注。"))
+            return redirect("notifications:follows")
+        try:
+            follow_update(
+                user=request.user,
+                follow_id=row.pk,
+                frequency=request.POST.get("frequency", ""),
+                channel=request.POST.get("channel", ""),
+            )
+        except ValidationError as exc:
+            errors[row.pk] = exc.message_dict
+        else:
+            messages.success(request, _("关注设置已保存。"))
+            return redirect("notifications:follows")
+    rows = my_follows(request.user)
+    for item in rows:
+        item["errors"] = errors.get(item["follow"].pk, {})
+        if item["errors"]:  # what he chose stays chosen beside the message
+            item["frequency"] = request.POST.get("frequency", item["follow"].frequency)
+            item["channel"] = request.POST.get("channel", item["follow"].channel)
+        else:
+            item["frequency"], item["channel"] = item["follow"].frequency, item["follow"].channel
+    context = {
+        "rows": rows,
+        "frequencies": Follow.Frequency.choices,
+        "channels": Follow.Channel.choices,
+    }
+    return render(request, "notifications/follows.html", context, status=400 if errors else 200)
+
+
+@csrf_exempt  # the signed token is the proof; mail clients post it for one-click unsubscribe (RFC 8058)
+def unsubscribe_view(request, token: str):
+    """The link in every digest e-mail: no login. GET shows what it ends and one button; POST ends it. (A GET that
+    acted would be clicked by the link scanners of mail servers.)"""
+    read = follows.read_unsubscribe_token(token)
+    if read is None:
+        return render(request, "notifications/unsubscribe.html", {"invalid": True}, status=400)
+    user_id, follow_id = read
+    done = None
+    if request.method == "POST":
+        done = unsubscribe(token)
+    context = {
+        "all": follow_id is None,
+        "done": done,
+        "token": token,
+        "exists": Follow.objects.filter(user_id=user_id, **({"pk": follow_id} if follow_id else {})).exists(),
+    }
+    # In the language of the person the e-mail went to, whoever's browser opens the link.
+    person = get_user_model().objects.filter(pk=user_id).first()
+    with translation.override(language_of(person) if person is not None else None):
+        return render(request, "notifications/unsubscribe.html", context)

@@ -12,6 +12,7 @@ class ProposalsConfig(AppConfig):
 
         from . import (
             figures,
+            following,
             hooks,
             opendata,
             promises,
@@ -36,6 +37,7 @@ class ProposalsConfig(AppConfig):
         wiring.register()
         figures.register()
         opendata.register()
+        following.register()
         promises.register()
         unit_wiring.register()
 

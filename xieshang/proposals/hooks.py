@@ -21,7 +21,7 @@ from xieshang.workflow import registry
 from xieshang.workflow.calendar import add_working_days, compute_due
 from xieshang.workflow.services import object_url, users_for_roles
 
-from . import duty, promises, search_wiring
+from . import duty, following, promises, search_wiring
 from .models import Assignment, Category, NotFiledGround, Proposal, Rating, Reply
 from .notices import transition_messages
 from .selectors import (
@@ -335,5 +335,6 @@ def register() -> None:
     for workflow_key in WORKFLOW_KEYS:
         registry.register_hook(workflow_key, registry.ANY, sync_due)
         registry.register_hook(workflow_key, registry.ANY, search_wiring.after_transition)
+        registry.register_hook(workflow_key, registry.ANY, following.moved)
         registry.register_due_policy(workflow_key, registry.ANY, due_policy)
         registry.register_notifier(workflow_key, notifier)

@@ -25,7 +25,7 @@ from xieshang.core import limits
 from xieshang.core.services import lock, require, text_error
 from xieshang.notifications.services import notify
 
-from .. import selectors
+from .. import following, selectors
 from ..models import BlockedWord, Call, Consultation, Entry, EntrySupport, Material
 from ._base import NOT_PERMITTED
 from .meeting import material_add
@@ -153,6 +153,8 @@ def entry_submit(*, actor: User, call: Call, text: str) -> Entry:
             organization=call.organization_id,
             detail={"status": entry.status, "flagged": flagged},
         )
+        if published:
+            following.entry_published(call, entry, actor)
     return entry
 
 
@@ -210,6 +212,8 @@ def entry_moderate(*, actor: User, entry: Entry, decision: str, reason: str = ""
             detail={"from": before, "to": target, "reason": reason, "appeal": bool(locked.appealed_at)},
         )
         call = entry.call
+        if target == Entry.Status.PUBLISHED:
+            following.entry_published(call, locked, actor)
 
         def title() -> str:
             if decision == "approve":

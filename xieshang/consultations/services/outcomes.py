@@ -19,7 +19,7 @@ from xieshang.workflow import services as workflow
 from xieshang.workflow.models import WorkflowEvent
 from xieshang.workflow.selectors import state_has
 
-from .. import origins, search_wiring
+from .. import following, origins, search_wiring
 from ..models import Consultation, Outcome, Progress, Rating, Topic
 from ..visibility import host_ids
 from ..workflows import DONE, OUTCOME_WORKFLOW
@@ -207,6 +207,7 @@ def progress_add(
             milestone_due=milestone_due,
         )
         audit_record(actor=actor, action="consultations.progress_add", obj=outcome, detail={"percent": percent})
+        following.progress_added(outcome, entry, actor)
     return entry
 
 

@@ -16,7 +16,7 @@ from xieshang.core.services import require
 from xieshang.workflow.exceptions import InvalidEdge
 from xieshang.workflow.models import WorkflowEvent
 
-from .. import search_wiring
+from .. import following, search_wiring
 from ..models import (
     Comment,
     Proposal,
@@ -54,6 +54,7 @@ def reply_publish(*, actor: User, reply: Reply) -> Reply:
         )
         audit(actor, "reply_publish", row.proposal, reply=row.pk)
         search_wiring.index_reply(row)
+        following.reply_published(row.proposal, row, actor)
     reply.is_published, reply.published_at = row.is_published, row.published_at
     return row
 
