@@ -9,7 +9,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.urls import NoReverseMatch, reverse
+from django.core.signals import setting_changed
+from django.urls import NoReverseMatch, get_script_prefix, reverse
+from django.utils.functional import LazyObject, empty
+
+from . import caches
 
 
 @dataclass(frozen=True)
@@ -46,16 +50,48 @@ def register_group(group: NavGroup) -> None:
     _placed.update({key: group.key for key in group.keys})
 
 
+_urls: dict[tuple[str, str], str | None] = {}  # (script prefix, url name) → path; None when it does not reverse
+
+
+def _forget_urls(**kwargs: Any) -> None:
+    if kwargs.get("setting") in (None, "ROOT_URLCONF"):
+        _urls.clear()
+
+
+caches.register("core.navigation.urls", _forget_urls)
+setting_changed.connect(_forget_urls, dispatch_uid="core.navigation.urls")
+
+
+def _url(name: str) -> str | None:
+    key = (get_script_prefix(), name)
+    if key not in _urls:
+        try:
+            _urls[key] = reverse(name)
+        except NoReverseMatch:
+            _urls[key] = None
+    return _urls[key]
+
+
+def _unwrapped(user: Any) -> Any:
+    """request.user is a lazy object: every attribute read goes through its proxy, and the menu's tests read the
+    user a few hundred times per page. They get the user himself."""
+    if isinstance(user, LazyObject):
+        if user._wrapped is empty:
+            user._setup()
+        return user._wrapped
+    return user
+
+
 def entries_for(user: Any, organization: Any) -> list[dict[str, Any]]:
     """The user's top-level entries in order; a group is {"key", "label", "children": [entries]}."""
     top: list[tuple[int, dict[str, Any]]] = []
     grouped: dict[str, list[dict[str, Any]]] = {}
+    user = _unwrapped(user)
     for entry in sorted(_entries.values(), key=lambda e: e.order):
         if not entry.visible(user, organization):
             continue
-        try:
-            url = reverse(entry.url_name)
-        except NoReverseMatch:
+        url = _url(entry.url_name)
+        if url is None:
             continue
         item = {"key": entry.key, "label": entry.label, "url": url}
         in_group = entry.group if entry.group in _groups else _placed.get(entry.key, "")
