@@ -13,6 +13,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from . import personal_data
 from .forms import DeletionCarryOutForm, DeletionRequestForm
 from .models import DataRequest
+from .selectors import may_hold_api_tokens
 
 
 def _page(request, form=None, status=200):
@@ -25,6 +26,7 @@ def _page(request, form=None, status=200):
             "pending": personal_data.pending_request(user),
             "may_request": personal_data.may_request_deletion(user),
             "form": form or DeletionRequestForm(),
+            "may_hold_api_tokens": may_hold_api_tokens(user),
         },
         status=status,
     )
