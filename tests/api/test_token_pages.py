@@ -23,7 +23,13 @@ def test_the_page_hangs_off_my_personal_data(client, member):
 def test_a_member_creates_a_token_and_sees_the_secret_once(client, member):
     client.force_login(member)
     response = client.post(
-        URL, {"name": "履职助手", "days": "30", "scopes": ["proposals:read", "notifications:write"], "submission_token": "t" * 20}
+        URL,
+        {
+            "name": "履职助手",
+            "days": "30",
+            "scopes": ["proposals:read", "notifications:write"],
+            "submission_token": "t" * 20,
+        },
     )
     assert response.status_code == 302 and response.url == URL
     token = AccessToken.objects.get()
@@ -33,7 +39,9 @@ def test_a_member_creates_a_token_and_sees_the_secret_once(client, member):
     assert hash_secret(secret) == token.key_hash
     assert secret not in client.get(URL).content.decode()  # once
     # the same submission again acts once
-    again = client.post(URL, {"name": "履职助手", "days": "30", "scopes": ["proposals:read"], "submission_token": "t" * 20})
+    again = client.post(
+        URL, {"name": "履职助手", "days": "30", "scopes": ["proposals:read"], "submission_token": "t" * 20}
+    )
     assert again.status_code == 302 and AccessToken.objects.count() == 1
 
 

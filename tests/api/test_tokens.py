@@ -27,7 +27,11 @@ def bearer(secret):
 @pytest.fixture
 def member_token(member, organization):
     token, secret = token_create(
-        actor=member, organization=organization, name="履职助手", scopes=["accounts:read", "notifications:write"], days=30
+        actor=member,
+        organization=organization,
+        name="履职助手",
+        scopes=["accounts:read", "notifications:write"],
+        days=30,
     )
     return token, secret
 
@@ -134,10 +138,14 @@ def test_tokens_open_neither_the_admin_nor_the_pages(client, organization):
 
 def test_who_may_hold_tokens(organization):
     for role in (Role.MEMBER, Role.STANDING_MEMBER, Role.PROPOSALS_STAFF, Role.UNIT_OFFICER, Role.LEADER):
-        token_create(actor=make_user(role, organization), organization=organization, name="x", scopes=["search:read"], days=1)
+        token_create(
+            actor=make_user(role, organization), organization=organization, name="x", scopes=["search:read"], days=1
+        )
     for role in (Role.CITIZEN, Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN):
         with pytest.raises(PermissionDenied):
-            token_create(actor=make_user(role, organization), organization=organization, name="x", scopes=["search:read"], days=1)
+            token_create(
+                actor=make_user(role, organization), organization=organization, name="x", scopes=["search:read"], days=1
+            )
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,17 @@ from collections import defaultdict
 
 from django.db.models import QuerySet
 
-from .models import ADMIN_ROLES, STAFF_ROLES, HandlingUnit, MemberProfile, Organization, Partnership, Role, RoleGrant, User
+from .models import (
+    ADMIN_ROLES,
+    STAFF_ROLES,
+    HandlingUnit,
+    MemberProfile,
+    Organization,
+    Partnership,
+    Role,
+    RoleGrant,
+    User,
+)
 
 _CACHE_ATTR = "_xieshang_roles"
 _ORGS_ATTR = "_xieshang_organizations"

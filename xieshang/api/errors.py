@@ -23,8 +23,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 
-from xieshang.core.api import DESCRIPTIONS, ErrorOut
 from xieshang.api.tokens import TokenRefused
+from xieshang.core.api import DESCRIPTIONS, ErrorOut
 from xieshang.workflow.exceptions import (
     ConditionFailed,
     Conflict,
@@ -75,7 +75,8 @@ def not_found(api: NinjaAPI, request: HttpRequest, exc: Http404) -> HttpResponse
 
 def not_authenticated(api: NinjaAPI, request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     response = api.create_response(
-        request, {"detail": "Authentication required: a session or a bearer token", "code": "not_authenticated"},
+        request,
+        {"detail": "Authentication required: a session or a bearer token", "code": "not_authenticated"},
         status=401,
     )
     response["WWW-Authenticate"] = 'Bearer realm="api"'

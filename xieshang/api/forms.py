@@ -13,9 +13,7 @@ EXPIRY_CHOICES = [
 
 
 class TokenForm(forms.Form):
-    name = forms.CharField(
-        label=_("用途"), max_length=60, help_text=_("写明令牌给哪个程序使用，便于日后辨认和撤销。")
-    )
+    name = forms.CharField(label=_("用途"), max_length=60, help_text=_("写明令牌给哪个程序使用，便于日后辨认和撤销。"))
     days = forms.TypedChoiceField(label=_("有效期"), choices=EXPIRY_CHOICES, coerce=int, initial=90)
     scopes = forms.MultipleChoiceField(
         label=_("权限范围"),

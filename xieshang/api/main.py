@@ -13,9 +13,9 @@ from xieshang.search import api as search_api
 
 from . import accounts as accounts_api
 from . import errors
-from .auth import AUTH
 from . import notifications as notifications_api
 from . import stats as stats_api
+from .auth import AUTH
 
 
 class XieshangAPI(NinjaAPI):

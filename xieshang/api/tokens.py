@@ -80,7 +80,9 @@ def token_create(*, actor, organization, name: str, scopes: list[str], days: int
     with transaction.atomic():
         active = AccessToken.objects.select_for_update().filter(user=actor, revoked_at=None, expires_at__gt=now)
         if len(list(active)) >= max_active():
-            raise ValidationError({"name": [_("您最多可以同时持有 %(n)d 个有效令牌，请先撤销不用的令牌。") % {"n": max_active()}]})
+            raise ValidationError(
+                {"name": [_("您最多可以同时持有 %(n)d 个有效令牌，请先撤销不用的令牌。") % {"n": max_active()}]}
+            )
         token = AccessToken.objects.create(
             user=actor,
             organization=organization,
@@ -157,9 +159,7 @@ def authenticate(secret: str, *, path: str, method: str, ip: str | None = None) 
     secret = (secret or "").strip()
     if not secret.startswith(SECRET_PREFIX) or len(secret) > 200:
         raise _refuse(401, "invalid_token", _("访问令牌无效。"), presented=secret)
-    token = (
-        AccessToken.objects.select_related("user", "organization").filter(key_hash=hash_secret(secret)).first()
-    )
+    token = AccessToken.objects.select_related("user", "organization").filter(key_hash=hash_secret(secret)).first()
     if token is None:
         raise _refuse(401, "invalid_token", _("访问令牌无效。"), presented=secret)
     now = timezone.now()
@@ -175,8 +175,11 @@ def authenticate(secret: str, *, path: str, method: str, ip: str | None = None) 
     wanted = scope_table.needed(path, method)
     if wanted is None or not scope_table.grants(token.scopes, wanted):
         raise _refuse(
-            403, "insufficient_scope", _("此令牌没有该操作的权限范围（需要 %(s)s）。") % {"s": wanted or "-"},
-            token=token, needed=wanted or "",
+            403,
+            "insufficient_scope",
+            _("此令牌没有该操作的权限范围（需要 %(s)s）。") % {"s": wanted or "-"},
+            token=token,
+            needed=wanted or "",
         )
     refusal = limits.hit("api_token", token=token.pk)
     if refusal:
