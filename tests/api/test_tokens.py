@@ -208,3 +208,14 @@ def test_the_schema_offers_both_ways_to_authenticate():
     security = schema["components"]["securitySchemes"]
     assert {s["type"] for s in security.values()} >= {"http", "apiKey"}
     assert any(s.get("scheme") == "bearer" for s in security.values())
+
+
+def test_his_tokens_are_in_his_personal_data_and_go_with_erasure(member, member_token):
+    from xieshang.core.personal_data import Erased, sources
+
+    token, secret = member_token
+    source = next(s for s in sources() if s.key == "api_tokens")
+    rows = source.export(member)
+    assert [r["prefix"] for r in rows] == [token.prefix] and secret not in str(rows)
+    assert source.anonymize(member, Erased(label="已注销用户", name="", phone="", placeholder=lambda org: None)) == 1
+    assert not AccessToken.objects.exists()
