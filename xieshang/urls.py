@@ -11,6 +11,7 @@ handler500 = "xieshang.core.views.server_error_view"
 
 urlpatterns = [
     path("", include("xieshang.core.urls")),
+    path("accounts/tokens/", include("xieshang.api.pages")),  # 接口访问令牌, beside the account pages
     path("accounts/", include("xieshang.accounts.urls")),
     path("audit/", include("xieshang.audit.urls")),
     path("notifications/", include("xieshang.notifications.urls")),

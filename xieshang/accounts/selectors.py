@@ -6,7 +6,17 @@ from collections import defaultdict
 
 from django.db.models import QuerySet
 
-from .models import STAFF_ROLES, HandlingUnit, MemberProfile, Organization, Partnership, RoleGrant, User
+from .models import (
+    ADMIN_ROLES,
+    STAFF_ROLES,
+    HandlingUnit,
+    MemberProfile,
+    Organization,
+    Partnership,
+    Role,
+    RoleGrant,
+    User,
+)
 
 _CACHE_ATTR = "_xieshang_roles"
 _ORGS_ATTR = "_xieshang_organizations"
@@ -127,3 +137,12 @@ def find_user_by_login(identifier: str) -> User | None:
         return None
     field = "phone" if identifier.isdigit() and len(identifier) == 11 else "username"
     return User.objects.filter(**{field: identifier}).first()
+
+
+def may_hold_api_tokens(user) -> bool:
+    """Personal access tokens (xieshang.api, decision 0035) are for members and staff: an active account holding a
+    role other than 群众, and no administrator role (三员: their work is done in the admin, which no token opens)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active or user.erased_at is not None:
+        return False
+    held: set[str] = set().union(*roles_by_organization(user).values())
+    return bool(held - {Role.CITIZEN}) and not (held & ADMIN_ROLES)

@@ -16,6 +16,7 @@ from xieshang.core.privacy import mask_phone
 from . import personal_data
 from .forms import DeletionCarryOutForm, DeletionDeclineForm, DeletionRequestForm
 from .models import DataRequest
+from .selectors import may_hold_api_tokens
 from .services import SmsCodeError, client_address
 
 
@@ -31,6 +32,7 @@ def _page(request, form=None, status=200, sms_status=""):
             "may_request": personal_data.may_request_deletion(user),
             "form": form or DeletionRequestForm(),
             "sms_status": sms_status,
+            "may_hold_api_tokens": may_hold_api_tokens(user),
         },
         status=status,
     )

@@ -3,7 +3,6 @@
 from typing import Any
 
 from ninja import NinjaAPI
-from ninja.security import django_auth
 
 from xieshang.consultations import api as consultations_api
 from xieshang.core.apidocs import VendoredSwagger
@@ -16,6 +15,7 @@ from . import accounts as accounts_api
 from . import errors
 from . import notifications as notifications_api
 from . import stats as stats_api
+from .auth import AUTH
 
 
 class XieshangAPI(NinjaAPI):
@@ -27,8 +27,12 @@ class XieshangAPI(NinjaAPI):
 api = XieshangAPI(
     title="Xieshang API",
     version="1",
-    description="协商平台接口：提案、社情民意、协商、意见地图与统计。Session authentication with CSRF.",
-    auth=django_auth,
+    description=(
+        "协商平台接口：提案、社情民意、协商、意见地图与统计。Authentication: a personal access token "
+        "(`Authorization: Bearer xst_…`, created on the account page 接口访问令牌, scoped and expiring), or the "
+        "browser session with CSRF."
+    ),
+    auth=AUTH,
     urls_namespace="api",
     docs=VendoredSwagger(),  # Swagger UI from static/vendor, CSP-clean (no CDN, no inline script)
 )

@@ -19,7 +19,7 @@ def _refused(request, response) -> bool:
     return response.status_code == 404 and bool(user is not None and user.is_authenticated)
 
 
-def _within_quota(ip: str | None, user_id) -> str:
+def refusal_quota(ip: str | None, user_id) -> str:
     """ "record", "summary" (the first refusal over the quota: one row saying the rest are not kept) or "skip": a
     scan cannot flood the table."""
     window = settings.XIESHANG_AUDIT_REFUSALS_WINDOW_SECONDS
@@ -40,7 +40,7 @@ def record_refusal(request, response) -> None:
 
     user = getattr(request, "user", None)
     actor = user if user is not None and user.is_authenticated else None
-    verdict = _within_quota(current_ip.get(), getattr(actor, "pk", None))
+    verdict = refusal_quota(current_ip.get(), getattr(actor, "pk", None))
     if verdict == "skip":
         return
     detail = {"method": request.method, "path": request.path[:300], "status": response.status_code}

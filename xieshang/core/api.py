@@ -17,13 +17,23 @@ class ErrorOut(Schema):
 
 
 # The error answers every operation may give, for the OpenAPI schema (a router may also write {200: X, **ERRORS}).
-ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+ERRORS: dict[int, Any] = {
+    400: ErrorOut,
+    401: ErrorOut,
+    403: ErrorOut,
+    404: ErrorOut,
+    409: ErrorOut,
+    422: ErrorOut,
+    429: ErrorOut,
+}
 DESCRIPTIONS = {
-    401: "Not signed in (session authentication)",
-    403: "Not allowed for this user (workflow NotAllowed or PermissionDenied)",
+    400: "Unreadable request (a body that is not JSON, a query that searches nothing)",
+    401: "Not signed in, or the bearer token is unknown, expired, revoked or its account inactive",
+    403: "Not allowed for this user (workflow NotAllowed or PermissionDenied), or the token lacks the scope",
     404: "No such object, or not visible to this user",
     409: "Refused in the object's current state (invalid transition, conflict, failed condition)",
     422: "Invalid input: the reason per field (request schema, ValidationError, missing reason or payload)",
+    429: "Too many requests with this token (see Retry-After)",
 }
 
 
