@@ -16,11 +16,11 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from tests.e2e.test_activities import LANGUAGES, tr
-from tests.e2e.test_key_proposals import _label, _world, open_as
+from tests.e2e.test_key_proposals import _label, _world, add_supervisor, decide_and_publish, open_as
 from tests.proposals.test_views_support import make_proposal
 from xieshang.consultations.models import Consultation, Outcome
 from xieshang.instructions.models import Instruction
-from xieshang.proposals.models import KeyAssessment, KeyProgress, Proposal
+from xieshang.proposals.models import KeyAssessment, KeyProgress
 
 INSTRUCTION = "请市住房局抓紧推进，年底前见成效。"
 PROMISE = "年内完成三个小区加装电梯试点。"
@@ -57,24 +57,10 @@ def test_key_proposal_from_candidate_to_the_years_summary(browser, live_server, 
         form.get_by_label(_label(t, "推荐理由")).fill("群众关注度高，涉及面广")
         form.get_by_role("button", name=t("列入候选名单")).click()
         office.get_by_test_id("key-candidacy").get_by_role("link").click()
-        meeting = office.locator("#act-key-meeting")
-        meeting.get_by_label(_label(t, "会议名称")).fill("十四届政协第五次主席会议")
-        meeting.get_by_label(_label(t, "会议日期")).fill(timezone.localdate().isoformat())
-        meeting.get_by_label(_label(t, "会议纪要")).fill("会议研究确定年度重点提案。")
-        meeting.get_by_label(p.title).check()
-        meeting.get_by_role("button", name=t("保存会议决定")).click()
-        office.get_by_test_id("key-meeting").get_by_role("button", name=t("公布重点提案名单")).click()
-        expect(office.get_by_test_id("key-meeting")).to_contain_text(t("已公布"))
-        assert Proposal.objects.get(pk=p.pk).is_key
+        decide_and_publish(office, t, p)
 
         # The supervising leader and the plan's milestone, on the supervision page.
-        office.get_by_test_id("key-chosen").get_by_role("link").click()
-        leaders = office.locator("#act-supervisor")
-        leaders.get_by_label(t("政协领导")).check()
-        leaders.get_by_label(_label(t, "督办领导（平台用户）")).select_option(label="分管领导")
-        leaders.get_by_label(_label(t, "职务")).fill("副主席")
-        leaders.get_by_role("button", name=t("添加督办领导")).click()
-        expect(office.get_by_test_id("supervisors")).to_contain_text("分管领导")
+        add_supervisor(office, t)
         step = office.locator("#act-milestone")
         step.get_by_label(_label(t, "节点任务")).fill("完成加装电梯选址和居民意见征询")
         step.get_by_label(_label(t, "完成时限")).fill((timezone.localdate() + timedelta(days=30)).isoformat())

@@ -27,6 +27,30 @@ def _label(t, text):
     return re.compile(rf"^{re.escape(t(text))}[:：]?$")
 
 
+def decide_and_publish(office, t, proposal):
+    """On the selection page: the chairpersons' meeting chooses `proposal` today, and the list is published."""
+    meeting = office.locator("#act-key-meeting")
+    meeting.get_by_label(_label(t, "会议名称")).fill("十四届政协第五次主席会议")
+    meeting.get_by_label(_label(t, "会议日期")).fill(timezone.localdate().isoformat())
+    meeting.get_by_label(_label(t, "会议纪要")).fill("会议研究确定年度重点提案。")
+    meeting.get_by_label(proposal.title).check()
+    meeting.get_by_role("button", name=t("保存会议决定")).click()
+    office.get_by_test_id("key-meeting").get_by_role("button", name=t("公布重点提案名单")).click()
+    expect(office.get_by_test_id("key-meeting")).to_contain_text(t("已公布"))
+    assert Proposal.objects.get(pk=proposal.pk).is_key
+
+
+def add_supervisor(office, t):
+    """From the published list to the supervision page; the conference leader 分管领导 (副主席) supervises."""
+    office.get_by_test_id("key-chosen").get_by_role("link").click()
+    leaders = office.locator("#act-supervisor")
+    leaders.get_by_label(t("政协领导")).check()
+    leaders.get_by_label(_label(t, "督办领导（平台用户）")).select_option(label="分管领导")
+    leaders.get_by_label(_label(t, "职务")).fill("副主席")
+    leaders.get_by_role("button", name=t("添加督办领导")).click()
+    expect(office.get_by_test_id("supervisors")).to_contain_text("分管领导")
+
+
 def _world(organization, language):
     units = [HandlingUnitFactory(organization=organization, name=n, short_name=n) for n in ("市住房局", "市城管局")]
     w = SimpleNamespace(
@@ -117,13 +141,7 @@ def test_key_proposal_selected_supervised_instructed_and_reported(browser, live_
         assert axe(office) == []
 
         # The office plans the supervision: the leader, and a milestone.
-        office.get_by_test_id("key-chosen").get_by_role("link").click()
-        leaders = office.locator("#act-supervisor")
-        leaders.get_by_label(t("政协领导")).check()
-        leaders.get_by_label(_label(t, "督办领导（平台用户）")).select_option(label="分管领导")
-        leaders.get_by_label(_label(t, "职务")).fill("副主席")
-        leaders.get_by_role("button", name=t("添加督办领导")).click()
-        expect(office.get_by_test_id("supervisors")).to_contain_text("分管领导")
+        add_supervisor(office, t)
         step = office.locator("#act-milestone")
         step.get_by_label(_label(t, "节点任务")).fill("完成加装电梯选址和居民意见征询")
         due = timezone.localdate() + timedelta(days=30)

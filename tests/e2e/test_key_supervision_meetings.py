@@ -10,14 +10,13 @@ serious or critical violation on the supervision page and the summary page."""
 import re
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
 
 from tests.e2e.test_activities import LANGUAGES, tr
-from tests.e2e.test_key_proposals import _label, _world, open_as
+from tests.e2e.test_key_proposals import _label, _world, add_supervisor, decide_and_publish, open_as
 from tests.proposals.test_views_support import make_proposal
 from xieshang.consultations.models import Consultation, Invitation
-from xieshang.proposals.models import KeyAssessment, KeyCandidate, Proposal
+from xieshang.proposals.models import KeyAssessment, KeyCandidate
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -51,24 +50,10 @@ def test_unit_candidate_meeting_checkin_minutes_assessment_and_summary(
         office.get_by_role("navigation").get_by_role("link", name=t("提案"), exact=True).click()
         office.get_by_role("link", name=t("重点提案遴选")).first.click()
         expect(office.get_by_test_id("candidate-proposer")).to_contain_text("市住房局（市住房局经办人）")
-        meeting = office.locator("#act-key-meeting")
-        meeting.get_by_label(_label(t, "会议名称")).fill("十四届政协第五次主席会议")
-        meeting.get_by_label(_label(t, "会议日期")).fill(timezone.localdate().isoformat())
-        meeting.get_by_label(_label(t, "会议纪要")).fill("会议研究确定年度重点提案。")
-        meeting.get_by_label(p.title).check()
-        meeting.get_by_role("button", name=t("保存会议决定")).click()
-        office.get_by_test_id("key-meeting").get_by_role("button", name=t("公布重点提案名单")).click()
-        expect(office.get_by_test_id("key-meeting")).to_contain_text(t("已公布"))
-        assert Proposal.objects.get(pk=p.pk).is_key
+        decide_and_publish(office, t, p)
 
         # From the supervision page: the leader, then the supervision meeting (a consultation about the proposal).
-        office.get_by_test_id("key-chosen").get_by_role("link").click()
-        leaders = office.locator("#act-supervisor")
-        leaders.get_by_label(t("政协领导")).check()
-        leaders.get_by_label(_label(t, "督办领导（平台用户）")).select_option(label="分管领导")
-        leaders.get_by_label(_label(t, "职务")).fill("副主席")
-        leaders.get_by_role("button", name=t("添加督办领导")).click()
-        expect(office.get_by_test_id("supervisors")).to_contain_text("分管领导")
+        add_supervisor(office, t)
         create = office.locator("#act-consultation")
         expect(create.get_by_label(_label(t, "会议名称"))).to_have_value(t("《%(title)s》督办协商会", title=p.title))
         create.get_by_label(_label(t, "会议名称")).fill("加装电梯督办协商会")

@@ -21,6 +21,8 @@ class NotificationsConfig(AppConfig):
         navigation.register(
             navigation.NavEntry("follows", _("我的关注"), "notifications:follows", lambda u, o: True, order=905)
         )
+        # Messages and what one follows fold into one item of the menu (its unread badge shows on the item).
+        navigation.register_group(navigation.NavGroup("messages", _("消息"), order=900, keys=("inbox", "follows")))
         navigation.register(
             navigation.NavEntry("sms_log", _("短信记录"), "notifications:sms_log", may_read_sms_log, order=960)
         )
