@@ -1,12 +1,13 @@
-"""The whole key-proposal journey in the browser, each role in its own session, reached from the workbench through
-the real forms (#15; decisions 0025, 0028, 0031, 0034): the proposals office puts a proposal in handling forward as a
+"""The whole key-proposal journey in the browser, each role in its own session, reached from the workbench through the
+real forms (#15; decisions 0025, 0028, 0031, 0034): the proposals office puts a proposal in handling forward as a
 candidate, records the chairpersons' meeting choosing it and publishes the list, appoints the supervising leader and
-plans a milestone; the leader writes an instruction (批示, the one instruction model shared with opinion reports);
-the lead unit records its contact with the lead member, the member confirms it; the unit reports progress on the
-milestone and replies with grade B and a promise, the co-handler countersigns and the supervisor approves; the member
-finds the promise tracked and rates the handling; the office holds the supervision meeting (a 提案办理协商
-consultation) with minutes; the leader reads them and assesses; the office downloads the year's summary in Word,
-which names the instruction, the meeting, the assessment and the promise. In Chinese and in English."""
+plans a milestone; the leader writes an instruction (批示, the one instruction model shared with opinion reports); the
+lead unit records its contact with the lead member, the member confirms it; the unit reports progress on the
+milestone and replies with grade B and a promise, the co-handler countersigns and the supervisor approves; the
+member finds the promise tracked and rates the handling; the unit carries the promise out and the member rates the
+delivery; the office holds the supervision meeting (a 提案办理协商 consultation) with minutes; the leader reads them and
+assesses; the office downloads the year's summary in Word, which names the instruction, the meeting, the assessment
+and the promise. In Chinese and in English."""
 
 import re
 from datetime import timedelta
@@ -18,7 +19,7 @@ from playwright.sync_api import expect
 from tests.e2e.test_activities import LANGUAGES, tr
 from tests.e2e.test_key_proposals import _label, _world, add_supervisor, decide_and_publish, open_as
 from tests.proposals.test_views_support import make_proposal
-from xieshang.consultations.models import Consultation, Outcome
+from xieshang.consultations.models import Consultation, Outcome, Rating
 from xieshang.instructions.models import Instruction
 from xieshang.proposals.models import KeyAssessment, KeyProgress
 
@@ -136,7 +137,29 @@ def test_key_proposal_from_candidate_to_the_years_summary(browser, live_server, 
         member.get_by_label(t("满意"), exact=True).check()
         member.get_by_role("button", name=t("提交评价")).click()
         expect(member.get_by_test_id("my-rating")).to_contain_text(t("满意"))
-        assert Outcome.objects.filter(title__contains=PROMISE).exists()
+        promise = Outcome.objects.get(title__contains=PROMISE)
+
+        # The promise is followed to its delivery: the unit takes it on, reports it carried out, and the member rates
+        # the delivery on the same tracking page.
+        unit.goto(p.get_absolute_url())
+        unit.get_by_test_id("promise-outcome").click()
+        expect(unit.get_by_test_id("promised-on")).to_be_visible()
+        unit.get_by_role("button", name=t("采纳"), exact=True).click()
+        unit.get_by_role("button", name=t("开始落实"), exact=True).click()
+        expect(unit.get_by_test_id("state")).to_have_text(t("落实中"))
+        unit.get_by_label(_label(t, "进展情况")).fill("三个试点小区的电梯已投入使用。")
+        unit.get_by_label(_label(t, "完成比例（%）")).fill("100")
+        unit.get_by_role("button", name=t("记录进展")).click()
+        expect(unit.get_by_test_id("progress")).to_contain_text("三个试点小区的电梯已投入使用")
+        unit.get_by_role("button", name=t("落实完成"), exact=True).click()
+        expect(unit.get_by_test_id("state")).to_have_text(t("已办结"))
+        member.goto(p.get_absolute_url())
+        member.get_by_test_id("promise-outcome").click()
+        delivered = member.get_by_test_id("rating-form")
+        delivered.get_by_label(t("满意"), exact=True).check()
+        delivered.get_by_role("button", name=t("提交评价")).click()
+        expect(member.get_by_test_id("my-rating")).to_contain_text(t("满意"))
+        assert Rating.objects.get(outcome=promise, user=w.lead).score == 3
 
         # The office holds the supervision meeting from the supervision page, with minutes.
         office.goto(supervision_url)
