@@ -233,3 +233,20 @@ def test_the_unsubscribe_link_needs_no_login_and_acts_on_post_only(client, room,
     assert not Follow.objects.exists()
     bad = client.post(reverse("notifications:unsubscribe", args=["x" + url.split("/")[-2]]))
     assert bad.status_code == 400
+
+
+def test_many_follow_buttons_on_one_page_read_the_readers_follows_once(
+    organization, staff, resident, room, rf, django_assert_num_queries
+):
+    """A consultation's outcomes or a room's topics each carry a button: the reader's follows are read once."""
+    from xieshang.notifications.selectors import followed_on_page
+
+    community = CommunityFactory(organization=organization, name="金水路社区")
+    other = consultations.room_create(actor=staff, community=community, convener=resident)
+    follow(user=resident, obj=room)
+    request = rf.get("/")
+    request.user = resident
+    follows.content_type(room)  # the content-type cache warm, as on any page after its first button
+    with django_assert_num_queries(1):
+        answers = [followed_on_page(request, obj) for obj in (room, other, room, other)]
+    assert answers == [True, False, True, False]

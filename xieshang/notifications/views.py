@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from . import follows, inbound
 from .forms import ChannelForm
 from .models import Follow
-from .selectors import inbox, is_following, may_read_sms_log, my_follows, sms_log, sms_today
+from .selectors import followed_on_page, inbox, may_read_sms_log, my_follows, sms_log, sms_today
 from .services import channels_for, follow, follow_update, language_of, mark_read, set_channels, unfollow, unsubscribe
 from .sms import get_gateway
 
@@ -96,7 +96,7 @@ def follow_button_context(request, obj, entry=None) -> dict:
     return {
         "follow_kind": entry.kind if entry else "",
         "follow_pk": obj.pk,
-        "following": is_following(request.user, obj),
+        "following": followed_on_page(request, obj),
         "follow_next": request.get_full_path(),
         "user": request.user,
     }
