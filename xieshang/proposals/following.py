@@ -13,9 +13,14 @@ from xieshang.core.names import named
 from xieshang.notifications import follows
 from xieshang.notifications.services import follow_event
 
+from . import page_queries
+
 
 def _public(proposal: Any) -> bool:
-    return proposal.published_reply_at is not None and proposal.organization.is_active
+    """Public as the public pages define it (page_queries.public_proposals, an active conference's proposal with a
+    published reply): one definition of who may see it for the page and for following."""
+    organization = proposal.organization
+    return organization.is_active and page_queries.public_proposals(organization).filter(pk=proposal.pk).exists()
 
 
 def _url(proposal: Any) -> str:
