@@ -81,7 +81,9 @@ def test_staff_publish_a_report_and_a_photo_that_the_portal_shows(page, browser,
     expect(ppage.get_by_test_id("public-articles")).to_contain_text("黄河路社区议事室商定加装电梯方案")
     image = ppage.get_by_role("img", name="居民代表和委员围坐圆桌协商")
     expect(image).to_be_visible()
-    assert image.evaluate("img => img.complete && img.naturalWidth") == 800
+    # The photo is lazy-loaded: scrolled to, it loads; the assertion waits for it rather than reading it once.
+    image.scroll_into_view_if_needed()
+    expect(image).to_have_js_property("naturalWidth", 800)
     assert ppage.evaluate("document.documentElement.scrollWidth") <= 390
     assert axe(ppage) == []
     ppage.get_by_role("link", name="黄河路社区议事室商定加装电梯方案").click()
