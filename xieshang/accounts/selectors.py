@@ -6,6 +6,8 @@ from collections import defaultdict
 
 from django.db.models import QuerySet
 
+from xieshang.core import generations
+
 from .models import (
     ADMIN_ROLES,
     STAFF_ROLES,
@@ -38,16 +40,29 @@ def roles_by_organization(user) -> dict[int, set[str]]:
     return cached
 
 
+# The grants are kept in the shared cache per user, under his generation (advanced by any change of his grants or
+# of his account) and the organizations' (advanced when one is edited): a page reads them in the round trip that
+# checks those generations, not in a query (wiring in apps.py).
+GRANTS_SECONDS = 3600
+ORGANIZATIONS_GENERATION = "organizations"
+
+
 def _load_grants(user) -> None:
-    """The user's role grants with their organizations in one query: every signed-in request needs both (the
-    permissions and the organization switch), so they are read together and kept on the user object."""
-    roles: defaultdict[int, set[str]] = defaultdict(set)
-    organizations: dict[int, Organization] = {}
-    for grant in RoleGrant.objects.filter(user=user).select_related("organization"):
-        roles[grant.organization_id].add(grant.role)
-        organizations[grant.organization_id] = grant.organization
-    setattr(user, _CACHE_ATTR, dict(roles))
-    setattr(user, _ORGS_ATTR, sorted(organizations.values(), key=lambda o: (o.level, o.code)))
+    """The user's role grants with their organizations: every signed-in request needs both (the permissions and the
+    organization switch), so they are read together, kept on the user object for the request and in the cache."""
+    key = f"grants:{user.pk}"
+    found, stamp = generations.read_stamped(key, generations.for_user(user.pk), ORGANIZATIONS_GENERATION)
+    if found is None:
+        roles: defaultdict[int, set[str]] = defaultdict(set)
+        organizations: dict[int, Organization] = {}
+        for grant in RoleGrant.objects.filter(user=user).select_related("organization"):
+            roles[grant.organization_id].add(grant.role)
+            organizations[grant.organization_id] = grant.organization
+        found = (dict(roles), sorted(organizations.values(), key=lambda o: (o.level, o.code)))
+        generations.keep_stamped(key, found, stamp, GRANTS_SECONDS)
+    by_organization, ordered = found  # type: ignore[misc]
+    setattr(user, _CACHE_ATTR, by_organization)
+    setattr(user, _ORGS_ATTR, ordered)
 
 
 def user_organizations(user) -> list[Organization]:
