@@ -19,6 +19,12 @@ class AccountsConfig(AppConfig):
 
         invalidation.register()
 
+        from xieshang.core import landing
+
+        from .selectors import portal_scope
+
+        landing.register_scope(portal_scope)
+
         from xieshang.core import limits
 
         from .services import limit_exceeded

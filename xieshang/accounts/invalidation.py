@@ -1,5 +1,6 @@
 """What is kept in the shared cache about people and organizations is dropped when its source changes: a user's
-role grants and menu (his generation), and the organizations kept with the grants (accounts.selectors)."""
+role grants and menu (his generation), the organizations kept with the grants and the portal's organizations and
+districts (accounts.selectors)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,8 @@ from django.db.models.signals import post_delete, post_save
 
 from xieshang.core import generations
 
-from .models import Organization, RoleGrant, User
-from .selectors import ORGANIZATIONS_GENERATION
+from .models import Community, Organization, RoleGrant, User
+from .selectors import COMMUNITIES_GENERATION, ORGANIZATIONS_GENERATION
 
 
 def _grant_changed(sender: Any, instance: RoleGrant, using: str = "default", **kwargs: Any) -> None:
@@ -27,8 +28,13 @@ def _organization_changed(sender: Any, using: str = "default", **kwargs: Any) ->
     generations.advance(ORGANIZATIONS_GENERATION, using=using)
 
 
+def _community_changed(sender: Any, using: str = "default", **kwargs: Any) -> None:
+    generations.advance(COMMUNITIES_GENERATION, using=using)
+
+
 def register() -> None:
     for signal in (post_save, post_delete):
         signal.connect(_grant_changed, sender=RoleGrant, dispatch_uid=f"accounts_grants_{signal is post_save}")
         signal.connect(_organization_changed, sender=Organization, dispatch_uid=f"accounts_orgs_{signal is post_save}")
+        signal.connect(_community_changed, sender=Community, dispatch_uid=f"accounts_communities_{signal is post_save}")
     post_save.connect(_user_changed, sender=User, dispatch_uid="accounts_user_generation")
