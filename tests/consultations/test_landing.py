@@ -60,7 +60,7 @@ def test_a_visitor_sees_what_is_consulted_now_and_the_rooms_near_him(client, org
     assert client.get("/", {"district": "<script>"}).status_code == 200
 
 
-def test_the_city_portal_rolls_up_its_districts_and_a_district_has_its_own(client, organization, staff):
+def test_the_city_portal_rolls_up_its_districts_and_a_district_has_its_own(client, organization, staff, settings):
     district = OrganizationFactory(name="金水区政协", short_name="金水区", code="jinshui", level="district",
                                    parent=organization)  # fmt: skip
     from tests.factories import make_user
@@ -75,6 +75,8 @@ def test_the_city_portal_rolls_up_its_districts_and_a_district_has_its_own(clien
     own = client.get("/", {"org": "jinshui"}).content.decode()
     assert "金水区协商议题" in _section(own, "landing-now") and "全市协商议题" not in _section(own, "landing-now")
     assert "金水区政协" in own
+    settings.XIESHANG_PORTAL_DEFAULT = "jinshui"  # a deployment's own conference at "/"
+    assert "全市协商议题" not in _section(client.get("/").content.decode(), "landing-now")
 
 
 def test_open_calls_and_outcomes_with_their_progress(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from django.conf import settings
 from django.db.models import QuerySet
 
 from xieshang.core import generations
@@ -187,14 +188,18 @@ def _portal_tree() -> tuple[list[Organization], dict[int, list[str]]]:
 
 
 def portal_scope(request) -> Scope | None:
-    """Which organization's portal a visitor sees (`?org=<code>`; else the first organization at the top), with the
-    organizations below it rolled up into it."""
+    """Which organization's portal a visitor sees (`?org=<code>`; else settings.XIESHANG_PORTAL_DEFAULT, else the first
+    organization at the top), with the organizations below it rolled up into it."""
     organizations, districts = _portal_tree()
     if not organizations:
         return None
     by_code = {o.code: o for o in organizations}
     roots = [o for o in organizations if o.parent_id is None or o.parent_id not in {p.pk for p in organizations}]
-    chosen = by_code.get(request.GET.get("org", "")) or (roots or organizations)[0]
+    chosen = (
+        by_code.get(request.GET.get("org", ""))
+        or by_code.get(settings.XIESHANG_PORTAL_DEFAULT)
+        or (roots or organizations)[0]
+    )
     children: defaultdict[int, list[Organization]] = defaultdict(list)
     for o in organizations:
         if o.parent_id is not None:
