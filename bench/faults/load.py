@@ -318,6 +318,16 @@ class Stats:
     errors: list[dict] = field(default_factory=list)  # 5xx other than the clean 503, and 503s: when and where
     clean_503: list[dict] = field(default_factory=list)
     events: list[tuple[float, str]] = field(default_factory=list)  # faults: (seconds into the run, what)
+    samples: list[tuple[float, float, int]] = field(default_factory=list)  # (sent at, ms, status) of every answer
+
+    def around(self, at: float, seconds: float = 20) -> dict:
+        """What users met in the `seconds` after a fault: requests sent then, their p95, their statuses."""
+        hit = [(ms, status) for sent, ms, status in self.samples if at <= sent < at + seconds]
+        return {
+            "requests": len(hit),
+            "p95_ms": round(percentile([ms for ms, _s in hit], 0.95)),
+            "statuses": dict(Counter(str(s) for _ms, s in hit)),
+        }
 
     def record(self, page: str, method: str, path: str, answer: Answer) -> None:
         at = round(time.monotonic() - self.started, 1)
@@ -325,6 +335,7 @@ class Stats:
             self.statuses[page][answer.status] += 1
             if answer.status:
                 self.times[page].append(answer.ms)
+                self.samples.append((at - answer.ms / 1000, answer.ms, answer.status))
             if answer.status == 503 and answer.retry_after:
                 self.clean_503.append({"page": page, "at": at})
             elif answer.status >= 500:
@@ -775,6 +786,7 @@ def main() -> int:  # noqa: C901, PLR0915 - one run, start to end, read top to b
         since = datetime.now(UTC) - timedelta(seconds=1)
         stats.times.clear()
         stats.statuses.clear()
+        stats.samples.clear()
         until = started + args.seconds
         log(f"load: {len(people)} users for {args.seconds} s; faults at {faults_plan(args)}")
         faults = threading.Thread(target=inject, args=(faults_plan(args), started, worker, redis, stats, stop, args))
@@ -844,6 +856,10 @@ def main() -> int:  # noqa: C901, PLR0915 - one run, start to end, read top to b
         "drain_s": round(drain_seconds, 1),
         "worker_kills": worker.kills,
         "faults": [f"{at}s {what}" for at, what in stats.events],
+        "after_faults_20s": {
+            f"{what} at {at}s": stats.around(at) for at, what in stats.events if what != "worker started"
+        },
+        "p95_ms_all_pages": round(percentile([ms for _t, ms, _s in stats.samples], 0.95)),
         "p50_ms": {p: round(statistics.median(stats.times[p])) for p in pages if stats.times[p]},
         "p95_ms": {p: round(percentile(stats.times[p], 0.95)) for p in pages if stats.times[p]},
         "count": {p: sum(stats.statuses[p].values()) for p in pages},
