@@ -395,7 +395,8 @@ class User:
     def __init__(self, index: int, username: str, resident: bool, run: str, ctx: Context) -> None:
         self.index, self.username, self.resident, self.run_id, self.ctx = index, username, resident, run, ctx
         self.rng = random.Random(f"{run}:{index}")
-        self.browser = Browser(ctx.port, f"127.0.1.{index + 1}", ctx.stats)
+        # An address of his own on the loopback: 127.0.1.1, 127.0.1.2 … (250 to a block).
+        self.browser = Browser(ctx.port, f"127.0.{1 + index // 250}.{index % 250 + 1}", ctx.stats)
         self.seq = 0
         self.posts = 0
         self.supported: set[int] = set()
