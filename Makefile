@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 # 1 builds a full year at the scale of the work report (several minutes); the default starts within a minute.
 DEMO_SCALE ?= 0.1
-DEMO_ENV := DEBUG=1 XIESHANG_DEV=1 DATABASE_URL=sqlite:///$(CURDIR)/var/xieshang.sqlite3 REDIS_URL= TASKS_BACKEND=django_tasks_db.DatabaseBackend
+DEMO_ENV := DEBUG=1 XIESHANG_DEV=1 XIESHANG_PORTAL_DEFAULT=zhengzhou DATABASE_URL=sqlite:///$(CURDIR)/var/xieshang.sqlite3 REDIS_URL= TASKS_BACKEND=django_tasks_db.DatabaseBackend
 
 .PHONY: help install demo otp test faults faults-load lint format messages clean bench-pages bench-pages-check
 
