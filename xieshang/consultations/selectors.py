@@ -459,7 +459,7 @@ def landing_outcomes(organization_ids: Sequence[int], limit: int = 6) -> list[Ou
     """The latest public outcomes with their last reported progress (percent, text), each with the public page that
     shows it (its consultation's or its room's)."""
     last = Progress.objects.filter(outcome_id=OuterRef("pk")).order_by("-created_at", "-id")
-    rows = list(
+    rows: list[Outcome] = list(
         public_outcomes(organization_id__in=organization_ids)
         .select_related("owner_unit", "owner_leader", "consultation", "topic__room")
         .annotate(last_percent=Subquery(last.values("percent")[:1]), last_text=Subquery(last.values("text")[:1]))

@@ -106,7 +106,7 @@ def visible_keys(user: Any, organization: Any) -> list[str]:
     if found is None:
         found = _visible_keys(user, organization)
         generations.keep_stamped(key, found, stamp, NAVIGATION_SECONDS)
-    return list(found)  # type: ignore[call-overload]
+    return [str(k) for k in found]  # type: ignore[attr-defined]  # a list of keys, as kept
 
 
 def entries_for(user: Any, organization: Any) -> list[dict[str, Any]]:
