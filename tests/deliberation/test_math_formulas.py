@@ -4,9 +4,9 @@ import math
 
 import numpy as np
 import pytest
-from sklearn.metrics import silhouette_score
+from sklearn.metrics import adjusted_rand_score, silhouette_score
 
-from xieshang.deliberation.math import VoteMatrix
+from xieshang.deliberation.math import VoteMatrix, compute_opinion_map
 from xieshang.deliberation.math.clustering import choose_k, kmeans, max_group_k, polis_kmeans, silhouette
 from xieshang.deliberation.math.consensus import (
     group_aware_consensus,
@@ -259,3 +259,18 @@ def test_choose_k_ties_follow_polis_max_key():
     assert choose_k({2: 0.4, 3: 0.4}, hysteresis=None)[0] == 2
     # Polis' (apply max-key silhouettes (2 3 ...)) keeps the last of equal scores: the larger k
     assert choose_k({2: 0.4, 3: 0.4}, hysteresis=None, ties_to_larger=True)[0] == 3
+
+
+def test_statements_without_votes_are_not_polis_columns():
+    # Polis' matrix gets a column when a statement gets its first vote: n-cmts (the sparsity scaling's numerator,
+    # and the in-conv threshold min(7, n-cmts)) counts voted statements only, moderated-out ones included.
+    triples = [(p, s, 1 if (p + s) % 3 else -1) for p in range(20) for s in range(5)]
+    base = VoteMatrix.from_triples(triples)
+    padded = VoteMatrix.from_triples(triples, extra_statement_ids=[5, 6, 7])
+    assert padded.shape[1] == 8 and in_map_participants(padded).sum() == 20  # 5 votes each, min(7, 5) = 5
+    a = compute_opinion_map(base, moderated_out=[4])
+    b = compute_opinion_map(padded, moderated_out=[4, 6])
+    pa, pb = (np.array([r.positions[i] for i in range(20)]) for r in (a, b))
+    sign = np.sign((pa * pb).sum(0))  # an axis' sign is arbitrary
+    np.testing.assert_allclose(pa, pb * sign, atol=1e-9)
+    assert a.k == b.k and adjusted_rand_score(list(a.groups.values()), list(b.groups.values())) == 1.0

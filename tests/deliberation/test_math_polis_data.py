@@ -21,10 +21,10 @@ from xieshang.deliberation.math import (
 from xieshang.deliberation.math.pipeline import polis_row_order
 
 # Polis mode, one fresh run (deterministic), participants in Polis' row order: 15-per-hour-seattle 0.563,
-# vtaiwan.uberx 0.929, austria 0.830 (median 0.830). red-dwarf 0.4.0 on the same final votes: 0.459, 0.826, 0.830
+# vtaiwan.uberx 0.929, austria 0.887 (median 0.887). red-dwarf 0.4.0 on the same final votes: 0.459, 0.826, 0.830
 # (bench/deliberation/README.md). Each floor is ours less about 0.03, and at least red-dwarf's less 0.1 (the
 # issue's "never more than 0.1 below red-dwarf").
-FRESH_FLOOR = {"15-per-hour-seattle": 0.53, "vtaiwan.uberx": 0.90, "austria-climate.7z7ejpbmv5.2022-08-08": 0.80}
+FRESH_FLOOR = {"15-per-hour-seattle": 0.53, "vtaiwan.uberx": 0.90, "austria-climate.7z7ejpbmv5.2022-08-08": 0.85}
 REDDWARF = {"15-per-hour-seattle": 0.459, "vtaiwan.uberx": 0.826, "austria-climate.7z7ejpbmv5.2022-08-08": 0.830}
 
 

@@ -118,10 +118,11 @@ def in_map_participants(vm: VoteMatrix, previous: Iterable | None = None, min_vo
 
     Polis math, clojure src/polismath/math/conversation.clj ``:in-conv``: a participant enters after
     min(7, number of statements) votes (counted on the raw matrix, moderated-out statements
-    included) and, once in, stays in; while fewer than 15 are in, the most active other voters top the
-    map up to 15 (Polis' ``greedy-n``).
+    included; Polis' ``n-cmts`` counts the statements that have votes, its matrix' columns) and, once in,
+    stays in; while fewer than 15 are in, the most active other voters top the map up to 15 (Polis' ``greedy-n``).
     """
-    n_rows, n_cols = vm.shape
+    n_rows = vm.shape[0]
+    n_cols = int(voted_statements(vm).sum())
     mask = vm.votes_per_participant() >= min(min_votes, n_cols) if n_cols else np.zeros(n_rows, bool)
     if n_cols == 0:
         mask = np.zeros(n_rows, bool)
@@ -279,10 +280,19 @@ def _project(vm, state: dict, excluded, seed):
     start = _previous_components(state.get("pca"), sids)
     comps, _variances = pca_components(centred, 2, seed=seed, start=start)
     # Polis counts a zeroed (moderated-out) cell as a vote in the sparsity scaling
-    # (pca.clj sparsity-aware-project-ptpt runs after zero-out-columns), so we do the same.
+    # (pca.clj sparsity-aware-project-ptpt runs after zero-out-columns), so we do the same. Its matrix has a
+    # column only for a statement someone voted on (update-nmat adds columns from votes), so a statement without
+    # votes counts in neither number.
+    voted = voted_statements(vm)
     n_votes_active = vm.votes_per_participant(active)
-    positions = sparsity_aware_projection(centred, comps, n_votes_active + int(excluded.sum()), len(sids))
+    n_zeroed = int((excluded & voted).sum())
+    positions = sparsity_aware_projection(centred, comps, n_votes_active + n_zeroed, int(voted.sum()))
     return comps, positions
+
+
+def voted_statements(vm: VoteMatrix) -> np.ndarray:
+    """Mask of the statements with at least one vote: the columns of Polis' rating matrix (its ``n-cmts``)."""
+    return np.bincount(vm.codes.indices, minlength=vm.shape[1]) > 0
 
 
 def _next_state(pid_list, sids, comps, base_centres, base_out, clusterings, group_centres, k, smoother, labels) -> dict:
