@@ -403,7 +403,7 @@ def polis_row_order(vm: VoteMatrix, rows: np.ndarray) -> np.ndarray:
 def _base_clusters(vm, rows, positions, prev_members, *, base_k, seed, polis):
     """Base clusters of the mapped participants; in Polis mode the k-means sees them in Polis' row order."""
     if not polis or not len(rows):
-        return clustering.base_clusters(positions, k=base_k, previous_members=prev_members, seed=seed)
+        return clustering.base_clusters(positions, k=base_k, previous_members=prev_members, seed=seed, polis=polis)
     order = polis_row_order(vm, rows)
     rank = np.empty_like(order)
     rank[order] = np.arange(len(order))
