@@ -1,0 +1,318 @@
+"""The live stream of a public consultation: Server-Sent Events, one endpoint per consultation (decision 0039).
+
+What a viewer sees changing (the meeting's state, the question queue, the speakers, the quick votes' results) is the
+same for everyone, so it is rendered once per change and per language, and sent as four named events (`meeting`,
+`questions`, `speakers`, `votes`), each carrying the section's whole HTML: a viewer that reconnects, or that missed
+an event, is whole again with the next one (nothing to replay, nothing counted twice).
+
+Served by an ASGI server (xieshang/asgi.py), one `Hub` per process holds every open stream of that process: it asks
+the database for the versions of the consultations being watched, one query per interval for all of them (or is woken
+at once by a Redis message when REDIS_URL is set), renders a changed consultation once and puts the changed sections
+on each viewer's queue. A viewer costs a queue and a socket, no thread and no query.
+
+Under WSGI (runserver, the tests' live server, a gunicorn without the ASGI route) the same view streams from a plain
+generator that polls its own consultation's version: correct, one thread per viewer, for development only."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+from datetime import timedelta
+from typing import Any
+
+from asgiref.sync import sync_to_async
+from django.conf import settings
+from django.core.handlers.asgi import ASGIRequest
+from django.db import close_old_connections
+from django.http import Http404, StreamingHttpResponse
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from xieshang.core.http import background_request
+
+from .models import LiveQuestion, LiveStage, QuickVote, SpeakRequest
+
+logger = logging.getLogger(__name__)
+
+SECTIONS = ("meeting", "questions", "speakers", "votes")
+ANSWERED_SHOWN = 20
+QUEUE_SIZE = 64  # events a slow viewer may fall behind by before its stream is closed (the browser reconnects)
+
+
+# --------------------------------------------------------------------------------------------------- the snapshot
+def snapshot(consultation_id: int) -> dict[str, Any] | None:
+    """What every viewer sees, read in a fixed number of queries; None when the consultation is not public live."""
+    stage = LiveStage.objects.filter(consultation_id=consultation_id, is_public=True).first()
+    if stage is None:
+        return None
+    questions = list(
+        LiveQuestion.objects.filter(consultation_id=consultation_id, status=LiveQuestion.Status.APPROVED).order_by(
+            "position", "id"
+        )
+    )
+    speakers = list(
+        SpeakRequest.objects.filter(
+            consultation_id=consultation_id, status__in=[SpeakRequest.Status.WAITING, SpeakRequest.Status.SPEAKING]
+        )
+        .select_related("user")
+        .order_by("position", "id")
+    )
+    votes = list(QuickVote.objects.filter(consultation_id=consultation_id).prefetch_related("options"))
+    pending = LiveQuestion.objects.filter(consultation_id=consultation_id, status=LiveQuestion.Status.PENDING).count()
+    speaking = next((s for s in speakers if s.status == SpeakRequest.Status.SPEAKING), None)
+    for vote in votes:
+        options = list(vote.options.all())
+        vote.total = sum(o.count for o in options)
+        for o in options:
+            o.percent = round(100 * o.count / vote.total) if vote.total else 0
+        vote.option_list = options
+    return {
+        "stage": stage,
+        "version": stage.version,
+        "answering": [q for q in questions if q.stage == LiveQuestion.Stage.ANSWERING],
+        "queued": [q for q in questions if q.stage == LiveQuestion.Stage.QUEUED],
+        "answered": [q for q in questions if q.stage == LiveQuestion.Stage.ANSWERED][-ANSWERED_SHOWN:],
+        "speaking": speaking,
+        "speaking_until": speaking.floor_at + timedelta(seconds=speaking.seconds) if speaking else None,
+        "waiting": [s for s in speakers if s.status == SpeakRequest.Status.WAITING],
+        "votes": votes,
+        "pending": pending,
+    }
+
+
+def render_sections(context: dict[str, Any]) -> dict[str, dict[str, str]]:
+    """language → section → HTML of that section."""
+    out: dict[str, dict[str, str]] = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            out[code] = {
+                name: render_to_string(f"consultations/live/_{name}.html", context).strip() for name in SECTIONS
+            }
+    return out
+
+
+def frames(consultation_id: int) -> tuple[int, dict[str, dict[str, bytes]]] | None:
+    """(version, language → section → the SSE frame), or None when the consultation is not public live."""
+    context = snapshot(consultation_id)
+    if context is None:
+        return None
+    version = context["version"]
+    rendered = render_sections(context)
+    return version, {
+        lang: {name: event(name, {"v": version, "html": html}) for name, html in sections.items()}
+        for lang, sections in rendered.items()
+    }
+
+
+def event(name: str, data: dict[str, Any]) -> bytes:
+    return f"event: {name}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n".encode()
+
+
+def versions(ids: list[int]) -> dict[int, int]:
+    return dict(LiveStage.objects.filter(consultation_id__in=ids).values_list("consultation_id", "version"))
+
+
+HEAD = b"retry: 2000\n\n"
+GONE = event("gone", {})
+
+
+# ------------------------------------------------------------------------------------------------ the async hub
+class Hub:
+    """One per process: the viewers' queues by consultation and language, the last frames sent, and the one task
+    that watches the versions."""
+
+    def __init__(self) -> None:
+        self.viewers: dict[int, set[tuple[str, asyncio.Queue[bytes | None]]]] = {}
+        self.last: dict[int, tuple[int, dict[str, dict[str, bytes]]]] = {}
+        self.task: asyncio.Task[None] | None = None
+        self.listener: asyncio.Task[None] | None = None
+        self.wake = asyncio.Event()
+        self.loop: asyncio.AbstractEventLoop | None = None
+
+    def _ensure_running(self) -> None:
+        loop = asyncio.get_running_loop()
+        if self.loop is not loop:  # a new event loop (tests): start over on it
+            self.__init__()  # type: ignore[misc]
+            self.loop = loop
+        if self.task is None or self.task.done():
+            self.task = loop.create_task(self._watch())
+        if settings.REDIS_URL and (self.listener is None or self.listener.done()):
+            self.listener = loop.create_task(self._listen())
+
+    async def subscribe(self, consultation_id: int, language: str) -> asyncio.Queue[bytes | None] | None:
+        self._ensure_running()
+        if consultation_id not in self.last:
+            current = await sync_to_async(frames)(consultation_id)
+            if current is None:
+                return None
+            self.last.setdefault(consultation_id, current)
+        queue: asyncio.Queue[bytes | None] = asyncio.Queue(QUEUE_SIZE)
+        for frame in self.last[consultation_id][1].get(language, {}).values():
+            queue.put_nowait(frame)
+        self.viewers.setdefault(consultation_id, set()).add((language, queue))
+        return queue
+
+    def unsubscribe(self, consultation_id: int, language: str, queue: asyncio.Queue[bytes | None]) -> None:
+        watchers = self.viewers.get(consultation_id)
+        if watchers is not None:
+            watchers.discard((language, queue))
+            if not watchers:
+                self.viewers.pop(consultation_id, None)
+                self.last.pop(consultation_id, None)
+
+    async def _listen(self) -> None:
+        """With Redis: a published change wakes the watcher at once (the poll remains, as a net)."""
+        import redis.asyncio as aioredis
+
+        from .services.live import CHANNEL
+
+        while True:
+            try:
+                client = aioredis.Redis.from_url(settings.REDIS_URL)
+                async with client.pubsub() as pubsub:
+                    await pubsub.subscribe(CHANNEL)
+                    async for message in pubsub.listen():
+                        if message.get("type") == "message":
+                            self.wake.set()
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # noqa: BLE001 - Redis down: the poll carries on; try again later
+                logger.warning("live stream: Redis listener unavailable, polling only")
+                await asyncio.sleep(5)
+
+    async def _watch(self) -> None:
+        interval = settings.XIESHANG_LIVE_POLL_SECONDS
+        if settings.REDIS_URL:
+            interval = max(interval, 2.0)
+        heartbeat_every = settings.XIESHANG_LIVE_HEARTBEAT_SECONDS
+        next_heartbeat = time.monotonic() + heartbeat_every
+        while True:
+            try:
+                await asyncio.wait_for(self.wake.wait(), timeout=interval)
+            except TimeoutError:
+                pass
+            self.wake.clear()
+            ids = list(self.viewers)
+            if not ids:
+                continue
+            try:
+                current = await sync_to_async(_versions_fresh)(ids)
+                for consultation_id in ids:
+                    last = self.last.get(consultation_id)
+                    if consultation_id not in current:
+                        self._fan_out(consultation_id, None)
+                    elif last is None or current[consultation_id] != last[0]:
+                        latest = await sync_to_async(frames)(consultation_id)
+                        self._fan_out(consultation_id, latest)
+            except Exception:  # noqa: BLE001 - a database hiccup: the viewers keep their stream, the next poll retries
+                logger.exception("live stream: reading the live state failed")
+            if time.monotonic() >= next_heartbeat:
+                next_heartbeat = time.monotonic() + heartbeat_every
+                for watchers in list(self.viewers.values()):
+                    for _lang, queue in list(watchers):
+                        self._put(queue, b": keep-alive\n\n")
+
+    def _put(self, queue: asyncio.Queue[bytes | None], frame: bytes | None) -> bool:
+        try:
+            queue.put_nowait(frame)
+            return True
+        except asyncio.QueueFull:  # too far behind: end its stream, the browser reconnects and gets the whole state
+            while not queue.empty():
+                queue.get_nowait()
+            queue.put_nowait(None)
+            return False
+
+    def _fan_out(self, consultation_id: int, latest: tuple[int, dict[str, dict[str, bytes]]] | None) -> None:
+        watchers = list(self.viewers.get(consultation_id, ()))
+        if latest is None:  # no longer public: tell the pages, end the streams
+            for _lang, queue in watchers:
+                self._put(queue, GONE)
+                self._put(queue, None)
+            self.viewers.pop(consultation_id, None)
+            self.last.pop(consultation_id, None)
+            return
+        previous = self.last.get(consultation_id)
+        self.last[consultation_id] = latest
+        changed: dict[str, list[bytes]] = {}
+        for lang, sections in latest[1].items():
+            before = previous[1].get(lang, {}) if previous else {}
+            changed[lang] = [frame for name, frame in sections.items() if before.get(name) != frame]
+        for lang, queue in watchers:
+            for frame in changed.get(lang, ()):
+                if not self._put(queue, frame):
+                    break
+
+
+def _versions_fresh(ids: list[int]) -> dict[int, int]:
+    close_old_connections()  # a long-lived process: drop a connection the database closed
+    return versions(ids)
+
+
+HUB = Hub()
+
+
+async def _hub_stream(consultation_id: int, language: str, queue: asyncio.Queue[bytes | None]):
+    try:
+        yield HEAD
+        while True:
+            frame = await queue.get()
+            if frame is None:
+                return
+            yield frame
+    finally:
+        HUB.unsubscribe(consultation_id, language, queue)
+
+
+# ------------------------------------------------------------------------------------- the development fallback
+WSGI_STREAM_SECONDS = 300  # a development stream ends after this long (the browser reconnects): no thread held forever
+
+
+def _polling_stream(consultation_id: int, language: str, first: tuple[int, dict[str, dict[str, bytes]]]):
+    yield HEAD
+    version, sent = first
+    yield from sent.get(language, {}).values()
+    started = last_beat = time.monotonic()
+    while time.monotonic() - started < WSGI_STREAM_SECONDS:
+        time.sleep(settings.XIESHANG_LIVE_POLL_SECONDS)
+        now = versions([consultation_id]).get(consultation_id)
+        if now is None:
+            yield GONE
+            return
+        if now != version:
+            latest = frames(consultation_id)
+            if latest is None:
+                yield GONE
+                return
+            version = latest[0]
+            for name, frame in latest[1].get(language, {}).items():
+                if sent.get(language, {}).get(name) != frame:
+                    yield frame
+            sent = latest[1]
+        if time.monotonic() - last_beat > settings.XIESHANG_LIVE_HEARTBEAT_SECONDS:
+            last_beat = time.monotonic()
+            yield b": keep-alive\n\n"
+
+
+def _headers(response: StreamingHttpResponse) -> StreamingHttpResponse:
+    response["Cache-Control"] = "no-cache, no-store"
+    response["X-Accel-Buffering"] = "no"  # nginx: pass each event on at once
+    return response
+
+
+@background_request  # the page listens by itself: not the user's activity (the idle timeout runs on)
+async def live_stream_view(request, pk: int):
+    """The public stream of one consultation: anyone may watch a consultation opened to the public."""
+    language = getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE)
+    if isinstance(request, ASGIRequest):
+        queue = await HUB.subscribe(pk, language)
+        if queue is None:
+            raise Http404
+        response = StreamingHttpResponse(_hub_stream(pk, language, queue), content_type="text/event-stream")
+    else:
+        first = await sync_to_async(frames)(pk)
+        if first is None:
+            raise Http404
+        response = StreamingHttpResponse(_polling_stream(pk, language, first), content_type="text/event-stream")
+    return _headers(response)
