@@ -16,6 +16,7 @@ generator that polls its own consultation's version: correct, one thread per vie
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import time
@@ -28,7 +29,7 @@ from django.core.handlers.asgi import ASGIRequest
 from django.db import close_old_connections
 from django.http import Http404, StreamingHttpResponse
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import translation
 
 from xieshang.core.http import background_request
 
@@ -93,17 +94,26 @@ def render_sections(context: dict[str, Any]) -> dict[str, dict[str, str]]:
     return out
 
 
-def frames(consultation_id: int) -> tuple[int, dict[str, dict[str, bytes]]] | None:
-    """(version, language → section → the SSE frame), or None when the consultation is not public live."""
+Frames = dict[str, dict[str, tuple[str, bytes]]]  # language → section → (its HTML, its SSE frame)
+
+
+def frames(consultation_id: int) -> tuple[int, Frames] | None:
+    """(version, language → section → (HTML, SSE frame)), or None when the consultation is not public live. A section
+    is sent again only when its HTML changed (the version in the frame says which state it shows)."""
     context = snapshot(consultation_id)
     if context is None:
         return None
     version = context["version"]
     rendered = render_sections(context)
     return version, {
-        lang: {name: event(name, {"v": version, "html": html}) for name, html in sections.items()}
+        lang: {name: (html, event(name, {"v": version, "html": html})) for name, html in sections.items()}
         for lang, sections in rendered.items()
     }
+
+
+def changed_frames(before: Frames | None, after: Frames, language: str) -> list[bytes]:
+    old = before.get(language, {}) if before else {}
+    return [frame for name, (html, frame) in after.get(language, {}).items() if name not in old or old[name][0] != html]
 
 
 def event(name: str, data: dict[str, Any]) -> bytes:
@@ -125,7 +135,7 @@ class Hub:
 
     def __init__(self) -> None:
         self.viewers: dict[int, set[tuple[str, asyncio.Queue[bytes | None]]]] = {}
-        self.last: dict[int, tuple[int, dict[str, dict[str, bytes]]]] = {}
+        self.last: dict[int, tuple[int, Frames]] = {}
         self.task: asyncio.Task[None] | None = None
         self.listener: asyncio.Task[None] | None = None
         self.wake = asyncio.Event()
@@ -149,7 +159,7 @@ class Hub:
                 return None
             self.last.setdefault(consultation_id, current)
         queue: asyncio.Queue[bytes | None] = asyncio.Queue(QUEUE_SIZE)
-        for frame in self.last[consultation_id][1].get(language, {}).values():
+        for frame in changed_frames(None, self.last[consultation_id][1], language):
             queue.put_nowait(frame)
         self.viewers.setdefault(consultation_id, set()).add((language, queue))
         return queue
@@ -189,10 +199,8 @@ class Hub:
         heartbeat_every = settings.XIESHANG_LIVE_HEARTBEAT_SECONDS
         next_heartbeat = time.monotonic() + heartbeat_every
         while True:
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self.wake.wait(), timeout=interval)
-            except TimeoutError:
-                pass
             self.wake.clear()
             ids = list(self.viewers)
             if not ids:
@@ -224,7 +232,7 @@ class Hub:
             queue.put_nowait(None)
             return False
 
-    def _fan_out(self, consultation_id: int, latest: tuple[int, dict[str, dict[str, bytes]]] | None) -> None:
+    def _fan_out(self, consultation_id: int, latest: tuple[int, Frames] | None) -> None:
         watchers = list(self.viewers.get(consultation_id, ()))
         if latest is None:  # no longer public: tell the pages, end the streams
             for _lang, queue in watchers:
@@ -235,10 +243,7 @@ class Hub:
             return
         previous = self.last.get(consultation_id)
         self.last[consultation_id] = latest
-        changed: dict[str, list[bytes]] = {}
-        for lang, sections in latest[1].items():
-            before = previous[1].get(lang, {}) if previous else {}
-            changed[lang] = [frame for name, frame in sections.items() if before.get(name) != frame]
+        changed = {lang: changed_frames(previous[1] if previous else None, latest[1], lang) for lang in latest[1]}
         for lang, queue in watchers:
             for frame in changed.get(lang, ()):
                 if not self._put(queue, frame):
@@ -269,10 +274,10 @@ async def _hub_stream(consultation_id: int, language: str, queue: asyncio.Queue[
 WSGI_STREAM_SECONDS = 300  # a development stream ends after this long (the browser reconnects): no thread held forever
 
 
-def _polling_stream(consultation_id: int, language: str, first: tuple[int, dict[str, dict[str, bytes]]]):
+def _polling_stream(consultation_id: int, language: str, first: tuple[int, Frames]):
     yield HEAD
     version, sent = first
-    yield from sent.get(language, {}).values()
+    yield from changed_frames(None, sent, language)
     started = last_beat = time.monotonic()
     while time.monotonic() - started < WSGI_STREAM_SECONDS:
         time.sleep(settings.XIESHANG_LIVE_POLL_SECONDS)
@@ -286,9 +291,7 @@ def _polling_stream(consultation_id: int, language: str, first: tuple[int, dict[
                 yield GONE
                 return
             version = latest[0]
-            for name, frame in latest[1].get(language, {}).items():
-                if sent.get(language, {}).get(name) != frame:
-                    yield frame
+            yield from changed_frames(sent, latest[1], language)
             sent = latest[1]
         if time.monotonic() - last_beat > settings.XIESHANG_LIVE_HEARTBEAT_SECONDS:
             last_beat = time.monotonic()

@@ -9,6 +9,7 @@ are core.limits' "live_question" rule (per account and per client address); the 
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
@@ -36,6 +37,7 @@ REASON_MAX_CHARS = 300
 VOTE_OPTIONS = (2, 6)
 SPEAKER_SECONDS = (30, 1800)
 CHANNEL = "xieshang:live"
+logger = logging.getLogger(__name__)
 
 
 # ------------------------------------------------------------------------------------------------------ the stage
@@ -81,7 +83,7 @@ def publish(consultation_id: int) -> None:
         client = redis.Redis.from_url(settings.REDIS_URL, socket_timeout=0.5, socket_connect_timeout=0.5)
         client.publish(CHANNEL, str(consultation_id))
     except Exception:  # noqa: BLE001 - the processes' version poll picks the change up anyway
-        pass
+        logger.warning("live: Redis publish failed; the stream's poll will pick the change up")
 
 
 def stage_configure(
