@@ -17,9 +17,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import json
 import logging
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from typing import Any
 
@@ -129,6 +131,14 @@ GONE = event("gone", {})
 
 
 # ------------------------------------------------------------------------------------------------ the async hub
+# The hub's reads run on one thread of their own (one database connection per process), outside any request.
+_READER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="live-hub")
+
+
+def _read(fn):
+    return sync_to_async(fn, thread_sensitive=False, executor=_READER)
+
+
 class Hub:
     """One per process: the viewers' queues by consultation and language, the last frames sent, and the one task
     that watches the versions."""
@@ -146,15 +156,16 @@ class Hub:
         if self.loop is not loop:  # a new event loop (tests): start over on it
             self.__init__()  # type: ignore[misc]
             self.loop = loop
+        # The tasks outlive the request that started them: they run in a context of their own, not the request's.
         if self.task is None or self.task.done():
-            self.task = loop.create_task(self._watch())
+            self.task = loop.create_task(self._watch(), context=contextvars.Context())
         if settings.REDIS_URL and (self.listener is None or self.listener.done()):
-            self.listener = loop.create_task(self._listen())
+            self.listener = loop.create_task(self._listen(), context=contextvars.Context())
 
     async def subscribe(self, consultation_id: int, language: str) -> asyncio.Queue[bytes | None] | None:
         self._ensure_running()
         if consultation_id not in self.last:
-            current = await sync_to_async(frames)(consultation_id)
+            current = await _read(frames)(consultation_id)
             if current is None:
                 return None
             self.last.setdefault(consultation_id, current)
@@ -206,13 +217,13 @@ class Hub:
             if not ids:
                 continue
             try:
-                current = await sync_to_async(_versions_fresh)(ids)
+                current = await _read(_versions_fresh)(ids)
                 for consultation_id in ids:
                     last = self.last.get(consultation_id)
                     if consultation_id not in current:
                         self._fan_out(consultation_id, None)
                     elif last is None or current[consultation_id] != last[0]:
-                        latest = await sync_to_async(frames)(consultation_id)
+                        latest = await _read(frames)(consultation_id)
                         self._fan_out(consultation_id, latest)
             except Exception:  # noqa: BLE001 - a database hiccup: the viewers keep their stream, the next poll retries
                 logger.exception("live stream: reading the live state failed")
