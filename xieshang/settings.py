@@ -330,7 +330,7 @@ SECURE_CSP = {
 # media-src / frame-src to the one origin their video uses, nothing else. The stream (SSE) checks for changes once per
 # process every XIESHANG_LIVE_POLL_SECONDS (with Redis, a published message wakes it at once and the poll is a net).
 XIESHANG_LIVE_VIDEO_ORIGINS = env_list("XIESHANG_LIVE_VIDEO_ORIGINS", "https://live.example.gov.cn" if DEBUG else "")
-XIESHANG_LIVE_POLL_SECONDS = float(os.environ.get("XIESHANG_LIVE_POLL_SECONDS", "0.25"))
+XIESHANG_LIVE_POLL_SECONDS = float(os.environ.get("XIESHANG_LIVE_POLL_SECONDS", "0.1"))
 XIESHANG_LIVE_HEARTBEAT_SECONDS = float(os.environ.get("XIESHANG_LIVE_HEARTBEAT_SECONDS", "15"))
 
 LOGGING = {

@@ -326,7 +326,7 @@ def main() -> None:
     parser.add_argument("--connect-timeout", type=float, default=120.0)
     parser.add_argument("--max-seconds", type=float, default=300.0)
     parser.add_argument("--port", type=int, default=8765)
-    parser.add_argument("--poll", default="0.25", help="XIESHANG_LIVE_POLL_SECONDS of the server")
+    parser.add_argument("--poll", default="0.1", help="XIESHANG_LIVE_POLL_SECONDS of the server")
     parser.add_argument("--db", default=str(ROOT / "var/bench-live.sqlite3"), help="SQLite file (migrated if new)")
     parser.add_argument("--out", default="")
     parser.add_argument("--note", default="")

@@ -255,10 +255,12 @@ class Hub:
         previous = self.last.get(consultation_id)
         self.last[consultation_id] = latest
         changed = {lang: changed_frames(previous[1] if previous else None, latest[1], lang) for lang in latest[1]}
+        # One write per viewer and change: the changed sections of that viewer's language joined.
+        joined = {lang: b"".join(frames) for lang, frames in changed.items() if frames}
         for lang, queue in watchers:
-            for frame in changed.get(lang, ()):
-                if not self._put(queue, frame):
-                    break
+            payload = joined.get(lang)
+            if payload:
+                self._put(queue, payload)
 
 
 def _versions_fresh(ids: list[int]) -> dict[int, int]:
@@ -276,6 +278,12 @@ async def _hub_stream(consultation_id: int, language: str, queue: asyncio.Queue[
             frame = await queue.get()
             if frame is None:
                 return
+            while not queue.empty():  # whatever else is waiting goes out in the same write
+                more = queue.get_nowait()
+                if more is None:
+                    yield frame
+                    return
+                frame += more
             yield frame
     finally:
         HUB.unsubscribe(consultation_id, language, queue)
