@@ -18,7 +18,7 @@ from playwright.sync_api import expect
 from tests.consultations.conftest import advance
 from tests.e2e.conftest import login
 from tests.e2e.test_activities import LANGUAGES, staff_login, tr
-from tests.factories import PASSWORD, make_user
+from tests.factories import PASSWORD, HandlingUnitFactory, make_user
 from xieshang.accounts.models import Role
 from xieshang.consultations import services
 from xieshang.consultations.models import Invitation, LiveQuestion, LiveStage, QuickBallot
@@ -106,7 +106,7 @@ def test_public_live_consultation(page, browser, live_server, organization, lang
 
     # Staff: the pending question appears on the host's page by itself; approve it.
     expect(page.get_by_test_id(f"pending-{question.pk}")).to_contain_text("加装电梯的费用怎么分摊？")
-    page.get_by_test_id(f"pending-{question.pk}").get_by_role("button", name=t("通过")).click()
+    page.get_by_test_id(f"pending-{question.pk}").get_by_role("button", name=t("通过"), exact=True).click()
     expect(rpage.get_by_test_id("question-queue")).to_contain_text("加装电梯的费用怎么分摊？")
 
     # The host takes it from the queue: the viewers see it being answered.
@@ -168,9 +168,12 @@ def test_public_live_consultation(page, browser, live_server, organization, lang
     # Staff add the replay link; the minutes are written and reported (their own pages, tested elsewhere).
     _label(page.get_by_test_id("stage-form"), t("回放地址")).fill(VIDEO + "/replay")
     page.get_by_test_id("stage-form").get_by_role("button", name=t("保存设置")).click()
-    advance({"propose": staff, "approve": staff, "hold": staff}, consultation, "propose", "approve", "hold")
+    consultation = advance(
+        {"propose": staff, "approve": staff, "hold": staff}, consultation, "propose", "approve", "hold"
+    )
     services.minutes_save(actor=staff, consultation=consultation, minutes="会议认为应先解决停车难。")
-    services.recommendation_add(actor=staff, consultation=consultation, title="关于老旧小区停车的建议")
+    unit = HandlingUnitFactory(organization=organization, name="市住房局")
+    services.recommendation_add(actor=staff, consultation=consultation, title="关于老旧小区停车的建议", owner_unit=unit)
     advance({"report_minutes": staff}, consultation, "report_minutes")
 
     # The replay page, reached from the live page's link.

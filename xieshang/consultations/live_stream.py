@@ -20,6 +20,7 @@ import contextlib
 import contextvars
 import json
 import logging
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
@@ -293,28 +294,85 @@ async def _hub_stream(consultation_id: int, language: str, queue: asyncio.Queue[
 WSGI_STREAM_SECONDS = 300  # a development stream ends after this long (the browser reconnects): no thread held forever
 
 
-def _polling_stream(consultation_id: int, language: str, first: tuple[int, Frames]):
-    yield HEAD
-    version, sent = first
-    yield from changed_frames(None, sent, language)
-    started = last_beat = time.monotonic()
-    while time.monotonic() - started < WSGI_STREAM_SECONDS:
-        time.sleep(settings.XIESHANG_LIVE_POLL_SECONDS)
-        now = versions([consultation_id]).get(consultation_id)
-        if now is None:
-            yield GONE
-            return
-        if now != version:
-            latest = frames(consultation_id)
+class LocalChanges:
+    """Changes committed in this process (services.live._bump → notify): a WSGI stream waits on it instead of
+    asking the database every interval (the tests' live server shares one SQLite connection between its threads,
+    which a query loop per viewer would use concurrently). A change made by another process is still seen: the
+    stream also checks the database once per heartbeat."""
+
+    def __init__(self) -> None:
+        self.condition = threading.Condition()
+        self.counter = 0
+
+    def notify(self) -> None:
+        with self.condition:
+            self.counter += 1
+            self.condition.notify_all()
+
+    def wait(self, seen: int, timeout: float) -> int:
+        with self.condition:
+            self.condition.wait_for(lambda: self.counter != seen, timeout)
+            return self.counter
+
+
+LOCAL = LocalChanges()
+# What this process's WSGI streams show, by consultation: read by the request that opened the first stream, then
+# rendered by the thread that committed each change (services.live.publish → refresh_local), so the stream threads
+# themselves never query the database (the tests' live server shares one SQLite connection between its threads).
+_DEV_LOCK = threading.Lock()
+_DEV_CACHE: dict[int, tuple[int, Frames]] = {}
+_DEV_WATCHERS: dict[int, int] = {}
+
+
+def refresh_local(consultation_id: int) -> None:
+    """After a commit in this process: render the new state for its WSGI streams (if any watch), then wake them."""
+    if _DEV_WATCHERS.get(consultation_id):
+        latest = frames(consultation_id)
+        with _DEV_LOCK:
+            if latest is None:
+                _DEV_CACHE.pop(consultation_id, None)
+            else:
+                _DEV_CACHE[consultation_id] = latest
+    LOCAL.notify()
+
+
+def _dev_first(consultation_id: int) -> tuple[int, Frames] | None:
+    latest = frames(consultation_id)
+    with _DEV_LOCK:
+        if latest is not None:
+            cached = _DEV_CACHE.get(consultation_id)
+            if cached is None or cached[0] <= latest[0]:
+                _DEV_CACHE[consultation_id] = latest
+            _DEV_WATCHERS[consultation_id] = _DEV_WATCHERS.get(consultation_id, 0) + 1
+    return latest
+
+
+def _polling_stream(consultation_id: int, language: str, first: tuple[int, Frames], seen: int):
+    """The development stream: sends what changes in this process (a change another process commits shows after
+    a reload; production serves the stream through the ASGI hub, which watches the database)."""
+    try:
+        yield HEAD
+        version, sent = first
+        yield from changed_frames(None, sent, language)
+        started = time.monotonic()
+        while time.monotonic() - started < WSGI_STREAM_SECONDS:
+            now_seen = LOCAL.wait(seen, settings.XIESHANG_LIVE_HEARTBEAT_SECONDS)
+            if now_seen == seen:
+                yield b": keep-alive\n\n"
+                continue
+            seen = now_seen
+            with _DEV_LOCK:
+                latest = _DEV_CACHE.get(consultation_id)
             if latest is None:
                 yield GONE
                 return
-            version = latest[0]
-            yield from changed_frames(sent, latest[1], language)
-            sent = latest[1]
-        if time.monotonic() - last_beat > settings.XIESHANG_LIVE_HEARTBEAT_SECONDS:
-            last_beat = time.monotonic()
-            yield b": keep-alive\n\n"
+            if latest[0] > version:
+                version = latest[0]
+                yield from changed_frames(sent, latest[1], language)
+                sent = latest[1]
+    finally:
+        with _DEV_LOCK:
+            _DEV_WATCHERS[consultation_id] = max(0, _DEV_WATCHERS.get(consultation_id, 0) - 1)
 
 
 def _headers(response: StreamingHttpResponse) -> StreamingHttpResponse:
@@ -333,8 +391,9 @@ async def live_stream_view(request, pk: int):
             raise Http404
         response = StreamingHttpResponse(_hub_stream(pk, language, queue), content_type="text/event-stream")
     else:
-        first = await sync_to_async(frames)(pk)
+        seen = LOCAL.counter  # before the read: a change committed meanwhile is not missed
+        first = await sync_to_async(_dev_first)(pk)
         if first is None:
             raise Http404
-        response = StreamingHttpResponse(_polling_stream(pk, language, first), content_type="text/event-stream")
+        response = StreamingHttpResponse(_polling_stream(pk, language, first, seen), content_type="text/event-stream")
     return _headers(response)

@@ -75,6 +75,9 @@ def _bump(consultation_id: int) -> None:
 
 
 def publish(consultation_id: int) -> None:
+    from ..live_stream import refresh_local
+
+    refresh_local(consultation_id)
     if not settings.REDIS_URL:
         return
     try:

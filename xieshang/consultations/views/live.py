@@ -31,7 +31,7 @@ from ._base import _need
 class QuestionForm(forms.Form):
     text = forms.CharField(
         label=gettext_lazy("我的提问"),
-        widget=forms.Textarea(attrs={"rows": 3, "maxlength": live.QUESTION_MAX_CHARS}),
+        widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
         help_text=gettext_lazy("经工作人员审核后进入提问队列，由主持人选读。最多 300 字。"),
     )

@@ -38,10 +38,14 @@
   }
 
   var panelTimer = null;
+  function typing(panel) {
+    var el = document.activeElement;
+    return panel.contains(el) && /^(TEXTAREA|SELECT)$|^INPUT$/.test(el.tagName) && el.type !== "hidden" && !!el.value;
+  }
   function refreshPanel() {
     var panel = document.getElementById("host-panel");
     if (!panel) return;
-    if (panel.contains(document.activeElement) && document.activeElement.value) return; // the host is typing
+    if (typing(panel)) return;
     clearTimeout(panelTimer);
     panelTimer = setTimeout(function () {
       fetch(window.location.pathname, { credentials: "same-origin", headers: { "X-Live-Panel": "1" } })
@@ -49,17 +53,16 @@
         .then(function (html) {
           if (!html) return;
           var fresh = new DOMParser().parseFromString(html, "text/html").getElementById("host-panel");
-          if (fresh && !(panel.contains(document.activeElement) && document.activeElement.value)) {
+          if (fresh && !typing(panel)) {
             panel.innerHTML = fresh.innerHTML;
           }
         });
-    }, 150);
+    }, 400);
   }
 
   var status = root.querySelector("[data-live-status]");
-  var source = new EventSource(root.dataset.liveStream);
-  ["meeting", "questions", "speakers", "votes"].forEach(function (name) {
-    source.addEventListener(name, function (e) {
+  function onSection(name) {
+    return function (e) {
       var data = JSON.parse(e.data);
       document.querySelectorAll('[data-live-section="' + name + '"]').forEach(function (section) {
         section.innerHTML = data.html;
@@ -69,11 +72,24 @@
       root.dataset.version = data.v;
       if (name === "speakers") tick();
       if (root.dataset.hostPanel) refreshPanel();
+    };
+  }
+  function connect() {
+    var source = new EventSource(root.dataset.liveStream);
+    ["meeting", "questions", "speakers", "votes"].forEach(function (name) {
+      source.addEventListener(name, onSection(name));
     });
-  });
-  source.addEventListener("gone", function () { source.close(); });
-  source.onopen = function () { if (status) status.hidden = true; root.dataset.connected = "1"; };
-  source.onerror = function () { if (status) status.hidden = false; root.dataset.connected = "0"; };
+    source.addEventListener("gone", function () { source.close(); root.dataset.connected = "gone"; });
+    source.onopen = function () { if (status) status.hidden = true; root.dataset.connected = "1"; };
+    source.onerror = function () {
+      if (root.dataset.connected === "gone") return;
+      if (status) status.hidden = false;
+      root.dataset.connected = "0";
+      // The browser retries by itself unless the answer was not a stream (a server error): then try again later.
+      if (source.readyState === EventSource.CLOSED) setTimeout(connect, 5000);
+    };
+  }
+  connect();
 
   dressVotes(document);
   tick();
