@@ -20,7 +20,6 @@ import os
 import re
 import resource
 import signal
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -111,7 +110,9 @@ def prepare(voters: int) -> dict:
         actor=staff, consultation=consultation, is_public=True, video_url="https://live.example.gov.cn/bench"
     )
     live.stage_start(actor=staff, consultation=consultation)
-    vote = live.vote_open(actor=staff, consultation=consultation, question="是否赞成本方案？", options="赞成\n反对\n弃权")
+    vote = live.vote_open(
+        actor=staff, consultation=consultation, question="是否赞成本方案？", options="赞成\n反对\n弃权"
+    )
     residents = [person(Role.CITIZEN, f"r{n}-") for n in range(voters)]
     members = [person(Role.MEMBER, f"m{n}-") for n in range(voters)]
     for m in members:
@@ -170,9 +171,8 @@ async def watch(viewer: Viewer, port: int, path: str, language: str, stop: async
         viewer.error = f"connect: {exc}"
         return
     cookie = f"Cookie: xieshang_language={language}\r\n"
-    writer.write(
-        f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n{cookie}Connection: keep-alive\r\n\r\n".encode()
-    )
+    request = f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n{cookie}\r\n"
+    writer.write(request.encode())
     try:
         head = await reader.readuntil(b"\r\n\r\n")
         if b" 200 " not in head.split(b"\r\n", 1)[0]:

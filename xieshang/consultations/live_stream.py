@@ -41,6 +41,7 @@ from .models import LiveQuestion, LiveStage, QuickVote, SpeakRequest
 logger = logging.getLogger(__name__)
 
 SECTIONS = ("meeting", "questions", "speakers", "votes")
+CHANNEL = "xieshang:live"  # Redis channel on which services.live publishes the consultation changed
 ANSWERED_SHOWN = 20
 QUEUE_SIZE = 64  # events a slow viewer may fall behind by before its stream is closed (the browser reconnects)
 
@@ -187,8 +188,6 @@ class Hub:
     async def _listen(self) -> None:
         """With Redis: a published change wakes the watcher at once (the poll remains, as a net)."""
         import redis.asyncio as aioredis
-
-        from .services.live import CHANNEL
 
         while True:
             try:

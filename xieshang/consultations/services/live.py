@@ -10,7 +10,7 @@ are core.limits' "live_question" rule (per account and per client address); the 
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -25,6 +25,7 @@ from xieshang.audit.services import audit_record
 from xieshang.core import limits
 from xieshang.core.services import lock, require, text_error
 
+from ..live_stream import CHANNEL, refresh_local
 from ..models import Consultation, LiveQuestion, LiveStage, QuickBallot, QuickVote, QuickVoteOption, SpeakRequest
 from ._base import NOT_PERMITTED
 from .calls import blocklist_matches
@@ -36,7 +37,6 @@ QUESTION_MAX_CHARS = 300
 REASON_MAX_CHARS = 300
 VOTE_OPTIONS = (2, 6)
 SPEAKER_SECONDS = (30, 1800)
-CHANNEL = "xieshang:live"
 logger = logging.getLogger(__name__)
 
 
@@ -75,8 +75,6 @@ def _bump(consultation_id: int) -> None:
 
 
 def publish(consultation_id: int) -> None:
-    from ..live_stream import refresh_local
-
     refresh_local(consultation_id)
     if not settings.REDIS_URL:
         return
@@ -255,11 +253,11 @@ def question_moderate(*, actor: User, question: LiveQuestion, decision: str, rea
     return question
 
 
-def _queued(model, consultation_id: int, **filters):
+def _queued(model: Any, consultation_id: int, **filters: Any) -> Any:
     return model.objects.filter(consultation_id=consultation_id, **filters).order_by("position", "id")
 
 
-def _move(items: list, target, direction: str) -> list:
+def _move(items: list[Any], target: Any, direction: str) -> list[Any]:
     """The list with `target` moved one place up or down; positions renumbered 1..n."""
     index = next(i for i, item in enumerate(items) if item.pk == target.pk)
     other = index - 1 if direction == "up" else index + 1
@@ -290,7 +288,7 @@ def question_advance(*, actor: User, question: LiveQuestion, stage: str) -> Live
     """The host takes a question (answering; the one answered before is marked answered) or marks it answered."""
     consultation = question.consultation
     require(actor, "consultations.host_live", consultation, NOT_PERMITTED)
-    sources = {
+    sources: dict[str, tuple[str, ...]] = {
         LiveQuestion.Stage.ANSWERING: (LiveQuestion.Stage.QUEUED,),
         LiveQuestion.Stage.ANSWERED: (LiveQuestion.Stage.QUEUED, LiveQuestion.Stage.ANSWERING),
     }
