@@ -204,9 +204,8 @@ class Hub:
                 await asyncio.sleep(5)
 
     async def _watch(self) -> None:
+        # With Redis the poll stays: a message wakes the hub sooner, a lost one is caught by the next poll.
         interval = settings.XIESHANG_LIVE_POLL_SECONDS
-        if settings.REDIS_URL:
-            interval = max(interval, 2.0)
         heartbeat_every = settings.XIESHANG_LIVE_HEARTBEAT_SECONDS
         next_heartbeat = time.monotonic() + heartbeat_every
         while True:
