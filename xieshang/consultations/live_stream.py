@@ -49,7 +49,9 @@ QUEUE_SIZE = 64  # events a slow viewer may fall behind by before its stream is 
 # --------------------------------------------------------------------------------------------------- the snapshot
 def snapshot(consultation_id: int) -> dict[str, Any] | None:
     """What every viewer sees, read in a fixed number of queries; None when the consultation is not public live."""
-    stage = LiveStage.objects.filter(consultation_id=consultation_id, is_public=True).first()
+    stage = LiveStage.objects.filter(
+        consultation_id=consultation_id, is_public=True, consultation__is_public=True
+    ).first()
     if stage is None:
         return None
     questions = list(

@@ -174,8 +174,11 @@ def vote_cast_view(request, pk: int):
 def speak_request_view(request, pk: int):
     consultation = _public_consultation(pk)
     _public_stage(consultation)
-    if request.POST.get("withdraw"):
-        speak = get_object_or_404(SpeakRequest, pk=request.POST["withdraw"], consultation=consultation)
+    withdraw = request.POST.get("withdraw", "")
+    if withdraw:
+        if not withdraw.isdigit():
+            raise Http404
+        speak = get_object_or_404(SpeakRequest, pk=int(withdraw), consultation=consultation)
         call = lambda: live.speak_withdraw(actor=request.user, request=speak)  # noqa: E731
         message = _("已撤回发言申请。")
     else:
