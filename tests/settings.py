@@ -44,3 +44,4 @@ INSTALLED_APPS = [*INSTALLED_APPS, "tests.workflow.testapp"]  # noqa: F405
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # The SMS provider's token for replies posted to /notifications/sms/inbound/ (SMS both ways).
 SMS_INBOUND_TOKEN = "test-inbound-token"
+XIESHANG_LIVE_VIDEO_ORIGINS = ["https://live.example.gov.cn"]

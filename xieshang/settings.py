@@ -325,6 +325,14 @@ SECURE_CSP = {
     "object-src": [CSP.NONE],
 }
 
+# The public live consultation (decision 0039). Video may be linked or embedded only from the conference's own
+# streaming service: these origins ("https://live.example.gov.cn"); the live and replay pages open their CSP's
+# media-src / frame-src to the one origin their video uses, nothing else. The stream (SSE) checks for changes once per
+# process every XIESHANG_LIVE_POLL_SECONDS (with Redis, a published message wakes it at once and the poll is a net).
+XIESHANG_LIVE_VIDEO_ORIGINS = env_list("XIESHANG_LIVE_VIDEO_ORIGINS", "https://live.example.gov.cn" if DEBUG else "")
+XIESHANG_LIVE_POLL_SECONDS = float(os.environ.get("XIESHANG_LIVE_POLL_SECONDS", "0.1"))
+XIESHANG_LIVE_HEARTBEAT_SECONDS = float(os.environ.get("XIESHANG_LIVE_HEARTBEAT_SECONDS", "15"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -208,10 +208,13 @@ def test_every_permission_has_a_table():
     from rules.permissions import permissions
 
     from .test_calls import CALL_TABLE
+    from .test_live import LIVE_TABLE
     from .test_media import MEDIA_TABLE
 
     ours = [k for k in permissions if k.startswith("consultations.") and not k.endswith("_admin")]
     registered = {k.split(".", 1)[1] for k in ours}
-    tables = CONSULTATION_TABLE + TOPIC_TABLE + OUTCOME_TABLE + ORGANIZATION_TABLE + MEDIA_TABLE + CALL_TABLE
+    tables = (
+        CONSULTATION_TABLE + TOPIC_TABLE + OUTCOME_TABLE + ORGANIZATION_TABLE + MEDIA_TABLE + CALL_TABLE + LIVE_TABLE
+    )
     tabled = {row[0] for row in tables}
     assert registered - tabled == set()

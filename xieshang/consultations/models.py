@@ -609,3 +609,9 @@ class BlockedWord(models.Model):
 
     def __str__(self) -> str:
         return self.word
+
+
+# The public live consultation (stage, questions, speakers, quick votes): a module of its own, past this one's size.
+from .models_live import LiveQuestion, LiveStage, QuickBallot, QuickVote, QuickVoteOption, SpeakRequest  # noqa: E402
+
+__all__ = ["LiveQuestion", "LiveStage", "QuickBallot", "QuickVote", "QuickVoteOption", "SpeakRequest"]

@@ -16,7 +16,7 @@ from xieshang.core.names import named
 from xieshang.workflow.selectors import state_has
 
 from . import selectors
-from .models import Article, Consultation, Photo
+from .models import Article, Consultation, LiveStage, Photo
 from .workflows import LIVE_STREAM, MINUTES_PUBLIC
 
 
@@ -49,6 +49,7 @@ def public_consultation(request, pk: int):
             "photos": selectors.public_photos(consultation),
             "show_minutes": state_has(consultation, MINUTES_PUBLIC),
             "live_stream": state_has(consultation, LIVE_STREAM),
+            "public_stage": LiveStage.objects.filter(consultation=consultation, is_public=True).first(),
         },
     )
 

@@ -278,3 +278,19 @@ for model in (
     "blockedword",
 ):
     rules.add_perm(f"consultations.{model}_admin", is_system_admin)
+
+
+# ---------------------------------------------------------------------------------------------- public live meeting
+@rules.predicate
+def may_ask_live(user, consultation=None) -> bool:
+    """Residents and members of any host may send questions to a consultation opened to the public."""
+    if consultation is None:
+        return False
+    roles = _roles(user)
+    return any(ANSWERING_ROLES & roles.get(org_id, set()) for org_id in host_ids(consultation))
+
+
+rules.add_perm("consultations.host_live", is_host_staff)
+rules.add_perm("consultations.ask_live", may_ask_live)
+rules.add_perm("consultations.speak_live", is_invited)
+rules.add_perm("consultations.vote_live", rules.is_authenticated)

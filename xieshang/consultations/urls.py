@@ -1,6 +1,7 @@
 from django.urls import path
 
-from . import media, portal, views
+from . import live_stream, media, portal, views
+from .views import live
 
 app_name = "consultations"
 urlpatterns = [
@@ -18,6 +19,13 @@ urlpatterns = [
     path("<int:pk>/checkin-code/", views.checkin_code_view, name="checkin_code"),
     path("<int:pk>/live/", views.live_view, name="live"),
     path("<int:pk>/live/feed/", views.live_messages_view, name="live_feed"),
+    path("<int:pk>/live/host/", live.host_view, name="live_host"),
+    path("<int:pk>/live/stream/", live_stream.live_stream_view, name="live_stream"),
+    path("portal/c/<int:pk>/live/", live.live_public_page, name="live_public"),
+    path("portal/c/<int:pk>/live/questions/", live.question_submit_view, name="live_question"),
+    path("portal/c/<int:pk>/live/speak/", live.speak_request_view, name="live_speak"),
+    path("portal/live/votes/<int:pk>/", live.vote_cast_view, name="live_vote"),
+    path("portal/c/<int:pk>/replay/", live.replay_page, name="live_replay"),
     path("checkin/<str:token>/", views.checkin_view, name="checkin"),
     path("plan/approval/", views.plan_approval_view, name="plan_approval"),
     path("<int:pk>/media/", media.media_page, name="media"),

@@ -42,6 +42,9 @@ LIMITS: dict[str, dict[str, list[tuple[int, int]]]] = {
     "resident_post": {"account": [(5, HOUR), (20, DAY)], "address": [(20, HOUR)], "target": [(60, HOUR)]},
     # Live messages during a consultation.
     "live_post": {"account": [(30, 10 * 60)], "address": [(120, 10 * 60)]},
+    # Residents' questions to a public live consultation: a few per person, and one address (a flood from one
+    # client, or a shared office NAT) bounded more loosely.
+    "live_question": {"account": [(3, 10 * 60), (10, HOUR)], "address": [(30, 10 * 60)]},
     # Notification SMS: a person gets at most this many a day; the rest stay in the inbox (in-app).
     "notification_sms": {"recipient": [(10, DAY)]},
     # Texts to a follower about what he follows (a room's new topic): at most this many a day; past it, the news

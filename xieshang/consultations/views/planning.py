@@ -132,6 +132,7 @@ def _detail_context(request, consultation, **forms):
             "add_material",
             "view_materials",
             "open_call",
+            "host_live",
         )
     }
     staff_orgs = selectors.staff_host_ids(user, consultation)
