@@ -173,7 +173,10 @@ def test_public_live_consultation(page, browser, live_server, organization, lang
     )
     services.minutes_save(actor=staff, consultation=consultation, minutes="会议认为应先解决停车难。")
     unit = HandlingUnitFactory(organization=organization, name="市住房局")
-    services.recommendation_add(actor=staff, consultation=consultation, title="关于老旧小区停车的建议", owner_unit=unit)
+    recommendation = services.recommendation_add(
+        actor=staff, consultation=consultation, title="关于老旧小区停车的建议", owner_unit=unit
+    )
+    advance({"send": staff}, recommendation, "send")  # a draft recommendation is not public; a sent one is
     advance({"report_minutes": staff}, consultation, "report_minutes")
 
     # The replay page, reached from the live page's link.
@@ -183,6 +186,8 @@ def test_public_live_consultation(page, browser, live_server, organization, lang
     expect(rpage.get_by_test_id("replay-minutes")).to_contain_text("会议认为应先解决停车难。")
     expect(rpage.get_by_test_id("replay-questions")).to_contain_text("加装电梯的费用怎么分摊？")
     expect(rpage.get_by_test_id("replay-votes")).to_contain_text("是否赞成先解决停车难？")
+    expect(rpage.get_by_test_id("replay-outcomes")).to_contain_text("关于老旧小区停车的建议")
+    expect(rpage.get_by_test_id("replay-outcomes")).to_contain_text("市住房局")
     expect(rpage.get_by_test_id(f"count-{no.pk}")).to_have_text("1")
     assert axe(rpage) == []
     rctx.close()
