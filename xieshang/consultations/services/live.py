@@ -168,14 +168,17 @@ def stage_close(*, actor: User, consultation: Consultation) -> LiveStage:
     return stage
 
 
-def live_refusal(stage: LiveStage | None) -> str:
-    """ "" while the public meeting takes questions, requests to speak and votes; else why not."""
+def live_refusal(stage: LiveStage | None, posted: bool = False) -> str:
+    """ "" while the public meeting takes questions, requests to speak and votes; else why not (`posted`: to a
+    question that was sent, which the page keeps)."""
     if stage is None or not stage.is_public:
         return _("本次协商未向公众直播。")
     if stage.state == LiveStage.State.WAITING:
         return _("直播尚未开始，开始后即可提问。")
     if stage.state == LiveStage.State.CLOSED:
-        return _("本次直播已结束，不再接收提问。您填写的内容没有提交，仍保留在下方。")
+        if posted:
+            return _("本次直播已结束，不再接收提问。您填写的内容没有提交，仍保留在下方。")
+        return _("本次直播已结束，不再接收提问。")
     return ""
 
 
@@ -184,7 +187,7 @@ def question_submit(*, actor: User, consultation: Consultation, text: str) -> Li
     """A resident's question: it waits for staff (every question is moderated before it is shown)."""
     require(actor, "consultations.ask_live", consultation, _("请先以居民或委员账号登录，再提问。"))
     stage = LiveStage.objects.filter(consultation=consultation).first()
-    refusal = live_refusal(stage)
+    refusal = live_refusal(stage, posted=True)
     if refusal:
         raise ValidationError({"text": refusal})
     text = (text or "").strip()
