@@ -1,7 +1,7 @@
 """Browser test of public calls (征集, #16), in Chinese and in English: committee staff open a call on a consultation
 from the menu (an empty question refused beside its field, the rest kept); a resident finds it among the portal's open
-calls and answers it; under pre-moderation the entry is not shown until staff approve it in the one moderation queue reached
-from the menu; then it appears on the public page and another resident supports it, once."""
+calls and answers it; under pre-moderation the entry is not shown until staff approve it in the one moderation queue
+reached from the menu; then it appears on the public page and another resident supports it, once."""
 
 import datetime
 import re

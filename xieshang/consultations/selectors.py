@@ -427,11 +427,12 @@ def call_summary(call: Call, top: int = 10) -> dict[str, Any]:
 
 def call_map_digest(call: Call) -> dict[str, Any] | None:
     """The opinion map attached to the call, in words (deliberation.selectors.map_digest), or None."""
-    if call.conversation_id is None:
+    conversation = call.conversation
+    if conversation is None:
         return None
     from xieshang.deliberation.selectors import map_digest
 
-    return map_digest(call.conversation)
+    return map_digest(conversation)
 
 
 def call_map_choices(call: Call) -> Any:

@@ -17,7 +17,9 @@ class DecisionForm(forms.Form):
         # The reasons read once for the whole page (one form per item), not one query per form.
         super().__init__(*args, **kwargs)
         self._reasons = {str(r.pk): r for r in reasons}
-        self.fields["reason"].choices = [("", _("- 请选择 -")), *((k, r.label()) for k, r in self._reasons.items())]
+        field = self.fields["reason"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", _("- 请选择 -")), *((k, r.label()) for k, r in self._reasons.items())]
 
     def clean_reason(self) -> Reason | None:
         return self._reasons.get(self.cleaned_data.get("reason") or "")

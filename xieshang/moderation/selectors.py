@@ -43,9 +43,10 @@ def reasons(organization: Any) -> list[Reason]:
 
 def mode_of(organization_id: int | None, key: str) -> str:
     """ "pre" or "post" for a kind without a mode of its own: the organization's choice, else the kind's default."""
-    row = Mode.objects.filter(organization_id=organization_id, kind=key).values_list("mode", flat=True).first()
-    if row:
-        return row
+    if organization_id is not None:
+        row = Mode.objects.filter(organization_id=organization_id, kind=key).values_list("mode", flat=True).first()
+        if row:
+            return row
     entry = registry.kind(key)
     return entry.default_mode if entry else Mode.Value.POST
 
@@ -106,7 +107,7 @@ def queue(user: Any, organization: Any, *, only: str = "", per_kind: int = 200) 
     blocklist caught, then the oldest. At most `per_kind` of each kind (the page pages through the merged list)."""
     if organization is None:
         return []
-    items = []
+    items: list[Item] = []
     for kind in registry.registered():
         if only and kind.key != only:
             continue
