@@ -8,15 +8,16 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 # 1 builds a full year at the scale of the work report (several minutes); the default starts within a minute.
 DEMO_SCALE ?= 0.1
-DEMO_ENV := DEBUG=1 XIESHANG_DEV=1 DATABASE_URL=sqlite:///$(CURDIR)/var/xieshang.sqlite3 REDIS_URL= TASKS_BACKEND=django_tasks_db.DatabaseBackend
+DEMO_ENV := DEBUG=1 XIESHANG_DEV=1 XIESHANG_PORTAL_DEFAULT=zhengzhou DATABASE_URL=sqlite:///$(CURDIR)/var/xieshang.sqlite3 REDIS_URL= TASKS_BACKEND=django_tasks_db.DatabaseBackend
 
-.PHONY: help install demo otp test faults lint format messages clean bench-pages bench-pages-check
+.PHONY: help install demo otp test faults faults-load lint format messages clean bench-pages bench-pages-check
 
 help:
 	@echo "make demo   - install, build the demo organization and serve it on http://$(HOST):$(PORT)"
 	@echo "make test   - run the whole test suite (SQLite, or DATABASE_URL if set)"
 	@echo "make lint   - ruff (style, complexity), import contracts (lint-imports), mypy"
 	@echo "make faults - fault tests on PostgreSQL + Redis (killed worker, Redis down, database restart), JSON lines"
+	@echo "make faults-load - 200 users for 5 minutes under faults (worker killed twice, Redis restarted once)"
 	@echo "make bench-pages [SCALE=small|full] - whole pages over HTTP beside the framework's floor (bench/pages)"
 
 # Python 3.12 is pinned in .python-version; scripts/find_python.sh finds it (pyenv or python3.12 on PATH).
@@ -69,8 +70,20 @@ faults: install
 	@DATABASE_URL=$(FAULTS_DATABASE_URL) REDIS_URL=$(FAULTS_REDIS_URL) FAULTS_TASKS=$${FAULTS_TASKS:-1000} FAULTS_KILLS=$${FAULTS_KILLS:-5} \
 	  FAULTS_JSONL=$(CURDIR)/var/faults.jsonl $(PY) -m pytest -q -p no:cacheprovider -m faults $(FAULTS_ARGS) tests/faults \
 	  >var/faults.log 2>&1; status=$$?; \
+	  $(PY) bench/faults/load.py --database-url $(FAULTS_LOAD_DATABASE_URL) $(FAULTS_SMOKE_ARGS) \
+	    --out $(CURDIR)/var/faults.jsonl --workdir $(CURDIR)/var/faults-load >var/faults-load.log 2>&1; load=$$?; \
 	  cat var/faults.jsonl 2>/dev/null; \
-	  [ $$status -eq 0 ] || { tail -40 var/faults.log; echo "faults: FAILED (var/faults.log)"; }; exit $$status
+	  [ $$status -eq 0 ] || { tail -40 var/faults.log; echo "faults: FAILED (var/faults.log)"; }; \
+	  [ $$load -eq 0 ] || { tail -20 var/faults-load.log; echo "faults: load smoke FAILED (var/faults-load.log)"; }; \
+	  [ $$status -eq 0 ] && [ $$load -eq 0 ]
+
+# The load test under faults (bench/faults/load.py): 200 signed-in users mixing pages and writes for 5 minutes on
+# PostgreSQL + a redis-server of its own, the task worker SIGKILLed twice and Redis restarted once; appends its JSON
+# line to bench/faults/results-load.jsonl. Too long for make test; make faults runs the smoke (20 users × 30 s).
+FAULTS_LOAD_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/xieshang_faults_load
+FAULTS_SMOKE_ARGS ?= --users 20 --seconds 30
+faults-load: install
+	$(PY) bench/faults/load.py --database-url $(FAULTS_LOAD_DATABASE_URL) $(LOAD_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check xieshang tests bench

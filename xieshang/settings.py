@@ -356,3 +356,6 @@ XIESHANG_DB_APP_ROLE = os.environ.get("XIESHANG_DB_APP_ROLE", "")
 XIESHANG_AUDIT_REFUSALS_PER_WINDOW = int(os.environ.get("XIESHANG_AUDIT_REFUSALS_PER_WINDOW", "20"))
 XIESHANG_AUDIT_REFUSALS_WINDOW_SECONDS = 600
 XIESHANG_SITE_NAME = _("协商")
+# The organization whose portal a visitor sees at "/" without choosing one (its code); empty: the first at the top of
+# the hierarchy. A city's deployment names its own conference here (the demo: zhengzhou).
+XIESHANG_PORTAL_DEFAULT = os.environ.get("XIESHANG_PORTAL_DEFAULT", "")

@@ -1,7 +1,7 @@
-"""What every signed-in request costs before the view's own work (issue 18): the user, the second-factor device
-(staff) and the role grants with their organizations; the security policy, the unread badge and the menu's probes
-come from the cache; the session is not written while nothing changed (the idle timestamp at most once a minute);
-templates come from the cached loader."""
+"""What every signed-in request costs before the view's own work (issues 13 and 18): the user and the second-factor
+device (staff); the role grants with their organizations, the menu, the security policy and the unread badge come
+from the cache, and follow the writes that change them; the session is not written while nothing changed (the idle
+timestamp at most once a minute); templates come from the cached loader."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.factories import make_user
 from xieshang.accounts.middleware import LAST_SEEN_EVERY, SESSION_LAST_SEEN
-from xieshang.accounts.models import Role
+from xieshang.accounts.models import Role, RoleGrant, User
 from xieshang.notifications import services as notifications
 
 # A page with no data of its own: the password form in the platform's layout (menu, badge, organization switch).
@@ -51,19 +51,56 @@ def _tables(sqls):
 
 
 @pytest.mark.django_db
-def test_a_staff_request_costs_three_queries(client, organization, production_sessions):
+def test_a_staff_request_costs_two_queries(client, organization, production_sessions):
     _staff(client, organization)
-    _queries(client)  # per-process and cached reads (policy, menu probes, badge) are filled by the first request
+    first = _queries(client)  # cached reads (grants, menu, policy, badge) are filled by the first request
+    assert "accounts_rolegrant" in _tables(first)
     sqls = _queries(client)
-    assert _tables(sqls) == ["accounts_user", "otp_totp_totpdevice", "accounts_rolegrant"], sqls
-    assert "accounts_organization" in sqls[2]  # the organizations come with the grants
+    assert _tables(sqls) == ["accounts_user", "otp_totp_totpdevice"], sqls
 
 
 @pytest.mark.django_db
-def test_a_member_request_costs_two_queries(client, organization, production_sessions):
+def test_a_member_request_costs_one_query(client, organization, production_sessions):
     client.force_login(make_user(Role.MEMBER, organization, username="overhead_member"))
     _queries(client)
-    assert _tables(_queries(client)) == ["accounts_user", "accounts_rolegrant"]
+    assert _tables(_queries(client)) == ["accounts_user"]
+
+
+def _menu(client):
+    return [entry["key"] for entry in client.get(TRIVIAL).context["nav_entries"]]
+
+
+@pytest.mark.django_db
+def test_kept_grants_and_menu_follow_a_role_granted_and_withdrawn(client, organization, production_sessions):
+    informant = make_user(Role.INFORMANT, organization, username="overhead_informant")
+    client.force_login(informant)
+    assert "proposals" not in _menu(client)
+    assert client.get("/proposals/new/").status_code == 403
+    grant = RoleGrant.objects.create(user=informant, organization=organization, role=Role.MEMBER)
+    assert "proposals" in _menu(client)  # the next request, not after the cache expires
+    assert client.get("/proposals/new/").status_code == 200
+    grant.delete()
+    assert "proposals" not in _menu(client)
+    assert client.get("/proposals/new/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_kept_organizations_follow_a_renamed_organization(client, organization, production_sessions):
+    client.force_login(make_user(Role.MEMBER, organization, username="overhead_member"))
+    client.get(TRIVIAL)
+    organization.short_name = "新名称政协"
+    organization.save()
+    assert "新名称政协" in client.get(TRIVIAL).content.decode()
+
+
+@pytest.mark.django_db
+def test_an_inactive_account_is_refused_although_its_grants_are_kept(client, organization, production_sessions):
+    member = make_user(Role.MEMBER, organization, username="overhead_member")
+    client.force_login(member)
+    client.get(TRIVIAL)
+    User.objects.filter(pk=member.pk).update(is_active=False)  # past save(): the user row is read on every request
+    response = client.get(TRIVIAL)
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
 
 @pytest.mark.django_db

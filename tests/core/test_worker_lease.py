@@ -92,3 +92,44 @@ def test_a_database_error_answers_503_with_retry_after(rf):
         raise ValueError("a bug")
     except ValueError:
         assert server_error_view(request).status_code == 500
+
+
+@override_settings(XIESHANG_TASK_LEASE_SECONDS=30, XIESHANG_TASK_ORPHAN_SECONDS=3600)
+def test_a_worker_stopped_between_claiming_and_running_a_task_hands_it_back(monkeypatch):
+    """SIGTERM after the claim was committed and before the task started: django-tasks-db's worker exits at once
+    (it is not "running a task" yet). The task must not stay RUNNING under a forgotten heartbeat (the reaper would
+    take it for a worker without a lease and wait an hour): it is READY again when the worker has stopped, and the
+    next worker runs it. Found by bench/faults/load.py (a deploy's SIGTERM does this)."""
+    import signal
+
+    from xieshang.core.management.commands.task_worker import LeasedWorker
+
+    backend = DatabaseBackend("default", {"QUEUES": ["default", "search"]})
+    pk = backend.enqueue(index_object, ["opinion_report", 1], {}).id
+
+    def terminated_before_running(self, db_task_result):
+        assert DBTaskResult.objects.get(pk=pk).status == "RUNNING"  # the claim is committed
+        self.shutdown(signal.SIGTERM, None)  # what the signal handler does: not inside a task, so exit at once
+
+    def make_worker():
+        return LeasedWorker(
+            queue_names=["*"],
+            interval=0,
+            batch=True,
+            backend_name="default",
+            startup_delay=False,
+            max_tasks=None,
+            worker_id="stopped-worker",
+            excluded_queue_names=[],
+        )
+
+    with monkeypatch.context() as patched:
+        patched.setattr(LeasedWorker, "run_task", terminated_before_running)
+        with pytest.raises(SystemExit):
+            make_worker().run()
+    row = DBTaskResult.objects.get(pk=pk)
+    assert row.status == "READY" and row.worker_ids == ["stopped-worker"]
+    assert not WorkerHeartbeat.objects.filter(worker_id="stopped-worker").exists()
+
+    make_worker().run()  # the next worker (batch mode: until the queue is empty) runs it
+    assert _status(pk) in ("SUCCESSFUL", "FAILED")  # run, not stranded (index_object of a missing report may fail)

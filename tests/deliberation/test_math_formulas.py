@@ -4,10 +4,10 @@ import math
 
 import numpy as np
 import pytest
-from sklearn.metrics import silhouette_score
+from sklearn.metrics import adjusted_rand_score, silhouette_score
 
-from xieshang.deliberation.math import VoteMatrix
-from xieshang.deliberation.math.clustering import choose_k, kmeans, max_group_k, silhouette
+from xieshang.deliberation.math import VoteMatrix, compute_opinion_map
+from xieshang.deliberation.math.clustering import choose_k, kmeans, max_group_k, polis_kmeans, silhouette
 from xieshang.deliberation.math.consensus import (
     group_aware_consensus,
     select_consensus_group_aware,
@@ -19,7 +19,7 @@ from xieshang.deliberation.math.pca import (
     pca_components,
     sparsity_aware_projection,
 )
-from xieshang.deliberation.math.pipeline import in_map_participants
+from xieshang.deliberation.math.pipeline import in_map_participants, polis_row_order
 from xieshang.deliberation.math.repness import (
     group_stats,
     probability,
@@ -228,3 +228,49 @@ def test_in_map_rule_min_seven_or_all_and_stays_in():
     extra = [(f"q{i:02d}", s, 1) for i in range(15) for s in range(3)]
     small = VoteMatrix.from_triples([("a", s, 1) for s in range(3)] + [("b", 0, 1)] + extra)
     assert in_map_participants(small).tolist()[:2] == [True, False]
+
+
+def test_polis_row_order_by_lowest_statement_then_participant():
+    # Polis reads votes ordered by (statement, participant) and adds a row when it first sees a participant.
+    vm = VoteMatrix.from_triples(
+        [("a", 5, 1), ("b", 2, -1), ("b", 9, 1), ("c", 2, 0), ("d", 1, 1), ("e", 9, -1), ("a", 7, 1)]
+    )
+    rows = np.arange(vm.shape[0])
+    assert vm.participant_ids[polis_row_order(vm, rows)].tolist() == ["d", "b", "c", "a", "e"]
+    # a subset keeps its own positions: the permutation indexes into the rows given
+    sub = np.array([0, 4, 1])  # a, e, b
+    assert polis_row_order(vm, sub).tolist() == [2, 0, 1]
+
+
+def test_polis_kmeans_returns_the_last_steps_members_with_their_means():
+    # Polis' kmeans returns the clusters of its last step: members assigned to the previous centres, centres moved
+    # to their means; it does not reassign the members to the moved centres.
+    pts = np.array([[0.0, 0], [1, 0], [2, 0], [10, 0]])
+    labels, centres = polis_kmeans(pts, 2, max_iter=0)  # one step from the first two distinct points
+    assert labels.tolist() == [0, 1, 1, 1]
+    np.testing.assert_allclose(centres, [[0, 0], [13 / 3, 0]])
+    # run to convergence, it settles on {0, 1, 2} and {10}
+    labels, centres = polis_kmeans(pts, 2)
+    assert labels.tolist() == [0, 0, 0, 1]
+    np.testing.assert_allclose(centres, [[1, 0], [10, 0]])
+
+
+def test_choose_k_ties_follow_polis_max_key():
+    assert choose_k({2: 0.4, 3: 0.4}, hysteresis=None)[0] == 2
+    # Polis' (apply max-key silhouettes (2 3 ...)) keeps the last of equal scores: the larger k
+    assert choose_k({2: 0.4, 3: 0.4}, hysteresis=None, ties_to_larger=True)[0] == 3
+
+
+def test_statements_without_votes_are_not_polis_columns():
+    # Polis' matrix gets a column when a statement gets its first vote: n-cmts (the sparsity scaling's numerator,
+    # and the in-conv threshold min(7, n-cmts)) counts voted statements only, moderated-out ones included.
+    triples = [(p, s, 1 if (p + s) % 3 else -1) for p in range(20) for s in range(5)]
+    base = VoteMatrix.from_triples(triples)
+    padded = VoteMatrix.from_triples(triples, extra_statement_ids=[5, 6, 7])
+    assert padded.shape[1] == 8 and in_map_participants(padded).sum() == 20  # 5 votes each, min(7, 5) = 5
+    a = compute_opinion_map(base, moderated_out=[4])
+    b = compute_opinion_map(padded, moderated_out=[4, 6])
+    pa, pb = (np.array([r.positions[i] for i in range(20)]) for r in (a, b))
+    sign = np.sign((pa * pb).sum(0))  # an axis' sign is arbitrary
+    np.testing.assert_allclose(pa, pb * sign, atol=1e-9)
+    assert a.k == b.k and adjusted_rand_score(list(a.groups.values()), list(b.groups.values())) == 1.0

@@ -318,3 +318,18 @@ def test_open_data_zip_holds_what_the_public_pages_show_masked_and_described(cli
         assert secret not in everything, secret
     assert "137****1111" in everything
     assert client.get(reverse("stats:open_data_file", args=[w.org.code, 1999])).status_code == 404
+
+
+def test_the_portal_landing_page_shows_the_latest_published_replies(client, world):
+    w = world
+    p = make_proposal(w, title="关于增加社区养老服务点的提案", to="replied")
+    hidden = make_proposal(w, title="尚未公开答复的提案", to="replied")
+    assert p.title not in client.get("/").content.decode()
+    reply = p.replies.get()
+    services.reply_publish(actor=w.staff, reply=reply)
+    page = client.get("/").content.decode()  # the publication moved the landing page's generation
+    section = page[page.index('data-testid="landing-replies"') :]
+    section = section[: section.index("</ul>")]
+    assert p.title in section and hidden.title not in section
+    assert reverse("proposals:public_detail", args=[w.org.code, p.pk]) in section
+    assert reply.assignment.unit.name in section

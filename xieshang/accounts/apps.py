@@ -15,6 +15,16 @@ class AccountsConfig(AppConfig):
 
         user_logged_in.connect(session_started, dispatch_uid="xieshang_session_started")
 
+        from . import invalidation
+
+        invalidation.register()
+
+        from xieshang.core import landing
+
+        from .selectors import portal_scope
+
+        landing.register_scope(portal_scope)
+
         from xieshang.core import limits
 
         from .services import limit_exceeded

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from django.conf import settings
 from django.db.models import QuerySet
+
+from xieshang.core import generations
+from xieshang.core.landing import Scope
 
 from .models import (
     ADMIN_ROLES,
     STAFF_ROLES,
+    Community,
     HandlingUnit,
     MemberProfile,
     Organization,
@@ -38,16 +43,29 @@ def roles_by_organization(user) -> dict[int, set[str]]:
     return cached
 
 
+# The grants are kept in the shared cache per user, under his generation (advanced by any change of his grants or
+# of his account) and the organizations' (advanced when one is edited): a page reads them in the round trip that
+# checks those generations, not in a query (wiring in apps.py).
+GRANTS_SECONDS = 3600
+ORGANIZATIONS_GENERATION = "organizations"
+
+
 def _load_grants(user) -> None:
-    """The user's role grants with their organizations in one query: every signed-in request needs both (the
-    permissions and the organization switch), so they are read together and kept on the user object."""
-    roles: defaultdict[int, set[str]] = defaultdict(set)
-    organizations: dict[int, Organization] = {}
-    for grant in RoleGrant.objects.filter(user=user).select_related("organization"):
-        roles[grant.organization_id].add(grant.role)
-        organizations[grant.organization_id] = grant.organization
-    setattr(user, _CACHE_ATTR, dict(roles))
-    setattr(user, _ORGS_ATTR, sorted(organizations.values(), key=lambda o: (o.level, o.code)))
+    """The user's role grants with their organizations: every signed-in request needs both (the permissions and the
+    organization switch), so they are read together, kept on the user object for the request and in the cache."""
+    key = f"grants:{user.pk}"
+    found, stamp = generations.read_stamped(key, generations.for_user(user.pk), ORGANIZATIONS_GENERATION)
+    if found is None:
+        roles: defaultdict[int, set[str]] = defaultdict(set)
+        organizations: dict[int, Organization] = {}
+        for grant in RoleGrant.objects.filter(user=user).select_related("organization"):
+            roles[grant.organization_id].add(grant.role)
+            organizations[grant.organization_id] = grant.organization
+        found = (dict(roles), sorted(organizations.values(), key=lambda o: (o.level, o.code)))
+        generations.keep_stamped(key, found, stamp, GRANTS_SECONDS)
+    by_organization, ordered = found  # type: ignore[misc]
+    setattr(user, _CACHE_ATTR, by_organization)
+    setattr(user, _ORGS_ATTR, ordered)
 
 
 def user_organizations(user) -> list[Organization]:
@@ -146,3 +164,54 @@ def may_hold_api_tokens(user) -> bool:
         return False
     held: set[str] = set().union(*roles_by_organization(user).values())
     return bool(held - {Role.CITIZEN}) and not (held & ADMIN_ROLES)
+
+
+# ------------------------------------------------------------------------------------------------ the public portal
+COMMUNITIES_GENERATION = "communities"
+
+
+def _portal_tree() -> tuple[list[Organization], dict[int, list[str]]]:
+    """The active organizations (by level and code) and each one's districts, kept in the cache until an
+    organization or a community changes (accounts/invalidation.py)."""
+    key = "portal:organizations"
+    found, stamp = generations.read_stamped(key, ORGANIZATIONS_GENERATION, COMMUNITIES_GENERATION)
+    if found is None:
+        organizations = list(Organization.objects.filter(is_active=True).order_by("level", "code"))
+        districts: defaultdict[int, set[str]] = defaultdict(set)
+        for org_id, district in (
+            Community.objects.exclude(district="").values_list("organization_id", "district").distinct()
+        ):
+            districts[org_id].add(district)
+        found = (organizations, {k: sorted(v) for k, v in districts.items()})
+        generations.keep_stamped(key, found, stamp, 3600)
+    return found  # type: ignore[return-value]
+
+
+def portal_scope(request) -> Scope | None:
+    """Which organization's portal a visitor sees (`?org=<code>`; else settings.XIESHANG_PORTAL_DEFAULT, else the first
+    organization at the top), with the organizations below it rolled up into it."""
+    organizations, districts = _portal_tree()
+    if not organizations:
+        return None
+    by_code = {o.code: o for o in organizations}
+    roots = [o for o in organizations if o.parent_id is None or o.parent_id not in {p.pk for p in organizations}]
+    chosen = (
+        by_code.get(request.GET.get("org", ""))
+        or by_code.get(settings.XIESHANG_PORTAL_DEFAULT)
+        or (roots or organizations)[0]
+    )
+    children: defaultdict[int, list[Organization]] = defaultdict(list)
+    for o in organizations:
+        if o.parent_id is not None:
+            children[o.parent_id].append(o)
+    ids, stack = [], [chosen]
+    while stack:
+        node = stack.pop()
+        ids.append(node.pk)
+        stack.extend(children[node.pk])
+    return Scope(
+        organization=chosen,
+        ids=tuple(sorted(ids)),
+        organizations=tuple((o.code, o.short_name or o.name) for o in organizations),
+        districts=tuple(sorted({d for i in ids for d in districts.get(i, [])})),
+    )

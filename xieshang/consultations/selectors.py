@@ -4,11 +4,12 @@ A co-hosted consultation is visible to every host; its invitations only to the h
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
@@ -27,6 +28,7 @@ from .models import (
     LiveMessage,
     Outcome,
     Photo,
+    Progress,
     Room,
     Topic,
 )
@@ -453,3 +455,41 @@ def unit_promises(organization_id: int, unit_ids: Any = None) -> QuerySet[Outcom
         qs = qs.filter(owner_unit_id__in=list(unit_ids))
     done = Q(state_id__in=state_ids_tagged(DONE))
     return qs.annotate(kept=ExpressionWrapper(done, output_field=BooleanField())).select_related("state", "owner_unit")
+
+
+# ------------------------------------------------------------------------------------------ the portal's landing page
+def landing_now(organization_ids: Sequence[int], limit: int = 6) -> list[Consultation]:
+    """Public consultations around their meeting (approved, held and not yet reported), of the portal's organizations,
+    soonest first."""
+    return list(
+        public_consultations()
+        .filter(organization_id__in=organization_ids, state_id__in=state_ids_tagged(MEETING))
+        .order_by("planned_date", "id")[:limit]
+    )
+
+
+def landing_calls(organization_ids: Sequence[int], limit: int = 6) -> list[Call]:
+    return list(open_calls().filter(consultation__organization_id__in=organization_ids)[:limit])
+
+
+def landing_outcomes(organization_ids: Sequence[int], limit: int = 6) -> list[Outcome]:
+    """The latest public outcomes with their last reported progress (percent, text), each with the public page that
+    shows it (its consultation's or its room's)."""
+    last = Progress.objects.filter(outcome_id=OuterRef("pk")).order_by("-created_at", "-id")
+    rows: list[Outcome] = list(
+        public_outcomes(organization_id__in=organization_ids)
+        .select_related("owner_unit", "owner_leader", "consultation", "topic__room")
+        .annotate(last_percent=Subquery(last.values("percent")[:1]), last_text=Subquery(last.values("text")[:1]))
+        .order_by("-created_at", "-id")[:limit]
+    )
+    for outcome in rows:
+        parent = outcome.consultation if outcome.consultation_id else getattr(outcome.topic, "room", None)
+        outcome.public_url = parent.get_public_url() if parent is not None else ""  # type: ignore[attr-defined]
+    return rows
+
+
+def landing_rooms(organization_ids: Sequence[int], district: str = "", limit: int = 12) -> list[Room]:
+    qs = public_rooms().filter(organization_id__in=organization_ids)
+    if district:
+        qs = qs.filter(community__district=district)
+    return list(qs.order_by("community__district", "name")[:limit])

@@ -7,10 +7,41 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 
-def _home_rooms(request) -> dict:
-    from .selectors import public_rooms
+def _landing_sections() -> None:
+    """The portal's landing page (core.landing): consultations under way, open calls, outcomes and rooms."""
+    from xieshang.core import landing
 
-    return {"rooms": public_rooms()[:12]}
+    from . import selectors
+
+    watched = ("consultations.Consultation", "consultations.Call", "consultations.Outcome", "consultations.Progress")
+    for key, order, read in (
+        ("now", 10, selectors.landing_now),
+        ("calls", 20, selectors.landing_calls),
+        ("outcomes", 30, selectors.landing_outcomes),
+    ):
+        landing.register(
+            landing.Section(
+                key,
+                f"consultations/landing/_{key}.html",
+                lambda ids, choices, read=read: {"items": read(ids)},
+                order=order,
+                models=watched,
+            )
+        )
+
+    def rooms(ids, choices):
+        district = choices.get("district", "")
+        return {"items": selectors.landing_rooms(ids, district), "district": district}
+
+    landing.register(
+        landing.Section(
+            "rooms",
+            "consultations/landing/_rooms.html",
+            rooms,
+            order=50,
+            models=("consultations.Room", "accounts.Community"),
+        )
+    )
 
 
 # The audit log's labels of the public calls' actions (audit.actions resolvers: the base names no domain's codes).
@@ -34,12 +65,11 @@ def _audit_label(code: str) -> str | None:
 
 def register() -> None:
     from xieshang.core import navigation, workbench
-    from xieshang.core.views import register_home_context
 
     from . import personal_data
     from . import workbench as providers
 
-    register_home_context(_home_rooms)
+    _landing_sections()
 
     from . import moderation
 

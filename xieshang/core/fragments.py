@@ -1,9 +1,10 @@
 """Rendered parts of a page kept in the shared cache: the expensive part of a page (a ranking table, a member's year)
-is rendered once per `vary` and served from the cache until what it shows changes — `vary` names a generation
-(core.generations) that the writes of its records advance, besides the language, the query and whatever else the
-part depends on. The rest of the page (the menu, the user's own links) is rendered per request as before.
+is rendered once per `vary` and served from the cache until what it shows changes — `generations` names the
+generations (core.generations) that the writes of its records advance, `vary` the language, the query and whatever
+else the part depends on; the part and its generations are read in one round trip. The rest of the page (the menu,
+the user's own links) is rendered per request as before.
 
-    part = fragments.cached(request, "duties/_ranking_table.html", build, vary=..., seconds=300)
+    part = fragments.cached(request, "duties/_ranking_table.html", build, vary=..., generations=(...), seconds=300)
     return render(request, "duties/ranking.html", {"body": part.html})
 
 `build()` returns the part's context and runs only on a miss, so the queries behind the part are not sent on a
@@ -21,20 +22,33 @@ from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
+from .generations import keep_stamped, read_stamped
+
 
 class Part(NamedTuple):
     html: SafeString
     keep: dict[str, Any]
 
 
-def cached(request: Any, template: str, build: Callable[[], dict[str, Any]], *, vary: str, seconds: int) -> Part:
+def cached(
+    request: Any,
+    template: str,
+    build: Callable[[], dict[str, Any]],
+    *,
+    vary: str,
+    seconds: int,
+    generations: tuple[str, ...] = (),
+) -> Part:
     key = f"fragment:{template}:{hashlib.blake2b(vary.encode(), digest_size=16).hexdigest()}"
-    found: tuple[str, dict[str, Any]] | None = cache.get(key)
+    found, stamp = read_stamped(key, *generations) if generations else (cache.get(key), "")
     if found is None:
         context = build()
         # Rendered without the context processors (the menu, the unread count: the page around the part has them);
         # the part sees the request itself, e.g. for its pagination links.
         found = (render_to_string(template, {**context, "request": request}), context.get("keep", {}))
-        cache.set(key, found, seconds)
-    html, keep = found
+        if generations:
+            keep_stamped(key, found, stamp, seconds)
+        else:
+            cache.set(key, found, seconds)
+    html, keep = found  # type: ignore[misc]
     return Part(mark_safe(html), keep)  # noqa: S308 - our own template's output, escaped when it was rendered

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .context_processors import CARE_COOKIE
+from .landing import landing_view
 from .services import Refusal
 
 if TYPE_CHECKING:
@@ -98,21 +99,10 @@ def submit(
 
 # What the anonymous home page shows besides its fixed links: domains register a function returning template context
 # (consultations: the public rooms), so that the base knows no domain.
-_home_context: list[Callable[[HttpRequest], dict[str, Any]]] = []
-
-
-def register_home_context(fn: Callable[[HttpRequest], dict[str, Any]]) -> None:
-    if fn not in _home_context:
-        _home_context.append(fn)
-
-
 def home_view(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return workbench_view(request)
-    context: dict[str, Any] = {}
-    for fn in _home_context:
-        context.update(fn(request))
-    return render(request, "core/home.html", context)
+    return landing_view(request)
 
 
 @login_required

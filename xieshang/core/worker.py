@@ -136,6 +136,29 @@ def reap(now: datetime | None = None) -> Reaped:
     return result
 
 
+def release(worker_id: str) -> int:
+    """A worker on its way out hands back the tasks it claimed and is not running: READY again, at once.
+
+    django-tasks-db's worker exits at once on SIGTERM when it is not inside a task, and it can be between committing
+    its claim of a task and starting it; the row would stay RUNNING under a worker whose heartbeat row is then
+    forgotten, which the reaper takes for a worker without a lease (an hour's wait). Found by the load test
+    (bench/faults/load.py)."""
+    from django_tasks_db.models import DBTaskResult
+
+    released = 0
+    for row in DBTaskResult.objects.running().only("id", "worker_ids", "started_at", "task_path"):
+        claimers = list(row.worker_ids or [])
+        if not claimers or claimers[-1] != worker_id:
+            continue
+        same = DBTaskResult.objects.filter(pk=row.pk, status="RUNNING", started_at=row.started_at)
+        if same.update(status="READY"):
+            released += 1
+            logger.warning(
+                "Task %s (%s) returned to the queue: its worker stopped before running it", row.pk, row.task_path
+            )
+    return released
+
+
 class Heartbeat:
     """The worker's heartbeat thread: beats, and reaps now and then (a daemon thread: it dies with the worker)."""
 
@@ -150,10 +173,15 @@ class Heartbeat:
         self._thread.start()
 
     def stop(self) -> None:
+        """Stop beating; hand back what this worker claimed and did not run, then forget its row. When the hand-back
+        fails (the database is gone), the row is kept: the reaper returns the tasks once the lease has passed."""
         self._stop.set()
         self._thread.join(timeout=5)
         try:
+            release(self.worker_id)
             forget(self.worker_id)
+        except Exception:
+            logger.warning("Task worker could not hand back its tasks; the lease will", exc_info=True)
         finally:
             connection.close()
 

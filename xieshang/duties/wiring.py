@@ -131,7 +131,7 @@ def register() -> None:
 
 # --- The duty pages' generation (core.generations) -----------------------------------------------------------------
 # The ranking and the members' pages are kept in the cache under the generation of their organization's duty records
-# (selectors.pages_generation): the crediting services advance it with the tallies; the receivers below advance it
+# (selectors.page_generations): the crediting services advance it with the tallies; the receivers below advance it
 # when something else a page shows is saved — rules, kinds, requirements, tier cut-offs (an organization's own, or the
 # defaults every organization reads: the global generation), a member's profile, committees, sector, or name.
 

@@ -19,6 +19,7 @@ from xieshang.accounts.rules import (
     role_predicate,
 )
 from xieshang.accounts.selectors import roles_by_organization
+from xieshang.core import generations, navigation
 
 from .visibility import REPORT, inbox_organization_ids
 
@@ -61,7 +62,9 @@ RECIPIENTS_VERSION = "xieshang:recipients-version"
 
 
 def forget_recipients(**kwargs) -> None:
-    """Every cached "reads an inbox" answer is stale once a recipient or its list of users changed."""
+    """Every cached "reads an inbox" answer is stale once a recipient or its list of users changed (and the menus
+    that show the inbox by that answer)."""
+    generations.advance(navigation.NAVIGATION_GENERATION, using=kwargs.get("using") or "default")
     try:
         cache.incr(RECIPIENTS_VERSION)
     except ValueError:

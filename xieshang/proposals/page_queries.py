@@ -90,3 +90,18 @@ def may_read_letter(user, reply: Reply) -> bool:
 
 def may_view(user, proposal) -> bool:
     return rules.has_perm("proposals.view_proposal", user, proposal)
+
+
+def landing_replies(organization_ids, limit: int = 6) -> list[Proposal]:
+    """The portal's landing page: the proposals whose replies were published last, of the portal's organizations,
+    with the units that replied."""
+    rows = list(
+        Proposal.objects.filter(organization_id__in=organization_ids, published_reply_at__isnull=False)
+        .select_related("organization")
+        .prefetch_related(Prefetch("replies", queryset=_published_replies(), to_attr="published_replies"))
+        .order_by("-published_reply_at", "-id")[:limit]
+    )
+    for proposal in rows:
+        units = dict.fromkeys(r.assignment.unit.name for r in proposal.published_replies)  # type: ignore[attr-defined]
+        proposal.reply_units = list(units)  # type: ignore[attr-defined]
+    return rows

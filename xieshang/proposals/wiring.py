@@ -197,7 +197,19 @@ def leader_section(user, organization):
 
 
 def register() -> None:
-    from xieshang.core import navigation, workbench
+    from xieshang.core import landing, navigation, workbench
+
+    from .page_queries import landing_replies
+
+    landing.register(
+        landing.Section(
+            "replies",
+            "proposals/landing/_replies.html",
+            lambda ids, choices: {"items": landing_replies(ids)},
+            order=40,
+            models=("proposals.Proposal", "proposals.Reply"),
+        )
+    )
 
     workbench.register(member_section, order=100)
     workbench.register(staff_section, order=110)

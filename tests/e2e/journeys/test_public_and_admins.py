@@ -55,7 +55,7 @@ def test_anonymous_visitor_reads_the_public_pages(walk, organization, room):
     links.get_by_role("link", name=_("公开的提案和答复")).click()
     guard.check("public proposals")
     page.go_back()
-    links.get_by_role("link", name=room.name).click()
+    page.get_by_test_id("landing-rooms").get_by_role("link", name=room.name).click()
     guard.check("public room")
 
 

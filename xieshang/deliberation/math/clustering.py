@@ -280,6 +280,7 @@ def choose_k(
     *,
     buffer: int = GROUP_K_BUFFER,
     hysteresis: float | None = K_HYSTERESIS,
+    ties_to_larger: bool = False,
 ) -> tuple[int, dict]:
     """Pick the number of groups from silhouette scores, damping flips between runs.
 
@@ -287,12 +288,13 @@ def choose_k(
     only shown once it has been best ``buffer`` runs in a row. We add a hysteresis: a k whose
     silhouette beats the shown k's by more than ``hysteresis`` is taken at once, since waiting four
     runs for a clearly better map helps nobody (``hysteresis=None`` is Polis' smoother exactly). Ties go to the
-    smaller k. Returns (k, new smoother
-    state {"last_k", "last_k_count", "k"}).
+    smaller k, or with ``ties_to_larger`` to the larger, as Polis' ``(apply max-key silhouettes ks)`` does (it keeps
+    the last of equal keys, and the ks ascend). Returns (k, new smoother state {"last_k", "last_k_count", "k"}).
     """
     if not silhouettes:
         return 0, {"last_k": None, "last_k_count": 0, "k": None}
-    best = min(silhouettes, key=lambda k: (-silhouettes[k], k))
+    sign = -1 if ties_to_larger else 1
+    best = min(silhouettes, key=lambda k: (-silhouettes[k], sign * k))
     previous = previous or {}
     last_k, last_count, shown = (
         previous.get("last_k"),
@@ -358,21 +360,28 @@ def polis_kmeans(
         centres = first_distinct(points, k)
     labels = np.zeros(n, np.int64)
     for _ in range(max_iter + 1):
-        labels = _nearest(points, centres)
-        mass = np.bincount(labels, weights=w, minlength=len(centres))
+        nearest = _nearest(points, centres)
+        mass = np.bincount(nearest, weights=w, minlength=len(centres))
         keep = mass > 0
         new = np.zeros((len(centres), points.shape[1]))
         for dim in range(points.shape[1]):
-            new[:, dim] = np.bincount(labels, weights=w * points[:, dim], minlength=len(centres))
+            new[:, dim] = np.bincount(nearest, weights=w * points[:, dim], minlength=len(centres))
         new = new[keep] / mass[keep][:, None]
-        same = len(new) == len(centres) and bool(
-            np.all(np.sqrt(((_rows_sorted(new) - _rows_sorted(centres)) ** 2).sum(1)) < POLIS_SAME_CLUSTERING)
-        )
+        # The members are the ones just assigned; the centres their means (Polis returns this pair as it is).
+        labels = (np.cumsum(keep) - 1)[nearest]
+        same = _same_clustering(centres, new)
         centres = new
         if same:
             break
-    labels = _nearest(points, centres)
     return labels.astype(np.int64), centres
+
+
+def _same_clustering(old: np.ndarray, new: np.ndarray) -> bool:
+    """Polis' ``same-clustering?``: both centre lists sorted, paired in order (``zip`` stops at the shorter list,
+    so a cluster that emptied does not by itself count as a change), every pair closer than 0.01."""
+    m = min(len(old), len(new))
+    a, b = _rows_sorted(old)[:m], _rows_sorted(new)[:m]
+    return bool(np.all(np.sqrt(((a - b) ** 2).sum(1)) < POLIS_SAME_CLUSTERING))
 
 
 def _nearest(points: np.ndarray, centres: np.ndarray) -> np.ndarray:

@@ -118,10 +118,11 @@ def in_map_participants(vm: VoteMatrix, previous: Iterable | None = None, min_vo
 
     Polis math, clojure src/polismath/math/conversation.clj ``:in-conv``: a participant enters after
     min(7, number of statements) votes (counted on the raw matrix, moderated-out statements
-    included) and, once in, stays in; while fewer than 15 are in, the most active other voters top the
-    map up to 15 (Polis' ``greedy-n``).
+    included; Polis' ``n-cmts`` counts the statements that have votes, its matrix' columns) and, once in,
+    stays in; while fewer than 15 are in, the most active other voters top the map up to 15 (Polis' ``greedy-n``).
     """
-    n_rows, n_cols = vm.shape
+    n_rows = vm.shape[0]
+    n_cols = int(voted_statements(vm).sum())
     mask = vm.votes_per_participant() >= min(min_votes, n_cols) if n_cols else np.zeros(n_rows, bool)
     if n_cols == 0:
         mask = np.zeros(n_rows, bool)
@@ -247,7 +248,10 @@ def _choose_groups(state, pids, rows, base_labels, base_centres, base_sizes, *, 
     )
     silhouettes = {k: clustering.silhouette(base_centres, labels) for k, (labels, _c) in clusterings.items()}
     k, smoother = clustering.choose_k(
-        silhouettes, state.get("k_smoother"), hysteresis=None if polis else clustering.K_HYSTERESIS
+        silhouettes,
+        state.get("k_smoother"),
+        hysteresis=None if polis else clustering.K_HYSTERESIS,
+        ties_to_larger=polis,
     )
     if k == 0:
         # Too few distinct positions to compare groupings: everyone mapped is one group.
@@ -276,10 +280,19 @@ def _project(vm, state: dict, excluded, seed):
     start = _previous_components(state.get("pca"), sids)
     comps, _variances = pca_components(centred, 2, seed=seed, start=start)
     # Polis counts a zeroed (moderated-out) cell as a vote in the sparsity scaling
-    # (pca.clj sparsity-aware-project-ptpt runs after zero-out-columns), so we do the same.
+    # (pca.clj sparsity-aware-project-ptpt runs after zero-out-columns), so we do the same. Its matrix has a
+    # column only for a statement someone voted on (update-nmat adds columns from votes), so a statement without
+    # votes counts in neither number.
+    voted = voted_statements(vm)
     n_votes_active = vm.votes_per_participant(active)
-    positions = sparsity_aware_projection(centred, comps, n_votes_active + int(excluded.sum()), len(sids))
+    n_zeroed = int((excluded & voted).sum())
+    positions = sparsity_aware_projection(centred, comps, n_votes_active + n_zeroed, int(voted.sum()))
     return comps, positions
+
+
+def voted_statements(vm: VoteMatrix) -> np.ndarray:
+    """Mask of the statements with at least one vote: the columns of Polis' rating matrix (its ``n-cmts``)."""
+    return np.bincount(vm.codes.indices, minlength=vm.shape[1]) > 0
 
 
 def _next_state(pid_list, sids, comps, base_centres, base_out, clusterings, group_centres, k, smoother, labels) -> dict:
@@ -325,9 +338,7 @@ def _compute(votes, moderated_out, state, seed, *, base_k, max_k, polis) -> Opin
     positions = all_positions[rows]
 
     prev_members = _previous_base_members(state.get("base"), pids)
-    base_labels, base_centres = clustering.base_clusters(
-        positions, k=base_k, previous_members=prev_members, seed=seed, polis=polis
-    )
+    base_labels, base_centres = _base_clusters(vm, rows, positions, prev_members, base_k=base_k, seed=seed, polis=polis)
     n_base = len(base_centres)
     base_sizes = np.bincount(base_labels, minlength=n_base) if n_base else np.zeros(0, np.int64)
 
@@ -368,6 +379,40 @@ def _compute(votes, moderated_out, state, seed, *, base_k, max_k, polis) -> Opin
         seconds=time.perf_counter() - t0,
         components=comps,
     )
+
+
+def polis_row_order(vm: VoteMatrix, rows: np.ndarray) -> np.ndarray:
+    """The order in which Polis' vote matrix holds the given participants (a permutation of ``range(len(rows))``).
+
+    Polis reads votes ordered by (conversation, statement, participant, time) — components/postgres.clj ``poll`` and
+    ``conv-poll``, darwin/export.clj ``get-conversation-votes*`` — and named_matrix.clj ``update-nmat`` appends each
+    participant as a row when first seen. So a conversation computed from its votes in one go (a full recompute, a
+    math worker's reload, an export ``at-time``) holds its participants by the lowest statement id they voted on,
+    then by participant id: the row order of the export's participants-votes.csv. ``init-clusters`` takes the first
+    100 distinct positions in this order as base clusters, and the base clusters' order (their ids) seeds the groups.
+    """
+    rows = np.asarray(rows, dtype=np.int64)
+    indptr, indices = vm.codes.indptr, vm.codes.indices
+    has = indptr[rows + 1] > indptr[rows]
+    # CSR columns are sorted and statement ids ascend with them: the row's first stored column is its lowest id.
+    first = np.full(len(rows), np.iinfo(np.int64).max)
+    first[has] = indices[indptr[rows[has]]]
+    return np.lexsort((rows, first))
+
+
+def _base_clusters(vm, rows, positions, prev_members, *, base_k, seed, polis):
+    """Base clusters of the mapped participants; in Polis mode the k-means sees them in Polis' row order."""
+    if not polis or not len(rows):
+        return clustering.base_clusters(positions, k=base_k, previous_members=prev_members, seed=seed, polis=polis)
+    order = polis_row_order(vm, rows)
+    rank = np.empty_like(order)
+    rank[order] = np.arange(len(order))
+    if prev_members:
+        prev_members = [rank[m] for m in prev_members]
+    labels, centres = clustering.base_clusters(
+        positions[order], k=base_k, previous_members=prev_members, seed=seed, polis=True
+    )
+    return labels[rank], centres
 
 
 def _project_others(vm, in_map, all_positions, base_centres, group_of_base, k) -> tuple[dict, dict]:

@@ -9,8 +9,6 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Q, QuerySet, Sum
 
-from xieshang.core import generations
-
 from ..models import DutyEntry, DutyKind, DutyRequirement, DutyRule, DutySettings
 
 
@@ -31,9 +29,9 @@ def org_generation(organization: Any) -> str:
     return f"duties:{_org_id(organization)}"
 
 
-def pages_generation(organization: Any) -> str:
-    """What a cached duty page of this organization was built from: both generations in one value."""
-    return generations.joined(GLOBAL_GENERATION, org_generation(organization))
+def page_generations(organization: Any) -> tuple[str, str]:
+    """What a cached duty page of this organization was built from: the platform's duty records and its own."""
+    return GLOBAL_GENERATION, org_generation(organization)
 
 
 # ---------------------------------------------------------------------------------------------------- rules

@@ -43,10 +43,11 @@ def cached_part(request: HttpRequest, organization: Any, template: str, build: A
     """The page's expensive part from the cache (core.fragments), kept under the organization's duty generation, the
     language, the query string (year, filters, page, kind) and `parts` (whose page it is)."""
     query = "&".join(sorted(request.GET.urlencode().split("&")))
-    vary = ":".join(
-        str(p) for p in (selectors.pages_generation(organization), organization.pk, get_language(), query, *parts)
+    vary = ":".join(str(p) for p in (organization.pk, get_language(), query, *parts))
+    generations = selectors.page_generations(organization)
+    return fragments.cached(
+        request, template, build, vary=vary, generations=generations, seconds=selectors.PAGE_SECONDS
     )
-    return fragments.cached(request, template, build, vary=vary, seconds=selectors.PAGE_SECONDS)
 
 
 def xlsx(content: bytes, name: str) -> Any:
