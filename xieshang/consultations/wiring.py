@@ -55,6 +55,9 @@ AUDIT_LABELS = {
     "consultations.entry_hide": gettext_lazy("隐藏征集留言"),
     "consultations.entry_appeal": gettext_lazy("申诉征集留言处理"),
     "consultations.blocklist_save": gettext_lazy("修改敏感词"),
+    "consultations.topic_approve": gettext_lazy("审核通过议事室议题"),
+    "consultations.topic_reject": gettext_lazy("审核不通过议事室议题"),
+    "consultations.call_map": gettext_lazy("为征集关联意见地图"),
 }
 
 
