@@ -89,7 +89,7 @@ lint: install
 	$(VENV)/bin/ruff check xieshang tests bench
 	$(VENV)/bin/ruff format --check xieshang tests bench
 	$(VENV)/bin/lint-imports --no-cache
-	$(VENV)/bin/mypy xieshang/workflow xieshang/core xieshang/instructions \
+	$(VENV)/bin/mypy xieshang/workflow xieshang/core xieshang/instructions xieshang/moderation \
 	  $(foreach app,proposals opinions consultations activities assemblies registers announcements,xieshang/$(app)/services xieshang/$(app)/selectors.py) \
 	  xieshang/duties/services xieshang/duties/selectors
 

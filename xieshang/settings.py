@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "xieshang.search",
     "xieshang.deliberation",
     "xieshang.instructions",
+    "xieshang.moderation",
     # domains
     "xieshang.proposals",
     "xieshang.opinions",

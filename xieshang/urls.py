@@ -32,6 +32,7 @@ for app in (
     "registers",
     "announcements",
     "search",
+    "moderation",
     "stats",
 ):
     # Domain apps mount themselves when they have pages; an app without urls.py is simply not mounted.

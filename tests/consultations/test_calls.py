@@ -17,7 +17,10 @@ from xieshang.accounts.models import Role
 from xieshang.audit.context import current_ip
 from xieshang.audit.models import AuditEntry
 from xieshang.consultations import selectors, services
-from xieshang.consultations.models import BlockedWord, Call, Entry, EntrySupport, Material
+from xieshang.consultations.models import Call, Entry, EntrySupport, Material
+from xieshang.moderation import selectors as moderation_selectors
+from xieshang.moderation import services as moderation_services
+from xieshang.moderation.models import BlockedWord
 from xieshang.notifications.models import Notification
 
 from .conftest import advance
@@ -129,9 +132,9 @@ def test_post_moderation_publishes_at_once_and_staff_may_hide_with_a_reason(post
 
 
 def test_blocklist_sends_an_entry_to_the_queue_even_under_post_moderation(post_call, staff, resident, organization):
-    services.blocklist_save(actor=staff, organization=organization, words="赌博\n 代 开发票 \n")
+    moderation_services.blocklist_save(actor=staff, organization=organization, words="赌博\n 代 开发票 \n")
     BlockedWord.objects.create(organization=None, word="shared")  # an administrator's word for every organization
-    assert sorted(selectors.blocked_words(organization.pk)) == ["shared", "代 开发票", "赌博"]
+    assert sorted(moderation_selectors.blocked_words(organization.pk)) == ["shared", "代 开发票", "赌博"]
     flagged = services.entry_submit(actor=resident, call=post_call, text="小区门口有人代开 发票，请管一管")
     assert flagged.status == Entry.Status.PENDING and flagged.flagged == "代 开发票"
     shared = services.entry_submit(actor=resident, call=post_call, text="Someone posts SHARED ads here")
@@ -141,7 +144,7 @@ def test_blocklist_sends_an_entry_to_the_queue_even_under_post_moderation(post_c
     queue = list(selectors.moderation_queue(staff, organization))
     assert set(queue) == {flagged, shared}
     with pytest.raises(PermissionDenied):
-        services.blocklist_save(actor=resident, organization=organization, words="x")
+        moderation_services.blocklist_save(actor=resident, organization=organization, words="x")
 
 
 def test_entry_after_the_deadline_is_refused_and_nothing_is_written(call, resident):
@@ -329,7 +332,7 @@ def test_list_pages_query_counts_are_constant(client, call, post_call, staff, re
     ]
     resident_base = {url: _count(client, url) for url in pages}
     _verified_login(client, staff)
-    staff_pages = ["/consultations/calls/queue/", call.get_absolute_url(), call.consultation.get_absolute_url()]
+    staff_pages = ["/moderation/", call.get_absolute_url(), call.consultation.get_absolute_url()]
     staff_base = {url: _count(client, url) for url in staff_pages}
     _more_entries(call, staff, 5, start=20)
     _more_entries(post_call, staff, 5, start=30)

@@ -49,6 +49,10 @@ def test_demo_accounts_have_work_waiting(db, settings, tmp_path):
     # Two open calls on the portal; entries wait in the committee's moderation queue.
     assert selectors.open_calls(org).count() == 2
     committee = ctx.data["accounts"]["committee"]
-    queue = next(s for s in sections_for(committee, org) if s.key == "consultations_calls")
-    assert queue.count == 2
+    from xieshang.moderation.selectors import counts
+
+    queue = next(s for s in sections_for(committee, org) if s.key == "moderation")
+    by_kind = {kind.key: n for kind, n in counts(committee, org)}
+    assert by_kind["consultations.entry"] == 2
+    assert queue.count == sum(by_kind.values())
     assert selectors.published_entries(selectors.open_calls(org).first()).filter(support_count__gt=0).exists()

@@ -1,7 +1,7 @@
 """Browser test of public calls (征集, #16), in Chinese and in English: committee staff open a call on a consultation
 from the menu (an empty question refused beside its field, the rest kept); a resident finds it among the portal's open
-calls and answers it; under pre-moderation the entry is not shown until staff approve it in the queue reached from the
-menu; then it appears on the public page and another resident supports it, once."""
+calls and answers it; under pre-moderation the entry is not shown until staff approve it in the one moderation queue
+reached from the menu; then it appears on the public page and another resident supports it, once."""
 
 import datetime
 import re
@@ -99,13 +99,14 @@ def test_staff_open_a_call_a_resident_answers_staff_approve_a_neighbour_supports
     entry = Entry.objects.get()
     assert entry.status == Entry.Status.PENDING
 
-    # Staff: the queue from the menu; approve.
-    _menu(page, language, t("征集审核"))
-    item = page.get_by_test_id(f"moderate-{entry.pk}")
-    expect(page.get_by_test_id(f"queue-{entry.pk}")).to_contain_text("希望先解决停车难的问题")
-    item.get_by_label(re.compile(rf"^{t('处理')}")).select_option("approve")
+    # Staff: the one moderation queue from the menu; approve.
+    _menu(page, language, t("内容审核"))
+    key = f"consultations.entry:{entry.pk}"
+    expect(page.get_by_test_id(f"queue-{key}")).to_contain_text("希望先解决停车难的问题")
+    item = page.get_by_test_id(f"decide-{key}")
+    item.get_by_label(t("通过并公开")).check()
     item.get_by_role("button", name=t("确定")).click()
-    expect(page.get_by_test_id("queue")).to_contain_text(t("没有待审核的留言。"))
+    expect(page.get_by_test_id("queue")).to_contain_text(t("没有待审核的内容。"))
     assert Entry.objects.get().status == Entry.Status.PUBLISHED
 
     # The resident's page now shows it published, on the public list.
@@ -142,5 +143,5 @@ def test_staff_open_a_call_a_resident_answers_staff_approve_a_neighbour_supports
     expect(apage.get_by_test_id("open-calls")).to_contain_text("老旧小区改造，您最关心什么？")
     assert axe(apage) == []
     anonymous.close()
-    page.goto("/consultations/calls/queue/")
+    page.goto("/moderation/")
     assert axe(page) == []

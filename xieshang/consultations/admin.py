@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from . import search_wiring
-from .models import Article, BlockedWord, Call, Consultation, Dispatch, Entry, Outcome, Photo, Room, Topic
+from .models import Article, Call, Consultation, Dispatch, Entry, Outcome, Photo, Room, Topic
 
 
 class ReindexOnEdit:
@@ -78,15 +78,6 @@ class OutcomeAdmin(ReindexOnEdit, admin.ModelAdmin):
 
 
 admin.site.register(Dispatch)
-
-
-@admin.register(BlockedWord)
-class BlockedWordAdmin(admin.ModelAdmin):
-    """The blocklist: a word here (without organization: for every organization) sends an entry to the queue."""
-
-    list_display = ("word", "organization", "created_at")
-    list_filter = ("organization",)
-    search_fields = ("word",)
 
 
 @admin.register(Call)

@@ -292,10 +292,17 @@ class AppealForm(forms.Form):
     )
 
 
-class BlocklistForm(forms.Form):
-    words = forms.CharField(
-        label=_("敏感词（每行一个）"),
-        widget=forms.Textarea(attrs={"rows": 4}),
+class CallMapForm(forms.Form):
+    conversation = forms.ModelChoiceField(
+        label=_("意见征集（意见地图）"),
+        queryset=None,
         required=False,
-        help_text=_("留言含有这些词时，无论审核方式，都先进入待审核队列。"),
+        help_text=_("关联后，意见地图的群组和共识写入征集情况汇总。"),
     )
+
+    def __init__(self, *args, call, **kwargs):
+        from .selectors import call_map_choices
+
+        kwargs.setdefault("initial", {"conversation": call.conversation_id})
+        super().__init__(*args, **kwargs)
+        self.fields["conversation"].queryset = call_map_choices(call)

@@ -254,6 +254,11 @@ class Room(models.Model):
 
 
 class Topic(WorkflowObject):
+    class Moderation(models.TextChoices):
+        PENDING = "pending", _("待审核")
+        PUBLISHED = "published", _("已公开")
+        REJECTED = "rejected", _("未通过")
+
     organization = models.ForeignKey("accounts.Organization", on_delete=models.CASCADE, related_name="room_topics")
     room = models.ForeignKey(Room, verbose_name=_("议事室"), on_delete=models.CASCADE, related_name="topics")
     title = models.CharField(_("议题"), max_length=80)
@@ -272,6 +277,15 @@ class Topic(WorkflowObject):
     )
     support_count = models.PositiveIntegerField(_("支持人数"), default=0)
     done_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    # Moderation (the moderation app's queue, decision 0040): a topic is shown at once under post-moderation unless
+    # the blocklist caught it; under pre-moderation, or when caught, it waits for committee staff.
+    status = models.CharField(_("审核状态"), max_length=10, choices=Moderation.choices, default=Moderation.PUBLISHED)
+    flagged = models.CharField(_("命中敏感词"), max_length=200, blank=True)
+    reason = models.CharField(_("处理理由"), max_length=300, blank=True)
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    moderated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("议事议题")
@@ -509,6 +523,15 @@ class Call(models.Model):
     opens_at = models.DateTimeField(_("开始时间"))
     closes_at = models.DateTimeField(_("截止时间"))
     moderation = models.CharField(_("审核方式"), max_length=4, choices=Moderation.choices, default=Moderation.PRE)
+    # An opinion map (deliberation conversation) attached to the call: its groups and consensus go into the summary.
+    conversation = models.ForeignKey(
+        "deliberation.Conversation",
+        verbose_name=_("意见地图"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     summary = models.ForeignKey(
         Material, verbose_name=_("征集情况汇总"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -583,32 +606,6 @@ class EntrySupport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} → {self.entry}"
-
-
-class BlockedWord(models.Model):
-    """A word that sends what a resident writes to the staff's queue, whatever the call's moderation mode. Kept as
-    data: staff of the organization (or an administrator in the admin, for every organization) edit the list."""
-
-    organization = models.ForeignKey(
-        "accounts.Organization",
-        verbose_name=_("组织"),
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="+",
-        help_text=_("留空则对所有组织适用。"),
-    )
-    word = models.CharField(_("敏感词"), max_length=40)
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        verbose_name = _("敏感词")
-        verbose_name_plural = _("敏感词")
-        ordering = ["word"]
-        constraints = [models.UniqueConstraint(fields=["organization", "word"], name="uniq_blocked_word")]
-
-    def __str__(self) -> str:
-        return self.word
 
 
 # The public live consultation (stage, questions, speakers, quick votes): a module of its own, past this one's size.

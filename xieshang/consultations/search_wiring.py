@@ -213,7 +213,8 @@ def _outcomes():
 
 
 def _topics():
-    return Topic.objects.select_related("state", "room")
+    # Only published topics are searched: one awaiting moderation or rejected is read by its author and staff alone.
+    return Topic.objects.filter(status=Topic.Moderation.PUBLISHED).select_related("state", "room")
 
 
 # --- keeping the index current

@@ -20,7 +20,6 @@ from xieshang.workflow.selectors import state_ids_tagged
 
 from .models import (
     Article,
-    BlockedWord,
     Call,
     Consultation,
     Entry,
@@ -129,13 +128,26 @@ def rooms_for(organization: Organization) -> QuerySet[Room]:
     )
 
 
-def topics_for_room(room: Room) -> QuerySet[Topic]:
-    return room.topics.select_related("state", "raised_by").order_by("-support_count", "-raised_at")
+def topics_for_room(room: Room, user: User | None = None) -> QuerySet[Topic]:
+    """The room's published topics, and the user's own awaiting moderation or rejected (he sees why)."""
+    shown = Q(status=Topic.Moderation.PUBLISHED)
+    if user is not None and getattr(user, "is_authenticated", False):
+        shown |= Q(raised_by=user)
+    return room.topics.filter(shown).select_related("state", "raised_by").order_by("-support_count", "-raised_at")
+
+
+def topics_awaiting_moderation(organization: Organization) -> QuerySet[Topic]:
+    """Topics of the organization's rooms waiting for committee staff (pre-moderation or a blocklist word)."""
+    return (
+        Topic.objects.filter(organization=organization, status=Topic.Moderation.PENDING)
+        .select_related("room", "raised_by")
+        .order_by("raised_at", "id")
+    )
 
 
 def topics_for_convener(user: User) -> QuerySet[Topic]:
     return (
-        Topic.objects.filter(room__convener=user)
+        Topic.objects.filter(room__convener=user, status=Topic.Moderation.PUBLISHED)
         .exclude(state__is_final=True)
         .select_related("state", "room")
         .order_by("-raised_at")
@@ -253,7 +265,8 @@ def public_rooms() -> QuerySet[Room]:
 
 def public_topics(room: Room) -> QuerySet[Topic]:
     return (
-        room.topics.exclude(state_id__in=state_ids_tagged(DECLINED))
+        room.topics.filter(status=Topic.Moderation.PUBLISHED)
+        .exclude(state_id__in=state_ids_tagged(DECLINED))
         .select_related("state")
         .prefetch_related(Prefetch("outcomes", queryset=public_outcomes()))
         .order_by("-raised_at")
@@ -401,19 +414,6 @@ def moderation_queue(user: User, organization: Organization | None) -> QuerySet[
     )
 
 
-def blocked_words(organization_id: int | None) -> list[str]:
-    """The blocklist of an organization: its own words and the shared ones (no organization)."""
-    return list(
-        BlockedWord.objects.filter(Q(organization_id=organization_id) | Q(organization__isnull=True)).values_list(
-            "word", flat=True
-        )
-    )
-
-
-def own_blocked_words(organization: Organization) -> list[str]:
-    return list(BlockedWord.objects.filter(organization=organization).values_list("word", flat=True))
-
-
 def call_summary(call: Call, top: int = 10) -> dict[str, Any]:
     """What a call received: the count per status (every status, zeros included), the people who wrote, the
     supports given, and the most supported published entries."""
@@ -425,6 +425,23 @@ def call_summary(call: Call, top: int = 10) -> dict[str, Any]:
         "supports": call.entries.aggregate(n=Count("supports"))["n"] or 0,
         "top": list(published_entries(call)[:top]),
     }
+
+
+def call_map_digest(call: Call) -> dict[str, Any] | None:
+    """The opinion map attached to the call, in words (deliberation.selectors.map_digest), or None."""
+    conversation = call.conversation
+    if conversation is None:
+        return None
+    from xieshang.deliberation.selectors import map_digest
+
+    return map_digest(conversation)
+
+
+def call_map_choices(call: Call) -> Any:
+    """The opinion maps staff may attach to the call: the conversations of its organization."""
+    from xieshang.deliberation.selectors import attachable_conversations
+
+    return attachable_conversations(call.organization_id)
 
 
 def unit_promises(organization_id: int, unit_ids: Any = None) -> QuerySet[Outcome]:

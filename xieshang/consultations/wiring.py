@@ -55,6 +55,9 @@ AUDIT_LABELS = {
     "consultations.entry_hide": gettext_lazy("隐藏征集留言"),
     "consultations.entry_appeal": gettext_lazy("申诉征集留言处理"),
     "consultations.blocklist_save": gettext_lazy("修改敏感词"),
+    "consultations.topic_approve": gettext_lazy("审核通过议事室议题"),
+    "consultations.topic_reject": gettext_lazy("审核不通过议事室议题"),
+    "consultations.call_map": gettext_lazy("为征集关联意见地图"),
 }
 
 
@@ -70,6 +73,10 @@ def register() -> None:
     from . import workbench as providers
 
     _landing_sections()
+
+    from . import moderation
+
+    moderation.register()
     personal_data.register_sources()
 
     from xieshang.notifications import replies
@@ -78,12 +85,15 @@ def register() -> None:
 
     replies.register(SMS_REPLY_ACTION, sms_reply, sms_reply_options())
 
+    from .services.rooms import TOPIC_REPLY_ACTION, topic_sms_reply, topic_sms_reply_options
+
+    replies.register(TOPIC_REPLY_ACTION, topic_sms_reply, topic_sms_reply_options())
+
     workbench.register(providers.member_section, order=400)
     workbench.register(providers.staff_section, order=410)
     workbench.register(providers.owner_section, order=420)
     workbench.register(providers.convener_section, order=430)
     workbench.register(providers.resident_section, order=440)
-    workbench.register(providers.moderation_section, order=415)
 
     from xieshang.audit.actions import register_resolver
 
@@ -122,14 +132,7 @@ def register() -> None:
         lambda u, o: o is not None and rules.has_perm("consultations.view_room", u, o),
         415,
     )
-    nav(
-        "call_queue",
-        gettext_lazy("征集审核"),
-        "consultations:call_queue",
-        lambda u, o: o is not None and rules.has_perm("consultations.edit_blocklist", u, o),
-        417,
-    )
     nav("portal", gettext_lazy("郑在协商"), "consultations:portal", lambda u, o: True, 420)
     # The consultation pages fold into one menu item (core.navigation groups), so a member's menu stays short.
-    keys = ("consultations", "consultations_plan", "rooms", "outcomes", "call_queue", "portal")
+    keys = ("consultations", "consultations_plan", "rooms", "outcomes", "portal")
     navigation.register_group(navigation.NavGroup("consult", pgettext_lazy("menu", "协商"), order=400, keys=keys))

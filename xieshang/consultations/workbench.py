@@ -131,27 +131,3 @@ def resident_section(user, organization):
         more_url=reverse("consultations:rooms"),
         empty_text=_("您还没有关注议事室。关注后，有新议题或成果时会通知您。"),
     )
-
-
-def moderation_section(user, organization):
-    """Committee staff: entries of public calls awaiting a decision (pre-moderation, blocklist matches, appeals)."""
-    if organization is None or not has_role(user, Role.COMMITTEE_STAFF, organization):
-        return None
-    queue = selectors.moderation_queue(user, organization)
-    rows, total = head(queue, SHOWN)
-    items = [
-        WorkItem(
-            title=e.text[:40],
-            url=f"{reverse('consultations:call_queue')}#queue-{e.pk}",
-            note=_("申诉") if e.appealed_at else e.call.question[:30],
-        )
-        for e in rows
-    ]
-    return WorkSection(
-        key="consultations_calls",
-        title=_("征集留言待审核"),
-        items=items,
-        total=total,
-        more_url=reverse("consultations:call_queue"),
-        empty_text=_("没有待审核的征集留言。先审后发的留言、命中敏感词的留言和申诉会出现在这里。"),
-    )

@@ -38,8 +38,12 @@ LIMITS: dict[str, dict[str, list[tuple[int, int]]]] = {
     # phone gets one a minute (SMS_CODE_RESEND_SECONDS) and a few a day; one client cannot make codes go to many
     # phones.
     "sms_code": {"phone": [(5, DAY)], "address": [(5, HOUR), (10, DAY)], "account": [(5, HOUR)]},
-    # Residents' topics in community rooms.
+    # What residents write, wherever (room topics, call entries and appeals, opinion-map statements): one budget.
     "resident_post": {"account": [(5, HOUR), (20, DAY)], "address": [(20, HOUR)], "target": [(60, HOUR)]},
+    # Supports residents give (room topics, call entries): generous, but one client cannot pump a count.
+    "resident_support": {"account": [(60, HOUR)], "address": [(200, HOUR)]},
+    # Votes on opinion-map statements (anonymous participants too, so the address counts).
+    "resident_vote": {"account": [(600, HOUR)], "address": [(2000, HOUR)]},
     # Live messages during a consultation.
     "live_post": {"account": [(30, 10 * 60)], "address": [(120, 10 * 60)]},
     # Residents' questions to a public live consultation: a few per person, and one address (a flood from one

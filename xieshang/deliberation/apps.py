@@ -16,6 +16,10 @@ class DeliberationConfig(AppConfig):
 
         personal_data.register_sources()
 
+        from . import moderation
+
+        moderation.register()
+
         workbench.register(providers.moderation_section, order=400)
         navigation.register(
             navigation.NavEntry(

@@ -19,6 +19,8 @@ def moderated_out_numbers(conversation: Conversation) -> list[int]:
     hidden = Q(status=Statement.Status.REJECTED) | Q(is_meta=True)
     if conversation.moderation == Conversation.Moderation.PRE:
         hidden |= Q(status=Statement.Status.PENDING)
+    else:  # a statement the blocklist caught waits for staff (moderation app) even under post-moderation
+        hidden |= Q(status=Statement.Status.PENDING) & ~Q(flagged="")
     return list(Statement.objects.filter(conversation=conversation).filter(hidden).values_list("number", flat=True))
 
 

@@ -112,6 +112,10 @@ class Statement(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     moderated_at = models.DateTimeField(null=True, blank=True)
+    # The blocklist words it contains (moderation app): a caught statement waits for staff even under
+    # post-moderation. The reason its author reads when it is removed.
+    flagged = models.CharField(_("命中敏感词"), max_length=200, blank=True)
+    reason = models.CharField(_("处理理由"), max_length=300, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -129,13 +133,15 @@ class Statement(models.Model):
         conv = conversation or self.conversation
         if self.status == self.Status.APPROVED:
             return True
-        return self.status == self.Status.PENDING and conv.moderation == Conversation.Moderation.POST
+        return (
+            self.status == self.Status.PENDING and not self.flagged and conv.moderation == Conversation.Moderation.POST
+        )
 
 
 def visible_statements_q(conversation: Conversation, prefix: str = "") -> Q:
     shown = Q(**{f"{prefix}status": Statement.Status.APPROVED})
     if conversation.moderation == Conversation.Moderation.POST:
-        shown |= Q(**{f"{prefix}status": Statement.Status.PENDING})
+        shown |= Q(**{f"{prefix}status": Statement.Status.PENDING, f"{prefix}flagged": ""})
     return shown
 
 

@@ -87,3 +87,41 @@ def map_for_page(conversation: Conversation) -> tuple[OpinionMap | None, dict[in
         if wanted:
             statements = {s.number: s for s in Statement.objects.filter(conversation=conversation, number__in=wanted)}
     return opinion_map, statements
+
+
+def map_digest(conversation: Conversation) -> dict:
+    """The opinion map in words, for a document (a call's summary): each group with its size and the statements
+    that set it apart, and the statements of consensus across groups. Texts only, no participants."""
+    opinion_map, statements = map_for_page(conversation)
+    result = (opinion_map.result if opinion_map is not None else None) or {}
+
+    def text(number: int) -> str:
+        statement = statements.get(number)
+        return statement.text if statement is not None else f"#{number}"
+
+    groups = [
+        {
+            "label": chr(ord("A") + g["id"]) if g["id"] < 26 else str(g["id"] + 1),
+            "size": g["size"],
+            "statements": [
+                {"text": text(r["statement"]), "agree": r.get("agree_in"), "repful_for": r.get("repful_for")}
+                for r in g["representative"]
+            ],
+        }
+        for g in result.get("groups", [])
+    ]
+    consensus = result.get("consensus", {"agree": [], "disagree": []})
+    return {
+        "title": conversation.title,
+        "participants": result.get("n_participants", 0),
+        "votes": result.get("n_votes", 0),
+        "computed_at": opinion_map.computed_at if opinion_map is not None else None,
+        "groups": groups,
+        "agree": [{"text": text(c["statement"]), "share": c.get("agree")} for c in consensus.get("agree", [])],
+        "disagree": [{"text": text(c["statement"]), "share": c.get("disagree")} for c in consensus.get("disagree", [])],
+    }
+
+
+def attachable_conversations(organization) -> QuerySet[Conversation]:
+    """The organization's conversations a staff member may attach to something of it (a public call)."""
+    return Conversation.objects.filter(organization=organization).order_by("-created_at", "-id")

@@ -12,7 +12,10 @@ from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from xieshang.audit.context import current_ip
 from xieshang.audit.services import audit_record
+from xieshang.core import limits
+from xieshang.moderation import selectors as moderation
 
 from .maps import map_compute  # noqa: F401  (re-exported: the demo builders call services.map_compute)
 from .models import Conversation, OpinionMap, Participant, Statement, Vote
@@ -185,8 +188,10 @@ def _check_may_take_part(actor, conversation: Conversation, anonymous_token: str
 
 
 # ---------------------------------------------------------------------------------------------------- statements
-def _add_statement(conversation, *, text, author, seed, status) -> Statement:
-    return _create_numbered(Statement, conversation, text=text, author=author, is_seed=seed, status=status)
+def _add_statement(conversation, *, text, author, seed, status, flagged="") -> Statement:
+    return _create_numbered(
+        Statement, conversation, text=text, author=author, is_seed=seed, status=status, flagged=flagged
+    )
 
 
 def statement_submit(*, actor, conversation: Conversation, text: str, anonymous_token: str = "") -> Statement:
@@ -203,11 +208,21 @@ def statement_submit(*, actor, conversation: Conversation, text: str, anonymous_
         raise ValidationError({"text": _("观点最多 %(n)d 个字，当前 %(m)d 个字。") % {"n": limit, "m": len(text)}})
     if Statement.objects.filter(conversation=conversation, text=text).exists():
         raise ValidationError({"text": _("已经有人提出了同样的观点，请直接对它表态。")})
+    flagged = ""
+    if not is_staff:
+        user_id = actor.pk if _actor_or_none(actor) is not None else None
+        flood = limits.hit("resident_post", account=user_id, address=current_ip.get())
+        if flood:
+            raise ValidationError({"text": limits.wait_text(flood)})
+        flagged = moderation.screen(text, conversation.organization_id, mode=conversation.moderation).flagged
     with transaction.atomic():
         author = participant_for(conversation=conversation, user=actor, anonymous_token=anonymous_token)
-        # PENDING is shown at once under post-moderation and hidden under pre-moderation (Statement.is_visible).
+        # PENDING is shown at once under post-moderation (unless the blocklist caught it) and hidden under
+        # pre-moderation (Statement.is_visible).
         status = Statement.Status.APPROVED if is_staff else Statement.Status.PENDING
-        statement = _add_statement(conversation, text=text, author=author, seed=is_staff, status=status)
+        statement = _add_statement(
+            conversation, text=text, author=author, seed=is_staff, status=status, flagged=flagged
+        )
         audit_record(
             actor=actor,
             action="deliberation.statement_submit",
@@ -218,22 +233,23 @@ def statement_submit(*, actor, conversation: Conversation, text: str, anonymous_
     return statement
 
 
-def statement_moderate(*, actor, statement: Statement, approve: bool) -> Statement:
+def statement_moderate(*, actor, statement: Statement, approve: bool, reason: str = "") -> Statement:
     conversation = statement.conversation
     _require(actor, "deliberation.moderate_conversation", conversation)
     new_status = Statement.Status.APPROVED if approve else Statement.Status.REJECTED
+    reason = "" if approve else (reason or "").strip()[:300]
     with transaction.atomic():
         before = statement.status
         Statement.objects.filter(pk=statement.pk).update(
-            status=new_status, moderated_by=actor, moderated_at=timezone.now()
+            status=new_status, moderated_by=actor, moderated_at=timezone.now(), reason=reason
         )
-        statement.refresh_from_db(fields=["status", "moderated_by", "moderated_at"])
+        statement.refresh_from_db(fields=["status", "moderated_by", "moderated_at", "reason"])
         audit_record(
             actor=actor,
             action="deliberation.statement_approve" if approve else "deliberation.statement_reject",
             obj=statement,
             organization=conversation.organization_id,
-            detail={"conversation": conversation.pk, "from": before, "to": new_status},
+            detail={"conversation": conversation.pk, "from": before, "to": new_status, "reason": reason},
         )
         if before != new_status:
             # A statement moderated in or out changes which votes count in the map.
@@ -251,6 +267,10 @@ def vote_cast(*, actor, statement: Statement, value: int, anonymous_token: str =
         raise ValidationError(_("表态只能是赞同、反对或跳过。"), code="value")
     if not statement.is_visible(conversation):
         raise ValidationError(_("这条观点尚未通过审核或已被移除，不能表态。"), code="hidden")
+    user_id = actor.pk if _actor_or_none(actor) is not None else None
+    flood = limits.hit("resident_vote", account=user_id, address=current_ip.get())
+    if flood:
+        raise ValidationError(limits.wait_text(flood), code="flood")
     with transaction.atomic():
         participant = participant_for(conversation=conversation, user=actor, anonymous_token=anonymous_token)
         vote, _created = Vote.objects.update_or_create(

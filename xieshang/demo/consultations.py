@@ -353,8 +353,9 @@ def _calls(rng, zz, committee, resident, residents, members) -> int:
     and one waiting for `committee` in the queue; the post-moderated one published at once, but for an entry holding
     a word of the organization's blocklist, which waits in the queue too."""
     from xieshang.consultations.models import Consultation, Topic
+    from xieshang.moderation.services import blocklist_save
 
-    services.blocklist_save(actor=committee, organization=zz, words=["代开发票", "赌博", "刷单"])
+    blocklist_save(actor=committee, organization=zz, words=["代开发票", "赌博", "刷单"])
     now = timezone.now()
     # The room topics just loaded count against the hourly limit of what a resident writes (core.limits): the calls
     # are answered by people who raised none.

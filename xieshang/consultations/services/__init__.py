@@ -14,7 +14,7 @@ from ..origins import register as register_origin
 from .calls import (
     DECISION_LABELS,
     ENTRY_MAX_CHARS,
-    blocklist_save,
+    call_map_attach,
     call_open,
     call_summary_attach,
     deadline_refusal,
@@ -64,6 +64,7 @@ from .portal_media import (
 from .rooms import (
     room_create,
     room_follow,
+    topic_moderate,
     topic_open_conversation,
     topic_prepare,
     topic_raise,
@@ -74,7 +75,7 @@ from .rooms import (
 __all__ = [
     "DECISION_LABELS",
     "ENTRY_MAX_CHARS",
-    "blocklist_save",
+    "call_map_attach",
     "call_open",
     "call_summary_attach",
     "deadline_refusal",
@@ -124,6 +125,7 @@ __all__ = [
     "topic_open_conversation",
     "topic_outcome_add",
     "topic_prepare",
+    "topic_moderate",
     "topic_raise",
     "topic_support",
     "topic_transition",

@@ -43,5 +43,30 @@ def summary_docx(call: Call, summary: dict[str, Any]) -> bytes:
         paragraph(doc, _("%(i)d. %(t)s（%(n)d 人支持）") % {"i": number, "t": entry.text, "n": entry.support_count})
     if not summary["top"]:
         paragraph(doc, _("暂无公开的留言。"))
+    if summary.get("map"):
+        _opinion_map(doc, summary["map"])
     paragraph(doc, _("汇总生成时间：%(t)s") % {"t": timezone.localtime().strftime("%Y-%m-%d %H:%M")}, indent=False)
     return docx_bytes(doc)
+
+
+def _opinion_map(doc: Any, digest: dict[str, Any]) -> None:
+    """The opinion map attached to the call: its groups (size, the statements that set each apart) and the
+    statements of consensus across groups."""
+    paragraph(doc, _("意见地图：%(t)s") % {"t": digest["title"]}, indent=False, font=SANS)
+    paragraph(
+        doc,
+        _("参与 %(p)d 人，表态 %(v)d 次，形成 %(g)d 个观点群组。")
+        % {"p": digest["participants"], "v": digest["votes"], "g": len(digest["groups"])},
+    )
+    for group in digest["groups"]:
+        paragraph(doc, _("群组 %(g)s（%(n)d 人）：") % {"g": group["label"], "n": group["size"]})
+        for item in group["statements"]:
+            agree = item["agree"] if item["agree"] is not None else 0
+            paragraph(doc, _("· %(t)s（组内 %(a)d%% 赞同）") % {"t": item["text"], "a": agree})
+    paragraph(doc, _("各群组的共识："), indent=False, font=SANS)
+    for item in digest["agree"]:
+        paragraph(doc, _("· 普遍赞同：%(t)s（%(s)d%%）") % {"t": item["text"], "s": item["share"] or 0})
+    for item in digest["disagree"]:
+        paragraph(doc, _("· 普遍反对：%(t)s（%(s)d%%）") % {"t": item["text"], "s": item["share"] or 0})
+    if not digest["agree"] and not digest["disagree"]:
+        paragraph(doc, _("暂未形成跨群组的共识。"))

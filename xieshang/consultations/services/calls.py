@@ -23,15 +23,16 @@ from xieshang.audit.context import current_ip
 from xieshang.audit.services import audit_record
 from xieshang.core import limits
 from xieshang.core.services import lock, require, text_error
+from xieshang.moderation import selectors as moderation
 from xieshang.notifications.services import notify
 
 from .. import following, selectors
-from ..models import BlockedWord, Call, Consultation, Entry, EntrySupport, Material
+from ..models import Call, Consultation, Entry, EntrySupport, Material
 from ._base import NOT_PERMITTED
 from .meeting import material_add
 
 if TYPE_CHECKING:
-    from xieshang.accounts.models import Organization, User
+    from xieshang.accounts.models import User
 
 ENTRY_MIN_CHARS = 5
 ENTRY_MAX_CHARS = 1000
@@ -115,9 +116,8 @@ def deadline_refusal(call: Call, now: datetime | None = None) -> str:
 
 
 def blocklist_matches(text: str, organization_id: int | None) -> list[str]:
-    """The blocklist words found in the text (case and spaces ignored)."""
-    folded = "".join((text or "").lower().split())
-    return [w for w in selectors.blocked_words(organization_id) if "".join(w.lower().split()) in folded]
+    """The blocklist words found in the text (moderation.selectors: one blocklist for everything residents write)."""
+    return moderation.blocklist_matches(text, organization_id)
 
 
 def entry_submit(*, actor: User, call: Call, text: str) -> Entry:
@@ -136,15 +136,15 @@ def entry_submit(*, actor: User, call: Call, text: str) -> Entry:
     flood = limits.hit("resident_post", account=actor.pk, address=current_ip.get())
     if flood:
         raise ValidationError({"text": limits.wait_text(flood)})
-    flagged = blocklist_matches(text, call.organization_id)
-    published = call.moderation == Call.Moderation.POST and not flagged
+    screening = moderation.screen(text, call.organization_id, mode=call.moderation)
+    flagged, published = screening.words, not screening.held
     with transaction.atomic():
         entry = Entry.objects.create(
             call=call,
             author=actor,
             text=text,
             status=Entry.Status.PUBLISHED if published else Entry.Status.PENDING,
-            flagged="、".join(flagged)[:200],
+            flagged=screening.flagged,
         )
         audit_record(
             actor=actor,
@@ -167,6 +167,9 @@ def entry_support(*, actor: User, entry: Entry) -> EntrySupport:
         raise ValidationError(_("本次征集已截止，不能再表示支持。"))
     if entry.supports.filter(user=actor).exists():
         raise ValidationError(_("您已经支持过这条留言，每人只能支持一次。"))
+    flood = limits.hit("resident_support", account=actor.pk, address=current_ip.get())
+    if flood:
+        raise ValidationError(limits.wait_text(flood))
     try:
         with transaction.atomic():
             support = EntrySupport.objects.create(entry=entry, user=actor)
@@ -240,6 +243,9 @@ def entry_appeal(*, actor: User, entry: Entry, text: str) -> Entry:
     problem = text_error(text, APPEAL_MAX_CHARS, _("申诉理由"))
     if problem:
         raise ValidationError({"appeal": problem})
+    flood = limits.hit("resident_post", account=actor.pk, address=current_ip.get())
+    if flood:
+        raise ValidationError({"appeal": limits.wait_text(flood)})
     with transaction.atomic():
         locked = lock(entry)
         if locked.appealed_at is not None:
@@ -257,39 +263,15 @@ def entry_appeal(*, actor: User, entry: Entry, text: str) -> Entry:
     return entry
 
 
-def blocklist_save(*, actor: User, organization: Organization, words: Any) -> list[str]:
-    """The organization's blocklist replaced by `words` (one per line or an iterable); the shared words an
-    administrator keeps in the admin (no organization) stay."""
-    require(actor, "consultations.edit_blocklist", organization, NOT_PERMITTED)
-    if isinstance(words, str):
-        words = words.splitlines()
-    cleaned = sorted({w.strip() for w in words if w and w.strip()})
-    too_long = [w for w in cleaned if len(w) > 40]
-    if too_long:
-        raise ValidationError({"words": _("每个词最多 40 字：%(w)s") % {"w": "、".join(too_long)}})
-    with transaction.atomic():
-        current = set(BlockedWord.objects.filter(organization=organization).values_list("word", flat=True))
-        BlockedWord.objects.filter(organization=organization).exclude(word__in=cleaned).delete()
-        BlockedWord.objects.bulk_create(
-            [BlockedWord(organization=organization, word=w) for w in cleaned if w not in current]
-        )
-        audit_record(
-            actor=actor,
-            action="consultations.blocklist_save",
-            organization=organization,
-            object_type="consultations.blockedword",
-            detail={"added": sorted(set(cleaned) - current), "removed": sorted(current - set(cleaned))},
-        )
-    return cleaned
-
-
 def call_summary_attach(*, actor: User, call: Call) -> Material:
     """A Word summary of what the call received (counts by status, the most supported entries, no names) added to
     the consultation's materials; the call keeps a link to the latest one."""
     from .call_summary import summary_docx
 
     require(actor, "consultations.moderate_call", call, NOT_PERMITTED)
-    content = summary_docx(call, selectors.call_summary(call))
+    summary = selectors.call_summary(call)
+    summary["map"] = selectors.call_map_digest(call)
+    content = summary_docx(call, summary)
     stamp = timezone.localtime().strftime("%Y%m%d%H%M")
     upload = SimpleUploadedFile(f"call-{call.pk}-summary-{stamp}.docx", content)
     with transaction.atomic():
@@ -303,3 +285,22 @@ def call_summary_attach(*, actor: User, call: Call) -> Material:
         call.summary = material
         audit_record(actor=actor, action="consultations.call_summary", obj=call)
     return material
+
+
+def call_map_attach(*, actor: User, call: Call, conversation: Any) -> Call:
+    """An opinion map (a deliberation conversation of the call's organization) attached to the call, or detached
+    (None): its groups and consensus go into the call's summary. One audit row."""
+    require(actor, "consultations.moderate_call", call, NOT_PERMITTED)
+    if conversation is not None and conversation.organization_id != call.organization_id:
+        raise ValidationError({"conversation": _("只能关联本组织的意见征集。")})
+    with transaction.atomic():
+        before = call.conversation_id
+        Call.objects.filter(pk=call.pk).update(conversation=conversation)
+        call.conversation = conversation
+        audit_record(
+            actor=actor,
+            action="consultations.call_map",
+            obj=call,
+            detail={"from": before, "to": getattr(conversation, "pk", None)},
+        )
+    return call

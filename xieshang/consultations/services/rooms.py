@@ -3,20 +3,23 @@ conversation opened on a topic."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xieshang.accounts.selectors import roles_by_organization
 from xieshang.audit.context import current_ip
 from xieshang.audit.services import audit_record
 from xieshang.core import limits
-from xieshang.core.services import require
+from xieshang.core.services import lock, require
+from xieshang.moderation import selectors as moderation
 from xieshang.notifications import services as notifications
+from xieshang.notifications.replies import Reply
 from xieshang.notifications.services import notify
 from xieshang.workflow import services as workflow
 from xieshang.workflow.models import WorkflowEvent
@@ -30,6 +33,10 @@ from ._base import NOT_PERMITTED
 
 if TYPE_CHECKING:
     from xieshang.accounts.models import User
+
+
+# The room topics' kind in the one moderation queue (consultations.moderation registers it).
+TOPIC_KIND = "consultations.topic"
 
 
 def room_create(*, actor: User, community: Any, convener: Any, name: str = "", address: str = "") -> Room:
@@ -73,41 +80,110 @@ def topic_raise(*, actor: User, room: Room, title: str, body: str = "") -> Topic
     refusal = limits.hit("resident_post", account=actor.pk, address=current_ip.get(), target=f"room{room.pk}")
     if refusal:
         raise ValidationError(limits.wait_text(refusal))
+    screening = moderation.screen(f"{title}\n{body or ''}", room.organization_id, key=TOPIC_KIND)
     topic = Topic(
-        organization_id=room.organization_id, room=room, title=title, body=(body or "").strip(), raised_by=actor
+        organization_id=room.organization_id,
+        room=room,
+        title=title,
+        body=(body or "").strip(),
+        raised_by=actor,
+        status=Topic.Moderation.PENDING if screening.held else Topic.Moderation.PUBLISHED,
+        flagged=screening.flagged,
     )
     with transaction.atomic():
         workflow.start(actor=actor, obj=topic, workflow_key=TOPIC_WORKFLOW["key"], organization=room.organization_id)
-        search_wiring.index_topic(topic.pk)
-        audit_record(actor=actor, action="consultations.topic_raise", obj=topic)
-        # The convener is told at once; each follower too, up to his daily cap of such texts ("follower_sms" in
-        # core.limits): past it the topic reaches him in his digest instead (issue #17: 437 SMS from ~35 topics).
-        told = [room.convener]
-        for follower in room_followers(room):
-            if follower.pk == actor.pk:
-                continue
-            if limits.hit("follower_sms", recipient=follower.pk):
-                following.topic_raised_for(room, topic, actor, only_for=follower)
-            else:
-                told.append(follower)
-        notify(
-            recipients=told,
-            kind="consultations.topic_new",
-            title=lambda: _("%(room)s有新议题：%(title)s") % {"room": room.name, "title": title},
-            url=topic.get_absolute_url(),
-            organization=room.organization_id,
+        audit_record(
+            actor=actor,
+            action="consultations.topic_raise",
+            obj=topic,
+            detail={"status": topic.status, "flagged": screening.words},
         )
+        if not screening.held:
+            _announce_topic(topic, actor)
+    return topic
+
+
+def _announce_topic(topic: Topic, author: User) -> None:
+    """A published topic: searchable, the convener told at once, each follower too up to his daily cap of such
+    texts ("follower_sms" in core.limits: past it the topic reaches him in his digest instead; issue #17: 437 SMS
+    from ~35 topics). The SMS asks for a reply: "回复NNN1支持" supports the topic (topic_sms_reply)."""
+    room = topic.room
+    search_wiring.index_topic(topic.pk)
+    told = [room.convener]
+    for follower in room_followers(room):
+        if follower.pk == author.pk:
+            continue
+        if limits.hit("follower_sms", recipient=follower.pk):
+            following.topic_raised_for(room, topic, author, only_for=follower)
+        else:
+            told.append(follower)
+    title = topic.title
+    notify(
+        recipients=told,
+        kind="consultations.topic_new",
+        title=lambda: _("%(room)s有新议题：%(title)s") % {"room": room.name, "title": title},
+        url=topic.get_absolute_url(),
+        organization=room.organization_id,
+        reply=Reply(TOPIC_REPLY_ACTION, topic.pk, expires_at=timezone.now() + TOPIC_REPLY_DAYS),
+    )
+
+
+def topic_moderate(*, actor: User, topic: Topic, decision: str, reason: str = "") -> Topic:
+    """Committee staff publish a topic awaiting moderation (it is then announced as if just raised) or reject it with
+    a reason its author reads. A stale decision is refused; one audit row."""
+    require(actor, "consultations.manage_topic", topic, NOT_PERMITTED)
+    reason = (reason or "").strip()
+    if decision not in ("approve", "reject"):
+        raise ValidationError({"decision": _("请选择处理方式。")})
+    if decision == "reject" and not reason:
+        raise ValidationError({"reason": _("不予通过时须给出理由，作者会看到这一理由。")})
+    with transaction.atomic():
+        locked = lock(topic)
+        if locked.status != Topic.Moderation.PENDING:
+            raise ValidationError(_("这条内容已由他人处理，请刷新后再看。"))
+        locked.status = Topic.Moderation.PUBLISHED if decision == "approve" else Topic.Moderation.REJECTED
+        locked.reason = reason if decision == "reject" else ""
+        locked.moderated_by = actor
+        locked.moderated_at = timezone.now()
+        locked.save(update_fields=["status", "reason", "moderated_by", "moderated_at"])
+        audit_record(
+            actor=actor,
+            action=f"consultations.topic_{decision}",
+            obj=locked,
+            detail={"from": Topic.Moderation.PENDING, "to": locked.status, "reason": reason},
+        )
+        if decision == "approve":
+            _announce_topic(locked, locked.raised_by)
+        values = {"t": locked.title, "r": reason}
+        notify(
+            recipients=[locked.raised_by],
+            kind="consultations.topic_decided",
+            title=(
+                (lambda: _("您提出的议题“%(t)s”已公开。") % values)
+                if decision == "approve"
+                else (lambda: _("您提出的议题“%(t)s”未通过审核：%(r)s") % values)
+            ),
+            url=locked.get_absolute_url(),
+            organization=locked.organization_id,
+        )
+    for field in ("status", "reason", "moderated_by_id", "moderated_at"):
+        setattr(topic, field, getattr(locked, field))
     return topic
 
 
 def topic_support(*, actor: User, topic: Topic) -> Support:
     require(actor, "consultations.raise_topic", topic.room, NOT_PERMITTED)
+    if topic.status != Topic.Moderation.PUBLISHED:
+        raise ValidationError(_("该议题尚未公开，不能表示支持。"))
     if not state_has(topic, COLLECTING):
         raise ValidationError(_("该议题已不在征集阶段，不能再表示支持。"))
     if topic.raised_by_id == actor.pk:
         raise ValidationError(_("这是您提出的议题，不能再为它表示支持。"))
     if topic.supports.filter(user=actor).exists():
         raise ValidationError(_("您已经支持过这个议题，每人只能支持一次。"))
+    flood = limits.hit("resident_support", account=actor.pk, address=current_ip.get())
+    if flood:
+        raise ValidationError(limits.wait_text(flood))
     try:
         with transaction.atomic():
             support = Support.objects.create(topic=topic, user=actor)
@@ -117,6 +193,27 @@ def topic_support(*, actor: User, topic: Topic) -> Support:
         raise ValidationError(_("您已经支持过这个议题，每人只能支持一次。")) from None
     topic.support_count += 1
     return support
+
+
+TOPIC_REPLY_ACTION = "consultations.topic"
+TOPIC_REPLY_DAYS = timedelta(days=14)
+
+
+def topic_sms_reply(user: User, topic_id: int, option: str) -> str:
+    """A resident's SMS answer to a room's new topic (notifications.replies): 1 supports it, through the same
+    service as the page (its permission, its once-only rule, its audit row)."""
+    topic = Topic.objects.select_related("room", "state").filter(pk=topic_id).first()
+    if topic is None:
+        raise ValidationError(_("该议题已不存在。"))
+    try:
+        topic_support(actor=user, topic=topic)
+    except PermissionDenied as exc:
+        raise ValidationError(str(exc) or _("您不能支持这个议题。")) from exc
+    return _("已支持议题“%(t)s”，目前共 %(n)d 人支持。") % {"t": topic.title, "n": topic.support_count}
+
+
+def topic_sms_reply_options() -> dict[str, Any]:
+    return {"1": lambda: _("支持")}
 
 
 def topic_prepare(

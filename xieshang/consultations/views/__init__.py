@@ -3,7 +3,7 @@ through services; a refusal is shown beside its field with what was typed kept. 
 the portal media pages in media.py."""
 
 from .calls import (
-    blocklist_view,
+    call_map_view,
     call_page,
     call_summary_view,
     entry_appeal_view,
@@ -43,9 +43,9 @@ from .rooms import (
 )
 
 __all__ = [
-    "blocklist_view",
     "call_create_view",
     "call_page",
+    "call_map_view",
     "call_summary_view",
     "entry_appeal_view",
     "entry_submit_view",

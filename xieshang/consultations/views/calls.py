@@ -7,7 +7,7 @@ import rules
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -16,12 +16,13 @@ from xieshang.core.idempotency import once_per_submission
 from xieshang.core.views import act, submit
 
 from .. import selectors, services
-from ..forms import AppealForm, BlocklistForm, EntryForm, ModerateForm
+from ..forms import AppealForm, CallMapForm, EntryForm, ModerateForm
 from ..models import Entry
-from ._base import PER_PAGE, _need, _org
+from ..moderation import ENTRY_KIND
+from ._base import PER_PAGE, _need
 
 
-def _call_context(request, call, entry_form=None, appeal_forms=None, hide_forms=None):
+def _call_context(request, call, entry_form=None, appeal_forms=None, hide_forms=None, map_form=None):
     user = request.user
     staff = rules.has_perm("consultations.moderate_call", user, call)
     mine = list(selectors.entries_by(user, call))
@@ -51,6 +52,8 @@ def _call_context(request, call, entry_form=None, appeal_forms=None, hide_forms=
         "entry_form": entry_form or EntryForm(),
         "staff": staff,
         "summary": selectors.call_summary(call, top=5) if staff else None,
+        "map": selectors.call_map_digest(call) if staff else None,
+        "map_form": (map_form or CallMapForm(call=call)) if staff else None,
     }
 
 
@@ -137,66 +140,41 @@ def call_summary_view(request, pk: int):
     )
 
 
+@login_required
+@require_POST
+def call_map_view(request, pk: int):
+    """Staff attach an opinion map to the call (or detach it, choosing none)."""
+    call = selectors.get_call_for_user(request.user, pk)
+    _need(request, "consultations.moderate_call", call)
+    return submit(
+        request,
+        CallMapForm(request.POST, call=call),
+        lambda data: services.call_map_attach(actor=request.user, call=call, conversation=data["conversation"]),
+        success=lambda c: _("已关联意见地图。") if c.conversation_id else _("已取消关联意见地图。"),
+        to=call.get_absolute_url(),
+        page=lambda form: _call_page_again(request, call, map_form=form),
+    )
+
+
 # ---------------------------------------------------------------------------------------------------- moderation
-def _queue_context(request, organization, forms=None, blocklist_form=None):
-    forms = forms or {}
-    page = Paginator(selectors.moderation_queue(request.user, organization), PER_PAGE).get_page(request.GET.get("page"))
-    for entry in page:
-        entry.form = forms.get(entry.pk) or ModerateForm(prefix=f"e{entry.pk}")
-    return {
-        "page": page,
-        "blocklist_form": blocklist_form
-        or BlocklistForm(initial={"words": "\n".join(selectors.own_blocked_words(organization))}),
-    }
-
-
 @login_required
 def queue_view(request):
-    organization = _org(request)
-    _need(request, "consultations.edit_blocklist", organization)
-    return render(request, "consultations/call_queue.html", _queue_context(request, organization))
+    """The calls' queue is the one moderation queue (moderation app), showing call entries."""
+    return redirect(f"{reverse('moderation:queue')}?kind={ENTRY_KIND}")
 
 
 @login_required
 @require_POST
 def moderate_view(request, pk: int):
-    """A decision from the queue, or hiding a published entry from the call's page (back=call)."""
+    """Hiding a published entry from the call's page (the queue's decisions go through the moderation app)."""
     entry = _entry(request, pk)
     _need(request, "consultations.moderate_call", entry)
-    from_call = request.POST.get("back") == "call"
-
-    def again(form):
-        if from_call:
-            return _call_page_again(request, entry.call, hide_forms={entry.pk: form})
-        context = _queue_context(request, _org(request), forms={entry.pk: form})
-        return render(request, "consultations/call_queue.html", context, status=400)
-
     form = ModerateForm(request.POST, prefix=f"e{entry.pk}")
     return submit(
         request,
         form,
         lambda data: services.entry_moderate(actor=request.user, entry=entry, **data),
         success=lambda e: _("已处理：%(d)s。") % {"d": services.DECISION_LABELS[form.cleaned_data["decision"]]},
-        to=f"{entry.call.get_absolute_url()}#entry-{entry.pk}" if from_call else reverse("consultations:call_queue"),
-        page=again,
-    )
-
-
-@login_required
-@require_POST
-def blocklist_view(request):
-    organization = _org(request)
-    _need(request, "consultations.edit_blocklist", organization)
-    return submit(
-        request,
-        BlocklistForm(request.POST),
-        lambda data: services.blocklist_save(actor=request.user, organization=organization, words=data["words"]),
-        success=lambda words: _("敏感词已保存，共 %(n)d 个。") % {"n": len(words)},
-        to=reverse("consultations:call_queue"),
-        page=lambda form: render(
-            request,
-            "consultations/call_queue.html",
-            _queue_context(request, organization, blocklist_form=form),
-            status=400,
-        ),
+        to=f"{entry.call.get_absolute_url()}#entry-{entry.pk}",
+        page=lambda form: _call_page_again(request, entry.call, hide_forms={entry.pk: form}),
     )

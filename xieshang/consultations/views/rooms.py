@@ -6,6 +6,7 @@ import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -61,7 +62,7 @@ def _room(request, pk):
 def _room_context(request, room, topic_form=None):
     return {
         "room": room,
-        "topics": selectors.topics_for_room(room),
+        "topics": selectors.topics_for_room(room, request.user),
         "topic_form": topic_form or TopicForm(),
         "can_raise": rules.has_perm("consultations.raise_topic", request.user, room),
         "can_add_media": rules.has_perm("consultations.add_media", request.user, room),
@@ -110,6 +111,10 @@ def _topic(request, pk):
         Topic.objects.select_related("state", "room__convener", "raised_by", "conversation"), pk=pk
     )
     _need(request, "consultations.view_room", topic.room)
+    if topic.status != Topic.Moderation.PUBLISHED and not (
+        topic.raised_by_id == request.user.pk or rules.has_perm("consultations.manage_topic", request.user, topic)
+    ):
+        raise Http404
     return topic
 
 
