@@ -19,7 +19,6 @@ from xieshang.audit.context import current_ip
 from xieshang.audit.models import AuditEntry
 from xieshang.consultations import live_stream
 from xieshang.consultations.models import (
-    BlockedWord,
     Invitation,
     LiveQuestion,
     LiveStage,
@@ -28,6 +27,7 @@ from xieshang.consultations.models import (
     SpeakRequest,
 )
 from xieshang.consultations.services import live
+from xieshang.moderation.models import BlockedWord
 
 VIDEO = "https://live.example.gov.cn/room/12"
 
@@ -368,3 +368,27 @@ def test_replay_page_after_closing(client, on_air, staff, consultation, resident
     live.stage_close(actor=staff, consultation=consultation)
     body = client.get(url).content.decode()
     assert "公交线路什么时候调整？" in body and "是否赞成？" in body
+
+
+def test_live_questions_wait_in_the_one_moderation_queue_and_a_decision_there_reaches_the_streams(
+    on_air, staff, consultation, resident, organization
+):
+    """The office's moderation queue (decision 0040) holds the live questions beside call entries and topics; a
+    decision taken there goes through the live service: the question joins the host's queue and the stream's
+    version moves, as when the host decides on his console."""
+    from xieshang.moderation import selectors as queue
+    from xieshang.moderation import services as moderation
+
+    question = live.question_submit(actor=resident, consultation=consultation, text="加装电梯的费用怎么分摊？")
+    waiting = {(item.kind.key, item.obj.pk) for item in queue.queue(staff, organization)}
+    assert ("consultations.question", question.pk) in waiting
+    assert queue.queue(resident, organization) == []
+    before = version(consultation)
+    moderation.decide(actor=staff, key="consultations.question", pk=question.pk, decision="approve")
+    question.refresh_from_db()
+    assert question.status == LiveQuestion.Status.APPROVED and question.moderated_by == staff
+    assert version(consultation) > before
+    assert ("consultations.question", question.pk) not in {
+        (item.kind.key, item.obj.pk) for item in queue.queue(staff, organization)
+    }
+    assert AuditEntry.objects.filter(action__contains="question", object_id=str(question.pk)).count() == 2

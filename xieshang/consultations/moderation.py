@@ -1,17 +1,21 @@
 """What the consultations domain registers with the one moderation queue (moderation.registry, decision 0040): the
 entries of public calls (each call has its own pre/post mode) and the topics residents raise in community rooms
-(pre/post per organization, the office's choice on the queue page; post by default, as before)."""
+(pre/post per organization, the office's choice on the queue page; post by default, as before), and the questions
+residents ask during a public live consultation (always held: the host's console decides them too, through the same
+service, so the live page's streams follow a decision taken in either place)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
 from .services.rooms import TOPIC_KIND
 
 ENTRY_KIND = "consultations.entry"
-__all__ = ["ENTRY_KIND", "TOPIC_KIND", "register"]
+QUESTION_KIND = "consultations.question"
+__all__ = ["ENTRY_KIND", "QUESTION_KIND", "TOPIC_KIND", "register"]
 
 
 def _is_staff(user: Any, organization: Any) -> bool:
@@ -48,6 +52,24 @@ def _decide_topic(*, actor: Any, obj: Any, decision: str, reason: str = "") -> A
     return topic_moderate(actor=actor, topic=obj, decision=decision, reason=reason)
 
 
+def _questions(user: Any, organization: Any) -> Any:
+    from .models import LiveQuestion
+
+    if not _is_staff(user, organization):
+        return LiveQuestion.objects.none()
+    return (
+        LiveQuestion.objects.filter(consultation__organization=organization, status=LiveQuestion.Status.PENDING)
+        .select_related("author", "consultation")
+        .order_by("created_at", "id")
+    )
+
+
+def _decide_question(*, actor: Any, obj: Any, decision: str, reason: str = "") -> Any:
+    from .services.live import question_moderate
+
+    return question_moderate(actor=actor, question=obj, decision=decision, reason=reason)
+
+
 def register() -> None:
     from xieshang.moderation.registry import Kind, register
 
@@ -76,5 +98,17 @@ def register() -> None:
             created=lambda t: t.raised_at,
             own_mode=False,
             default_mode="post",
+        )
+    )
+    register(
+        Kind(
+            key=QUESTION_KIND,
+            label=gettext_lazy("直播提问"),
+            model="consultations.livequestion",
+            pending=_questions,
+            decide=_decide_question,
+            where=lambda q: (q.consultation.title, reverse("consultations:live_host", args=[q.consultation_id])),
+            may_moderate=_is_staff,
+            own_mode=True,  # every question waits for a moderator: the live page shows none unapproved
         )
     )
