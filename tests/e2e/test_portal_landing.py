@@ -68,6 +68,15 @@ def test_a_visitor_finds_what_is_consulted_now_and_the_rooms_near_him(phone_page
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     assert axe(page) == []
 
+    # The portal's search: what is public, found by its words.
+    page.get_by_label(t("检索公开内容")).fill("城市更新")
+    page.get_by_test_id("landing-search").get_by_role("button", name=t("查找")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(t("检索公开内容"))
+    expect(page.locator("#search-results")).to_contain_text("推进城市更新协商")
+    expect(page.locator("#search-results")).not_to_contain_text("金水区背街小巷整治协商")
+    assert axe(page) == []
+    page.go_back()
+
     # The rooms of my district: the choice submits itself and the page says whose rooms these are.
     page.get_by_label(t("我所在的区县")).select_option("金水区")
     rooms = page.get_by_test_id("landing-rooms")

@@ -55,7 +55,7 @@ def test_search_page_query_count_is_constant(reader_client, make_note, django_as
     url = reverse("search:search")
     reader_client.get(url, {"q": "道路"})  # warm the process-wide segmenter
     # session, user, security policy, role grants, dictionary version, the full-text page with its rows, menu...
-    with django_assert_num_queries(7) as ctx:  # overhead of issue 18: user, grants; session, policy, menu cached
+    with django_assert_num_queries(6) as ctx:  # overhead (issues 13, 18): the user; grants, policy, menu cached
         reader_client.get(url, {"q": "道路"})
     for i in range(30):
         make_note(f"道路维护{i}", "道路积水")
@@ -68,6 +68,27 @@ def test_search_page_query_count_is_constant(reader_client, make_note, django_as
 def test_anonymous_is_sent_to_login(client, doc_type):
     response = client.get(reverse("search:search"), {"q": "停车"})
     assert response.status_code == 302
+
+
+def test_the_portal_search_finds_only_what_the_portal_publishes(client, make_note):
+    """The public search (the landing page's box): anyone, signed in or not, finds the public documents and nothing
+    an organization keeps for itself or for named readers."""
+    public = make_note("公开答复：小区停车难的建议", "停车位", vis="public")
+    make_note("本组织内部：停车场规划", "停车", vis="org")
+    make_note("指定人员：停车费调整", "停车", vis="user")
+    html = client.get(reverse("search:public"), {"q": "停车"}).content.decode()
+    assert f"/notes/{public.pk}/" in html and "找到 1 条结果" in html
+    assert "内部" not in html and "停车费调整" not in html
+
+
+def test_the_portal_search_is_bounded_per_client_address(client, make_note, settings):
+    make_note("公开答复：小区停车难的建议", "停车位", vis="public")
+    settings.XIESHANG_ABUSE_LIMITS = {"public_search": {"address": [(2, 60)]}}
+    for _ in range(2):
+        assert client.get(reverse("search:public"), {"q": "停车"}).status_code == 200
+    refused = client.get(reverse("search:public"), {"q": "停车"})
+    assert refused.status_code == 429
+    assert "操作过于频繁" in refused.content.decode() and 'value="停车"' in refused.content.decode()
 
 
 def test_dictionary_page_permissions(client, org_a, author, no_second_factor):

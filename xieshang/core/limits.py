@@ -60,6 +60,8 @@ LIMITS: dict[str, dict[str, list[tuple[int, int]]]] = {
     # Replies received by SMS (notifications.replies): a number that floods the inbound address is recorded, not
     # handled or answered.
     "sms_inbound": {"phone": [(20, HOUR), (60, DAY)]},
+    # The portal's search for anyone (search.views.public_search_view): one client cannot make it a load test.
+    "public_search": {"address": [(60, 60), (1000, DAY)]},
     # Requests made with one personal access token (xieshang.api.tokens): an integration's loop cannot swamp the API.
     "api_token": {"token": [(120, 60), (20000, DAY)]},
 }

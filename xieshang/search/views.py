@@ -1,11 +1,16 @@
 import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+
+from xieshang.audit.context import current_ip
+from xieshang.core import limits
 
 from .dictionary import add_word, remove_word
 from .forms import DictionaryWordForm, SearchForm
@@ -26,6 +31,13 @@ class _ResultsPage:
         self.next_page_number = results.page + 1
 
 
+def _page_of(request) -> int:
+    try:
+        return int(request.GET.get("page", 1))
+    except ValueError:
+        return 1
+
+
 @login_required
 def search_view(request):
     if not rules.has_perm("search.search", request.user):
@@ -35,12 +47,36 @@ def search_view(request):
     results = None
     if form.is_bound and "q" in request.GET:
         q = form.cleaned_data.get("q", "") if form.is_valid() else request.GET.get("q", "")
-        try:
-            page = int(request.GET.get("page", 1))
-        except ValueError:
-            page = 1
-        results = search(request.user, q, form.filters(), page)
-    context = {"form": form, "results": results, "page": _ResultsPage(results) if results else None}
+        results = search(request.user, q, form.filters(), _page_of(request))
+    return _render(request, form, results, reverse("search:search"))
+
+
+def public_search_view(request):
+    """The portal's search, for anyone signed in or not: only what the portal publishes (public consultations and
+    their reported minutes, proposals and replies the office published), whoever asks. Bounded per client address."""
+    form = SearchForm(request.GET or None, organization=None)
+    results, refusal = None, ""
+    if form.is_bound and "q" in request.GET:
+        q = form.cleaned_data.get("q", "") if form.is_valid() else request.GET.get("q", "")
+        flood = limits.hit("public_search", address=current_ip.get())
+        if flood:
+            refusal = limits.wait_text(flood)
+        else:
+            results = search(AnonymousUser(), q, form.filters(), _page_of(request))
+    response = _render(request, form, results, reverse("search:public"), public=True, refusal=refusal)
+    if refusal:
+        response.status_code = 429
+    return response
+
+
+def _render(request, form, results, action: str, **extra):
+    context = {
+        "form": form,
+        "results": results,
+        "page": _ResultsPage(results) if results else None,
+        "action": action,
+        **extra,
+    }
     template = "search/_results.html" if request.headers.get("HX-Request") and results else "search/search.html"
     return render(request, template, context)
 
