@@ -65,6 +65,7 @@ def test_one_queue_holds_every_kind_and_only_staff_see_it(
         "consultations.entry": 1,
         "consultations.topic": 1,
         "deliberation.statement": 1,
+        "consultations.question": 0,  # the live questions: none asked
     }
     assert selectors.queue(resident, organization) == [] and selectors.counts(resident, organization) == []
     assert not registry.may_moderate_any(resident, organization) and registry.may_moderate_any(staff, organization)

@@ -50,11 +50,15 @@ GRANTS_SECONDS = 3600
 ORGANIZATIONS_GENERATION = "organizations"
 
 
-def _load_grants(user) -> None:
+def _load_grants(user, fresh: bool = False) -> None:
     """The user's role grants with their organizations: every signed-in request needs both (the permissions and the
-    organization switch), so they are read together, kept on the user object for the request and in the cache."""
+    organization switch), so they are read together, kept on the user object for the request and in the cache
+    (`fresh`: read from the table whatever the cache holds)."""
     key = f"grants:{user.pk}"
-    found, stamp = generations.read_stamped(key, generations.for_user(user.pk), ORGANIZATIONS_GENERATION)
+    if fresh:
+        found, stamp = None, ""
+    else:
+        found, stamp = generations.read_stamped(key, generations.for_user(user.pk), ORGANIZATIONS_GENERATION)
     if found is None:
         roles: defaultdict[int, set[str]] = defaultdict(set)
         organizations: dict[int, Organization] = {}
@@ -62,7 +66,8 @@ def _load_grants(user) -> None:
             roles[grant.organization_id].add(grant.role)
             organizations[grant.organization_id] = grant.organization
         found = (dict(roles), sorted(organizations.values(), key=lambda o: (o.level, o.code)))
-        generations.keep_stamped(key, found, stamp, GRANTS_SECONDS)
+        if stamp:
+            generations.keep_stamped(key, found, stamp, GRANTS_SECONDS)
     by_organization, ordered = found  # type: ignore[misc]
     setattr(user, _CACHE_ATTR, by_organization)
     setattr(user, _ORGS_ATTR, ordered)
@@ -76,6 +81,12 @@ def user_organizations(user) -> list[Organization]:
     if getattr(user, _ORGS_ATTR, None) is None:
         _load_grants(user)
     return list(getattr(user, _ORGS_ATTR))
+
+
+def reload_grants(user) -> None:
+    """Read the user's grants from the table for this request, not from the cache: where a change made past the
+    models' signals (a bulk update) must count at once — every use of an API token (api.tokens.authenticate)."""
+    _load_grants(user, fresh=True)
 
 
 def forget_roles(user) -> None:

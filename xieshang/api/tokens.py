@@ -21,7 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from xieshang.accounts.selectors import may_hold_api_tokens, user_organizations
+from xieshang.accounts.selectors import may_hold_api_tokens, reload_grants, user_organizations
 from xieshang.audit.context import current_ip, refusal_recorded
 from xieshang.audit.middleware import refusal_quota
 from xieshang.audit.models import AuditEntry
@@ -168,6 +168,7 @@ def authenticate(secret: str, *, path: str, method: str, ip: str | None = None) 
     if token.expires_at <= now:
         raise _refuse(401, "token_expired", _("访问令牌已过期，请创建新的令牌。"), token=token)
     user = token.user
+    reload_grants(user)  # machine access is checked against the grants table itself, never a kept copy
     if not user.is_active or not may_hold_api_tokens(user):
         raise _refuse(401, "account_inactive", _("令牌所属账户已停用或不再允许使用接口令牌。"), token=token)
     if token.organization_id not in {o.pk for o in user_organizations(user)}:
