@@ -95,6 +95,9 @@ def test_a_database_error_answers_503_with_retry_after(rf):
 
 
 @override_settings(XIESHANG_TASK_LEASE_SECONDS=30, XIESHANG_TASK_ORPHAN_SECONDS=3600)
+@pytest.mark.django_db(
+    transaction=True, serialized_rollback=True
+)  # the worker closes its connection on the way out, as a real one does
 def test_a_worker_stopped_between_claiming_and_running_a_task_hands_it_back(monkeypatch):
     """SIGTERM after the claim was committed and before the task started: django-tasks-db's worker exits at once
     (it is not "running a task" yet). The task must not stay RUNNING under a forgotten heartbeat (the reaper would
