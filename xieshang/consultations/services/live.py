@@ -168,7 +168,7 @@ def stage_close(*, actor: User, consultation: Consultation) -> LiveStage:
     return stage
 
 
-def live_refusal(stage: LiveStage | None, posted: bool = False) -> str:
+def stage_refusal(stage: LiveStage | None, posted: bool = False) -> str:
     """ "" while the public meeting takes questions, requests to speak and votes; else why not (`posted`: to a
     question that was sent, which the page keeps)."""
     if stage is None or not stage.is_public:
@@ -187,7 +187,7 @@ def question_submit(*, actor: User, consultation: Consultation, text: str) -> Li
     """A resident's question: it waits for staff (every question is moderated before it is shown)."""
     require(actor, "consultations.ask_live", consultation, _("请先以居民或委员账号登录，再提问。"))
     stage = LiveStage.objects.filter(consultation=consultation).first()
-    refusal = live_refusal(stage, posted=True)
+    refusal = stage_refusal(stage, posted=True)
     if refusal:
         raise ValidationError({"text": refusal})
     text = (text or "").strip()

@@ -113,7 +113,7 @@ def _viewer_context(request, consultation, stage, question_form=None):
             "can_ask": rules.has_perm("consultations.ask_live", user, consultation),
             "can_speak": rules.has_perm("consultations.speak_live", user, consultation),
             "can_host": rules.has_perm("consultations.host_live", user, consultation),
-            "refusal": live.live_refusal(stage),
+            "refusal": live.stage_refusal(stage),
             "question_form": question_form or QuestionForm(),
             "mine": mine,
             "my_request": my_request,
