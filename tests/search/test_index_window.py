@@ -42,8 +42,8 @@ def spread(request, doc_type, org_a, author):
 @pytest.mark.parametrize("window", [1, 3, 4, 5, 6, 7, 8, 10, 11, 500])
 def test_window_is_the_newest_visible_matches(spread, window):
     reader, IDS = spread  # noqa: N806
-    where, params = _where(reader, None)
-    page = get_backend().search(["停车"], where, params, offset=0, limit=50, window=window)
+    where, params, gate = _where(reader, None)
+    page = get_backend().search(["停车"], where, params, offset=0, limit=50, window=window, gate=gate)
     newest = sorted(IDS, reverse=True)[:window]
     assert sorted((pk for pk, _ in page.hits), reverse=True) == newest
     assert page.total == len(newest) and page.capped == (len(IDS) >= window)
@@ -52,12 +52,12 @@ def test_window_is_the_newest_visible_matches(spread, window):
 
 def test_pages_and_past_the_end(spread):
     reader, IDS = spread  # noqa: N806
-    where, params = _where(reader, None)
+    where, params, gate = _where(reader, None)
     backend = get_backend()
-    first = backend.search(["停车"], where, params, offset=0, limit=4, window=500)
-    second = backend.search(["停车"], where, params, offset=4, limit=4, window=500)
+    first = backend.search(["停车"], where, params, offset=0, limit=4, window=500, gate=gate)
+    second = backend.search(["停车"], where, params, offset=4, limit=4, window=500, gate=gate)
     assert len(first.hits) == 4 and len(second.hits) == 4
     assert not {pk for pk, _ in first.hits} & {pk for pk, _ in second.hits}
-    beyond = backend.search(["停车"], where, params, offset=40, limit=4, window=500)
+    beyond = backend.search(["停车"], where, params, offset=40, limit=4, window=500, gate=gate)
     assert beyond.hits == [] and beyond.total == len(IDS)
-    assert backend.count(["停车"], where, params) == len(IDS)
+    assert backend.count(["停车"], where, params, gate=gate) == len(IDS)

@@ -4,6 +4,7 @@ rows a user may see (visibility_condition: the search page and the similar-docum
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Count, Q, QuerySet
@@ -97,22 +98,43 @@ def top_terms(
     return out
 
 
+@dataclass(frozen=True)
+class Visibility:
+    """Which index rows a reader may see, twice: ``sql`` (alias ``d``) with its ``params`` is exact; ``gate`` is a
+    tsquery over the permission lexemes the PostgreSQL match table carries (migration 0004: "#vpub", "#vo<org>",
+    "#u<user>", "#r<org>.<role>", "#n<unit>"), true for every row ``sql`` admits and maybe a few more, so that GIN
+    drops what the reader cannot see before any row is read. The back-end applies both."""
+
+    sql: str
+    params: list
+    gate: str
+
+
 def visibility_condition(user) -> tuple[str, list]:
     """SQL (alias ``d``) true for the index rows ``user`` may see: public rows; rows open to the organization, of an
     organization the user belongs to; restricted rows that name the user, one of the user's roles in the row's
     organization, one of the user's (organization, role) pairs or any role in an organization listed with "*", or a
     unit the user serves as officer."""
-    roles = roles_by_organization(user)
+    seen = visibility(user)
+    return seen.sql, seen.params
+
+
+def visibility(user) -> Visibility:
+    """visibility_condition's SQL with the same reader's permission lexemes (Visibility)."""
     parts, params = ["d.visibility = %s"], [SearchDocument.Visibility.PUBLIC]
+    gate = ["'#vpub'"]
     if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return f"({parts[0]})", params
+        return Visibility(f"({parts[0]})", params, gate[0])
+    roles = roles_by_organization(user)
     org_ids = sorted(roles)
     if org_ids:
         marks = ", ".join(["%s"] * len(org_ids))
         parts.append(f"(d.visibility = %s AND d.organization_id IN ({marks}))")
         params += [SearchDocument.Visibility.ORGANIZATION, *org_ids]
+        gate += [f"'#vo{int(o)}'" for o in org_ids]
     restricted = ["d.viewer_user_ids LIKE %s"]
     rparams: list = [f"% {int(user.pk)} %"]
+    gate.append(f"'#u{int(user.pk)}'")
     tokens: list[str] = []
     for org_id in org_ids:
         held = sorted(roles[org_id])
@@ -120,6 +142,8 @@ def visibility_condition(user) -> tuple[str, list]:
         restricted.append(f"(d.organization_id = %s AND ({likes}))")
         rparams += [org_id, *(f"% {r} %" for r in held)]
         tokens += [f"{org_id}:{registry.ANY_ROLE}", *(f"{org_id}:{r}" for r in held)]
+        # A row's plain role r reads as "r in the row's organization" (trigger), so one lexeme serves both forms.
+        gate += [f"'#r{int(org_id)}.{_lexeme_safe(r)}'" for r in [registry.ANY_ROLE, *held]]
     restricted += ["d.viewer_roles LIKE %s"] * len(tokens)
     rparams += [f"% {t} %" for t in tokens]
     if any(Role.UNIT_OFFICER in held for held in roles.values()):
@@ -129,7 +153,13 @@ def visibility_condition(user) -> tuple[str, list]:
         for unit_id in sorted(set(units)):
             restricted.append("d.viewer_unit_ids LIKE %s")
             rparams.append(f"% {int(unit_id)} %")
+            gate.append(f"'#n{int(unit_id)}'")
     named = " OR ".join(restricted)
     parts.append(f"(d.visibility = %s AND ({named}))")
     params += [SearchDocument.Visibility.RESTRICTED, *rparams]
-    return "(" + " OR ".join(parts) + ")", params
+    return Visibility("(" + " OR ".join(parts) + ")", params, " | ".join(gate))
+
+
+def _lexeme_safe(word: str) -> str:
+    """A role name inside a quoted tsquery lexeme: role names are identifiers or "*"; anything else is dropped."""
+    return "".join(ch for ch in str(word) if ch.isascii() and (ch.isalnum() or ch in "_*"))

@@ -22,7 +22,7 @@ from .highlight import highlight, snippet
 from .indexing import index_now, rebuild  # noqa: F401  (re-exported: commands and callers of services)
 from .lexicon import current_segmenter
 from .models import SearchDocument
-from .selectors import visibility_condition
+from .selectors import visibility
 from .tasks import index_object
 from .text.related import related_words
 from .text.segment import _FTS_KEYWORDS, load_stopwords, normalize
@@ -191,20 +191,22 @@ def search(user, query: str, filters: dict | None = None, page: int = 1, page_si
         return results
     max_page = max(1, RANK_WINDOW // page_size)
     results.page = min(results.page, max_page)
-    where, params = _where(user, filters)
+    where, params, gate = _where(user, filters)
     backend = get_backend()
-    ranked = backend.search(terms, where, params, offset=(results.page - 1) * page_size, limit=page_size)
+    ranked = backend.search(terms, where, params, offset=(results.page - 1) * page_size, limit=page_size, gate=gate)
     results.total, results.capped = ranked.total, ranked.capped
     results.hits = _hits(user, ranked.hits, terms, ranked.docs)
     if results.total == 0:
-        results.suggestions = suggestions(user, terms, filters, where=where, params=params)
+        results.suggestions = suggestions(user, terms, filters, where=where, params=params, gate=gate)
     return results
 
 
-def _where(user, filters) -> tuple[str, list]:
-    vis, vparams = visibility_condition(user)
+def _where(user, filters) -> tuple[str, list, str]:
+    """The reader's visibility and the filters as SQL on alias ``d`` with its parameters, and the reader's permission
+    gate (selectors.Visibility) for the back-ends that can use it."""
+    seen = visibility(user)
     flt, fparams = filter_condition(filters)
-    return f"{vis} AND {flt}", [*vparams, *fparams]
+    return f"{seen.sql} AND {flt}", [*seen.params, *fparams], seen.gate
 
 
 def _hits(user, ranked: list[tuple[int, float]], terms: list[str], docs: dict[int, dict] | None = None) -> list[Hit]:
@@ -256,17 +258,19 @@ def _add_places(hits: list[Hit]) -> None:
             hit.place = places.get(hit.object_id)
 
 
-def suggestions(user, terms: list[str], filters=None, *, where=None, params=None, limit: int = 5) -> list[Suggestion]:
+def suggestions(
+    user, terms: list[str], filters=None, *, where=None, params=None, gate: str = "", limit: int = 5
+) -> list[Suggestion]:
     """For an empty result: the query without one of its words (when that finds something), then related words: real
     words that occur with the query's words in documents the user may see (``text.related``)."""
     out: list[Suggestion] = []
     if where is None:
-        where, params = _where(user, filters)
+        where, params, gate = _where(user, filters)
     backend = get_backend()
     if 2 <= len(terms) <= 6:
         for i, dropped in enumerate(terms):
             rest = terms[:i] + terms[i + 1 :]
-            n = backend.count(rest, where, params)
+            n = backend.count(rest, where, params, gate=gate)
             if n:
                 out.append(Suggestion("".join(rest), n, _("去掉“%(word)s”") % {"word": dropped}))
         out.sort(key=lambda s: -s.count)

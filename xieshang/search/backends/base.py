@@ -32,12 +32,22 @@ class Backend:
         self.connection = connection
 
     def search(
-        self, terms: list[str], where: str, params: list, *, offset: int, limit: int, window: int = RANK_WINDOW
+        self,
+        terms: list[str],
+        where: str,
+        params: list,
+        *,
+        offset: int,
+        limit: int,
+        window: int = RANK_WINDOW,
+        gate: str = "",
     ) -> RankedPage:
-        """Documents containing every term and satisfying ``where`` (SQL on alias ``d``), best first."""
+        """Documents containing every term and satisfying ``where`` (SQL on alias ``d``), best first. ``gate``, when
+        given, is the reader's permission tsquery (search.selectors.Visibility): a back-end that indexes those lexemes
+        may use it to skip rows early; ``where`` stays the exact condition."""
         raise NotImplementedError
 
-    def count(self, terms: list[str], where: str, params: list, *, cap: int = RANK_WINDOW) -> int:
+    def count(self, terms: list[str], where: str, params: list, *, cap: int = RANK_WINDOW, gate: str = "") -> int:
         raise NotImplementedError
 
     def _run(self, sql: str, params: list) -> list[tuple]:

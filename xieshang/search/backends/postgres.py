@@ -32,19 +32,22 @@ def tsquery_text(terms: list[str]) -> str:
 class PostgresBackend(Backend):
     vendor = "postgresql"
 
-    def search(self, terms, where, params, *, offset, limit, window=RANK_WINDOW) -> RankedPage:
+    def search(self, terms, where, params, *, offset, limit, window=RANK_WINDOW, gate="") -> RankedPage:
         # One statement, one round trip: the newest sixteenth of the blocks (p1); if it holds fewer than the window,
         # the newest quarter (p2); if that does too, everything (p3). A step that is not needed does not run (its
         # one-time filter on the previous step's count is false). The block lexemes are built from max(id) inside
         # the statement, so no cached bound can go stale.
         tsq = tsquery_text(terms)
+        # The reader's permission lexemes (selectors.Visibility.gate) join the match, so GIN leaves out the rows the
+        # reader cannot see: a district member's query no longer reads every match of the city's newer documents.
+        gated = "(to_tsquery('simple', %s) && %s::tsquery)" if gate else "to_tsquery('simple', %s)"
         title_points = " + ".join(["(c.tsv_title @@ to_tsquery('simple', %s))::int"] * len(terms))
 
-        def step(name: str, blocks: str | None, gate: str) -> str:
-            match = "to_tsquery('simple', %s)" if blocks is None else f"(to_tsquery('simple', %s) && {blocks})"
+        def step(name: str, blocks: str | None, when: str) -> str:
+            match = gated if blocks is None else f"({gated} && {blocks})"
             return f"""{name} AS MATERIALIZED (
                 SELECT d.id, d.tsv, d.tsv_title FROM search_match d
-                WHERE {gate} d.tsv @@ {match} AND ({where})
+                WHERE {when} d.tsv @@ {match} AND ({where})
                 ORDER BY d.id DESC LIMIT %s
             )"""  # noqa: S608 - only constant SQL and %s placeholders are interpolated
 
@@ -65,7 +68,7 @@ class PostgresBackend(Backend):
             ]
             return "".join(parts)
 
-        step_args = [tsq, *params, window]
+        step_args = [tsq, *([gate] if gate else []), *params, window]
         sql = f"""
             WITH top AS MATERIALIZED (SELECT max(id) >> {BLOCK_SHIFT} AS b FROM search_match),
             {step("p1", blocks(PROBES[0]), "")},
@@ -92,11 +95,12 @@ class PostgresBackend(Backend):
             return RankedPage(total=total, capped=total >= window, hits=[])
         return self._page(rows, window)
 
-    def count(self, terms, where, params, *, cap=RANK_WINDOW) -> int:
+    def count(self, terms, where, params, *, cap=RANK_WINDOW, gate="") -> int:
+        gated = "(to_tsquery('simple', %s) && %s::tsquery)" if gate else "to_tsquery('simple', %s)"
         sql = f"""
             SELECT count(*) FROM (
                 SELECT 1 FROM search_match d
-                WHERE d.tsv @@ to_tsquery('simple', %s) AND ({where}) LIMIT %s
+                WHERE d.tsv @@ {gated} AND ({where}) LIMIT %s
             ) s
         """  # noqa: S608 - only constant SQL and %s placeholders are interpolated
-        return self._run(sql, [tsquery_text(terms), *params, cap])[0][0]
+        return self._run(sql, [tsquery_text(terms), *([gate] if gate else []), *params, cap])[0][0]

@@ -23,7 +23,7 @@ def match_expression(terms: list[str]) -> str:
 class SqliteFts5Backend(Backend):
     vendor = "sqlite"
 
-    def search(self, terms, where, params, *, offset, limit, window=RANK_WINDOW) -> RankedPage:
+    def search(self, terms, where, params, *, offset, limit, window=RANK_WINDOW, gate="") -> RankedPage:
         match = match_expression(terms)
         # bm25 sits in the candidate query so that it runs only for the rows that query yields: FTS5 streams the
         # doclist in ascending rowid order (= newest document first) and stops at the window. (A "rowid IN (...)" on
@@ -46,7 +46,7 @@ class SqliteFts5Backend(Backend):
             return RankedPage(total=total, capped=total >= window, hits=[])
         return self._page(rows, window)
 
-    def count(self, terms, where, params, *, cap=RANK_WINDOW) -> int:
+    def count(self, terms, where, params, *, cap=RANK_WINDOW, gate="") -> int:
         sql = f"""
             SELECT count(*) FROM (
                 SELECT 1 FROM search_fts JOIN search_searchdocument d ON d.id = -search_fts.rowid
