@@ -7,6 +7,7 @@ history; the demo builder is the one that walks proposals through the services).
 
 from __future__ import annotations
 
+import os
 import random
 import sys
 import time
@@ -16,6 +17,7 @@ from pathlib import Path
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "search"))
@@ -244,50 +246,82 @@ class _SentenceCache:
         return getattr(self.segmenter, name)
 
 
+INDEX_TYPES = ("proposal", "micro_proposal", "proposal_reply")
+# Index shards run side by side (forked processes, each with its own connection): most of a document's cost is its
+# readers' queries waiting on the database, so shards overlap those waits. BENCH_INDEX_SHARDS=1 runs in-process.
+SHARDS = int(os.environ.get("BENCH_INDEX_SHARDS", "3"))
+
+
 def _index(log) -> int:
     """Search documents of every proposal and reply through the registry's own to_document (the readers, units and
-    segmented text a real index row has), written in bulk."""
+    segmented text a real index row has), written in bulk by SHARDS processes (object id modulo SHARDS). What is
+    already indexed is left out by an anti-join, so an interrupted build resumes where each shard stopped."""
+    from xieshang.search.lexicon import SEQ_COUNTER, bump_counter, org_counter, read_counter
+    from xieshang.search.models import SearchDocument
+
+    base = read_counter(SEQ_COUNTER)
+    if SHARDS <= 1:
+        _index_shard(0, 1, base, log)
+    else:
+        connection.close()  # each forked shard opens its own
+        children = []
+        for shard in range(SHARDS):
+            pid = os.fork()
+            if pid == 0:  # pragma: no cover - the child
+                code = 0
+                try:
+                    _index_shard(shard, SHARDS, base, log)
+                except BaseException as error:  # noqa: BLE001 - reported, then the parent fails
+                    log(f"  shard {shard}: {error!r}")
+                    code = 1
+                finally:
+                    os._exit(code)
+            children.append(pid)
+        failed = [pid for pid in children if os.waitpid(pid, 0)[1] != 0]
+        if failed:
+            raise SystemExit(f"{len(failed)} index shard(s) failed: run again to resume")
+    top = SearchDocument.objects.order_by("-seq").values_list("seq", flat=True).first() or base
+    bump_counter(SEQ_COUNTER, to=top)
+    for org_id in SearchDocument.objects.values_list("organization_id", flat=True).distinct():
+        bump_counter(org_counter(org_id), to=top)
+    return SearchDocument.objects.filter(doc_type__in=INDEX_TYPES).count()
+
+
+def _index_shard(shard: int, shards: int, base: int, log) -> None:
+    from django.db.models import Exists, OuterRef
+
     from xieshang.search import registry
     from xieshang.search.indexing import _row_values
-    from xieshang.search.lexicon import SEQ_COUNTER, bump_counter, current_segmenter, dictionary_version, org_counter
+    from xieshang.search.lexicon import current_segmenter, dictionary_version
     from xieshang.search.models import SearchDocument
 
     version = dictionary_version()
     segmenter = _SentenceCache(current_segmenter(version))
-    seq = bump_counter(SEQ_COUNTER)
-    total, orgs = 0, set()
+    total = 0
     for dtype in registry.document_types():
-        if dtype.key not in ("proposal", "micro_proposal", "proposal_reply"):
+        if dtype.key not in INDEX_TYPES:
             continue
+        offset = INDEX_TYPES.index(dtype.key)
+        indexed = SearchDocument.objects.filter(doc_type=dtype.key, object_id=OuterRef("pk"))
+        todo = dtype.objects().annotate(shard=F("pk") % shards).filter(shard=shard).exclude(Exists(indexed))
         batch = []
-        done = (
-            SearchDocument.objects.filter(doc_type=dtype.key)
-            .order_by("-object_id")
-            .values_list("object_id", flat=True)
-            .first()
-            or 0
-        )
-        for obj in dtype.objects().filter(pk__gt=done).order_by("pk").iterator(2000):
+        for obj in todo.order_by("pk").iterator(2000):
             doc = dtype.to_document(obj)
             if doc is None:
                 continue
-            seq += 1
-            orgs.add(doc.organization_id)
             values = _row_values(doc, segmenter, version)
+            # seq: unique per (type, object) and above every earlier row, whichever shard writes it
+            seq = base + 1 + obj.pk * len(INDEX_TYPES) + offset
             batch.append(SearchDocument(doc_type=dtype.key, object_id=obj.pk, seq=seq, **values))
-            if len(batch) == 2000:
+            if len(batch) == 1000:
                 with transaction.atomic():
                     SearchDocument.objects.bulk_create(batch)
                 total += len(batch)
                 batch = []
-                log(f"  {total} search documents")
+                log(f"  shard {shard}: {total} search documents")
         with transaction.atomic():
             SearchDocument.objects.bulk_create(batch)
         total += len(batch)
-    bump_counter(SEQ_COUNTER, to=seq)
-    for org_id in orgs:
-        bump_counter(org_counter(org_id), to=seq)
-    return total
 
 
 def build(n: int, log=print) -> Cast:

@@ -25,9 +25,44 @@ def warm_up() -> float:
     resolver = get_resolver()
     resolver.url_patterns  # noqa: B018 - imports every view module
     resolver.reverse_dict  # noqa: B018 - builds the reverse lookup the menus use
+    _modules()
+    _translations()
     _templates()
     _caches()
     return time.perf_counter() - started
+
+
+# Not imported by the warm-up: schema history, commands (each its own process), the ASGI entry point.
+_SKIP_MODULES = ("migrations", "management", "asgi", "demo")
+
+
+def _modules() -> None:
+    """Every module of the project: many are imported inside functions (to keep the import layers), so without
+    this a worker's first request of each kind would import them."""
+    import importlib
+    import pkgutil
+
+    import xieshang
+
+    for module in pkgutil.walk_packages(xieshang.__path__, "xieshang."):
+        if any(part in _SKIP_MODULES for part in module.name.split(".")):
+            continue
+        try:
+            importlib.import_module(module.name)
+        except Exception:  # noqa: BLE001 - a module that cannot load now loads (and fails) on its first use
+            logger.warning("warm-up: %s did not import", module.name, exc_info=True)
+
+
+def _translations() -> None:
+    """The message catalogues of every language, read and merged once per process."""
+    from django.conf import settings
+    from django.utils import translation
+
+    current = translation.get_language()
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            translation.gettext("协商")
+    translation.activate(current) if current else translation.deactivate()
 
 
 def _templates() -> None:
