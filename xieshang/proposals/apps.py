@@ -15,6 +15,7 @@ class ProposalsConfig(AppConfig):
             following,
             hooks,
             opendata,
+            page_cache,
             promises,
             roles,
             rules,  # noqa: F401 - registers the permissions
@@ -32,6 +33,7 @@ class ProposalsConfig(AppConfig):
         workflows.register_requirements()
         roles.register()
         hooks.register()
+        page_cache.register()
         search_wiring.register()
         timeline.register()
         wiring.register()

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,7 +17,7 @@ from xieshang.accounts.models import Role
 from xieshang.accounts.selectors import has_role
 from xieshang.workflow.exceptions import TransitionError
 
-from .. import page_queries, selectors, services
+from .. import page_cache, page_queries, selectors, services
 from ..forms import BulkAssignForm, ExcellentForm, QueueFilterForm, apply_errors
 from ..models import Proposal
 from .common import STAFF, need, need_role, org_or_404, paginate, refusal_text
@@ -50,13 +51,14 @@ def staff_queue_view(request):
     """The review queue: everything where the proposals office acts, oldest due first."""
     organization = org_or_404(request)
     need(request, "proposals.manage_proposal", organization)
-    form, f = _filters(request, organization, selectors.STAFF_TAG)
-    page = paginate(request, selectors.staff_queue(organization, f))
-    return render(
-        request,
-        "proposals/staff_queue.html",
-        {"page": page, "filter_form": form, "today": timezone.localdate(), "queue": "review"},
-    )
+
+    def build():
+        form, f = _filters(request, organization, selectors.STAFF_TAG)
+        page = paginate(request, selectors.staff_queue(organization, f))
+        return {"page": page, "filter_form": form, "today": timezone.localdate()}
+
+    part = page_cache.part(request, "proposals/_staff_queue_part.html", build, organization.pk)
+    return render(request, "proposals/staff_queue.html", {"body": part.html, "queue": "review"})
 
 
 @login_required
@@ -124,12 +126,18 @@ def unit_inbox_view(request):
     organization = org_or_404(request)
     need(request, "proposals.view_unit_inbox", organization)
     include_done = request.GET.get("all") == "1"
-    page = paginate(request, selectors.unit_inbox(request.user, organization, include_done=include_done))
-    return render(
-        request,
-        "proposals/unit_inbox.html",
-        {"page": page, "include_done": include_done, "today": timezone.localdate()},
+
+    def build():
+        page = paginate(request, selectors.unit_inbox(request.user, organization, include_done=include_done))
+        return {"page": page, "today": timezone.localdate(), "csrf_token": token}
+
+    # The rows hold the receipt forms: the part keeps the reader's form token, so it is his and his session's own.
+    token = get_token(request)
+    secret = request.META.get("CSRF_COOKIE", "")
+    part = page_cache.part(
+        request, "proposals/_unit_inbox_part.html", build, organization.pk, secret, reader=request.user.pk
     )
+    return render(request, "proposals/unit_inbox.html", {"body": part.html, "include_done": include_done})
 
 
 @login_required

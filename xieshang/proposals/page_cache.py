@@ -1,0 +1,62 @@
+"""The proposal pages' cached parts (decision 0038's pattern; issue #18): a queue's filters, table and pagination, the
+public list and a public proposal are rendered once and kept in the shared cache under the generation `GENERATION`,
+which every write of what they show advances:
+
+- any save or delete of a row of the proposals app (proposals, assignments, replies, co-signatures, ratings, contacts,
+  categories, settings …) — a transition saves the proposal it moves, and each `QuerySet.update` of a service or a
+  hook runs in a transaction that also saves a row of this app, so the generation moves on commit;
+- what the rows show from other apps: a person's name (not a sign-in's `last_login`), a handling unit, a sector, a
+  workflow's states and transitions (their names, tags and order).
+
+One generation for all organizations: a write anywhere renders the parts anew (a city's platform writes proposals a
+few times a minute at most; reading is what happens thousands of times). A part is kept `SECONDS` at most: a bound on
+what a write past the signals (raw SQL, a bulk load) leaves visible."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.apps import apps
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils import timezone
+from django.utils.translation import get_language
+
+from xieshang.core import fragments, generations
+
+GENERATION = "proposals:pages"
+SECONDS = 300
+NAME_FIELDS = {"name", "first_name", "last_name", "username"}
+
+
+def changed(sender: Any = None, using: str = "default", **kwargs: Any) -> None:
+    generations.advance(GENERATION, using=using)
+
+
+def _user_changed(sender: Any, using: str = "default", update_fields: Any = None, **kwargs: Any) -> None:
+    if update_fields is not None and not set(update_fields) & NAME_FIELDS:
+        return  # a sign-in (last_login), a password or a flag: no proposal page shows it
+    changed(using=using)
+
+
+def register() -> None:
+    from xieshang.accounts.models import HandlingUnit, Organization, Sector, User
+
+    watched = [*apps.get_app_config("proposals").get_models(include_auto_created=True), HandlingUnit, Sector, Organization]
+    watched += list(apps.get_app_config("workflow").get_models())
+    for model in watched:
+        uid = f"proposals.pages.{model._meta.label_lower}"
+        post_save.connect(changed, sender=model, dispatch_uid=f"{uid}.saved")
+        post_delete.connect(changed, sender=model, dispatch_uid=f"{uid}.deleted")
+        if model._meta.auto_created:  # a many-to-many table: its sender is the through model
+            m2m_changed.connect(changed, sender=model, dispatch_uid=f"{uid}.m2m")
+    post_save.connect(_user_changed, sender=User, dispatch_uid="proposals.pages.user")
+    post_delete.connect(changed, sender=User, dispatch_uid="proposals.pages.user.deleted")
+
+
+def part(request: Any, template: str, build: Any, *vary: Any, reader: Any = None) -> fragments.Part:
+    """The part of `template` from the cache, else `build()` rendered: varied by the language, today (the overdue
+    marks), the sorted query string and `vary`; `reader` (a user id) adds his own generation (grants, units)."""
+    query = "&".join(sorted(request.GET.urlencode().split("&")))
+    names = (GENERATION,) if reader is None else (GENERATION, generations.for_user(reader))
+    key = ":".join(str(p) for p in (get_language(), timezone.localdate(), query, reader, *vary))
+    return fragments.cached(request, template, build, vary=key, generations=names, seconds=SECONDS)
