@@ -43,6 +43,7 @@ def register() -> None:
 
     watched = [*apps.get_app_config("proposals").get_models(include_auto_created=True), HandlingUnit, Sector, Organization]
     watched += list(apps.get_app_config("workflow").get_models())
+    watched.append(apps.get_model("search", "RoutingSuggestion"))  # the statistics' routing figures
     for model in watched:
         uid = f"proposals.pages.{model._meta.label_lower}"
         post_save.connect(changed, sender=model, dispatch_uid=f"{uid}.saved")

@@ -13,13 +13,13 @@ from xieshang.accounts.selectors import has_role
 from xieshang.core import documents as core_documents
 from xieshang.core.http import attachment_response
 
-from .. import documents, selectors
+from .. import documents, page_cache, selectors
 from ..forms import StatsForm
 from ..models import Reply
 from ..page_queries import may_read_letter
 from ..statistics import Period, page_statistics, statistics_xlsx
 from .common import need, org_or_404
-from .similar import search_statistics
+from .similar import routing_accuracy, search_terms
 
 
 def _period(request) -> tuple[StatsForm, Period]:
@@ -36,15 +36,22 @@ def stats_view(request):
     organization = org_or_404(request)
     need(request, "proposals.view_statistics", organization)
     form, period = _period(request)
-    stats = page_statistics(organization, period)
-    search_stats = None
-    if has_role(request.user, Role.PROPOSALS_STAFF, organization):
-        span = (period.start, period.end) if (period.start or period.end) else period.year
-        search_stats = search_statistics(organization, span)
+    staff = has_role(request.user, Role.PROPOSALS_STAFF, organization)
+    span = (period.start, period.end) if (period.start or period.end) else period.year
+
+    def build():
+        stats = page_statistics(organization, period)
+        # The routing figures are staff's: the part varies by it. The keywords are read per request (below): they
+        # follow the search index, counted by a task, not the generation of the proposal pages.
+        search_stats = {"routing": routing_accuracy(organization)} if staff else None
+        return {"form": form, "stats": stats, "query": request.GET.urlencode(), "search_stats": search_stats}
+
+    part = page_cache.part(request, "proposals/_stats_part.html", build, organization.pk, staff)
+    search_stats = search_terms(organization, span) if staff else None
     return render(
         request,
         "proposals/stats.html",
-        {"form": form, "stats": stats, "query": request.GET.urlencode(), "search_stats": search_stats},
+        {"part": part.html, "search_stats": search_stats},
         status=422 if form.is_bound and not form.is_valid() else 200,
     )
 

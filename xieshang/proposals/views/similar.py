@@ -212,13 +212,17 @@ def queue_suggestions(organization, proposals) -> dict[int, list[UnitSuggestion]
 def search_statistics(organization, period) -> dict:
     """Routing acceptance and the most frequent words of the period's proposals (a year or a (from, to) pair) by
     sector and by category."""
+    return {"routing": routing_accuracy(organization), **search_terms(organization, period)}
+
+
+def search_terms(organization, period) -> dict:
+    """The most frequent words of the period's proposals by sector and by category (or pending while counted)."""
     types = [PROPOSAL, MICRO]
     # Counted by a task and cached (search.keywords): segmenting a year's proposals took 37–47 s a request at 100k.
     org_id = getattr(organization, "pk", organization)
     by_sector = cached_top_terms(org_id, period, by="sector", n=8, doc_types=types)
     by_category = cached_top_terms(org_id, period, by="category", n=8, doc_types=types)
     return {
-        "routing": routing_accuracy(organization),
         "terms_pending": by_sector is None or by_category is None,
         "terms_by_sector": sorted((by_sector or {}).items(), key=lambda kv: (kv[0] == "", kv[0])),
         "terms_by_category": sorted((by_category or {}).items(), key=lambda kv: (kv[0] == "", kv[0])),
