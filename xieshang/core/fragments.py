@@ -10,11 +10,16 @@ the user's own links) is rendered per request as before.
 `build()` returns the part's context and runs only on a miss, so the queries behind the part are not sent on a
 hit. What the page around the part needs from those reads (a title) goes in the context under "keep" (a small dict)
 and comes back with the part (`Part.keep`); `build()` may raise Http404, and nothing is kept. A part must not hold
-anything of the reader (a form token, his name, what he may do) unless `vary` names it."""
+anything of the reader (his name, what he may do) unless `vary` names it.
+
+Form tokens are never kept: a part is rendered with slots in place of the CSRF token (`{% csrf_token %}`) and of the
+one-time submission tokens (`{% submission_token %}`, core.idempotency), and each request fills them with its own —
+the reader's CSRF token and a new submission token per form, as a page rendered afresh would have."""
 
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
@@ -23,6 +28,10 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
 from .generations import keep_stamped, read_stamped
+
+CSRF_SLOT = "fragment-csrf-slot-5b1e"
+SUBMISSION_SLOT = "fragment-submission-slot-5b1e"
+_SUBMISSION = re.compile(re.escape(SUBMISSION_SLOT))
 
 
 class Part(NamedTuple):
@@ -45,10 +54,24 @@ def cached(
         context = build()
         # Rendered without the context processors (the menu, the unread count: the page around the part has them);
         # the part sees the request itself, e.g. for its pagination links.
-        found = (render_to_string(template, {**context, "request": request}), context.get("keep", {}))
+        slots = {"csrf_token": CSRF_SLOT, "fragment_slots": True}
+        found = (render_to_string(template, {**context, **slots, "request": request}), context.get("keep", {}))
         if generations:
             keep_stamped(key, found, stamp, seconds)
         else:
             cache.set(key, found, seconds)
     html, keep = found  # type: ignore[misc]
-    return Part(mark_safe(html), keep)  # noqa: S308 - our own template's output, escaped when it was rendered
+    return Part(mark_safe(fill(html, request)), keep)  # noqa: S308 - our own template's output, escaped when rendered
+
+
+def fill(html: str, request: Any) -> str:
+    """The request's own form tokens in the slots of a kept part."""
+    if CSRF_SLOT in html:
+        from django.middleware.csrf import get_token
+
+        html = html.replace(CSRF_SLOT, get_token(request))
+    if SUBMISSION_SLOT in html:
+        from .idempotency import new_token
+
+        html = _SUBMISSION.sub(lambda _m: new_token(), html)
+    return html

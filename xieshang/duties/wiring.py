@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 
 from django.utils.translation import gettext_lazy
@@ -53,7 +54,7 @@ def member_section(user: Any, organization: Any) -> Any:
     if not _keeps_file(user, organization):
         return None
     year = timezone.localdate().year
-    summary = member_year(user, organization, year)
+    summary = _kept_year(user, organization, year, member_year)
     owed = [s for s in summary["standings"] if not s.met]
     url = reverse("duties:mine")
     items = [WorkItem(title=str(s.label), url=url, note=str(gettext_lazy("尚未达到"))) for s in owed]
@@ -68,6 +69,28 @@ def member_section(user: Any, organization: Any) -> Any:
         empty_text=str(gettext_lazy("本年度的履职要求都已达到。")),
         links=links,
     )
+
+
+def _kept_year(user: Any, organization: Any, year: int, member_year: Any) -> dict:
+    """The member's year as the workbench shows it (total, standing, requirements), kept like the duty pages' parts:
+    under the organization's duty generations and his own, which every crediting write and rule change moves."""
+    from django.utils.translation import get_language
+
+    from xieshang.core import generations
+
+    from .selectors import PAGE_SECONDS, page_generations
+
+    key = f"duties:workbench:{organization.pk}:{user.pk}:{year}:{get_language()}"
+    found, stamp = generations.read_stamped(key, *page_generations(organization), generations.for_user(user.pk))
+    if found is None:
+        summary = member_year(user, organization, year)
+        found = {
+            "total": summary["total"],
+            "is_standing": summary["is_standing"],
+            "standings": [SimpleNamespace(label=str(s.label), met=s.met) for s in summary["standings"]],
+        }
+        generations.keep_stamped(key, found, stamp, PAGE_SECONDS)
+    return found  # type: ignore[return-value]
 
 
 def staff_section(user: Any, organization: Any) -> Any:

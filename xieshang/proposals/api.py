@@ -18,7 +18,7 @@ from xieshang.core.api import ErrorOut, Paging
 from xieshang.core.idempotency import once_per_key
 from xieshang.workflow.selectors import available_transitions, events_for
 
-from . import selectors, services
+from . import page_cache, selectors, services
 from .models import Comment
 
 router = Router(tags=["proposals"])
@@ -184,21 +184,28 @@ def list_proposals(request, filters: Query[ListFilters]):
     org_id = filters.organization or getattr(getattr(request, "organization", None), "pk", None)
     if org_id is None or org_id not in user_organization_ids(request.user):
         return Status(400, {"detail": "请先选择所在的政协组织。", "code": "no_organization"})
-    qs = selectors.visible_proposals(request.user, org_id)
-    f = selectors.QueueFilters(
-        states=(filters.state,) if filters.state else None,
-        category=filters.category,
-        sector=filters.sector,
-        unit=filters.unit,
-        year=filters.year,
-        is_key=filters.is_key,
-        fast_track=filters.fast_track,
-        kind=filters.kind,
-        search=filters.q.strip(),
-    )
-    qs = selectors._filter(qs, f).order_by("-created_at", "-id")
-    items = [_out(p) for p in filters.page(qs)]
-    return Status(200, {"count": qs.count(), "items": items})
+
+    def build():
+        qs = selectors.visible_proposals(request.user, org_id)
+        f = selectors.QueueFilters(
+            states=(filters.state,) if filters.state else None,
+            category=filters.category,
+            sector=filters.sector,
+            unit=filters.unit,
+            year=filters.year,
+            is_key=filters.is_key,
+            fast_track=filters.fast_track,
+            kind=filters.kind,
+            search=filters.q.strip(),
+        )
+        qs = selectors._filter(qs, f).order_by("-created_at", "-id")
+        items = [_out(p) for p in filters.page(qs)]
+        return {"count": qs.count(), "items": items}
+
+    # Kept like the pages' parts (page_cache): per caller, organization and filters, until a proposal record or his
+    # grants change.
+    vary = sorted(filters.model_dump().items())
+    return Status(200, page_cache.value("api.list", build, org_id, vary, reader=request.user.pk))
 
 
 class SimilarFilters(Schema):

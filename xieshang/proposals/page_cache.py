@@ -14,6 +14,7 @@ what a write past the signals (raw SQL, a bulk load) leaves visible."""
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from django.apps import apps
@@ -41,9 +42,16 @@ def _user_changed(sender: Any, using: str = "default", update_fields: Any = None
 def register() -> None:
     from xieshang.accounts.models import HandlingUnit, Organization, Sector, User
 
-    watched = [*apps.get_app_config("proposals").get_models(include_auto_created=True), HandlingUnit, Sector, Organization]
+    watched = [
+        *apps.get_app_config("proposals").get_models(include_auto_created=True),
+        HandlingUnit,
+        Sector,
+        Organization,
+    ]
     watched += list(apps.get_app_config("workflow").get_models())
     watched.append(apps.get_model("search", "RoutingSuggestion"))  # the statistics' routing figures
+    # The proposal page shows the report a proposal was handed over as, and the outcomes tracking a reply's promise.
+    watched += [apps.get_model("opinions", "Report"), apps.get_model("consultations", "Outcome")]
     for model in watched:
         uid = f"proposals.pages.{model._meta.label_lower}"
         post_save.connect(changed, sender=model, dispatch_uid=f"{uid}.saved")
@@ -61,3 +69,17 @@ def part(request: Any, template: str, build: Any, *vary: Any, reader: Any = None
     names = (GENERATION,) if reader is None else (GENERATION, generations.for_user(reader))
     key = ":".join(str(p) for p in (get_language(), timezone.localdate(), query, reader, *vary))
     return fragments.cached(request, template, build, vary=key, generations=names, seconds=SECONDS)
+
+
+def value(name: str, build: Any, *vary: Any, reader: Any = None) -> Any:
+    """A value (a workbench section) kept like a part: under the generation, the language, today, `vary` and the
+    reader's generation; `build()` runs only when it is missing or was kept under older generations."""
+    names = (GENERATION,) if reader is None else (GENERATION, generations.for_user(reader))
+    varied = ":".join(str(p) for p in (get_language(), timezone.localdate(), reader, *vary))
+    key = f"proposals:value:{name}:{hashlib.blake2b(varied.encode(), digest_size=16).hexdigest()}"
+    found, stamp = generations.read_stamped(key, *names)
+    if found is None:
+        found = build()
+        generations.keep_stamped(key, (found,), stamp, SECONDS)
+        return found
+    return found[0]  # type: ignore[index]  # kept in a 1-tuple: None is a value too (no section)

@@ -13,7 +13,7 @@ from xieshang.core.names import named
 from xieshang.core.workbench import WorkItem, WorkSection, head
 from xieshang.workflow.selectors import state_has, state_tag
 
-from . import selectors
+from . import page_cache, selectors
 
 SHOWN = 8
 
@@ -41,6 +41,14 @@ def _is_member(user, organization) -> bool:
 
 
 def member_section(user, organization):
+    if organization is None or not _is_member(user, organization):
+        return None
+    return page_cache.value(
+        "workbench.member", lambda: _member_section(user, organization), organization.pk, reader=user.pk
+    )
+
+
+def _member_section(user, organization):
     if organization is None or not _is_member(user, organization):
         return None
     items = []
@@ -83,6 +91,14 @@ def member_section(user, organization):
 
 
 def staff_section(user, organization):
+    if organization is None or not has_role(user, Role.PROPOSALS_STAFF, organization):
+        return None
+    return page_cache.value(
+        "workbench.staff", lambda: _staff_section(user, organization), organization.pk, reader=user.pk
+    )
+
+
+def _staff_section(user, organization):
     if organization is None or not has_role(user, Role.PROPOSALS_STAFF, organization):
         return None
     queue = selectors.staff_queue(organization, selectors.QueueFilters(kind=None))

@@ -26,7 +26,12 @@ def mask_personal_data(value: str) -> str:
 
 @register.simple_tag(takes_context=True)
 def submission_token(context: template.Context) -> str:
-    """The one-time token of a creating form (core.idempotency): a new one, or the one a rejected post carried."""
-    return format_html(
-        '<input type="hidden" name="{}" value="{}">', idempotency.FIELD, idempotency.token_for(context.get("request"))
-    )
+    """The one-time token of a creating form (core.idempotency): a new one, or the one a rejected post carried; in a
+    part kept in the cache (core.fragments), a slot that each request fills with a new token."""
+    if context.get("fragment_slots"):
+        from xieshang.core.fragments import SUBMISSION_SLOT
+
+        token = SUBMISSION_SLOT
+    else:
+        token = idempotency.token_for(context.get("request"))
+    return format_html('<input type="hidden" name="{}" value="{}">', idempotency.FIELD, token)

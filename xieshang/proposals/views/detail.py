@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -15,7 +16,7 @@ from xieshang.core.names import named
 from xieshang.core.views import REFUSALS, act, submit
 from xieshang.workflow.exceptions import Conflict
 
-from .. import selectors, services
+from .. import page_cache, selectors, services
 from ..forms import (
     ApproveForm,
     ClassifyForm,
@@ -56,9 +57,23 @@ SERVICE_FOR = {
 }
 
 
+PART = "proposals/_detail_part.html"
+
+
 def render_detail(request, pk: int, *, status: int = 200, **forms):
-    page = selectors.proposal_detail(request.user, pk)
-    return render(request, "proposals/detail.html", page_context(request, page, forms), status=status)
+    """The page; on a plain GET its content is the reader's cached part (page_cache: varied by him and the proposal,
+    moved by any write of the proposal's records or of his grants), with refused forms it is rendered afresh."""
+
+    def build():
+        context = page_context(request, selectors.proposal_detail(request.user, pk), forms)
+        return {**context, "keep": {"title": context["proposal"].title}}
+
+    if forms:
+        context = build()
+        html = render_to_string(PART, context, request=request)
+        return render(request, "proposals/detail.html", {"part": html, **context["keep"]}, status=status)
+    part = page_cache.part(request, PART, build, pk, reader=request.user.pk)
+    return render(request, "proposals/detail.html", {"part": part.html, **part.keep}, status=status)
 
 
 @login_required
