@@ -269,12 +269,15 @@ def cosign_invitations(user: User, organization: Organization | int) -> QuerySet
 def awaiting_rating(user: User, organization: Organization | int) -> QuerySet[Proposal]:
     """Replies the member (lead or counted co-signer) still has to rate."""
     org_id = _org_id(organization)
-    signed = CoSignature.objects.filter(proposal=OuterRef("pk"), user_id=user.pk, status="signed", counts=True)
     rated = Rating.objects.filter(proposal=OuterRef("pk"), rater_id=user.pk, reply__round=OuterRef("reply_round"))
+    # "lead OR counted co-signer" as the UNION of two indexed reads (submitter; the member's co-signatures): as an
+    # OR with EXISTS it walked the whole organization's proposals in queue order (~490 ms at 100k).
+    led = Proposal.objects.filter(organization_id=org_id, submitter_id=user.pk).order_by().values("pk")
+    signed = CoSignature.objects.filter(user_id=user.pk, status="signed", counts=True).order_by().values("proposal_id")
     return (
         list_queryset()
         .filter(state_tag("rating").q(), organization_id=org_id)
-        .filter(Q(submitter_id=user.pk) | Exists(signed))
+        .filter(pk__in=led.union(signed, all=True))
         .exclude(Exists(rated))
         .order_by("due_on", "id")
     )
