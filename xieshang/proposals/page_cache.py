@@ -1,12 +1,14 @@
-"""The proposal pages' cached parts (decision 0038's pattern; issue #18): a queue's filters, table and pagination, the
-public list and a public proposal are rendered once and kept in the shared cache under the generation `GENERATION`,
-which every write of what they show advances:
+"""The proposal pages' cached parts (decision 0038's pattern and addendum; issue #18): the review queue, the unit
+inbox, the proposal page, the public list and proposal and the statistics are rendered once (the API list and the
+workbench sections kept as values) and kept in the shared cache under the generation `GENERATION`, which every write
+of what they show advances:
 
 - any save or delete of a row of the proposals app (proposals, assignments, replies, co-signatures, ratings, contacts,
   categories, settings …) — a transition saves the proposal it moves, and each `QuerySet.update` of a service or a
   hook runs in a transaction that also saves a row of this app, so the generation moves on commit;
 - what the rows show from other apps: a person's name (not a sign-in's `last_login`), a handling unit, a sector, a
-  workflow's states and transitions (their names, tags and order).
+  workflow's states and transitions (their names, tags and order), an organization, the routing suggestions (the
+  statistics), the opinion report a proposal became and the outcomes tracking a reply's promise (the proposal page).
 
 One generation for all organizations: a write anywhere renders the parts anew (a city's platform writes proposals a
 few times a minute at most; reading is what happens thousands of times). A part is kept `SECONDS` at most: a bound on
