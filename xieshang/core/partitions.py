@@ -237,13 +237,15 @@ def convert(schema_editor: Any, table: str, column: str, interval: str = MONTH, 
             f"CREATE TABLE {q(tmp)} (LIKE {q(table)} INCLUDING DEFAULTS INCLUDING STORAGE INCLUDING COMMENTS) "
             f"PARTITION BY RANGE ({q(column)})"
         )
+        names = [table + "_default"]
         for lower in sorted(periods):
             upper = next_period(lower, interval)
+            names.append(partition_name(table, lower, interval))
             cursor.execute(
-                f"CREATE TABLE {q(partition_name(table, lower, interval))} PARTITION OF {q(tmp)} "
+                f"CREATE TABLE {q(names[-1])} PARTITION OF {q(tmp)} "
                 f"FOR VALUES FROM ('{_literal(lower)}') TO ('{_literal(upper)}')"
             )
-        cursor.execute(f"CREATE TABLE {q(table + '_default')} PARTITION OF {q(tmp)} DEFAULT")
+        cursor.execute(f"CREATE TABLE {q(names[0])} PARTITION OF {q(tmp)} DEFAULT")
         cursor.execute(f"INSERT INTO {q(tmp)} SELECT * FROM {q(table)}")  # noqa: S608
         cursor.execute(f"DROP TABLE {q(table)}")
         cursor.execute(f"ALTER TABLE {q(tmp)} RENAME TO {q(table)}")
@@ -264,7 +266,9 @@ def convert(schema_editor: Any, table: str, column: str, interval: str = MONTH, 
             cursor.execute(f"ALTER TABLE {q(table)} ADD CONSTRAINT {q(name)} {definition}")
         for (definition,) in triggers:
             cursor.execute(definition)
-        cursor.execute(f"ALTER TABLE {q(table)} OWNER TO {q(owner)}")
+        # Ownership does not recurse: each partition belongs to the table's owner too (the audit owner role, 0004).
+        for name in [table, *names]:
+            cursor.execute(f"ALTER TABLE {q(name)} OWNER TO {q(owner)}")
         cursor.execute(f"ALTER SEQUENCE {q(seq)} OWNER TO {q(owner)}")
         for grantee, privilege in grants:
             cursor.execute(f"GRANT {privilege} ON {q(table)} TO {grantee}")
@@ -347,19 +351,25 @@ def ensure(spec: Table, now: datetime | None = None, *, dry_run: bool = False) -
         upper = next_period(lower, spec.interval)
         bounds = f"FOR VALUES FROM ('{_literal(lower)}') TO ('{_literal(upper)}')"
         with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SELECT pg_get_userbyid(relowner) FROM pg_class WHERE oid = %s::regclass", [table])
+            owner = cursor.fetchone()[0]
             if lower not in stray:
                 cursor.execute(f"CREATE TABLE {q(name)} PARTITION OF {q(table)} {bounds}")
+                cursor.execute(f"ALTER TABLE {q(name)} OWNER TO {q(owner)}")
                 continue
             # Rows of this period sit in the default partition: PostgreSQL refuses a new partition that would
             # leave them there, so they move into the new table before it is attached.
             cursor.execute(f"LOCK TABLE {q(table)} IN SHARE ROW EXCLUSIVE MODE")
-            cursor.execute(f"CREATE TABLE {q(name)} (LIKE {q(table)} INCLUDING DEFAULTS INCLUDING STORAGE)")
+            cursor.execute(
+                f"CREATE TABLE {q(name)} (LIKE {q(table)} INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING STORAGE)"
+            )
             with spec.guard() if spec.guard else nullcontext():
                 cursor.execute(
                     f"WITH moved AS (DELETE FROM {q(default)} WHERE {q(spec.column)} >= %s AND {q(spec.column)} < %s "
                     f"RETURNING *) INSERT INTO {q(name)} SELECT * FROM moved",  # noqa: S608
                     [lower, upper],
                 )
+            cursor.execute(f"ALTER TABLE {q(name)} OWNER TO {q(owner)}")
             cursor.execute(f"ALTER TABLE {q(table)} ATTACH PARTITION {q(name)} {bounds}")
     return created
 
@@ -462,7 +472,7 @@ def _delete_ids(model: Any, ids: list[int]) -> int:
     from django.db.models import QuerySet
 
     # Past an append-only manager's refusal on purpose: retention is the one delete such rows allow.
-    return QuerySet(model=model).filter(pk__in=ids).delete()[0]
+    return QuerySet(model=model).filter(pk__in=ids).delete()[1].get(model._meta.label, 0)
 
 
 # Writers that a unique index no longer serializes -----------------------------------------------------------------
