@@ -67,8 +67,9 @@ def main():
             f"""INSERT INTO audit_auditentry (at, actor_name, organization_id, action, object_type, object_id,
                 object_repr, result, ip_address, detail, actor_id, prev_hash, row_hash)
             SELECT now() - make_interval(secs => ({MONTHS} * 30 * 86400.0) * (1 - g::float8 / %s)),
-                   'member ' || (g %% 1000), 1 + g %% 50, (ARRAY['proposal.submit', 'login.succeeded', 'proposal.assign',
-                   'http.refused'])[1 + g %% 4], 'proposals.proposal', (g %% 100000)::text, 'proposal ' || g, 'success',
+                   'member ' || (g %% 1000), 1 + g %% 50,
+                   (ARRAY['proposal.submit', 'login.succeeded', 'proposal.assign', 'http.refused'])[1 + g %% 4],
+                   'proposals.proposal', (g %% 100000)::text, 'proposal ' || g, 'success',
                    '10.0.0.1', jsonb_build_object('i', g), NULL, md5(g::text) || md5((g + 1)::text),
                    md5((g + 2)::text) || md5((g + 3)::text)
             FROM generate_series(1, %s) g""",  # noqa: S608

@@ -75,7 +75,8 @@ def test_every_registered_table_is_partitioned_with_a_default():
     assert {s.table for s in partitions.registered()} == set(TABLES)
     for table, interval in TABLES.items():
         strategy = _one(
-            "SELECT p.partstrat FROM pg_partitioned_table p JOIN pg_class c ON c.oid = p.partrelid WHERE c.relname = %s",
+            "SELECT p.partstrat FROM pg_partitioned_table p JOIN pg_class c ON c.oid = p.partrelid "
+            "WHERE c.relname = %s",
             [table],
         )
         assert strategy == ("r",), table

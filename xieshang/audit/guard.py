@@ -52,7 +52,9 @@ def installed(connection) -> bool:
         if connection.vendor == "sqlite":
             cursor.execute("SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name = 'audit_no_delete'")
         elif connection.vendor == "postgresql":
-            cursor.execute(f"SELECT 1 FROM pg_trigger WHERE tgname = 'audit_no_change' AND tgrelid = '{TABLE}'::regclass")
+            cursor.execute(
+                "SELECT 1 FROM pg_trigger WHERE tgname = 'audit_no_change' AND tgrelid = %s::regclass", [TABLE]
+            )
         else:
             return False
         return cursor.fetchone() is not None

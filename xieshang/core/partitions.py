@@ -55,9 +55,11 @@ class Table:
     interval: str = MONTH
     days: Callable[[], int | None] = lambda: None
     guard: Callable[[], Any] | None = None
-    before_drop: Callable[[datetime, datetime, Partition, bool], dict | None] | None = None
+    before_drop: Callable[[datetime, datetime, Partition, bool], dict[str, Any] | None] | None = None
     sqlite_delete: Callable[[datetime, bool], int] | None = None
-    extra: Callable[[datetime, bool], dict] | None = None  # rows of companion tables (e.g. inbound SMS) past the cutoff
+    companions: Callable[[datetime, bool], dict[str, Any]] | None = (
+        None  # rows of companion tables (e.g. inbound SMS) past the cutoff
+    )
     key: str = ""
 
     def model_class(self) -> Any:
@@ -67,7 +69,7 @@ class Table:
 
     @property
     def table(self) -> str:
-        return self.model_class()._meta.db_table
+        return str(self.model_class()._meta.db_table)
 
 
 class Refused(Exception):
@@ -75,7 +77,7 @@ class Refused(Exception):
 
 
 _registry: dict[str, Table] = {}
-_recorders: list[Callable[[str, dict], None]] = []
+_recorders: list[Callable[[str, dict[str, Any]], None]] = []
 
 
 def register(table: Table) -> None:
@@ -87,13 +89,13 @@ def registered() -> list[Table]:
     return list(_registry.values())
 
 
-def register_recorder(fn: Callable[[str, dict], None]) -> None:
+def register_recorder(fn: Callable[[str, dict[str, Any]], None]) -> None:
     """`fn(action, detail)` records a run of the commands (the audit app puts it in the trail)."""
     if fn not in _recorders:
         _recorders.append(fn)
 
 
-def record(action: str, detail: dict) -> None:
+def record(action: str, detail: dict[str, Any]) -> None:
     for fn in _recorders:
         fn(action, detail)
 
@@ -174,9 +176,54 @@ def partitions(table: str, connection: Any = None) -> list[Partition]:
 # Converting a table (migrations) ----------------------------------------------------------------------------------
 
 
-def _fetch(cursor: Any, sql: str, params: list | None = None) -> list[tuple]:
+def _fetch(cursor: Any, sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
     cursor.execute(sql, params or [])
-    return cursor.fetchall()
+    return list(cursor.fetchall())
+
+
+def _capture(cursor: Any, table: str, column: str) -> dict[str, Any]:
+    """What convert() must put back on the rebuilt table."""
+    q = cursor.db.ops.quote_name
+    oid = _fetch(cursor, "SELECT %s::regclass::oid", [table])[0][0]
+    incoming = _fetch(cursor, "SELECT conname FROM pg_constraint WHERE confrelid = %s AND contype = 'f'", [oid])
+    if incoming:
+        raise RuntimeError(f"{table}: foreign keys point at it ({incoming}); drop them first (db_constraint=False)")
+    indexes = _fetch(
+        cursor,
+        "SELECT c.relname, pg_get_indexdef(x.indexrelid), x.indisunique, x.indisprimary, "
+        "(SELECT a.attnum FROM pg_attribute a WHERE a.attrelid = %s AND a.attname = %s) = ANY(x.indkey::int2[]) "
+        "FROM pg_index x JOIN pg_class c ON c.oid = x.indexrelid WHERE x.indrelid = %s ORDER BY c.relname",
+        [oid, column, oid],
+    )
+    constraints = _fetch(
+        cursor,
+        "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+        "WHERE conrelid = %s AND contype IN ('c', 'f') ORDER BY conname",
+        [oid],
+    )
+    triggers = _fetch(
+        cursor,
+        "SELECT pg_get_triggerdef(oid) FROM pg_trigger WHERE tgrelid = %s AND NOT tgisinternal ORDER BY tgname",
+        [oid],
+    )
+    owner = _fetch(cursor, "SELECT pg_get_userbyid(relowner) FROM pg_class WHERE oid = %s", [oid])[0][0]
+    grants = _fetch(
+        cursor,
+        "SELECT CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid(a.grantee)) END, "
+        "a.privilege_type FROM pg_class c, aclexplode(c.relacl) a WHERE c.oid = %s AND a.grantee <> c.relowner",
+        [oid],
+    )
+    sequence = _fetch(cursor, "SELECT pg_get_serial_sequence(%s, 'id')", [table])[0][0]
+    next_id = _fetch(cursor, f"SELECT coalesce(max(id), 0) + 1 FROM {q(table)}")[0][0]  # noqa: S608
+    return {
+        "indexes": indexes,
+        "constraints": constraints,
+        "triggers": triggers,
+        "owner": owner,
+        "grants": grants,
+        "sequence": sequence,
+        "next_id": next_id,
+    }
 
 
 def convert(schema_editor: Any, table: str, column: str, interval: str = MONTH, now: datetime | None = None) -> None:
@@ -191,37 +238,8 @@ def convert(schema_editor: Any, table: str, column: str, interval: str = MONTH, 
     tmp = f"{table}__partitioned"[:63]
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL TimeZone = 'UTC'")
-        oid = _fetch(cursor, "SELECT %s::regclass::oid", [table])[0][0]
-        incoming = _fetch(cursor, "SELECT conname FROM pg_constraint WHERE confrelid = %s AND contype = 'f'", [oid])
-        if incoming:
-            raise RuntimeError(f"{table}: foreign keys point at it ({incoming}); drop them first (db_constraint=False)")
-        indexes = _fetch(
-            cursor,
-            "SELECT c.relname, pg_get_indexdef(x.indexrelid), x.indisunique, x.indisprimary, "
-            "(SELECT a.attnum FROM pg_attribute a WHERE a.attrelid = %s AND a.attname = %s) = ANY(x.indkey::int2[]) "
-            "FROM pg_index x JOIN pg_class c ON c.oid = x.indexrelid WHERE x.indrelid = %s ORDER BY c.relname",
-            [oid, column, oid],
-        )
-        constraints = _fetch(
-            cursor,
-            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
-            "WHERE conrelid = %s AND contype IN ('c', 'f') ORDER BY conname",
-            [oid],
-        )
-        triggers = _fetch(
-            cursor,
-            "SELECT pg_get_triggerdef(oid) FROM pg_trigger WHERE tgrelid = %s AND NOT tgisinternal ORDER BY tgname",
-            [oid],
-        )
-        owner = _fetch(cursor, "SELECT pg_get_userbyid(relowner) FROM pg_class WHERE oid = %s", [oid])[0][0]
-        grants = _fetch(
-            cursor,
-            "SELECT CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid(a.grantee)) END, "
-            "a.privilege_type FROM pg_class c, aclexplode(c.relacl) a WHERE c.oid = %s AND a.grantee <> c.relowner",
-            [oid],
-        )
-        sequence = _fetch(cursor, "SELECT pg_get_serial_sequence(%s, 'id')", [table])[0][0]
-        next_id = _fetch(cursor, f"SELECT coalesce(max(id), 0) + 1 FROM {q(table)}")[0][0]  # noqa: S608
+        saved = _capture(cursor, table, column)
+        sequence, next_id = saved["sequence"], saved["next_id"]
         trunc = "year" if interval == YEAR else "month"
         periods = {
             row[0].astimezone(UTC)
@@ -254,27 +272,33 @@ def convert(schema_editor: Any, table: str, column: str, interval: str = MONTH, 
         cursor.execute(f"CREATE SEQUENCE {q(seq)} AS bigint OWNED BY {q(table)}.id")
         cursor.execute("SELECT setval(%s, %s, false)", [seq, next_id])
         cursor.execute(f"ALTER TABLE {q(table)} ALTER COLUMN id SET DEFAULT nextval('{seq}'::regclass)")
-        for _name, definition, unique, primary, has_column in indexes:
-            if primary:
-                continue
-            if unique and not has_column:
-                # PostgreSQL cannot enforce it across partitions: the writers serialize on the key instead
-                # (core.partitions.serialize), and the lookup keeps its index.
-                definition = definition.replace("CREATE UNIQUE INDEX", "CREATE INDEX", 1)
-            cursor.execute(definition)
-        for name, definition in constraints:
-            cursor.execute(f"ALTER TABLE {q(table)} ADD CONSTRAINT {q(name)} {definition}")
-        for (definition,) in triggers:
-            cursor.execute(definition)
-        # Ownership does not recurse: each partition belongs to the table's owner too (the audit owner role, 0004).
-        for name in [table, *names]:
-            cursor.execute(f"ALTER TABLE {q(name)} OWNER TO {q(owner)}")
-        cursor.execute(f"ALTER SEQUENCE {q(seq)} OWNER TO {q(owner)}")
-        for grantee, privilege in grants:
-            cursor.execute(f"GRANT {privilege} ON {q(table)} TO {grantee}")
-            if privilege == "INSERT":
-                cursor.execute(f"GRANT USAGE, SELECT ON SEQUENCE {q(seq)} TO {grantee}")
+        _restore(cursor, table, [table, *names], seq, saved)
         cursor.execute(f"ANALYZE {q(table)}")
+
+
+def _restore(cursor: Any, table: str, tables: list[str], seq: str, saved: dict[str, Any]) -> None:
+    q = cursor.db.ops.quote_name
+    owner = saved["owner"]
+    for _name, definition, unique, primary, has_column in saved["indexes"]:
+        if primary:
+            continue
+        if unique and not has_column:
+            # PostgreSQL cannot enforce it across partitions: the writers serialize on the key instead
+            # (core.partitions.serialize), and the lookup keeps its index.
+            definition = definition.replace("CREATE UNIQUE INDEX", "CREATE INDEX", 1)
+        cursor.execute(definition)
+    for name, definition in saved["constraints"]:
+        cursor.execute(f"ALTER TABLE {q(table)} ADD CONSTRAINT {q(name)} {definition}")
+    for (definition,) in saved["triggers"]:
+        cursor.execute(definition)
+    # Ownership does not recurse: each partition belongs to the table's owner too (the audit owner role, 0004).
+    for name in tables:
+        cursor.execute(f"ALTER TABLE {q(name)} OWNER TO {q(owner)}")
+    cursor.execute(f"ALTER SEQUENCE {q(seq)} OWNER TO {q(owner)}")
+    for grantee, privilege in saved["grants"]:
+        cursor.execute(f"GRANT {privilege} ON {q(table)} TO {grantee}")
+        if privilege == "INSERT":
+            cursor.execute(f"GRANT USAGE, SELECT ON SEQUENCE {q(seq)} TO {grantee}")
 
 
 def unconvert(schema_editor: Any, table: str, column: str) -> None:
@@ -293,7 +317,8 @@ def unconvert(schema_editor: Any, table: str, column: str) -> None:
         )
         constraints = _fetch(
             cursor,
-            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = %s AND contype IN ('c', 'f')",
+            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE conrelid = %s AND contype IN ('c', 'f')",
             [oid],
         )
         triggers = _fetch(
@@ -364,11 +389,11 @@ def ensure(spec: Table, now: datetime | None = None, *, dry_run: bool = False) -
                 f"CREATE TABLE {q(name)} (LIKE {q(table)} INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING STORAGE)"
             )
             with spec.guard() if spec.guard else nullcontext():
-                cursor.execute(
-                    f"WITH moved AS (DELETE FROM {q(default)} WHERE {q(spec.column)} >= %s AND {q(spec.column)} < %s "
-                    f"RETURNING *) INSERT INTO {q(name)} SELECT * FROM moved",  # noqa: S608
-                    [lower, upper],
+                move = (
+                    f"WITH moved AS (DELETE FROM {q(default)} WHERE {q(spec.column)} >= %s AND {q(spec.column)} < %s "  # noqa: S608
+                    f"RETURNING *) INSERT INTO {q(name)} SELECT * FROM moved"
                 )
+                cursor.execute(move, [lower, upper])
             cursor.execute(f"ALTER TABLE {q(name)} OWNER TO {q(owner)}")
             cursor.execute(f"ALTER TABLE {q(table)} ATTACH PARTITION {q(name)} {bounds}")
     return created
@@ -385,9 +410,9 @@ class Outcome:
     dropped: list[str] = field(default_factory=list)
     rows: int = 0
     refused: str = ""
-    detail: dict = field(default_factory=dict)
+    detail: dict[str, Any] = field(default_factory=dict)
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "table": self.table,
             "days": self.days,
@@ -422,8 +447,8 @@ def apply_retention(spec: Table, *, now: datetime | None = None, dry_run: bool =
     now = now or datetime.now(UTC)
     cutoff = now - timedelta(days=days)
     outcome.cutoff = cutoff
-    if spec.extra is not None:
-        outcome.detail.update(spec.extra(cutoff, dry_run))
+    if spec.companions is not None:
+        outcome.detail.update(spec.companions(cutoff, dry_run))
     if not is_partitioned(spec.table):
         if spec.sqlite_delete is not None:
             outcome.rows = spec.sqlite_delete(cutoff, dry_run)
