@@ -301,3 +301,19 @@ def test_sqlite_deletes_in_batches(member, settings, monkeypatch):
     kept = _notification(member, "2026-06-01T00:00:00")
     outcome = partitions.apply_retention(_spec("notifications"), now=NOW)
     assert outcome.rows == 7 and list(Notification.objects.values_list("pk", flat=True)) == [kept.pk]
+
+
+@postgres_only
+def test_the_migration_goes_back_and_forth_keeping_rows_and_chain(organization):
+    rows = [audit_record(actor=None, action="test.row", organization=organization) for _ in range(3)]
+    with connection.schema_editor() as editor:
+        partitions.unconvert(editor, "audit_auditentry", "at")
+        assert not partitions.is_partitioned("audit_auditentry")
+        partitions.convert(editor, "audit_auditentry", "at", partitions.MONTH)
+    assert partitions.is_partitioned("audit_auditentry")
+    assert list(AuditEntry.objects.filter(action="test.row").order_by("id").values_list("pk", flat=True)) == [
+        r.pk for r in rows
+    ]
+    after = audit_record(actor=None, action="test.row", organization=organization)
+    assert after.pk > rows[-1].pk and after.prev_hash == rows[-1].row_hash
+    assert verify_trail()[1] is None
