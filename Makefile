@@ -48,7 +48,8 @@ demo: install
 	  while true; do $(DEMO_ENV) $(MANAGE) workflow_reminders >>var/daily.log 2>&1; \
 	    $(DEMO_ENV) $(MANAGE) consultation_notices >>var/daily.log 2>&1; \
 	    $(DEMO_ENV) $(MANAGE) send_digests >>var/daily.log 2>&1; \
-	    $(DEMO_ENV) $(MANAGE) open_data >>var/daily.log 2>&1; sleep 86400; done & \
+	    $(DEMO_ENV) $(MANAGE) open_data >>var/daily.log 2>&1; \
+	    $(DEMO_ENV) $(MANAGE) partitions >>var/daily.log 2>&1; sleep 86400; done & \
 	  $(DEMO_ENV) $(MANAGE) runserver --noreload $(HOST):$(PORT)
 
 otp:

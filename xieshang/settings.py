@@ -202,6 +202,19 @@ XIESHANG_SECURITY_DEFAULTS = {
     "audit_retention_days": 183,
 }
 
+# Retention of the tables that grow without bound (decision 0043; manage.py retention). Days, or None: kept. The audit
+# trail's period is the security policy's audit_retention_days (never under 183). Notifications: a notice is a pointer
+# to something that has its own record; a year covers every annual cycle. SMS log (sent and received): the 等保 2.0
+# rule for logs (at least six months, never less than 183 days), a year by default. Workflow events: the history of
+# records that are archived, not expired; kept.
+XIESHANG_RETENTION_DAYS = {
+    "notifications": int(os.environ.get("XIESHANG_RETENTION_NOTIFICATIONS_DAYS", "365")),
+    "sms": int(os.environ.get("XIESHANG_RETENTION_SMS_DAYS", "365")),
+    "workflow_events": None,
+}
+# Where retention and audit_archive write the audit rows they remove (gzipped JSON lines with their hashes).
+XIESHANG_AUDIT_ARCHIVE_DIR = Path(os.environ.get("XIESHANG_AUDIT_ARCHIVE_DIR", VAR_DIR / "audit-archive"))
+
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "xieshang" / "locale"]
