@@ -43,6 +43,7 @@ _SAFE = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 # Writes that say nothing a page shows: the session row (the idle timestamp) and the task workers' heartbeats.
 _NOT_A_USER_WRITE = frozenset({"sessions.session", "core.workerheartbeat"})
 
+
 @dataclass
 class _Request:
     """What the router knows about the request being served (one per request, in a context variable)."""
