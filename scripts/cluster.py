@@ -170,6 +170,7 @@ def app_env(lay: Layout, *, direct: bool = False, record: str | None = None) -> 
         STATIC_ROOT=str(lay.path("static")),
         SITE_URL=lay.url,
         TASK_LEASE_SECONDS=os.environ.get("TASK_LEASE_SECONDS", "8"),
+        XIESHANG_READ_YOUR_WRITES_SECONDS=os.environ.get("XIESHANG_READ_YOUR_WRITES_SECONDS", "10"),
         PYTHONUNBUFFERED="1",
         LOG_LEVEL="WARNING",
     )
@@ -235,10 +236,12 @@ def start_postgres(lay: Layout) -> None:
     primary, replica = lay.path("pg-primary"), lay.path("pg-replica")
     if not (primary / "PG_VERSION").exists():
         print("initdb: the primary")
+        primary.mkdir(mode=0o700, exist_ok=True)
+        _own_by_postgres(primary)
         run_pg(str(PG_BIN / "initdb"), "-D", str(primary), "-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8")
     if not pg_running(lay, "primary"):
         pg_ctl(lay, "primary", "start")
-    psql_ok = psql(lay, "primary", f"SELECT 1 FROM pg_database WHERE datname = '{DBNAME}'")
+    psql_ok = psql(lay, "primary", f"SELECT 1 FROM pg_database WHERE datname = '{DBNAME}'")  # noqa: S608
     if not psql_ok:
         psql(lay, "primary", f"CREATE DATABASE {DBNAME}")
         # Every client uses UTC: Django then needs no SET TIME ZONE, a session setting PgBouncer could not keep.
@@ -503,15 +506,18 @@ def status(lay: Layout) -> int:
     return down
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None) -> int:  # noqa: C901 - one branch per action
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("action", choices=["start", "stop", "restart", "status", "env", "manage", "kill", "destroy",
                                            "ports"])  # fmt: skip
-    parser.add_argument("rest", nargs=argparse.REMAINDER)
+    parser.add_argument("rest", nargs="*", help="process names (start, stop, kill); manage.py's arguments (manage)")
     parser.add_argument("--record", help="recording SMS gateway and mail backend, writing to this directory")
-    args = parser.parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
     lay = layout()
     lay.dir.mkdir(parents=True, exist_ok=True)
+    if argv[:1] == ["manage"]:  # everything after it is manage.py's
+        return manage(lay, *argv[1:], check=False).returncode
+    args = parser.parse_args(argv)
     names = [n for n in args.rest if n in ORDER]
     if args.action == "start" and names:
         for name in names:
@@ -539,8 +545,6 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"export {key}={json.dumps(value)}")
     elif args.action == "ports":
         print(json.dumps({**lay.ports, "url": lay.url, "dir": str(lay.dir)}))
-    elif args.action == "manage":
-        return manage(lay, *args.rest, check=False).returncode
     elif args.action == "destroy":
         stop(lay)
         shutil.rmtree(lay.dir, ignore_errors=True)
