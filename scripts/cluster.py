@@ -182,6 +182,8 @@ def app_env(lay: Layout, *, direct: bool = False, record: str | None = None) -> 
             DATABASE_REPLICA_URL=f"postgres://postgres@127.0.0.1:{p['pgbouncer-replica']}/{DBNAME}",
             DB_PGBOUNCER="1",
         )
+    # Mail: printed in the workers' logs (production names its SMTP server); SMS: the log gateway unless recorded.
+    env.setdefault("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
     record = record or _recorded(lay)
     if record:
         env.update(
