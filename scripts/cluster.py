@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import hashlib
 import json
 import os
 import secrets
@@ -90,6 +91,30 @@ def _as_postgres() -> dict:
 def _own_by_postgres(path: Path) -> None:
     if AS_ROOT:
         shutil.chown(path, "postgres", "postgres")
+
+
+def _reachable_by_others(path: Path) -> bool:
+    """Can another user (postgres) reach `path`? Every folder above it must let others through."""
+    return all(parent.stat().st_mode & 0o001 for parent in [path, *path.parents] if parent.exists())
+
+
+def pg_home(lay: Layout) -> Path:
+    """Where PostgreSQL's and PgBouncer's files go: in the cluster's directory, unless (as root) the user postgres
+    cannot reach it, e.g. a checkout under /root: then in /var/tmp, in a folder named after the cluster's directory."""
+    if not AS_ROOT or _reachable_by_others(lay.dir):
+        return lay.dir
+    name = f"xieshang-cluster-{hashlib.sha1(str(lay.dir).encode()).hexdigest()[:10]}"  # noqa: S324 - a name
+    home = Path("/var/tmp") / name  # noqa: S108 - the user postgres must reach it
+    home.mkdir(mode=0o755, exist_ok=True)
+    return home
+
+
+def pg_dirs(lay: Layout) -> None:
+    """The folders the user postgres writes in besides its data: its sockets and its logs (sticky, writable)."""
+    for sub in ("run", "log"):
+        folder = pg_home(lay) / sub
+        folder.mkdir(parents=True, exist_ok=True)
+        folder.chmod(0o1777)
 
 
 def run_pg(*command: str, timeout: float = 300) -> None:
@@ -203,7 +228,7 @@ def _recorded(lay: Layout) -> str | None:
 
 
 def pg_options(lay: Layout, which: str) -> str:
-    sockets = lay.path("run")
+    sockets = pg_home(lay) / "run"
     return (
         f"-p {lay.ports[which]} -k {sockets} -c listen_addresses=127.0.0.1 -c fsync=off "
         "-c max_connections=100 -c shared_buffers=128MB -c wal_level=replica -c max_wal_senders=5 "
@@ -212,13 +237,13 @@ def pg_options(lay: Layout, which: str) -> str:
 
 
 def pg_ctl(lay: Layout, which: str, action: str, *extra: str) -> None:
-    data = lay.path(f"pg-{which}")
-    log = lay.path("log", f"postgres-{which}.log")
+    data = pg_home(lay) / f"pg-{which}"
+    log = pg_home(lay) / "log" / f"postgres-{which}.log"
     run_pg(str(PG_BIN / "pg_ctl"), "-D", str(data), "-o", pg_options(lay, which), "-l", str(log), "-w", *extra, action)
 
 
 def pg_running(lay: Layout, which: str) -> bool:
-    pidfile = lay.path(f"pg-{which}", "postmaster.pid")
+    pidfile = pg_home(lay) / f"pg-{which}" / "postmaster.pid"
     if not pidfile.exists():
         return False
     pid = int(pidfile.read_text().split()[0])
@@ -235,7 +260,7 @@ def psql(lay: Layout, which: str, sql: str, db: str = "postgres") -> str:
 
 
 def start_postgres(lay: Layout) -> None:
-    primary, replica = lay.path("pg-primary"), lay.path("pg-replica")
+    primary, replica = pg_home(lay) / "pg-primary", pg_home(lay) / "pg-replica"
     if not (primary / "PG_VERSION").exists():
         print("initdb: the primary")
         primary.mkdir(mode=0o700, exist_ok=True)
@@ -271,7 +296,7 @@ def stop_postgres(lay: Layout) -> None:
 
 
 def pgbouncer_ini(lay: Layout, name: str, target: str) -> Path:
-    directory = lay.path(name)
+    directory = pg_home(lay) / name
     directory.mkdir(exist_ok=True)
     _own_by_postgres(directory)
     (directory / "userlist.txt").write_text('"postgres" ""\n')
@@ -293,7 +318,7 @@ default_pool_size = 20
 reserve_pool_size = 5
 server_reset_query =
 ignore_startup_parameters = extra_float_digits,options
-logfile = {directory / "pgbouncer.log"}
+logfile = {pg_home(lay) / "log" / f"{name}-own.log"}
 """
     )
     return ini
@@ -363,16 +388,47 @@ def commands(lay: Layout) -> dict[str, list[str]]:
                 "--no-control-socket"]  # fmt: skip
     worker = [PYTHON, "manage.py", "task_worker", "--no-reload", "--queue-name", "*", "--interval", "0.1"]
     return {
-        "redis": [REDIS, "--port", str(p["redis"]), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-                  "--dir", str(lay.path("redis")), "--unixsocket", "", "--protected-mode", "yes"],  # fmt: skip
-        "pgbouncer": [PGBOUNCER, str(lay.path("pgbouncer", "pgbouncer.ini"))],
-        "pgbouncer-replica": [PGBOUNCER, str(lay.path("pgbouncer-replica", "pgbouncer.ini"))],
+        "redis": [
+            REDIS,
+            "--port",
+            str(p["redis"]),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(lay.path("redis")),
+            "--unixsocket",
+            "",
+            "--protected-mode",
+            "yes",
+        ],  # fmt: skip
+        "pgbouncer": [PGBOUNCER, str(pg_home(lay) / "pgbouncer" / "pgbouncer.ini")],
+        "pgbouncer-replica": [PGBOUNCER, str(pg_home(lay) / "pgbouncer-replica" / "pgbouncer.ini")],
         "app1": [*gunicorn, "--bind", f"127.0.0.1:{p['app1']}"],
         "app2": [*gunicorn, "--bind", f"127.0.0.1:{p['app2']}"],
-        "live": [str(bin_dir / "uvicorn"), "xieshang.asgi:application", "--host", "127.0.0.1",
-                 "--port", str(p["live"]), "--workers", "1", "--no-access-log"],  # fmt: skip
-        "nginx": [NGINX, "-p", str(lay.path("nginx")), "-c", str(lay.path("nginx", "nginx.conf")),
-                  "-e", str(lay.path("log", "nginx-error.log"))],  # fmt: skip
+        "live": [
+            str(bin_dir / "uvicorn"),
+            "xieshang.asgi:application",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(p["live"]),
+            "--workers",
+            "1",
+            "--no-access-log",
+        ],  # fmt: skip
+        "nginx": [
+            NGINX,
+            "-p",
+            str(lay.path("nginx")),
+            "-c",
+            str(lay.path("nginx", "nginx.conf")),
+            "-e",
+            str(lay.path("log", "nginx-error.log")),
+        ],  # fmt: skip
         "worker1": worker,
         "worker2": worker,
     }
@@ -467,6 +523,7 @@ def start(lay: Layout, record: str | None = None) -> None:
         lay.path("record").write_text(record)
     elif lay.path("record").exists():
         lay.path("record").unlink()
+    pg_dirs(lay)
     started = time.monotonic()
     spawn(lay, "redis")
     ready(lay, "redis")
@@ -549,6 +606,8 @@ def main(argv: list[str] | None = None) -> int:  # noqa: C901 - one branch per a
         print(json.dumps({**lay.ports, "url": lay.url, "dir": str(lay.dir)}))
     elif args.action == "destroy":
         stop(lay)
+        if pg_home(lay) != lay.dir:
+            shutil.rmtree(pg_home(lay), ignore_errors=True)
         shutil.rmtree(lay.dir, ignore_errors=True)
     return 0
 
