@@ -456,6 +456,8 @@ def running_pid(lay: Layout, name: str) -> int | None:
 def spawn(lay: Layout, name: str) -> int:
     if (pid := running_pid(lay, name)) is not None:
         return pid
+    if name in lay.ports and port_open(lay.ports[name]):
+        raise RuntimeError(f"port {lay.ports[name]} ({name}) is taken by another program: set CLUSTER_PORT")
     command = commands(lay)[name]
     env = app_env(lay) if name.startswith(("app", "live", "worker")) else dict(os.environ)
     extra = _as_postgres() if name.startswith("pgbouncer") else {}

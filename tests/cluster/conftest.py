@@ -73,7 +73,7 @@ def cluster(tmp_path_factory):
     env.setdefault("CLUSTER_PORT", "15500")
     # A short read-your-writes window, so that the test sees it end; a short lease, so that a dead worker's task
     # returns within seconds.
-    env.setdefault("XIESHANG_READ_YOUR_WRITES_SECONDS", "3")
+    env.setdefault("XIESHANG_READ_YOUR_WRITES_SECONDS", "5")
     env.setdefault("TASK_LEASE_SECONDS", "4")
     record = tmp_path_factory.mktemp("cluster-record")
     record.chmod(0o777)
