@@ -14,6 +14,7 @@ import requests
 
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 SUBMISSION = re.compile(r'name="submission_token" value="([^"]+)"')
+pytestmark = pytest.mark.cluster  # not in `make test`: `make cluster-test` runs these
 
 
 @pytest.fixture(scope="module")
