@@ -24,12 +24,14 @@ def people(tag: str) -> None:
 
 
 def seed_tasks(total: int, tag: str, out: str) -> None:
+    from django.db import transaction
     from django.utils import timezone
 
     from tests.faults.workload import seed
 
     since = timezone.now().isoformat()
-    expected = seed(total, tag)
+    with transaction.atomic():  # every task appears at once, when the seeding commits
+        expected = seed(total, tag)
     Path(out).write_text(json.dumps({"since": since, "expected": expected}))
     _say({"seeded": len(expected), "since": since})
 

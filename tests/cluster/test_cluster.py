@@ -111,13 +111,11 @@ def test_the_second_worker_finishes_what_the_first_died_in(cluster):
     cluster.ctl("stop", "worker2")
     try:
         since = cluster.job(f"seed_tasks({total}, {cluster.tag!r}, {str(seeded)!r})")["since"]
-        unfinished = (
-            "SELECT COUNT(*) FROM django_tasks_database_dbtaskresult "
-            f"WHERE status IN ('READY', 'RUNNING') AND enqueued_at >= '{since}'"
-        )
-        start = cluster.sql("primary", unfinished)
+        rows = f"SELECT COUNT(*) FROM django_tasks_database_dbtaskresult WHERE enqueued_at >= '{since}'"
+        unfinished = f"{rows} AND status IN ('READY', 'RUNNING')"
+        done = f"{rows} AND status = 'SUCCESSFUL'"
         deadline = time.monotonic() + 120
-        while cluster.sql("primary", unfinished) > start - 10:  # worker 1 is at work
+        while cluster.sql("primary", done) < 10:  # worker 1 is at work
             assert time.monotonic() < deadline, "worker 1 did not take tasks"
             time.sleep(0.1)
         time.sleep(random.uniform(0, 0.5))  # noqa: S311
