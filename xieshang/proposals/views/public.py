@@ -6,6 +6,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
 from xieshang.accounts.models import Organization
+from xieshang.core import dbrouter
 from xieshang.core.privacy import mask_name, mask_phone
 
 from .. import page_queries
@@ -31,7 +32,8 @@ def public_list_view(request, org: str):
     filters = {}
     if form.is_bound and form.is_valid():
         filters = {k: v for k, v in form.cleaned_data.items() if v}
-    page = paginate(request, page_queries.public_proposals(organization, **filters), per_page=20)
+    # A public list may lag behind the office's publishing by the replica's delay (decision 0042).
+    page = paginate(request, dbrouter.tolerant(page_queries.public_proposals(organization, **filters)), per_page=20)
     return render(request, "proposals/public_list.html", {"organization": organization, "page": page, "form": form})
 
 

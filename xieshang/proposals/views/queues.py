@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from xieshang.accounts.models import Role
 from xieshang.accounts.selectors import has_role
+from xieshang.core import dbrouter
 from xieshang.workflow.exceptions import TransitionError
 
 from .. import page_queries, selectors, services
@@ -51,7 +52,7 @@ def staff_queue_view(request):
     organization = org_or_404(request)
     need(request, "proposals.manage_proposal", organization)
     form, f = _filters(request, organization, selectors.STAFF_TAG)
-    page = paginate(request, selectors.staff_queue(organization, f))
+    page = paginate(request, dbrouter.tolerant(selectors.staff_queue(organization, f)))  # may lag (0042)
     return render(
         request,
         "proposals/staff_queue.html",
@@ -73,7 +74,7 @@ def assignment_queue_view(request):
             messages.error(request, f"{proposal}：{reason}")
         return redirect(request.get_full_path())
     form, f = _filters(request, organization, selectors.ASSIGNMENT_TAG)
-    page = paginate(request, selectors.assignment_queue(organization, f))
+    page = paginate(request, dbrouter.tolerant(selectors.assignment_queue(organization, f)))  # may lag (0042)
     suggestions = queue_suggestions(organization, page.object_list)
     rows = [(p, suggestions[p.pk]) for p in page.object_list if suggestions.get(p.pk)]
     return render(
@@ -124,7 +125,8 @@ def unit_inbox_view(request):
     organization = org_or_404(request)
     need(request, "proposals.view_unit_inbox", organization)
     include_done = request.GET.get("all") == "1"
-    page = paginate(request, selectors.unit_inbox(request.user, organization, include_done=include_done))
+    inbox = selectors.unit_inbox(request.user, organization, include_done=include_done)
+    page = paginate(request, dbrouter.tolerant(inbox))  # may lag (decision 0042)
     return render(
         request,
         "proposals/unit_inbox.html",

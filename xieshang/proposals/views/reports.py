@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from xieshang.accounts.models import Role
 from xieshang.accounts.selectors import has_role
+from xieshang.core import dbrouter
 from xieshang.core import documents as core_documents
 from xieshang.core.http import attachment_response
 
@@ -36,11 +37,12 @@ def stats_view(request):
     organization = org_or_404(request)
     need(request, "proposals.view_statistics", organization)
     form, period = _period(request)
-    stats = page_statistics(organization, period)
-    search_stats = None
-    if has_role(request.user, Role.PROPOSALS_STAFF, organization):
-        span = (period.start, period.end) if (period.start or period.end) else period.year
-        search_stats = search_statistics(organization, span)
+    with dbrouter.lag_tolerant():  # statistics may lag by the replica's delay (decision 0042)
+        stats = page_statistics(organization, period)
+        search_stats = None
+        if has_role(request.user, Role.PROPOSALS_STAFF, organization):
+            span = (period.start, period.end) if (period.start or period.end) else period.year
+            search_stats = search_statistics(organization, span)
     return render(
         request,
         "proposals/stats.html",
