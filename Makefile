@@ -10,7 +10,8 @@ PORT ?= 8000
 DEMO_SCALE ?= 0.1
 DEMO_ENV := DEBUG=1 XIESHANG_DEV=1 XIESHANG_PORTAL_DEFAULT=zhengzhou DATABASE_URL=sqlite:///$(CURDIR)/var/xieshang.sqlite3 REDIS_URL= TASKS_BACKEND=django_tasks_db.DatabaseBackend
 
-.PHONY: help install demo otp test faults faults-load lint format messages clean bench-pages bench-pages-check
+.PHONY: help install demo otp test faults faults-load lint format messages clean bench-pages bench-pages-check \
+	cluster cluster-stop cluster-status cluster-test
 
 help:
 	@echo "make demo   - install, build the demo organization and serve it on http://$(HOST):$(PORT)"
@@ -19,6 +20,8 @@ help:
 	@echo "make faults - fault tests on PostgreSQL + Redis (killed worker, Redis down, database restart), JSON lines"
 	@echo "make faults-load - 200 users for 5 minutes under faults (worker killed twice, Redis restarted once)"
 	@echo "make bench-pages [SCALE=small|full] - whole pages over HTTP beside the framework's floor (bench/pages)"
+	@echo "make cluster / cluster-stop / cluster-status - the production topology on loopback (scripts/cluster.py)"
+	@echo "make cluster-test - the tests against that cluster (tests/cluster, its own directory and ports)"
 
 # Python 3.12 is pinned in .python-version; scripts/find_python.sh finds it (pyenv or python3.12 on PATH).
 $(VENV)/.installed: requirements/base.txt requirements/dev.txt
@@ -48,7 +51,8 @@ demo: install
 	  while true; do $(DEMO_ENV) $(MANAGE) workflow_reminders >>var/daily.log 2>&1; \
 	    $(DEMO_ENV) $(MANAGE) consultation_notices >>var/daily.log 2>&1; \
 	    $(DEMO_ENV) $(MANAGE) send_digests >>var/daily.log 2>&1; \
-	    $(DEMO_ENV) $(MANAGE) open_data >>var/daily.log 2>&1; sleep 86400; done & \
+	    $(DEMO_ENV) $(MANAGE) open_data >>var/daily.log 2>&1; \
+	    $(DEMO_ENV) $(MANAGE) partitions >>var/daily.log 2>&1; sleep 86400; done & \
 	  $(DEMO_ENV) $(MANAGE) runserver --noreload $(HOST):$(PORT)
 
 otp:
@@ -111,6 +115,21 @@ bench-pages: install
 bench-pages-check: install
 	DATABASE_URL=postgres://postgres@127.0.0.1:5432/xieshang_bench_pages_ci REDIS_URL=$(BENCH_REDIS_URL) \
 	  $(PY) bench/pages/check.py
+
+# Several machines on one (decision 0042, docs/deployment.md): PostgreSQL primary + streaming replica, PgBouncer,
+# Redis, two gunicorn app servers, uvicorn for the live stream, nginx, two task workers, under var/cluster on
+# 127.0.0.1:15400-15420. `make cluster-test` starts its own in var/cluster-test (ports from 15500) and stops it.
+cluster: install
+	$(PY) scripts/cluster.py start
+
+cluster-stop:
+	$(PY) scripts/cluster.py stop
+
+cluster-status:
+	$(PY) scripts/cluster.py status
+
+cluster-test: install
+	$(PY) -m pytest -q -p no:cacheprovider -m cluster tests/cluster $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules var staticfiles .pytest_cache

@@ -138,6 +138,39 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+# PgBouncer in transaction pooling (decision 0042): a server connection serves one transaction, then another client.
+# Server-side cursors (QuerySet.iterator()) and psycopg's automatically prepared statements outlive a transaction,
+# so both are switched off; Django may keep its connection to PgBouncer (DB_CONN_MAX_AGE), PgBouncer pools the rest.
+DB_PGBOUNCER = env_bool("DB_PGBOUNCER", False)
+
+
+def _pooled(database: dict) -> dict:
+    if DB_PGBOUNCER and database["ENGINE"] == "django.db.backends.postgresql":
+        database["DISABLE_SERVER_SIDE_CURSORS"] = True
+        database.setdefault("OPTIONS", {})["prepare_threshold"] = None
+    return database
+
+
+_pooled(DATABASES["default"])
+# A streaming replica (optional): reads that may lag go there through core.dbrouter (lists, search, statistics where
+# they say so); a user who just wrote reads the primary for XIESHANG_READ_YOUR_WRITES_SECONDS. Unset: one database.
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = _pooled(
+        dj_database_url.parse(
+            DATABASE_REPLICA_URL,
+            conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
+            conn_health_checks=True,
+        )
+    )
+    # Tests run against one database: the replica alias reads the test database of the primary.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["xieshang.core.dbrouter.ReplicaRouter"]
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+        "xieshang.core.dbrouter.ReadYourWritesMiddleware",
+    )
+XIESHANG_READ_YOUR_WRITES_SECONDS = float(os.environ.get("XIESHANG_READ_YOUR_WRITES_SECONDS", "10"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis is optional: cache, sessions and rate limits use it when REDIS_URL is set.
@@ -202,6 +235,19 @@ XIESHANG_SECURITY_DEFAULTS = {
     "audit_retention_days": 183,
 }
 
+# Retention of the tables that grow without bound (decision 0043; manage.py retention). Days, or None: kept. The audit
+# trail's period is the security policy's audit_retention_days (never under 183). Notifications: a notice is a pointer
+# to something that has its own record; a year covers every annual cycle. SMS log (sent and received): the 等保 2.0
+# rule for logs (at least six months, never less than 183 days), a year by default. Workflow events: the history of
+# records that are archived, not expired; kept.
+XIESHANG_RETENTION_DAYS = {
+    "notifications": int(os.environ.get("XIESHANG_RETENTION_NOTIFICATIONS_DAYS", "365")),
+    "sms": int(os.environ.get("XIESHANG_RETENTION_SMS_DAYS", "365")),
+    "workflow_events": None,
+}
+# Where retention and audit_archive write the audit rows they remove (gzipped JSON lines with their hashes).
+XIESHANG_AUDIT_ARCHIVE_DIR = Path(os.environ.get("XIESHANG_AUDIT_ARCHIVE_DIR", VAR_DIR / "audit-archive"))
+
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "xieshang" / "locale"]
@@ -234,8 +280,40 @@ XIESHANG_PARSE_MEMORY_MB = int(os.environ.get("XIESHANG_PARSE_MEMORY_MB", "512")
 XIESHANG_PARSE_SECONDS = int(os.environ.get("XIESHANG_PARSE_SECONDS", "30"))
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+# Uploads and generated files (decision 0042): the file system under MEDIA_ROOT by default (one machine, or a volume
+# every app server and worker mounts); XIESHANG_STORAGE=s3 puts them in an S3-compatible object store through
+# django-storages, shared by every machine. Files are always served through the views that check permissions
+# (never a public bucket URL): the bucket stays private.
+XIESHANG_STORAGE = os.environ.get("XIESHANG_STORAGE", "filesystem").strip().lower()
+if XIESHANG_STORAGE == "s3":
+    _default_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            key: value
+            for key, value in {
+                "bucket_name": os.environ.get("S3_BUCKET", ""),
+                "endpoint_url": os.environ.get("S3_ENDPOINT_URL") or None,
+                "region_name": os.environ.get("S3_REGION") or None,
+                "access_key": os.environ.get("S3_ACCESS_KEY_ID") or None,
+                "secret_key": os.environ.get("S3_SECRET_ACCESS_KEY") or None,
+                "location": os.environ.get("S3_PREFIX", ""),
+                "addressing_style": os.environ.get("S3_ADDRESSING_STYLE") or None,
+                "signature_version": "s3v4",
+                "default_acl": None,
+                "querystring_auth": True,
+                "file_overwrite": False,
+            }.items()
+            if value is not None
+        },
+    }
+    if not _default_storage["OPTIONS"]["bucket_name"]:
+        raise RuntimeError("XIESHANG_STORAGE=s3 needs S3_BUCKET (and S3_ENDPOINT_URL for a store other than AWS).")
+elif XIESHANG_STORAGE == "filesystem":
+    _default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+else:
+    raise RuntimeError(f"XIESHANG_STORAGE must be 'filesystem' or 's3', not {XIESHANG_STORAGE!r}.")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _default_storage,
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG

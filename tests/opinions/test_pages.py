@@ -296,8 +296,19 @@ def test_attachments_are_kept_and_limited(client, author, organization, settings
     data["attachments"] = [SimpleUploadedFile("调研.txt", "附件内容".encode())]
     client.post(reverse("opinions:submit"), data)
     report = Report.objects.get()
-    assert report.attachments.get().name == "调研.txt"
-    assert "调研.txt" in client.get(report.get_absolute_url()).content.decode()
+    attachment = report.attachments.get()
+    assert attachment.name == "调研.txt"
+    page = client.get(report.get_absolute_url()).content.decode()
+    link = reverse("opinions:attachment", args=[report.pk, attachment.pk])
+    assert "调研.txt" in page and f'href="{link}"' in page  # through the permission check, not a media URL
+    download = client.get(link)
+    assert b"".join(download.streaming_content) == "附件内容".encode()
+    assert "attachment" in download["Content-Disposition"]
+    from tests.factories import make_user
+    from xieshang.accounts.models import Role
+
+    client.force_login(make_user(Role.MEMBER, organization, username="stranger-reader"))
+    assert client.get(link).status_code in (403, 404)
 
 
 def test_issue_and_forward_lists_keep_their_query_count(

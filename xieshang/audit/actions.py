@@ -31,6 +31,8 @@ LABELS = {
     "http.refusals_throttled": _("拒绝访问过多，暂停记录"),
     "audit.anchored": _("审计链锚定"),
     "audit.archived": _("审计记录归档"),
+    "partitions.run": _("维护数据分区"),
+    "retention.run": _("清理超过保存期限的数据"),
     "limits.exceeded": _("超出频率限制"),
     "api_token.created": _("创建接口访问令牌"),
     "api_token.revoked": _("撤销接口访问令牌"),

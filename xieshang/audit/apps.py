@@ -12,7 +12,10 @@ class AuditConfig(AppConfig):
 
         from xieshang.core import navigation, workbench
 
+        from . import retention
         from .workbench import audit_section
+
+        retention.register()
 
         workbench.register(audit_section, order=820)
         navigation.register(

@@ -46,6 +46,20 @@ def remove(connection) -> None:
             cursor.execute(sql)
 
 
+def installed(connection) -> bool:
+    """Whether the triggers are on the table now (they may be off: tests, or lifted by a migration)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name = 'audit_no_delete'")
+        elif connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT 1 FROM pg_trigger WHERE tgname = 'audit_no_change' AND tgrelid = %s::regclass", [TABLE]
+            )
+        else:
+            return False
+        return cursor.fetchone() is not None
+
+
 def _quote(connection, name: str) -> str:
     return connection.ops.quote_name(name)
 

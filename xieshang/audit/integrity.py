@@ -9,7 +9,7 @@ import logging
 from datetime import timedelta
 from pathlib import Path
 
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from . import chain, guard
@@ -66,6 +66,20 @@ def retention_days() -> int:
     return max(MIN_RETENTION_DAYS, int(days))
 
 
+def archive_line(row: AuditEntry) -> str:
+    """One archived row: its id, hashed fields and both hashes, so that the file can be checked against the chain."""
+    return json.dumps(
+        {
+            "id": row.id,
+            **{f: chain._value(row, f) for f in chain.FIELDS},
+            "prev_hash": row.prev_hash,
+            "row_hash": row.row_hash,
+        },
+        ensure_ascii=False,
+        sort_keys=True,
+    )
+
+
 def archive_before(directory: Path, *, older_than_days: int | None = None) -> AuditArchive | None:
     """Move the rows older than the retention period into a gzipped JSON-lines file (rows with their hashes, so the
     file can be checked against the chain) and out of the table. Never younger than MIN_RETENTION_DAYS. Each chain
@@ -91,17 +105,7 @@ def archive_before(directory: Path, *, older_than_days: int | None = None) -> Au
         digest = hashlib.sha256()
         with gzip.open(path, "wt", encoding="utf-8") as out:
             for row in rows:
-                line = json.dumps(
-                    {
-                        "id": row.id,
-                        **{f: chain._value(row, f) for f in chain.FIELDS},
-                        "prev_hash": row.prev_hash,
-                        "row_hash": row.row_hash,
-                    },
-                    ensure_ascii=False,
-                    sort_keys=True,
-                )
-                out.write(line + "\n")
+                out.write(archive_line(row) + "\n")
         digest.update(path.read_bytes())
         last_by_org: dict = {}
         for row in rows:
@@ -132,3 +136,56 @@ def archive_before(directory: Path, *, older_than_days: int | None = None) -> Au
 
     audit_record(actor=None, action="audit.archived", detail={"rows": len(rows), "file": name})
     return archive
+
+
+class ChainWouldBreak(Exception):
+    """Archiving these rows would leave a hole in a chain, or they do not hold as a chain: nothing is removed."""
+
+
+def archive_period(directory: Path, lower, upper, label: str, *, dry_run: bool = False) -> dict:
+    """Retention of one month's partition (core.partitions, PostgreSQL): before it is dropped, its rows go into a
+    gzipped JSON-lines file with their hashes, an `AuditArchive` row per chain records where the chain continues (so
+    audit_verify checks what stays), and an anchor of every head is taken. Refuses (ChainWouldBreak) when a row of the
+    period comes after a row of a later period in its chain (only a prefix of a chain may leave) or when the period's
+    rows do not continue their chains from the last archive (a row changed or missing: audit_verify says which)."""
+    period = AuditEntry.objects.filter(at__gte=lower, at__lt=upper)
+    last_ids = dict(period.order_by().values_list("organization_id").annotate(m=models.Max("id")))
+    for org, last_id in last_ids.items():
+        later = (
+            AuditEntry.objects.filter(organization_id=org, at__gte=upper).order_by("id").values_list("id", flat=True)
+        ).first()
+        if later is not None and later < last_id:
+            raise ChainWouldBreak(f"chain of organization {org}: row {later} of a later month precedes row {last_id}")
+    count = period.count()
+    if dry_run or not count:
+        return {"rows": count, "file": ""}
+    heads = {org: start[1] for org, start in chain_starts().items()}
+    directory.mkdir(parents=True, exist_ok=True)
+    name = f"audit-{label}-{timezone.now():%Y%m%dT%H%M%S}.jsonl.gz"
+    path = directory / name
+    last: dict = {}
+    counts: dict = {}
+    try:
+        with gzip.open(path, "wt", encoding="utf-8") as out:
+            for row in period.order_by("id").iterator(chunk_size=2000):
+                org = row.organization_id
+                if row.prev_hash != heads.get(org, chain.GENESIS) or row.row_hash != chain.row_hash(row, row.prev_hash):
+                    raise ChainWouldBreak(f"row {row.id} does not hold in its chain (run audit_verify)")
+                heads[org], last[org] = row.row_hash, row
+                counts[org] = counts.get(org, 0) + 1
+                out.write(archive_line(row) + "\n")
+    except ChainWouldBreak:
+        path.unlink(missing_ok=True)
+        raise
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    for org, row in last.items():
+        AuditArchive.objects.create(
+            organization_id=org,
+            last_id=row.id,
+            last_hash=row.row_hash,
+            rows=counts[org],
+            file_name=name,
+            file_sha256=digest,
+        )
+    take_anchor()
+    return {"rows": count, "file": name}

@@ -27,6 +27,7 @@ from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
+from . import dbrouter
 from .generations import keep_stamped, read_stamped
 
 CSRF_SLOT = "fragment-csrf-slot-5b1e"
@@ -51,7 +52,10 @@ def cached(
     key = f"fragment:{template}:{hashlib.blake2b(vary.encode(), digest_size=16).hexdigest()}"
     found, stamp = read_stamped(key, *generations) if generations else (cache.get(key), "")
     if found is None:
-        context = build()
+        # Kept for every reader until its generations move: built from the primary, never from a lagging replica
+        # (a read just after the write that moved them would keep the old state under the new generation).
+        with dbrouter.primary():
+            context = build()
         # Rendered without the context processors (the menu, the unread count: the page around the part has them);
         # the part sees the request itself, e.g. for its pagination links.
         slots = {"csrf_token": CSRF_SLOT, "fragment_slots": True}

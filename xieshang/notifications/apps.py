@@ -10,9 +10,11 @@ class NotificationsConfig(AppConfig):
     def ready(self):
         from xieshang.core import context_processors, navigation, workbench
 
+        from . import retention
         from .selectors import may_read_sms_log, page_context
         from .workbench import unread_section
 
+        retention.register()
         workbench.register(unread_section, order=900)
         navigation.register(
             navigation.NavEntry("inbox", _("消息"), "notifications:inbox", lambda u, o: True, order=900)

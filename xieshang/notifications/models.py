@@ -82,7 +82,8 @@ class SmsPrompt(models.Model):
     phone = models.CharField(max_length=20, db_index=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sms_prompts")
     organization_id = models.BigIntegerField(null=True, blank=True)
-    message = models.ForeignKey(SmsMessage, on_delete=models.CASCADE, related_name="prompts")
+    # No database constraint: the SMS log is partitioned on PostgreSQL (decision 0043); retention deletes the prompts.
+    message = models.ForeignKey(SmsMessage, on_delete=models.CASCADE, related_name="prompts", db_constraint=False)
     code = models.CharField(_("回复代码"), max_length=6)
     action = models.CharField(max_length=60)
     object_id = models.BigIntegerField()
@@ -121,7 +122,9 @@ class InboundSms(models.Model):
     prompt = models.ForeignKey(SmsPrompt, on_delete=models.SET_NULL, null=True, blank=True, related_name="replies")
     result = models.CharField(max_length=10, choices=Result.choices)
     detail = models.CharField(max_length=300, blank=True)
-    answer = models.ForeignKey(SmsMessage, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    answer = models.ForeignKey(
+        SmsMessage, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", db_constraint=False
+    )
 
     class Meta:
         ordering = ["-received_at", "-id"]
@@ -199,7 +202,10 @@ class Digest(models.Model):
     items = models.JSONField(default=list)
     created_at = models.DateTimeField(default=timezone.now)
     email_sent_at = models.DateTimeField(null=True, blank=True)
-    notification = models.ForeignKey(Notification, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    # No database constraint: notifications are partitioned on PostgreSQL (decision 0043); retention clears it.
+    notification = models.ForeignKey(
+        Notification, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", db_constraint=False
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -10,6 +10,8 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 
+from xieshang.core import partitions
+
 from . import replies
 from .models import ChannelPreference, Follow, FollowEvent, Notification, SmsMessage
 from .replies import Reply
@@ -97,54 +99,73 @@ def notify(
 
     reply: the SMS asks for an answer by reply (notifications.replies): its text ends with the reply codes and the
     question is recorded with the message, for the action the domain app registered."""
+    if _suppressed.get():
+        return []
+    org_id = getattr(organization, "pk", organization)
+    users = {u.pk: u for u in recipients if u is not None and u.is_active}
+    # On PostgreSQL the key's uniqueness is no longer an index (the table is partitioned, decision 0043): writers of
+    # one key take turns from the look-up to the insert.
+    with partitions.serialize(f"notification:{key[:120]}") if key else nullcontext():
+        if key:
+            for done in Notification.objects.filter(key=key, recipient_id__in=list(users)).values_list(
+                "recipient_id", flat=True
+            ):
+                users.pop(done, None)
+        return [
+            _notify_one(
+                user,
+                kind=kind,
+                title=title,
+                body=body,
+                url=url,
+                org_id=org_id,
+                key=key,
+                force_sms=force_sms,
+                reply=reply,
+            )
+            for user in users.values()
+        ]
+
+
+def _notify_one(
+    user, *, kind: str, title: Text, body: Text, url: str, org_id, key: str, force_sms: bool, reply: Reply | None
+) -> Notification:
     from xieshang.core.tasks import enqueue_with_write
 
     from .tasks import deliver_email
 
-    if _suppressed.get():
-        return []
-    org_id = getattr(organization, "pk", organization)
-    created: list[Notification] = []
-    users = {u.pk: u for u in recipients if u is not None and u.is_active}
-    if key:
-        for done in Notification.objects.filter(key=key, recipient_id__in=list(users)).values_list(
-            "recipient_id", flat=True
-        ):
-            users.pop(done, None)
-    for user in users.values():
-        # One recipient's copy, with its e-mail and SMS tasks, is written whole or not at all.
-        with _whole():
-            language = language_of(user)
-            title_text, body_text = render(title, language), render(body, language)
-            notification = Notification.objects.create(
-                recipient=user,
-                organization_id=org_id,
-                kind=kind,
-                title=title_text[:200],
-                body=body_text,
-                url=url,
-                key=key[:120],
+    # One recipient's copy, with its e-mail and SMS tasks, is written whole or not at all.
+    with _whole():
+        language = language_of(user)
+        title_text, body_text = render(title, language), render(body, language)
+        notification = Notification.objects.create(
+            recipient=user,
+            organization_id=org_id,
+            kind=kind,
+            title=title_text[:200],
+            body=body_text,
+            url=url,
+            key=key[:120],
+        )
+        email, sms = channels_for(user, kind)
+        if email and user.email:
+            enqueue_with_write(deliver_email, notification.pk)
+        if (sms or force_sms) and user.phone and _sms_allowed(user, org_id, force_sms):
+            text = title_text + (f"：{body_text[:60]}" if body_text else "")
+            fields = None
+            if reply is not None:
+                with translation.override(language):
+                    text, fields = replies.attach(
+                        user=user, phone=user.phone, organization_id=org_id, reply=reply, message_text=text
+                    )
+            # The notification is new, so is its key: no look-up (a repeat is stopped by notify's own key).
+            message = _sms_create(
+                phone=user.phone, text=text, key=f"notification:{notification.pk}", organization_id=org_id
             )
-            created.append(notification)
-            email, sms = channels_for(user, kind)
-            if email and user.email:
-                enqueue_with_write(deliver_email, notification.pk)
-            if (sms or force_sms) and user.phone and _sms_allowed(user, org_id, force_sms):
-                text = title_text + (f"：{body_text[:60]}" if body_text else "")
-                fields = None
-                if reply is not None:
-                    with translation.override(language):
-                        text, fields = replies.attach(
-                            user=user, phone=user.phone, organization_id=org_id, reply=reply, message_text=text
-                        )
-                # The notification is new, so is its key: no look-up (a repeat is stopped by notify's own key).
-                message = _sms_create(
-                    phone=user.phone, text=text, key=f"notification:{notification.pk}", organization_id=org_id
-                )
-                if fields is not None:
-                    replies.prompt_create(message, fields)
-                Notification.objects.filter(pk=notification.pk).update(sms_sent_at=timezone.now())
-    return created
+            if fields is not None:
+                replies.prompt_create(message, fields)
+            Notification.objects.filter(pk=notification.pk).update(sms_sent_at=timezone.now())
+    return notification
 
 
 def _sms_allowed(user, org_id, force_sms: bool) -> bool:
@@ -165,9 +186,11 @@ def sms_send(*, phone: str, text: str, key: str = "", organization_id: int | Non
     key: the message's idempotency key when the caller has one (the same key again returns the first message);
     otherwise a random one. The gateway gets it with every send (notifications.tasks)."""
     if key:
-        existing = SmsMessage.objects.filter(key=key[:120]).first()
-        if existing is not None:
-            return existing
+        with partitions.serialize(f"sms:{key[:120]}"):
+            existing = SmsMessage.objects.filter(key=key[:120]).first()
+            if existing is not None:
+                return existing
+            return _sms_create(phone=phone, text=text, key=key, organization_id=organization_id)
     return _sms_create(phone=phone, text=text, key=key, organization_id=organization_id)
 
 

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.my_reports_view, name="mine"),
     path("new/", views.submit_view, name="submit"),
     path("<int:pk>/", views.detail_view, name="detail"),
+    path("<int:pk>/attachments/<int:attachment_id>/", views.attachment_view, name="attachment"),
     path("<int:pk>/edit/", views.edit_view, name="edit"),
     path("<int:pk>/send/", views.send_view, name="send"),
     path("<int:pk>/forward/", views.forward_view, name="forward"),

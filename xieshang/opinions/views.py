@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -165,6 +165,19 @@ def _detail_context(request, report, **forms):
 def detail_view(request, pk: int):
     report = selectors.get_report_for_user(request.user, pk)
     return render(request, "opinions/detail.html", _detail_context(request, report))
+
+
+@login_required
+def attachment_view(request, pk: int, attachment_id: int):
+    """A report's attachment, to whoever may read the report: through this check and the storage (a shared file system
+    or an object store, decision 0042), never from a media URL (none is served outside DEBUG)."""
+    report = selectors.get_report_for_user(request.user, pk)
+    attachment = get_object_or_404(report.attachments, pk=attachment_id)
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    return FileResponse(handle, as_attachment=True, filename=attachment.name)
 
 
 def _post_action(request, pk, form_class, name, call, success, form_kwargs=None):

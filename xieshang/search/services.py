@@ -131,6 +131,26 @@ class Results:
         return max(1, -(-min(self.total, RANK_WINDOW) // self.page_size))
 
 
+def filter_gate(filters: dict | None) -> str:
+    """The page's filters as a tsquery over the match table's filter lexemes (search migration 0004: "#t<type>",
+    "#y<year>", "#o<organization>", "#e<sector>", "#k<unit>"), "" without a filter: with it, GIN keeps to the
+    filtered rows, where the newest blocks may hold none of them (a type, a past year, one district)."""
+    filters = filters or {}
+    parts = []
+    wanted = filters.get("type") or filters.get("types")
+    if wanted:
+        keys = [_lexeme(k) for k in ([wanted] if isinstance(wanted, str) else wanted)]
+        parts.append("(" + " | ".join(f"'#t{k}'" for k in keys) + ")" if keys else "")
+    for name, mark in (("year", "y"), ("organization", "o"), ("sector", "e"), ("unit", "k")):
+        if filters.get(name):
+            parts.append(f"'#{mark}{int(getattr(filters[name], 'pk', filters[name]))}'")
+    return " & ".join(p for p in parts if p)
+
+
+def _lexeme(word: str) -> str:
+    return "".join(ch for ch in str(word) if ch.isascii() and (ch.isalnum() or ch == "_"))
+
+
 def filter_condition(filters: dict | None) -> tuple[str, list]:
     """SQL for the page's filters; only registered types are ever searched."""
     filters = filters or {}
@@ -206,7 +226,8 @@ def _where(user, filters) -> tuple[str, list, str]:
     gate (selectors.Visibility) for the back-ends that can use it."""
     seen = visibility(user)
     flt, fparams = filter_condition(filters)
-    return f"{seen.sql} AND {flt}", [*seen.params, *fparams], seen.gate
+    gate = " & ".join(f"({g})" for g in (seen.gate, filter_gate(filters)) if g)
+    return f"{seen.sql} AND {flt}", [*seen.params, *fparams], gate
 
 
 def _hits(user, ranked: list[tuple[int, float]], terms: list[str], docs: dict[int, dict] | None = None) -> list[Hit]:

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from xieshang.audit.context import current_ip
-from xieshang.core import limits
+from xieshang.core import dbrouter, limits
 
 from .dictionary import add_word, remove_word
 from .forms import DictionaryWordForm, SearchForm
@@ -47,7 +47,8 @@ def search_view(request):
     results = None
     if form.is_bound and "q" in request.GET:
         q = form.cleaned_data.get("q", "") if form.is_valid() else request.GET.get("q", "")
-        results = search(request.user, q, form.filters(), _page_of(request))
+        with dbrouter.lag_tolerant():  # the index may lag by the replica's delay (decision 0042)
+            results = search(request.user, q, form.filters(), _page_of(request))
     return _render(request, form, results, reverse("search:search"))
 
 
@@ -62,7 +63,8 @@ def public_search_view(request):
         if flood:
             refusal = limits.wait_text(flood)
         else:
-            results = search(AnonymousUser(), q, form.filters(), _page_of(request))
+            with dbrouter.lag_tolerant():
+                results = search(AnonymousUser(), q, form.filters(), _page_of(request))
     response = _render(request, form, results, reverse("search:public"), public=True, refusal=refusal)
     if refusal:
         response.status_code = 429

@@ -1,6 +1,7 @@
 from typing import Any
 
 from django.apps import AppConfig
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 
@@ -16,6 +17,19 @@ class WorkflowConfig(AppConfig):
         from .models import CalendarDay, State, Transition
 
         timeline.register()
+        from xieshang.core import partitions
+
+        # Workflow events (decision 0043): yearly partitions on PostgreSQL, kept as long as their records (no
+        # retention unless XIESHANG_RETENTION_DAYS["workflow_events"] is set).
+        partitions.register(
+            partitions.Table(
+                model="workflow.WorkflowEvent",
+                column="at",
+                interval=partitions.YEAR,
+                days=lambda: settings.XIESHANG_RETENTION_DAYS.get("workflow_events"),
+                key="workflow_events",
+            )
+        )
 
         from . import personal_data
 

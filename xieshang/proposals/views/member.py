@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from xieshang.accounts.models import Role, User
 from xieshang.accounts.selectors import has_role
+from xieshang.core import dbrouter
 from xieshang.core.idempotency import once_per_submission
 from xieshang.core.views import act
 from xieshang.workflow.exceptions import TransitionError
@@ -56,7 +57,8 @@ def mine_view(request):
     organization = org_or_404(request)
     if not rules.has_perm("proposals.add_proposal", request.user, organization):
         raise PermissionDenied
-    page = paginate(request, selectors.member_proposals(request.user, organization))
+    # The list may lag (decision 0042): the replica, except for a member who has just written.
+    page = paginate(request, dbrouter.tolerant(selectors.member_proposals(request.user, organization)))
     invitations = list(selectors.cosign_invitations(request.user, organization)[:20])
     to_rate = list(selectors.awaiting_rating(request.user, organization)[:20])
     context = {"page": page, "invitations": invitations, "to_rate": to_rate, "today": timezone.localdate()}

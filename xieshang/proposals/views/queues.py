@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from xieshang.accounts.models import Role
 from xieshang.accounts.selectors import has_role
+from xieshang.core import dbrouter
 from xieshang.workflow.exceptions import TransitionError
 
 from .. import page_cache, page_queries, selectors, services
@@ -74,7 +75,7 @@ def assignment_queue_view(request):
             messages.error(request, f"{proposal}：{reason}")
         return redirect(request.get_full_path())
     form, f = _filters(request, organization, selectors.ASSIGNMENT_TAG)
-    page = paginate(request, selectors.assignment_queue(organization, f))
+    page = paginate(request, dbrouter.tolerant(selectors.assignment_queue(organization, f)))  # may lag (0042)
     suggestions = queue_suggestions(organization, page.object_list)
     rows = [(p, suggestions[p.pk]) for p in page.object_list if suggestions.get(p.pk)]
     return render(

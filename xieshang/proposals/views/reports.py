@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from xieshang.accounts.models import Role
 from xieshang.accounts.selectors import has_role
+from xieshang.core import dbrouter
 from xieshang.core import documents as core_documents
 from xieshang.core.http import attachment_response
 
@@ -47,7 +48,8 @@ def stats_view(request):
         return {"form": form, "stats": stats, "query": request.GET.urlencode(), "search_stats": search_stats}
 
     part = page_cache.part(request, "proposals/_stats_part.html", build, organization.pk, staff)
-    search_stats = search_terms(organization, span) if staff else None
+    with dbrouter.lag_tolerant():  # the keywords' index version may lag by the replica's delay (decision 0042)
+        search_stats = search_terms(organization, span) if staff else None
     return render(
         request,
         "proposals/stats.html",

@@ -1,4 +1,5 @@
-"""PostgreSQL: the match table's tsvector also carries who may read the row, so GIN applies the permission filter.
+"""PostgreSQL: the match table's tsvector also carries who may read the row and the values the search page filters
+on, so GIN applies the permission condition and the filters.
 
 Before, a reader who may not see the newest documents (a district member reading past the city's newer restricted
 replies) made the newest-blocks probes of backends/postgres.py come back short, and the query fell through to every
@@ -10,6 +11,10 @@ permission lexemes and the reader's query ANDs its own (search.selectors.Visibil
 - a restricted row: ``#u<user id>`` per named user, ``#n<unit id>`` per named unit, and ``#r<organization id>.<role>``
   per named role: a plain role is read in the row's own organization, an "<org>:<role>" pair in that organization,
   and "*" stands for any role there.
+
+and the filters' values on every row: ``#t<type>``, ``#o<organization>``, ``#y<year>``, ``#e<sector>``, ``#k<unit>``
+(search.services.filter_gate). A filter on a type, a past year or one district otherwise made the newest-blocks probes
+come back short in the same way.
 
 The gate is a superset of the exact SQL condition, which the query still applies: the answer does not change, only
 the rows read. SQLite's FTS5 path is unchanged (it walks the newest rows and filters them).
@@ -44,8 +49,16 @@ def _permission_lexemes(row: str) -> str:
     END"""
 
 
+def _filter_lexemes(row: str) -> str:
+    return f"""ARRAY['#t' || regexp_replace({row}.doc_type, '[^A-Za-z0-9_]', '', 'g'), '#o' || {row}.organization_id]
+        || CASE WHEN {row}.year IS NULL THEN ARRAY[]::text[] ELSE ARRAY['#y' || {row}.year] END
+        || CASE WHEN {row}.sector_id IS NULL THEN ARRAY[]::text[] ELSE ARRAY['#e' || {row}.sector_id] END
+        || ARRAY(SELECT '#k' || x FROM {_words(f"{row}.unit_ids")})"""
+
+
 def _match_tsv(row: str) -> str:
-    return f"{fast._match_tsv(row)} || array_to_tsvector({_permission_lexemes(row)})"
+    lexemes = f"({_permission_lexemes(row)}) || {_filter_lexemes(row)}"
+    return f"{fast._match_tsv(row)} || array_to_tsvector({lexemes})"
 
 
 def _sync_function(match_tsv) -> str:

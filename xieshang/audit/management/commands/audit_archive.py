@@ -13,7 +13,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--directory", type=Path, default=Path(settings.VAR_DIR) / "audit-archive")
+        parser.add_argument("--directory", type=Path, default=Path(settings.XIESHANG_AUDIT_ARCHIVE_DIR))
         parser.add_argument("--older-than-days", type=int, default=None)
 
     def handle(self, *args, **options):
