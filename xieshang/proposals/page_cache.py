@@ -12,7 +12,9 @@ of what they show advances:
 
 One generation for all organizations: a write anywhere renders the parts anew (a city's platform writes proposals a
 few times a minute at most; reading is what happens thousands of times). A part is kept `SECONDS` at most: a bound on
-what a write past the signals (raw SQL, a bulk load) leaves visible."""
+what a write past the signals (raw SQL, a bulk load) leaves visible. Parts and values are built from the primary
+database, never a lagging replica (decision 0042): the parts and lists that main marked lag-tolerant are kept here
+instead, and a kept part is as fresh as the primary was when its generation last moved."""
 
 from __future__ import annotations
 
@@ -24,7 +26,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from xieshang.core import fragments, generations
+from xieshang.core import dbrouter, fragments, generations
 
 GENERATION = "proposals:pages"
 SECONDS = 300
@@ -81,7 +83,8 @@ def value(name: str, build: Any, *vary: Any, reader: Any = None) -> Any:
     key = f"proposals:value:{name}:{hashlib.blake2b(varied.encode(), digest_size=16).hexdigest()}"
     found, stamp = generations.read_stamped(key, *names)
     if found is None:
-        found = build()
+        with dbrouter.primary():  # kept for later readers: never built from a lagging replica (as core.fragments)
+            found = build()
         generations.keep_stamped(key, (found,), stamp, SECONDS)
         return found
     return found[0]  # type: ignore[index]  # kept in a 1-tuple: None is a value too (no section)
