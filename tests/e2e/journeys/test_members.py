@@ -83,7 +83,8 @@ def _invited_to_live(walk, user, consultation, title):
     guard.data.add("建议把城际公交纳入一体化规划。")
     page.locator("#live-form").get_by_label(_("内容")).fill("建议把城际公交纳入一体化规划。")
     page.get_by_role("button", name=_("发送")).click()
-    expect(page.get_by_test_id("live-feed")).to_contain_text("建议把城际公交纳入一体化规划。")
+    # The feed also refreshes every 4 s: on a loaded machine the first refresh may come after expect's 5 s.
+    expect(page.get_by_test_id("live-feed")).to_contain_text("建议把城际公交纳入一体化规划。", timeout=15_000)
     guard.check("live page after posting")
     assert LiveMessage.objects.get().author == user
 
