@@ -9,8 +9,8 @@ from datetime import date
 
 from django.db.models import Count, Q, QuerySet
 
-from xieshang.accounts.models import STAFF_ROLES, Role, RoleGrant, Sector
-from xieshang.accounts.selectors import roles_by_organization
+from xieshang.accounts.models import Role, RoleGrant, Sector
+from xieshang.accounts.selectors import is_staff_person, roles_by_organization
 
 from . import registry
 from .lexicon import current_segmenter
@@ -159,8 +159,7 @@ def visibility(user) -> Visibility:
     named = " OR ".join(restricted)
     parts.append(f"(d.visibility = %s AND ({named}))")
     params += [SearchDocument.Visibility.RESTRICTED, *rparams]
-    staff = any(held & STAFF_ROLES for held in map(set, roles.values()))
-    return Visibility("(" + " OR ".join(parts) + ")", params, "" if staff else " | ".join(gate))
+    return Visibility("(" + " OR ".join(parts) + ")", params, "" if is_staff_person(user) else " | ".join(gate))
 
 
 def _lexeme_safe(word: str) -> str:
