@@ -2,9 +2,10 @@
 shared by every name joined with it."""
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 
 from xieshang.core import generations
+from xieshang.core.models import Counter  # a plain table no generation watches
 
 pytestmark = pytest.mark.django_db
 
@@ -36,3 +37,56 @@ def test_joined_names_change_when_any_changes():
     generations.advance("b")
     assert generations.joined("a", "b") != joined
     assert generations.joined("a", "b").startswith(generations.current("a"))
+
+
+def test_a_rolled_back_savepoint_does_not_swallow_the_next_writes_change_at_commit(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
+        with pytest.raises(RuntimeError), transaction.atomic():
+            generations.advance("things")
+            raise RuntimeError  # its on_commit callback goes with the savepoint
+        generations.advance("things")
+        inside = generations.current("things")
+    assert len(callbacks) == 1
+    assert generations.current("things") != inside
+
+
+@pytest.fixture
+def watched_table():
+    generations.watch("counters-written", Counter._meta.db_table)
+    yield "counters-written"
+    generations._watched.pop(Counter._meta.db_table)
+
+
+def test_every_kind_of_write_of_a_watched_table_moves_its_generation(watched_table):
+    assert generations._written in connection.execute_wrappers  # installed on the connection by core.apps
+    seen = {generations.current(watched_table)}
+
+    def moved() -> bool:
+        now = generations.current(watched_table)
+        fresh = now not in seen
+        seen.add(now)
+        return fresh
+
+    site = Counter.objects.create(scope="a", organization_id=1)
+    assert moved()
+    Counter.objects.filter(pk=site.pk).update(last=2)  # no signal
+    assert moved()
+    Counter.objects.bulk_create([Counter(scope="c", organization_id=1)])  # no signal
+    assert moved()
+    with connection.cursor() as cursor:  # raw SQL, unquoted
+        cursor.execute(f"UPDATE {Counter._meta.db_table} SET last = %s WHERE id = %s", [4, site.pk])
+    assert moved()
+    Counter.objects.filter(pk=site.pk).delete()
+    assert moved()
+    list(Counter.objects.all())  # a read moves nothing
+    Counter.objects.filter(pk=-1).exists()
+    assert not moved()
+
+
+def test_writes_of_other_tables_move_nothing(watched_table):
+    before = generations.current(watched_table)
+    generations.advance("unrelated")
+    from xieshang.accounts.models import Organization
+
+    Organization.objects.filter(pk=-1).update(name="x")
+    assert generations.current(watched_table) == before

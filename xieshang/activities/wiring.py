@@ -56,8 +56,8 @@ def register() -> None:
 
     register_groups(GroupSource("studio", _studio_groups, _studio_members))
     replies.register(SMS_REPLY_ACTION, sms_reply, sms_reply_options())
-    workbench.register(providers.member_section, order=450)
-    workbench.register(providers.staff_section, order=460)
+    workbench.register(providers.member_section, order=450, reads=("activities", "accounts"))
+    workbench.register(providers.staff_section, order=460, reads=("activities", "accounts"))
     navigation.register(
         navigation.NavEntry("activities", gettext_lazy("履职活动"), "activities:list", _staff, order=430)
     )

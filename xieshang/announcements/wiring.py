@@ -26,7 +26,7 @@ def register() -> None:
 
     from . import workbench as providers
 
-    workbench.register(providers.recipient_section, order=95)
+    workbench.register(providers.recipient_section, order=95, reads=("announcements",))
     navigation.register(
         navigation.NavEntry("announcements", gettext_lazy("通知公告"), "announcements:list", _staff, order=427)
     )

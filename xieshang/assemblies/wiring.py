@@ -26,8 +26,8 @@ def register() -> None:
 
     from . import workbench as providers
 
-    workbench.register(providers.member_section, order=440)
-    workbench.register(providers.staff_section, order=465)
+    workbench.register(providers.member_section, order=440, reads=("assemblies", "accounts"))
+    workbench.register(providers.staff_section, order=465, reads=("assemblies", "accounts"))
 
     from xieshang.notifications import replies
 

@@ -89,11 +89,12 @@ def register() -> None:
 
     replies.register(TOPIC_REPLY_ACTION, topic_sms_reply, topic_sms_reply_options())
 
-    workbench.register(providers.member_section, order=400)
-    workbench.register(providers.staff_section, order=410)
-    workbench.register(providers.owner_section, order=420)
-    workbench.register(providers.convener_section, order=430)
-    workbench.register(providers.resident_section, order=440)
+    reads = ("consultations", "workflow", "accounts")  # kept by core.workbench until one of these is written
+    workbench.register(providers.member_section, order=400, reads=reads)
+    workbench.register(providers.staff_section, order=410, reads=reads)
+    workbench.register(providers.owner_section, order=420, reads=reads)
+    workbench.register(providers.convener_section, order=430, reads=reads)
+    workbench.register(providers.resident_section, order=440, reads=(*reads, "notifications.follow"))
 
     from xieshang.audit.actions import register_resolver
 

@@ -9,10 +9,12 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from django.apps import apps
+        from django.db import connections
+        from django.db.backends.signals import connection_created
         from django.db.models import fields
         from django.db.models.signals import post_delete, post_save, pre_delete
 
-        from . import navigation
+        from . import generations, navigation
         from .models import (
             AppendOnlyModel,
             OrganizationSettings,
@@ -37,6 +39,11 @@ class CoreConfig(AppConfig):
                 )
             if issubclass(model, AppendOnlyModel):
                 pre_delete.connect(refuse_append_only_delete, sender=model, dispatch_uid=f"appendonly_delete_{label}")
+
+        # Writes of watched tables move their generations, whatever wrote them (core.generations.watch).
+        connection_created.connect(generations.install, dispatch_uid="core.generations.install")
+        for connection in connections.all(initialized_only=True):
+            generations.install(connection)
 
         navigation.register(
             navigation.NavEntry("workbench", _("我的待办"), "core:workbench", lambda u, o: True, order=0)

@@ -68,6 +68,18 @@ def cached(
     return Part(mark_safe(fill(html, request)), keep)  # noqa: S308 - our own template's output, escaped when rendered
 
 
+def value(key: str, build: Callable[[], Any], *, generations: tuple[str, ...], seconds: int) -> Any:
+    """A value (a list of choices, a section) kept like a part: `build()` runs, on the primary, only when it is
+    missing or was kept under older `generations`."""
+    found, stamp = read_stamped(f"value:{key}", *generations)
+    if found is None:
+        with dbrouter.primary():
+            built = build()
+        keep_stamped(f"value:{key}", (built,), stamp, seconds)
+        return built
+    return found[0]  # type: ignore[index]  # kept in a 1-tuple: None is a value too
+
+
 def fill(html: str, request: Any) -> str:
     """The request's own form tokens in the slots of a kept part."""
     if CSRF_SLOT in html:

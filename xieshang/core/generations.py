@@ -8,11 +8,17 @@ page or a figure kept in the cache under the current generation is never read af
 outermost transaction commits (a read by another request meanwhile may have cached what it could see before the
 commit). With Redis configured every process shares the generations; with the per-process memory cache (the
 embedded default, one process) they are the process's own, so a deployment of several processes needs Redis — the
-readers also keep what they cache for a few minutes only."""
+readers also keep what they cache for a few minutes only.
+
+`watch(name, *tables)` moves a generation on every write of those tables, whatever wrote it: a save, a delete, a
+`QuerySet.update`, a `bulk_create` or a migration's SQL (the statements are read on their way to the database, see
+`_written`), so a service's bulk write needs no call of its own."""
 
 from __future__ import annotations
 
+import re
 import uuid
+from typing import Any
 
 from django.core.cache import cache
 from django.db import connections, transaction
@@ -54,13 +60,52 @@ def advance(name: str, using: str = "default") -> None:
     if not connection.in_atomic_block:
         return
     outermost = connection.atomic_blocks[0]
-    pending: set[str] | None = getattr(outermost, "_generations_pending", None)
+    pending: set[tuple[str, tuple[str, ...]]] | None = getattr(outermost, "_generations_pending", None)
     if pending is None:
         pending = set()
         outermost._generations_pending = pending  # type: ignore[attr-defined]  # dies with the block
-    if name not in pending:
-        pending.add(name)
+    # Once per savepoint: a savepoint rolled back drops the on_commit callbacks registered inside it.
+    mark = (name, tuple(connection.savepoint_ids))
+    if mark not in pending:
+        pending.add(mark)
         transaction.on_commit(lambda: _new(name), using=using)
+
+
+# db table -> the generations its writes move (filled by `watch`, read on every statement: a dict lookup)
+_watched: dict[str, tuple[str, ...]] = {}
+# The table an INSERT, UPDATE or DELETE writes, as Django's compilers and our raw SQL write it (quoted or not).
+_WRITE = re.compile(r'\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?', re.IGNORECASE)
+
+
+def watch(name: str, *tables: str) -> None:
+    """Every write of `tables` (db table names) advances `name`, through the statement itself (`_written`)."""
+    for table in tables:
+        names = _watched.get(table, ())
+        if name not in names:
+            _watched[table] = (*names, name)
+
+
+def watch_models(name: str, models: Any) -> None:
+    """`watch` for models (their many-to-many tables are models too: include_auto_created)."""
+    watch(name, *(model._meta.db_table for model in models))
+
+
+def _written(execute: Any, sql: str, params: Any, many: bool, context: dict[str, Any]) -> Any:
+    """A database execute wrapper (installed on every connection by core.apps): after a write of a watched table,
+    advance its generations (now and on commit, as `advance`)."""
+    result = execute(sql, params, many, context)
+    if _watched:
+        match = _WRITE.match(sql)
+        if match is not None:
+            for name in _watched.get(match.group(1), ()):
+                advance(name, using=context["connection"].alias)
+    return result
+
+
+def install(connection: Any, **kwargs: Any) -> None:
+    """connection_created's receiver: the write watch on each new connection (once)."""
+    if _written not in connection.execute_wrappers:
+        connection.execute_wrappers.append(_written)
 
 
 def for_user(user_id: object) -> str:
@@ -88,6 +133,29 @@ def keep_stamped(key: str, value: object, stamp: str, seconds: int) -> None:
     """Keep `value` under the stamp `read_stamped` gave (not when the cache could not say its generations)."""
     if not _unsure(stamp):
         cache.set(key, (stamp, value), seconds)
+
+
+def read_stamped_many(entries: list[tuple[str, tuple[str, ...]]]) -> list[tuple[object | None, str]]:
+    """`read_stamped` for several (key, names) at once: one round trip to the cache for all of them."""
+    gkeys = {n: _key(n) for _, names in entries for n in names}
+    found = cache.get_many([*gkeys.values(), *(key for key, _ in entries)])
+    for name, gkey in gkeys.items():
+        if gkey not in found:
+            found[gkey] = current(name)
+    out: list[tuple[object | None, str]] = []
+    for key, names in entries:
+        stamp = "-".join(str(found[gkeys[n]]) for n in names)
+        entry = found.get(key)
+        fresh = isinstance(entry, tuple) and len(entry) == 2 and entry[0] == stamp and not _unsure(stamp)
+        out.append((entry[1] if fresh else None, stamp))  # type: ignore[index]
+    return out
+
+
+def keep_stamped_many(values: dict[str, tuple[object, str]], seconds: int) -> None:
+    """`keep_stamped` for several keys ({key: (value, stamp)}): one round trip."""
+    kept = {key: (stamp, value) for key, (value, stamp) in values.items() if not _unsure(stamp)}
+    if kept:
+        cache.set_many(kept, seconds)
 
 
 def _unsure(stamp: str) -> bool:

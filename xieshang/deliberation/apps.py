@@ -20,7 +20,7 @@ class DeliberationConfig(AppConfig):
 
         moderation.register()
 
-        workbench.register(providers.moderation_section, order=400)
+        workbench.register(providers.moderation_section, order=400, reads=("deliberation",))
         navigation.register(
             navigation.NavEntry(
                 "deliberation",

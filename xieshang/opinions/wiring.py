@@ -28,10 +28,14 @@ MENU = (
 )
 
 
+# What the sections show: reports, their states, the names of recipients and units (core.workbench keeps them).
+READS = ("opinions", "workflow", "accounts")
+
+
 def register() -> None:
-    workbench.register(providers.author_section, order=300)
-    workbench.register(providers.staff_section, order=310)
-    workbench.register(providers.recipient_section, order=320)
-    workbench.register(providers.unit_section, order=330)
+    workbench.register(providers.author_section, order=300, reads=READS)
+    workbench.register(providers.staff_section, order=310, reads=READS)
+    workbench.register(providers.recipient_section, order=320, reads=READS)
+    workbench.register(providers.unit_section, order=330, reads=READS)
     for key, label, url_name, visible, order in MENU:
         navigation.register(navigation.NavEntry(key, label, url_name, visible, order))

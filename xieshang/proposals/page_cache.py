@@ -3,16 +3,17 @@ inbox, the proposal page, the public list and proposal and the statistics are re
 workbench sections kept as values) and kept in the shared cache under the generation `GENERATION`, which every write
 of what they show advances:
 
-- any save or delete of a row of the proposals app (proposals, assignments, replies, co-signatures, ratings, contacts,
-  categories, settings …) — a transition saves the proposal it moves, and each `QuerySet.update` of a service or a
-  hook runs in a transaction that also saves a row of this app, so the generation moves on commit;
-- what the rows show from other apps: a person's name (not a sign-in's `last_login`), a handling unit, a sector, a
-  workflow's states and transitions (their names, tags and order), an organization, the routing suggestions (the
-  statistics), the opinion report a proposal became and the outcomes tracking a reply's promise (the proposal page).
+- any write of a table of the proposals app (proposals, assignments, replies, co-signatures, ratings, contacts,
+  categories, settings …), however it is written — a save, a delete, a service's `QuerySet.update` or `bulk_create`:
+  the statement itself moves it (core.generations.watch);
+- what the rows show from other apps, written the same ways: a handling unit, a sector, a workflow's states,
+  transitions and events, an organization, the routing suggestions (the statistics), the opinion report a proposal
+  became and the outcomes tracking a reply's promise (the proposal page); and a person's name, by the save signal (a
+  sign-in's `last_login` writes the same table and moves nothing).
 
 One generation for all organizations: a write anywhere renders the parts anew (a city's platform writes proposals a
 few times a minute at most; reading is what happens thousands of times). A part is kept `SECONDS` at most: a bound on
-what a write past the signals (raw SQL, a bulk load) leaves visible. Parts and values are built from the primary
+what a write past the database connection (another program) leaves visible. Parts and values are built from the primary
 database, never a lagging replica (decision 0042): the parts and lists that main marked lag-tolerant are kept here
 instead, and a kept part is as fresh as the primary was when its generation last moved."""
 
@@ -22,7 +23,7 @@ import hashlib
 from typing import Any
 
 from django.apps import apps
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 from django.utils.translation import get_language
 
@@ -56,12 +57,8 @@ def register() -> None:
     watched.append(apps.get_model("search", "RoutingSuggestion"))  # the statistics' routing figures
     # The proposal page shows the report a proposal was handed over as, and the outcomes tracking a reply's promise.
     watched += [apps.get_model("opinions", "Report"), apps.get_model("consultations", "Outcome")]
-    for model in watched:
-        uid = f"proposals.pages.{model._meta.label_lower}"
-        post_save.connect(changed, sender=model, dispatch_uid=f"{uid}.saved")
-        post_delete.connect(changed, sender=model, dispatch_uid=f"{uid}.deleted")
-        if model._meta.auto_created:  # a many-to-many table: its sender is the through model
-            m2m_changed.connect(changed, sender=model, dispatch_uid=f"{uid}.m2m")
+    # Every write of those tables, a service's bulk update included, moves the generation (core.generations.watch).
+    generations.watch_models(GENERATION, watched)
     post_save.connect(_user_changed, sender=User, dispatch_uid="proposals.pages.user")
     post_delete.connect(changed, sender=User, dispatch_uid="proposals.pages.user.deleted")
 

@@ -14,10 +14,11 @@ class SearchConfig(AppConfig):
         from xieshang.accounts.models import HandlingUnit
         from xieshang.core import navigation, warmup
 
-        from . import lexicon, routing_store, similar, tokens  # noqa: F401 - they register their caches
+        from . import kept, lexicon, routing_store, similar, tokens  # noqa: F401 - they register their caches
         from .dictionary import unit_saved
 
         post_save.connect(unit_saved, sender=HandlingUnit, dispatch_uid="search.unit_saved")
+        kept.register()
         warmup.register(lexicon.current_segmenter)  # the dictionary, loaded as a web worker boots
         navigation.register(
             navigation.NavEntry(

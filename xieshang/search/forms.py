@@ -2,8 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from xieshang.accounts.models import HandlingUnit, Sector
-
+from .kept import filter_choices
 from .models import DictionaryWord
 from .registry import document_types
 
@@ -32,12 +31,9 @@ class SearchForm(forms.Form):
         self.fields["state"].choices = [("", _("全部"))] + [(k, "／".join(v)) for k, v in states.items()]
         this_year = timezone.localdate().year
         self.fields["year"].choices = [("", _("全部"))] + [(y, str(y)) for y in range(this_year, this_year - 15, -1)]
-        units = sectors = []
-        if organization is not None:
-            units = HandlingUnit.objects.filter(organization=organization).values_list("pk", "name")
-            sectors = Sector.objects.filter(organization=organization).values_list("pk", "name")
-        self.fields["unit"].choices = [("", _("全部"))] + list(units)
-        self.fields["sector"].choices = [("", _("全部"))] + list(sectors)
+        units, sectors = filter_choices(getattr(organization, "pk", None))
+        self.fields["unit"].choices = [("", _("全部")), *units]
+        self.fields["sector"].choices = [("", _("全部")), *sectors]
 
     def filters(self) -> dict:
         data = self.cleaned_data if self.is_valid() else {}

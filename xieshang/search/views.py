@@ -4,14 +4,17 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from xieshang.audit.context import current_ip
-from xieshang.core import dbrouter, limits
+from xieshang.core import dbrouter, fragments, generations, limits
 
+from . import kept
 from .dictionary import add_word, remove_word
 from .forms import DictionaryWordForm, SearchForm
 from .models import DictionaryWord
@@ -43,44 +46,45 @@ def search_view(request):
     if not rules.has_perm("search.search", request.user):
         raise PermissionDenied
     organization = getattr(request, "organization", None)
-    form = SearchForm(request.GET or None, organization=organization)
-    results = None
-    if form.is_bound and "q" in request.GET:
-        q = form.cleaned_data.get("q", "") if form.is_valid() else request.GET.get("q", "")
-        with dbrouter.lag_tolerant():  # the index may lag by the replica's delay (decision 0042)
-            results = search(request.user, q, form.filters(), _page_of(request))
-    return _render(request, form, results, reverse("search:search"))
+    return _kept_page(request, request.user, organization, reverse("search:search"), reader=request.user.pk)
 
 
 def public_search_view(request):
     """The portal's search, for anyone signed in or not: only what the portal publishes (public consultations and
     their reported minutes, proposals and replies the office published), whoever asks. Bounded per client address."""
-    form = SearchForm(request.GET or None, organization=None)
-    results, refusal = None, ""
-    if form.is_bound and "q" in request.GET:
-        q = form.cleaned_data.get("q", "") if form.is_valid() else request.GET.get("q", "")
+    if "q" in request.GET:
         flood = limits.hit("public_search", address=current_ip.get())
         if flood:
-            refusal = limits.wait_text(flood)
-        else:
-            with dbrouter.lag_tolerant():
-                results = search(AnonymousUser(), q, form.filters(), _page_of(request))
-    response = _render(request, form, results, reverse("search:public"), public=True, refusal=refusal)
-    if refusal:
-        response.status_code = 429
-    return response
+            form = SearchForm(request.GET, organization=None)
+            context = {"form": form, "results": None, "action": reverse("search:public"), "public": True}
+            context["refusal"] = limits.wait_text(flood)
+            return render(request, "search/search.html", context, status=429)
+    return _kept_page(request, AnonymousUser(), None, reverse("search:public"), reader=None, public=True)
 
 
-def _render(request, form, results, action: str, **extra):
-    context = {
-        "form": form,
-        "results": results,
-        "page": _ResultsPage(results) if results else None,
-        "action": action,
-        **extra,
-    }
-    template = "search/_results.html" if request.headers.get("HX-Request") and results else "search/search.html"
-    return render(request, template, context)
+def _kept_page(request, user, organization, action: str, *, reader: int | None, public: bool = False):
+    """The form and the results of this query string, kept per reader (search.kept): built only on a miss."""
+    searching = "q" in request.GET
+    partial = bool(request.headers.get("HX-Request")) and searching  # htmx asks for the results alone
+
+    def build() -> dict:
+        form = SearchForm(request.GET or None, organization=organization)
+        results = None
+        if form.is_bound and searching:
+            q = form.cleaned_data.get("q", "") if form.is_valid() else request.GET.get("q", "")
+            with dbrouter.lag_tolerant():  # the index may lag by the replica's delay (decision 0042)
+                results = search(user, q, form.filters(), _page_of(request))
+        page = _ResultsPage(results) if results else None
+        return {"form": form, "results": results, "page": page, "action": action, "public": public}
+
+    names = (kept.INDEX, kept.CHOICES) + ((generations.for_user(reader),) if reader is not None else ())
+    query = "&".join(sorted(request.GET.urlencode().split("&")))
+    vary = ":".join(str(p) for p in (get_language(), query, getattr(organization, "pk", None), reader, public))
+    template = "search/_results.html" if partial else "search/_search_part.html"
+    part = fragments.cached(request, template, build, vary=vary, generations=names, seconds=kept.SECONDS)
+    if partial:
+        return HttpResponse(part.html)
+    return render(request, "search/search.html", {"body": part.html, "public": public})
 
 
 @login_required

@@ -16,7 +16,7 @@ from xieshang.workflow.calendar import add_working_days
 from xieshang.workflow.exceptions import InvalidEdge, TransitionError
 from xieshang.workflow.models import WorkflowEvent
 
-from .. import page_cache, search_wiring
+from .. import search_wiring
 from ..models import (
     Assignment,
     Proposal,
@@ -83,7 +83,6 @@ def assignment_plan(
         rows += [Assignment(proposal=locked, unit=u, role=Assignment.Role.CO) for u in co]
         rows += [Assignment(proposal=locked, unit=u, role=Assignment.Role.SPLIT) for u in split]
         Assignment.objects.bulk_create(rows)
-        page_cache.changed()  # a bulk write sends no post_save: the kept pages move here
         locked.assignment_mode = Proposal.AssignmentMode.SPLIT if split else Proposal.AssignmentMode.LEAD
         locked.save(update_fields=["assignment_mode"])
         audit(actor, "assignment_plan", locked, units=[u.pk for u in all_units], mode=locked.assignment_mode)

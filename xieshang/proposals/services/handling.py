@@ -18,7 +18,7 @@ from xieshang.workflow.exceptions import Conflict, DeadlineError, InvalidEdge, N
 from xieshang.workflow.models import WorkflowEvent
 from xieshang.workflow.selectors import holds_role, state_has
 
-from .. import page_cache, search_wiring
+from .. import search_wiring
 from ..hooks import sync_due
 from ..models import (
     Assignment,
@@ -111,7 +111,6 @@ def _extend_handling(actor: User, proposal: Proposal, months: int, reason: str) 
             )
         event = engine.set_due(actor=actor, obj=locked, due_on=new_due, reason=reason, enforce=False)
         Proposal.objects.filter(pk=locked.pk).update(deadline_extensions=F("deadline_extensions") + 1)
-        page_cache.changed()  # a bulk write sends no post_save: the kept pages move here
         locked.refresh_from_db(fields=["deadline_extensions"])
         sync_due(locked)
         search_wiring.index_proposal(locked, with_replies=False)

@@ -27,7 +27,7 @@ from xieshang.instructions.models import Instruction
 from xieshang.notifications.services import notify
 from xieshang.workflow.exceptions import InvalidEdge
 
-from .. import page_cache, search_wiring
+from .. import search_wiring
 from ..models import (
     Assignment,
     KeyCandidate,
@@ -218,7 +218,6 @@ def key_meeting_publish(*, actor: User, meeting: KeyMeeting) -> KeyMeeting:
             .order_by("id")
         )
         Proposal.objects.filter(pk__in=[p.pk for p in chosen]).update(key_published_at=now)
-        page_cache.changed()  # a bulk write sends no post_save: the kept pages move here
         audit(actor, "key_publish", locked, proposals=[p.pk for p in chosen])
         for proposal in chosen:
             _tell_published(proposal, locked)

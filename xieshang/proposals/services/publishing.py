@@ -16,7 +16,7 @@ from xieshang.core.services import require
 from xieshang.workflow.exceptions import InvalidEdge
 from xieshang.workflow.models import WorkflowEvent
 
-from .. import following, page_cache, search_wiring
+from .. import following, search_wiring
 from ..models import (
     Comment,
     Proposal,
@@ -52,7 +52,6 @@ def reply_publish(*, actor: User, reply: Reply) -> Reply:
         Proposal.objects.filter(pk=row.proposal_id, published_reply_at__isnull=True).update(
             published_reply_at=row.published_at
         )
-        page_cache.changed()  # a bulk write sends no post_save: the kept pages move here
         audit(actor, "reply_publish", row.proposal, reply=row.pk)
         search_wiring.index_reply(row)
         following.reply_published(row.proposal, row, actor)

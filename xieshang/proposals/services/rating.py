@@ -11,7 +11,6 @@ from xieshang.accounts.models import User
 from xieshang.core.services import require
 from xieshang.workflow.models import WorkflowEvent
 
-from .. import page_cache
 from ..models import (
     Proposal,
     Rating,
@@ -76,7 +75,6 @@ def rating_submit(
                 for r in replies
             ]
         )
-        page_cache.changed()  # a bulk write sends no post_save: the kept pages move here
         audit(actor, "rate", locked, rater=rater.pk, satisfaction=satisfaction, paper=on_paper)
         expected = {(r.pk, u.pk) for r in replies for u in signers(locked)}
         given = set(Rating.objects.filter(reply__in=replies).values_list("reply_id", "rater_id"))

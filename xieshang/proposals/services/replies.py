@@ -17,7 +17,7 @@ from xieshang.workflow.exceptions import InvalidEdge
 from xieshang.workflow.models import WorkflowEvent
 from xieshang.workflow.selectors import state_has
 
-from .. import page_cache, search_wiring
+from .. import search_wiring
 from ..models import (
     Assignment,
     Countersign,
@@ -143,7 +143,6 @@ def reply_submit(
         Reply.objects.filter(proposal=locked, assignment=row, status=Reply.Status.COUNTERSIGNING).update(
             status=Reply.Status.SUPERSEDED
         )
-        page_cache.changed()  # a bulk write sends no post_save: the kept pages move here
         reply = Reply.objects.create(
             proposal=locked,
             assignment=row,
