@@ -14,12 +14,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import get_language
 
 from . import dbrouter, generations
 
 KEPT_SECONDS = 300
+SECTION_TEMPLATE = "core/_workbench_section.html"
 
 
 @dataclass
@@ -40,6 +42,7 @@ class WorkSection:
     more_url: str = ""
     empty_text: str = ""  # why the section is empty and what would put something in it
     links: list[tuple[str, str]] = field(default_factory=list)  # (label, url): the pages of the user's duty
+    html: str = ""  # a kept section's markup, rendered once when it was built (SECTION_TEMPLATE)
 
     @property
     def count(self) -> int:
@@ -56,28 +59,53 @@ def head(queryset: Any, shown: int) -> tuple[list[Any], int]:
 
 
 Provider = Callable[[Any, Any], WorkSection | None]
-_providers: list[tuple[int, Provider, tuple[str, ...] | None]] = []
+Reads = tuple[str, ...] | Callable[[], tuple[str, ...]]
+Generations = Callable[[Any, Any], tuple[str, ...]]
 
 
-def register(provider: Provider, order: int = 100, *, reads: tuple[str, ...] | None = None) -> Provider:
-    """Add a section. `reads`: the app labels (or "app_label.model") of every table the section shows (its own rows,
-    the names, states and units it prints); with them the section is kept (above). Who holds which role is the
-    reader's own generation."""
+@dataclass
+class _Kept:
+    """How a kept section knows it is stale: the tables it reads and the generations its app moves itself."""
+
+    reads: Reads = ()
+    generations: Generations | None = None
+    _names: tuple[str, ...] | None = None
+
+    def names(self, user: Any, organization: Any) -> tuple[str, ...]:
+        if self._names is None:  # resolved on first use: a registry read by `reads()` is full only by then
+            labels = self.reads() if callable(self.reads) else self.reads
+            _watch(labels)
+            self._names = tuple(f"tables:{label}" for label in labels)
+        own = self.generations(user, organization) if self.generations else ()
+        return (*self._names, *own, generations.for_user(user.pk))
+
+
+_providers: list[tuple[int, Provider, _Kept | None]] = []
+
+
+def register(
+    provider: Provider, order: int = 100, *, reads: Reads | None = None, kept_by: Generations | None = None
+) -> Provider:
+    """Add a section. With `reads` or `kept_by` it is kept (above): `reads` names the app labels (or
+    "app_label.model") of every table the section shows (its own rows, the names, states and units it prints), or is
+    a function giving them (asked once, when a registry it reads is full); `kept_by(user, organization)` names the
+    generations its app moves itself. Who holds which role is the reader's own generation."""
     if all(p is not provider for _, p, _ in _providers):
-        names = None
-        if reads is not None:
-            from django.apps import apps
-
-            names = tuple(f"tables:{label}" for label in reads)
-            for label in reads:  # an app label, or "app_label.model" for one table of an app written often
-                if "." in label:
-                    models = [apps.get_model(label)]
-                else:
-                    models = list(apps.get_app_config(label).get_models(include_auto_created=True))
-                generations.watch_models(f"tables:{label}", models)
-        _providers.append((order, provider, names))
+        kept = _Kept(reads or (), kept_by) if reads is not None or kept_by is not None else None
+        _providers.append((order, provider, kept))
         _providers.sort(key=lambda entry: entry[0])
     return provider
+
+
+def _watch(labels: tuple[str, ...]) -> None:
+    from django.apps import apps
+
+    for label in labels:  # an app label, or "app_label.model" for one table of an app written often
+        if "." in label:
+            models = [apps.get_model(label)]
+        else:
+            models = list(apps.get_app_config(label).get_models(include_auto_created=True))
+        generations.watch_models(f"tables:{label}", models)
 
 
 RolesOf = Callable[[Any, Any], set[str]]
@@ -102,23 +130,22 @@ def role_label(value: str) -> str:
 
 
 def sections_for(user: Any, organization: Any) -> list[WorkSection]:
-    kept = [(provider, names) for _, provider, names in _providers if names is not None]
-    found = _kept(user, organization, kept)
+    found = _kept(user, organization, [(p, kept) for _, p, kept in _providers if kept is not None])
     sections = []
-    for _, provider, names in _providers:
-        section = found[provider] if names is not None else provider(user, organization)
+    for _, provider, kept in _providers:
+        section = found[provider] if kept is not None else provider(user, organization)
         if section is not None:
             sections.append(section)
     return sections
 
 
-def _kept(user: Any, organization: Any, kept: list[tuple[Provider, tuple[str, ...]]]) -> dict[Provider, Any]:
-    """The kept providers' sections: read together, the missing ones built (from the primary) and kept."""
+def _kept(user: Any, organization: Any, kept: list[tuple[Provider, _Kept]]) -> dict[Provider, Any]:
+    """The kept providers' sections, rendered: read together, the missing ones built (from the primary), rendered
+    and kept."""
     if not kept:
         return {}
     vary = f"{get_language()}:{timezone.localdate()}:{user.pk}:{getattr(organization, 'pk', None)}"
-    mine = generations.for_user(user.pk)
-    entries = [(f"workbench:{p.__module__}.{p.__qualname__}:{vary}", (*names, mine)) for p, names in kept]
+    entries = [(f"workbench:{p.__module__}.{p.__qualname__}:{vary}", k.names(user, organization)) for p, k in kept]
     out: dict[Provider, Any] = {}
     keep: dict[str, tuple[object, str]] = {}
     read = generations.read_stamped_many(entries)
@@ -126,6 +153,8 @@ def _kept(user: Any, organization: Any, kept: list[tuple[Provider, tuple[str, ..
         if value is None:
             with dbrouter.primary():  # kept for later requests: never built from a lagging replica
                 built = provider(user, organization)
+            if built is not None:
+                built.html = render_to_string(SECTION_TEMPLATE, {"section": built})
             keep[key] = ((built,), stamp)
             out[provider] = built
         else:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from types import SimpleNamespace
 from typing import Any
 
 from django.utils.translation import gettext_lazy
@@ -54,7 +53,7 @@ def member_section(user: Any, organization: Any) -> Any:
     if not _keeps_file(user, organization):
         return None
     year = timezone.localdate().year
-    summary = _kept_year(user, organization, year, member_year)
+    summary = member_year(user, organization, year)
     owed = [s for s in summary["standings"] if not s.met]
     url = reverse("duties:mine")
     items = [WorkItem(title=str(s.label), url=url, note=str(gettext_lazy("尚未达到"))) for s in owed]
@@ -71,26 +70,12 @@ def member_section(user: Any, organization: Any) -> Any:
     )
 
 
-def _kept_year(user: Any, organization: Any, year: int, member_year: Any) -> dict:
-    """The member's year as the workbench shows it (total, standing, requirements), kept like the duty pages' parts:
-    under the organization's duty generations and his own, which every crediting write and rule change moves."""
-    from django.utils.translation import get_language
+def _kept_by(user: Any, organization: Any) -> tuple[str, ...]:
+    """The member's section is kept (core.workbench) like the duty pages' parts: under the organization's duty
+    generations, which every crediting write and rule change moves (and his own: core.workbench adds it)."""
+    from .selectors import page_generations
 
-    from xieshang.core import generations
-
-    from .selectors import PAGE_SECONDS, page_generations
-
-    key = f"duties:workbench:{organization.pk}:{user.pk}:{year}:{get_language()}"
-    found, stamp = generations.read_stamped(key, *page_generations(organization), generations.for_user(user.pk))
-    if found is None:
-        summary = member_year(user, organization, year)
-        found = {
-            "total": summary["total"],
-            "is_standing": summary["is_standing"],
-            "standings": [SimpleNamespace(label=str(s.label), met=s.met) for s in summary["standings"]],
-        }
-        generations.keep_stamped(key, found, stamp, PAGE_SECONDS)
-    return found  # type: ignore[return-value]
+    return page_generations(organization) if organization is not None else ()
 
 
 def staff_section(user: Any, organization: Any) -> Any:
@@ -126,9 +111,9 @@ def register() -> None:
 
     # A member's duty pages (meetings, activities, studios, file, roster, report) fold into one menu item.
     navigation.register_group(navigation.NavGroup("duty", gettext_lazy("履职"), order=585))
-    workbench.register(member_section, order=470)
+    workbench.register(member_section, order=470, kept_by=_kept_by)
     register_generation()
-    workbench.register(staff_section, order=480)
+    workbench.register(staff_section, order=480, reads=("duties.dutyreport", "accounts"))
     navigation.register(
         navigation.NavEntry(
             "duties",

@@ -12,11 +12,14 @@ class ModerationConfig(AppConfig):
         from xieshang.core import navigation, workbench
 
         from . import workbench as providers
-        from .registry import may_moderate_any
+        from .registry import may_moderate_any, registered
 
         labels = {"moderation.blocklist_save": _("修改敏感词"), "moderation.mode_save": _("修改审核方式")}
         register_resolver(lambda code: str(labels[code]) if code in labels else None)
-        workbench.register(providers.queue_section, order=405)
+        # Kept until a write of a moderated model or of the moderation settings (the kinds register later: asked once).
+        workbench.register(
+            providers.queue_section, order=405, reads=lambda: ("moderation", *(k.model for k in registered()))
+        )
         navigation.register(
             navigation.NavEntry(
                 "moderation",

@@ -35,12 +35,27 @@ def unread_count(user) -> int:
     return int(count)
 
 
+def latest_unread(user, shown: int) -> list:
+    """The newest `shown` unread notifications (the workbench's section), kept per user beside the count and
+    forgotten with it."""
+    key = _LATEST_KEY.format(user.pk, shown)
+    rows = cache.get(key)
+    if rows is None:
+        rows = list(Notification.objects.filter(recipient=user, read_at__isnull=True).order_by("-created_at")[:shown])
+        cache.set(key, rows, _UNREAD_TTL)
+    return rows
+
+
+_LATEST_KEY = "xieshang:unread-latest:{}:{}"
+_LATEST_SHOWN = (5,)  # the sizes kept by latest_unread, forgotten together
+
+
 def forget_unread(user_id: int) -> None:
-    """Drop the cached count now and again after the surrounding transaction commits (a reader between the write and
-    the commit would otherwise cache the old count)."""
-    key = _UNREAD_KEY.format(user_id)
-    cache.delete(key)
-    transaction.on_commit(lambda: cache.delete(key))
+    """Drop the cached count (and the newest unread) now and again after the surrounding transaction commits (a
+    reader between the write and the commit would otherwise cache the old count)."""
+    keys = [_UNREAD_KEY.format(user_id), *(_LATEST_KEY.format(user_id, n) for n in _LATEST_SHOWN)]
+    cache.delete_many(keys)
+    transaction.on_commit(lambda: cache.delete_many(keys))
 
 
 # The SMS log (SMS both ways): administrators and the offices that send notices read it.

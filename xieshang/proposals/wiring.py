@@ -43,14 +43,6 @@ def _is_member(user, organization) -> bool:
 def member_section(user, organization):
     if organization is None or not _is_member(user, organization):
         return None
-    return page_cache.value(
-        "workbench.member", lambda: _member_section(user, organization), organization.pk, reader=user.pk
-    )
-
-
-def _member_section(user, organization):
-    if organization is None or not _is_member(user, organization):
-        return None
     items = []
     invitations = list(selectors.cosign_invitations(user, organization)[:SHOWN])
     for row in invitations:
@@ -91,14 +83,6 @@ def _member_section(user, organization):
 
 
 def staff_section(user, organization):
-    if organization is None or not has_role(user, Role.PROPOSALS_STAFF, organization):
-        return None
-    return page_cache.value(
-        "workbench.staff", lambda: _staff_section(user, organization), organization.pk, reader=user.pk
-    )
-
-
-def _staff_section(user, organization):
     if organization is None or not has_role(user, Role.PROPOSALS_STAFF, organization):
         return None
     queue = selectors.staff_queue(organization, selectors.QueueFilters(kind=None))
@@ -212,6 +196,10 @@ def leader_section(user, organization):
     )
 
 
+def _kept_by(user, organization) -> tuple[str, ...]:
+    return (page_cache.GENERATION,)
+
+
 def register() -> None:
     from xieshang.core import landing, navigation, workbench
 
@@ -227,11 +215,9 @@ def register() -> None:
         )
     )
 
-    workbench.register(member_section, order=100)
-    workbench.register(staff_section, order=110)
-    workbench.register(unit_section, order=120)
-    workbench.register(supervisor_section, order=130)
-    workbench.register(leader_section, order=140)
+    # Kept by core.workbench under the proposal pages' generation, which every write of what they show moves.
+    for order, section in enumerate((member_section, staff_section, unit_section, supervisor_section, leader_section)):
+        workbench.register(section, order=100 + 10 * order, kept_by=_kept_by)
     navigation.register(
         navigation.NavEntry(
             "proposals",
