@@ -89,7 +89,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "xieshang.core.middleware.RequestSizeLimitMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    "xieshang.accounts.middleware.KeptDeviceOTPMiddleware",  # django-otp's, the device kept in the cache
     "xieshang.audit.middleware.AuditContextMiddleware",
     "xieshang.accounts.middleware.IdleTimeoutMiddleware",
     "xieshang.accounts.middleware.SecurityGateMiddleware",

@@ -1,7 +1,14 @@
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 
+from xieshang.core import fragments, generations
+
 from .selectors import find_user_by_login
+
+# Every write of the user table (a sign-in's last_login, a password, a flag, a bulk update) moves this generation
+# (core.generations.watch, accounts.invalidation): a kept user is never read after his row was written.
+USERS_GENERATION = "accounts:users"
+KEPT_SECONDS = 300
 
 
 class UsernameOrPhoneBackend(ModelBackend):
@@ -16,6 +23,17 @@ class UsernameOrPhoneBackend(ModelBackend):
         if user.check_password(password) and self.user_can_authenticate(user):
             return user
         return None
+
+    def get_user(self, user_id):
+        """The signed-in user of a request, kept in the shared cache until his row (or his grants) is written: a page
+        asks the database nothing to know who asks. Django then checks the session's hash against his password, and
+        an inactive user is None, as before (ModelBackend.get_user, on the primary)."""
+        return fragments.value(
+            f"accounts:user:{user_id}",
+            lambda: super(UsernameOrPhoneBackend, self).get_user(user_id),
+            generations=(USERS_GENERATION, generations.for_user(user_id)),
+            seconds=KEPT_SECONDS,
+        )
 
 
 class AdminModuleBackend:

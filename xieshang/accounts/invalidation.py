@@ -33,6 +33,14 @@ def _community_changed(sender: Any, using: str = "default", **kwargs: Any) -> No
 
 
 def register() -> None:
+    from django.apps import apps
+
+    from .backends import USERS_GENERATION
+    from .middleware import DEVICES_GENERATION
+
+    generations.watch_models(USERS_GENERATION, [User])
+    devices = [m for c in apps.get_app_configs() if c.label.startswith("otp_") for m in c.get_models()]
+    generations.watch_models(DEVICES_GENERATION, devices)
     for signal in (post_save, post_delete):
         signal.connect(_grant_changed, sender=RoleGrant, dispatch_uid=f"accounts_grants_{signal is post_save}")
         signal.connect(_organization_changed, sender=Organization, dispatch_uid=f"accounts_orgs_{signal is post_save}")

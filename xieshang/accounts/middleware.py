@@ -8,7 +8,9 @@ from django.contrib.auth import logout
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django_otp.middleware import OTPMiddleware
 
+from xieshang.core import fragments
 from xieshang.core.http import is_background
 
 from .policy import current_policy
@@ -127,3 +129,21 @@ class CurrentOrganizationMiddleware:
             request.organization = next((o for o in orgs if o.pk == chosen), orgs[0] if orgs else None)
             request.organizations = orgs
         return self.get_response(request)
+
+
+# Every write of a second-factor device table (a device added, confirmed, deleted, a code verified) moves this
+# generation (core.generations.watch, accounts.invalidation).
+DEVICES_GENERATION = "accounts:otp-devices"
+
+
+class KeptDeviceOTPMiddleware(OTPMiddleware):
+    """django-otp's middleware, with the session's second-factor device kept in the shared cache until a device table
+    is written, instead of read on every request. django-otp still checks that it is the user's and confirmed."""
+
+    def _device_from_persistent_id(self, persistent_id: str):
+        return fragments.value(
+            f"accounts:otp-device:{persistent_id}",
+            lambda: super(KeptDeviceOTPMiddleware, self)._device_from_persistent_id(persistent_id),
+            generations=(DEVICES_GENERATION,),
+            seconds=300,
+        )
