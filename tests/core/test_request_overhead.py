@@ -1,7 +1,8 @@
 """What every signed-in request costs before the view's own work (issues 13 and 18): nothing from the database. The
 user, the second-factor device (staff), the role grants with their organizations, the menu, the security policy and
-the unread badge come from the cache, and follow the writes that change them (a bulk update of the user table too); the session is not written while nothing changed (the idle
-timestamp at most once a minute); templates come from the cached loader."""
+the unread badge come from the cache, and follow the writes that change them (a bulk update of the user table too);
+the session is not written while nothing changed (the idle timestamp at most once a minute); templates come from the
+cached loader."""
 
 from __future__ import annotations
 
