@@ -36,6 +36,21 @@ def index_version(organization_id: int) -> int:
     return int(row or 0)
 
 
+def kept_index_version(organization_id: int) -> int:
+    """`index_version` for a page: kept in the shared cache until the index moves (search.kept.INDEX watches the
+    counters), so a statistics page asks the database nothing for it. The task reads the row itself."""
+    from xieshang.core import fragments
+
+    from .kept import INDEX, SECONDS
+
+    return fragments.value(
+        f"search:index-version:{organization_id}",
+        lambda: index_version(organization_id),
+        generations=(INDEX,),
+        seconds=SECONDS,
+    )
+
+
 def compute(organization_id: int, period_json, by: str | None, n: int, doc_types: list[str]) -> None:
     """The task's work: count, store with the index version it saw, release the pending mark."""
     from .selectors import top_terms

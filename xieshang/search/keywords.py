@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.core.cache import cache
 
 from . import tasks
-from .keyword_cache import KEY, PENDING, PENDING_SECONDS, index_version, name_of, period_value
+from .keyword_cache import KEY, PENDING, PENDING_SECONDS, kept_index_version, name_of, period_value
 
 
 def cached_top_terms(organization_id: int, period, *, by: str | None, n: int, doc_types: list[str] | None = None):
@@ -19,7 +19,7 @@ def cached_top_terms(organization_id: int, period, *, by: str | None, n: int, do
     organization's index moved since."""
     name = name_of(organization_id, period, by, n, doc_types)
     stored = cache.get(KEY.format(name))
-    version = index_version(organization_id)
+    version = kept_index_version(organization_id)
     stale = stored is None or stored["version"] != version
     if stale and cache.add(PENDING.format(name), 1, PENDING_SECONDS):
         tasks.compute_top_terms.enqueue(organization_id, period_value(period), by, n, doc_types or [])
