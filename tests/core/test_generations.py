@@ -67,16 +67,21 @@ def test_every_kind_of_write_of_a_watched_table_moves_its_generation(watched_tab
         seen.add(now)
         return fresh
 
-    site = Counter.objects.create(scope="a", organization_id=1)
+    # Each write in a transaction of its own (here savepoints: the test runs in one), as requests make them.
+    with transaction.atomic():
+        site = Counter.objects.create(scope="a", organization_id=1)
     assert moved()
-    Counter.objects.filter(pk=site.pk).update(last=2)  # no signal
+    with transaction.atomic():
+        Counter.objects.filter(pk=site.pk).update(last=2)  # no signal
     assert moved()
-    Counter.objects.bulk_create([Counter(scope="c", organization_id=1)])  # no signal
+    with transaction.atomic():
+        Counter.objects.bulk_create([Counter(scope="c", organization_id=1)])  # no signal
     assert moved()
-    with connection.cursor() as cursor:  # raw SQL, unquoted
+    with transaction.atomic(), connection.cursor() as cursor:  # raw SQL, unquoted
         cursor.execute(f"UPDATE {Counter._meta.db_table} SET last = %s WHERE id = %s", [4, site.pk])
     assert moved()
-    Counter.objects.filter(pk=site.pk).delete()
+    with transaction.atomic():
+        Counter.objects.filter(pk=site.pk).delete()
     assert moved()
     list(Counter.objects.all())  # a read moves nothing
     Counter.objects.filter(pk=-1).exists()
@@ -90,3 +95,16 @@ def test_writes_of_other_tables_move_nothing(watched_table):
 
     Organization.objects.filter(pk=-1).update(name="x")
     assert generations.current(watched_table) == before
+
+
+def test_a_transaction_writing_many_rows_moves_the_generation_once_now_and_once_at_commit(
+    watched_table, django_capture_on_commit_callbacks
+):
+    before = generations.current(watched_table)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
+        for i in range(5):
+            Counter.objects.create(scope=f"many{i}", organization_id=1)
+        inside = generations.current(watched_table)
+    assert inside != before
+    assert len(callbacks) == 1
+    assert generations.current(watched_table) not in (before, inside)

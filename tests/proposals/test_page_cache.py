@@ -29,7 +29,7 @@ def test_the_queue_kept_costs_no_query_of_its_own(client, world, django_assert_n
     make_proposal(world, title="排队的提案", to="submitted")
     url = reverse("proposals:staff_queue")
     assert "排队的提案" in _html(client, url)
-    with django_assert_num_queries(2):  # the user and his second-factor device: nothing of the queue
+    with django_assert_num_queries(0):  # the user and his device are kept too (issue #18): nothing of the queue
         assert "排队的提案" in _html(client, url)
 
 

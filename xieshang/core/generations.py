@@ -17,11 +17,20 @@ readers also keep what they cache for a few minutes only.
 from __future__ import annotations
 
 import re
+import threading
 import uuid
 from typing import Any
 
 from django.core.cache import cache
 from django.db import connections, transaction
+
+# How many times this thread has read generations: a write in a transaction moves a generation again only when a read
+# came between (nothing can have been kept under the one it moved to before).
+_reads = threading.local()
+
+
+def _read() -> None:
+    _reads.n = getattr(_reads, "n", 0) + 1
 
 
 def _key(name: str) -> str:
@@ -30,6 +39,7 @@ def _key(name: str) -> str:
 
 def current(name: str) -> str:
     """The current generation of `name` (created on first use)."""
+    _read()
     key = _key(name)
     found = cache.get(key)
     if found is None:
@@ -40,6 +50,7 @@ def current(name: str) -> str:
 
 def joined(*names: str) -> str:
     """The current generations of several names as one value (one round trip to the cache)."""
+    _read()
     keys = [_key(n) for n in names]
     found = cache.get_many(keys)
     missing = [n for n, k in zip(names, keys, strict=True) if k not in found]
@@ -54,21 +65,27 @@ def _new(name: str) -> None:
 
 def advance(name: str, using: str = "default") -> None:
     """What `name` stands for was written: a new generation now, and again when the transaction commits (once per
-    transaction and name)."""
-    _new(name)
+    transaction, savepoint and name). A transaction writing ten rows moves it at its first write and at commit, and
+    between only when this thread read generations since (a part kept in between, from the transaction's own view,
+    is left behind)."""
     connection = connections[using]
     if not connection.in_atomic_block:
+        _new(name)
         return
     outermost = connection.atomic_blocks[0]
-    pending: set[tuple[str, tuple[str, ...]]] | None = getattr(outermost, "_generations_pending", None)
+    pending: dict[tuple[str, tuple[str, ...]], int] | None = getattr(outermost, "_generations_pending", None)
     if pending is None:
-        pending = set()
+        pending = {}
         outermost._generations_pending = pending  # type: ignore[attr-defined]  # dies with the block
     # Once per savepoint: a savepoint rolled back drops the on_commit callbacks registered inside it.
     mark = (name, tuple(connection.savepoint_ids))
+    reads = getattr(_reads, "n", 0)
     if mark not in pending:
-        pending.add(mark)
         transaction.on_commit(lambda: _new(name), using=using)
+    elif pending[mark] == reads:
+        return  # moved at an earlier write of this transaction, and nothing read since
+    _new(name)
+    pending[mark] = reads
 
 
 # db table -> the generations its writes move (filled by `watch`, read on every statement: a dict lookup)
@@ -117,6 +134,7 @@ def read_stamped(key: str, *names: str) -> tuple[object | None, str]:
     """A value kept under `key` with the generations of `names` it was built from, and the current stamp (those
     generations joined), read in one round trip to the cache. The value is None unless it was built under the
     current stamp; build it afresh and keep it with `keep_stamped(key, value, stamp)`."""
+    _read()
     gkeys = [_key(n) for n in names]
     found = cache.get_many([*gkeys, key])
     for name, gkey in zip(names, gkeys, strict=True):
@@ -137,6 +155,7 @@ def keep_stamped(key: str, value: object, stamp: str, seconds: int) -> None:
 
 def read_stamped_many(entries: list[tuple[str, tuple[str, ...]]]) -> list[tuple[object | None, str]]:
     """`read_stamped` for several (key, names) at once: one round trip to the cache for all of them."""
+    _read()
     gkeys = {n: _key(n) for _, names in entries for n in names}
     found = cache.get_many([*gkeys.values(), *(key for key, _ in entries)])
     for name, gkey in gkeys.items():
