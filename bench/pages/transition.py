@@ -37,10 +37,10 @@ def main() -> None:
     import django
 
     django.setup()
+    from build import build
     from django.db import connection
     from django.test import Client
 
-    from build import build
     from xieshang.accounts.models import Role
     from xieshang.proposals.models import Proposal
 
@@ -60,7 +60,7 @@ def main() -> None:
         fields = {name: html.unescape(value) for name, value in HIDDEN.findall(found.group(2))}
         count = [0]
 
-        def counted(execute, sql, params, many, context):
+        def counted(execute, sql, params, many, context, count=count):
             count[0] += 1
             return execute(sql, params, many, context)
 
