@@ -99,8 +99,8 @@ def test_list_pages_queries_do_not_grow(client, staff, organization, world, memb
         assert page.content.decode().count('data-testid="mine-') == rows
 
 
-STAFF_LIST_QUERIES = 5
-MINE_QUERIES = 4
+STAFF_LIST_QUERIES = 3  # the user and his device are kept (decision 0045)
+MINE_QUERIES = 3
 
 
 def test_unit_officer_receives(client, staff, organization, world):

@@ -209,6 +209,6 @@ def test_pinned_query_counts(client, organization, resident, django_assert_num_q
         client.get(f"/deliberation/{conversation.pk}/map/")
 
 
-LIST_QUERIES = 4  # the signed-in overhead is the user (issues 13, 18); role grants and the menu are cached
-DETAIL_QUERIES = 6
-MAP_QUERIES = 5
+LIST_QUERIES = 3  # no signed-in overhead (issues 13, 18, decision 0045): user, role grants and menu are kept
+DETAIL_QUERIES = 5
+MAP_QUERIES = 4

@@ -37,7 +37,7 @@ def test_submit_and_see_it_in_my_list(client, author, django_assert_num_queries)
     client.get(reverse("opinions:mine"))  # warm caches (session, content types)
     for i in range(3):
         services.report_submit(actor=author, organization=report.organization, title=f"再报{i}", body="正文")
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         page = client.get(reverse("opinions:mine"))
     assert page.status_code == 200 and "关于增设公交站的建议" in page.content.decode()
 
@@ -73,7 +73,7 @@ def test_desk_and_edit_side_by_side(client, submit, drive, staff, django_assert_
         submit(title=f"待编辑{i}")
     _verified_login(client, staff)
     client.get(reverse("opinions:desk"))
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(4):
         response = client.get(reverse("opinions:desk"))
     assert "待编辑2" in response.content.decode()
     report = drive(Report.objects.first(), "editing")
@@ -318,13 +318,13 @@ def test_issue_and_forward_lists_keep_their_query_count(
     _verified_login(client, staff)
     client.get(reverse("opinions:issues"))
     _published_issue(submit, drive, staff, organization)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(3):
         assert client.get(reverse("opinions:issues")).status_code == 200
     for report in Report.objects.all()[:3]:
         services.report_forward(actor=staff, report=report, units=[unit])
     _verified_login(client, officer)
     client.get(reverse("opinions:forwards"))
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(3):
         assert "待回复" in client.get(reverse("opinions:forwards")).content.decode()
 
 

@@ -253,16 +253,16 @@ def test_selection_page_query_count_is_constant(client, world, django_assert_num
     grow(1)
     client.get(url)
     # session, user, roles, candidates, meeting form's candidates, meetings, their candidates … (pinned)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(5):  # the user and his device are kept (decision 0045)
         client.get(url)
     grow(3)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(5):
         page = client.get(url).content.decode()
     assert "关于新候选2的建议3" in page and "关于候选0的建议3" in page
 
 
 # The leader's workbench reads his consultation invitations too (a key proposal's supervision meeting, 0031).
-@pytest.mark.parametrize(("name", "pinned"), [("proposals:key", 6), ("core:workbench", 14)])
+@pytest.mark.parametrize(("name", "pinned"), [("proposals:key", 4), ("core:workbench", 13)])
 def test_key_list_and_leader_workbench_query_counts_are_constant(
     client, world, django_assert_num_queries, django_assert_max_num_queries, name, pinned
 ):
@@ -298,7 +298,7 @@ def test_key_list_and_leader_workbench_query_counts_are_constant(
 
 
 # 14 before decision 0031; its meetings (with invitations and recommendations) and assessments add 7.
-PINNED = 20
+PINNED = 18  # the user and his device are kept (decision 0045)
 
 
 def test_supervision_page_query_count_is_constant(client, world, django_assert_num_queries):

@@ -285,7 +285,7 @@ def test_the_weights_page_keeps_what_was_typed_and_the_ranking_exports(client, y
     assert "市住房局" in client.get(reverse("proposals:unit_evaluation")).content.decode()
 
 
-@pytest.mark.parametrize(("page", "pinned"), [("ranking", 11), ("reports", 7), ("records", 6)])
+@pytest.mark.parametrize(("page", "pinned"), [("ranking", 9), ("reports", 5), ("records", 4)])
 def test_the_lists_query_counts_do_not_grow_with_the_records(client, world, django_assert_num_queries, page, pinned):
     w = world
     make_proposal(w, title="关于第一件的建议", to="rated")

@@ -222,9 +222,10 @@ def test_notifications_go_out_only_after_commit(ticket, people, django_capture_o
     with django_capture_on_commit_callbacks() as callbacks:
         services.transition(actor=people["submitter"], obj=ticket, transition_key="submit")
         assert not Notification.objects.exists()
-    assert len(callbacks) == 1
+    assert callbacks  # the notifier's (and the kept pages' generations, core.generations.watch)
     assert not Notification.objects.exists()
-    callbacks[0]()
+    for callback in callbacks:
+        callback()
     (note,) = Notification.objects.all()
     assert note.recipient == people["staff"]
     assert note.kind == "workflow.ticket.submit"
