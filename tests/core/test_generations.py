@@ -108,3 +108,14 @@ def test_a_transaction_writing_many_rows_moves_the_generation_once_now_and_once_
     assert inside != before
     assert len(callbacks) == 1
     assert generations.current(watched_table) not in (before, inside)
+
+
+def test_kept_sections_watch_their_tables_before_any_workbench_is_rendered():
+    """Every process moves the generations of what it writes, whether or not it ever rendered a workbench: the
+    moderation queue's kinds (a registry filled in the apps' ready()) are watched by the first statement."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    assert not generations._deferred
+    assert "tables:deliberation.statement" in generations._watched["deliberation_statement"]
+    assert "tables:consultations" in generations._watched["consultations_consultation"]
+    assert "tables:announcements" in generations._watched["announcements_recipient"]

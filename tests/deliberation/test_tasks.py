@@ -58,7 +58,8 @@ def test_at_most_one_recomputation_pending(organization, django_capture_on_commi
         services.vote_cast(actor=resident, statement=statements[0], value=1)
         services.vote_cast(actor=resident, statement=statements[1], value=1)
         services.vote_cast(actor=resident, statement=statements[2], value=-1)
-    assert len(callbacks) == 1
+    # One recomputation; the others are the kept pages' generations moving at commit (core.generations.watch).
+    assert len([c for c in callbacks if c.__module__ != "xieshang.core.generations"]) == 1
     assert OpinionMap.objects.get(conversation=conversation).pending
 
 

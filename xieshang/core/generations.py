@@ -107,9 +107,29 @@ def watch_models(name: str, models: Any) -> None:
     watch(name, *(model._meta.db_table for model in models))
 
 
+# Watches whose tables are known only once every app is ready (a registry filled in the apps' ready()): resolved
+# by the first statement after that, in every process, before any write can need them.
+_deferred: list[Any] = []
+
+
+def watch_later(resolve: Any) -> None:
+    """Call `resolve()` (which calls `watch`) once the apps are ready, before this process's next statement."""
+    _deferred.append(resolve)
+
+
+def resolve_deferred() -> None:
+    from django.apps import apps
+
+    if apps.ready:
+        while _deferred:
+            _deferred.pop()()
+
+
 def _written(execute: Any, sql: str, params: Any, many: bool, context: dict[str, Any]) -> Any:
     """A database execute wrapper (installed on every connection by core.apps): after a write of a watched table,
     advance its generations (now and on commit, as `advance`)."""
+    if _deferred:
+        resolve_deferred()
     result = execute(sql, params, many, context)
     if _watched:
         match = _WRITE.match(sql)

@@ -71,13 +71,21 @@ class _Kept:
     generations: Generations | None = None
     _names: tuple[str, ...] | None = None
 
-    def names(self, user: Any, organization: Any) -> tuple[str, ...]:
-        if self._names is None:  # resolved on first use: a registry read by `reads()` is full only by then
+    def resolve(self) -> None:
+        """Watch the tables read: at registration, or (`reads` a function of a registry filled in the apps' ready())
+        before the process's first statement once the apps are ready (core.generations.watch_later) — in every
+        process, so that a process that never renders a workbench still moves the generations it writes."""
+        if self._names is None:
             labels = self.reads() if callable(self.reads) else self.reads
             _watch(labels)
             self._names = tuple(f"tables:{label}" for label in labels)
+
+    def names(self, user: Any, organization: Any) -> tuple[str, ...]:
+        if self._names is None:
+            generations.resolve_deferred()
+            self.resolve()
         own = self.generations(user, organization) if self.generations else ()
-        return (*self._names, *own, generations.for_user(user.pk))
+        return (*(self._names or ()), *own, generations.for_user(user.pk))
 
 
 _providers: list[tuple[int, Provider, _Kept | None]] = []
@@ -92,6 +100,11 @@ def register(
     generations its app moves itself. Who holds which role is the reader's own generation."""
     if all(p is not provider for _, p, _ in _providers):
         kept = _Kept(reads or (), kept_by) if reads is not None or kept_by is not None else None
+        if kept is not None:
+            if callable(kept.reads):
+                generations.watch_later(kept.resolve)
+            else:
+                kept.resolve()
         _providers.append((order, provider, kept))
         _providers.sort(key=lambda entry: entry[0])
     return provider
