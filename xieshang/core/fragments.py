@@ -68,6 +68,11 @@ def cached(
     return Part(mark_safe(fill(html, request)), keep)  # noqa: S308 - our own template's output, escaped when rendered
 
 
+def query_key(request: Any) -> str:
+    """The request's query string with its parameters sorted: one kept part for `?a=1&b=2` and `?b=2&a=1`."""
+    return "&".join(sorted(request.GET.urlencode().split("&")))
+
+
 def value(key: str, build: Callable[[], Any], *, generations: tuple[str, ...], seconds: int) -> Any:
     """A value (a list of choices, a section) kept like a part: `build()` runs, on the primary, only when it is
     missing or was kept under older `generations`."""

@@ -154,23 +154,12 @@ def read_stamped(key: str, *names: str) -> tuple[object | None, str]:
     """A value kept under `key` with the generations of `names` it was built from, and the current stamp (those
     generations joined), read in one round trip to the cache. The value is None unless it was built under the
     current stamp; build it afresh and keep it with `keep_stamped(key, value, stamp)`."""
-    _read()
-    gkeys = [_key(n) for n in names]
-    found = cache.get_many([*gkeys, key])
-    for name, gkey in zip(names, gkeys, strict=True):
-        if gkey not in found:
-            found[gkey] = current(name)
-    stamp = "-".join(str(found[k]) for k in gkeys)
-    entry = found.get(key)
-    if isinstance(entry, tuple) and len(entry) == 2 and entry[0] == stamp and not _unsure(stamp):
-        return entry[1], stamp
-    return None, stamp
+    return read_stamped_many([(key, names)])[0]
 
 
 def keep_stamped(key: str, value: object, stamp: str, seconds: int) -> None:
     """Keep `value` under the stamp `read_stamped` gave (not when the cache could not say its generations)."""
-    if not _unsure(stamp):
-        cache.set(key, (stamp, value), seconds)
+    keep_stamped_many({key: (value, stamp)}, seconds)
 
 
 def read_stamped_many(entries: list[tuple[str, tuple[str, ...]]]) -> list[tuple[object | None, str]]:

@@ -35,25 +35,26 @@ def unread_count(user) -> int:
     return int(count)
 
 
-def latest_unread(user, shown: int) -> list:
-    """The newest `shown` unread notifications (the workbench's section), kept per user beside the count and
+LATEST_SHOWN = 5
+_LATEST_KEY = "xieshang:unread-latest:{}"
+
+
+def latest_unread(user) -> list:
+    """The newest LATEST_SHOWN unread notifications (the workbench's section), kept per user beside the count and
     forgotten with it."""
-    key = _LATEST_KEY.format(user.pk, shown)
+    key = _LATEST_KEY.format(user.pk)
     rows = cache.get(key)
     if rows is None:
-        rows = list(Notification.objects.filter(recipient=user, read_at__isnull=True).order_by("-created_at")[:shown])
+        unread = Notification.objects.filter(recipient=user, read_at__isnull=True).order_by("-created_at")
+        rows = list(unread[:LATEST_SHOWN])
         cache.set(key, rows, _UNREAD_TTL)
     return rows
-
-
-_LATEST_KEY = "xieshang:unread-latest:{}:{}"
-_LATEST_SHOWN = (5,)  # the sizes kept by latest_unread, forgotten together
 
 
 def forget_unread(user_id: int) -> None:
     """Drop the cached count (and the newest unread) now and again after the surrounding transaction commits (a
     reader between the write and the commit would otherwise cache the old count)."""
-    keys = [_UNREAD_KEY.format(user_id), *(_LATEST_KEY.format(user_id, n) for n in _LATEST_SHOWN)]
+    keys = [_UNREAD_KEY.format(user_id), _LATEST_KEY.format(user_id)]
     cache.delete_many(keys)
     transaction.on_commit(lambda: cache.delete_many(keys))
 

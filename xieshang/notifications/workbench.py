@@ -5,13 +5,11 @@ from xieshang.core.workbench import WorkItem, WorkSection
 
 from .selectors import latest_unread, unread_count
 
-SHOWN = 5
-
 
 def unread_section(user, organization):
     # Both kept per user and forgotten on every write of his notifications: a page view asks the database nothing.
     total = unread_count(user)
-    rows = latest_unread(user, SHOWN) if total else []
+    rows = latest_unread(user) if total else []
     items = [WorkItem(title=n.title, url=n.url or reverse("notifications:inbox"), note=n.body[:80]) for n in rows]
     return WorkSection(
         key="unread",

@@ -27,7 +27,7 @@ from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from xieshang.core import dbrouter, fragments, generations
+from xieshang.core import fragments, generations
 
 GENERATION = "proposals:pages"
 SECONDS = 300
@@ -66,9 +66,8 @@ def register() -> None:
 def part(request: Any, template: str, build: Any, *vary: Any, reader: Any = None) -> fragments.Part:
     """The part of `template` from the cache, else `build()` rendered: varied by the language, today (the overdue
     marks), the sorted query string and `vary`; `reader` (a user id) adds his own generation (grants, units)."""
-    query = "&".join(sorted(request.GET.urlencode().split("&")))
     names = (GENERATION,) if reader is None else (GENERATION, generations.for_user(reader))
-    key = ":".join(str(p) for p in (get_language(), timezone.localdate(), query, reader, *vary))
+    key = ":".join(str(p) for p in (get_language(), timezone.localdate(), fragments.query_key(request), reader, *vary))
     return fragments.cached(request, template, build, vary=key, generations=names, seconds=SECONDS)
 
 
@@ -78,10 +77,4 @@ def value(name: str, build: Any, *vary: Any, reader: Any = None) -> Any:
     names = (GENERATION,) if reader is None else (GENERATION, generations.for_user(reader))
     varied = ":".join(str(p) for p in (get_language(), timezone.localdate(), reader, *vary))
     key = f"proposals:value:{name}:{hashlib.blake2b(varied.encode(), digest_size=16).hexdigest()}"
-    found, stamp = generations.read_stamped(key, *names)
-    if found is None:
-        with dbrouter.primary():  # kept for later readers: never built from a lagging replica (as core.fragments)
-            found = build()
-        generations.keep_stamped(key, (found,), stamp, SECONDS)
-        return found
-    return found[0]  # type: ignore[index]  # kept in a 1-tuple: None is a value too (no section)
+    return fragments.value(key, build, generations=names, seconds=SECONDS)

@@ -78,7 +78,7 @@ def _kept_page(request, user, organization, action: str, *, reader: int | None, 
         return {"form": form, "results": results, "page": page, "action": action, "public": public}
 
     names = (kept.INDEX, kept.CHOICES) + ((generations.for_user(reader),) if reader is not None else ())
-    query = "&".join(sorted(request.GET.urlencode().split("&")))
+    query = fragments.query_key(request)
     vary = ":".join(str(p) for p in (get_language(), query, getattr(organization, "pk", None), reader, public))
     template = "search/_results.html" if partial else "search/_search_part.html"
     part = fragments.cached(request, template, build, vary=vary, generations=names, seconds=kept.SECONDS)
