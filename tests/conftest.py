@@ -50,6 +50,17 @@ def _media_root(settings, tmp_path_factory):
 
 
 @pytest.fixture
+def held_limit_clock(monkeypatch):
+    """The abuse limits' clock stands still in the middle of a window: a test that makes a few requests against a
+    one-minute limit cannot see a window close between them (core.limits cuts fixed windows from the clock)."""
+    from xieshang.core import limits
+
+    moment = 1_800_000_030.0  # 30 s into a minute, ten minutes and an hour; eight hours into a day
+    monkeypatch.setattr(limits, "_now", lambda: moment)
+    return moment
+
+
+@pytest.fixture
 def organization(db):
     return OrganizationFactory(name="郑州市政协", short_name="郑州", code="zz")
 

@@ -116,7 +116,7 @@ def test_no_credentials_is_401_with_a_bearer_challenge(client):
 
 
 @override_settings(XIESHANG_ABUSE_LIMITS={"api_token": {"token": [(3, 60)]}})
-def test_each_token_has_its_own_rate_limit(client, member, organization, member_token):
+def test_each_token_has_its_own_rate_limit(client, member, organization, member_token, held_limit_clock):
     _token, secret = member_token
     _other, other = token_create(actor=member, organization=organization, name="b", scopes=["accounts:read"], days=7)
     statuses = [client.get("/api/accounts/me", **bearer(secret)).status_code for _ in range(5)]

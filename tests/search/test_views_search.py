@@ -96,7 +96,7 @@ def test_the_portal_search_finds_only_what_the_portal_publishes(client, make_not
     assert "内部" not in html and "停车费调整" not in html
 
 
-def test_the_portal_search_is_bounded_per_client_address(client, make_note, settings):
+def test_the_portal_search_is_bounded_per_client_address(client, make_note, settings, held_limit_clock):
     make_note("公开答复：小区停车难的建议", "停车位", vis="public")
     settings.XIESHANG_ABUSE_LIMITS = {"public_search": {"address": [(2, 60)]}}
     for _ in range(2):

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextvars
 import logging
 import random
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -88,6 +89,11 @@ def rules(action: str) -> dict[str, list[tuple[int, int]]]:
     return merged
 
 
+def _now() -> float:
+    """The clock the windows are cut from (a test holds it, so five requests cannot straddle a window's end)."""
+    return time.time()
+
+
 def _window(seconds: int, now: float) -> tuple[int, int]:
     index = int(now // seconds)
     return index, int((index + 1) * seconds - now) + 1
@@ -139,12 +145,10 @@ def lifted() -> Iterator[None]:
 def hit(action: str, **values: Any) -> Refusal | None:
     """Count one attempt of `action` under each dimension given (address=…, account=…, phone=…, target=…,
     organization=…, recipient=…); None when allowed, else the first rule broken."""
-    import time
-
     if _lifted.get():
         return None
 
-    now = time.time()
+    now = _now()
     refusal = None
     for dimension, value in values.items():
         if value in (None, ""):
@@ -177,13 +181,11 @@ def register_alert(fn: Callable[[Refusal, dict[str, Any]], None]) -> None:
 
 def peek(action: str, dimension: str, value: Any) -> int:
     """How many attempts the shortest window of a rule has counted (for tests and the budget alert)."""
-    import time
-
     windows = rules(action).get(dimension, [])
     if not windows:
         return 0
     limit, seconds = windows[0]
-    index, _ = _window(seconds, time.time())
+    index, _ = _window(seconds, _now())
     key = f"lim:{action}:{dimension}:{value}:{seconds}:{index}"
     if settings.REDIS_URL:
         from django.core.cache import cache
