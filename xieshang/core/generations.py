@@ -4,9 +4,9 @@ page or a figure kept in the cache under the current generation is never read af
     key = f"duties:ranking:{generations.current(f'duties:{org_id}')}:..."   # read
     generations.advance(f"duties:{org_id}")                                  # after a write
 
-`advance` starts a new generation at once (a read later in the same transaction builds afresh) and again when the
-outermost transaction commits (a read by another request meanwhile may have cached what it could see before the
-commit). With Redis configured every process shares the generations; with the per-process memory cache (the
+`advance` starts a new generation at once (a read later in the same transaction builds afresh; inside a transaction
+the new value is written to the cache just before this thread's next read of one) and again when the outermost
+transaction commits (a read by another request meanwhile may have cached what it could see before the commit). With Redis configured every process shares the generations; with the per-process memory cache (the
 embedded default, one process) they are the process's own, so a deployment of several processes needs Redis — the
 readers also keep what they cache for a few minutes only.
 
@@ -24,13 +24,17 @@ from typing import Any
 from django.core.cache import cache
 from django.db import connections, transaction
 
-# How many times this thread has read generations: a write in a transaction moves a generation again only when a read
-# came between (nothing can have been kept under the one it moved to before).
-_reads = threading.local()
+# The generations this thread's open transaction has moved since it last read one, not yet written to the cache: the
+# next read of this thread writes them first (one round trip), so only a reader that could see the transaction's rows
+# waits for them (another connection sees the rows only once they are committed, and the commit moves them again).
+_moved = threading.local()
 
 
 def _read() -> None:
-    _reads.n = getattr(_reads, "n", 0) + 1
+    names = getattr(_moved, "names", None)
+    if names:
+        _moved.names = set()
+        _new_many(names)
 
 
 def _key(name: str) -> str:
@@ -63,29 +67,37 @@ def _new(name: str) -> None:
     cache.set(_key(name), uuid.uuid4().hex[:12], None)
 
 
+def _new_many(names: set[str]) -> None:
+    if names:
+        cache.set_many({_key(name): uuid.uuid4().hex[:12] for name in names}, None)
+
+
 def advance(name: str, using: str = "default") -> None:
     """What `name` stands for was written: a new generation now, and again when the transaction commits (once per
-    transaction, savepoint and name). A transaction writing ten rows moves it at its first write and at commit, and
-    between only when this thread read generations since (a part kept in between, from the transaction's own view,
-    is left behind)."""
+    transaction, savepoint and name). Within a transaction, "now" means before this thread's next read of a
+    generation: a transaction writing ten rows of four watched tables and reading none costs one round trip to the
+    cache, at commit; one that reads between its writes moves them again before each such read."""
     connection = connections[using]
     if not connection.in_atomic_block:
         _new(name)
         return
     outermost = connection.atomic_blocks[0]
-    pending: dict[tuple[str, tuple[str, ...]], int] | None = getattr(outermost, "_generations_pending", None)
+    # savepoint ids -> the names the commit moves, one callback per savepoint (a savepoint rolled back drops the
+    # callbacks registered inside it, and with them only its own names)
+    pending: dict[tuple[str, ...], set[str]] | None = getattr(outermost, "_generations_pending", None)
     if pending is None:
         pending = {}
         outermost._generations_pending = pending  # type: ignore[attr-defined]  # dies with the block
-    # Once per savepoint: a savepoint rolled back drops the on_commit callbacks registered inside it.
-    mark = (name, tuple(connection.savepoint_ids))
-    reads = getattr(_reads, "n", 0)
-    if mark not in pending:
-        transaction.on_commit(lambda: _new(name), using=using)
-    elif pending[mark] == reads:
-        return  # moved at an earlier write of this transaction, and nothing read since
-    _new(name)
-    pending[mark] = reads
+    level = tuple(connection.savepoint_ids)
+    names = pending.get(level)
+    if names is None:
+        names = pending[level] = set()
+        transaction.on_commit(lambda: _new_many(names), using=using)
+    names.add(name)
+    moved = getattr(_moved, "names", None)
+    if moved is None:
+        moved = _moved.names = set()
+    moved.add(name)
 
 
 # db table -> the generations its writes move (filled by `watch`, read on every statement: a dict lookup)
