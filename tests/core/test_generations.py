@@ -119,3 +119,32 @@ def test_kept_sections_watch_their_tables_before_any_workbench_is_rendered():
     assert "tables:deliberation.statement" in generations._watched["deliberation_statement"]
     assert "tables:consultations" in generations._watched["consultations_consultation"]
     assert "tables:announcements" in generations._watched["announcements_recipient"]
+
+
+def test_a_transaction_moving_several_generations_writes_the_cache_once_at_commit(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    """Issue #18: a transition writes four watched tables; their generations reach the cache in one round trip at
+    commit, and before it only when this thread reads one (what it reads then is its own transaction's view)."""
+    from django.core.cache import cache
+
+    before = generations.joined("a", "b")
+    writes: list[object] = []
+    real_set_many = cache.set_many
+    monkeypatch.setattr(generations, "_new", lambda name: writes.append(("set", name)))  # one name, one round trip
+
+    def set_many(values, *args, **kwargs):
+        writes.append(("set_many", sorted(values)))
+        return real_set_many(values, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "set_many", set_many)
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        for _ in range(3):
+            generations.advance("a")
+            generations.advance("b")
+        assert writes == []  # nothing read yet: nothing written
+        inside = generations.joined("a", "b")
+        assert writes == [("set_many", ["generation:a", "generation:b"])] and inside != before
+        generations.advance("a")
+    assert writes[1:] == [("set_many", ["generation:a", "generation:b"])]  # the commit: one round trip
+    assert generations.joined("a", "b") not in (before, inside)
