@@ -171,7 +171,9 @@ def test_blocklisted_words_are_shown_to_the_moderator(on_air, consultation, resi
 
 
 @override_settings(XIESHANG_ABUSE_LIMITS={"live_question": {"account": [(2, 600)], "address": [(3, 600)]}})
-def test_rate_limits_per_account_and_per_client_address(on_air, consultation, resident, neighbour, member, held_limit_clock):
+def test_rate_limits_per_account_and_per_client_address(
+    on_air, consultation, resident, neighbour, member, held_limit_clock
+):
     token = current_ip.set("203.0.113.7")
     try:
         live.question_submit(actor=resident, consultation=consultation, text="第一个问题")

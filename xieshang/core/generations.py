@@ -6,8 +6,9 @@ page or a figure kept in the cache under the current generation is never read af
 
 `advance` starts a new generation at once (a read later in the same transaction builds afresh; inside a transaction
 the new value is written to the cache just before this thread's next read of one) and again when the outermost
-transaction commits (a read by another request meanwhile may have cached what it could see before the commit). With Redis configured every process shares the generations; with the per-process memory cache (the
-embedded default, one process) they are the process's own, so a deployment of several processes needs Redis — the
+transaction commits (a read by another request meanwhile may have cached what it could see before the commit).
+With Redis configured every process shares the generations; with the per-process memory cache (the embedded
+default, one process) they are the process's own, so a deployment of several processes needs Redis — the
 readers also keep what they cache for a few minutes only.
 
 `watch(name, *tables)` moves a generation on every write of those tables, whatever wrote it: a save, a delete, a
