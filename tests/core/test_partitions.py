@@ -232,6 +232,33 @@ def test_retention_removes_old_notifications_and_sms_and_keeps_the_rest(member, 
     }
 
 
+def test_a_dry_run_counts_what_the_run_removes_including_rows_in_the_default_partition(member, settings):
+    """On PostgreSQL a row older than the table's partitions sits in the default partition until a run gives its
+    period a partition of its own; the dry run, which creates nothing, counts it there (it used to say 0)."""
+    settings.XIESHANG_RETENTION_DAYS = {"notifications": 365, "sms": 30, "workflow_events": None}
+    for at in ("2025-03-15T00:00:00", "2025-10-15T00:00:00", "2025-10-20T00:00:00", "2026-01-10T00:00:00"):
+        _notification(member, at)
+    if connection.vendor == "postgresql":
+        assert _partition_of("notifications_notification", Notification.objects.earliest("created_at").pk).endswith(
+            "_default"
+        )
+
+    def recorded(**options):
+        call_command("retention", now="2026-12-04T09:00:00", table=["notifications"], **options)
+        run = AuditEntry.objects.filter(action="retention.run").latest("id")
+        return {t["table"]: (t["rows"], t["dropped"]) for t in run.detail["tables"]}
+
+    planned = recorded(dry_run=True)
+    assert Notification.objects.count() == 4  # the dry run removed nothing
+    done = recorded()
+    assert planned == done and done["notifications_notification"][0] == 3
+    if connection.vendor == "postgresql":
+        assert done["notifications_notification"][1] == [
+            "notifications_notification_p2025_03",
+            "notifications_notification_p2025_10",
+        ]
+
+
 def test_workflow_events_are_kept(settings, capsys):
     call_command("retention", table=["workflow_events"])
     assert "workflow_events: kept" in capsys.readouterr().out

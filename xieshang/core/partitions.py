@@ -475,7 +475,29 @@ def apply_retention(spec: Table, *, now: datetime | None = None, dry_run: bool =
             break
         outcome.dropped.append(partition.name)
         outcome.rows += rows
+    if dry_run and not outcome.refused:
+        _would_drop_from_default(spec, cutoff, outcome)
     return outcome
+
+
+def _would_drop_from_default(spec: Table, cutoff: datetime, outcome: Outcome) -> None:
+    """What a dry run cannot see through `expired`: rows of past periods still in the default partition. A real run
+    first gives each such period a partition of its own (`ensure`, which the dry run only plans), and then drops the
+    ones past the cutoff with the rest; the dry run counts them where they are, by period."""
+    q = default_connection.ops.quote_name
+    trunc = "year" if spec.interval == YEAR else "month"
+    boundary = period_start(cutoff, spec.interval)  # a period ending at or before the cutoff starts before this
+    with default_connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT date_trunc('{trunc}', {q(spec.column)} AT TIME ZONE 'UTC'), count(*) "  # noqa: S608
+            f"FROM {q(spec.table + '_default')} WHERE {q(spec.column)} < %s GROUP BY 1",
+            [boundary],
+        )
+        periods = sorted((row[0].replace(tzinfo=UTC), int(row[1])) for row in cursor.fetchall())
+    for lower, rows in periods:
+        outcome.dropped.append(partition_name(spec.table, lower, spec.interval))
+        outcome.rows += rows
+    outcome.dropped.sort()
 
 
 def delete_before(spec: Table, cutoff: datetime, *, dry_run: bool = False) -> int:
