@@ -1,5 +1,8 @@
 """A resident votes on three statements on a phone (htmx, one statement at a time); staff then see the map with its
-groups, computed by the task the votes scheduled (tasks run immediately in tests)."""
+groups, computed by the task the votes scheduled (tasks run immediately in tests). A resident's own statements are
+listed for him with their review, and the reason when staff removed one, in Chinese and in English."""
+
+import re
 
 import pytest
 from django_otp.oath import TOTP
@@ -8,9 +11,10 @@ from playwright.sync_api import expect
 
 from tests.deliberation.factories import ConversationFactory, planted
 from tests.e2e.conftest import login
+from tests.e2e.test_activities import LANGUAGES, staff_login, tr
 from tests.factories import PASSWORD, make_user
 from xieshang.accounts.models import Role
-from xieshang.deliberation.models import OpinionMap, Vote
+from xieshang.deliberation.models import OpinionMap, Statement, Vote
 
 
 @pytest.fixture
@@ -76,3 +80,47 @@ def test_voting_works_without_javascript(browser, live_server, organization, con
     page.get_by_role("button", name="赞同").click()
     expect(page.get_by_test_id("vote-card")).to_contain_text("已表态 1 / 10")
     context.close()
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_an_author_reads_whether_his_statement_waits_and_why_it_was_removed(
+    page, browser, live_server, organization, language
+):
+    """A resident writes a statement to a pre-moderated opinion map: the page lists it as his, waiting; staff remove
+    it from the one moderation queue with a reason and words of their own; the resident reads both on the page."""
+
+    def t(text, **values):
+        return tr(language, text, **values)
+
+    staff = make_user(Role.COMMITTEE_STAFF, organization, username="committee", language=language)
+    make_user(Role.CITIZEN, organization, username="resident", language=language)
+    conversation = ConversationFactory(organization=organization, title="小区停车意见", moderation="pre")
+
+    rctx = browser.new_context(base_url=live_server.url, locale="zh-CN")
+    rpage = rctx.new_page()
+    login(rpage, "resident", PASSWORD)
+    rpage.goto(f"/deliberation/{conversation.pk}/")
+    rpage.get_by_label(t("我的观点")).fill("那边的车位应该先给老人")
+    rpage.get_by_role("button", name=t("发表"), exact=True).click()
+    mine = rpage.get_by_test_id("my-statements")
+    expect(mine).to_contain_text("那边的车位应该先给老人")
+    expect(mine.get_by_test_id("my-statement-status")).to_have_text(t("待审核"))
+    statement = Statement.objects.get(conversation=conversation, text="那边的车位应该先给老人")
+
+    staff_login(page, staff, language)
+    page.goto("/workbench/")
+    page.get_by_role("navigation").get_by_role("link", name=t("内容审核"), exact=True).click()
+    form = page.get_by_test_id(f"decide-deliberation.statement:{statement.pk}")
+    form.get_by_label(t("不予通过")).check()
+    reason = "Not about the question or topic" if language == "en" else "与征集或议题无关"
+    form.locator("select").select_option(label=reason)
+    form.get_by_label(re.compile("^" + re.escape(t("补充说明（作者可见）")))).fill("请写明是哪个小区")
+    form.get_by_role("button", name=t("确定")).click()
+    expect(page.get_by_test_id("queue")).to_contain_text(t("没有待审核的内容。"))
+    statement.refresh_from_db()
+    assert statement.status == Statement.Status.REJECTED
+
+    rpage.reload()
+    expect(mine.get_by_test_id("my-statement-status")).to_have_text(t("已移除"))
+    expect(mine.get_by_test_id("my-statement-reason")).to_have_text(f"{reason}：请写明是哪个小区")
+    rctx.close()

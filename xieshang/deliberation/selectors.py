@@ -48,6 +48,14 @@ def next_statement(conversation: Conversation, participant: Participant | None) 
     return qs.annotate(n_votes=Count("votes")).order_by("n_votes", "number").first()
 
 
+def own_statements(conversation: Conversation, participant: Participant | None) -> QuerySet[Statement]:
+    """What the participant wrote in the conversation, newest first, whatever its review said: the author reads
+    there whether it waits, was approved or was removed, and why (the moderator's reason)."""
+    if participant is None:
+        return Statement.objects.none()
+    return Statement.objects.filter(conversation=conversation, author=participant, is_seed=False).order_by("-number")
+
+
 def participation_progress(conversation: Conversation, participant: Participant | None) -> dict:
     total = visible_statements(conversation).count()
     voted = 0

@@ -161,6 +161,7 @@ def _card_context(request, conversation, *, error: str = "", token: str | None =
     can_vote = conversation.is_open and rules.has_perm("deliberation.vote", request.user, conversation)
     return {
         "conversation": conversation,
+        "participant": participant,
         "statement": selectors.next_statement(conversation, participant) if can_vote else None,
         "progress": selectors.participation_progress(conversation, participant),
         "can_vote": can_vote,
@@ -177,6 +178,7 @@ def conversation_detail(request, pk: int):
         can_submit=can_submit,
         statement_form=StatementForm(max_length=conversation.statement_max_length) if can_submit else None,
         can_manage=rules.has_perm("deliberation.change_conversation", request.user, conversation),
+        mine=list(selectors.own_statements(conversation, context["participant"])),
     )
     return render(request, "deliberation/conversation.html", context)
 
