@@ -4,6 +4,7 @@ counts."""
 import pytest
 from django.core.signing import Signer
 from django.db import connection
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
 from tests.accounts.test_isolation import _verified_login
@@ -212,3 +213,26 @@ def test_pinned_query_counts(client, organization, resident, django_assert_num_q
 LIST_QUERIES = 3  # no signed-in overhead (issues 13, 18, decision 0045): user, role grants and menu are kept
 DETAIL_QUERIES = 5
 MAP_QUERIES = 4
+
+
+def test_a_refused_statement_keeps_what_was_typed(client, conversation, resident):
+    client.force_login(resident)
+    url = f"/deliberation/{conversation.pk}/statements/"
+    too_long = "小区" * (conversation.statement_max_length // 2 + 1)
+    response = client.post(url, {"text": too_long})
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert too_long in html and "最多" in html  # beside the field, with what was typed
+    assert not Statement.objects.filter(text=too_long).exists()
+
+
+@override_settings(XIESHANG_ABUSE_LIMITS={"resident_post": {"account": [(1, 3600)]}})
+def test_a_statement_over_the_limit_keeps_its_text_and_says_why(client, conversation, resident, held_limit_clock):
+    client.force_login(resident)
+    url = f"/deliberation/{conversation.pk}/statements/"
+    assert client.post(url, {"text": "先说一条"}).status_code == 302
+    response = client.post(url, {"text": "再说一条观点"})
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert "再说一条观点" in html and "操作过于频繁" in html  # beside the text, which stays
+    assert not Statement.objects.filter(text="再说一条观点").exists()

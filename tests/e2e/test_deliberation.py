@@ -100,12 +100,18 @@ def test_an_author_reads_whether_his_statement_waits_and_why_it_was_removed(
     rpage = rctx.new_page()
     login(rpage, "resident", PASSWORD)
     rpage.goto(f"/deliberation/{conversation.pk}/")
-    rpage.get_by_label(t("我的观点")).fill("那边的车位应该先给老人")
+    rpage.get_by_role("textbox", name=t("我的观点")).fill("那边的车位应该先给老人")
     rpage.get_by_role("button", name=t("发表"), exact=True).click()
     mine = rpage.get_by_test_id("my-statements")
     expect(mine).to_contain_text("那边的车位应该先给老人")
     expect(mine.get_by_test_id("my-statement-status")).to_have_text(t("待审核"))
     statement = Statement.objects.get(conversation=conversation, text="那边的车位应该先给老人")
+    # The same words again: refused beside the field, the text still there to change.
+    rpage.get_by_role("textbox", name=t("我的观点")).fill("那边的车位应该先给老人")
+    rpage.get_by_role("button", name=t("发表"), exact=True).click()
+    expect(rpage.get_by_text(t("已经有人提出了同样的观点，请直接对它表态。"))).to_be_visible()
+    expect(rpage.get_by_role("textbox", name=t("我的观点"))).to_have_value("那边的车位应该先给老人")
+    assert Statement.objects.filter(conversation=conversation).count() == 1
 
     staff_login(page, staff, language)
     page.goto("/workbench/")

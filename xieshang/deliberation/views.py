@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from xieshang.core.http import background_request
 from xieshang.core.idempotency import once_per_submission
+from xieshang.core.views import apply_errors
 
 from . import polis, selectors, services
 from .forms import ConversationForm, PolisImportForm, StatementForm
@@ -171,16 +172,22 @@ def _card_context(request, conversation, *, error: str = "", token: str | None =
 
 @_login_redirect
 def conversation_detail(request, pk: int):
-    conversation = _conversation(request, pk)
+    return _detail_page(request, _conversation(request, pk))
+
+
+def _detail_page(request, conversation, statement_form: StatementForm | None = None, status: int = 200):
+    """The conversation's page; `statement_form` is a refused statement's form, shown with what was typed."""
     context = _card_context(request, conversation)
     can_submit = conversation.is_open and rules.has_perm("deliberation.add_statement", request.user, conversation)
+    if statement_form is None and can_submit:
+        statement_form = StatementForm(max_length=conversation.statement_max_length)
     context.update(
-        can_submit=can_submit,
-        statement_form=StatementForm(max_length=conversation.statement_max_length) if can_submit else None,
+        can_submit=can_submit or statement_form is not None,
+        statement_form=statement_form,
         can_manage=rules.has_perm("deliberation.change_conversation", request.user, conversation),
         mine=list(selectors.own_statements(conversation, context["participant"])),
     )
-    return render(request, "deliberation/conversation.html", context)
+    return render(request, "deliberation/conversation.html", context, status=status)
 
 
 @_login_redirect
@@ -237,8 +244,8 @@ def statement_add(request, pk: int):
                 return redirect_to_login(reverse("deliberation:detail", args=[pk]))
             messages.error(request, str(exc))
         except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
+            apply_errors(form, exc)  # a limit, a closed conversation: said with the form, the text kept
+            return _detail_page(request, conversation, form, status=422)
         else:
             if statement.is_visible(conversation):
                 messages.success(request, _("您的观点已发表。"))
@@ -249,9 +256,7 @@ def statement_add(request, pk: int):
                 _remember_token(response, token)
             return response
     else:
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
+        return _detail_page(request, conversation, form, status=422)  # beside the field, what was typed kept
     return redirect("deliberation:detail", pk)
 
 
