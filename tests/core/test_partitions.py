@@ -15,7 +15,7 @@ from xieshang.audit.models import AuditArchive, AuditEntry
 from xieshang.audit.services import audit_record
 from xieshang.core import partitions
 from xieshang.notifications import services as notification_services
-from xieshang.notifications.models import Digest, InboundSms, Notification, SmsMessage, SmsPrompt
+from xieshang.notifications.models import Digest, FollowEvent, InboundSms, Notification, SmsMessage, SmsPrompt
 
 pytestmark = pytest.mark.django_db
 postgres_only = pytest.mark.skipif("connection.vendor != 'postgresql'", reason="partitions exist on PostgreSQL only")
@@ -257,6 +257,28 @@ def test_a_dry_run_counts_what_the_run_removes_including_rows_in_the_default_par
             "notifications_notification_p2025_03",
             "notifications_notification_p2025_10",
         ]
+
+
+def test_follow_events_go_with_the_notifications_period(member, settings):
+    """The digests' source (what happened to followed objects) is deleted with the notifications' period: it grew
+    without bound before."""
+    from django.contrib.contenttypes.models import ContentType
+
+    settings.XIESHANG_RETENTION_DAYS = {"notifications": 365, "sms": 365, "workflow_events": None}
+    kind = ContentType.objects.get_for_model(Notification)
+    old, young = (
+        FollowEvent.objects.create(content_type=kind, object_id=1, kind="t", created_at=_at(at))
+        for at in ("2025-06-01T00:00:00", "2026-06-01T00:00:00")
+    )
+
+    def recorded(**options):
+        call_command("retention", now="2026-12-04T09:00:00", table=["notifications"], **options)
+        run = AuditEntry.objects.filter(action="retention.run").latest("id")
+        return run.detail["tables"][0]["follow_events"]
+
+    assert recorded(dry_run=True) == 1 and FollowEvent.objects.count() == 2
+    assert recorded() == 1
+    assert list(FollowEvent.objects.values_list("pk", flat=True)) == [young.pk] and old.pk != young.pk
 
 
 def test_workflow_events_are_kept(settings, capsys):

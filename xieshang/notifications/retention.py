@@ -53,6 +53,13 @@ def _inbound(cutoff: datetime, dry_run: bool) -> dict:
     return {"inbound_sms": partitions.delete_before(spec, cutoff, dry_run=dry_run)}
 
 
+def _follow_events(cutoff: datetime, dry_run: bool) -> dict:
+    """What happened to followed objects (notifications.FollowEvent), the digests' source: not partitioned (a few
+    rows a day), deleted in batches with the notifications' period. A digest reads a week back at most."""
+    spec = partitions.Table(model="notifications.FollowEvent", column="created_at")
+    return {"follow_events": partitions.delete_before(spec, cutoff, dry_run=dry_run)}
+
+
 def register() -> None:
     partitions.register(
         partitions.Table(
@@ -60,6 +67,7 @@ def register() -> None:
             column="created_at",
             days=lambda: _days("notifications"),
             before_drop=_notifications_before_drop,
+            companions=_follow_events,
             key="notifications",
         )
     )
