@@ -73,6 +73,15 @@ def _new_many(names: set[str]) -> None:
         cache.set_many({_key(name): uuid.uuid4().hex[:12] for name in names}, None)
 
 
+def _committed(names: set[str]) -> None:
+    """The commit's move (in the committing thread): these are written now, so this thread's next read has nothing
+    left to write for them (it would move them a second time, and every part kept since would be built again)."""
+    moved = getattr(_moved, "names", None)
+    if moved:
+        moved -= names
+    _new_many(names)
+
+
 def advance(name: str, using: str = "default") -> None:
     """What `name` stands for was written: a new generation now, and again when the transaction commits (once per
     transaction, savepoint and name). Within a transaction, "now" means before this thread's next read of a
@@ -93,7 +102,7 @@ def advance(name: str, using: str = "default") -> None:
     names = pending.get(level)
     if names is None:
         names = pending[level] = set()
-        transaction.on_commit(lambda: _new_many(names), using=using)
+        transaction.on_commit(lambda: _committed(names), using=using)
     names.add(name)
     moved = getattr(_moved, "names", None)
     if moved is None:

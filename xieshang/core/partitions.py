@@ -361,12 +361,7 @@ def ensure(spec: Table, now: datetime | None = None, *, dry_run: bool = False) -
         wanted.add(start)
         start = next_period(start, spec.interval)
     default = f"{table}_default"
-    trunc = "year" if spec.interval == YEAR else "month"
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT DISTINCT date_trunc('{trunc}', {q(spec.column)} AT TIME ZONE 'UTC') FROM {q(default)}"  # noqa: S608
-        )
-        stray = {row[0].replace(tzinfo=UTC) for row in cursor.fetchall() if row[0] is not None}
+    stray = set(_default_periods(spec))
     created = []
     for lower in sorted((wanted | stray) - have):
         name = partition_name(table, lower, spec.interval)
@@ -480,21 +475,30 @@ def apply_retention(spec: Table, *, now: datetime | None = None, dry_run: bool =
     return outcome
 
 
+def _default_periods(spec: Table, before: datetime | None = None) -> dict[datetime, int]:
+    """The periods (their first moment, UTC) of the rows in the default partition, with how many each has; only
+    rows before `before` when given."""
+    q = default_connection.ops.quote_name
+    trunc = "year" if spec.interval == YEAR else "month"
+    sql = (
+        f"SELECT date_trunc('{trunc}', {q(spec.column)} AT TIME ZONE 'UTC'), count(*) "  # noqa: S608
+        f"FROM {q(spec.table + '_default')} WHERE {q(spec.column)} IS NOT NULL"
+    )
+    params: list[Any] = []
+    if before is not None:
+        sql += f" AND {q(spec.column)} < %s"
+        params.append(before)
+    with default_connection.cursor() as cursor:
+        cursor.execute(sql + " GROUP BY 1", params)
+        return {row[0].replace(tzinfo=UTC): int(row[1]) for row in cursor.fetchall()}
+
+
 def _would_drop_from_default(spec: Table, cutoff: datetime, outcome: Outcome) -> None:
     """What a dry run cannot see through `expired`: rows of past periods still in the default partition. A real run
     first gives each such period a partition of its own (`ensure`, which the dry run only plans), and then drops the
     ones past the cutoff with the rest; the dry run counts them where they are, by period."""
-    q = default_connection.ops.quote_name
-    trunc = "year" if spec.interval == YEAR else "month"
-    boundary = period_start(cutoff, spec.interval)  # a period ending at or before the cutoff starts before this
-    with default_connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT date_trunc('{trunc}', {q(spec.column)} AT TIME ZONE 'UTC'), count(*) "  # noqa: S608
-            f"FROM {q(spec.table + '_default')} WHERE {q(spec.column)} < %s GROUP BY 1",
-            [boundary],
-        )
-        periods = sorted((row[0].replace(tzinfo=UTC), int(row[1])) for row in cursor.fetchall())
-    for lower, rows in periods:
+    # a period ending at or before the cutoff starts before the cutoff's own period
+    for lower, rows in sorted(_default_periods(spec, before=period_start(cutoff, spec.interval)).items()):
         outcome.dropped.append(partition_name(spec.table, lower, spec.interval))
         outcome.rows += rows
     outcome.dropped.sort()
